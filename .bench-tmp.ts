@@ -1,0 +1,34 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { makeSampleStream, extractAudio, renderClip, probeMedia, measureLoudness, detectSilences } from "@/lib/media";
+import { createPocketsphinxTranscriber, spotKeywords } from "@/lib/transcribe";
+import { detectOffline } from "@/lib/detect";
+import { segmentFile, KEYWORDS } from "@/test/fixtures/stream-signals";
+const dir = "/tmp/cs/bench"; await fs.rm(dir, { recursive: true, force: true }); await fs.mkdir(dir, { recursive: true });
+const ms = async <T>(f: () => Promise<T>) => { const t0 = performance.now(); const r = await f(); return [r, performance.now() - t0] as const; };
+const [info, genMs] = await ms(() => makeSampleStream({ out: `${dir}/s.mp4`, seconds: 120, excitedAt: 70 }));
+console.log("generate 120 s sample:", genMs.toFixed(0), "ms");
+const wav = `${dir}/a.wav`; await extractAudio(`${dir}/s.mp4`, wav, {});
+const [seq, seqMs] = await ms(() => createPocketsphinxTranscriber({ concurrency: 1, chunkSeconds: { min: 1000, target: 1000, max: 1000 } }).transcribe(wav));
+console.log(`sphinx sequential whole file: ${seqMs.toFixed(0)} ms RTF ${(seqMs / 120000).toFixed(3)} words ${seq.words.length}`);
+const [seqc, seqcMs] = await ms(() => createPocketsphinxTranscriber({ concurrency: 1 }).transcribe(wav));
+console.log(`sphinx chunks, 1 proc: ${seqcMs.toFixed(0)} ms RTF ${(seqcMs / 120000).toFixed(3)} words ${seqc.words.length}`);
+const [par, parMs] = await ms(() => createPocketsphinxTranscriber().transcribe(wav));
+console.log(`sphinx chunks, ${(await import("node:os")).cpus().length} procs: ${parMs.toFixed(0)} ms RTF ${(parMs / 120000).toFixed(3)} words ${par.words.length}`);
+const [hits, kwMs] = await ms(() => spotKeywords(wav, KEYWORDS));
+const [[loudness, silences], anMs] = await ms(() => Promise.all([measureLoudness(wav), detectSilences(wav)]));
+console.log(`kws ${kwMs.toFixed(0)} ms (${hits.length} hits); loudness+silence ${anMs.toFixed(0)} ms`);
+const signals = { words: par.words, loudness, silences, keywordHits: hits };
+const settings = { minClipSeconds: 10, maxClipSeconds: 30, minScore: 40, keywords: [] };
+detectOffline({ signals, window: { start: 0, end: 120 }, settings });
+const [cands, detMs] = await ms(async () => detectOffline({ signals, window: { start: 0, end: 120 }, settings }));
+console.log(`detect 120 s window: ${detMs.toFixed(1)} ms`, cands.map((c) => `${c.start}-${c.end} ${c.score} "${c.title}" | ${c.reason}`), "excited", info);
+// 15-minute window: the 120 s signals repeated.
+const big = { words: [] as any[], loudness: [] as any[], silences: [] as any[], keywordHits: [] as any[] };
+for (let k = 0; k < 8; k++) { const o = k * 120; big.words.push(...par.words.map((w) => ({ ...w, s: w.s + o, e: w.e + o }))); big.loudness.push(...loudness.map((x) => ({ ...x, t: x.t + o }))); big.silences.push(...silences.map((x) => ({ start: x.start + o, end: x.end + o }))); big.keywordHits.push(...hits.map((x) => ({ ...x, t: x.t + o }))); }
+const [bc, bigMs] = await ms(async () => detectOffline({ signals: big, window: { start: 0, end: 960 }, settings }));
+console.log(`detect 16 min window: ${bigMs.toFixed(0)} ms, ${bc.length} candidates`);
+const segs = await segmentFile(`${dir}/s.mp4`, dir, 60);
+const inputs = await Promise.all(segs.map(async (p, i) => ({ path: p, startOffset: i * 60, duration: (await probeMedia(p)).duration })));
+const [r, rMs] = await ms(() => renderClip({ inputs, start: 45.3, end: 75.3, outVideo: `${dir}/c.mp4`, outThumb: `${dir}/c.jpg` }));
+console.log(`render 30 s clip across 2 segments (640x360@15): ${rMs.toFixed(0)} ms duration ${r.duration}`);

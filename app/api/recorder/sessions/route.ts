@@ -1,0 +1,25 @@
+import { prisma } from "@/lib/db";
+import { env } from "@/lib/env";
+import { api } from "@/lib/http/api";
+import { AppError } from "@/lib/http/errors";
+import type { TStartRecording } from "@/lib/recorder/protocol";
+import { SIGNATURE_HEADER, verifySignature } from "@/lib/signing";
+
+export const dynamic = "force-dynamic";
+
+/** For the recorder after a restart: every session that should still be recording. Signed (empty body). */
+export const GET = api(async (req) => {
+  const check = verifySignature(env.recorderSecret, "", req.headers.get(SIGNATURE_HEADER));
+  if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
+  const rows = await prisma.liveSession.findMany({
+    where: { status: "RECORDING" },
+    select: { id: true, streamerId: true, segmentSeconds: true, streamer: { select: { source: true } } },
+  });
+  const sessions: TStartRecording[] = rows.map((r) => ({
+    sessionId: r.id,
+    streamerId: r.streamerId,
+    source: { kind: "url", url: r.streamer.source },
+    segmentSeconds: r.segmentSeconds,
+  }));
+  return Response.json({ sessions });
+});

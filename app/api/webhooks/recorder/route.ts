@@ -1,0 +1,23 @@
+import { env } from "@/lib/env";
+import { api } from "@/lib/http/api";
+import { AppError } from "@/lib/http/errors";
+import { parseJson, readBody } from "@/lib/http/read-json";
+import { ZRecorderWebhook } from "@/lib/recorder/protocol";
+import { endSession, recordSegment } from "@/lib/segments/recorder-events";
+import { SIGNATURE_HEADER, verifySignature } from "@/lib/signing";
+
+export const runtime = "nodejs";
+
+/** Recorder → app: `segment.recorded` and `session.ended`, HMAC-signed over the raw body. */
+export const POST = api(async (req) => {
+  const body = await readBody(req, 16 * 1024);
+  const check = verifySignature(env.recorderSecret, body, req.headers.get(SIGNATURE_HEADER));
+  if (!check.ok) throw new AppError("unauthorized", `Invalid webhook signature (${check.reason}).`);
+  const msg = parseJson(body, ZRecorderWebhook);
+  if (msg.type === "segment.recorded") {
+    const r = await recordSegment(msg);
+    return Response.json({ ok: true, segmentId: r.segmentId, duplicate: r.duplicate });
+  }
+  await endSession(msg);
+  return Response.json({ ok: true });
+});

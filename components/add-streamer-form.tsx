@@ -1,0 +1,53 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { apiFetch } from "@/lib/query-client";
+
+export function AddStreamerForm() {
+  const qc = useQueryClient();
+  const [source, setSource] = useState("");
+  const [name, setName] = useState("");
+  const add = useMutation({
+    mutationFn: () =>
+      apiFetch("/api/streamers", { method: "POST", body: JSON.stringify({ source, name: name.trim() || undefined }) }),
+    onSuccess: () => {
+      setSource("");
+      setName("");
+      qc.invalidateQueries({ queryKey: ["dashboard"] });
+    },
+  });
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    add.mutate();
+  }
+  return (
+    <form onSubmit={onSubmit} className="card space-y-3 p-4" aria-label="Add a streamer">
+      <h2 className="text-sm font-semibold">Add a streamer</h2>
+      <label className="block">
+        <span className="text-xs text-zinc-400">Stream URL (HLS .m3u8, RTMP or HTTP)</span>
+        <input
+          className="input"
+          name="source"
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
+          placeholder="https://example.com/live/stream.m3u8"
+          inputMode="url"
+          autoComplete="off"
+          required
+        />
+      </label>
+      <label className="block">
+        <span className="text-xs text-zinc-400">Name (optional)</span>
+        <input className="input" name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} />
+      </label>
+      {add.error && (
+        <p role="alert" className="rounded-md bg-red-500/10 px-3 py-2 text-sm text-red-300">
+          {add.error.message}
+        </p>
+      )}
+      <button className="btn-primary w-full sm:w-auto" disabled={add.isPending}>
+        {add.isPending ? "Adding…" : "Add streamer"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,78 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { authClient } from "@/lib/auth/client";
+import { Logo } from "./ui/logo";
+
+export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    setPending(true);
+    setError(null);
+    const res =
+      mode === "sign-up"
+        ? await authClient.signUp.email({ email, password, name: String(form.get("name") || email.split("@")[0]) })
+        : await authClient.signIn.email({ email, password });
+    setPending(false);
+    if (res.error) {
+      setError(res.error.message ?? "Could not sign in.");
+      return;
+    }
+    router.replace("/dashboard");
+    router.refresh();
+  }
+
+  const signUp = mode === "sign-up";
+  return (
+    <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center px-6">
+      <Logo className="mb-8" />
+      <h1 className="text-2xl font-semibold">{signUp ? "Create your account" : "Sign in"}</h1>
+      <p className="mt-1 text-sm text-zinc-400">Clips from live streams, while they are still live.</p>
+      <form onSubmit={onSubmit} className="mt-6 space-y-4">
+        {signUp && (
+          <label className="block">
+            <span className="text-sm text-zinc-300">Name</span>
+            <input name="name" autoComplete="name" className="input" />
+          </label>
+        )}
+        <label className="block">
+          <span className="text-sm text-zinc-300">Email</span>
+          <input name="email" type="email" required autoComplete="email" className="input" />
+        </label>
+        <label className="block">
+          <span className="text-sm text-zinc-300">Password</span>
+          <input
+            name="password"
+            type="password"
+            required
+            minLength={8}
+            autoComplete={signUp ? "new-password" : "current-password"}
+            className="input"
+          />
+        </label>
+        {error && (
+          <p role="alert" className="rounded-md bg-red-500/10 px-3 py-2 text-sm text-red-300">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={pending} className="btn-primary w-full">
+          {pending ? "Please wait…" : signUp ? "Create account" : "Sign in"}
+        </button>
+      </form>
+      <p className="mt-6 text-sm text-zinc-400">
+        {signUp ? "Already have an account? " : "New to Clipstream? "}
+        <Link href={signUp ? "/sign-in" : "/sign-up"} className="text-rose-400 hover:underline">
+          {signUp ? "Sign in" : "Create an account"}
+        </Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,111 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TDashboard } from "@/lib/dashboard/get-dashboard";
+import { apiFetch } from "@/lib/query-client";
+import { AddStreamerForm } from "./add-streamer-form";
+import { ClipCard } from "./clip-card";
+import { SessionTimeline } from "./session-timeline";
+import { timeAgo } from "./ui/format";
+
+/** The live dashboard: polls one endpoint every 2 s, so new segments and clips appear without a reload. */
+export function Dashboard() {
+  const { data, error, isPending } = useQuery({
+    queryKey: ["dashboard"],
+    queryFn: () => apiFetch<TDashboard>("/api/dashboard"),
+    refetchInterval: 2_000,
+  });
+  if (isPending) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
+  if (error) return <p role="alert" className="p-6 text-sm text-red-300">{error.message}</p>;
+
+  const live = data.sessions.filter((s) => s.status === "RECORDING");
+  return (
+    <div className="mx-auto grid max-w-6xl gap-6 px-4 py-6 lg:grid-cols-[320px_1fr]">
+      <aside className="space-y-4">
+        <AddStreamerForm />
+        <section className="card p-4" aria-label="Streamers">
+          <h2 className="mb-3 text-sm font-semibold">Streamers</h2>
+          {data.streamers.length === 0 && <p className="text-sm text-zinc-400">Add a stream URL to start clipping.</p>}
+          <ul className="space-y-2">
+            {data.streamers.map((s) => (
+              <StreamerRow key={s.id} streamer={s} />
+            ))}
+          </ul>
+        </section>
+        <p className="px-1 text-xs leading-relaxed text-zinc-500">
+          Offline mode: speech is transcribed on this machine with PocketSphinx, which is fast but rough — transcripts
+          and titles can be wrong. Set GROQ_API_KEY for Whisper-quality transcripts.
+        </p>
+      </aside>
+      <div className="space-y-6">
+        {live.length > 0 && (
+          <section aria-label="Live now" className="space-y-3">
+            <h2 className="text-sm font-semibold text-zinc-300">Live now</h2>
+            {live.map((s) => (
+              <SessionTimeline key={s.id} session={s} />
+            ))}
+          </section>
+        )}
+        <section aria-label="Clips">
+          <h2 className="mb-3 text-sm font-semibold text-zinc-300">Latest clips</h2>
+          {data.clips.length === 0 ? (
+            <div className="card p-6 text-sm text-zinc-400">
+              No clips yet. Clips appear here while the stream is still live, a few seconds after each segment closes.
+            </div>
+          ) : (
+            <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3">
+              {data.clips.map((c) => (
+                <ClipCard key={c.id} clip={c} />
+              ))}
+            </div>
+          )}
+        </section>
+        {data.sessions.some((s) => s.status !== "RECORDING") && (
+          <section aria-label="Past sessions" className="space-y-3">
+            <h2 className="text-sm font-semibold text-zinc-300">Past sessions</h2>
+            {data.sessions
+              .filter((s) => s.status !== "RECORDING")
+              .map((s) => (
+                <SessionTimeline key={s.id} session={s} />
+              ))}
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }) {
+  const qc = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => apiFetch(`/api/streamers/${streamer.id}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["dashboard"] }),
+  });
+  const badge =
+    streamer.status === "LIVE"
+      ? "bg-rose-500 text-white"
+      : streamer.status === "ERROR"
+        ? "bg-amber-500/20 text-amber-300"
+        : "bg-zinc-800 text-zinc-400";
+  return (
+    <li className="flex items-center justify-between gap-2 rounded-lg bg-zinc-900 px-3 py-2">
+      <div className="min-w-0">
+        <p className="truncate text-sm font-medium">{streamer.name}</p>
+        <p className="truncate text-xs text-zinc-500" title={streamer.source}>
+          {streamer.lastError ?? (streamer.lastCheckedAt ? `checked ${timeAgo(streamer.lastCheckedAt)}` : "checking…")}
+        </p>
+      </div>
+      <div className="flex shrink-0 items-center gap-2">
+        <span data-testid="streamer-status" className={`rounded px-2 py-0.5 text-xs font-semibold ${badge}`}>
+          {streamer.status === "LIVE" ? "● LIVE" : streamer.status === "ERROR" ? "Error" : "Offline"}
+        </span>
+        <button
+          className="text-xs text-zinc-500 hover:text-red-300"
+          aria-label={`Remove ${streamer.name}`}
+          onClick={() => confirm(`Remove ${streamer.name}? Its clips are deleted too.`) && remove.mutate()}
+        >
+          ✕
+        </button>
+      </div>
+    </li>
+  );
+}

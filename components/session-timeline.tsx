@@ -1,0 +1,85 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { TDashboard } from "@/lib/dashboard/get-dashboard";
+import { apiFetch } from "@/lib/query-client";
+import { formatClock, timeAgo } from "./ui/format";
+
+type TSession = TDashboard["sessions"][number];
+type TSegment = TSession["segments"][number];
+
+const STAGE: Record<string, string> = {
+  extracting_audio: "extracting audio",
+  transcribing: "transcribing",
+  detecting: "finding highlights",
+  rendering: "rendering clips",
+};
+
+function segmentLabel(s: TSegment): string {
+  if (s.deleted) return "deleted (retention)";
+  if (s.status === "PROCESSING") return STAGE[s.stage ?? ""] ?? "processing";
+  return { READY: "ready", DONE: "done", ERROR: "error", RECORDING: "recording", PROCESSING: "processing" }[s.status];
+}
+
+/** A session's segments as a strip: recording → ready → processing (with progress) → done / error. */
+export function SessionTimeline({ session }: { session: TSession }) {
+  const live = session.status === "RECORDING";
+  return (
+    <div className="card p-4" data-testid="session">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <p className="text-sm font-medium">
+          {session.streamer.name}{" "}
+          <span className={live ? "text-rose-400" : "text-zinc-500"}>
+            {live ? "● recording" : session.status === "FAILED" ? "failed" : "ended"}
+          </span>
+        </p>
+        <p className="text-xs text-zinc-500">
+          started {timeAgo(session.startedAt)} · {session.segmentCount} segments · {session.clipCount} clips
+        </p>
+      </div>
+      <ol className="mt-3 flex gap-1.5 overflow-x-auto pb-1" aria-label="Segments">
+        {session.segments.map((s) => (
+          <SegmentChip key={s.id} segment={s} />
+        ))}
+        {live && (
+          <li className="flex min-w-20 flex-col justify-center rounded-md border border-dashed border-rose-500/60 px-2 py-1.5 text-xs text-rose-300">
+            <span className="animate-pulse">● recording</span>
+            <span className="text-zinc-500">#{session.segmentCount}</span>
+          </li>
+        )}
+      </ol>
+    </div>
+  );
+}
+
+function SegmentChip({ segment: s }: { segment: TSegment }) {
+  const qc = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => apiFetch(`/api/segments/${s.id}/retry`, { method: "POST" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["dashboard"] }),
+  });
+  const tone =
+    s.status === "DONE"
+      ? "border-emerald-600/50 bg-emerald-500/10"
+      : s.status === "ERROR"
+        ? "border-red-600/60 bg-red-500/10"
+        : "border-zinc-700 bg-zinc-800/60";
+  return (
+    <li
+      className={`relative min-w-20 overflow-hidden rounded-md border px-2 py-1.5 text-xs ${tone}`}
+      data-testid="segment"
+      data-status={s.status}
+      title={s.error ?? `${formatClock(s.startOffset)}–${formatClock(s.startOffset + s.duration)}`}
+    >
+      <span className="block font-medium tabular-nums">#{s.number}</span>
+      <span className="block text-zinc-400">{segmentLabel(s)}</span>
+      {s.status === "PROCESSING" && (
+        <span className="absolute inset-x-0 bottom-0 h-0.5 bg-rose-500 transition-all" style={{ width: `${Math.round(s.progress * 100)}%` }} />
+      )}
+      {s.status === "ERROR" && !s.deleted && (
+        <button className="mt-1 text-rose-300 underline" onClick={() => retry.mutate()} disabled={retry.isPending}>
+          retry
+        </button>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,22 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+/** A finished recording segment is stored and ready for processing. */
+export const ZSegmentReady = z.object({
+  segmentId: z.string().min(1),
+  sessionId: z.string().min(1),
+  userId: z.string().min(1),
+});
+export const segmentReady = eventType("segment/recording.ready", { schema: ZSegmentReady });
+
+/** One detected clip needs its video and thumbnail rendered. */
+export const ZClipRequested = z.object({ clipId: z.string().min(1), userId: z.string().min(1) });
+export const clipRequested = eventType("clip/render.requested", { schema: ZClipRequested });
+
+/** A live session ended (source ended, stopped, failed): detect what was held back at the last boundary. */
+export const ZSessionEnded = z.object({ sessionId: z.string().min(1), userId: z.string().min(1) });
+export const sessionEnded = eventType("session/live.ended", { schema: ZSessionEnded });
+
+/** Check one streamer now (after it is added, and from the 30-second poll). */
+export const ZStreamerCheck = z.object({ streamerId: z.string().min(1), userId: z.string().min(1) });
+export const streamerCheck = eventType("streamer/check.requested", { schema: ZStreamerCheck });

@@ -1,0 +1,6 @@
+import { finalizeSession } from "./finalize-session";
+import { checkStreamerFn, pollStreamers } from "./monitor-streamers";
+import { processSegment } from "./process-segment";
+import { renderClip } from "./render-clip";
+
+export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn];

@@ -1,0 +1,47 @@
+import { inngest } from "./client";
+import { clipRequested, segmentReady } from "./events";
+import {
+  analyseSegmentAudio,
+  beginSegment,
+  detectSegmentClips,
+  extractSegmentAudio,
+  failSegment,
+  finishSegment,
+  transcribeSegment,
+} from "@/lib/pipeline/segment-steps";
+
+/**
+ * segment/recording.ready → extract audio → (transcribe ∥ loudness, silences, keywords) → detect → one
+ * render event per clip. Segments of one session run in order (their detection windows overlap); different
+ * sessions run in parallel.
+ */
+export const processSegment = inngest.createFunction(
+  {
+    id: "process-segment",
+    name: "Process recorded segment",
+    triggers: [segmentReady],
+    retries: 3,
+    concurrency: [{ key: "event.data.sessionId", limit: 1 }],
+    onFailure: async ({ event, error }) => {
+      await failSegment(event.data.event.data.segmentId, error.message);
+    },
+  },
+  async ({ event, step }) => {
+    const { segmentId, userId } = event.data;
+    await step.run("begin", () => beginSegment(segmentId));
+    await step.run("extract-audio", () => extractSegmentAudio(segmentId));
+    const [transcript] = await Promise.all([
+      step.run("transcribe", () => transcribeSegment(segmentId)),
+      step.run("analyse-audio", () => analyseSegmentAudio(segmentId)),
+    ]);
+    const clipIds = await step.run("detect", () => detectSegmentClips(segmentId));
+    if (clipIds.length) {
+      await step.sendEvent(
+        "render-clips",
+        clipIds.map((clipId) => ({ id: `render-${clipId}`, name: clipRequested.name, data: { clipId, userId } })),
+      );
+    }
+    await step.run("finish", () => finishSegment(segmentId));
+    return { words: transcript.words, clips: clipIds.length };
+  },
+);

@@ -1,0 +1,52 @@
+import "server-only";
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { nextCookies } from "better-auth/next-js";
+import { headers } from "next/headers";
+import { prisma } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/http/errors";
+
+function originsFor(url: string): string[] {
+  const u = new URL(url);
+  const alt = new URL(url);
+  if (u.hostname === "127.0.0.1") alt.hostname = "localhost";
+  else if (u.hostname === "localhost") alt.hostname = "127.0.0.1";
+  return [...new Set([u.origin, alt.origin])];
+}
+
+/** better-auth: email + password accounts, database sessions in PostgreSQL, rate-limited sign-in. */
+export const auth = betterAuth({
+  appName: "Clipstream",
+  baseURL: env.APP_URL,
+  secret: env.authSecret,
+  trustedOrigins: originsFor(env.APP_URL),
+  database: prismaAdapter(prisma, { provider: "postgresql" }),
+  emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8 },
+  session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+  rateLimit: {
+    enabled: true,
+    storage: "database",
+    window: 60,
+    max: 200,
+    customRules: { "/sign-in/email": { window: 60, max: 10 }, "/sign-up/email": { window: 60, max: 10 } },
+  },
+  advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] } },
+  plugins: [nextCookies()],
+});
+
+export type TSessionUser = { id: string; email: string; name: string };
+
+/** The signed-in user, or null. */
+export async function getSessionUser(): Promise<TSessionUser | null> {
+  const session = await auth.api.getSession({ headers: await headers() });
+  if (!session) return null;
+  return { id: session.user.id, email: session.user.email, name: session.user.name };
+}
+
+/** The signed-in user, or an `unauthorized` AppError (401). */
+export async function requireUser(): Promise<TSessionUser> {
+  const user = await getSessionUser();
+  if (!user) throw new AppError("unauthorized", "Sign in to continue.");
+  return user;
+}

@@ -1,0 +1,156 @@
+import Groq from "groq-sdk";
+import { z } from "zod";
+import { env } from "@/lib/env";
+import type { TCandidate, TDetectInput, Detector } from "./types";
+
+/**
+ * Highlight detection with a Groq-hosted LLM: the transcript (with times) and the measured signals go in,
+ * structured JSON (json_schema, strict) comes out, is validated with zod, and is then held to the same rules
+ * as the offline detector (inside the window, min/max length, min score). Invalid output is an error, so the
+ * pipeline step retries instead of storing nonsense.
+ */
+
+const ZHighlight = z.object({
+  start: z.number(),
+  end: z.number(),
+  title: z.string().min(1).max(120),
+  hook: z.string().max(200),
+  reason: z.string().min(1).max(400),
+  score: z.number().min(0).max(100),
+  tags: z.array(z.string().max(40)).max(8),
+});
+export const ZHighlights = z.object({ highlights: z.array(ZHighlight).max(20) });
+
+const JSON_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  required: ["highlights"],
+  properties: {
+    highlights: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["start", "end", "title", "hook", "reason", "score", "tags"],
+        properties: {
+          start: { type: "number", description: "stream seconds" },
+          end: { type: "number", description: "stream seconds" },
+          title: { type: "string" },
+          hook: { type: "string" },
+          reason: { type: "string" },
+          score: { type: "integer", minimum: 0, maximum: 100 },
+          tags: { type: "array", items: { type: "string" } },
+        },
+      },
+    },
+  },
+} as const;
+
+const SYSTEM = [
+  "You find the moments in a live stream that make great short clips: hype, surprise, funny or dramatic peaks.",
+  "You get a timed transcript (stream seconds), loudness peaks relative to the window's baseline, spotted keywords, and earlier context.",
+  "Return only moments inside the window, each between the given minimum and maximum length, starting a little before the peak.",
+  "score is 0-100 (how clip-worthy). reason names the evidence (loudness, keywords, what is said). Return an empty list when nothing stands out.",
+].join(" ");
+
+function buildPrompt(input: TDetectInput): string {
+  const { signals, window: w, settings } = input;
+  // One line per phrase: a new line after a pause (> 1.5 s), every 6 s or every 12 words.
+  const lines: string[] = [];
+  let cur: string[] = [];
+  let curStart = 0;
+  let prevEnd = 0;
+  for (const word of signals.words) {
+    if (cur.length && (word.s - prevEnd > 1.5 || word.s - curStart > 6 || cur.length >= 12)) {
+      lines.push(`[${curStart.toFixed(1)}] ${cur.join(" ")}`);
+      cur = [];
+    }
+    if (!cur.length) curStart = word.s;
+    cur.push(word.w);
+    prevEnd = word.e;
+  }
+  if (cur.length) lines.push(`[${curStart.toFixed(1)}] ${cur.join(" ")}`);
+  const sorted = [...signals.loudness].map((p) => p.lufs).sort((a, b) => a - b);
+  const baseline = sorted.length ? sorted[Math.floor(sorted.length / 2)] : -70;
+  const peaks = signals.loudness
+    .filter((p) => p.lufs - baseline >= 6)
+    .filter((_, i, xs) => i === 0 || xs[i].t - xs[i - 1].t >= 1)
+    .slice(0, 40)
+    .map((p) => `${p.t.toFixed(1)}s +${(p.lufs - baseline).toFixed(0)}LU`);
+  return [
+    `Window: ${w.start.toFixed(1)}–${w.end.toFixed(1)} s. Clip length ${settings.minClipSeconds}–${settings.maxClipSeconds} s.`,
+    `Streamer keywords: ${settings.keywords.join(", ") || "(none)"}`,
+    input.context ? `Earlier in the stream: ${input.context.slice(-1500)}` : "",
+    `Loudness baseline ${baseline.toFixed(1)} LUFS; peaks: ${peaks.join(", ") || "none"}`,
+    `Keyword hits: ${signals.keywordHits.map((h) => `${h.phrase}@${h.t.toFixed(1)}`).join(", ") || "none"}`,
+    `Transcript:\n${lines.join("\n") || "(no speech)"}`,
+  ].filter(Boolean).join("\n");
+}
+
+export type TGroqDetectorOptions = { apiKey?: string; baseURL?: string; model?: string; maxRetries?: number };
+
+export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
+  const client = new Groq({
+    apiKey: opts.apiKey ?? env.GROQ_API_KEY,
+    baseURL: opts.baseURL ?? env.GROQ_BASE_URL,
+    maxRetries: opts.maxRetries ?? 2,
+    timeout: 120_000,
+  });
+  const model = opts.model ?? env.GROQ_CHAT_MODEL;
+  return {
+    async detect(input: TDetectInput): Promise<TCandidate[]> {
+      const res = await client.chat.completions.create({
+        model,
+        temperature: 0,
+        messages: [
+          { role: "system", content: SYSTEM },
+          { role: "user", content: buildPrompt(input) },
+        ],
+        response_format: { type: "json_schema", json_schema: { name: "highlights", strict: true, schema: JSON_SCHEMA } },
+      });
+      const content = res.choices[0]?.message?.content;
+      if (!content) throw new Error("Groq detector: empty answer");
+      let json: unknown;
+      try {
+        json = JSON.parse(content);
+      } catch {
+        throw new Error(`Groq detector: answer is not JSON: ${content.slice(0, 120)}`);
+      }
+      const parsed = ZHighlights.safeParse(json);
+      if (!parsed.success) throw new Error(`Groq detector: answer does not match the schema: ${parsed.error.issues[0]?.message}`);
+      return toCandidates(parsed.data.highlights, input);
+    },
+  };
+}
+
+/** Holds the model's answer to the window and length limits (it is told them, but not trusted with them). */
+function toCandidates(highlights: z.infer<typeof ZHighlight>[], input: TDetectInput): TCandidate[] {
+  const { window: w, settings, signals } = input;
+  const out: TCandidate[] = [];
+  for (const h of highlights) {
+    let start = Math.max(w.start, h.start);
+    let end = Math.min(w.end, h.end);
+    if (!(end > start)) continue;
+    if (end - start > settings.maxClipSeconds) end = start + settings.maxClipSeconds;
+    if (end - start < settings.minClipSeconds) {
+      const missing = settings.minClipSeconds - (end - start);
+      start = Math.max(w.start, start - missing / 2);
+      end = Math.min(w.end, start + settings.minClipSeconds);
+    }
+    const score = Math.round(h.score);
+    if (score < settings.minScore) continue;
+    const excerpt = signals.words.filter((x) => x.s >= start && x.e <= end + 0.2).map((x) => x.w).join(" ").slice(0, 300);
+    out.push({
+      start: Math.round(start * 100) / 100,
+      end: Math.round(end * 100) / 100,
+      title: h.title,
+      hook: h.hook,
+      reason: h.reason,
+      score,
+      tags: h.tags,
+      engine: "groq",
+      excerpt,
+    });
+  }
+  return out.sort((a, b) => b.score - a.score || a.start - b.start);
+}

@@ -1,0 +1,272 @@
+import type { TWord } from "@/lib/transcribe/types";
+import type { TCandidate, TDetectInput, Detector, TWindow } from "./types";
+
+/**
+ * The offline detector: a deterministic score over the window's own signals.
+ *  - loudness: momentary LUFS above the window's baseline (median of voiced frames, spread by MAD),
+ *  - keywords: excitement phrases (defaults + the streamer's), from keyword spotting and from the transcript,
+ *  - speech rate: words per second against the window's typical rate,
+ *  - silence: dead air is never a peak, and clip edges snap to pauses / word boundaries.
+ * Peaks of the combined activation grow into "hot" regions, which become clips of [min, max] seconds with a
+ * lead-in, snapped, merged and ranked.
+ */
+
+export const EXCITEMENT_PHRASES = [
+  "oh my god", "no way", "let's go", "lets go", "insane", "huge", "crazy", "wow", "unbelievable",
+  "what", "holy", "clutch", "amazing", "incredible", "yes",
+];
+
+const BIN = 0.5; // seconds per activation bin
+const FLOOR_LUFS = -70;
+const VOICED_LUFS = -60;
+const MIN_ACTIVATION = 0.25;
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[’`]/g, "'").replace(/[^a-z' ]+/g, " ").replace(/'/g, "").trim().split(/\s+/).filter(Boolean);
+
+type THit = { phrase: string; t: number };
+
+/** Keyword hits from spotting plus phrase matches in the transcript, de-duplicated within 0.75 s. */
+function collectHits(words: TWord[], spotted: THit[], phrases: string[]): THit[] {
+  const wanted = new Map<string, string>();
+  for (const p of phrases) {
+    const k = norm(p).join(" ");
+    if (k && !wanted.has(k)) wanted.set(k, p);
+  }
+  const hits: THit[] = [];
+  for (const h of spotted) {
+    const k = norm(h.phrase).join(" ");
+    hits.push({ phrase: wanted.get(k) ?? h.phrase, t: h.t });
+  }
+  const toks = words.map((w) => norm(w.w).join(""));
+  for (const [k, phrase] of wanted) {
+    const parts = k.split(" ");
+    for (let i = 0; i + parts.length <= toks.length; i++) {
+      if (parts.every((p, j) => toks[i + j] === p)) hits.push({ phrase, t: words[i].s });
+    }
+  }
+  hits.sort((a, b) => a.t - b.t || a.phrase.localeCompare(b.phrase));
+  const out: THit[] = [];
+  for (const h of hits) {
+    const key = norm(h.phrase).join(" ");
+    if (!out.some((o) => norm(o.phrase).join(" ") === key && Math.abs(o.t - h.t) < 0.75)) out.push(h);
+  }
+  return out;
+}
+
+type TBins = {
+  t: number[]; // bin start times
+  excess: number[]; // LU above baseline
+  rate: number[]; // words/s around the bin
+  activation: number[];
+  silent: boolean[];
+};
+
+function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: number; medianRate: number } {
+  const { window, signals } = input;
+  const n = Math.max(1, Math.ceil((window.end - window.start) / BIN));
+  const t = Array.from({ length: n }, (_, i) => window.start + i * BIN);
+  const idx = (x: number) => Math.floor((x - window.start) / BIN);
+
+  const loud = new Array<number>(n).fill(FLOOR_LUFS);
+  const inWin = signals.loudness.filter((p) => p.t >= window.start && p.t <= window.end);
+  // ebur128's momentary value at t describes the 400 ms before t.
+  for (const p of inWin) {
+    const i = clamp(idx(p.t - 0.2), 0, n - 1);
+    loud[i] = Math.max(loud[i], p.lufs);
+  }
+  const voiced = inWin.map((p) => p.lufs).filter((l) => l > VOICED_LUFS);
+  const pool = voiced.length >= 10 ? voiced : inWin.map((p) => p.lufs);
+  const baseline = median(pool);
+  const mad = median(pool.map((l) => Math.abs(l - baseline))) * 1.4826;
+  const deadzone = Math.max(3, 2 * mad);
+  const excess = loud.map((l) => (l <= FLOOR_LUFS ? 0 : l - baseline));
+
+  const words = signals.words.filter((w) => w.s >= window.start && w.s <= window.end);
+  const rate = t.map((b) => {
+    const c = b + BIN / 2;
+    return words.filter((w) => w.s >= c - 1.5 && w.s < c + 1.5).length / 3;
+  });
+  const medianRate = median(rate.filter((r) => r > 0));
+
+  const inSilence = (a: number, b: number) =>
+    signals.silences.some((s) => s.start <= a && s.end >= b);
+
+  const silent = t.map((b) => inSilence(b, b + BIN));
+  const activation = t.map((b, i) => {
+    if (silent[i]) return 0;
+    const c = b + BIN / 2;
+    const loudC = clamp((excess[i] - deadzone) / 12, 0, 1);
+    // A hit marks the phrase's start: it lights up the second and a half after it, barely the time before.
+    const kw = clamp(hits.filter((h) => c >= h.t - 0.5 && c <= h.t + 1.5).length / 2, 0, 1);
+    const rateC = medianRate > 0 ? clamp((rate[i] - medianRate * 1.3) / medianRate, 0, 1) : 0;
+    return 0.55 * loudC + 0.3 * kw + 0.15 * rateC;
+  });
+  return { t, excess, rate, activation, silent, baseline, medianRate };
+}
+
+/**
+ * Grows a region around a peak bin while activation stays ≥ 40 % of the peak, bridging short dips (≤ 1.5 s)
+ * but never a silence: a pause before the burst is where the moment begins.
+ */
+function growRegion(act: number[], silent: boolean[], peak: number): [number, number] {
+  const floor = act[peak] * 0.4;
+  const maxGap = Math.round(1.5 / BIN);
+  let lo = peak;
+  let hi = peak;
+  for (let i = peak - 1, gap = 0; i >= 0 && gap <= maxGap && !silent[i]; i--) {
+    if (act[i] >= floor) (lo = i), (gap = 0);
+    else gap++;
+  }
+  for (let i = peak + 1, gap = 0; i < act.length && gap <= maxGap && !silent[i]; i++) {
+    if (act[i] >= floor) (hi = i), (gap = 0);
+    else gap++;
+  }
+  return [lo, hi];
+}
+
+/** Fits [start, end] to [min, max] seconds and into the window, keeping `keep` covered when it can. */
+function fitRange(start: number, end: number, keep: [number, number], peakT: number, w: TWindow, min: number, max: number) {
+  const avail = w.end - w.start;
+  const lo = Math.min(min, avail);
+  const hi = Math.min(max, avail);
+  let len = end - start;
+  if (len < lo) {
+    const add = lo - len;
+    start -= add * 0.6;
+    end += add * 0.4;
+  } else if (len > hi) {
+    // Too long: keep the peak with a lead-in, then as much of the region as fits.
+    start = Math.max(keep[0] - 2, Math.min(start, peakT - hi * 0.35));
+    end = start + hi;
+  }
+  len = end - start;
+  if (start < w.start) (start = w.start), (end = w.start + len);
+  if (end > w.end) (end = w.end), (start = Math.max(w.start, w.end - len));
+  return { start, end };
+}
+
+/** Moves clip edges off the middle of words and out of long pauses. */
+function snap(start: number, end: number, words: TWord[], silences: { start: number; end: number }[]) {
+  const sIn = silences.find((s) => s.start < start && s.end > start);
+  if (sIn) start = Math.max(sIn.start, sIn.end - 0.3);
+  const wIn = words.find((x) => x.s < start && x.e > start);
+  if (wIn) start = wIn.s - 0.1;
+  const eSil = silences.find((s) => s.start < end && s.end > end);
+  if (eSil) end = Math.min(eSil.end, eSil.start + 0.4);
+  const eWord = words.find((x) => x.s < end && x.e > end);
+  if (eWord) end = eWord.e + 0.15;
+  return { start, end };
+}
+
+function fmtClock(t: number) {
+  const s = Math.max(0, Math.floor(t));
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  return `${hh ? `${hh}:` : ""}${String(mm).padStart(hh ? 2 : 1, "0")}:${String(ss).padStart(2, "0")}`;
+}
+
+export function detectOffline(input: TDetectInput): TCandidate[] {
+  const { signals, window: w, settings } = input;
+  if (!(w.end > w.start)) return [];
+  const words = [...signals.words].sort((a, b) => a.s - b.s);
+  const hits = collectHits(
+    words.filter((x) => x.s >= w.start && x.s <= w.end),
+    signals.keywordHits.filter((h) => h.t >= w.start && h.t <= w.end),
+    [...EXCITEMENT_PHRASES, ...settings.keywords],
+  );
+  const bins = buildBins(input, hits);
+  const userKeys = new Set(settings.keywords.map((k) => norm(k).join(" ")));
+  const act = bins.activation;
+
+  // Peaks, strongest first (ties: earliest), each claiming its region so one moment yields one clip.
+  const order = act.map((a, i) => i).filter((i) => act[i] >= MIN_ACTIVATION).sort((a, b) => act[b] - act[a] || a - b);
+  const claimed = new Array<boolean>(act.length).fill(false);
+  const raw: TCandidate[] = [];
+  for (const peak of order) {
+    if (claimed[peak]) continue;
+    const [lo, hi] = growRegion(act, bins.silent, peak);
+    for (let i = lo; i <= hi; i++) claimed[i] = true;
+    const region: [number, number] = [bins.t[lo], bins.t[hi] + BIN];
+    const peakT = bins.t[peak] + BIN / 2;
+    const leadIn = clamp((region[1] - region[0]) * 0.25, 1.5, 4);
+    let { start, end } = fitRange(region[0] - leadIn, region[1] + 1, region, peakT, w, settings.minClipSeconds, settings.maxClipSeconds);
+    ({ start, end } = snap(start, end, words, signals.silences));
+    ({ start, end } = fitRange(start, end, region, peakT, w, settings.minClipSeconds, settings.maxClipSeconds));
+    raw.push(describe({ start: r2(start), end: r2(end), region, lo, hi, bins, hits, words, userKeys }));
+  }
+
+  // Overlapping clips are one moment: keep the stronger.
+  const ranked = raw.sort((a, b) => b.score - a.score || a.start - b.start);
+  const kept: TCandidate[] = [];
+  for (const c of ranked) if (!kept.some((k) => Math.min(k.end, c.end) - Math.max(k.start, c.start) > 0)) kept.push(c);
+  return kept.filter((c) => c.score >= settings.minScore);
+}
+
+function describe(a: {
+  start: number;
+  end: number;
+  region: [number, number];
+  lo: number;
+  hi: number;
+  bins: ReturnType<typeof buildBins>;
+  hits: THit[];
+  words: TWord[];
+  userKeys: Set<string>;
+}): TCandidate {
+  const { bins } = a;
+  let excess = 0;
+  let rate = 0;
+  for (let i = a.lo; i <= a.hi; i++) {
+    excess = Math.max(excess, bins.excess[i]);
+    rate = Math.max(rate, bins.rate[i]);
+  }
+  const inClip = a.hits.filter((h) => h.t >= a.start && h.t <= a.end);
+  const phrases = [...new Set(inClip.map((h) => h.phrase))];
+  const rateRatio = bins.medianRate > 0 ? rate / bins.medianRate : 1;
+
+  const loudPts = clamp((excess / 15) * 50, 0, 50);
+  // Multi-word phrases and the streamer's own keywords are strong evidence; a lone "what" or "wow" is weak
+  // (people say it all the time, and short words are what keyword spotting mishears most).
+  const weight = (p: string) => (a.userKeys.has(norm(p).join(" ")) || norm(p).length > 1 ? 10 : 4);
+  const kwPts = clamp(phrases.reduce((n, p) => n + weight(p), 0) + Math.max(0, inClip.length - phrases.length), 0, 30);
+  const ratePts = clamp((rateRatio - 1.2) * 40, 0, 20);
+  const score = Math.round(clamp(loudPts + kwPts + ratePts, 0, 100));
+
+  const reasons: string[] = [];
+  if (excess >= 1) reasons.push(`loudness +${Math.round(excess)} LU above baseline`);
+  if (phrases.length) reasons.push(`keywords: ${phrases.map((p) => `'${p}'`).join(", ")}`);
+  if (rate > 0) reasons.push(`speech rate ${rate.toFixed(1)} w/s${rateRatio >= 1.3 ? ` (${rateRatio.toFixed(1)}× usual)` : ""}`);
+
+  const clipWords = a.words.filter((x) => x.s >= a.start && x.e <= a.end + 0.2);
+  const hot = a.words.filter((x) => x.s >= a.region[0] - 0.5 && x.s <= a.region[1]);
+  const titleWords = (hot.length ? hot : clipWords).slice(0, 7).map((x) => x.w);
+  const title = titleWords.length
+    ? `${titleWords.join(" ").replace(/^./, (c) => c.toUpperCase())}${excess >= 6 ? "!" : ""}`
+    : `Loud moment at ${fmtClock(a.region[0])}`;
+  const excerpt = clipWords.map((x) => x.w).join(" ").slice(0, 300);
+  const hook = phrases.length
+    ? `“${phrases.slice(0, 3).join("… ")}!” — ${excess >= 6 ? "the volume spikes" : "listen to this"} at ${fmtClock(a.region[0])}`
+    : `Things get ${excess >= 6 ? "loud" : "lively"} at ${fmtClock(a.region[0])}`;
+  const tags = [
+    ...(excess >= 6 ? ["loud"] : []),
+    ...(phrases.length ? ["hype"] : []),
+    ...(rateRatio >= 1.3 ? ["fast-talk"] : []),
+    ...phrases.map((p) => norm(p).join("-")),
+  ];
+  return { start: a.start, end: a.end, title, hook, reason: reasons.join("; ") || "activity above baseline", score, tags, engine: "offline", excerpt };
+}
+
+export function createOfflineDetector(): Detector {
+  return { detect: async (input) => detectOffline(input) };
+}

@@ -1,0 +1,39 @@
+import type { TWord } from "@/lib/transcribe/types";
+
+/** Everything the detectors look at, all in stream time (seconds). */
+export type TSignals = {
+  words: TWord[];
+  loudness: { t: number; lufs: number }[];
+  silences: { start: number; end: number }[];
+  keywordHits: { phrase: string; t: number }[];
+};
+
+export type TDetectSettings = { minClipSeconds: number; maxClipSeconds: number; minScore: number; keywords: string[] };
+
+export type TCandidate = {
+  start: number;
+  end: number;
+  title: string;
+  hook: string;
+  reason: string;
+  /** 0–100, integer. */
+  score: number;
+  tags: string[];
+  engine: "offline" | "groq";
+  excerpt: string;
+};
+
+export type TWindow = { start: number; end: number };
+
+export type TDetectInput = {
+  signals: TSignals;
+  /** The stretch of stream time to look at (a segment plus the previous segment's tail). */
+  window: TWindow;
+  /** A summary of what happened earlier in the stream (for LLM detectors). */
+  context?: string;
+  settings: TDetectSettings;
+};
+
+export interface Detector {
+  detect(input: TDetectInput): Promise<TCandidate[]>;
+}

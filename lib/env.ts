@@ -1,0 +1,59 @@
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  APP_URL: z.string().url().default("http://127.0.0.1:3000"),
+  BETTER_AUTH_SECRET: z.string().min(16).optional(),
+  DATA_DIR: z.string().default(".data"),
+  STORAGE_DIR: z.string().optional(),
+  BLOB_READ_WRITE_TOKEN: z.string().optional(),
+  RECORDER_URL: z.string().url().default("http://127.0.0.1:3100"),
+  RECORDER_SECRET: z.string().min(16).optional(),
+  SEGMENT_SECONDS: z.coerce.number().int().min(2).max(3600).default(900),
+  FFMPEG_PATH: z.string().default("ffmpeg"),
+  FFPROBE_PATH: z.string().default("ffprobe"),
+  POCKETSPHINX_PATH: z.string().default("pocketsphinx_continuous"),
+  GROQ_API_KEY: z.string().optional(),
+  GROQ_BASE_URL: z.string().url().optional(),
+  GROQ_TRANSCRIBE_MODEL: z.string().default("whisper-large-v3-turbo"),
+  GROQ_CHAT_MODEL: z.string().default("openai/gpt-oss-120b"),
+  ALLOW_PRIVATE_SOURCES: bool,
+  ALLOW_FILE_SOURCES: bool,
+  RETENTION_HOURS: z.coerce.number().int().min(1).default(48),
+});
+
+export type TEnv = z.infer<typeof ZEnv> & {
+  storageDir: string;
+  authSecret: string;
+  recorderSecret: string;
+};
+
+function load(): TEnv {
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const isProd = e.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build";
+  const devSecret = "clipstream-development-secret-not-for-production";
+  if (isProd && !process.env.CLIPSTREAM_ALLOW_DEV_SECRETS && (!e.BETTER_AUTH_SECRET || !e.RECORDER_SECRET)) {
+    throw new Error("Invalid environment: BETTER_AUTH_SECRET and RECORDER_SECRET are required in production");
+  }
+  return {
+    ...e,
+    storageDir: path.resolve(/*turbopackIgnore: true*/ e.STORAGE_DIR ?? path.join(e.DATA_DIR, "blobs")),
+    authSecret: e.BETTER_AUTH_SECRET ?? devSecret,
+    recorderSecret: e.RECORDER_SECRET ?? `${devSecret}-recorder`,
+  };
+}
+
+/** Validated once, at first import (start-up of every process). */
+export const env: TEnv = load();

@@ -1,0 +1,56 @@
+import { ZodError } from "zod";
+
+export type TErrorCode =
+  | "bad_request"
+  | "invalid_input"
+  | "unauthorized"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
+const STATUS: Record<TErrorCode, number> = {
+  bad_request: 400,
+  invalid_input: 422,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The one error type the API maps to `{ error: { code, message } }`. */
+export class AppError extends Error {
+  constructor(
+    public readonly code: TErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export function errorBody(code: TErrorCode, message: string) {
+  return { error: { code, message } };
+}
+
+function zodMessage(err: ZodError): string {
+  return err.issues
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+}
+
+/** Maps any thrown value to a JSON response; internal details never reach the client. */
+export function handleApiError(err: unknown): Response {
+  if (err instanceof AppError) return Response.json(errorBody(err.code, err.message), { status: err.status });
+  if (err instanceof ZodError) return Response.json(errorBody("invalid_input", zodMessage(err)), { status: 422 });
+  console.error("[api] unhandled error", err);
+  return Response.json(errorBody("internal", "Something went wrong on our side."), { status: 500 });
+}

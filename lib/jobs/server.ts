@@ -1,0 +1,48 @@
+/**
+ * Entry point of the embedded Inngest runner: `tsx lib/jobs/server.ts` (npm run worker).
+ *   DATABASE_URL         PostgreSQL (required)
+ *   INNGEST_RUNNER_PORT  port to listen on (default 8288); the app sets INNGEST_DEV=http://127.0.0.1:<port>
+ *   INNGEST_SERVE_URL    the app's serve endpoint (default ${APP_URL}/api/inngest)
+ *   INNGEST_RUNNER_HOST  bind address (default 127.0.0.1)
+ */
+import { z } from "zod";
+import { env } from "@/lib/env";
+import { startRunner } from "./runner";
+
+const ZRunnerEnv = z.object({
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
+  INNGEST_RUNNER_PORT: z.coerce.number().int().min(0).max(65535).default(8288),
+  INNGEST_RUNNER_HOST: z.string().default("127.0.0.1"),
+  INNGEST_SERVE_URL: z.string().url().optional(),
+});
+
+async function main() {
+  const parsed = ZRunnerEnv.safeParse(process.env);
+  if (!parsed.success) {
+    console.error(`[jobs] invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    process.exit(2);
+  }
+  const e = parsed.data;
+  const runner = await startRunner({
+    port: e.INNGEST_RUNNER_PORT,
+    host: e.INNGEST_RUNNER_HOST,
+    serveUrl: e.INNGEST_SERVE_URL ?? `${env.APP_URL.replace(/\/$/, "")}/api/inngest`,
+  });
+  let stopping = false;
+  const shutdown = (sig: string) => {
+    if (stopping) process.exit(1); // second signal: don't wait for in-flight steps
+    stopping = true;
+    console.log(`[jobs] ${sig}: finishing in-flight requests`);
+    runner.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error(`[jobs] failed to start: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});

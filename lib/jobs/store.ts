@@ -1,0 +1,331 @@
+/**
+ * PostgreSQL state of the embedded runner: app/function registry, event ingest with deduplication and
+ * trigger matching, durable cron slots, and run leases. All writes that must not double up across runner
+ * processes are transactional (event-key upsert, cron compare-and-set, claims under one advisory lock).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { JobRunStatus, Prisma, type JobRun } from "@/generated/prisma/client";
+import { prisma } from "@/lib/db";
+import { nextCronTime } from "./cron";
+import { evaluate } from "./expr";
+import {
+  CRON_EVENT,
+  DEFAULT_RETRIES,
+  UNSUPPORTED_FN_OPTIONS,
+  ZRegisterBody,
+  type TConcurrency,
+  type TFunctionConfig,
+  type TIncomingEvent,
+  type TRunEvent,
+  type TTrigger,
+} from "./protocol";
+
+export const NOTIFY_CHANNEL = "clipstream_jobs";
+const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Serialises claims across runner processes so concurrency limits hold (see claimRun). */
+const CLAIM_LOCK = 727_274;
+const ACTIVE: JobRunStatus[] = [JobRunStatus.QUEUED, JobRunStatus.RUNNING, JobRunStatus.SLEEPING];
+
+type TFnRow = { id: string; triggers: unknown; retries: number; concurrency: unknown };
+export type TConcurrencyKey = { k: string; l: number };
+
+export const log = (msg: string) => console.log(`[jobs] ${msg}`);
+const warned = new Set<string>();
+function warnOnce(key: string, msg: string) {
+  if (warned.has(key)) return;
+  warned.add(key);
+  console.warn(`[jobs] ${msg}`);
+}
+
+function safeEval(expr: string, scope: Record<string, unknown>, where: string): unknown {
+  try {
+    return evaluate(expr, scope);
+  } catch (err) {
+    warnOnce(`expr:${expr}`, `${where}: cannot evaluate ${JSON.stringify(expr)} (${(err as Error).message})`);
+    return undefined;
+  }
+}
+
+function normaliseConcurrency(c: TFunctionConfig["concurrency"]): TConcurrency[] {
+  if (c === null || c === undefined) return [];
+  if (typeof c === "number") return [{ limit: c }];
+  return Array.isArray(c) ? c : [c];
+}
+
+/** The keys a run occupies while it executes; runs sharing a key share its limit. */
+function concurrencyKeys(fnId: string, items: TConcurrency[], event: TRunEvent): TConcurrencyKey[] {
+  return items.flatMap((item, i) => {
+    if (!(item.limit > 0)) return []; // 0 = no limit
+    const value = item.key ? String(safeEval(item.key, { event }, `concurrency key of ${fnId}`) ?? "") : "";
+    const scope = item.scope ?? "fn";
+    return [{ k: scope === "fn" ? `${fnId}#${i}#${value}` : `${scope}#${value}`, l: item.limit }];
+  });
+}
+
+function matchesName(pattern: string, name: string): boolean {
+  return pattern === name || (pattern.endsWith("*") && name.startsWith(pattern.slice(0, -1)));
+}
+
+function runFor(fn: TFnRow, eventId: string, event: TRunEvent): Prisma.JobRunCreateManyInput {
+  return {
+    id: randomUUID(),
+    functionId: fn.id,
+    eventId,
+    event: event as unknown as Prisma.InputJsonValue,
+    maxAttempts: fn.retries + 1,
+    concurrency: concurrencyKeys(fn.id, fn.concurrency as TConcurrency[], event),
+    nextAt: new Date(),
+  };
+}
+
+// ---------- registry ----------
+
+/** Body of POST /fn/register: replaces the app's functions and (re)schedules their crons. */
+export async function registerApp(raw: unknown): Promise<{ modified: boolean; functions: number }> {
+  const body = ZRegisterBody.parse(raw);
+  const now = new Date();
+  const configs = body.functions;
+  for (const cfg of configs) {
+    const unsupported = UNSUPPORTED_FN_OPTIONS.filter((k) => cfg[k] !== undefined && cfg[k] !== null);
+    if (unsupported.length) warnOnce(`opts:${cfg.id}`, `${cfg.id}: ignoring unsupported options ${unsupported.join(", ")}`);
+  }
+  return prisma.$transaction(async (tx) => {
+    const before = await tx.jobFunction.findMany({ where: { appId: body.appName }, select: { id: true, config: true } });
+    await tx.jobApp.upsert({
+      where: { id: body.appName },
+      create: { id: body.appName, url: body.url, sdk: body.sdk ?? null },
+      update: { url: body.url, sdk: body.sdk ?? null, syncedAt: now },
+    });
+    const ids = configs.map((c) => c.id);
+    await tx.jobFunction.deleteMany({ where: { appId: body.appName, id: { notIn: ids } } });
+    for (const cfg of configs) {
+      const retries = Object.values(cfg.steps)[0]?.retries?.attempts ?? DEFAULT_RETRIES;
+      const data = {
+        appId: body.appName,
+        name: cfg.name ?? cfg.id,
+        triggers: cfg.triggers as Prisma.InputJsonValue,
+        retries,
+        concurrency: normaliseConcurrency(cfg.concurrency) as Prisma.InputJsonValue,
+        config: cfg as Prisma.InputJsonValue,
+      };
+      await tx.jobFunction.upsert({ where: { id: cfg.id }, create: { id: cfg.id, ...data }, update: data });
+      const crons: string[] = [];
+      for (const t of cfg.triggers) {
+        if (!("cron" in t)) continue;
+        try {
+          crons.push(t.cron);
+          await tx.jobCron.upsert({
+            where: { functionId_cron: { functionId: cfg.id, cron: t.cron } },
+            create: { functionId: cfg.id, cron: t.cron, nextAt: nextCronTime(t.cron, now) },
+            update: {},
+          });
+        } catch (err) {
+          warnOnce(`cron:${cfg.id}:${t.cron}`, `${cfg.id}: invalid cron ${JSON.stringify(t.cron)} (${(err as Error).message})`);
+        }
+      }
+      await tx.jobCron.deleteMany({ where: { functionId: cfg.id, cron: { notIn: crons } } });
+    }
+    const prev = new Map(before.map((f) => [f.id, JSON.stringify(f.config)]));
+    const modified = before.length !== configs.length || configs.some((c) => prev.get(c.id) !== JSON.stringify(c));
+    return { modified, functions: configs.length };
+  });
+}
+
+// ---------- events ----------
+
+/** Stable internal id when the SDK sends x-inngest-event-id-seed, so its own send retries collapse. */
+function internalEventId(seed: string | undefined, index: number): string {
+  if (!seed) return `evt_${randomUUID().replaceAll("-", "")}`;
+  return `evt_${createHash("sha256").update(`${seed}:${index}`).digest("hex").slice(0, 32)}`;
+}
+
+/**
+ * Stores events and creates one run per matching function (in one transaction, then NOTIFY). An event
+ * whose producer `id` was seen in the last 24 h is a duplicate: it returns the first event's id and
+ * triggers nothing.
+ */
+export async function ingestEvents(
+  events: TIncomingEvent[],
+  opts: { seed?: string } = {},
+): Promise<{ ids: string[]; runIds: string[] }> {
+  const now = Date.now();
+  return prisma.$transaction(async (tx) => {
+    const fns: TFnRow[] = await tx.jobFunction.findMany({
+      select: { id: true, triggers: true, retries: true, concurrency: true },
+    });
+    const ids: string[] = [];
+    const runs: Prisma.JobRunCreateManyInput[] = [];
+    for (const [i, e] of events.entries()) {
+      const id = internalEventId(opts.seed, i);
+      if (e.id) {
+        const claimed = await tx.$queryRaw<{ eventId: string }[]>`
+          INSERT INTO job_event_key (key, "eventId", "expiresAt")
+          VALUES (${e.id}, ${id}, to_timestamp(${(now + DEDUP_WINDOW_MS) / 1000}::float8) AT TIME ZONE 'UTC')
+          ON CONFLICT (key) DO UPDATE SET "eventId" = EXCLUDED."eventId", "expiresAt" = EXCLUDED."expiresAt"
+            WHERE job_event_key."expiresAt" < to_timestamp(${now / 1000}::float8) AT TIME ZONE 'UTC'
+          RETURNING "eventId"`;
+        if (!claimed.length) {
+          const first = await tx.jobEventKey.findUnique({ where: { key: e.id } });
+          ids.push(first?.eventId ?? id);
+          continue;
+        }
+      }
+      const ts = e.ts ?? now;
+      const data = (e.data ?? {}) as Record<string, unknown>;
+      const created = await tx.jobEvent.createMany({
+        data: [{ id, name: e.name, data: data as Prisma.InputJsonValue, externalId: e.id ?? null, ts: new Date(ts) }],
+        skipDuplicates: true,
+      });
+      ids.push(id);
+      if (!created.count) continue; // the same seeded send, retried by the SDK
+      const runEvent: TRunEvent = { id: e.id ?? id, name: e.name, data, ts, ...(e.v ? { v: e.v } : {}) };
+      for (const fn of fns) {
+        const hit = (fn.triggers as TTrigger[]).some(
+          (t) =>
+            "event" in t &&
+            matchesName(t.event, e.name) &&
+            (!t.expression || Boolean(safeEval(t.expression, { event: runEvent }, `trigger of ${fn.id}`))),
+        );
+        if (hit) runs.push(runFor(fn, id, runEvent));
+      }
+    }
+    if (runs.length) {
+      await tx.jobRun.createMany({ data: runs });
+      await tx.$executeRawUnsafe(`NOTIFY ${NOTIFY_CHANNEL}`);
+    }
+    return { ids, runIds: runs.map((r) => r.id) };
+  });
+}
+
+// ---------- cron ----------
+
+/**
+ * Fires every cron slot that is due. Each slot is claimed by compare-and-set on nextAt inside the
+ * transaction that creates its run, so concurrent runners fire it exactly once. Missed slots (runner
+ * down) fire once, then the schedule continues from now.
+ */
+export async function fireDueCrons(): Promise<number> {
+  const now = new Date();
+  const due = await prisma.jobCron.findMany({ where: { nextAt: { lte: now } }, include: { function: true } });
+  let fired = 0;
+  for (const c of due) {
+    const next = nextCronTime(c.cron, now);
+    const slot = c.nextAt.toISOString();
+    const ok = await prisma.$transaction(async (tx) => {
+      const won = await tx.jobCron.updateMany({
+        where: { functionId: c.functionId, cron: c.cron, nextAt: c.nextAt },
+        data: { nextAt: next },
+      });
+      if (won.count !== 1) return false;
+      const id = `cron_${createHash("sha256").update(`${c.functionId}|${c.cron}|${slot}`).digest("hex").slice(0, 32)}`;
+      const event: TRunEvent = { id, name: CRON_EVENT, data: { cron: c.cron }, ts: c.nextAt.getTime() };
+      await tx.jobEvent.create({
+        data: { id, name: CRON_EVENT, data: event.data as Prisma.InputJsonValue, ts: c.nextAt },
+      });
+      await tx.jobRun.createMany({ data: [runFor(c.function, id, event)] });
+      return true;
+    });
+    if (ok) fired++;
+  }
+  return fired;
+}
+
+// ---------- runs ----------
+
+/**
+ * Leases the oldest due run whose concurrency keys have room. Claims are serialised by a transaction-scoped
+ * advisory lock (the equivalent of FOR UPDATE SKIP LOCKED plus a consistent view of running runs, which
+ * SKIP LOCKED alone would not give the concurrency check). A run whose lease expired (its runner died
+ * mid-request) is due again.
+ */
+export async function claimRun(owner: string, leaseMs: number): Promise<JobRun | null> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`);
+    const now = new Date();
+    const candidates = await tx.jobRun.findMany({
+      where: {
+        status: { in: ACTIVE },
+        nextAt: { lte: now },
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+      },
+      orderBy: [{ nextAt: "asc" }, { createdAt: "asc" }],
+      take: 200,
+      select: { id: true, concurrency: true, startedAt: true },
+    });
+    if (!candidates.length) return null;
+    const used = new Map<string, number>();
+    if (candidates.some((c) => (c.concurrency as TConcurrencyKey[]).length)) {
+      const leased = await tx.jobRun.findMany({
+        where: { leaseUntil: { gt: now }, status: { in: ACTIVE } },
+        select: { concurrency: true },
+      });
+      for (const r of leased) for (const { k } of r.concurrency as TConcurrencyKey[]) used.set(k, (used.get(k) ?? 0) + 1);
+    }
+    const pick = candidates.find((c) => (c.concurrency as TConcurrencyKey[]).every(({ k, l }) => (used.get(k) ?? 0) < l));
+    if (!pick) return null;
+    return tx.jobRun.update({
+      where: { id: pick.id },
+      data: {
+        leaseOwner: owner,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        status: JobRunStatus.RUNNING,
+        startedAt: pick.startedAt ?? now,
+      },
+    });
+  });
+}
+
+/** Earliest future moment a run or cron becomes due (to wake exactly then rather than on the next poll). */
+export async function nextDueAt(): Promise<Date | null> {
+  // Only future times: a due run that is waiting for a concurrency slot is woken by the NOTIFY sent when a
+  // slot frees, not by spinning here.
+  const now = new Date();
+  const [run, cron] = await Promise.all([
+    prisma.jobRun.findFirst({
+      where: { status: { in: ACTIVE }, leaseOwner: null, nextAt: { gt: now } },
+      orderBy: { nextAt: "asc" },
+      select: { nextAt: true },
+    }),
+    prisma.jobCron.findFirst({ where: { nextAt: { gt: now } }, orderBy: { nextAt: "asc" }, select: { nextAt: true } }),
+  ]);
+  const times = [run?.nextAt, cron?.nextAt].filter((d): d is Date => Boolean(d));
+  return times.length ? new Date(Math.min(...times.map((d) => d.getTime()))) : null;
+}
+
+/** Writes run state only while `owner` still holds the lease; false means the lease was lost. */
+export async function saveRun(id: string, owner: string, data: Prisma.JobRunUpdateManyMutationInput): Promise<boolean> {
+  const res = await prisma.jobRun.updateMany({ where: { id, leaseOwner: owner }, data });
+  return res.count === 1;
+}
+
+export async function notify(): Promise<void> {
+  await prisma.$executeRawUnsafe(`NOTIFY ${NOTIFY_CHANNEL}`);
+}
+
+export async function recentRuns(opts: { limit: number; functionId?: string; eventId?: string; status?: string }) {
+  const status = opts.status && opts.status in JobRunStatus ? (opts.status as JobRunStatus) : undefined;
+  const rows = await prisma.jobRun.findMany({
+    where: { functionId: opts.functionId, eventId: opts.eventId, status },
+    orderBy: { createdAt: "desc" },
+    take: Math.min(Math.max(opts.limit, 1), 500),
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    functionId: r.functionId,
+    eventId: r.eventId,
+    eventName: (r.event as TRunEvent).name,
+    status: r.status,
+    attempt: r.attempt,
+    maxAttempts: r.maxAttempts,
+    steps: r.stack.length,
+    pending: Object.keys(r.pending as object).length,
+    nextAt: r.nextAt,
+    leaseOwner: r.leaseOwner,
+    leaseUntil: r.leaseUntil,
+    output: r.output,
+    error: r.error,
+    createdAt: r.createdAt,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+  }));
+}

@@ -1,0 +1,59 @@
+import { prisma } from "@/lib/db";
+import { startRecording } from "@/lib/recorder/client";
+import { isSourceLive } from "./is-source-live";
+
+export type TCheckResult = { status: "live" | "offline" | "recording" | "error" | "skipped"; sessionId?: string; detail?: string };
+
+/**
+ * Looks at one streamer: if it is live and not being recorded, opens a live session and asks the recorder
+ * to record it. At most one active session per streamer, even when checks overlap (row lock + the
+ * partial unique index on active sessions).
+ */
+export async function checkStreamer(streamerId: string, userId: string): Promise<TCheckResult> {
+  const streamer = await prisma.streamer.findFirst({ where: { id: streamerId, userId } });
+  if (!streamer || !streamer.monitored) return { status: "skipped" };
+  const active = await prisma.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
+  if (active) return { status: "recording", sessionId: active.id };
+
+  const probe = await isSourceLive(streamer.source);
+  if (!probe.live) {
+    await prisma.streamer.update({
+      where: { id: streamer.id },
+      data: { status: "OFFLINE", lastCheckedAt: new Date(), lastError: null },
+    });
+    return { status: "offline", detail: probe.detail };
+  }
+
+  const session = await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`select id from "Streamer" where id = ${streamer.id} for update`;
+    const existing = await tx.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
+    if (existing) return null;
+    const created = await tx.liveSession.create({ data: { userId, streamerId, segmentSeconds: streamer.segmentSeconds } });
+    await tx.streamer.update({
+      where: { id: streamer.id },
+      data: { status: "LIVE", lastCheckedAt: new Date(), lastError: null },
+    });
+    return created;
+  });
+  if (!session) return { status: "recording" };
+
+  try {
+    await startRecording({
+      sessionId: session.id,
+      streamerId,
+      source: { kind: "url", url: streamer.source },
+      segmentSeconds: session.segmentSeconds,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await prisma.$transaction([
+      prisma.liveSession.update({
+        where: { id: session.id },
+        data: { status: "FAILED", endedAt: new Date(), endReason: "recorder_unavailable" },
+      }),
+      prisma.streamer.update({ where: { id: streamer.id }, data: { status: "ERROR", lastError: "Recorder unavailable" } }),
+    ]);
+    throw new Error(`could not start recording: ${message}`);
+  }
+  return { status: "live", sessionId: session.id };
+}

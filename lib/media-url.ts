@@ -1,0 +1,28 @@
+import crypto from "node:crypto";
+import { env } from "@/lib/env";
+
+/**
+ * Media (segments, clip videos, thumbnails) is served by /api/media with short-lived signed URLs, so the
+ * ownership check happens once where the URL is issued (an owner's API call, or a public share page)
+ * and the streaming route needs no session or database lookup. Works the same for both storage backends.
+ */
+const key = () => crypto.createHash("sha256").update(`media:${env.authSecret}`).digest();
+
+function sign(storageKey: string, exp: number): string {
+  return crypto.createHmac("sha256", key()).update(`${storageKey}\n${exp}`).digest("base64url");
+}
+
+export function mediaUrl(storageKey: string | null | undefined, ttlSeconds = 6 * 3600): string | null {
+  if (!storageKey) return null;
+  // Rounded expiry keeps URLs stable between polls, so the browser cache and <video> elements don't reload.
+  const exp = Math.ceil((Date.now() / 1000 + ttlSeconds) / 3600) * 3600;
+  return `/api/media/${storageKey}?exp=${exp}&sig=${sign(storageKey, exp)}`;
+}
+
+export function verifyMediaSignature(storageKey: string, exp: string | null, sig: string | null): boolean {
+  const e = Number(exp);
+  if (!sig || !Number.isInteger(e) || e < Date.now() / 1000) return false;
+  const expected = Buffer.from(sign(storageKey, e));
+  const given = Buffer.from(sig);
+  return expected.length === given.length && crypto.timingSafeEqual(expected, given);
+}

@@ -1,0 +1,138 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { segmentFile } from "@/test/fixtures/stream-signals";
+import { detectSilences, extractAudio, makeSampleStream, measureLoudness, probeMedia, renderClip, runTool } from "./index";
+import type { TSampleStream } from "./index";
+
+let dir: string;
+let sample: string;
+let info: TSampleStream;
+let wav: string;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "clipstream-media-test-"));
+  sample = path.join(dir, "sample.mp4");
+  info = await makeSampleStream({ out: sample, seconds: 60, excitedAt: 35 });
+  wav = path.join(dir, "audio.wav");
+  await extractAudio(sample, wav, { sampleRate: 16000 });
+});
+
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+describe("sample stream", () => {
+  it("is an h264 + aac 48 kHz file of the requested length with keyframes every second", async () => {
+    expect(await probeMedia(sample)).toMatchObject({ hasVideo: true, hasAudio: true, width: 640, height: 360 });
+    expect(Math.abs((await probeMedia(sample)).duration - 60)).toBeLessThan(0.1);
+    const { stdout } = await runTool("ffprobe", [
+      "-v", "error", "-show_entries", "stream=codec_name,sample_rate", "-of", "csv=p=0", sample,
+    ]);
+    expect(stdout).toContain("h264");
+    expect(stdout).toContain("aac,48000");
+    const keys = await runTool("ffprobe", [
+      "-v", "error", "-select_streams", "v", "-skip_frame", "nokey", "-show_entries", "frame=pts_time", "-of", "csv=p=0", sample,
+    ]);
+    const times = keys.stdout.split("\n").map((l) => l.replace(/,.*$/, "").trim()).filter(Boolean).map(Number);
+    expect(times.length).toBe(60);
+    times.forEach((t, i) => expect(t).toBeCloseTo(i, 3));
+    expect(info.excitedStart).toBe(35);
+    expect(info.excitedEnd - info.excitedStart).toBeGreaterThan(3);
+    expect(info.excitedEnd).toBeLessThan(50);
+  });
+
+  it("is deterministic", async () => {
+    const hash = async (f: string) => createHash("sha256").update(await fs.readFile(f)).digest("hex");
+    const a = path.join(dir, "a.ts");
+    const b = path.join(dir, "b.ts");
+    await makeSampleStream({ out: a, seconds: 12, excitedAt: 3 });
+    await makeSampleStream({ out: b, seconds: 12, excitedAt: 3 });
+    expect(await hash(a)).toBe(await hash(b));
+    expect((await probeMedia(a)).hasVideo).toBe(true);
+  });
+});
+
+describe("audio analysis", () => {
+  it("extracts mono 16 kHz s16 WAV", async () => {
+    const head = (await fs.readFile(wav)).subarray(0, 36);
+    expect(head.toString("ascii", 0, 4)).toBe("RIFF");
+    expect(head.readUInt16LE(22)).toBe(1); // channels
+    expect(head.readUInt32LE(24)).toBe(16000);
+    expect(head.readUInt16LE(34)).toBe(16);
+    expect(Math.abs((await probeMedia(wav)).duration - 60)).toBeLessThan(0.1);
+  });
+
+  it("measures momentary loudness every 100 ms and shows the excited passage", async () => {
+    const l = await measureLoudness(wav);
+    expect(l.length).toBeGreaterThan(590);
+    expect(l[1].t - l[0].t).toBeCloseTo(0.1, 2);
+    expect(l.at(-1)!.t).toBeLessThanOrEqual(60.05);
+    const voiced = (a: number, b: number) => l.filter((x) => x.t >= a && x.t < b && x.lufs > -60).map((x) => x.lufs);
+    const calm = median(voiced(0, 34));
+    const excited = median(voiced(info.excitedStart + 0.5, info.excitedEnd));
+    expect(excited - calm).toBeGreaterThanOrEqual(10);
+    // The loudest moment of the whole file is inside the passage.
+    const loudest = l.reduce((a, b) => (b.lufs > a.lufs ? b : a));
+    expect(loudest.t).toBeGreaterThanOrEqual(info.excitedStart);
+    expect(loudest.t).toBeLessThanOrEqual(info.excitedEnd + 0.5);
+  });
+
+  it("finds the pauses between sentences but none inside the excited passage", async () => {
+    const s = await detectSilences(wav);
+    expect(s.length).toBeGreaterThanOrEqual(5);
+    for (const x of s) {
+      expect(x.end).toBeGreaterThan(x.start);
+      expect(x.end - x.start).toBeGreaterThanOrEqual(0.34);
+      expect(x.end).toBeLessThanOrEqual(60.1);
+    }
+    expect(s.some((x) => x.start < info.excitedEnd - 0.5 && x.end > info.excitedStart + 0.5)).toBe(false);
+    // A stricter threshold finds fewer (or equal) silences.
+    expect((await detectSilences(wav, { noiseDb: -60, minSeconds: 0.35 })).length).toBeLessThanOrEqual(s.length);
+  });
+
+  it("reports tool failures with the tail of stderr", async () => {
+    await expect(extractAudio(path.join(dir, "missing.ts"), path.join(dir, "x.wav"))).rejects.toThrow(/exited with code \d+: .*missing\.ts/s);
+    await expect(probeMedia(path.join(dir, "missing.ts"))).rejects.toThrow(/No such file/);
+  });
+});
+
+describe("renderClip", () => {
+  it("cuts frame-accurately across two segment files, with a thumbnail", async () => {
+    const segDir = path.join(dir, "segments");
+    await fs.mkdir(segDir);
+    const files = await segmentFile(sample, segDir, 30);
+    expect(files.length).toBe(2);
+    const inputs = await Promise.all(files.map(async (f, i) => ({ path: f, startOffset: i * 30, duration: (await probeMedia(f)).duration })));
+    const outVideo = path.join(dir, "clip.mp4");
+    const outThumb = path.join(dir, "clip.jpg");
+    const start = 22.37;
+    const end = 41.9;
+    const r = await renderClip({ inputs, start, end, outVideo, outThumb });
+    expect(Math.abs(r.duration - (end - start))).toBeLessThanOrEqual(0.1);
+    const probed = await probeMedia(outVideo);
+    expect(Math.abs(probed.duration - (end - start))).toBeLessThanOrEqual(0.1);
+    expect(probed).toMatchObject({ hasVideo: true, hasAudio: true, width: 640, height: 360 });
+    // Every frame of the range is there (15 fps): a keyframe-snapped or gappy join would lose ~0.6 s.
+    const { stdout } = await runTool("ffprobe", [
+      "-v", "error", "-select_streams", "v", "-count_frames", "-show_entries", "stream=nb_read_frames,duration", "-of", "csv=p=0", outVideo,
+    ]);
+    const [videoDuration, frames] = stdout.trim().split(",").map(Number);
+    expect(Math.abs(frames - (end - start) * 15)).toBeLessThanOrEqual(2);
+    expect(Math.abs(videoDuration - (end - start))).toBeLessThanOrEqual(0.1);
+    const jpg = await fs.readFile(outThumb);
+    expect(jpg.subarray(0, 3).toString("hex")).toBe("ffd8ff");
+    expect(jpg.length).toBeGreaterThan(2000);
+    const moov = (await fs.readFile(outVideo)).subarray(0, 64 * 1024).indexOf("moov");
+    const mdat = (await fs.readFile(outVideo)).indexOf("mdat");
+    expect(moov).toBeGreaterThan(0);
+    expect(moov).toBeLessThan(mdat); // +faststart
+
+    // A range the inputs do not cover is refused.
+    await expect(renderClip({ inputs: inputs.slice(0, 1), start: 25, end: 35, outVideo, outThumb })).rejects.toThrow(/cover/);
+  });
+});

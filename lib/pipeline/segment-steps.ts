@@ -1,0 +1,222 @@
+import path from "node:path";
+import { z } from "zod";
+import { prisma } from "@/lib/db";
+import type { TCandidate, TSignals } from "@/lib/detect";
+import { getDetector, isNearWindowEnd, mergeCandidates } from "@/lib/detect";
+import { detectSilences, extractAudio, measureLoudness } from "@/lib/media";
+import { getStore } from "@/lib/storage";
+import { getTranscriber, spotKeywords } from "@/lib/transcribe";
+import type { TWord } from "@/lib/transcribe";
+import { withWorkdir } from "./workdir";
+
+/**
+ * The stages of segment processing. Each function is one Inngest step: self-contained (reads its inputs
+ * from the database / blob storage, writes its outputs there), idempotent, and returns small JSON.
+ */
+
+export const DEFAULT_KEYWORDS = ["oh my god", "no way", "lets go", "insane", "what", "huge", "crazy", "wow", "unbelievable"];
+/** A candidate ending this close to a segment's end is held back: the next window will see all of it. */
+const HOLD_BACK_SECONDS = 3;
+
+const audioKey = (sessionId: string, n: number) => `sessions/${sessionId}/audio/${String(n).padStart(5, "0")}.wav`;
+const signalsKey = (sessionId: string, n: number) => `sessions/${sessionId}/analysis/${String(n).padStart(5, "0")}.json`;
+
+const ZStoredSignals = z.object({
+  loudness: z.array(z.object({ t: z.number(), lufs: z.number() })),
+  silences: z.array(z.object({ start: z.number(), end: z.number() })),
+  keywordHits: z.array(z.object({ phrase: z.string(), t: z.number() })),
+});
+type TStoredSignals = z.infer<typeof ZStoredSignals>;
+
+async function setStage(segmentId: string, stage: string, progress: number) {
+  await prisma.segment.update({ where: { id: segmentId }, data: { status: "PROCESSING", stage, progress } });
+}
+
+async function loadSegment(segmentId: string) {
+  return prisma.segment.findUniqueOrThrow({
+    where: { id: segmentId },
+    include: { session: { include: { streamer: true } } },
+  });
+}
+
+export async function beginSegment(segmentId: string) {
+  const seg = await prisma.segment.update({
+    where: { id: segmentId },
+    data: { status: "PROCESSING", stage: "extracting_audio", progress: 0.05, error: null, attempts: { increment: 1 } },
+    select: { id: true, number: true, sessionId: true, startOffset: true, duration: true },
+  });
+  return seg;
+}
+
+export async function extractSegmentAudio(segmentId: string): Promise<string> {
+  const seg = await loadSegment(segmentId);
+  if (!seg.storageKey) throw new Error("segment has no stored recording");
+  const key = audioKey(seg.sessionId, seg.number);
+  await withWorkdir(async (dir) => {
+    const src = path.join(dir, "segment.ts");
+    const wav = path.join(dir, "audio.wav");
+    await getStore().download(seg.storageKey!, src);
+    await extractAudio(src, wav, { sampleRate: 16000 });
+    await getStore().put(key, wav, { contentType: "audio/wav" });
+  });
+  await setStage(segmentId, "transcribing", 0.2);
+  return key;
+}
+
+export async function transcribeSegment(segmentId: string): Promise<{ words: number; engine: string }> {
+  const seg = await loadSegment(segmentId);
+  const keywords = [...DEFAULT_KEYWORDS, ...seg.session.streamer.keywords];
+  const t = await withWorkdir(async (dir) => {
+    const wav = path.join(dir, "audio.wav");
+    await getStore().download(audioKey(seg.sessionId, seg.number), wav);
+    return getTranscriber().transcribe(wav, { offset: seg.startOffset, keywords });
+  });
+  await prisma.transcript.upsert({
+    where: { segmentId },
+    create: { segmentId, userId: seg.userId, engine: t.engine, language: t.language, text: t.text, words: t.words },
+    update: { engine: t.engine, language: t.language, text: t.text, words: t.words },
+  });
+  await prisma.segment.update({ where: { id: segmentId }, data: { progress: 0.7, stage: "detecting" } });
+  return { words: t.words.length, engine: t.engine };
+}
+
+export async function analyseSegmentAudio(segmentId: string): Promise<string> {
+  const seg = await loadSegment(segmentId);
+  const keywords = [...DEFAULT_KEYWORDS, ...seg.session.streamer.keywords];
+  const signals: TStoredSignals = await withWorkdir(async (dir) => {
+    const wav = path.join(dir, "audio.wav");
+    await getStore().download(audioKey(seg.sessionId, seg.number), wav);
+    const shift = <T extends { t: number }>(xs: T[]) => xs.map((x) => ({ ...x, t: x.t + seg.startOffset }));
+    const [loudness, silences, keywordHits] = await Promise.all([
+      measureLoudness(wav),
+      detectSilences(wav),
+      spotKeywords(wav, keywords),
+    ]);
+    return {
+      loudness: shift(loudness),
+      silences: silences.map((s) => ({ start: s.start + seg.startOffset, end: s.end + seg.startOffset })),
+      keywordHits: shift(keywordHits),
+    };
+  });
+  const key = signalsKey(seg.sessionId, seg.number);
+  await getStore().put(key, Buffer.from(JSON.stringify(signals)), { contentType: "application/json" });
+  return key;
+}
+
+async function readSignals(sessionId: string, n: number): Promise<TStoredSignals | null> {
+  const res = await getStore().read(signalsKey(sessionId, n));
+  if (!res) return null;
+  const chunks: Buffer[] = [];
+  for await (const c of res.stream) chunks.push(Buffer.from(c));
+  return ZStoredSignals.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+}
+
+/**
+ * Detects highlights in the segment plus the tail of the previous one (so a moment crossing the boundary
+ * is seen whole), skips what earlier segments already clipped, and holds back a moment that runs into the
+ * segment's end unless this is the session's last segment. Creates PENDING clips; returns their ids.
+ */
+export async function detectSegmentClips(segmentId: string, opts: { final?: boolean } = {}): Promise<string[]> {
+  const seg = await loadSegment(segmentId);
+  const streamer = seg.session.streamer;
+  const end = seg.startOffset + seg.duration;
+  const carry = Math.min(streamer.maxClipSeconds, 60);
+  const window = { start: Math.max(0, seg.startOffset - carry), end };
+
+  const prev = seg.number > 0
+    ? await prisma.segment.findUnique({ where: { sessionId_number: { sessionId: seg.sessionId, number: seg.number - 1 } }, include: { transcript: true } })
+    : null;
+  const parts = [await readSignals(seg.sessionId, seg.number), prev ? await readSignals(seg.sessionId, prev.number) : null];
+  const transcript = await prisma.transcript.findUnique({ where: { segmentId } });
+  const words = [...((prev?.transcript?.words as TWord[] | undefined) ?? []), ...((transcript?.words as TWord[] | undefined) ?? [])];
+  const inWindow = (t: number) => t >= window.start && t <= window.end;
+  const signals: TSignals = {
+    words: words.filter((w) => inWindow(w.s)).sort((a, b) => a.s - b.s),
+    loudness: parts.flatMap((p) => p?.loudness ?? []).filter((x) => inWindow(x.t)).sort((a, b) => a.t - b.t),
+    silences: parts.flatMap((p) => p?.silences ?? []).filter((s) => s.end >= window.start && s.start <= window.end).sort((a, b) => a.start - b.start),
+    keywordHits: parts.flatMap((p) => p?.keywordHits ?? []).filter((k) => inWindow(k.t)).sort((a, b) => a.t - b.t),
+  };
+
+  const session = await prisma.liveSession.findUniqueOrThrow({ where: { id: seg.sessionId }, select: { status: true, contextSummary: true } });
+  const lastNumber = await prisma.segment.aggregate({ where: { sessionId: seg.sessionId }, _max: { number: true } });
+  const final = opts.final || seg.final || (session.status !== "RECORDING" && lastNumber._max.number === seg.number);
+
+  const candidates = await getDetector().detect({
+    signals,
+    window,
+    context: session.contextSummary ?? undefined,
+    settings: {
+      minClipSeconds: streamer.minClipSeconds,
+      maxClipSeconds: streamer.maxClipSeconds,
+      minScore: streamer.minScore,
+      keywords: streamer.keywords,
+    },
+  });
+  const ready = final ? candidates : candidates.filter((c) => !isNearWindowEnd(c, window, HOLD_BACK_SECONDS));
+
+  // One writer per session at a time, so a finalizing run and a segment run cannot both add the same moment.
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${seg.sessionId}))`;
+    const existing = await tx.clip.findMany({
+      where: { sessionId: seg.sessionId, endTime: { gte: window.start - streamer.maxClipSeconds } },
+      select: { startTime: true, endTime: true, title: true, hook: true, reason: true, score: true, tags: true, engine: true, excerpt: true },
+    });
+    const known: TCandidate[] = existing.map((c) => ({
+      start: c.startTime,
+      end: c.endTime,
+      title: c.title,
+      hook: c.hook ?? "",
+      reason: c.reason,
+      score: c.score,
+      tags: c.tags,
+      engine: c.engine as TCandidate["engine"],
+      excerpt: c.excerpt,
+    }));
+    const fresh = mergeCandidates(known, ready).filter(
+      (c) => !known.some((k) => Math.min(k.end, c.end) - Math.max(k.start, c.start) > 0),
+    );
+    const ids: string[] = [];
+    for (const c of fresh) {
+      const clip = await tx.clip.upsert({
+        where: { sessionId_detectionKey: { sessionId: seg.sessionId, detectionKey: `t${Math.round(c.start * 10)}` } },
+        create: {
+          userId: seg.userId,
+          streamerId: streamer.id,
+          sessionId: seg.sessionId,
+          segmentId: seg.id,
+          detectionKey: `t${Math.round(c.start * 10)}`,
+          startTime: c.start,
+          endTime: c.end,
+          title: c.title,
+          hook: c.hook,
+          reason: c.reason,
+          score: c.score,
+          tags: c.tags,
+          engine: c.engine,
+          excerpt: c.excerpt,
+        },
+        update: {},
+        select: { id: true, status: true },
+      });
+      if (clip.status === "PENDING") ids.push(clip.id);
+    }
+    const summary = [session.contextSummary ?? "", transcript?.text ?? ""].join(" ").trim().split(/\s+/).slice(-200).join(" ");
+    await tx.liveSession.update({ where: { id: seg.sessionId }, data: { contextSummary: summary || null } });
+    await tx.segment.update({ where: { id: segmentId }, data: { progress: 0.9, stage: "rendering" } });
+    return ids;
+  });
+}
+
+export async function finishSegment(segmentId: string): Promise<void> {
+  await prisma.segment.update({
+    where: { id: segmentId },
+    data: { status: "DONE", stage: null, progress: 1, processedAt: new Date(), error: null },
+  });
+}
+
+export async function failSegment(segmentId: string, message: string): Promise<void> {
+  await prisma.segment.updateMany({
+    where: { id: segmentId },
+    data: { status: "ERROR", error: message.slice(0, 500) },
+  });
+}

@@ -1,0 +1,24 @@
+import { env } from "@/lib/env";
+import { SIGNATURE_HEADER, signBody } from "@/lib/signing";
+import type { TStartRecording } from "./protocol";
+
+/** App → recorder control calls, signed with RECORDER_SECRET. */
+async function call(method: string, path: string, body?: unknown): Promise<Response> {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  return fetch(new URL(path, env.RECORDER_URL), {
+    method,
+    headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signBody(env.recorderSecret, text) },
+    body: method === "GET" ? undefined : text,
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
+export async function startRecording(req: TStartRecording): Promise<void> {
+  const res = await call("POST", "/sessions", req);
+  if (!res.ok) throw new Error(`recorder refused session ${req.sessionId}: ${res.status} ${await res.text()}`);
+}
+
+export async function stopRecording(sessionId: string): Promise<void> {
+  const res = await call("DELETE", `/sessions/${encodeURIComponent(sessionId)}`);
+  if (!res.ok && res.status !== 404) throw new Error(`recorder could not stop ${sessionId}: ${res.status}`);
+}

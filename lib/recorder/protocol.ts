@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * Wire format between the app and the recorder service. Every request in either direction carries
+ * `x-clipstream-signature` (lib/signing.ts) over the raw JSON body, keyed by RECORDER_SECRET.
+ */
+
+/** Where the recorder pulls media from. `url` covers HLS, RTMP, HTTP(S) and (operator-allowed) local files. */
+export const ZRecorderSource = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("url"), url: z.string().min(1) }),
+]);
+export type TRecorderSource = z.infer<typeof ZRecorderSource>;
+
+/** App → recorder: POST {RECORDER_URL}/sessions. Idempotent per sessionId. */
+export const ZStartRecording = z.object({
+  sessionId: z.string().min(1),
+  streamerId: z.string().min(1),
+  source: ZRecorderSource,
+  segmentSeconds: z.number().int().min(2).max(3600),
+});
+export type TStartRecording = z.infer<typeof ZStartRecording>;
+
+/** Recorder → app: POST {APP_URL}/api/webhooks/recorder */
+export const ZSegmentRecorded = z.object({
+  type: z.literal("segment.recorded"),
+  sessionId: z.string().min(1),
+  number: z.number().int().min(0),
+  /** Seconds from the start of the live session. */
+  startOffset: z.number().min(0),
+  duration: z.number().positive(),
+  storageKey: z.string().min(1),
+  sizeBytes: z.number().int().min(0),
+  /** True for the last (possibly partial) segment of a session. */
+  final: z.boolean().default(false),
+});
+export const ZSessionEnded = z.object({
+  type: z.literal("session.ended"),
+  sessionId: z.string().min(1),
+  reason: z.enum(["source_ended", "stopped", "failed"]),
+  message: z.string().optional(),
+  segments: z.number().int().min(0),
+});
+export const ZRecorderWebhook = z.discriminatedUnion("type", [ZSegmentRecorded, ZSessionEnded]);
+export type TSegmentRecorded = z.infer<typeof ZSegmentRecorded>;
+export type TSessionEnded = z.infer<typeof ZSessionEnded>;
+export type TRecorderWebhook = z.infer<typeof ZRecorderWebhook>;
+
+/** App → recorder on GET {APP_URL}/api/recorder/sessions: sessions that should be recording (for resume after restart). */
+export const ZActiveSessions = z.object({ sessions: z.array(ZStartRecording) });

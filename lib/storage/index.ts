@@ -1,0 +1,21 @@
+import { env } from "@/lib/env";
+import { createLocalStore } from "./local-store";
+import type { BlobStore } from "./types";
+import { createVercelStore } from "./vercel-store";
+
+export { BlobNotFoundError, type BlobStore } from "./types";
+
+let store: BlobStore | undefined;
+
+/** Vercel Blob when BLOB_READ_WRITE_TOKEN is set, else the local directory (STORAGE_DIR, default .data/blobs). */
+export function getStore(): BlobStore {
+  store ??= env.BLOB_READ_WRITE_TOKEN ? createVercelStore(env.BLOB_READ_WRITE_TOKEN) : createLocalStore(env.storageDir);
+  return store;
+}
+
+export const storageKeys = {
+  segment: (sessionId: string, number: number, ext = "ts") =>
+    `sessions/${sessionId}/segments/${String(number).padStart(5, "0")}.${ext}`,
+  clipVideo: (clipId: string) => `clips/${clipId}/clip.mp4`,
+  clipThumb: (clipId: string) => `clips/${clipId}/thumb.jpg`,
+};

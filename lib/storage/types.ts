@@ -1,0 +1,35 @@
+import type { Readable } from "node:stream";
+
+export type TStoredBlob = { key: string; size: number };
+
+/** One interface for the local directory and Vercel Blob. Keys are slash-separated relative paths. */
+export interface BlobStore {
+  readonly kind: "local" | "vercel";
+  /** Stores a file from disk (streamed) or a buffer under `key`, replacing any previous object. */
+  put(key: string, source: string | Buffer, opts?: { contentType?: string }): Promise<TStoredBlob>;
+  /** Copies the object to a local file path. Throws `BlobNotFoundError` when absent. */
+  download(key: string, destPath: string): Promise<void>;
+  /** A readable stream of the object (optionally a byte range), or null when absent. */
+  read(key: string, range?: { start: number; end: number }): Promise<{ stream: Readable; size: number } | null>;
+  stat(key: string): Promise<{ size: number } | null>;
+  /** Idempotent: deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Public URL when the backend serves it directly (Vercel Blob), else null (served by /api/media). */
+  directUrl(key: string): string | null;
+}
+
+export class BlobNotFoundError extends Error {
+  constructor(key: string) {
+    super(`blob not found: ${key}`);
+    this.name = "BlobNotFoundError";
+  }
+}
+
+const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+/** Rejects absolute paths, `..` and odd characters, so a key can never escape the store. */
+export function assertValidKey(key: string): void {
+  if (!KEY_RE.test(key) || key.split("/").some((p) => p === "." || p === "..")) {
+    throw new Error(`invalid storage key: ${JSON.stringify(key)}`);
+  }
+}

@@ -1,0 +1,65 @@
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { del, get, head, put } from "@vercel/blob";
+import { assertValidKey, BlobNotFoundError, type BlobStore } from "./types";
+
+/**
+ * Vercel Blob backend. Objects are private (recordings are the streamer's content); the app streams them
+ * through /api/media after its own authorization check.
+ */
+export function createVercelStore(token: string): BlobStore {
+  const access = "private" as const;
+  async function open(key: string, range?: { start: number; end: number }) {
+    assertValidKey(key);
+    const headers = range ? { range: `bytes=${range.start}-${range.end}` } : undefined;
+    const res = await get(key, { access, token, headers });
+    if (!res || res.statusCode !== 200) return null;
+    return res;
+  }
+  return {
+    kind: "vercel",
+    async put(key, source, opts) {
+      assertValidKey(key);
+      const body = typeof source === "string" ? fs.createReadStream(source) : source;
+      await put(key, body, {
+        access,
+        token,
+        addRandomSuffix: false,
+        allowOverwrite: true,
+        contentType: opts?.contentType,
+        multipart: typeof source === "string",
+      });
+      const size = typeof source === "string" ? (await fsp.stat(source)).size : source.length;
+      return { key, size };
+    },
+    async download(key, destPath) {
+      const res = await open(key);
+      if (!res) throw new BlobNotFoundError(key);
+      await fsp.mkdir(path.dirname(destPath), { recursive: true });
+      await pipeline(Readable.fromWeb(res.stream as never), fs.createWriteStream(destPath));
+    },
+    async read(key, range) {
+      const res = await open(key, range);
+      if (!res) return null;
+      const total = Number(res.headers.get("content-range")?.split("/")[1] ?? res.blob.size);
+      return { stream: Readable.fromWeb(res.stream as never), size: total };
+    },
+    async stat(key) {
+      assertValidKey(key);
+      const meta = await head(key, { token }).catch(() => null);
+      return meta ? { size: meta.size } : null;
+    },
+    async delete(key) {
+      assertValidKey(key);
+      await del(key, { token }).catch((err: Error) => {
+        if (!/not found/i.test(err.message)) throw err;
+      });
+    },
+    directUrl() {
+      return null;
+    },
+  };
+}

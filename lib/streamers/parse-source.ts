@@ -1,0 +1,53 @@
+import path from "node:path";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/http/errors";
+import { hostIsPrivate } from "@/lib/net/private-address";
+
+export type TParsedSource = { kind: "URL"; source: string; suggestedName: string };
+
+const MAX_URL = 2048;
+const PUMPFUN_RE = /(^|pump\.fun\/(coin\/)?)[1-9A-HJ-NP-Za-km-z]{32,44}(pump)?$/;
+
+/**
+ * Validates what a user pasted as a stream source. Accepts HLS/HTTP(S), RTMP(S) URLs, and local files when
+ * the operator allows them (ALLOW_FILE_SOURCES). Hosts on private networks are refused unless
+ * ALLOW_PRIVATE_SOURCES is set (SSRF guard). Throws AppError("invalid_input") with a user-facing message.
+ */
+export async function parseSource(input: string): Promise<TParsedSource> {
+  const raw = input.trim();
+  if (!raw) throw new AppError("invalid_input", "Enter a stream URL (HLS .m3u8, RTMP or HTTP).");
+  if (raw.length > MAX_URL) throw new AppError("invalid_input", `Stream URL is longer than ${MAX_URL} characters.`);
+  if (PUMPFUN_RE.test(raw)) {
+    throw new AppError("invalid_input", "pump.fun streamers are not supported yet; paste an HLS, RTMP or HTTP stream URL.");
+  }
+  if (raw.startsWith("/") || raw.startsWith("file:")) return parseFile(raw);
+
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AppError("invalid_input", "That is not a valid URL. Use http(s)://…, rtmp(s)://… or an HLS .m3u8 link.");
+  }
+  if (!["http:", "https:", "rtmp:", "rtmps:"].includes(url.protocol)) {
+    throw new AppError("invalid_input", `Unsupported protocol "${url.protocol.replace(":", "")}". Use http, https, rtmp or rtmps.`);
+  }
+  if (!url.hostname) throw new AppError("invalid_input", "The URL has no host.");
+  if (url.username || url.password) {
+    throw new AppError("invalid_input", "Put stream keys in the path, not as user:password in the URL.");
+  }
+  if (!env.ALLOW_PRIVATE_SOURCES && (await hostIsPrivate(url.hostname))) {
+    throw new AppError("invalid_input", "That host is on a private network; Clipstream only records public streams.");
+  }
+  const last = url.pathname.split("/").filter(Boolean).at(-1) ?? "";
+  const suggestedName = (last.replace(/\.(m3u8|flv|mp4|ts)$/i, "") || url.hostname).slice(0, 60);
+  return { kind: "URL", source: url.toString(), suggestedName };
+}
+
+function parseFile(raw: string): TParsedSource {
+  if (!env.ALLOW_FILE_SOURCES) {
+    throw new AppError("invalid_input", "Local files are disabled on this server (ALLOW_FILE_SOURCES).");
+  }
+  const file = raw.startsWith("file:") ? decodeURIComponent(new URL(raw).pathname) : raw;
+  if (!path.isAbsolute(file) || file.includes("\0")) throw new AppError("invalid_input", "Use an absolute file path.");
+  return { kind: "URL", source: `file://${path.normalize(file)}`, suggestedName: path.basename(file).replace(/\.\w+$/, "").slice(0, 60) };
+}

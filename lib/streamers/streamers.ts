@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/http/errors";
+import { parseSource } from "./parse-source";
+
+/** Users may go down to 30 s segments; the operator default (SEGMENT_SECONDS) may be lower for tests and demos. */
+const minSegmentSeconds = () => Math.min(30, env.SEGMENT_SECONDS);
+
+export const ZCreateStreamer = z.object({
+  source: z.string().max(4096),
+  name: z.string().trim().min(1).max(80).optional(),
+  segmentSeconds: z.number().int().max(3600).optional(),
+});
+export type TCreateStreamer = z.infer<typeof ZCreateStreamer>;
+
+export const ZUpdateStreamer = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    monitored: z.boolean(),
+    segmentSeconds: z.number().int().max(3600),
+    minClipSeconds: z.number().int().min(5).max(180),
+    maxClipSeconds: z.number().int().min(5).max(180),
+    minScore: z.number().int().min(0).max(100),
+    keywords: z.array(z.string().trim().min(1).max(40)).max(30),
+  })
+  .partial()
+  .strict();
+
+function checkSegmentSeconds(v: number | undefined) {
+  if (v !== undefined && v < minSegmentSeconds()) {
+    throw new AppError("invalid_input", `segmentSeconds: must be at least ${minSegmentSeconds()} seconds.`);
+  }
+}
+
+export const streamerSelect = {
+  id: true,
+  name: true,
+  kind: true,
+  source: true,
+  monitored: true,
+  status: true,
+  lastCheckedAt: true,
+  lastError: true,
+  segmentSeconds: true,
+  minClipSeconds: true,
+  maxClipSeconds: true,
+  minScore: true,
+  keywords: true,
+  createdAt: true,
+} as const;
+
+export async function createStreamer(userId: string, input: TCreateStreamer) {
+  checkSegmentSeconds(input.segmentSeconds);
+  const parsed = await parseSource(input.source);
+  const duplicate = await prisma.streamer.findFirst({ where: { userId, source: parsed.source }, select: { id: true } });
+  if (duplicate) throw new AppError("conflict", "You already added this stream.");
+  return prisma.streamer.create({
+    data: {
+      userId,
+      kind: parsed.kind,
+      source: parsed.source,
+      name: input.name ?? parsed.suggestedName,
+      segmentSeconds: input.segmentSeconds ?? env.SEGMENT_SECONDS,
+    },
+    select: streamerSelect,
+  });
+}
+
+export async function updateStreamer(userId: string, id: string, input: z.infer<typeof ZUpdateStreamer>) {
+  checkSegmentSeconds(input.segmentSeconds);
+  const current = await prisma.streamer.findFirst({ where: { id, userId }, select: { minClipSeconds: true, maxClipSeconds: true } });
+  if (!current) throw new AppError("not_found", "Streamer not found.");
+  const min = input.minClipSeconds ?? current.minClipSeconds;
+  const max = input.maxClipSeconds ?? current.maxClipSeconds;
+  if (min > max) throw new AppError("invalid_input", "minClipSeconds must not exceed maxClipSeconds.");
+  return prisma.streamer.update({ where: { id }, data: input, select: streamerSelect });
+}
+
+export async function deleteStreamer(userId: string, id: string): Promise<{ activeSessionIds: string[] }> {
+  const streamer = await prisma.streamer.findFirst({
+    where: { id, userId },
+    select: { id: true, liveSessions: { where: { status: "RECORDING" }, select: { id: true } } },
+  });
+  if (!streamer) throw new AppError("not_found", "Streamer not found.");
+  await prisma.streamer.delete({ where: { id } });
+  return { activeSessionIds: streamer.liveSessions.map((s) => s.id) };
+}

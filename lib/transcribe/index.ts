@@ -1,0 +1,21 @@
+import { env } from "@/lib/env";
+import { createGroqTranscriber } from "./groq";
+import { createPocketsphinxTranscriber, spotKeywordsPocketsphinx, type TChunkOptions } from "./pocketsphinx";
+import type { TKeywordHit, Transcriber } from "./types";
+
+export type { TWord, TTranscript, TTranscribeOptions, Transcriber, TKeywordHit } from "./types";
+export { createPocketsphinxTranscriber, parsePocketsphinxWords, type TChunkOptions } from "./pocketsphinx";
+export { createGroqTranscriber } from "./groq";
+
+/** Groq Whisper when GROQ_API_KEY is set, otherwise offline PocketSphinx. */
+export function getTranscriber(): Transcriber {
+  return env.GROQ_API_KEY ? createGroqTranscriber() : createPocketsphinxTranscriber();
+}
+
+/**
+ * Times (relative to the file) where any of `phrases` is spoken. Always offline keyword spotting, so it
+ * works with or without Groq; phrases with words outside the decoder's dictionary are skipped.
+ */
+export function spotKeywords(wav: string, phrases: string[], opts?: TChunkOptions): Promise<TKeywordHit[]> {
+  return spotKeywordsPocketsphinx(wav, phrases, opts);
+}

@@ -1,0 +1,76 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractAudio, makeSampleStream } from "@/lib/media";
+import type { TSampleStream } from "@/lib/media";
+import { KEYWORDS } from "@/test/fixtures/stream-signals";
+import { createPocketsphinxTranscriber, spotKeywords } from "./index";
+import { planCuts, prepareKeyphrases } from "./pocketsphinx";
+
+let dir: string;
+let wav: string;
+let info: TSampleStream;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "clipstream-sphinx-test-"));
+  const sample = path.join(dir, "sample.ts");
+  info = await makeSampleStream({ out: sample, seconds: 50, excitedAt: 30 });
+  wav = path.join(dir, "audio.wav");
+  await extractAudio(sample, wav, { sampleRate: 16000 });
+});
+
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe("pocketsphinx transcriber", () => {
+  it("transcribes in parallel chunks with monotonic, plausible word times in stream time", async () => {
+    const offset = 1000;
+    // Small chunks so this 50 s file is decoded as several chunks stitched together.
+    const t = await createPocketsphinxTranscriber({ chunkSeconds: { min: 15, target: 20, max: 25 } }).transcribe(wav, { offset });
+    expect(t.engine).toBe("pocketsphinx");
+    expect(t.words.length).toBeGreaterThan(60);
+    expect(t.text.split(" ").length).toBe(t.words.length);
+    for (const [i, w] of t.words.entries()) {
+      expect(w.w).toMatch(/^[a-z'.-]+$/); // no <s>, <sil>, [NOISE], no "(2)"
+      expect(w.e).toBeGreaterThan(w.s);
+      expect(w.e - w.s).toBeLessThan(2.5);
+      expect(w.s).toBeGreaterThanOrEqual(offset);
+      expect(w.e).toBeLessThanOrEqual(offset + 50.1);
+      if (i > 0) expect(w.s).toBeGreaterThanOrEqual(t.words[i - 1].e - 0.001);
+    }
+    // Speech starts at 0.5 s and the excited passage says "oh my god … no way …".
+    expect(t.words[0].s - offset).toBeLessThan(2);
+    const excited = t.words.filter((w) => w.s >= offset + info.excitedStart - 0.5 && w.e <= offset + info.excitedEnd + 0.5).map((w) => w.w);
+    expect(excited.join(" ")).toMatch(/\b(god|way|go|insane|huge)\b/);
+  });
+
+  it("spots excitement keywords near the excited passage", async () => {
+    const hits = await spotKeywords(wav, [...KEYWORDS, "zorblaxian quux", "GG!!", ""]);
+    const near = hits.filter((h) => h.t >= info.excitedStart - 1 && h.t <= info.excitedEnd + 1);
+    const phrases = new Set(near.map((h) => h.phrase));
+    expect(near.length).toBeGreaterThanOrEqual(2);
+    expect([...phrases].some((p) => ["oh my god", "no way", "lets go", "insane"].includes(p))).toBe(true);
+    for (const h of hits) expect(KEYWORDS).toContain(h.phrase);
+    // The multi-word phrases are not heard in the calm speech.
+    const strong = hits.filter((h) => ["oh my god", "no way", "insane"].includes(h.phrase));
+    for (const h of strong) expect(h.t).toBeGreaterThanOrEqual(info.excitedStart - 1);
+  });
+
+  it("drops phrases with words outside the dictionary instead of failing", async () => {
+    expect(await spotKeywords(wav, ["zorblaxian quux", "qwxzt"])).toEqual([]);
+    const prepared = await prepareKeyphrases(["Let’s GO!", "lets go", "zorblaxian", "no way"]);
+    expect(prepared.map((p) => p.key)).toEqual(["let's go", "lets go", "no way"]);
+    expect(prepared[0].phrase).toBe("Let’s GO!"); // hits are reported under the caller's spelling
+    expect(prepared[0].line).toMatch(/^let's go \/1e-\d+\/$/);
+  });
+
+  it("plans chunk cuts at silences within the limits", () => {
+    const silences = [{ start: 9, end: 10 }, { start: 24, end: 25 }, { start: 31, end: 32 }, { start: 70, end: 71 }];
+    const cuts = planCuts(150, silences, { min: 20, target: 30, max: 40 });
+    // Closest to 30 s after the previous cut, within [20, 40]; a hard cut at the target where no silence is.
+    expect(cuts).toEqual([31.5, 70.5, 100.5, 130.5]);
+    expect(planCuts(40, silences)).toEqual([]);
+  });
+});

@@ -1,0 +1,215 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { env } from "@/lib/env";
+import { detectSilences, extractAudio } from "@/lib/media";
+import { runTool } from "@/lib/media/run";
+import type { TKeywordHit, TTranscribeOptions, TTranscript, Transcriber, TWord } from "./types";
+
+/**
+ * Offline speech recognition with Debian's PocketSphinx 0.8+5prealpha (`pocketsphinx_continuous`).
+ * Long audio is cut at silences into ~30 s chunks that are decoded in parallel (one process per core),
+ * which is several times faster than one process on a whole segment and loses nothing at the cuts.
+ */
+
+export const POCKETSPHINX_DICT = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
+const RATE = 16000;
+
+export type TChunkOptions = {
+  /** Parallel decoder processes; defaults to the number of cores. */
+  concurrency?: number;
+  /** Chunks aim at this length and cut at a silence within [min, max] of it. */
+  chunkSeconds?: { min: number; target: number; max: number };
+};
+const DEFAULT_CHUNKS = { min: 20, target: 30, max: 40 };
+
+type TChunk = { file: string; start: number };
+
+/** `welcome 0.470 0.970 0.698345` (word, start, end, posterior); the hypothesis lines have no numbers. */
+const WORD_LINE = /^(\S+)\s+(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s*$/;
+/** `oh my god  34.980 35.550 0.917677` in keyword-spotting mode (the phrase may contain spaces). */
+const KWS_LINE = /^(.+?)\s+(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?)\s*$/;
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Fillers and markers the decoder emits: <s>, </s>, <sil>, [NOISE], [SPEECH], ++GARBAGE++ … */
+function isFiller(word: string) {
+  return /^(<.*>|\[.*\]|\+\+.*\+\+)$/.test(word);
+}
+
+export function parsePocketsphinxWords(stdout: string, offset = 0): TWord[] {
+  const words: TWord[] = [];
+  for (const line of stdout.split("\n")) {
+    const m = WORD_LINE.exec(line.trim());
+    if (!m || isFiller(m[1])) continue;
+    const w = m[1].replace(/\(\d+\)$/, ""); // alternative pronunciations: to(2) → to
+    words.push({ w, s: round3(Number(m[2]) + offset), e: round3(Number(m[3]) + offset), c: round3(Number(m[4])) });
+  }
+  return words;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/** Locates the PCM data of a WAV that ffmpeg wrote (it may add a LIST chunk before `data`). */
+function pcmData(buf: Buffer): Buffer {
+  let off = 12;
+  while (off + 8 <= buf.length) {
+    const id = buf.toString("ascii", off, off + 4);
+    const size = buf.readUInt32LE(off + 4);
+    if (id === "data") return buf.subarray(off + 8, Math.min(buf.length, off + 8 + size));
+    off += 8 + size + (size % 2);
+  }
+  throw new Error("WAV file has no data chunk");
+}
+
+function wavFile(pcm: Buffer): Buffer {
+  const h = Buffer.alloc(44);
+  h.write("RIFF", 0, "ascii");
+  h.writeUInt32LE(36 + pcm.length, 4);
+  h.write("WAVEfmt ", 8, "ascii");
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(RATE, 24);
+  h.writeUInt32LE(RATE * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write("data", 36, "ascii");
+  h.writeUInt32LE(pcm.length, 40);
+  return Buffer.concat([h, pcm]);
+}
+
+/** Chooses cut points: for each chunk, the silence midpoint in [min, max] closest to target, else a hard cut at target. */
+export function planCuts(duration: number, silences: { start: number; end: number }[], c = DEFAULT_CHUNKS): number[] {
+  const cuts: number[] = [];
+  let from = 0;
+  while (duration - from > c.max) {
+    const mids = silences.map((s) => (s.start + s.end) / 2).filter((m) => m >= from + c.min && m <= from + c.max);
+    const best = mids.sort((a, b) => Math.abs(a - (from + c.target)) - Math.abs(b - (from + c.target)))[0] ?? from + c.target;
+    cuts.push(round3(best));
+    from = best;
+  }
+  return cuts;
+}
+
+/** Normalises to 16 kHz mono s16 and writes one WAV per chunk into `dir`. */
+async function splitIntoChunks(wav: string, dir: string, opts: TChunkOptions): Promise<TChunk[]> {
+  const norm = path.join(dir, "norm.wav");
+  await extractAudio(wav, norm, { sampleRate: RATE });
+  const pcm = pcmData(await fs.readFile(norm));
+  const duration = pcm.length / 2 / RATE;
+  const limits = opts.chunkSeconds ?? DEFAULT_CHUNKS;
+  const cuts = duration > limits.max ? planCuts(duration, await detectSilences(norm, { minSeconds: 0.3 }), limits) : [];
+  const bounds = [0, ...cuts, duration];
+  const chunks: TChunk[] = [];
+  for (let i = 0; i < bounds.length - 1; i++) {
+    const a = Math.round(bounds[i] * RATE) * 2;
+    const b = Math.round(bounds[i + 1] * RATE) * 2;
+    const file = path.join(dir, `chunk-${i}.wav`);
+    await fs.writeFile(file, wavFile(pcm.subarray(a, b)));
+    chunks.push({ file, start: a / 2 / RATE });
+  }
+  return chunks;
+}
+
+async function withTmp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "clipstream-sphinx-"));
+  try {
+    return await fn(dir);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+const decoderArgs = (file: string) => ["-infile", file, "-time", "yes", "-logfn", "/dev/null"];
+
+export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcriber {
+  return {
+    async transcribe(wav: string, topts: TTranscribeOptions = {}): Promise<TTranscript> {
+      const offset = topts.offset ?? 0;
+      const words = await withTmp(async (dir) => {
+        const chunks = await splitIntoChunks(wav, dir, opts);
+        const perChunk = await mapLimit(chunks, opts.concurrency ?? os.cpus().length, async (c) => {
+          const { stdout } = await runTool(env.POCKETSPHINX_PATH, decoderArgs(c.file));
+          return parsePocketsphinxWords(stdout, c.start + offset);
+        });
+        return perChunk.flat().sort((a, b) => a.s - b.s);
+      });
+      return { engine: "pocketsphinx", language: "en", text: words.map((w) => w.w).join(" "), words };
+    },
+  };
+}
+
+let dictCache: Promise<Map<string, number>> | null = null;
+/** Word → number of phones of its first pronunciation, from the decoder's dictionary. */
+function loadDictionary(): Promise<Map<string, number>> {
+  dictCache ??= fs.readFile(POCKETSPHINX_DICT, "utf8").then((text) => {
+    const m = new Map<string, number>();
+    for (const line of text.split("\n")) {
+      const [word, ...phones] = line.trim().split(/\s+/);
+      if (word && !word.includes("(") && phones.length) m.set(word, phones.length);
+    }
+    return m;
+  });
+  return dictCache;
+}
+
+/**
+ * Keyword-spotting threshold per phrase: the more phones, the more evidence the decoder accumulates, so long
+ * phrases take a permissive threshold and short words a strict one (short words false-alarm constantly).
+ * Tuned on espeak-ng speech: 2 phones → 1e-2 … 6+ phones → 1e-10.
+ */
+export function kwsThreshold(phones: number): string {
+  const exp = Math.max(1, Math.min(12, 2 * phones - 2));
+  return `1e-${exp}`;
+}
+
+/** Maps user phrases onto the decoder's vocabulary; phrases with unknown words are dropped. */
+export async function prepareKeyphrases(phrases: string[]): Promise<{ line: string; phrase: string; key: string }[]> {
+  const dict = await loadDictionary();
+  const out = new Map<string, { line: string; phrase: string; key: string }>();
+  for (const phrase of phrases) {
+    const words = phrase.toLowerCase().replace(/[’`]/g, "'").replace(/[^a-z' ]+/g, " ").trim().split(/\s+/).filter(Boolean);
+    const mapped = words.map((w) => (dict.has(w) ? w : dict.has(w.replace(/'/g, "")) ? w.replace(/'/g, "") : null));
+    if (!mapped.length || mapped.some((w) => w === null)) continue;
+    const key = mapped.join(" ");
+    if (out.has(key)) continue;
+    const phones = mapped.reduce((n, w) => n + dict.get(w!)!, 0);
+    out.set(key, { key, phrase, line: `${key} /${kwsThreshold(phones)}/` });
+  }
+  return [...out.values()];
+}
+
+/** Finds spoken keyphrases with the decoder's keyword-spotting mode. Times are relative to the file. */
+export async function spotKeywordsPocketsphinx(wav: string, phrases: string[], opts: TChunkOptions = {}): Promise<TKeywordHit[]> {
+  const prepared = await prepareKeyphrases(phrases);
+  if (!prepared.length) return [];
+  const byKey = new Map(prepared.map((p) => [p.key, p.phrase]));
+  return withTmp(async (dir) => {
+    const list = path.join(dir, "keyphrases.txt");
+    await fs.writeFile(list, prepared.map((p) => p.line).join("\n") + "\n");
+    const chunks = await splitIntoChunks(wav, dir, opts);
+    const perChunk = await mapLimit(chunks, opts.concurrency ?? os.cpus().length, async (c) => {
+      const { stdout } = await runTool(env.POCKETSPHINX_PATH, ["-kws", list, ...decoderArgs(c.file)]);
+      const hits: TKeywordHit[] = [];
+      for (const line of stdout.split("\n")) {
+        const m = KWS_LINE.exec(line.trim());
+        const phrase = m && byKey.get(m[1].trim());
+        if (phrase) hits.push({ phrase, t: round3(Number(m[2]) + c.start) });
+      }
+      return hits;
+    });
+    return perChunk.flat().sort((a, b) => a.t - b.t || a.phrase.localeCompare(b.phrase));
+  });
+}

@@ -1,0 +1,17 @@
+/** One recognised word; times in seconds (stream time once a caller passes `offset`), `c` a 0–1 confidence. */
+export type TWord = { w: string; s: number; e: number; c?: number };
+
+export type TTranscript = { engine: "pocketsphinx" | "groq"; language?: string; text: string; words: TWord[] };
+
+export type TTranscribeOptions = {
+  /** Added to every time, so callers get stream time for a segment starting at `offset`. */
+  offset?: number;
+  /** Words worth recognising (engines that accept a prompt use them as a hint). */
+  keywords?: string[];
+};
+
+export interface Transcriber {
+  transcribe(wav: string, opts?: TTranscribeOptions): Promise<TTranscript>;
+}
+
+export type TKeywordHit = { phrase: string; t: number };

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs npm dependencies when node_modules is missing or older than the lockfile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "installing npm dependencies…"
+  npm ci --no-audit --no-fund
+fi

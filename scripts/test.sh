@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every test: typecheck, unit + integration (real PostgreSQL, ffmpeg, pocketsphinx), then the browser
+# end-to-end suite against a production build of the whole stack.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-system.sh
+bash scripts/ensure-deps.sh
+export NEXT_TELEMETRY_DISABLED=1
+mkdir -p .data/e2e
+echo "== typecheck"
+node_modules/.bin/tsc --noEmit
+echo "== unit and integration tests"
+rm -f .data/vitest.json .data/e2e/results.json
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest.json
+echo "== build"
+node_modules/.bin/next build > .data/next-build.log 2>&1 || { tail -50 .data/next-build.log; exit 1; }
+echo "== end-to-end (Playwright + Chromium)"
+node_modules/.bin/playwright test
+node scripts/test-summary.mjs

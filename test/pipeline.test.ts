@@ -1,0 +1,178 @@
+/**
+ * The whole path on real parts, minus the recorder process: a generated stream (test video + espeak-ng
+ * speech with a loud, excited passage at a known time) is cut into segments by ffmpeg exactly as the
+ * recorder does, each stored and announced to the app's real webhook route with a real signature; the app's
+ * real Inngest functions run through the embedded runner against real PostgreSQL, pocketsphinx and ffmpeg.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePorts, startRouteServer } from "./app-server";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pipeline-"));
+const SEGMENT = 6;
+let ctx: Awaited<ReturnType<typeof setup>>;
+
+async function setup() {
+  const [appPort, runnerPort] = await freePorts(2);
+  process.env.APP_URL = `http://127.0.0.1:${appPort}`;
+  process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
+  process.env.STORAGE_DIR = path.join(tmp, "blobs");
+  process.env.RECORDER_SECRET = "pipeline-test-recorder-secret";
+
+  const { prisma } = await import("@/lib/db");
+  // Leftover runs of an earlier, interrupted test run must not be picked up by this run's runner.
+  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
+  const webhook = await import("@/app/api/webhooks/recorder/route");
+  const inngestRoute = await import("@/app/api/inngest/route");
+  const server = await startRouteServer(
+    {
+      "/api/webhooks/recorder": { POST: webhook.POST as never },
+      "/api/inngest": { GET: inngestRoute.GET as never, POST: inngestRoute.POST as never, PUT: inngestRoute.PUT as never },
+    },
+    appPort,
+  );
+  const { startRunner } = await import("@/lib/jobs/runner");
+  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
+  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, 20_000, "function registration");
+
+  const user = await prisma.user.create({ data: { id: `u-${Date.now()}`, name: "Pipeline", email: `pipeline-${Date.now()}@example.com` } });
+  const streamer = await prisma.streamer.create({
+    data: { userId: user.id, name: "Generated", kind: "URL", source: "file:///dev/null", monitored: false, segmentSeconds: SEGMENT, minClipSeconds: 8, maxClipSeconds: 20 },
+  });
+  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: SEGMENT } });
+
+  const { makeSampleStream } = await import("@/lib/media/sample-stream");
+  const sample = await makeSampleStream({ out: path.join(tmp, "sample.mp4"), seconds: 36, excitedAt: 16 });
+  return { prisma, server, runner, user, streamer, session, sample };
+}
+
+async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function post(body: unknown, sign = true, mutate?: (s: string) => string) {
+  const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
+  const text = JSON.stringify(body);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (sign) headers[SIGNATURE_HEADER] = signBody(process.env.RECORDER_SECRET!, text);
+  return fetch(`${ctx.server.url}/api/webhooks/recorder`, { method: "POST", headers, body: mutate ? mutate(text) : text });
+}
+
+beforeAll(async () => {
+  ctx = await setup();
+}, 120_000);
+
+afterAll(async () => {
+  await ctx?.runner.stop();
+  await ctx?.server.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("segment → clip pipeline", () => {
+  const announced: { number: number; startOffset: number; duration: number; storageKey: string; sizeBytes: number; final: boolean }[] = [];
+
+  it("turns announced segments into a rendered clip covering the excited passage", async () => {
+    const { prisma, session, sample } = ctx;
+    const { getStore, storageKeys } = await import("@/lib/storage");
+    const segDir = path.join(tmp, "segments");
+    fs.mkdirSync(segDir);
+    // The recorder's own segmenter invocation (stream copy, cut on keyframes).
+    execFileSync("ffmpeg", [
+      "-hide_banner", "-loglevel", "error", "-i", sample ? path.join(tmp, "sample.mp4") : "", "-c", "copy", "-map", "0",
+      "-f", "segment", "-segment_time", String(SEGMENT), "-segment_format", "mpegts", "-reset_timestamps", "1",
+      "-segment_list", path.join(segDir, "list.csv"), "-segment_list_type", "csv", path.join(segDir, "%05d.ts"),
+    ]);
+    const rows = fs.readFileSync(path.join(segDir, "list.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    for (const [i, [file, start, end]] of rows.entries()) {
+      const key = storageKeys.segment(session.id, i);
+      const { size } = await getStore().put(key, path.join(segDir, file));
+      const msg = { type: "segment.recorded", sessionId: session.id, number: i, startOffset: Number(start), duration: Number(end) - Number(start), storageKey: key, sizeBytes: size, final: i === rows.length - 1 };
+      announced.push(msg);
+      const res = await post(msg);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true, duplicate: false });
+    }
+    expect((await post({ type: "session.ended", sessionId: session.id, reason: "source_ended", segments: rows.length })).status).toBe(200);
+
+    const segments = await waitFor(
+      async () => {
+        const s = await prisma.segment.findMany({ where: { sessionId: session.id }, orderBy: { number: "asc" } });
+        return s.length === rows.length && s.every((x) => x.status === "DONE" || x.status === "ERROR") ? s : null;
+      },
+      150_000,
+      "every segment processed",
+    );
+    expect(segments.map((s) => [s.number, s.status, s.error])).toEqual(segments.map((s) => [s.number, "DONE", null]));
+    const transcripts = await prisma.transcript.findMany({ where: { segment: { sessionId: session.id } } });
+    expect(transcripts.length).toBe(rows.length);
+    expect(transcripts.reduce((n, t) => n + (t.words as unknown[]).length, 0)).toBeGreaterThan(20);
+
+    const clip = await waitFor(
+      // excitedStart/End bound the excited take including espeak-ng's own leading/trailing silence (< 1 s).
+      () => prisma.clip.findFirst({ where: { sessionId: session.id, status: "READY", startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } } }),
+      120_000,
+      "a rendered clip covering the excited passage",
+    );
+    expect(clip.endTime - clip.startTime).toBeGreaterThanOrEqual(8 - 0.5);
+    expect(clip.endTime - clip.startTime).toBeLessThanOrEqual(20 + 0.5);
+    expect(clip.reason).toMatch(/loud/i);
+    expect(clip.score).toBeGreaterThanOrEqual(ctx.streamer.minScore);
+
+    // The rendered file plays and has the clip's length.
+    const out = path.join(tmp, "clip.mp4");
+    await getStore().download(clip.videoKey!, out);
+    const probed = Number(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", out]).toString());
+    expect(Math.abs(probed - (clip.endTime - clip.startTime))).toBeLessThan(0.5);
+    expect((await getStore().stat(clip.thumbKey!))?.size).toBeGreaterThan(1000);
+
+    // The moment crosses a segment boundary and still became one clip.
+    const clips = await prisma.clip.findMany({ where: { sessionId: session.id } });
+    const overlapping = clips.filter((c) => c.startTime < sample.excitedEnd && c.endTime > sample.excitedStart);
+    expect(overlapping).toHaveLength(1);
+    const session2 = await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } });
+    expect(session2.status).toBe("ENDED");
+  }, 300_000);
+
+  it("treats a repeated announcement as a no-op", async () => {
+    const { prisma, session } = ctx;
+    const before = await prisma.segment.count({ where: { sessionId: session.id } });
+    const runsBefore = await prisma.jobRun.count({ where: { functionId: "clipstream-process-segment" } });
+    const res = await post({ type: "segment.recorded", sessionId: session.id, ...announced[1] });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, duplicate: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await prisma.segment.count({ where: { sessionId: session.id } })).toBe(before);
+    expect(await prisma.jobRun.count({ where: { functionId: "clipstream-process-segment" } })).toBe(runsBefore);
+  });
+
+  it.each([
+    ["no signature", false, undefined, "Invalid webhook signature (missing)."],
+    ["body changed after signing", true, (s: string) => s.replace('"number":', '"number":1'), "Invalid webhook signature (mismatch)."],
+  ])("rejects a webhook with %s (401) and changes nothing", async (_n, sign, mutate, message) => {
+    const { prisma, session } = ctx;
+    const before = await prisma.segment.count({ where: { sessionId: session.id } });
+    const res = await post({ ...announced[0], type: "segment.recorded", sessionId: session.id, number: 99 }, sign, mutate);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: "unauthorized", message } });
+    expect(await prisma.segment.count({ where: { sessionId: session.id } })).toBe(before);
+  });
+
+  it("answers a well-signed but malformed or unknown announcement with a 4xx", async () => {
+    const bad = await post({ type: "segment.recorded", sessionId: ctx.session.id, number: -1 });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).error.code).toBe("invalid_input");
+    const unknown = await post({ ...announced[0], type: "segment.recorded", sessionId: "no-such-session" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { code: "not_found", message: "Unknown session." } });
+  });
+});
