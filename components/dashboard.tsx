@@ -20,7 +20,7 @@ export function Dashboard() {
   const live = data.sessions.filter((s) => s.status === "RECORDING");
   return (
     <div className="mx-auto grid max-w-6xl gap-6 px-4 py-6 lg:grid-cols-[320px_1fr]">
-      <aside className="space-y-4">
+      <aside className="min-w-0 space-y-4">
         <AddStreamerForm />
         <section className="card p-4" aria-label="Streamers">
           <h2 className="mb-3 text-sm font-semibold">Streamers</h2>
@@ -36,7 +36,7 @@ export function Dashboard() {
           and titles can be wrong. Set GROQ_API_KEY for Whisper-quality transcripts.
         </p>
       </aside>
-      <div className="space-y-6">
+      <div className="min-w-0 space-y-6">
         {live.length > 0 && (
           <section aria-label="Live now" className="space-y-3">
             <h2 className="text-sm font-semibold text-zinc-300">Live now</h2>

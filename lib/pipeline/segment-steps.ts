@@ -123,12 +123,19 @@ export async function detectSegmentClips(segmentId: string, opts: { final?: bool
   const carry = Math.min(streamer.maxClipSeconds, 60);
   const window = { start: Math.max(0, seg.startOffset - carry), end };
 
-  const prev = seg.number > 0
-    ? await prisma.segment.findUnique({ where: { sessionId_number: { sessionId: seg.sessionId, number: seg.number - 1 } }, include: { transcript: true } })
-    : null;
-  const parts = [await readSignals(seg.sessionId, seg.number), prev ? await readSignals(seg.sessionId, prev.number) : null];
+  // Every earlier segment that overlaps the carry window contributes its signals and words.
+  const earlier = await prisma.segment.findMany({
+    where: { sessionId: seg.sessionId, number: { lt: seg.number }, startOffset: { lt: window.end } },
+    include: { transcript: true },
+    orderBy: { number: "asc" },
+  });
+  const covering = [...earlier.filter((e) => e.startOffset + e.duration > window.start), seg];
+  const parts = await Promise.all(covering.map((c) => readSignals(seg.sessionId, c.number)));
   const transcript = await prisma.transcript.findUnique({ where: { segmentId } });
-  const words = [...((prev?.transcript?.words as TWord[] | undefined) ?? []), ...((transcript?.words as TWord[] | undefined) ?? [])];
+  const words = [
+    ...covering.slice(0, -1).flatMap((c) => ((c as (typeof earlier)[number]).transcript?.words as TWord[] | undefined) ?? []),
+    ...((transcript?.words as TWord[] | undefined) ?? []),
+  ];
   const inWindow = (t: number) => t >= window.start && t <= window.end;
   const signals: TSignals = {
     words: words.filter((w) => inWindow(w.s)).sort((a, b) => a.s - b.s),
