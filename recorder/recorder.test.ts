@@ -149,4 +149,34 @@ describe("recorder", () => {
     expect(numbers.length).toBeGreaterThan(2);
     await second.stop();
   });
+
+  it("keeps one session through a source that drops and comes back, then ends it after the grace period", async () => {
+    // An HTTP source (MPEG-TS, one request per connection): serves the stream, fails for ~2 s, serves it
+    // once more, then stays down.
+    const ts = path.join(tmp, "source.ts");
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", source, "-c", "copy", "-f", "mpegts", ts]);
+    let served = 0;
+    let downUntil = 0;
+    const media = http.createServer((req, res) => {
+      if (Date.now() < downUntil || served >= 2) return res.writeHead(503).end();
+      served++;
+      if (served === 1) downUntil = Date.now() + 2000;
+      res.writeHead(200, { "content-type": "video/mp2t", "content-length": fs.statSync(ts).size });
+      fs.createReadStream(ts).pipe(res);
+    });
+    await new Promise<void>((r) => media.listen(0, "127.0.0.1", () => r()));
+    const mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/live.ts`;
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-4"), store, reconnectGraceSeconds: 4 });
+    await control(rec.url, "POST", "/sessions", { sessionId: "s4", streamerId: "x", source: { kind: "url", url: mediaUrl }, segmentSeconds: 3 });
+    await until(() => app.received.some((m) => m.type === "session.ended" && m.sessionId === "s4"), 60_000);
+    const segs = segmentsOf(app, "s4");
+    expect(served).toBe(2);
+    expect(segs.map((s) => s.number)).toEqual(segs.map((_, i) => i));
+    // Both connections were recorded into the one session, and stream time never goes backwards.
+    expect(segs.reduce((n, s) => n + s.duration, 0)).toBeGreaterThan(2 * SOURCE_SECONDS - 1);
+    for (let i = 1; i < segs.length; i++) expect(segs[i].startOffset).toBeGreaterThanOrEqual(segs[i - 1].startOffset + segs[i - 1].duration - 0.01);
+    expect(app.received.find((m) => m.type === "session.ended" && m.sessionId === "s4")).toMatchObject({ reason: "source_ended" });
+    await rec.stop();
+    await new Promise<void>((r) => media.close(() => r()));
+  });
 });

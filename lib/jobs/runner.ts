@@ -184,10 +184,10 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
     try {
       do {
         pumpAgain = false;
-        const F0=Date.now();await fireDueCrons();process.stderr.write(`T cron ${Date.now()-F0}\n`);
+        await fireDueCrons();
         while (!stopping && active.size < maxConcurrentRuns) {
           const token = `${workerId}:${randomUUID()}`;
-          const C0=Date.now();const row = await claimRun(token, leaseMs);if(row)process.stderr.write(`T claim ${Date.now()-C0} at ${Date.now()%100000}\n`);
+          const row = await claimRun(token, leaseMs);
           if (!row) break;
           const loop = executeRun(row, token)
             .catch((err) => log(`run ${short(row.id)} ${row.functionId} crashed in the runner: ${(err as Error).stack}`))
@@ -300,7 +300,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
           stack: { stack, current: stack.length },
         },
       };
-      const P0=Date.now();process.stderr.write(`T req ${stepId.slice(0,6)} at ${P0%100000}\n`);return postJson(url, JSON.stringify(body)).then(r=>{process.stderr.write(`T resp ${Date.now()-P0}\n`);return r;});
+      return postJson(url, JSON.stringify(body));
     }
 
     type TFail = { error: Record<string, unknown> };
@@ -467,12 +467,12 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
     const url = new URL(req.url ?? "/", "http://runner");
     try {
       if (req.method === "POST" && /^\/e\/[^/]*\/?$/.test(url.pathname)) {
-        const T0=Date.now();const parsed = ZIncomingEvents.safeParse(parseJson(await readBody(req)));
+        const parsed = ZIncomingEvents.safeParse(parseJson(await readBody(req)));
         if (!parsed.success) return send(res, 400, { ids: [], status: 400, error: parsed.error.message });
         const events = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
         const seed = req.headers[H.eventIdSeed];
         const { ids } = await ingestEvents(events, { seed: typeof seed === "string" ? seed : undefined });
-        process.stderr.write(`T ingest ${Date.now()-T0} at ${Date.now()%100000}\n`);void pump();
+        void pump();
         return send(res, 200, { ids, status: 200 });
       }
       if (req.method === "POST" && url.pathname === "/fn/register") {
