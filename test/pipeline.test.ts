@@ -1,8 +1,8 @@
 /**
- * The whole path on real parts, minus the recorder process: a generated stream (test video + espeak-ng
- * speech with a loud, excited passage at a known time) is cut into segments by ffmpeg exactly as the
- * recorder does, each stored and announced to the app's real webhook route with a real signature; the app's
- * real Inngest functions run through the embedded runner against real PostgreSQL, pocketsphinx and ffmpeg.
+ * The whole path on real parts: a generated stream (test video + espeak-ng speech with a loud, excited
+ * passage at a known time) is found live by the streamer check, recorded in segments by the real recorder,
+ * announced to the app's real webhook route with real signatures, and processed by the app's real Inngest
+ * functions through the embedded runner, against real PostgreSQL, pocketsphinx and ffmpeg.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -16,7 +16,8 @@ const SEGMENT = 6;
 let ctx: Awaited<ReturnType<typeof setup>>;
 
 async function setup() {
-  const [appPort, runnerPort] = await freePorts(2);
+  const [appPort, runnerPort, recorderPort] = await freePorts(3);
+  process.env.RECORDER_URL = `http://127.0.0.1:${recorderPort}`;
   process.env.APP_URL = `http://127.0.0.1:${appPort}`;
   process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
   process.env.STORAGE_DIR = path.join(tmp, "blobs");
@@ -26,10 +27,12 @@ async function setup() {
   // Leftover runs of an earlier, interrupted test run must not be picked up by this run's runner.
   await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
   const webhook = await import("@/app/api/webhooks/recorder/route");
+  const activeSessions = await import("@/app/api/recorder/sessions/route");
   const inngestRoute = await import("@/app/api/inngest/route");
   const server = await startRouteServer(
     {
       "/api/webhooks/recorder": { POST: webhook.POST as never },
+      "/api/recorder/sessions": { GET: activeSessions.GET as never },
       "/api/inngest": { GET: inngestRoute.GET as never, POST: inngestRoute.POST as never, PUT: inngestRoute.PUT as never },
     },
     appPort,
@@ -40,13 +43,23 @@ async function setup() {
 
   const user = await prisma.user.create({ data: { id: `u-${Date.now()}`, name: "Pipeline", email: `pipeline-${Date.now()}@example.com` } });
   const streamer = await prisma.streamer.create({
-    data: { userId: user.id, name: "Generated", kind: "URL", source: "file:///dev/null", monitored: false, segmentSeconds: SEGMENT, minClipSeconds: 8, maxClipSeconds: 20 },
+    data: { userId: user.id, name: "Generated", kind: "URL", source: "file:///dev/null", segmentSeconds: SEGMENT, minClipSeconds: 8, maxClipSeconds: 20 },
   });
-  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: SEGMENT } });
-
   const { makeSampleStream } = await import("@/lib/media/sample-stream");
-  const sample = await makeSampleStream({ out: path.join(tmp, "sample.mp4"), seconds: 36, excitedAt: 16 });
-  return { prisma, server, runner, user, streamer, session, sample };
+  const samplePath = path.join(tmp, "sample.mp4");
+  const sample = await makeSampleStream({ out: samplePath, seconds: 36, excitedAt: 16 });
+  await prisma.streamer.update({ where: { id: streamer.id }, data: { source: `file://${samplePath}` } });
+
+  const { startRecorder } = await import("@/recorder/server");
+  const { createLocalStore } = await import("@/lib/storage/local-store");
+  const recorder = await startRecorder({
+    port: recorderPort,
+    appUrl: server.url,
+    secret: process.env.RECORDER_SECRET!,
+    spoolDir: path.join(tmp, "spool"),
+    store: createLocalStore(process.env.STORAGE_DIR!),
+  });
+  return { prisma, server, runner, recorder, user, streamer, sample };
 }
 
 async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
@@ -72,6 +85,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await ctx?.recorder.stop();
   await ctx?.runner.stop();
   await ctx?.server.close();
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -80,29 +94,25 @@ afterAll(async () => {
 describe("segment → clip pipeline", () => {
   const announced: { number: number; startOffset: number; duration: number; storageKey: string; sizeBytes: number; final: boolean }[] = [];
 
-  it("turns announced segments into a rendered clip covering the excited passage", async () => {
-    const { prisma, session, sample } = ctx;
-    const { getStore, storageKeys } = await import("@/lib/storage");
-    const segDir = path.join(tmp, "segments");
-    fs.mkdirSync(segDir);
-    // The recorder's own segmenter invocation (stream copy, cut on keyframes).
-    execFileSync("ffmpeg", [
-      "-hide_banner", "-loglevel", "error", "-i", sample ? path.join(tmp, "sample.mp4") : "", "-c", "copy", "-map", "0",
-      "-f", "segment", "-segment_time", String(SEGMENT), "-segment_format", "mpegts", "-reset_timestamps", "1",
-      "-segment_list", path.join(segDir, "list.csv"), "-segment_list_type", "csv", path.join(segDir, "%05d.ts"),
-    ]);
-    const rows = fs.readFileSync(path.join(segDir, "list.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+  let sessionId = "";
+
+  it("detects the stream live, records it, and turns its segments into a rendered clip covering the excited passage", async () => {
+    const { prisma, sample, streamer, user } = ctx;
+    const { getStore } = await import("@/lib/storage");
+    const { checkStreamer } = await import("@/lib/live/check-streamer");
+    const check = await checkStreamer(streamer.id, user.id);
+    expect(check.status).toBe("live");
+    sessionId = check.sessionId!;
+    // Overlapping checks never open a second session.
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "recording", sessionId });
+    const session = { id: sessionId };
+    await waitFor(async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED", 90_000, "the session to end");
+    const rows = await prisma.segment.findMany({ where: { sessionId }, orderBy: { number: "asc" } });
     expect(rows.length).toBeGreaterThanOrEqual(5);
-    for (const [i, [file, start, end]] of rows.entries()) {
-      const key = storageKeys.segment(session.id, i);
-      const { size } = await getStore().put(key, path.join(segDir, file));
-      const msg = { type: "segment.recorded", sessionId: session.id, number: i, startOffset: Number(start), duration: Number(end) - Number(start), storageKey: key, sizeBytes: size, final: i === rows.length - 1 };
-      announced.push(msg);
-      const res = await post(msg);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ ok: true, duplicate: false });
-    }
-    expect((await post({ type: "session.ended", sessionId: session.id, reason: "source_ended", segments: rows.length })).status).toBe(200);
+    expect(rows.map((r) => r.number)).toEqual(rows.map((_, i) => i));
+    expect(Math.abs(rows.reduce((n, r) => n + r.duration, 0) - 36)).toBeLessThan(0.5);
+    for (const r of rows) announced.push({ number: r.number, startOffset: r.startOffset, duration: r.duration, storageKey: r.storageKey!, sizeBytes: r.sizeBytes!, final: r.final });
+    expect(announced.at(-1)!.final).toBe(true);
 
     const segments = await waitFor(
       async () => {
@@ -144,7 +154,8 @@ describe("segment → clip pipeline", () => {
   }, 300_000);
 
   it("treats a repeated announcement as a no-op", async () => {
-    const { prisma, session } = ctx;
+    const { prisma } = ctx;
+    const session = { id: sessionId };
     const before = await prisma.segment.count({ where: { sessionId: session.id } });
     const runsBefore = await prisma.jobRun.count({ where: { functionId: "clipstream-process-segment" } });
     const res = await post({ type: "segment.recorded", sessionId: session.id, ...announced[1] });
@@ -159,7 +170,8 @@ describe("segment → clip pipeline", () => {
     ["no signature", false, undefined, "Invalid webhook signature (missing)."],
     ["body changed after signing", true, (s: string) => s.replace('"number":', '"number":1'), "Invalid webhook signature (mismatch)."],
   ])("rejects a webhook with %s (401) and changes nothing", async (_n, sign, mutate, message) => {
-    const { prisma, session } = ctx;
+    const { prisma } = ctx;
+    const session = { id: sessionId };
     const before = await prisma.segment.count({ where: { sessionId: session.id } });
     const res = await post({ ...announced[0], type: "segment.recorded", sessionId: session.id, number: 99 }, sign, mutate);
     expect(res.status).toBe(401);
@@ -168,7 +180,7 @@ describe("segment → clip pipeline", () => {
   });
 
   it("answers a well-signed but malformed or unknown announcement with a 4xx", async () => {
-    const bad = await post({ type: "segment.recorded", sessionId: ctx.session.id, number: -1 });
+    const bad = await post({ type: "segment.recorded", sessionId, number: -1 });
     expect(bad.status).toBe(422);
     expect((await bad.json()).error.code).toBe("invalid_input");
     const unknown = await post({ ...announced[0], type: "segment.recorded", sessionId: "no-such-session" });

@@ -33,24 +33,27 @@ describe("embedded runner: execution", () => {
     ]);
     const name = `${app.appId}/thing.created`;
     const sentAt: number[] = [];
-    for (const n of [1, 2, 3]) {
+    const ns = [1, 2, 3, 4, 5];
+    for (const n of ns) {
       sentAt[n] = Date.now();
       const { ids } = await app.inngest.send({ name, data: { n } });
       expect(ids).toHaveLength(1);
       await settledRuns(app.appId, "pipeline", n);
     }
     const runs = await runsOf(app.appId, "pipeline");
-    const latency = [1, 2, 3].map((n) => firstStepAt[n] - sentAt[n]);
+    const latency = ns.map((n) => firstStepAt[n] - sentAt[n]);
     const total = runs.map((r, i) => r.endedAt!.getTime() - sentAt[i + 1]);
     console.log(`send → first step: ${latency.join(", ")} ms; send → completed (5 requests): ${total.join(", ")} ms`);
 
-    expect(runs.map((r) => r.status)).toEqual(["COMPLETED", "COMPLETED", "COMPLETED"]);
-    expect(runs.map((r) => r.output)).toEqual([1, 2, 3].map((n) => ({ a: n + 1, b: 2 * (n + 1), c: 3 * (n + 1), d: 5 * (n + 1) })));
+    expect(runs.map((r) => r.status)).toEqual(ns.map(() => "COMPLETED"));
+    expect(runs.map((r) => r.output)).toEqual(ns.map((n) => ({ a: n + 1, b: 2 * (n + 1), c: 3 * (n + 1), d: 5 * (n + 1) })));
     expect(Object.values(calls).every((v) => v === 1)).toBe(true);
-    expect(Object.keys(calls)).toHaveLength(12);
+    expect(Object.keys(calls)).toHaveLength(4 * ns.length);
     expect(runs[0].stack).toHaveLength(4);
-    // Warm path: an event starts its run within ~100 ms (the first one includes JIT and pool warm-up).
-    expect(Math.min(latency[1], latency[2])).toBeLessThan(100);
+    // Warm path: an event starts its run within ~100 ms. The first send includes JIT and pool warm-up; the
+    // median of the others tolerates a scheduling hiccup on a busy 2-core machine.
+    const warm = latency.slice(1).sort((x, y) => x - y);
+    expect(warm[Math.floor(warm.length / 2)]).toBeLessThan(100);
   });
 
   it("ingests batches at POST /e/:key, deduplicates ids within 24 h, and filters by trigger expression", async () => {

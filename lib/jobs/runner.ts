@@ -72,6 +72,8 @@ export type TRunner = { url: string; workerId: string; stop(): Promise<void> };
 const MAX_CONN_FAILURES = 120; // ~1 h at the 30 s cap: the app is gone, give up
 const REQUEST_TIMEOUT_MS = 15 * 60 * 1000; // above Next's maxDuration (800 s) for long steps
 
+type TFunctionWithApp = Prisma.JobFunctionGetPayload<{ include: { app: true } }>;
+
 type THttpResult =
   | { kind: "net"; error: string }
   | { kind: "http"; status: number; headers: http.IncomingHttpHeaders; body: string };
@@ -169,8 +171,11 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
 
   let pumping: Promise<void> | undefined;
   let pumpAgain = false;
-  function pump(): Promise<void> {
+  /** Crons are checked on poll ticks and timed wake-ups, not on every event (keeps the hot path short). */
+  let checkCrons = true;
+  function pump(opts: { crons?: boolean } = {}): Promise<void> {
     if (stopping) return Promise.resolve();
+    if (opts.crons) checkCrons = true;
     if (pumping) {
       pumpAgain = true;
       return pumping;
@@ -184,7 +189,10 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
     try {
       do {
         pumpAgain = false;
-        await fireDueCrons();
+        if (checkCrons) {
+          checkCrons = false;
+          await fireDueCrons();
+        }
         while (!stopping && active.size < maxConcurrentRuns) {
           const token = `${workerId}:${randomUUID()}`;
           const row = await claimRun(token, leaseMs);
@@ -206,7 +214,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
         dueTimer = undefined;
         if (due && !stopping) {
           const wait = due.getTime() - Date.now();
-          if (wait < pollMs) dueTimer = setTimeout(() => void pump(), Math.max(0, wait) + 5);
+          if (wait < pollMs) dueTimer = setTimeout(() => void pump({ crons: true }), Math.max(0, wait) + 5);
         }
       } while (pumpAgain && !stopping);
     } catch (err) {
@@ -215,6 +223,17 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
   }
 
   // ---------- one run ----------
+
+  /** Function + app URL, cached briefly: every request of every run needs them. */
+  const fnCache = new Map<string, { at: number; fn: Promise<TFunctionWithApp | null> }>();
+  function lookupFunction(id: string): Promise<TFunctionWithApp | null> {
+    const hit = fnCache.get(id);
+    if (hit && Date.now() - hit.at < 5000) return hit.fn;
+    const fn = prisma.jobFunction.findUnique({ where: { id }, include: { app: true } });
+    fnCache.set(id, { at: Date.now(), fn });
+    fn.catch(() => fnCache.delete(id));
+    return fn;
+  }
 
   async function executeRun(row: JobRun, token: string): Promise<void> {
     const event = row.event as unknown as TRunEvent;
@@ -228,7 +247,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
     const tag = `run ${short(row.id)} ${row.functionId}`;
     const t0 = (row.startedAt ?? new Date()).getTime();
 
-    const fn = await prisma.jobFunction.findUnique({ where: { id: row.functionId }, include: { app: true } });
+    const fn = await lookupFunction(row.functionId);
     if (!fn) {
       await finish({ status: JobRunStatus.FAILED, error: { name: "Error", message: `function ${row.functionId} is not registered` } });
       return;
@@ -477,9 +496,10 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
       }
       if (req.method === "POST" && url.pathname === "/fn/register") {
         const { modified, functions } = await registerApp(parseJson(await readBody(req)));
+        fnCache.clear();
         if (!synced) log(`registered ${functions} functions`);
         synced = true;
-        void pump();
+        void pump({ crons: true });
         return send(res, 200, { ok: true, status: 200, modified });
       }
       if (req.method === "GET" && url.pathname === "/health") {
@@ -549,7 +569,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
     log(`LISTEN unavailable (${(err as Error).message}); polling every ${pollMs} ms`);
     listener = undefined;
   }
-  timers.push(setInterval(() => void pump(), pollMs));
+  timers.push(setInterval(() => void pump({ crons: true }), pollMs));
   log(`runner ${workerId} listening on ${url}, serving ${serveUrl.href}`);
   void pump();
 

