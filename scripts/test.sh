@@ -12,6 +12,7 @@ node_modules/.bin/tsc --noEmit
 echo "== unit and integration tests"
 rm -f .data/vitest.json .data/e2e/results.json
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest.json
+node scripts/test-summary.mjs --check
 echo "== build"
 node_modules/.bin/next build > .data/next-build.log 2>&1 || { tail -50 .data/next-build.log; exit 1; }
 echo "== end-to-end (Playwright + Chromium)"

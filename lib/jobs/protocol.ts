@@ -17,6 +17,8 @@ export const headers = {
 export const DISCOVERY_STEP_ID = "step";
 
 export const FUNCTION_FAILED_EVENT = "inngest/function.failed";
+/** The event an invoked function's run receives (data = the invoke payload's data). */
+export const FUNCTION_INVOKED_EVENT = "inngest/function.invoked";
 export const CRON_EVENT = "inngest/scheduled.timer";
 
 /** Inngest's default when a function sets no `retries`. */
@@ -139,7 +141,18 @@ export const Op = {
 /** What the runner still owes a run for an op it reported (stored in JobRun.pending). */
 export type TPendingOp =
   | { op: "StepPlanned"; name?: string | null; attempt: number; notBefore?: number }
-  | { op: "Sleep"; until: number };
+  | { op: "Sleep"; until: number }
+  /** Resolved by the first event named `event` received at or after `since` that satisfies `if`. */
+  | { op: "WaitForEvent"; event: string; if?: string | null; since: number; until: number }
+  /** Resolved when the child run ends (its output or error). */
+  | { op: "InvokeFunction"; child: string; until: number };
+
+/** Wait ops settled by something outside the run (an event, another run) rather than by the SDK. */
+export type TExternalWait = Extract<TPendingOp, { op: "WaitForEvent" | "InvokeFunction" }>;
+export const isExternalWait = (p: TPendingOp): p is TExternalWait => p.op === "WaitForEvent" || p.op === "InvokeFunction";
+
+/** An invoke without a timeout still ends some day: Inngest caps waits at a year. */
+export const MAX_WAIT_MS = 366 * 24 * 60 * 60 * 1000;
 
 /**
  * Sleep op `name`: an ISO date (sleepUntil) or an SDK time string such as "30s", "2h30m10s", "1w".

@@ -226,6 +226,60 @@ describe("embedded runner: execution", () => {
     expect(await runsOf(app.appId, "child")).toHaveLength(3);
   });
 
+  it("step.waitForEvent resolves with the first matching event after the wait starts, or null on timeout", async () => {
+    app = await startTestApp((inngest, id) => [
+      inngest.createFunction({ id: "waiter", triggers: [{ event: `${id}/order.placed` }] }, async ({ event, step }) => {
+        const paid = await step.waitForEvent("paid", { event: `${id}/order.paid`, match: "data.orderId", timeout: "5s" });
+        const shipped = await step.waitForEvent("shipped", { event: `${id}/order.shipped`, timeout: "1s" });
+        return { order: (event.data as { orderId: string }).orderId, paid: paid?.data ?? null, shipped };
+      }),
+    ]);
+    const { appId } = app;
+    // Sent before the wait exists: must not count.
+    await app.inngest.send({ name: `${appId}/order.paid`, data: { orderId: "o1", early: true } });
+    await app.inngest.send({ name: `${appId}/order.placed`, data: { orderId: "o1" } });
+    await waitFor(async () => (await runsOf(appId, "waiter"))[0]?.status === "SLEEPING", 5000, "the wait");
+    await app.inngest.send([
+      { name: `${appId}/order.paid`, data: { orderId: "other" } }, // does not match
+      { name: `${appId}/order.paid`, data: { orderId: "o1", amount: 42 } },
+    ]);
+    const sentAt = Date.now();
+    const [run] = await settledRuns(appId, "waiter", 1);
+    expect(run.status).toBe("COMPLETED");
+    expect(run.output).toEqual({ order: "o1", paid: { orderId: "o1", amount: 42 }, shipped: null });
+    // Woken by the event, then the 1 s timeout (the SDK's minimum): well before the 5 s one would end.
+    expect(run.endedAt!.getTime() - sentAt).toBeGreaterThanOrEqual(900);
+    expect(run.endedAt!.getTime() - sentAt).toBeLessThan(3500);
+  });
+
+  it("step.invoke runs another function and returns its output or throws its error", async () => {
+    app = await startTestApp((inngest, id) => {
+      const double = inngest.createFunction({ id: "double", triggers: [{ event: `${id}/unused` }] }, async ({ event, step }) =>
+        step.run("work", () => (event.data as { n: number }).n * 2),
+      );
+      const broken = inngest.createFunction({ id: "broken", retries: 0, triggers: [{ event: `${id}/unused` }] }, async () => {
+        throw new NonRetriableError("child says no");
+      });
+      const parent = inngest.createFunction({ id: "caller", triggers: [{ event: `${id}/call` }] }, async ({ step }) => {
+        const doubled = await step.invoke("call-double", { function: double, data: { n: 21 } });
+        const failed = await step.invoke("call-broken", { function: broken, data: {} }).then(
+          () => "no error",
+          (err: Error) => err.message,
+        );
+        return { doubled, failed };
+      });
+      return [double, broken, parent];
+    });
+    await app.inngest.send({ name: `${app.appId}/call`, data: {} });
+    const [run] = await settledRuns(app.appId, "caller", 1);
+    expect(run.status).toBe("COMPLETED");
+    expect(run.output).toEqual({ doubled: 42, failed: expect.stringContaining("child says no") });
+    const [child] = await runsOf(app.appId, "double");
+    expect(child).toMatchObject({ status: "COMPLETED", output: 42 });
+    expect((child.event as { name: string; data: unknown }).name).toBe("inngest/function.invoked");
+    expect((await runsOf(app.appId, "broken"))[0].status).toBe("FAILED");
+  });
+
   it("enforces concurrency limits per key and per function", async () => {
     const track = () => {
       const active = new Map<string, number>();

@@ -4,8 +4,10 @@
  *
  * One run = a loop of requests to `serveUrl?fnId=<fn>&stepId=step` (discovery) or `&stepId=<hashed id>`
  * (a planned parallel step), each carrying the event, the step memo and ctx. The SDK answers 200 (done,
- * body = output), 206 (ops: StepRun / StepFailed / StepError / StepPlanned / Sleep …) or 4xx/5xx (error;
- * `x-inngest-no-retry`, `retry-after`). State is saved after every response while the run is leased.
+ * body = output), 206 (ops: StepRun / StepFailed / StepError / StepPlanned / Sleep / WaitForEvent /
+ * InvokeFunction) or 4xx/5xx (error; `x-inngest-no-retry`, `retry-after`). State is saved after every
+ * response while the run is leased; between requests a run waiting on time, an event or a child run is
+ * parked (no lease) and woken by a timer, NOTIFY or the poll.
  *
  * Checkpointing (v4 default): the SDK only checkpoints when the request's ctx carries `fn_id` (the
  * executor's internal function UUID, plus `qi_id`); see InngestFunction.shouldAsyncCheckpoint. The runner
@@ -23,6 +25,9 @@ import { prisma } from "@/lib/db";
 import {
   DISCOVERY_STEP_ID,
   FUNCTION_FAILED_EVENT,
+  FUNCTION_INVOKED_EVENT,
+  MAX_WAIT_MS,
+  isExternalWait,
   headers as H,
   Op,
   ZIncomingEvents,
@@ -38,6 +43,7 @@ import {
 import {
   NOTIFY_CHANNEL,
   claimRun,
+  createChildRun,
   fireDueCrons,
   ingestEvents,
   log,
@@ -46,6 +52,8 @@ import {
   recentRuns,
   registerApp,
   saveRun,
+  settleWaits,
+  wakeWaiters,
 } from "./store";
 
 export type TRunnerOptions = {
@@ -285,6 +293,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
         leaseUntil: null,
       });
       if (!ok) return;
+      if (event.name === FUNCTION_INVOKED_EVENT) await wakeWaiters(Op.InvokeFunction, "child", row.id);
       const took = `${Date.now() - t0} ms`;
       if (end.status === "COMPLETED") {
         log(`${tag} completed in ${took} (${stack.length} steps)`);
@@ -320,6 +329,30 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
         },
       };
       return postJson(url, JSON.stringify(body));
+    }
+
+    /** InvokeFunction ops seen in the last response, whose child runs are not created yet. */
+    const invokes: TOutgoingOp[] = [];
+    async function startInvokes() {
+      for (const op of invokes.splice(0)) {
+        const o = (op.opts ?? {}) as { function_id?: string; payload?: { data?: unknown; v?: string | null }; timeout?: string };
+        const res = await createChildRun(row.id, op.id, String(o.function_id), o.payload);
+        if ("error" in res) {
+          complete(op.id, { type: "error", error: { name: "Error", message: res.error } });
+          continue;
+        }
+        const now = Date.now();
+        pending[op.id] = { op: Op.InvokeFunction, child: res.child, until: o.timeout ? sleepUntil(o.timeout, now) : now + MAX_WAIT_MS };
+        log(`${tag} invoked ${o.function_id} (run ${short(res.child)})`);
+      }
+    }
+
+    /** Settles waits whose event / child run / timeout has come; true if any did. */
+    async function settle(): Promise<boolean> {
+      if (!Object.values(pending).some(isExternalWait)) return false;
+      const done = await settleWaits(pending, event);
+      for (const [id, memo] of Object.entries(done)) complete(id, memo);
+      return Object.keys(done).length > 0;
     }
 
     type TFail = { error: Record<string, unknown> };
@@ -366,6 +399,16 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
           case Op.Sleep:
             // Keep an existing deadline: a rediscovered sleep reports its duration again, not its end.
             if (!steps[op.id] && !pending[op.id]) pending[op.id] = { op: Op.Sleep, until: sleepUntil(String(op.name), now) };
+            break;
+          case Op.WaitForEvent:
+            if (!steps[op.id] && !pending[op.id]) {
+              const o = (op.opts ?? {}) as { timeout?: string; if?: string | null };
+              const until = o.timeout ? sleepUntil(o.timeout, now) : now + MAX_WAIT_MS;
+              pending[op.id] = { op: Op.WaitForEvent, event: String(op.name), if: o.if ?? null, since: now, until };
+            }
+            break;
+          case Op.InvokeFunction:
+            if (!steps[op.id] && !pending[op.id]) invokes.push(op); // the child run is created before saving
             break;
           case Op.RunComplete:
             return { output: op.data ?? null };
@@ -431,22 +474,31 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
       for (const [id, p] of Object.entries(pending)) {
         if (p.op === Op.Sleep && p.until <= now) complete(id, { type: "data", data: null });
       }
+      await settle();
       const ready = Object.entries(pending).filter(([, p]) => p.op === Op.StepPlanned && (p.notBefore ?? 0) <= now);
       const discover = needsDiscovery && discoveryNotBefore <= now;
 
       if (stopping || (!ready.length && !discover)) {
         // Park until the earliest sleep / retry, releasing the lease (and the concurrency slot).
-        const wakes = Object.values(pending).map((p) => (p.op === Op.Sleep ? p.until : (p.notBefore ?? now)));
+        const wakes = Object.values(pending).map((p) => (p.op === Op.StepPlanned ? (p.notBefore ?? now) : p.until));
         if (needsDiscovery) wakes.push(discoveryNotBefore);
         if (!wakes.length) needsDiscovery = true; // nothing pending yet not done: ask the SDK again
         const wake = wakes.length ? Math.max(now, Math.min(...wakes)) : now;
-        await saveRun(row.id, token, {
+        const parked = await saveRun(row.id, token, {
           ...state(),
           status: wake > now ? JobRunStatus.SLEEPING : JobRunStatus.QUEUED,
           nextAt: new Date(wake),
           leaseOwner: null,
           leaseUntil: null,
         });
+        // An event or child result that arrived while we held the lease may have found nothing to wake:
+        // look again now that the parked state is committed (its producer wakes what it sees after that).
+        if (parked && wake > now && Object.values(pending).some(isExternalWait)) {
+          if (Object.keys(await settleWaits(pending, event)).length) {
+            await prisma.jobRun.updateMany({ where: { id: row.id, leaseOwner: null }, data: { nextAt: new Date() } });
+            void pump();
+          }
+        }
         return;
       }
 
@@ -458,6 +510,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
         needsDiscovery = false;
         outcome = apply(await request(DISCOVERY_STEP_ID, attempt));
       }
+      await startInvokes();
       if (lost.has(token)) continue;
       if (outcome && "output" in outcome) return finish({ status: "COMPLETED", output: outcome.output });
       if (outcome) return finish({ status: "FAILED", error: outcome.error });

