@@ -22,9 +22,21 @@ export default async function globalSetup() {
   }
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   const demo = await startDemoBroadcaster({ sample, dir: path.join(dataDir, "live"), port: port + 10, env, quiet: true });
-  await waitForHttp(demo.url, 30_000, "test stream");
-  process.env.E2E_STREAM_URL = demo.url;
+  const stopDemo = async () => {
+    await stopChild(demo.ffmpeg);
+    await demo.close();
+  };
+  try {
+    await waitForHttp(demo.url, 30_000, "test stream");
+    process.env.E2E_STREAM_URL = demo.url;
+    return await startStack(port, dataDir, env, stopDemo);
+  } catch (err) {
+    await stopDemo();
+    throw err;
+  }
+}
 
+async function startStack(port: number, dataDir: string, env: NodeJS.ProcessEnv, stopDemo: () => Promise<void>) {
   // A fresh database per run keeps the suite independent of earlier runs.
   const { resolveDatabase } = await import("../scripts/lib/database-url");
   const db = await resolveDatabase("postgres");
@@ -47,12 +59,14 @@ export default async function globalSetup() {
   const deadline = Date.now() + 240_000;
   while (!fs.existsSync(ready)) {
     if (stack.proc.exitCode !== null) throw new Error("the stack exited during start-up (run with E2E_VERBOSE=1)");
-    if (Date.now() > deadline) throw new Error("the stack did not start within 240 s");
+    if (Date.now() > deadline) {
+      await stopChild(stack);
+      throw new Error("the stack did not start within 240 s");
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   return async () => {
     await stopChild(stack, 15_000);
-    await stopChild(demo.ffmpeg);
-    await demo.close();
+    await stopDemo();
   };
 }

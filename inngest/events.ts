@@ -20,3 +20,7 @@ export const sessionEnded = eventType("session/live.ended", { schema: ZSessionEn
 /** Check one streamer now (after it is added, and from the 30-second poll). */
 export const ZStreamerCheck = z.object({ streamerId: z.string().min(1), userId: z.string().min(1) });
 export const streamerCheck = eventType("streamer/check.requested", { schema: ZStreamerCheck });
+
+/** One render event per clip; the id makes a repeated fan-out a no-op. */
+export const clipRenderEvents = (clipIds: string[], userId: string) =>
+  clipIds.map((clipId) => ({ id: `render-${clipId}`, name: clipRequested.name, data: { clipId, userId } }));

@@ -1,5 +1,5 @@
 import { inngest } from "./client";
-import { clipRequested, sessionEnded } from "./events";
+import { clipRenderEvents, sessionEnded } from "./events";
 import { lastSegmentState } from "@/lib/pipeline/finalize-session";
 import { detectSegmentClips } from "@/lib/pipeline/segment-steps";
 
@@ -20,10 +20,7 @@ export const finalizeSession = inngest.createFunction(
     const segmentId = state.segmentId;
     const clipIds = await step.run("detect-tail", () => detectSegmentClips(segmentId, { final: true }));
     if (clipIds.length) {
-      await step.sendEvent(
-        "render-clips",
-        clipIds.map((clipId) => ({ id: `render-${clipId}`, name: clipRequested.name, data: { clipId, userId } })),
-      );
+      await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId));
     }
     return { clips: clipIds.length, settled: true };
   },

@@ -1,5 +1,5 @@
 import { inngest } from "./client";
-import { clipRequested, segmentReady } from "./events";
+import { clipRenderEvents, segmentReady } from "./events";
 import {
   analyseSegmentAudio,
   beginSegment,
@@ -36,10 +36,7 @@ export const processSegment = inngest.createFunction(
     ]);
     const clipIds = await step.run("detect", () => detectSegmentClips(segmentId));
     if (clipIds.length) {
-      await step.sendEvent(
-        "render-clips",
-        clipIds.map((clipId) => ({ id: `render-${clipId}`, name: clipRequested.name, data: { clipId, userId } })),
-      );
+      await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId));
     }
     await step.run("finish", () => finishSegment(segmentId));
     return { words: transcript.words, clips: clipIds.length };

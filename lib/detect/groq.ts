@@ -1,4 +1,4 @@
-import Groq from "groq-sdk";
+import { createGroqClient } from "@/lib/groq-client";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import type { TCandidate, TDetectInput, Detector } from "./types";
@@ -90,12 +90,7 @@ function buildPrompt(input: TDetectInput): string {
 export type TGroqDetectorOptions = { apiKey?: string; baseURL?: string; model?: string; maxRetries?: number };
 
 export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
-  const client = new Groq({
-    apiKey: opts.apiKey ?? env.GROQ_API_KEY,
-    baseURL: opts.baseURL ?? env.GROQ_BASE_URL,
-    maxRetries: opts.maxRetries ?? 2,
-    timeout: 120_000,
-  });
+  const client = createGroqClient(opts, 120_000);
   const model = opts.model ?? env.GROQ_CHAT_MODEL;
   return {
     async detect(input: TDetectInput): Promise<TCandidate[]> {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import Groq from "groq-sdk";
+import { createGroqClient } from "@/lib/groq-client";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { runTool } from "@/lib/media/run";
@@ -22,12 +22,7 @@ const LANGS: Record<string, string> = { english: "en", german: "de", french: "fr
 export type TGroqTranscriberOptions = { apiKey?: string; baseURL?: string; model?: string; maxRetries?: number };
 
 export function createGroqTranscriber(opts: TGroqTranscriberOptions = {}): Transcriber {
-  const client = new Groq({
-    apiKey: opts.apiKey ?? env.GROQ_API_KEY,
-    baseURL: opts.baseURL ?? env.GROQ_BASE_URL,
-    maxRetries: opts.maxRetries ?? 2,
-    timeout: 300_000,
-  });
+  const client = createGroqClient(opts, 300_000);
   const model = opts.model ?? env.GROQ_TRANSCRIBE_MODEL;
   return {
     async transcribe(wav: string, topts: TTranscribeOptions = {}): Promise<TTranscript> {

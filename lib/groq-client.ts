@@ -1,0 +1,14 @@
+import Groq from "groq-sdk";
+import { env } from "@/lib/env";
+
+export type TGroqClientOptions = { apiKey?: string; baseURL?: string; maxRetries?: number };
+
+/** Groq (or any OpenAI-compatible server at GROQ_BASE_URL) with the app's key and retry policy. */
+export function createGroqClient(opts: TGroqClientOptions, timeoutMs: number): Groq {
+  return new Groq({
+    apiKey: opts.apiKey ?? env.GROQ_API_KEY,
+    baseURL: opts.baseURL ?? env.GROQ_BASE_URL,
+    maxRetries: opts.maxRetries ?? 2,
+    timeout: timeoutMs,
+  });
+}
