@@ -1,6 +1,7 @@
 import { finalizeSession } from "./finalize-session";
 import { checkStreamerFn, pollStreamers } from "./monitor-streamers";
 import { processSegment } from "./process-segment";
+import { purgeRecordings } from "./purge-recordings";
 import { renderClip } from "./render-clip";
 
-export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn];
+export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings];

@@ -26,7 +26,6 @@ const ZEnv = z.object({
   GROQ_CHAT_MODEL: z.string().default("openai/gpt-oss-120b"),
   ALLOW_PRIVATE_SOURCES: bool,
   ALLOW_FILE_SOURCES: bool,
-  RETENTION_HOURS: z.coerce.number().int().min(1).default(48),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & {

@@ -4,7 +4,7 @@ import { prisma } from "@/lib/db";
 import type { TCandidate, TSignals } from "@/lib/detect";
 import { getDetector, isNearWindowEnd, mergeCandidates } from "@/lib/detect";
 import { detectSilences, extractAudio, measureLoudness } from "@/lib/media";
-import { getStore } from "@/lib/storage";
+import { getStore, storageKeys } from "@/lib/storage";
 import { getTranscriber, spotKeywords } from "@/lib/transcribe";
 import type { TWord } from "@/lib/transcribe";
 import { withWorkdir } from "./workdir";
@@ -18,8 +18,8 @@ export const DEFAULT_KEYWORDS = ["oh my god", "no way", "lets go", "insane", "wh
 /** A candidate ending this close to a segment's end is held back: the next window will see all of it. */
 const HOLD_BACK_SECONDS = 3;
 
-const audioKey = (sessionId: string, n: number) => `sessions/${sessionId}/audio/${String(n).padStart(5, "0")}.wav`;
-const signalsKey = (sessionId: string, n: number) => `sessions/${sessionId}/analysis/${String(n).padStart(5, "0")}.json`;
+const audioKey = storageKeys.segmentAudio;
+const signalsKey = storageKeys.segmentSignals;
 
 const ZStoredSignals = z.object({
   loudness: z.array(z.object({ t: z.number(), lufs: z.number() })),

@@ -13,9 +13,14 @@ export function getStore(): BlobStore {
   return store;
 }
 
+const n5 = (n: number) => String(n).padStart(5, "0");
+
 export const storageKeys = {
-  segment: (sessionId: string, number: number, ext = "ts") =>
-    `sessions/${sessionId}/segments/${String(number).padStart(5, "0")}.${ext}`,
+  segment: (sessionId: string, number: number, ext = "ts") => `sessions/${sessionId}/segments/${n5(number)}.${ext}`,
+  /** 16 kHz mono WAV extracted from a segment (input to transcription and analysis). */
+  segmentAudio: (sessionId: string, number: number) => `sessions/${sessionId}/audio/${n5(number)}.wav`,
+  /** Loudness, silences and keyword hits of a segment, in stream time. */
+  segmentSignals: (sessionId: string, number: number) => `sessions/${sessionId}/analysis/${n5(number)}.json`,
   clipVideo: (clipId: string) => `clips/${clipId}/clip.mp4`,
   clipThumb: (clipId: string) => `clips/${clipId}/thumb.jpg`,
 };

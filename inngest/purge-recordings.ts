@@ -1,0 +1,8 @@
+import { inngest } from "./client";
+import { purgeExpiredRecordings } from "@/lib/retention/purge-expired-recordings";
+
+/** Hourly: delete raw recordings past their retention period; clips stay. */
+export const purgeRecordings = inngest.createFunction(
+  { id: "purge-expired-recordings", name: "Delete expired recordings", triggers: [{ cron: "17 * * * *" }], retries: 2 },
+  async ({ step }) => step.run("purge", () => purgeExpiredRecordings()),
+);

@@ -1,0 +1,78 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "retention-"));
+let mod: typeof import("./purge-expired-recordings");
+let db: typeof import("@/lib/db");
+let storage: typeof import("@/lib/storage");
+
+beforeAll(async () => {
+  vi.stubEnv("STORAGE_DIR", storageDir);
+  vi.resetModules();
+  mod = await import("./purge-expired-recordings");
+  db = await import("@/lib/db");
+  storage = await import("@/lib/storage");
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+  fs.rmSync(storageDir, { recursive: true, force: true });
+});
+
+describe("purgeExpiredRecordings", () => {
+  it("deletes old raw recordings and transcripts, keeps clips and recent recordings, and is idempotent", async () => {
+    const { prisma } = db;
+    const { getStore, storageKeys } = storage;
+    const store = getStore();
+    const stamp = Date.now();
+    const user = await prisma.user.create({ data: { id: `ret-${stamp}`, name: "R", email: `ret-${stamp}@example.com`, retentionHours: 1 } });
+    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false } });
+    const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+    const now = new Date();
+    const make = async (number: number, ageHours: number, status: "DONE" | "PROCESSING" = "DONE") => {
+      const key = storageKeys.segment(session.id, number);
+      await store.put(key, Buffer.alloc(1000, number));
+      await store.put(storageKeys.segmentAudio(session.id, number), Buffer.from("wav"));
+      await store.put(storageKeys.segmentSignals(session.id, number), Buffer.from("{}"));
+      const seg = await prisma.segment.create({
+        data: { userId: user.id, sessionId: session.id, number, startOffset: number * 30, duration: 30, storageKey: key, sizeBytes: 1000, status, recordedAt: new Date(now.getTime() - ageHours * 3600_000) },
+      });
+      await prisma.transcript.create({ data: { segmentId: seg.id, userId: user.id, engine: "pocketsphinx", text: "hello", words: [] } });
+      return seg;
+    };
+    const old = await make(0, 3);
+    const busy = await make(1, 3, "PROCESSING");
+    const recent = await make(2, 0.25);
+    const clip = await prisma.clip.create({
+      data: { userId: user.id, streamerId: streamer.id, sessionId: session.id, segmentId: old.id, detectionKey: "t0", startTime: 1, endTime: 16, title: "T", reason: "r", score: 80, engine: "offline", status: "READY", videoKey: storageKeys.clipVideo(`c-${stamp}`) },
+    });
+    await store.put(clip.videoKey!, Buffer.from("mp4"));
+
+    const first = await mod.purgeExpiredRecordings(now);
+    expect(first.segments).toBeGreaterThanOrEqual(1);
+    const after = await prisma.segment.findUniqueOrThrow({ where: { id: old.id }, include: { transcript: true } });
+    expect(after.deletedAt).not.toBeNull();
+    expect(after.storageKey).toBeNull();
+    expect(after.transcript).toBeNull();
+    expect(await store.stat(storageKeys.segment(session.id, 0))).toBeNull();
+    expect(await store.stat(storageKeys.segmentAudio(session.id, 0))).toBeNull();
+    expect(await store.stat(storageKeys.segmentSignals(session.id, 0))).toBeNull();
+
+    // Still being processed, or within the retention period: untouched.
+    for (const s of [busy, recent]) {
+      const row = await prisma.segment.findUniqueOrThrow({ where: { id: s.id }, include: { transcript: true } });
+      expect(row.deletedAt).toBeNull();
+      expect(row.transcript).not.toBeNull();
+      expect(await store.stat(row.storageKey!)).toEqual({ size: 1000 });
+    }
+    // Clips and their renders are kept.
+    expect(await prisma.clip.findUnique({ where: { id: clip.id } })).not.toBeNull();
+    expect(await store.stat(clip.videoKey!)).toEqual({ size: 3 });
+
+    const again = await mod.purgeExpiredRecordings(now);
+    const stillOld = await prisma.segment.count({ where: { userId: user.id, deletedAt: { not: null } } });
+    expect(stillOld).toBe(1);
+    expect(again.segments).toBe(0);
+  });
+});

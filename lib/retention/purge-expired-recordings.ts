@@ -1,0 +1,49 @@
+import { prisma } from "@/lib/db";
+import { getStore, storageKeys } from "@/lib/storage";
+
+export type TPurgeResult = { segments: number; bytes: number; users: number };
+
+const BATCH = 200;
+
+/**
+ * Deletes raw recordings past each owner's retention period (User.retentionHours, default 48 h): the
+ * segment file, its extracted audio and analysis, and its transcript. Clips and their renders are kept.
+ * Segments still in the pipeline are left alone. Idempotent: a deleted segment is marked and skipped, and
+ * deleting a blob that is already gone is not an error.
+ */
+export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeResult> {
+  const store = getStore();
+  const result: TPurgeResult = { segments: 0, bytes: 0, users: 0 };
+  const users = await prisma.user.findMany({ select: { id: true, retentionHours: true } });
+  for (const user of users) {
+    const cutoff = new Date(now.getTime() - user.retentionHours * 3600_000);
+    let removedForUser = 0;
+    for (;;) {
+      const batch = await prisma.segment.findMany({
+        where: { userId: user.id, deletedAt: null, recordedAt: { lt: cutoff }, status: { in: ["DONE", "ERROR"] } },
+        select: { id: true, sessionId: true, number: true, storageKey: true, sizeBytes: true },
+        take: BATCH,
+      });
+      if (!batch.length) break;
+      for (const s of batch) {
+        const keys = [s.storageKey, storageKeys.segmentAudio(s.sessionId, s.number), storageKeys.segmentSignals(s.sessionId, s.number)];
+        await Promise.all(keys.filter((k): k is string => !!k).map((k) => store.delete(k)));
+      }
+      const ids = batch.map((s) => s.id);
+      await prisma.$transaction([
+        prisma.transcript.deleteMany({ where: { segmentId: { in: ids } } }),
+        prisma.segment.updateMany({ where: { id: { in: ids } }, data: { deletedAt: now, storageKey: null } }),
+      ]);
+      removedForUser += batch.length;
+      result.bytes += batch.reduce((n, s) => n + (s.sizeBytes ?? 0), 0);
+    }
+    if (removedForUser) {
+      result.users++;
+      result.segments += removedForUser;
+    }
+  }
+  if (result.segments) {
+    console.log(`[retention] removed ${result.segments} segment recordings (${(result.bytes / 1e6).toFixed(1)} MB) for ${result.users} user(s)`);
+  }
+  return result;
+}
