@@ -187,4 +187,23 @@ describe("segment → clip pipeline", () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ error: { code: "not_found", message: "Unknown session." } });
   });
+
+  it("retries a failing segment, then marks it ERROR with the reason, without touching other segments", async () => {
+    const { prisma } = ctx;
+    const doneBefore = await prisma.segment.count({ where: { sessionId, status: "DONE" } });
+    // Announced, but its recording is not in storage: every attempt of the first step fails.
+    const res = await post({ type: "segment.recorded", sessionId, number: 90, startOffset: 900, duration: 6, storageKey: `sessions/${sessionId}/segments/missing.ts`, sizeBytes: 10, final: false });
+    expect(res.status).toBe(200);
+    const failed = await waitFor(
+      () => prisma.segment.findFirst({ where: { sessionId, number: 90, status: "ERROR" } }),
+      60_000,
+      "the segment to fail after its retries",
+    );
+    expect(failed.error).toMatch(/blob not found/);
+    // The run itself failed after its retries (3, as configured); only then did onFailure mark the segment.
+    const run = await prisma.jobRun.findFirstOrThrow({ where: { functionId: "clipstream-process-segment", eventId: { not: "" }, event: { path: ["data", "segmentId"], equals: failed.id } } });
+    expect(run.status).toBe("FAILED");
+    expect(run.maxAttempts).toBe(4);
+    expect(await prisma.segment.count({ where: { sessionId, status: "DONE" } })).toBe(doneBefore);
+  }, 90_000);
 });
