@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth/client";
 import { Logo } from "./ui/logo";
 
@@ -9,6 +9,9 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Marks the form interactive once hydrated (typing before that could be lost).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -36,7 +39,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
       <Logo className="mb-8" />
       <h1 className="text-2xl font-semibold">{signUp ? "Create your account" : "Sign in"}</h1>
       <p className="mt-1 text-sm text-zinc-400">Clips from live streams, while they are still live.</p>
-      <form onSubmit={onSubmit} className="mt-6 space-y-4">
+      <form onSubmit={onSubmit} className="mt-6 space-y-4" data-ready={ready || undefined}>
         {signUp && (
           <label className="block">
             <span className="text-sm text-zinc-300">Name</span>

@@ -11,6 +11,7 @@ test("sign up, add a live stream, watch a clip appear, share it publicly", async
   await page.goto("/");
   await expect(page).toHaveURL(/sign-in/);
   await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page.locator("form[data-ready]")).toBeVisible();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("correct horse battery");
   await page.getByRole("button", { name: "Create account" }).click();
@@ -82,6 +83,7 @@ test("sign up, add a live stream, watch a clip appear, share it publicly", async
   const other = await browser.newContext();
   const op = await other.newPage();
   await op.goto("/sign-up");
+  await expect(op.locator("form[data-ready]")).toBeVisible();
   await op.getByLabel("Email").fill(`other-${Date.now()}@example.com`);
   await op.getByLabel("Password").fill("another password 1");
   await op.getByRole("button", { name: "Create account" }).click();
