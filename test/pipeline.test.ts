@@ -199,7 +199,7 @@ describe("segment → clip pipeline", () => {
       60_000,
       "the segment to fail after its retries",
     );
-    expect(failed.error).toMatch(/blob not found/);
+    expect(failed.error).toBe("The recording of this segment is missing from storage.");
     // The run itself failed after its retries (3, as configured); only then did onFailure mark the segment.
     const run = await prisma.jobRun.findFirstOrThrow({ where: { functionId: "clipstream-process-segment", eventId: { not: "" }, event: { path: ["data", "segmentId"], equals: failed.id } } });
     expect(run.status).toBe("FAILED");

@@ -221,9 +221,10 @@ export async function finishSegment(segmentId: string): Promise<void> {
   });
 }
 
+/** Stores why processing failed, in words the owner can act on (no storage paths or stack traces). */
 export async function failSegment(segmentId: string, message: string): Promise<void> {
-  await prisma.segment.updateMany({
-    where: { id: segmentId },
-    data: { status: "ERROR", error: message.slice(0, 500) },
-  });
+  const reason = /blob not found/i.test(message)
+    ? "The recording of this segment is missing from storage."
+    : `Processing failed: ${message.split("\n")[0].replace(/\/[\w./-]+/g, "…").slice(0, 200)}`;
+  await prisma.segment.updateMany({ where: { id: segmentId }, data: { status: "ERROR", error: reason } });
 }
