@@ -1,37 +1,52 @@
+/**
+ * Recorder entry point: `tsx recorder/main.ts` (or `node --import tsx recorder/main.ts`).
+ * APP_URL, RECORDER_SECRET, DATA_DIR, FFMPEG_PATH, FFPROBE_PATH and storage (STORAGE_DIR or
+ * BLOB_READ_WRITE_TOKEN) come from lib/env.ts, validated there; the recorder's own settings are below.
+ */
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { getStore } from "@/lib/storage";
 import { startRecorder } from "./server";
 
+export { startRecorder, type TRecorder, type TRecorderOptions } from "./server";
+
 const ZRecorderEnv = z.object({
   RECORDER_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
-  RECORDER_HOST: z.string().default("127.0.0.1"),
-  RECORDER_DIR: z.string().optional(),
+  /** 0.0.0.0 in a container; loopback by default. */
+  RECORDER_HOST: z.string().min(1).default("127.0.0.1"),
+  RECORDER_DIR: z.string().min(1).optional(),
   RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).default(60),
 });
 
-const parsed = ZRecorderEnv.safeParse(process.env);
-if (!parsed.success) {
-  console.error(`Invalid recorder environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  process.exit(1);
+async function main() {
+  const parsed = ZRecorderEnv.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  }
+  const cfg = parsed.data;
+  const recorder = await startRecorder({
+    port: cfg.RECORDER_PORT,
+    host: cfg.RECORDER_HOST,
+    appUrl: env.APP_URL,
+    secret: env.recorderSecret,
+    spoolDir: path.resolve(cfg.RECORDER_DIR ?? path.join(env.DATA_DIR, "recorder")),
+    store: getStore(),
+    ffmpegPath: env.FFMPEG_PATH,
+    ffprobePath: env.FFPROBE_PATH,
+    reconnectGraceSeconds: cfg.RECONNECT_GRACE_SECONDS,
+  });
+  console.log(`[recorder] listening on ${recorder.url}`);
+  // Shutdown keeps sessions open: ffmpeg is stopped and the next recorder resumes them.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => void recorder.stop().then(() => process.exit(0)));
+  }
 }
-const cfg = parsed.data;
 
-const recorder = await startRecorder({
-  port: cfg.RECORDER_PORT,
-  host: cfg.RECORDER_HOST,
-  appUrl: env.APP_URL,
-  secret: env.recorderSecret,
-  spoolDir: path.resolve(cfg.RECORDER_DIR ?? path.join(env.DATA_DIR, "recorder")),
-  store: getStore(),
-  ffmpegPath: env.FFMPEG_PATH,
-  reconnectGraceSeconds: cfg.RECONNECT_GRACE_SECONDS,
-});
-console.log(`[recorder] listening on ${recorder.url}`);
-
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.on(sig, () => {
-    void recorder.stop().then(() => process.exit(0));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: Error) => {
+    console.error(`[recorder] ${err.message}`);
+    process.exit(1);
   });
 }

@@ -1,24 +1,32 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { TRecorderWebhook } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signBody } from "@/lib/signing";
+import { sleep } from "./sleep";
 
 /**
  * Durable, ordered webhook delivery. A message is a file written (atomically) before anything is sent and
  * removed only after the app answers 2xx, so a crash or restart loses nothing and resends at most the
- * message that was in flight (the app treats repeats as no-ops). 5xx, 408, 429 and network errors are
- * retried with backoff; other 4xx mean the app will never accept it: the file moves to `dead/`.
+ * message that was in flight (the app treats a repeated segment number as a no-op). Network errors, 5xx,
+ * 408 and 429 are retried with backoff; any other 4xx means the app will never accept the message: it is
+ * logged and moved to `dead/` (kept for inspection, never resent).
+ *
+ * Delivery is strictly in order (head-of-line): the app sees segment N before N+1 and `session.ended` last.
  */
 export function createOutbox(opts: { dir: string; url: string; secret: string; log: (m: string) => void; maxBackoffMs?: number }) {
   const pending = path.join(opts.dir, "pending");
   const dead = path.join(opts.dir, "dead");
   fs.mkdirSync(pending, { recursive: true });
   fs.mkdirSync(dead, { recursive: true });
+  const stopper = new AbortController();
   let seq = 0;
   let wake: (() => void) | null = null;
-  let stopped = false;
   let failures = 0;
 
-  function enqueue(message: unknown): void {
+  const list = () => fs.readdirSync(pending).filter((f) => f.endsWith(".json")).sort();
+
+  function enqueue(message: TRecorderWebhook): void {
+    // Time first so files sort in creation order across restarts; seq orders messages within one millisecond.
     const name = `${Date.now().toString().padStart(15, "0")}-${String(seq++).padStart(6, "0")}.json`;
     const tmp = path.join(opts.dir, `${name}.tmp`);
     fs.writeFileSync(tmp, JSON.stringify(message));
@@ -33,44 +41,48 @@ export function createOutbox(opts: { dir: string; url: string; secret: string; l
         method: "POST",
         headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signBody(opts.secret, body) },
         body,
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.any([AbortSignal.timeout(15_000), stopper.signal]),
       });
+      const text = await res.text().catch(() => "");
       if (res.ok) return "sent";
-      if (res.status >= 500 || res.status === 408 || res.status === 429) return "retry";
-      opts.log(`webhook refused with ${res.status}: ${(await res.text()).slice(0, 200)} — moved to dead/`);
+      if (res.status >= 500 || res.status === 408 || res.status === 429) {
+        if (failures === 0) opts.log(`webhook answered ${res.status}; will retry`);
+        return "retry";
+      }
+      opts.log(`webhook refused with ${res.status}: ${text.slice(0, 200)} (dropped: ${path.basename(file)} moved to dead/)`);
       return "dead";
     } catch (err) {
-      if (failures === 0) opts.log(`webhook delivery failed (${(err as Error).message}); will retry`);
+      if (failures === 0 && !stopper.signal.aborted) opts.log(`webhook delivery failed (${(err as Error).message}); will retry`);
       return "retry";
     }
   }
 
+  /** Waits for `ms`, or less when a message is enqueued or the outbox stops. */
+  const nap = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      void sleep(ms, stopper.signal).then(resolve);
+    }).finally(() => (wake = null));
+
   const loop = (async () => {
-    while (!stopped) {
-      const next = fs.readdirSync(pending).filter((f) => f.endsWith(".json")).sort()[0];
+    while (!stopper.signal.aborted) {
+      const next = list()[0];
       if (!next) {
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, 1000);
-        });
-        wake = null;
+        await nap(1000);
         continue;
       }
       const file = path.join(pending, next);
       const result = await deliver(file);
+      if (stopper.signal.aborted) break; // in flight at shutdown: stays pending, resent on restart
       if (result === "sent") {
         fs.rmSync(file, { force: true });
         failures = 0;
       } else if (result === "dead") {
         fs.renameSync(file, path.join(dead, next));
+        failures = 0;
       } else {
         failures++;
-        const delay = Math.min(opts.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10));
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, delay);
-        });
-        wake = null;
+        await sleep(Math.min(opts.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10)), stopper.signal);
       }
     }
   })();
@@ -78,10 +90,9 @@ export function createOutbox(opts: { dir: string; url: string; secret: string; l
   return {
     enqueue,
     /** Messages not yet delivered. */
-    size: () => fs.readdirSync(pending).filter((f) => f.endsWith(".json")).length,
+    size: () => list().length,
     async stop() {
-      stopped = true;
-      wake?.();
+      stopper.abort();
       await loop;
     },
   };

@@ -1,20 +1,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { probeMedia } from "@/lib/media/probe-media";
+import { runTool } from "@/lib/media/run";
 import type { TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { storageKeys, type BlobStore } from "@/lib/storage";
 import type { TOutbox } from "./outbox";
+import { sleep } from "./sleep";
 
 /** Persisted per session (spool/sessions/<id>/state.json), so a restarted recorder continues where it was. */
 type TState = {
   req: TStartRecording;
-  /** Wall-clock ms when recording of the session began: stream time 0. */
+  /** Wall-clock ms when the session's recording began: stream time 0. */
   startedAt: number;
-  /** Next segment number to hand out (numbers are never reused). */
+  /** Next segment number to hand out. Only ever grows, so a number is never reused. */
   nextNumber: number;
+  /** Segments announced so far (`segments` of session.ended). */
+  segments: number;
   /** End of the last announced segment, in stream seconds. */
   lastEnd: number;
+  /** ffmpeg runs started so far (one per connection to the source); names the run directories. */
   runs: number;
 };
 
@@ -23,31 +27,51 @@ export type TRecordingDeps = {
   store: BlobStore;
   outbox: TOutbox;
   ffmpegPath: string;
+  ffprobePath: string;
   reconnectGraceSeconds: number;
   log: (m: string) => void;
 };
 
-type TEntry = { file: string; start: number; end: number };
+export type TRecordingStatus = "idle" | "recording" | "reconnecting" | "stopping" | "ended";
 
-const readState = (file: string): TState | null => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as TState) : null);
+type TListEntry = { file: string; start: number; end: number };
+
+class Detached extends Error {}
+
+/** Local file sources are paced with `-re` and end for good at EOF; everything else is a network source. */
+function localPath(url: string): string | null {
+  if (url.startsWith("/")) return url;
+  if (url.startsWith("file:")) return decodeURIComponent(new URL(url).pathname);
+  return null;
+}
 
 /**
  * One live session: ffmpeg pulls the source and cuts segments with stream copy; every finished segment is
- * stored, announced through the outbox, and deleted locally. A network source that drops is retried for the
- * grace period (stream time keeps running, so the gap shows in startOffset); a file source ends at EOF.
+ * stored, announced through the outbox, and deleted locally, strictly in number order. A network source
+ * that drops is retried for the grace period; stream time keeps running meanwhile, so the gap shows in the
+ * next segment's startOffset. Everything needed to continue after a crash lives in the session directory.
  */
 export class Recording {
   readonly id: string;
+  status: TRecordingStatus = "idle";
+  lastError: string | undefined;
   private dir: string;
-  private stateFile: string;
   private state: TState;
   private proc: ChildProcess | null = null;
   private stopRequested = false;
+  private detached = false;
+  /** Aborted by stop()/detach(): cuts reconnect waits short. */
+  private wakeup = new AbortController();
+  /** Aborted by detach() only: a graceful stop still waits for storage to store everything. */
+  private detaching = new AbortController();
+  /** Announcements of one session run one after another, in number order. */
   private chain: Promise<void> = Promise.resolve();
+  /** Leftover recovery, which must finish before recording resumes. */
+  private ready: Promise<void> = Promise.resolve();
+  /** Stream time at which the next announced segment starts. */
+  private cursor: number;
   private done: Promise<void>;
   private resolveDone!: () => void;
-  status: "recording" | "reconnecting" | "ended" = "recording";
-  segments = 0;
 
   constructor(
     req: TStartRecording,
@@ -55,151 +79,248 @@ export class Recording {
   ) {
     this.id = req.sessionId;
     this.dir = path.join(deps.spoolDir, "sessions", req.sessionId);
-    this.stateFile = path.join(this.dir, "state.json");
     fs.mkdirSync(this.dir, { recursive: true });
-    this.state = readState(this.stateFile) ?? { req, startedAt: Date.now(), nextNumber: 0, lastEnd: 0, runs: 0 };
+    const saved = readState(this.dir);
+    this.state = saved ?? { req, startedAt: Date.now(), nextNumber: 0, segments: 0, lastEnd: 0, runs: 0 };
     this.state.req = req;
     this.save();
+    this.cursor = this.state.lastEnd;
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
-  get isFile(): boolean {
-    return this.state.req.source.url.startsWith("file:");
+  get info() {
+    return {
+      sessionId: this.id,
+      streamerId: this.state.req.streamerId,
+      status: this.status,
+      segments: this.state.segments,
+      nextNumber: this.state.nextNumber,
+      recordedSeconds: round(this.state.lastEnd),
+      startedAt: new Date(this.state.startedAt).toISOString(),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
-
-  /** Announces what a previous process left on disk, then records until the source ends or stop(). */
-  start(): void {
-    void (async () => {
-      await this.recoverLeftovers();
-      await this.recordLoop();
-    })().catch((err) => {
-      this.deps.log(`[${this.id}] recording failed: ${(err as Error).message}`);
-      this.finish("failed", (err as Error).message);
-    });
-  }
-
-  /** Graceful stop: ffmpeg closes the current segment, which is announced as final. */
-  async stop(): Promise<void> {
-    this.stopRequested = true;
-    if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGINT");
-    await this.done;
-  }
-
-  /** Ends the process without announcing anything (recorder shutdown): the session resumes on restart. */
-  async detach(): Promise<void> {
-    this.stopRequested = true;
-    this.detached = true;
-    if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGKILL");
-    await this.done;
-  }
-  private detached = false;
 
   whenDone(): Promise<void> {
     return this.done;
   }
 
+  /**
+   * Announces what a previous process left on disk: the segments it finished but had not announced, and
+   * the one it was writing (a valid MPEG-TS up to the kill point). Kills that process's ffmpeg first if it
+   * outlived its parent. Recording (start()) waits for this.
+   */
+  recoverLeftovers(): Promise<void> {
+    this.ready = this.recover().catch((err) => {
+      if (!(err instanceof Detached)) this.deps.log(`[${this.id}] recovery failed: ${(err as Error).message}`);
+    });
+    return this.ready;
+  }
+
+  private async recover(): Promise<void> {
+    for (const d of fs.readdirSync(this.dir).filter((f) => f.startsWith("run-")).sort()) {
+      const runDir = path.join(this.dir, d);
+      await killOrphan(runDir);
+      await this.announceRemaining(runDir, false);
+      if (this.detached) return;
+      fs.rmSync(runDir, { recursive: true, force: true });
+    }
+  }
+
+  start(): void {
+    if (this.status !== "idle") return;
+    this.status = "recording";
+    void this.ready.then(() => this.loop());
+  }
+
+  /** Graceful stop: ffmpeg closes the current segment, which is announced as final, then session.ended. */
+  stop(): void {
+    if (this.status === "ended" || this.stopRequested) return;
+    const idle = this.status === "idle";
+    this.stopRequested = true;
+    this.status = "stopping";
+    if (idle) return this.finish("stopped");
+    this.wakeup.abort();
+    const proc = this.proc;
+    if (proc && proc.exitCode === null) {
+      proc.kill("SIGINT");
+      // ffmpeg stuck in a network read: the partial file is still announced (probed) after the kill.
+      setTimeout(() => proc.exitCode === null && proc.kill("SIGKILL"), 10_000).unref();
+    }
+  }
+
+  /** Recorder shutdown: kill ffmpeg and announce nothing more; the session resumes when a recorder starts. */
+  async detach(): Promise<void> {
+    this.detached = true;
+    this.stopRequested = true;
+    this.wakeup.abort();
+    this.detaching.abort();
+    if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGKILL");
+    if (this.status === "idle") {
+      await this.ready;
+      this.resolveDone();
+    }
+    await this.done;
+  }
+
+  /** The app no longer wants this session (not in its active list): forget it, once its leftovers are out. */
+  async discard(): Promise<void> {
+    await this.ready;
+    if (this.status !== "idle") return;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    this.status = "ended";
+    this.resolveDone();
+  }
+
   private save() {
-    const tmp = `${this.stateFile}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state));
-    fs.renameSync(tmp, this.stateFile);
+    const file = path.join(this.dir, "state.json");
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(this.state));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+
+  private async loop(): Promise<void> {
+    const grace = this.deps.reconnectGraceSeconds * 1000;
+    let lastDataAt = Date.now();
+    let backoff = 1000;
+    try {
+      while (!this.stopRequested) {
+        if (await this.runOnce()) {
+          lastDataAt = Date.now();
+          backoff = 1000;
+        }
+        if (this.stopRequested) break;
+        const reason = this.state.segments > 0 ? "source_ended" : "failed";
+        const why = reason === "failed" ? this.lastError : undefined;
+        if (localPath(this.state.req.source.url)) return this.finish(reason, why);
+        const silentFor = Date.now() - lastDataAt;
+        if (silentFor >= grace) return this.finish(reason, why);
+        this.status = "reconnecting";
+        const wait = Math.min(backoff, grace - silentFor);
+        this.deps.log(`[${this.id}] source dropped (${this.lastError ?? "ended"}); retrying in ${(wait / 1000).toFixed(1)}s`);
+        await sleep(wait, this.wakeup.signal);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+      if (this.detached) return this.resolveDone();
+      this.finish("stopped");
+    } catch (err) {
+      if (this.detached) return this.resolveDone();
+      this.deps.log(`[${this.id}] recording failed: ${(err as Error).message}`);
+      this.finish("failed", (err as Error).message);
+    }
   }
 
   private inputArgs(): string[] {
     const url = this.state.req.source.url;
-    if (url.startsWith("file:")) return ["-re", "-i", new URL(url).pathname];
-    const net = ["-rw_timeout", "15000000"];
-    if (/^https?:/.test(url)) net.push("-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_delay_max", "5");
-    return [...net, "-i", url];
-  }
-
-  private async recordLoop(): Promise<void> {
-    let lastDataAt = Date.now();
-    let backoff = 1000;
-    while (!this.stopRequested) {
-      const produced = await this.runOnce();
-      if (produced) {
-        lastDataAt = Date.now();
-        backoff = 1000;
-      }
-      if (this.stopRequested) break;
-      if (this.isFile) return this.finish("source_ended");
-      if (Date.now() - lastDataAt > this.deps.reconnectGraceSeconds * 1000) return this.finish("source_ended");
-      this.status = "reconnecting";
-      this.deps.log(`[${this.id}] source dropped; retrying in ${backoff / 1000}s`);
-      await new Promise((r) => setTimeout(r, backoff));
-      backoff = Math.min(backoff * 2, 10_000);
+    const file = localPath(url);
+    // -re: a file is read at its own pace, like a live stream.
+    if (file) return ["-re", "-i", file];
+    // rw_timeout (µs): a source that stops sending without closing is noticed instead of waited on forever.
+    const args = ["-rw_timeout", "15000000"];
+    const parsed = new URL(url);
+    if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+      // Short network blips are bridged inside ffmpeg, without a segment boundary.
+      args.push("-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "5");
+      // A live playlist that stops advancing counts as ended after 10 reloads (ffmpeg's default is 1000).
+      if (parsed.pathname.endsWith(".m3u8")) args.push("-m3u8_hold_counters", "10");
     }
-    if (this.detached) return this.resolveDone();
-    this.finish("stopped");
+    return [...args, "-i", url];
   }
 
-  /** One ffmpeg process. Resolves with whether it produced any segment. */
+  /** One ffmpeg process (one connection to the source). Resolves with whether it recorded anything. */
   private async runOnce(): Promise<boolean> {
     const runDir = path.join(this.dir, `run-${String(this.state.runs).padStart(4, "0")}`);
+    const firstRun = this.state.runs === 0;
     this.state.runs++;
     this.save();
     fs.mkdirSync(runDir, { recursive: true });
     const list = path.join(runDir, "list.csv");
-    const firstNumber = this.state.nextNumber;
-    // Stream time of this run's first frame: contiguous on the first run, wall clock after a drop/restart.
-    const runOffset = firstNumber === 0 ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
+    const before = this.state.segments;
+    if (!this.stopRequested) this.status = "recording";
+    // Stream time of this run's first frame: 0 for the first run; after a drop or restart, the wall-clock
+    // time since the session began (the gap is part of stream time), never before the last segment's end.
+    this.cursor = firstRun ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
     const args = [
       "-hide_banner", "-loglevel", "error", "-nostdin",
       ...this.inputArgs(),
-      "-map", "0:v?", "-map", "0:a?", "-c", "copy",
+      // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
+      // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
+      "-sn", "-dn", "-c", "copy",
       "-f", "segment", "-segment_time", String(this.state.req.segmentSeconds), "-segment_format", "mpegts",
       "-reset_timestamps", "1", "-segment_list", list, "-segment_list_type", "csv",
-      "-segment_start_number", String(firstNumber), path.join(runDir, "%05d.ts"),
+      "-segment_start_number", String(this.state.nextNumber), path.join(runDir, "%05d.ts"),
     ];
-    this.status = "recording";
     const proc = spawn(this.deps.ffmpegPath, args, { stdio: ["ignore", "ignore", "pipe"] });
     this.proc = proc;
+    if (proc.pid) fs.writeFileSync(path.join(runDir, "ffmpeg.pid"), String(proc.pid));
     let stderr = "";
-    proc.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    const exited = new Promise<void>((r) => proc.on("close", () => r()));
-
-    let seen = 0;
-    let base: number | null = null;
-    const drain = (isLastCall: boolean) => {
-      const entries = parseList(list);
-      const fresh = entries.slice(seen);
-      seen = entries.length;
-      fresh.forEach((e, i) => {
-        base ??= e.start;
-        const number = Number(path.basename(e.file, ".ts"));
-        const final = isLastCall && i === fresh.length - 1 && (this.stopRequested || this.isFile) && !this.detached;
-        const startOffset = runOffset + (e.start - base);
-        this.enqueueSegment(number, path.join(runDir, e.file), startOffset, e.end - e.start, final);
+    proc.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const exited = new Promise<void>((resolve) => {
+      proc.once("close", () => resolve());
+      proc.once("error", (err) => {
+        stderr += `\n${err.message}`;
+        resolve();
       });
+    });
+    if (this.stopRequested && !this.detached) proc.kill("SIGINT"); // stop() raced the spawn
+
+    // Segments are announced as ffmpeg lists them, while it keeps recording.
+    let seen = 0;
+    const drain = () => {
+      const entries = parseList(list);
+      for (const e of entries.slice(seen)) this.enqueue(Number.parseInt(e.file, 10), path.join(runDir, e.file), e.end - e.start, false);
+      seen = entries.length;
     };
-    const timer = setInterval(() => drain(false), 250);
+    const timer = setInterval(drain, 250);
     await exited;
     clearInterval(timer);
     this.proc = null;
-    if (this.detached) return seen > 0;
-    drain(true);
+    const lastLine = stderr.trim().split("\n").at(-1);
+    if (lastLine) this.lastError = lastLine;
     await this.chain;
-    if (stderr.trim() && !this.stopRequested) this.deps.log(`[${this.id}] ffmpeg: ${stderr.trim().split("\n").at(-1)}`);
+    if (this.detached) return this.state.segments > before; // the run directory is recovered on restart
+    // The rest, including the last (partial) segment; final when nothing will follow it.
+    await this.announceRemaining(runDir, this.stopRequested || !!localPath(this.state.req.source.url));
     fs.rmSync(runDir, { recursive: true, force: true });
-    return seen > 0;
+    return this.state.segments > before;
   }
 
-  private enqueueSegment(number: number, file: string, startOffset: number, duration: number, final: boolean) {
+  private enqueue(number: number, file: string, duration: number, final: boolean) {
     this.chain = this.chain
-      .then(() => this.announce(number, file, startOffset, duration, final))
-      .catch((err) => this.deps.log(`[${this.id}] could not store segment ${number}: ${(err as Error).message}`));
+      .then(() => this.announce(number, file, duration, final))
+      .catch((err) => {
+        if (!(err instanceof Detached)) this.deps.log(`[${this.id}] segment ${number}: ${(err as Error).message}`);
+      });
   }
 
-  /** Store → outbox → local delete. Ordered per session by the promise chain. */
-  private async announce(number: number, file: string, startOffset: number, duration: number, final: boolean) {
-    if (number < this.state.nextNumber) return; // announced before a restart
+  /** Segment files in a run directory not yet announced, in order: listed ones, then an unlisted partial. */
+  private async announceRemaining(runDir: string, markLastFinal: boolean) {
+    const listed = new Map(parseList(path.join(runDir, "list.csv")).map((e) => [e.file, e.end - e.start]));
+    const files = fs
+      .readdirSync(runDir)
+      .filter((f) => /^\d+\.ts$/.test(f) && Number.parseInt(f, 10) >= this.state.nextNumber)
+      .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
+    for (const [i, f] of files.entries()) {
+      this.enqueue(Number.parseInt(f, 10), path.join(runDir, f), listed.get(f) ?? 0, markLastFinal && i === files.length - 1);
+    }
+    await this.chain;
+  }
+
+  /** Store → outbox → local delete. Runs inside the chain. */
+  private async announce(number: number, file: string, listedDuration: number, final: boolean) {
+    if (number < this.state.nextNumber) return; // announced before (a restart re-reading a run directory)
+    const duration = listedDuration > 0 ? listedDuration : await this.probeDuration(file);
+    if (!(duration > 0)) {
+      this.deps.log(`[${this.id}] segment ${number} holds no media; skipped`);
+      fs.rmSync(file, { force: true });
+      return;
+    }
     const key = storageKeys.segment(this.id, number);
-    const { size } = await this.deps.store.put(key, file, { contentType: "video/mp2t" });
+    const { size } = await this.putWithRetry(key, file);
     const msg: TSegmentRecorded = {
       type: "segment.recorded",
       sessionId: this.id,
       number,
-      startOffset: round(startOffset),
+      startOffset: round(this.cursor),
       duration: round(duration),
       storageKey: key,
       sizeBytes: size,
@@ -207,58 +328,86 @@ export class Recording {
     };
     this.deps.outbox.enqueue(msg);
     this.state.nextNumber = number + 1;
+    this.state.segments++;
     this.state.lastEnd = msg.startOffset + msg.duration;
+    this.cursor = this.state.lastEnd;
     this.save();
-    this.segments++;
     fs.rmSync(file, { force: true });
   }
 
-  /**
-   * Segments a killed process left behind: listed ones, plus the one being written (a valid MPEG-TS up to
-   * the kill point), announced in order with numbers after the last announced one.
-   */
-  private async recoverLeftovers() {
-    const runDirs = fs.readdirSync(this.dir).filter((d) => d.startsWith("run-")).sort();
-    for (const d of runDirs) {
-      const runDir = path.join(this.dir, d);
-      const listed = new Set(parseList(path.join(runDir, "list.csv")).map((e) => e.file));
-      const files = fs.readdirSync(runDir).filter((f) => f.endsWith(".ts")).sort();
-      for (const f of files) {
-        const number = Number(f.replace(".ts", ""));
-        if (number < this.state.nextNumber) continue;
-        const info = await probeMedia(path.join(runDir, f)).catch(() => null);
-        if (!info || info.duration <= 0) continue;
-        this.deps.log(`[${this.id}] announcing ${listed.has(f) ? "" : "partial "}segment ${number} left by a previous process`);
-        await this.announce(Math.max(number, this.state.nextNumber), path.join(runDir, f), this.state.lastEnd, info.duration, false);
+  /** Storage outages hold the session's queue (segments wait on disk) rather than losing a segment. */
+  private async putWithRetry(key: string, file: string) {
+    for (let attempt = 0; ; attempt++) {
+      if (this.detached) throw new Detached();
+      try {
+        return await this.deps.store.put(key, file, { contentType: "video/mp2t" });
+      } catch (err) {
+        if (attempt === 0) this.deps.log(`[${this.id}] storing ${key} failed (${(err as Error).message}); retrying`);
+        await sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)), this.detaching.signal);
       }
-      fs.rmSync(runDir, { recursive: true, force: true });
+    }
+  }
+
+  private async probeDuration(file: string): Promise<number> {
+    try {
+      const { stdout } = await runTool(this.deps.ffprobePath, ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file]);
+      return Number(stdout.trim());
+    } catch {
+      return 0;
     }
   }
 
   private finish(reason: TSessionEnded["reason"], message?: string) {
     if (this.status === "ended") return;
     this.status = "ended";
-    void this.chain.then(() => {
-      const msg: TSessionEnded = { type: "session.ended", sessionId: this.id, reason, message, segments: this.state.nextNumber };
-      this.deps.outbox.enqueue(msg);
-      fs.rmSync(this.dir, { recursive: true, force: true });
-      this.deps.log(`[${this.id}] ended (${reason}) after ${this.state.nextNumber} segments`);
-      this.resolveDone();
-    });
+    void this.ready
+      .then(() => this.chain)
+      .then(() => {
+        const msg: TSessionEnded = { type: "session.ended", sessionId: this.id, reason, segments: this.state.segments, ...(message ? { message } : {}) };
+        this.deps.outbox.enqueue(msg);
+        fs.rmSync(this.dir, { recursive: true, force: true });
+        this.deps.log(`[${this.id}] ended (${reason}${message ? `: ${message}` : ""}) after ${this.state.segments} segments`);
+        this.resolveDone();
+      });
   }
 }
 
-function parseList(file: string): TEntry[] {
+export function readState(dir: string): TState | null {
+  const file = path.join(dir, "state.json");
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as TState) : null;
+}
+
+/** Complete lines only: ffmpeg may be halfway through writing the last one. */
+function parseList(file: string): TListEntry[] {
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, "utf8")
     .split("\n")
-    .filter((l) => l.trim())
+    .slice(0, -1)
     .map((l) => {
       const [f, s, e] = l.split(",");
       return { file: f, start: Number(s), end: Number(e) };
     })
-    .filter((e) => e.file && Number.isFinite(e.start) && Number.isFinite(e.end));
+    .filter((e) => /^\d+\.ts$/.test(e.file) && Number.isFinite(e.start) && Number.isFinite(e.end));
+}
+
+/**
+ * An ffmpeg whose recorder was killed keeps running (and writing into its run directory). Kill it before
+ * the directory is read, if the pid still belongs to that ffmpeg (Linux /proc; elsewhere a no-op).
+ */
+async function killOrphan(runDir: string) {
+  const pidFile = path.join(runDir, "ffmpeg.pid");
+  const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").trim()) : NaN;
+  const owned = () => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(runDir);
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || !owned()) return;
+  process.kill(pid, "SIGKILL");
+  for (let i = 0; i < 50 && owned(); i++) await sleep(100);
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -2,123 +2,186 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { ZActiveSessions, ZStartRecording } from "@/lib/recorder/protocol";
+import { ZActiveSessions, ZStartRecording, type TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
 import type { BlobStore } from "@/lib/storage";
 import { createOutbox } from "./outbox";
-import { Recording } from "./recording";
+import { readState, Recording, type TRecordingDeps } from "./recording";
+import { sleep } from "./sleep";
 
 export type TRecorderOptions = {
+  /** 0 = an ephemeral port. Default 3100. */
   port?: number;
   host?: string;
   appUrl: string;
   secret: string;
+  /** Spool: segments being written, per-session state, webhook outbox. Must survive restarts. */
   spoolDir: string;
   store: BlobStore;
   ffmpegPath?: string;
+  ffprobePath?: string;
   reconnectGraceSeconds?: number;
   log?: (m: string) => void;
 };
 
+export type TRecorder = {
+  url: string;
+  /** Settles once the app's active-session list has been fetched and those sessions resumed. */
+  resumed: Promise<void>;
+  recordings: Map<string, Recording>;
+  /** Shutdown without ending sessions (ffmpeg killed, nothing more announced): they resume on the next start. */
+  stop(): Promise<void>;
+};
+
 const MAX_BODY = 16 * 1024;
+/** Session ids name spool directories and storage keys. */
+const SESSION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+/** What the app's source parser accepts; anything else (concat:, data:, subfile:…) never reaches ffmpeg. */
+const SOURCE_RE = /^(https?|rtmps?):\/\/|^file:\/\/\/|^\//;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The recorder service: a signed control API (start/stop/list recordings), one `Recording` per live
- * session, and a durable outbox for webhooks to the app. On start it resumes every session the app says
- * should be recording, after announcing what a previous process left on disk.
+ * session, and a durable outbox for webhooks to the app. On start it (a) delivers what the outbox holds,
+ * (b) announces segments a previous process left in the spool, (c) resumes the sessions the app lists as
+ * active, continuing their numbering.
  */
-export async function startRecorder(opts: TRecorderOptions) {
+export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> {
   const log = opts.log ?? ((m: string) => console.log(`[recorder] ${m}`));
-  fs.mkdirSync(path.join(opts.spoolDir, "sessions"), { recursive: true });
-  const outbox = createOutbox({ dir: path.join(opts.spoolDir, "outbox"), url: new URL("/api/webhooks/recorder", opts.appUrl).toString(), secret: opts.secret, log });
-  const recordings = new Map<string, Recording>();
-  const deps = {
+  const sessionsDir = path.join(opts.spoolDir, "sessions");
+  fs.mkdirSync(sessionsDir, { recursive: true });
+  // (a) The outbox starts delivering whatever a previous process left in it right away.
+  const outbox = createOutbox({
+    dir: path.join(opts.spoolDir, "outbox"),
+    url: new URL("/api/webhooks/recorder", opts.appUrl).toString(),
+    secret: opts.secret,
+    log,
+  });
+  const deps: TRecordingDeps = {
     spoolDir: opts.spoolDir,
     store: opts.store,
     outbox,
     ffmpegPath: opts.ffmpegPath ?? "ffmpeg",
+    ffprobePath: opts.ffprobePath ?? "ffprobe",
     reconnectGraceSeconds: opts.reconnectGraceSeconds ?? 60,
     log,
   };
+  const recordings = new Map<string, Recording>();
+  const track = (rec: Recording) => {
+    recordings.set(rec.id, rec);
+    void rec.whenDone().then(() => recordings.get(rec.id) === rec && recordings.delete(rec.id));
+  };
 
-  function begin(req: ReturnType<typeof ZStartRecording.parse>): boolean {
+  // (b) Sessions of a previous process: their leftovers are announced; they wait (idle) for the app's list.
+  for (const id of fs.readdirSync(sessionsDir)) {
+    const state = readState(path.join(sessionsDir, id));
+    if (!state) {
+      fs.rmSync(path.join(sessionsDir, id), { recursive: true, force: true });
+      continue;
+    }
+    const rec = new Recording(state.req, deps);
+    void rec.recoverLeftovers();
+    track(rec);
+  }
+
+  /** Idempotent per session id: false when it is already being recorded. */
+  function begin(req: TStartRecording): boolean {
     const existing = recordings.get(req.sessionId);
-    if (existing && existing.status !== "ended") return false;
-    const rec = new Recording(req, deps);
-    recordings.set(req.sessionId, rec);
-    void rec.whenDone().then(() => recordings.get(req.sessionId) === rec && recordings.delete(req.sessionId));
+    if (existing && existing.status !== "idle") return false;
+    const rec = existing ?? new Recording(req, deps);
+    track(rec);
     rec.start();
-    log(`[${req.sessionId}] recording ${req.source.url} in ${req.segmentSeconds}s segments`);
+    log(`[${req.sessionId}] recording in ${req.segmentSeconds}s segments (from #${rec.info.nextNumber})`);
     return true;
   }
 
-  const json = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-  };
-  const fail = (res: http.ServerResponse, status: number, code: string, message: string) => json(res, status, { error: { code, message } });
-
-  const server = http.createServer(async (req, res) => {
+  async function handle(req: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
     const url = new URL(req.url ?? "/", "http://recorder");
-    if (req.method === "GET" && url.pathname === "/health") return json(res, 200, { ok: true, recordings: recordings.size, outbox: outbox.size() });
-    let body = "";
-    for await (const chunk of req) {
-      body += chunk;
-      if (body.length > MAX_BODY) return fail(res, 413, "payload_too_large", "Request body is too large.");
+    if (req.method === "GET" && url.pathname === "/health") {
+      return { status: 200, body: { ok: true, recordings: recordings.size, outbox: outbox.size() } };
     }
+    const body = await readBody(req);
     const check = verifySignature(opts.secret, body, req.headers[SIGNATURE_HEADER] as string | undefined);
-    if (!check.ok) return fail(res, 401, "unauthorized", `Invalid signature (${check.reason}).`);
+    if (!check.ok) throw new HttpError(401, "unauthorized", `Invalid signature (${check.reason}).`);
 
     if (req.method === "POST" && url.pathname === "/sessions") {
       let data: unknown;
       try {
         data = JSON.parse(body);
       } catch {
-        return fail(res, 400, "bad_request", "Request body is not valid JSON.");
+        throw new HttpError(400, "bad_request", "Request body is not valid JSON.");
       }
       const parsed = ZStartRecording.safeParse(data);
-      if (!parsed.success) return fail(res, 422, "invalid_input", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      if (!parsed.success) {
+        throw new HttpError(422, "invalid_input", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      }
+      if (!SESSION_ID_RE.test(parsed.data.sessionId)) throw new HttpError(422, "invalid_input", "sessionId: letters, digits, _ and - only.");
+      if (!SOURCE_RE.test(parsed.data.source.url)) throw new HttpError(422, "invalid_input", "source.url: use http(s), rtmp(s) or a file.");
       const started = begin(parsed.data);
-      return json(res, started ? 201 : 200, { ok: true, started });
+      return { status: started ? 201 : 200, body: { ok: true, started, session: recordings.get(parsed.data.sessionId)?.info } };
     }
-    const m = /^\/sessions\/([\w-]+)$/.exec(url.pathname);
+    const m = /^\/sessions\/([^/]+)$/.exec(url.pathname);
     if (req.method === "DELETE" && m) {
-      const rec = recordings.get(m[1]);
-      if (!rec) return fail(res, 404, "not_found", "No such recording.");
-      await rec.stop();
-      return json(res, 200, { ok: true, segments: rec.segments });
+      const rec = recordings.get(decodeURIComponent(m[1]));
+      if (!rec || rec.status === "ended") throw new HttpError(404, "not_found", "No such recording.");
+      // Accepted, not awaited: storing a long final segment can outlast the caller's timeout. session.ended
+      // tells the app when it is done.
+      rec.stop();
+      return { status: 202, body: { ok: true, session: rec.info } };
     }
     if (req.method === "GET" && url.pathname === "/sessions") {
-      return json(res, 200, { sessions: [...recordings.values()].map((r) => ({ sessionId: r.id, status: r.status, segments: r.segments })) });
+      return { status: 200, body: { sessions: [...recordings.values()].map((r) => r.info) } };
     }
-    return fail(res, 404, "not_found", "Not found.");
+    throw new HttpError(404, "not_found", "Not found.");
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req)
+      .then(({ status, body }) => send(res, status, body))
+      .catch((err: unknown) => {
+        if (err instanceof HttpError) return send(res, err.status, { error: { code: err.code, message: err.message } });
+        log(`unhandled error: ${(err as Error).stack ?? err}`);
+        send(res, 500, { error: { code: "internal", message: "Something went wrong on our side." } });
+      });
   });
-  await new Promise<void>((r) => server.listen(opts.port ?? 3100, opts.host ?? "127.0.0.1", () => r()));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 3100, opts.host ?? "127.0.0.1", () => resolve());
+  });
   const address = server.address() as AddressInfo;
 
-  // Resume: the app's list of sessions that should be recording (retried until the app answers).
-  let stopping = false;
+  // (c) Resume what the app says should be recording; retried until the app answers.
+  const stopping = new AbortController();
   const resumed = (async () => {
-    for (let delay = 500; !stopping; delay = Math.min(delay * 2, 10_000)) {
+    for (let delay = 500; !stopping.signal.aborted; delay = Math.min(delay * 2, 10_000)) {
       try {
         const res = await fetch(new URL("/api/recorder/sessions", opts.appUrl), {
           headers: { [SIGNATURE_HEADER]: signBody(opts.secret, "") },
-          signal: AbortSignal.timeout(10_000),
+          signal: AbortSignal.any([AbortSignal.timeout(10_000), stopping.signal]),
         });
         if (res.ok) {
           const { sessions } = ZActiveSessions.parse(await res.json());
-          for (const s of sessions) begin(s);
-          // Sessions on disk that the app no longer considers active: announce leftovers and end them.
-          for (const id of fs.readdirSync(path.join(opts.spoolDir, "sessions"))) {
-            if (!recordings.has(id)) fs.rmSync(path.join(opts.spoolDir, "sessions", id), { recursive: true, force: true });
-          }
-          if (sessions.length) log(`resumed ${sessions.length} session(s)`);
+          const active = new Set(sessions.map((s) => s.sessionId));
+          for (const s of sessions) if (SESSION_ID_RE.test(s.sessionId) && SOURCE_RE.test(s.source.url)) begin(s);
+          // Spooled sessions the app considers over: once their leftovers are announced, nothing is left to do.
+          for (const rec of recordings.values()) if (rec.status === "idle" && !active.has(rec.id)) await rec.discard();
+          if (sessions.length) log(`resumed ${sessions.length} session(s) the app lists as active`);
           return;
         }
-        log(`app answered ${res.status} for active sessions; retrying`);
-      } catch {
-        // app not up yet
+        log(`app answered ${res.status} for the active-session list; retrying`);
+      } catch (err) {
+        if (!stopping.signal.aborted) log(`active-session list unavailable (${(err as Error).message}); retrying`);
       }
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay, stopping.signal);
     }
   })();
 
@@ -126,12 +189,28 @@ export async function startRecorder(opts: TRecorderOptions) {
     url: `http://${address.address}:${address.port}`,
     resumed,
     recordings,
-    /** Shutdown without ending sessions: they resume when a recorder starts again. */
     async stop() {
-      stopping = true;
+      stopping.abort();
+      await resumed;
       await Promise.all([...recordings.values()].map((r) => r.detach()));
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await outbox.stop();
     },
   };
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY) throw new HttpError(413, "payload_too_large", "Request body is too large.");
+  let body = "";
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > MAX_BODY) throw new HttpError(413, "payload_too_large", "Request body is too large.");
+  }
+  return body;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
