@@ -9,7 +9,7 @@ describe("webhook signatures", () => {
   const good = signBody(secret, body, now);
 
   it.each([
-    ["valid", good, body, now, { ok: true, timestamp: now }],
+    ["valid", good, body, now, { ok: true, timestamp: now, mac: good.split("v1=")[1] }],
     ["missing header", null, body, now, { ok: false, reason: "missing" }],
     ["garbage header", "hello", body, now, { ok: false, reason: "malformed" }],
     ["short mac", `t=${now},v1=abcd`, body, now, { ok: false, reason: "malformed" }],
@@ -17,7 +17,7 @@ describe("webhook signatures", () => {
     ["body changed", good, body.replace("3", "4"), now, { ok: false, reason: "mismatch" }],
     ["stale (replayed 10 min later)", good, body, now + 600, { ok: false, reason: "stale" }],
     ["from the future", good, body, now - 600, { ok: false, reason: "stale" }],
-    ["within the window", good, body, now + 299, { ok: true, timestamp: now }],
+    ["within the window", good, body, now + 299, { ok: true, timestamp: now, mac: good.split("v1=")[1] }],
   ])("%s", (_name, header, b, at, expected) => {
     expect(verifySignature(secret, b, header, at)).toEqual(expected);
   });

@@ -9,7 +9,7 @@ export function signBody(secret: string, body: string, nowSeconds = Math.floor(D
   return `t=${nowSeconds},v1=${mac}`;
 }
 
-export type TVerifyResult = { ok: true; timestamp: number } | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
+export type TVerifyResult = { ok: true; timestamp: number; mac: string } | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
 
 /** Constant-time check of a signature header over the raw body, with a replay window. */
 export function verifySignature(
@@ -33,5 +33,5 @@ export function verifySignature(
   const expected = crypto.createHmac("sha256", secret).update(`${t}.${body}`).digest();
   const given = Buffer.from(v1, "hex");
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: "mismatch" };
-  return { ok: true, timestamp: t };
+  return { ok: true, timestamp: t, mac: v1 };
 }

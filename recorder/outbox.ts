@@ -45,7 +45,9 @@ export function createOutbox(opts: { dir: string; url: string; secret: string; l
       });
       const text = await res.text().catch(() => "");
       if (res.ok) return "sent";
-      if (res.status >= 500 || res.status === 408 || res.status === 429) {
+      // "replayed": an earlier attempt with this very signature (same second) was accepted but its answer lost;
+      // the next attempt is signed anew and answered as a duplicate.
+      if (res.status >= 500 || res.status === 408 || res.status === 429 || (res.status === 401 && text.includes("(replayed)"))) {
         if (failures === 0) opts.log(`webhook answered ${res.status}; will retry`);
         return "retry";
       }

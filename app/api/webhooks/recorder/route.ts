@@ -5,6 +5,7 @@ import { parseJson, readBody } from "@/lib/http/read-json";
 import { ZRecorderWebhook } from "@/lib/recorder/protocol";
 import { endSession, recordSegment } from "@/lib/segments/recorder-events";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/signing";
+import { claimDelivery } from "@/lib/webhooks/claim-delivery";
 
 export const runtime = "nodejs";
 
@@ -14,10 +15,13 @@ export const POST = api(async (req) => {
   const check = verifySignature(env.recorderSecret, body, req.headers.get(SIGNATURE_HEADER));
   if (!check.ok) throw new AppError("unauthorized", `Invalid webhook signature (${check.reason}).`);
   const msg = parseJson(body, ZRecorderWebhook);
-  if (msg.type === "segment.recorded") {
-    const r = await recordSegment(msg);
-    return Response.json({ ok: true, segmentId: r.segmentId, duplicate: r.duplicate });
-  }
-  await endSession(msg);
-  return Response.json({ ok: true });
+  // Each signature is accepted once (replays → 401); resends of a message are idempotent (lib/webhooks).
+  return claimDelivery(check.mac, async () => {
+    if (msg.type === "segment.recorded") {
+      const r = await recordSegment(msg);
+      return Response.json({ ok: true, segmentId: r.segmentId, duplicate: r.duplicate });
+    }
+    await endSession(msg);
+    return Response.json({ ok: true });
+  });
 });
