@@ -7,6 +7,8 @@ export default defineConfig({
       "@": path.resolve(__dirname),
       // Next.js enforces this marker at build time; outside Next it is a no-op.
       "server-only": path.resolve(__dirname, "test/server-only-stub.ts"),
+      // Route handlers served by test/app-server.ts read their request's headers through this (see the file).
+      "next/headers": path.resolve(__dirname, "test/next-headers-shim.ts"),
     },
   },
   test: {

