@@ -291,3 +291,144 @@ describe("isolation between users", () => {
     for (const slug of [ctx.otherClip.id, "", "../x", `share${stamp}x`]) expect(await getSharedClip(slug)).toBeNull();
   });
 });
+
+const invalid = (message: string) => ({ error: { code: "invalid_input", message } });
+const PRIVATE = { error: { code: "invalid_input", message: "That host is on a private network; Clipstream only records public streams." } };
+
+describe("bad input gets the exact error and stores nothing", () => {
+  const streamerInputs: [string, unknown, number, unknown][] = [
+    ["ftp", { source: "ftp://example.com/x" }, 422, invalid('Unsupported protocol "ftp". Use http, https, rtmp or rtmps.')],
+    ["javascript:", { source: "javascript:alert(1)" }, 422, invalid('Unsupported protocol "javascript". Use http, https, rtmp or rtmps.')],
+    ["empty", { source: "" }, 422, invalid("Enter a stream URL (HLS .m3u8, RTMP or HTTP).")],
+    ["blank", { source: "   " }, 422, invalid("Enter a stream URL (HLS .m3u8, RTMP or HTTP).")],
+    ["not a URL", { source: "not a url" }, 422, invalid("That is not a valid URL. Use http(s)://…, rtmp(s)://… or an HLS .m3u8 link.")],
+    ["too long", { source: `https://93.184.215.14/${"a".repeat(2100)}` }, 422, invalid("Stream URL is longer than 2048 characters.")],
+    ["longer than the schema allows", { source: "a".repeat(5000) }, 422, invalid("source: Too big: expected string to have <=4096 characters")],
+    ["credentials in URL", { source: "https://user:pw@93.184.215.14/live.m3u8" }, 422, invalid("Put stream keys in the path, not as user:password in the URL.")],
+    ["loopback", { source: "http://127.0.0.1:8080/live.m3u8" }, 422, PRIVATE],
+    ["localhost", { source: "http://localhost/live.m3u8" }, 422, PRIVATE],
+    ["decimal loopback", { source: "http://2130706433/live.m3u8" }, 422, PRIVATE],
+    ["hex loopback", { source: "http://0x7f.1/live.m3u8" }, 422, PRIVATE],
+    ["IPv6 loopback", { source: "http://[::1]/live.m3u8" }, 422, PRIVATE],
+    ["IPv4-mapped IPv6 loopback", { source: "http://[::ffff:127.0.0.1]/live.m3u8" }, 422, PRIVATE],
+    ["10/8", { source: "http://10.0.0.5/live.m3u8" }, 422, PRIVATE],
+    ["172.16/12", { source: "rtmp://172.16.3.4/live/key" }, 422, PRIVATE],
+    ["192.168/16", { source: "https://192.168.1.1/live.m3u8" }, 422, PRIVATE],
+    ["link-local (cloud metadata)", { source: "http://169.254.169.254/latest/meta-data/" }, 422, PRIVATE],
+    ["IPv6 link-local", { source: "http://[fe80::1]/live.m3u8" }, 422, PRIVATE],
+    ["unspecified", { source: "rtmp://0.0.0.0/live" }, 422, PRIVATE],
+    ["local file", { source: "/etc/passwd" }, 422, invalid("Local files are disabled on this server (ALLOW_FILE_SOURCES).")],
+    ["file URL", { source: "file:///etc/passwd" }, 422, invalid("Local files are disabled on this server (ALLOW_FILE_SOURCES).")],
+    ["source not a string", { source: 42 }, 422, invalid("source: Invalid input: expected string, received number")],
+    ["no source", {}, 422, invalid("source: Invalid input: expected string, received undefined")],
+    ["array body", [], 422, invalid("Invalid input: expected object, received array")],
+    ["segment too short", { source: "https://93.184.215.14/a.m3u8", segmentSeconds: 1 }, 422, invalid("segmentSeconds: must be at least 30 seconds.")],
+    ["segment not an integer", { source: "https://93.184.215.14/a.m3u8", segmentSeconds: 30.5 }, 422, invalid("segmentSeconds: Invalid input: expected int, received number")],
+    ["empty name", { source: "https://93.184.215.14/a.m3u8", name: "" }, 422, invalid("name: Too small: expected string to have >=1 characters")],
+    ["duplicate", { source: "https://93.184.215.14/alice.m3u8" }, 409, { error: { code: "conflict", message: "You already added this stream." } }],
+  ];
+
+  it.each(streamerInputs)("POST /api/streamers: %s", async (_name, json, status, body) => {
+    const r = await call("POST", "/api/streamers", { as: ctx.alice, json });
+    expect([r.status, r.json]).toEqual([status, body]);
+    expect(await ctx.prisma.streamer.count({ where: { userId: ctx.alice.id } })).toBe(1);
+  });
+
+  it.each([
+    ["not JSON", "POST", "/api/streamers", "{not json", 400, { error: { code: "bad_request", message: "Request body is not valid JSON." } }],
+    ["not JSON", "PATCH", "/api/settings", "retentionHours=5", 400, { error: { code: "bad_request", message: "Request body is not valid JSON." } }],
+    ["2 MB", "POST", "/api/streamers", JSON.stringify({ source: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
+    ["2 MB", "PATCH", "/api/settings", JSON.stringify({ retentionHours: 5, pad: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
+    ["2 MB", "PATCH", "/api/streamers/[id]", JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
+    ["2 MB", "POST", "/api/webhooks/recorder", JSON.stringify({ type: "session.ended", message: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 16384 bytes." } }],
+  ])("%s body to %s %s → %i", async (_n, method, p, body, status, expected) => {
+    const before = await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } });
+    const r = await call(method, p.replace("[id]", ctx.streamer.id), { as: ctx.alice, body, headers: { "content-type": "application/json" } });
+    expect([r.status, r.json]).toEqual([status, expected]);
+    expect(await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } })).toEqual(before);
+    expect((await ctx.prisma.user.findUniqueOrThrow({ where: { id: ctx.alice.id } })).retentionHours).toBe(12);
+  });
+
+  it.each([
+    ["limit=0", invalid("limit: Too small: expected number to be >=1")],
+    ["limit=101", invalid("limit: Too big: expected number to be <=100")],
+    ["limit=abc", invalid("limit: Invalid input: expected number, received NaN")],
+    ["limit=1.5", invalid("limit: Invalid input: expected int, received number")],
+    ["limit=-5", invalid("limit: Too small: expected number to be >=1")],
+    [`cursor=${"c".repeat(65)}`, invalid("cursor: Too big: expected string to have <=64 characters")],
+    [`streamerId=${"s".repeat(65)}`, invalid("streamerId: Too big: expected string to have <=64 characters")],
+    [`sessionId=${"s".repeat(65)}`, invalid("sessionId: Too big: expected string to have <=64 characters")],
+  ])("GET /api/clips?%s → 422", async (q, body) => {
+    const r = await call("GET", `/api/clips?${q}`, { as: ctx.alice });
+    expect([r.status, r.json]).toEqual([422, body]);
+  });
+
+  it.each([
+    [{ name: "" }, invalid("name: Too small: expected string to have >=1 characters")],
+    [{ name: "n".repeat(81) }, invalid("name: Too big: expected string to have <=80 characters")],
+    [{ minClipSeconds: 90, maxClipSeconds: 30 }, invalid("minClipSeconds must not exceed maxClipSeconds.")],
+    [{ minClipSeconds: 4 }, invalid("minClipSeconds: Too small: expected number to be >=5")],
+    [{ maxClipSeconds: 181 }, invalid("maxClipSeconds: Too big: expected number to be <=180")],
+    [{ minScore: 101 }, invalid("minScore: Too big: expected number to be <=100")],
+    [{ segmentSeconds: 10 }, invalid("segmentSeconds: must be at least 30 seconds.")],
+    [{ monitored: "yes" }, invalid("monitored: Invalid input: expected boolean, received string")],
+    [{ keywords: "hype" }, invalid("keywords: Invalid input: expected array, received string")],
+    [{ keywords: Array.from({ length: 31 }, (_, i) => `k${i}`) }, invalid("keywords: Too big: expected array to have <=30 items")],
+    [{ userId: "someone-else" }, invalid('Unrecognized key: "userId"')],
+    [{ source: "http://127.0.0.1/x" }, invalid('Unrecognized key: "source"')],
+  ])("PATCH /api/streamers/[id] %j → 422", async (json, body) => {
+    const before = await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } });
+    const r = await call("PATCH", `/api/streamers/${ctx.streamer.id}`, { as: ctx.alice, json });
+    expect([r.status, r.json]).toEqual([422, body]);
+    expect(await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } })).toEqual(before);
+  });
+
+  it.each([
+    [{ retentionHours: 0 }, invalid("retentionHours: Too small: expected number to be >=1")],
+    [{ retentionHours: 721 }, invalid("retentionHours: Too big: expected number to be <=720")],
+    [{ retentionHours: 1.5 }, invalid("retentionHours: Invalid input: expected int, received number")],
+    [{ retentionHours: "48" }, invalid("retentionHours: Invalid input: expected number, received string")],
+    [{ retentionHours: null }, invalid("retentionHours: Invalid input: expected number, received null")],
+    [{ email: "x@example.com" }, invalid('Unrecognized key: "email"')],
+  ])("PATCH /api/settings %j → 422", async (json, body) => {
+    const r = await call("PATCH", "/api/settings", { as: ctx.alice, json });
+    expect([r.status, r.json]).toEqual([422, body]);
+    expect((await ctx.prisma.user.findUniqueOrThrow({ where: { id: ctx.alice.id } })).retentionHours).toBe(12);
+  });
+
+  it("POST /api/segments/[id]/retry only for a failed segment that still has its recording", async () => {
+    const seg = (number: number, data: object) =>
+      ctx.prisma.segment.create({ data: { userId: ctx.alice.id, sessionId: ctx.session.id, number, startOffset: number * 30, duration: 30, storageKey: `s/${number}.ts`, ...data } });
+    const cases: [string, object, number, unknown][] = [
+      ["processing", { status: "PROCESSING" }, 409, { error: { code: "conflict", message: "Only failed segments can be retried." } }],
+      ["done", { status: "DONE" }, 409, { error: { code: "conflict", message: "Only failed segments can be retried." } }],
+      ["purged", { status: "ERROR", deletedAt: new Date(), storageKey: null }, 409, { error: { code: "conflict", message: "The recording of this segment was deleted after the retention period." } }],
+    ];
+    let n = 100;
+    for (const [what, data, status, body] of cases) {
+      const s = await seg(n++, data);
+      const r = await call("POST", `/api/segments/${s.id}/retry`, { as: ctx.alice });
+      expect([what, r.status, r.json]).toEqual([what, status, body]);
+      expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: s.id } })).status).toBe((data as { status: string }).status);
+    }
+    const missing = await call("POST", "/api/segments/no-such-segment/retry", { as: ctx.alice });
+    expect([missing.status, missing.json]).toEqual([404, notFound("Segment not found.")]);
+  });
+
+  it("sign-in is rate limited per client: the 11th failed attempt within a minute → 429 with the error shape", async () => {
+    const ip = `10.9.${stamp % 250}.${(stamp >> 8) % 250}`;
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof call>> | null = null;
+    for (let i = 0; i < 11; i++) {
+      last = await call("POST", "/api/auth/sign-in/email", { json: { email: ctx.alice.email, password: `guess-${i}-xxxx` }, headers: { origin: ctx.server.url, "x-forwarded-for": ip } });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    expect(last!.json).toEqual({ error: { code: "rate_limited", message: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds\.$/) } });
+    // Even the right password is refused while limited; another client is not affected.
+    const right = await call("POST", "/api/auth/sign-in/email", { json: { email: ctx.alice.email, password: "isolation-pass-1" }, headers: { origin: ctx.server.url, "x-forwarded-for": ip } });
+    expect(right.status).toBe(429);
+    const other = await call("POST", "/api/auth/sign-in/email", { json: { email: ctx.alice.email, password: "isolation-pass-1" }, headers: { origin: ctx.server.url, "x-forwarded-for": "10.8.0.1" } });
+    expect(other.status).toBe(200);
+  });
+});

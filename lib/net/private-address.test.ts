@@ -17,6 +17,10 @@ describe("isPrivateAddress", () => {
     ["fd00::1", true],
     ["fe80::1", true],
     ["::ffff:127.0.0.1", true],
+    ["::ffff:7f00:1", true],
+    ["::ffff:a00:5", true],
+    ["::ffff:a9fe:a9fe", true],
+    ["::ffff:808:808", false],
     ["2606:4700::1111", false],
   ])("%s → %s", (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);

@@ -3,7 +3,13 @@ import net from "node:net";
 
 /** Loopback, private, link-local, CGNAT, multicast, unspecified and IPv6 ULA/link-local addresses. */
 export function isPrivateAddress(ip: string): boolean {
-  const mapped = ip.toLowerCase().startsWith("::ffff:") ? ip.slice(7) : ip;
+  let mapped = ip.toLowerCase().startsWith("::ffff:") ? ip.slice(7) : ip;
+  // The URL parser writes IPv4-mapped addresses in hex (`[::ffff:127.0.0.1]` → `::ffff:7f00:1`).
+  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(mapped);
+  if (hex) {
+    const [hi, lo] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+    mapped = [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+  }
   if (net.isIPv4(mapped)) {
     const [a, b] = mapped.split(".").map(Number);
     return (
