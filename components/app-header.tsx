@@ -14,6 +14,9 @@ export function AppHeader({ email }: { email: string }) {
         </Link>
         <div className="flex items-center gap-3 text-sm">
           <span className="hidden text-zinc-400 sm:inline">{email}</span>
+          <Link href="/settings" className="btn-ghost">
+            Settings
+          </Link>
           <button
             className="btn-ghost"
             onClick={async () => {
