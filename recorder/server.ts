@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { redact } from "@/lib/redact";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -56,7 +57,9 @@ class HttpError extends Error {
  * active, continuing their numbering.
  */
 export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> {
-  const log = opts.log ?? ((m: string) => console.log(`[recorder] ${m}`));
+  // Source URLs (stream keys) and secrets can appear in ffmpeg and network errors: redacted before any log.
+  const sink = opts.log ?? ((m: string) => console.log(`[recorder] ${m}`));
+  const log = (m: string) => sink(redact(m));
   const sessionsDir = path.join(opts.spoolDir, "sessions");
   fs.mkdirSync(sessionsDir, { recursive: true });
   // (a) The outbox starts delivering whatever a previous process left in it right away.

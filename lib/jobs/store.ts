@@ -4,6 +4,7 @@
  * processes are transactional (event-key upsert, cron compare-and-set, claims under one advisory lock).
  */
 import { createHash, randomUUID } from "node:crypto";
+import { redact } from "@/lib/redact";
 import { JobRunStatus, Prisma, type JobRun } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
 import { nextCronTime } from "./cron";
@@ -35,7 +36,7 @@ const ts = (ms: number) => Prisma.sql`(to_timestamp(${ms / 1000}::float8) AT TIM
 type TFnRow = { id: string; triggers: unknown; retries: number; concurrency: unknown };
 export type TConcurrencyKey = { k: string; l: number };
 
-export const log = (msg: string) => console.log(`[jobs] ${msg}`);
+export const log = (msg: string) => console.log(`[jobs] ${redact(msg)}`);
 const warned = new Set<string>();
 function warnOnce(key: string, msg: string) {
   if (warned.has(key)) return;
