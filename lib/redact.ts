@@ -20,18 +20,8 @@ export function redact(text: string, env: Record<string, string | undefined> = p
     const value = env[v];
     if (value && value.length >= 8) out = out.split(value).join(MASK);
   }
-  const db = env.DATABASE_URL ? safeUrl(env.DATABASE_URL)?.password : undefined;
-  if (db && db.length >= 4) out = out.split(db).join(MASK);
   return out
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${MASK}@`)
     .replace(/\b(rtmps?:\/\/[^/\s]+\/[^/\s?]+\/)[^\s?"':]+/gi, `$1${MASK}`)
     .replace(/([?&](?:token|key|api_key|apikey|secret|sig|signature|password|auth)=)[^&\s"']+/gi, `$1${MASK}`);
-}
-
-function safeUrl(u: string): URL | null {
-  try {
-    return new URL(u);
-  } catch {
-    return null;
-  }
 }

@@ -1,0 +1,159 @@
+/**
+ * Fault: the transcription/detection provider (Groq, here a local server speaking its wire format) answers
+ * 500, 429 or garbage. Each segment's run retries (the SDK's own retries inside each of the function's
+ * attempts), then the segment shows ERROR with a reason; a segment recorded once the provider is healthy
+ * again is processed normally, and POST /api/segments/[id]/retry brings a failed one to DONE.
+ * Everything else is real: the webhook and retry routes, better-auth, the embedded runner, ffmpeg, PostgreSQL.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeGroq, type TRecordedRequest } from "./fixtures/fake-groq";
+import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "provider-faults-"));
+const GROQ_KEY = "gsk_provider_faults_test_key_0123456789";
+type TMode = "500" | "429" | "garbage" | "ok";
+const provider = { mode: "500" as TMode };
+let ctx: Awaited<ReturnType<typeof setup>>;
+
+function answer(req: TRecordedRequest): { status?: number; json?: unknown; raw?: string } {
+  if (provider.mode === "500") return { status: 500, json: { error: { message: "Internal Server Error", type: "internal_server_error" } } };
+  if (provider.mode === "429") return { status: 429, json: { error: { message: "Rate limit reached for model", type: "tokens", code: "rate_limit_exceeded" } } };
+  if (provider.mode === "garbage") return { raw: "<html><body>502 Bad Gateway</body></html>" };
+  if (req.url.endsWith("/audio/transcriptions")) {
+    return {
+      json: {
+        task: "transcribe", language: "English", duration: 4, text: " Hello there.",
+        words: [{ word: "Hello", start: 0.5, end: 0.9 }, { word: "there.", start: 0.9, end: 1.3 }],
+        segments: [{ id: 0, seek: 0, start: 0.5, end: 1.3, text: " Hello there.", tokens: [1], temperature: 0, avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.01 }],
+        x_groq: { id: "req_1" },
+      },
+    };
+  }
+  return {
+    json: {
+      id: "chatcmpl-1", object: "chat.completion", created: 1_700_000_000, model: "openai/gpt-oss-120b",
+      choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ highlights: [] }) }, logprobs: null, finish_reason: "stop" }],
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    },
+  };
+}
+
+async function setup() {
+  const groq = await startFakeGroq(answer);
+  const [appPort, runnerPort] = await freePorts(2);
+  process.env.GROQ_API_KEY = GROQ_KEY;
+  process.env.GROQ_BASE_URL = groq.baseURL;
+  process.env.APP_URL = `http://127.0.0.1:${appPort}`;
+  process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
+  process.env.STORAGE_DIR = path.join(tmp, "blobs");
+  process.env.RECORDER_SECRET = "provider-faults-recorder-secret";
+
+  const { prisma } = await import("@/lib/db");
+  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
+  const server = await startRouteServer(await loadApiRoutes(), appPort);
+  const { startRunner } = await import("@/lib/jobs/runner");
+  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 100, syncIntervalMs: 0 });
+  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, 20_000, "function registration");
+
+  const email = `faults-${Date.now()}@example.com`;
+  const signUp = await fetch(`${server.url}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": "10.77.0.1" },
+    body: JSON.stringify({ email, password: "faults-pass-1", name: "Faults" }),
+  });
+  expect(signUp.status).toBe(200);
+  const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+  const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "faults", kind: "URL", source: "https://93.184.215.14/f.m3u8", monitored: false, minClipSeconds: 5, maxClipSeconds: 20 } });
+  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 4 } });
+
+  // 4 s of video with a tone: a real segment file for each announced segment.
+  const media = path.join(tmp, "seg.ts");
+  execFileSync("ffmpeg", [
+    "-hide_banner", "-loglevel", "error",
+    "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=4",
+    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=4",
+    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", "-f", "mpegts", media,
+  ]);
+  return { prisma, groq, server, runner, cookie, session, media };
+}
+
+beforeAll(async () => {
+  ctx = await setup();
+}, 120_000);
+
+afterAll(async () => {
+  await ctx?.runner.stop();
+  await ctx?.prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
+  await ctx?.server.close();
+  await ctx?.groq.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Stores segment `number` and announces it through the real, signed webhook. */
+async function announce(number: number): Promise<string> {
+  const { getStore, storageKeys } = await import("@/lib/storage");
+  const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
+  const key = storageKeys.segment(ctx.session.id, number);
+  await getStore().put(key, ctx.media, { contentType: "video/mp2t" });
+  const body = JSON.stringify({ type: "segment.recorded", sessionId: ctx.session.id, number, startOffset: number * 4, duration: 4, storageKey: key, sizeBytes: fs.statSync(ctx.media).size, final: false });
+  const res = await fetch(`${ctx.server.url}/api/webhooks/recorder`, { method: "POST", headers: { [SIGNATURE_HEADER]: signBody(process.env.RECORDER_SECRET!, body) }, body });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { segmentId: string }).segmentId;
+}
+
+const settled = (id: string) => waitFor(async () => {
+  const s = await ctx.prisma.segment.findUniqueOrThrow({ where: { id } });
+  return s.status === "DONE" || s.status === "ERROR" ? s : null;
+}, 120_000, `segment ${id} to settle`);
+
+describe("provider faults", () => {
+  const failed: string[] = [];
+
+  it.each([
+    ["500", /^Processing failed: 500 .*Internal Server Error/],
+    ["429", /^Processing failed: 429 .*Rate limit/],
+    ["garbage", /^Processing failed: /],
+  ] as const)("provider answering %s: retried, then ERROR with a reason (no key in it)", async (mode, reason) => {
+    provider.mode = mode;
+    const before = ctx.groq.requests.length;
+    const id = await announce(failed.length);
+    const seg = await settled(id);
+    expect(seg.status).toBe("ERROR");
+    expect(seg.error).toMatch(reason);
+    expect(seg.error).not.toContain(GROQ_KEY);
+    // Retried: the SDK's retries within each of the function's attempts (4 attempts × 3 requests for 5xx/429).
+    expect(ctx.groq.requests.length - before).toBeGreaterThanOrEqual(4);
+    failed.push(id);
+  }, 150_000);
+
+  it("once the provider is healthy, a new segment is processed and a failed one is retried to DONE via the API", async () => {
+    provider.mode = "ok";
+    const fresh = await announce(failed.length);
+    expect((await settled(fresh)).status).toBe("DONE");
+    // The failed segments stay failed (nothing retried them behind the owner's back)...
+    for (const id of failed) expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id } })).status).toBe("ERROR");
+    // ...until the owner retries one.
+    const res = await fetch(`${ctx.server.url}/api/segments/${failed[0]}/retry`, { method: "POST", headers: { cookie: ctx.cookie } });
+    expect([res.status, await res.json()]).toEqual([202, { ok: true }]);
+    const retried = await settled(failed[0]);
+    expect([retried.status, retried.error]).toEqual(["DONE", null]);
+    const transcript = await ctx.prisma.transcript.findUniqueOrThrow({ where: { segmentId: failed[0] } });
+    expect(transcript.text.trim()).toBe("Hello there.");
+    expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: failed[1] } })).status).toBe("ERROR");
+  }, 150_000);
+});
