@@ -49,8 +49,14 @@ describe("purgeExpiredRecordings", () => {
     });
     await store.put(clip.videoKey!, Buffer.from("mp4"));
 
-    const first = await mod.purgeExpiredRecordings(now);
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((m: string) => void logged.push(m));
+    const first = await mod.purgeExpiredRecordings(now).finally(() => spy.mockRestore());
     expect(first.segments).toBeGreaterThanOrEqual(1);
+    // What was removed is logged: per user, how many, which segments.
+    expect(logged.filter((l) => l.includes(user.id))).toEqual([
+      `[retention] user ${user.id}: removed 1 segment recording(s) (0.0 MB) recorded before ${new Date(now.getTime() - 3600_000).toISOString()} (retention 1 h): ${old.id}`,
+    ]);
     const after = await prisma.segment.findUniqueOrThrow({ where: { id: old.id }, include: { transcript: true } });
     expect(after.deletedAt).not.toBeNull();
     expect(after.storageKey).toBeNull();
@@ -70,7 +76,9 @@ describe("purgeExpiredRecordings", () => {
     expect(await prisma.clip.findUnique({ where: { id: clip.id } })).not.toBeNull();
     expect(await store.stat(clip.videoKey!)).toEqual({ size: 3 });
 
-    const again = await mod.purgeExpiredRecordings(now);
+    const spy2 = vi.spyOn(console, "log").mockImplementation((m: string) => void logged.push(m));
+    const again = await mod.purgeExpiredRecordings(now).finally(() => spy2.mockRestore());
+    expect(logged.filter((l) => l.includes(user.id))).toHaveLength(1); // nothing more removed, nothing more logged
     const stillOld = await prisma.segment.count({ where: { userId: user.id, deletedAt: { not: null } } });
     expect(stillOld).toBe(1);
     expect(again.segments).toBe(0);

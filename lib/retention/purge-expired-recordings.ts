@@ -18,6 +18,8 @@ export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeRe
   for (const user of users) {
     const cutoff = new Date(now.getTime() - user.retentionHours * 3600_000);
     let removedForUser = 0;
+    let bytesForUser = 0;
+    const removedIds: string[] = [];
     for (;;) {
       const batch = await prisma.segment.findMany({
         where: { userId: user.id, deletedAt: null, recordedAt: { lt: cutoff }, status: { in: ["DONE", "ERROR"] } },
@@ -35,11 +37,17 @@ export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeRe
         prisma.segment.updateMany({ where: { id: { in: ids } }, data: { deletedAt: now, storageKey: null } }),
       ]);
       removedForUser += batch.length;
+      removedIds.push(...ids);
+      bytesForUser += batch.reduce((n, s) => n + (s.sizeBytes ?? 0), 0);
       result.bytes += batch.reduce((n, s) => n + (s.sizeBytes ?? 0), 0);
     }
     if (removedForUser) {
       result.users++;
       result.segments += removedForUser;
+      console.log(
+        `[retention] user ${user.id}: removed ${removedForUser} segment recording(s) (${(bytesForUser / 1e6).toFixed(1)} MB) ` +
+          `recorded before ${cutoff.toISOString()} (retention ${user.retentionHours} h): ${removedIds.join(", ")}`,
+      );
     }
   }
   if (result.segments) {
