@@ -340,6 +340,7 @@ describe("bad input gets the exact error and stores nothing", () => {
     ["2 MB", "POST", "/api/streamers", JSON.stringify({ source: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
     ["2 MB", "PATCH", "/api/settings", JSON.stringify({ retentionHours: 5, pad: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
     ["2 MB", "PATCH", "/api/streamers/[id]", JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
+    ["2 MB", "POST", "/api/auth/sign-up/email", JSON.stringify({ email: "big@example.com", password: "x".repeat(2 * 1024 * 1024), name: "big" }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
     ["2 MB", "POST", "/api/webhooks/recorder", JSON.stringify({ type: "session.ended", message: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 16384 bytes." } }],
   ])("%s body to %s %s → %i", async (_n, method, p, body, status, expected) => {
     const before = await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } });

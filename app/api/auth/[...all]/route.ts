@@ -1,6 +1,7 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { auth } from "@/lib/auth/server";
-import { errorBody } from "@/lib/http/errors";
+import { errorBody, handleApiError } from "@/lib/http/errors";
+import { readBody } from "@/lib/http/read-json";
 
 const handlers = toNextJsHandler(auth);
 
@@ -15,4 +16,14 @@ async function withErrorShape(res: Response): Promise<Response> {
 }
 
 export const GET = async (req: Request) => withErrorShape(await handlers.GET(req));
-export const POST = async (req: Request) => withErrorShape(await handlers.POST(req));
+/** Auth bodies are small: bounded like every other JSON body (413 in the error shape) before better-auth parses them. */
+export const POST = async (req: Request) => {
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch (err) {
+    return handleApiError(err);
+  }
+  const bounded = new Request(req.url, { method: "POST", headers: req.headers, body });
+  return withErrorShape(await handlers.POST(bounded));
+};
