@@ -87,6 +87,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // Not left RECORDING in the shared test database (a later recorder would try to resume it).
+  await ctx?.prisma.liveSession.update({ where: { id: ctx.session.id }, data: { status: "ENDED" } });
   await ctx?.runner.stop();
   await ctx?.prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
   await ctx?.server.close();

@@ -36,6 +36,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // Not left RECORDING in the shared test database (a later recorder would try to resume it).
+  await ctx?.prisma.liveSession.update({ where: { id: ctx.session.id }, data: { status: "ENDED" } });
   await ctx?.runner.stop();
   await ctx?.server.close();
 });
