@@ -417,7 +417,7 @@ describe("bad input gets the exact error and stores nothing", () => {
   });
 
   it("sign-in is rate limited per client: the 11th failed attempt within a minute → 429 with the error shape", async () => {
-    const ip = `10.9.${stamp % 250}.${(stamp >> 8) % 250}`;
+    const ip = `10.9.${stamp % 250}.${Math.floor(stamp / 256) % 250}`;
     const statuses: number[] = [];
     let last: Awaited<ReturnType<typeof call>> | null = null;
     for (let i = 0; i < 11; i++) {
