@@ -157,6 +157,7 @@ export async function detectSegmentClips(segmentId: string, opts: { final?: bool
       maxClipSeconds: streamer.maxClipSeconds,
       minScore: streamer.minScore,
       keywords: streamer.keywords,
+      customPrompt: streamer.customPrompt ?? undefined,
     },
   });
   const ready = final ? candidates : candidates.filter((c) => !isNearWindowEnd(c, window, HOLD_BACK_SECONDS));
