@@ -98,4 +98,48 @@ describe("Groq transcriber (wire contract)", () => {
       await server.close();
     }
   });
+
+  it("retries 429 honouring retry-after, then maps the answer", async () => {
+    const server = await startFakeGroq((req) =>
+      server.requests.indexOf(req) === 0
+        ? { status: 429, headers: { "retry-after": "1" }, json: { error: { message: "Rate limit reached for model `whisper-large-v3-turbo`", type: "audio_seconds", code: "rate_limit_exceeded" } } }
+        : { json: VERBOSE },
+    );
+    try {
+      const t = await createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL }).transcribe(wav);
+      expect(t.words.map((w) => w.w)).toEqual(["Oh", "my", "god!", "No", "way."]);
+      expect(server.requests).toHaveLength(2);
+      expect(server.requests.every((r) => r.url === "/openai/v1/audio/transcriptions")).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("retries 500 and fails with the API's message after maxRetries", async () => {
+    const server = await startFakeGroq(() => ({ status: 500, json: { error: { message: "Internal Server Error", type: "internal_server_error" } } }));
+    try {
+      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 1 }).transcribe(wav)).rejects.toThrow(/Internal Server Error/);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("rejects a malformed JSON body", async () => {
+    const server = await startFakeGroq(() => ({ raw: '{"text": "Oh my' }));
+    try {
+      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0 }).transcribe(wav)).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("times out a hanging upload", async () => {
+    const server = await startFakeGroq(() => ({ json: VERBOSE, delayMs: 5_000 }));
+    try {
+      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0, timeoutMs: 300 }).transcribe(wav)).rejects.toThrow(/timed out/i);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -19,7 +19,7 @@ const ZVerbose = z.object({
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const LANGS: Record<string, string> = { english: "en", german: "de", french: "fr", spanish: "es" };
 
-export type TGroqTranscriberOptions = { apiKey?: string; baseURL?: string; model?: string; maxRetries?: number };
+export type TGroqTranscriberOptions = { apiKey?: string; baseURL?: string; model?: string; maxRetries?: number; timeoutMs?: number };
 
 export function createGroqTranscriber(opts: TGroqTranscriberOptions = {}): Transcriber {
   const client = createGroqClient(opts, 300_000);
