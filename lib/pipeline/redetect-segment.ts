@@ -33,5 +33,9 @@ export async function redetectSegment(segmentId: string, userId: string): Promis
   await Promise.all(
     old.flatMap((c) => [c.videoKey, c.thumbKey]).filter((k): k is string => !!k).map((k) => getStore().delete(k)),
   );
-  return detectSegmentClips(segmentId, { redetect: true });
+  // Held-back moments were clipped by a later run only if this segment had not clipped them; with this
+  // segment's clips gone, a moment at its end is kept now unless a later segment already has it (merge).
+  const seg = await prisma.segment.findFirstOrThrow({ where: { id: segmentId, userId }, select: { sessionId: true, number: true, session: { select: { status: true } } } });
+  const later = await prisma.segment.count({ where: { sessionId: seg.sessionId, number: { gt: seg.number }, status: "DONE" } });
+  return detectSegmentClips(segmentId, { redetect: true, final: seg.session.status !== "RECORDING" || later > 0 });
 }
