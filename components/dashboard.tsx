@@ -1,10 +1,12 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { apiFetch } from "@/lib/query-client";
 import { AddStreamerForm } from "./add-streamer-form";
 import { ClipCard } from "./clip-card";
 import { SessionTimeline } from "./session-timeline";
+import { StreamerSettings } from "./streamer-settings";
 import { timeAgo } from "./ui/format";
 
 /** The live dashboard: polls one endpoint every 2 s, so new segments and clips appear without a reload. */
@@ -76,6 +78,7 @@ export function Dashboard() {
 
 function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }) {
   const qc = useQueryClient();
+  const [editing, setEditing] = useState(false);
   const remove = useMutation({
     mutationFn: () => apiFetch(`/api/streamers/${streamer.id}`, { method: "DELETE" }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["dashboard"] }),
@@ -87,6 +90,7 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
         ? "bg-amber-500/20 text-amber-300"
         : "bg-zinc-800 text-zinc-400";
   return (
+    <>
     <li className="flex items-center justify-between gap-2 rounded-lg bg-zinc-900 px-3 py-2">
       <div className="min-w-0">
         <p className="truncate text-sm font-medium">{streamer.name}</p>
@@ -99,6 +103,14 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
           {streamer.status === "LIVE" ? "● LIVE" : streamer.status === "ERROR" ? "Error" : "Offline"}
         </span>
         <button
+          className="text-xs text-zinc-400 hover:text-zinc-200"
+          aria-expanded={editing}
+          aria-label={`Clip settings for ${streamer.name}`}
+          onClick={() => setEditing((v) => !v)}
+        >
+          ⚙
+        </button>
+        <button
           className="text-xs text-zinc-500 hover:text-red-300"
           aria-label={`Remove ${streamer.name}`}
           onClick={() => confirm(`Remove ${streamer.name}? Its clips are deleted too.`) && remove.mutate()}
@@ -107,5 +119,11 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
         </button>
       </div>
     </li>
+    {editing && (
+      <li className="list-none">
+        <StreamerSettings streamer={streamer} onDone={() => setEditing(false)} />
+      </li>
+    )}
+    </>
   );
 }

@@ -57,6 +57,10 @@ function SegmentChip({ segment: s }: { segment: TSegment }) {
     mutationFn: () => apiFetch(`/api/segments/${s.id}/retry`, { method: "POST" }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["dashboard"] }),
   });
+  const redetect = useMutation({
+    mutationFn: () => apiFetch(`/api/segments/${s.id}/redetect`, { method: "POST", body: "{}" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["dashboard"] }),
+  });
   const tone =
     s.status === "DONE"
       ? "border-emerald-600/50 bg-emerald-500/10"
@@ -78,6 +82,17 @@ function SegmentChip({ segment: s }: { segment: TSegment }) {
       {s.status === "ERROR" && !s.deleted && (
         <button className="mt-1 text-rose-300 underline" onClick={() => retry.mutate()} disabled={retry.isPending}>
           retry
+        </button>
+      )}
+      {s.status === "DONE" && !s.deleted && (
+        <button
+          className="mt-1 text-zinc-300 underline"
+          aria-label={`Re-detect clips in segment ${s.number} with current settings`}
+          title={redetect.error?.message ?? "Find clips again with the streamer's current settings (unshared clips are replaced)"}
+          onClick={() => redetect.mutate()}
+          disabled={redetect.isPending || redetect.isSuccess}
+        >
+          {redetect.isSuccess ? "queued" : "re-detect"}
         </button>
       )}
     </li>

@@ -9,6 +9,9 @@ export const ZSegmentReady = z.object({
 });
 export const segmentReady = eventType("segment/recording.ready", { schema: ZSegmentReady });
 
+/** Re-run detection on a processed segment with the streamer's current settings (stored transcript). */
+export const segmentRedetect = eventType("segment/redetect.requested", { schema: ZSegmentReady });
+
 /** One detected clip needs its video and thumbnail rendered. */
 export const ZClipRequested = z.object({ clipId: z.string().min(1), userId: z.string().min(1) });
 export const clipRequested = eventType("clip/render.requested", { schema: ZClipRequested });

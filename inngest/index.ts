@@ -2,6 +2,7 @@ import { finalizeSession } from "./finalize-session";
 import { checkStreamerFn, pollStreamers } from "./monitor-streamers";
 import { processSegment } from "./process-segment";
 import { purgeRecordings } from "./purge-recordings";
+import { redetectSegmentFn } from "./redetect-segment";
 import { renderClip } from "./render-clip";
 
-export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings];
+export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn];

@@ -24,6 +24,10 @@ const ZEnv = z.object({
   GROQ_BASE_URL: z.string().url().optional(),
   GROQ_TRANSCRIBE_MODEL: z.string().default("whisper-large-v3-turbo"),
   GROQ_CHAT_MODEL: z.string().default("openai/gpt-oss-120b"),
+  /** Model for highlight detection; falls back to GROQ_CHAT_MODEL. */
+  GROQ_DETECT_MODEL: z.string().optional(),
+  /** Audio upload limit for transcription (Groq free tier: 25 MB); longer audio is split on silences. */
+  GROQ_MAX_UPLOAD_BYTES: z.coerce.number().int().min(100_000).default(25 * 1024 * 1024),
   ALLOW_PRIVATE_SOURCES: bool,
   ALLOW_FILE_SOURCES: bool,
 });

@@ -153,6 +153,25 @@ describe("segment → clip pipeline", () => {
     expect(session2.status).toBe("ENDED");
   }, 300_000);
 
+  it("re-detects a processed segment with new settings through the real function, replacing its unshared clip", async () => {
+    const { prisma, sample, streamer, user } = ctx;
+    const { inngest } = await import("@/inngest/client");
+    const { prepareRedetect } = await import("@/lib/pipeline/redetect-segment");
+    const old = await prisma.clip.findFirstOrThrow({ where: { sessionId, startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } } });
+    await prisma.streamer.update({ where: { id: streamer.id }, data: { customPrompt: "shouting", minScore: 1 } });
+    await inngest.send({ name: "segment/redetect.requested", data: await prepareRedetect(user.id, old.segmentId!) });
+    const fresh = await waitFor(
+      () => prisma.clip.findFirst({ where: { sessionId, status: "READY", id: { not: old.id }, startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } } }),
+      120_000,
+      "a re-detected, rendered clip of the excited passage",
+    );
+    expect(await prisma.clip.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(fresh.segmentId).toBe(old.segmentId);
+    const overlapping = await prisma.clip.count({ where: { sessionId, startTime: { lt: sample.excitedEnd }, endTime: { gt: sample.excitedStart } } });
+    expect(overlapping).toBe(1);
+    expect((await prisma.segment.findUniqueOrThrow({ where: { id: old.segmentId! } })).status).toBe("DONE");
+  }, 180_000);
+
   it("treats a repeated announcement as a no-op", async () => {
     const { prisma } = ctx;
     const session = { id: sessionId };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { startFakeGroq } from "@/test/fixtures/fake-groq";
-import { createGroqDetector } from "./groq";
+import { createGroqDetector, snapToSpeech } from "./groq";
 import type { TDetectInput } from "./types";
 
 const input: TDetectInput = {
   window: { start: 100, end: 160 },
   context: "The streamer has been trying the hard route for an hour.",
-  settings: { minClipSeconds: 5, maxClipSeconds: 20, minScore: 50, keywords: ["gg"] },
+  settings: { minClipSeconds: 5, maxClipSeconds: 20, minScore: 50, keywords: ["gg"], customPrompt: "Clip the boss fights." },
   signals: {
     words: [
       { w: "okay", s: 120.0, e: 120.3 },
@@ -53,7 +53,8 @@ describe("Groq detector (wire contract)", () => {
     try {
       const out = await createGroqDetector({ apiKey: "gsk_test", baseURL: server.baseURL, model: "openai/gpt-oss-120b" }).detect(input);
       expect(out).toEqual([
-        { start: 133.5, end: 142, title: "No way!", hook: "He did not expect that", reason: "shout, +15 LU, 'oh my god'", score: 88, tags: ["hype"], engine: "groq", excerpt: "oh my god no way" },
+        // 133.5 is inside the pause 133–134.8: the clip starts 0.25 s before the speech after it.
+        { start: 134.55, end: 142, title: "No way!", hook: "He did not expect that", reason: "shout, +15 LU, 'oh my god'", score: 88, tags: ["hype"], engine: "groq", excerpt: "oh my god no way" },
         { start: 150, end: 160, title: "Too long, past the window", hook: "", reason: "long", score: 70, tags: [], engine: "groq", excerpt: "" },
         { start: 108.5, end: 113.5, title: "Too short", hook: "", reason: "short", score: 60, tags: [], engine: "groq", excerpt: "" },
       ]);
@@ -71,6 +72,7 @@ describe("Groq detector (wire contract)", () => {
       expect(user).toContain("oh my god@135.0");
       expect(user).toContain("135.5s +");
       expect(user).toContain("hard route");
+      expect(user).toContain("What this streamer wants clipped: Clip the boss fights.");
     } finally {
       await server.close();
     }
@@ -81,10 +83,11 @@ describe("Groq detector (wire contract)", () => {
     ["wrong shape", JSON.stringify({ highlights: [{ start: "soon", end: 140, title: "x", hook: "", reason: "r", score: 50, tags: [] }] })],
     ["missing list", JSON.stringify({ clips: [] })],
     ["empty content", ""],
-  ])("rejects %s", async (_name, content) => {
+  ])("rejects %s after asking again once", async (_name, content) => {
     const server = await startFakeGroq(() => ({ json: completion(content) }));
     try {
       await expect(createGroqDetector({ apiKey: "k", baseURL: server.baseURL }).detect(input)).rejects.toThrow(/Groq detector: /);
+      expect(server.requests).toHaveLength(2);
     } finally {
       await server.close();
     }
@@ -97,5 +100,73 @@ describe("Groq detector (wire contract)", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("Groq detector (retries)", () => {
+  const valid = completion(JSON.stringify({ highlights: [{ start: 135, end: 142, title: "t", hook: "h", reason: "r", score: 80, tags: [] }] }));
+
+  it("asks again after an invalid answer and uses the valid one", async () => {
+    const server = await startFakeGroq((req) => ({ json: server.requests.indexOf(req) === 0 ? completion('{"highlights": 3}') : valid }));
+    try {
+      const out = await createGroqDetector({ apiKey: "k", baseURL: server.baseURL }).detect(input);
+      expect(out.map((c) => [c.start, c.end, c.title])).toEqual([[135, 142, "t"]]);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("retries 429 with retry-after, then succeeds", async () => {
+    const limited = { error: { message: "Rate limit reached for model", type: "tokens", code: "rate_limit_exceeded" } };
+    const server = await startFakeGroq((req) =>
+      server.requests.indexOf(req) === 0 ? { status: 429, headers: { "retry-after": "1" }, json: limited } : { json: valid },
+    );
+    try {
+      const out = await createGroqDetector({ apiKey: "k", baseURL: server.baseURL }).detect(input);
+      expect(out).toHaveLength(1);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("retries 500 and gives up after maxRetries with the API's message", async () => {
+    const server = await startFakeGroq(() => ({ status: 500, json: { error: { message: "Internal Server Error", type: "internal_server_error" } } }));
+    try {
+      await expect(createGroqDetector({ apiKey: "k", baseURL: server.baseURL, maxRetries: 1 }).detect(input)).rejects.toThrow(/Internal Server Error/);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("times out a hanging request", async () => {
+    const server = await startFakeGroq(() => ({ json: valid, delayMs: 5_000 }));
+    try {
+      await expect(createGroqDetector({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0, timeoutMs: 200 }).detect(input)).rejects.toThrow(/timed out/i);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("snapToSpeech", () => {
+  const signals = {
+    words: [
+      { w: "one", s: 10, e: 10.5 },
+      { w: "two", s: 11, e: 11.6 },
+      { w: "three", s: 15, e: 15.4 },
+    ],
+    silences: [{ start: 11.6, end: 14.9 }],
+  };
+  it.each([
+    ["start inside a word moves to its start", 10.2, 15.4, { start: 10, end: 15.4 }],
+    ["end inside a word moves to its end", 10, 11.3, { start: 10, end: 11.6 }],
+    ["start in a pause moves to just before the next speech", 12, 15.4, { start: 14.65, end: 15.4 }],
+    ["end in a pause moves to just after the last speech", 10, 13, { start: 10, end: 11.85 }],
+    ["edges already on speech stay", 10, 11.6, { start: 10, end: 11.6 }],
+  ])("%s", (_n, start, end, want) => {
+    expect(snapToSpeech(start, end, signals)).toEqual(want);
   });
 });

@@ -80,6 +80,7 @@ function buildPrompt(input: TDetectInput): string {
   return [
     `Window: ${w.start.toFixed(1)}–${w.end.toFixed(1)} s. Clip length ${settings.minClipSeconds}–${settings.maxClipSeconds} s.`,
     `Streamer keywords: ${settings.keywords.join(", ") || "(none)"}`,
+    settings.customPrompt ? `What this streamer wants clipped: ${settings.customPrompt.slice(0, 1000)}` : "",
     input.context ? `Earlier in the stream: ${input.context.slice(-1500)}` : "",
     `Loudness baseline ${baseline.toFixed(1)} LUFS; peaks: ${peaks.join(", ") || "none"}`,
     `Keyword hits: ${signals.keywordHits.map((h) => `${h.phrase}@${h.t.toFixed(1)}`).join(", ") || "none"}`,
@@ -87,35 +88,79 @@ function buildPrompt(input: TDetectInput): string {
   ].filter(Boolean).join("\n");
 }
 
-export type TGroqDetectorOptions = { apiKey?: string; baseURL?: string; model?: string; maxRetries?: number };
+export type TGroqDetectorOptions = {
+  apiKey?: string;
+  baseURL?: string;
+  model?: string;
+  maxRetries?: number;
+  timeoutMs?: number;
+  /** How many times to ask the model in total when its answer is not valid JSON of the schema. */
+  answerAttempts?: number;
+};
 
 export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
   const client = createGroqClient(opts, 120_000);
-  const model = opts.model ?? env.GROQ_CHAT_MODEL;
+  const model = opts.model ?? env.GROQ_DETECT_MODEL ?? env.GROQ_CHAT_MODEL;
+  const attempts = Math.max(1, opts.answerAttempts ?? 2);
   return {
     async detect(input: TDetectInput): Promise<TCandidate[]> {
-      const res = await client.chat.completions.create({
-        model,
-        temperature: 0,
-        messages: [
-          { role: "system", content: SYSTEM },
-          { role: "user", content: buildPrompt(input) },
-        ],
-        response_format: { type: "json_schema", json_schema: { name: "highlights", strict: true, schema: JSON_SCHEMA } },
-      });
-      const content = res.choices[0]?.message?.content;
-      if (!content) throw new Error("Groq detector: empty answer");
-      let json: unknown;
-      try {
-        json = JSON.parse(content);
-      } catch {
-        throw new Error(`Groq detector: answer is not JSON: ${content.slice(0, 120)}`);
+      // An invalid answer is asked again (the model is not deterministic even at temperature 0), never stored.
+      let last: Error | undefined;
+      for (let i = 0; i < attempts; i++) {
+        const out = await askOnce(input);
+        if (!(out instanceof Error)) return out;
+        last = out;
       }
-      const parsed = ZHighlights.safeParse(json);
-      if (!parsed.success) throw new Error(`Groq detector: answer does not match the schema: ${parsed.error.issues[0]?.message}`);
-      return toCandidates(parsed.data.highlights, input);
+      throw last!;
     },
   };
+
+  async function askOnce(input: TDetectInput): Promise<TCandidate[] | Error> {
+    const res = await client.chat.completions.create({
+      model,
+      temperature: 0,
+      messages: [
+        { role: "system", content: SYSTEM },
+        { role: "user", content: buildPrompt(input) },
+      ],
+      response_format: { type: "json_schema", json_schema: { name: "highlights", strict: true, schema: JSON_SCHEMA } },
+    });
+    const content = res.choices[0]?.message?.content;
+    if (!content) return new Error("Groq detector: empty answer");
+    let json: unknown;
+    try {
+      json = JSON.parse(content);
+    } catch {
+      return new Error(`Groq detector: answer is not JSON: ${content.slice(0, 120)}`);
+    }
+    const parsed = ZHighlights.safeParse(json);
+    if (!parsed.success) return new Error(`Groq detector: answer does not match the schema: ${parsed.error.issues[0]?.message}`);
+    return toCandidates(parsed.data.highlights, input);
+  }
+}
+
+/**
+ * Moves clip edges off the middle of words and out of dead air: a start inside a word moves to the word's
+ * start, a start inside a pause to just before the speech after it; an end inside a word moves to the word's
+ * end, an end inside a pause to just after the speech before it.
+ */
+export function snapToSpeech(start: number, end: number, signals: Pick<TDetectInput["signals"], "words" | "silences">): { start: number; end: number } {
+  const PAD = 0.25;
+  let s = start;
+  let e = end;
+  const inWordS = signals.words.find((w) => w.s < s && s < w.e);
+  if (inWordS) s = inWordS.s;
+  else {
+    const pause = signals.silences.find((p) => p.start <= s && s < p.end);
+    if (pause && pause.end - PAD < e) s = Math.max(s, pause.end - PAD);
+  }
+  const inWordE = signals.words.find((w) => w.s < e && e < w.e);
+  if (inWordE) e = inWordE.e;
+  else {
+    const pause = signals.silences.find((p) => p.start < e && e <= p.end);
+    if (pause && pause.start + PAD > s) e = Math.min(e, pause.start + PAD);
+  }
+  return e > s ? { start: s, end: e } : { start, end };
 }
 
 /** Holds the model's answer to the window and length limits (it is told them, but not trusted with them). */
@@ -123,8 +168,9 @@ function toCandidates(highlights: z.infer<typeof ZHighlight>[], input: TDetectIn
   const { window: w, settings, signals } = input;
   const out: TCandidate[] = [];
   for (const h of highlights) {
-    let start = Math.max(w.start, h.start);
-    let end = Math.min(w.end, h.end);
+    const snapped = snapToSpeech(h.start, h.end, signals);
+    let start = Math.max(w.start, snapped.start);
+    let end = Math.min(w.end, snapped.end);
     if (!(end > start)) continue;
     if (end - start > settings.maxClipSeconds) end = start + settings.maxClipSeconds;
     if (end - start < settings.minClipSeconds) {

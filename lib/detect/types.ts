@@ -8,7 +8,14 @@ export type TSignals = {
   keywordHits: { phrase: string; t: number }[];
 };
 
-export type TDetectSettings = { minClipSeconds: number; maxClipSeconds: number; minScore: number; keywords: string[] };
+export type TDetectSettings = {
+  minClipSeconds: number;
+  maxClipSeconds: number;
+  minScore: number;
+  keywords: string[];
+  /** The streamer's own words on what to clip (LLM detectors only). */
+  customPrompt?: string;
+};
 
 export type TCandidate = {
   start: number;

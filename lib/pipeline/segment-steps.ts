@@ -116,7 +116,7 @@ async function readSignals(sessionId: string, n: number): Promise<TStoredSignals
  * is seen whole), skips what earlier segments already clipped, and holds back a moment that runs into the
  * segment's end unless this is the session's last segment. Creates PENDING clips; returns their ids.
  */
-export async function detectSegmentClips(segmentId: string, opts: { final?: boolean } = {}): Promise<string[]> {
+export async function detectSegmentClips(segmentId: string, opts: { final?: boolean; redetect?: boolean } = {}): Promise<string[]> {
   const seg = await loadSegment(segmentId);
   const streamer = seg.session.streamer;
   const end = seg.startOffset + seg.duration;
@@ -157,6 +157,7 @@ export async function detectSegmentClips(segmentId: string, opts: { final?: bool
       maxClipSeconds: streamer.maxClipSeconds,
       minScore: streamer.minScore,
       keywords: streamer.keywords,
+      customPrompt: streamer.customPrompt ?? undefined,
     },
   });
   const ready = final ? candidates : candidates.filter((c) => !isNearWindowEnd(c, window, HOLD_BACK_SECONDS));
@@ -207,6 +208,8 @@ export async function detectSegmentClips(segmentId: string, opts: { final?: bool
       });
       if (clip.status === "PENDING") ids.push(clip.id);
     }
+    // A re-detection already has this segment's words in the session summary and must not reopen the segment.
+    if (opts.redetect) return ids;
     const summary = [session.contextSummary ?? "", transcript?.text ?? ""].join(" ").trim().split(/\s+/).slice(-200).join(" ");
     await tx.liveSession.update({ where: { id: seg.sessionId }, data: { contextSummary: summary || null } });
     await tx.segment.update({ where: { id: segmentId }, data: { progress: 0.9, stage: "rendering" } });

@@ -23,6 +23,13 @@ export const ZUpdateStreamer = z
     maxClipSeconds: z.number().int().min(5).max(180),
     minScore: z.number().int().min(0).max(100),
     keywords: z.array(z.string().trim().min(1).max(40)).max(30),
+    /** Empty string or null clears it. */
+    customPrompt: z
+      .string()
+      .trim()
+      .max(1000)
+      .nullable()
+      .transform((v) => v || null),
   })
   .partial()
   .strict();
@@ -47,6 +54,7 @@ export const streamerSelect = {
   maxClipSeconds: true,
   minScore: true,
   keywords: true,
+  customPrompt: true,
   createdAt: true,
 } as const;
 

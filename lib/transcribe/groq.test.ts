@@ -2,9 +2,9 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSampleStream, extractAudio } from "@/lib/media";
+import { detectSilences, makeSampleStream, extractAudio, probeMedia } from "@/lib/media";
 import { parseMultipart, startFakeGroq } from "@/test/fixtures/fake-groq";
-import { createGroqTranscriber } from "./groq";
+import { chooseSplitPoints, createGroqTranscriber } from "./groq";
 
 let dir: string;
 let wav: string;
@@ -97,5 +97,91 @@ describe("Groq transcriber (wire contract)", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("retries 429 honouring retry-after, then maps the answer", async () => {
+    const server = await startFakeGroq((req) =>
+      server.requests.indexOf(req) === 0
+        ? { status: 429, headers: { "retry-after": "1" }, json: { error: { message: "Rate limit reached for model `whisper-large-v3-turbo`", type: "audio_seconds", code: "rate_limit_exceeded" } } }
+        : { json: VERBOSE },
+    );
+    try {
+      const t = await createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL }).transcribe(wav);
+      expect(t.words.map((w) => w.w)).toEqual(["Oh", "my", "god!", "No", "way."]);
+      expect(server.requests).toHaveLength(2);
+      expect(server.requests.every((r) => r.url === "/openai/v1/audio/transcriptions")).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("retries 500 and fails with the API's message after maxRetries", async () => {
+    const server = await startFakeGroq(() => ({ status: 500, json: { error: { message: "Internal Server Error", type: "internal_server_error" } } }));
+    try {
+      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 1 }).transcribe(wav)).rejects.toThrow(/Internal Server Error/);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("rejects a malformed JSON body", async () => {
+    const server = await startFakeGroq(() => ({ raw: '{"text": "Oh my' }));
+    try {
+      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0 }).transcribe(wav)).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("times out a hanging upload", async () => {
+    const server = await startFakeGroq(() => ({ json: VERBOSE, delayMs: 5_000 }));
+    try {
+      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0, timeoutMs: 300 }).transcribe(wav)).rejects.toThrow(/timed out/i);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("splits audio over the upload limit on silences and stitches the times back into stream time", async () => {
+    // Each chunk answers with one word 0.5 s into the chunk.
+    const server = await startFakeGroq((req) => {
+      const k = server.requests.indexOf(req);
+      return { json: { ...VERBOSE, text: `part${k}`, words: [{ word: `part${k}`, start: 0.5, end: 0.9 }], segments: [] } };
+    });
+    try {
+      const t = await createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxUploadBytes: 100_000 }).transcribe(wav, { offset: 100 });
+      const n = server.requests.length;
+      expect(n).toBeGreaterThanOrEqual(2);
+      expect(t.words.map((w) => w.w)).toEqual(Array.from({ length: n }, (_, k) => `part${k}`));
+      expect(t.text).toBe(t.words.map((w) => w.w).join(" "));
+      expect(t.words[0].s).toBe(100.5);
+      const silences = await detectSilences(wav);
+      const { duration } = await probeMedia(wav);
+      for (const [k, w] of t.words.entries()) {
+        if (k === 0) continue;
+        const cut = Math.round((w.s - 100.5) * 1000) / 1000;
+        expect(cut).toBeGreaterThan(t.words[k - 1].s - 100.5);
+        // Every cut is in a pause (or, with none near, at the even split) — never through a word.
+        const inPause = silences.some((p) => p.start <= cut && cut <= p.end);
+        expect(inPause || Math.abs(cut - (k * duration) / n) < 0.01).toBe(true);
+      }
+      for (const req of server.requests) {
+        const file = (await parseMultipart(req)).get("file") as File;
+        expect(file.size).toBeLessThanOrEqual(100_000);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("chooseSplitPoints", () => {
+  it.each([
+    ["even split when there are no pauses", 30, 3, [], [10, 20]],
+    ["moves to the nearest pause middle", 30, 2, [{ start: 13, end: 14 }, { start: 16, end: 16.4 }], [16.2]],
+    ["ignores pauses too far from the even split", 40, 2, [{ start: 5, end: 6 }], [20]],
+  ])("%s", (_n, duration, parts, silences, want) => {
+    expect(chooseSplitPoints(duration, parts, silences)).toEqual(want);
   });
 });

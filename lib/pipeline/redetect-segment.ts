@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { prisma } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { getStore } from "@/lib/storage";
+import { detectSegmentClips } from "./segment-steps";
+
+/** POST /api/segments/[id]/redetect takes no options: it uses the streamer's current clip settings. */
+export const ZRedetectRequest = z.object({}).strict();
+
+/** Checks that the owner's segment can be re-detected; returns what the redetect event carries. */
+export async function prepareRedetect(userId: string, segmentId: string) {
+  const seg = await prisma.segment.findFirst({
+    where: { id: segmentId, userId },
+    select: { id: true, sessionId: true, status: true, transcript: { select: { id: true } } },
+  });
+  if (!seg) throw new AppError("not_found", "Segment not found.");
+  if (seg.status !== "DONE") throw new AppError("conflict", "Only processed segments can be re-detected.");
+  if (!seg.transcript) throw new AppError("conflict", "The transcript of this segment was deleted after the retention period.");
+  return { segmentId: seg.id, sessionId: seg.sessionId, userId };
+}
+
+/**
+ * Re-runs detection on a processed segment with the stored transcript and signals (no re-transcription) and
+ * the streamer's current settings. Clips of this segment that were not shared are replaced (their media is
+ * deleted); shared clips stay, and new candidates overlapping them are dropped. Returns the new clip ids.
+ */
+export async function redetectSegment(segmentId: string, userId: string): Promise<string[]> {
+  const old = await prisma.clip.findMany({
+    where: { segmentId, userId, shareSlug: null, sharedAt: null },
+    select: { id: true, videoKey: true, thumbKey: true },
+  });
+  await prisma.clip.deleteMany({ where: { id: { in: old.map((c) => c.id) }, userId } });
+  await Promise.all(
+    old.flatMap((c) => [c.videoKey, c.thumbKey]).filter((k): k is string => !!k).map((k) => getStore().delete(k)),
+  );
+  // Held-back moments were clipped by a later run only if this segment had not clipped them; with this
+  // segment's clips gone, a moment at its end is kept now unless a later segment already has it (merge).
+  const seg = await prisma.segment.findFirstOrThrow({ where: { id: segmentId, userId }, select: { sessionId: true, number: true, session: { select: { status: true } } } });
+  const later = await prisma.segment.count({ where: { sessionId: seg.sessionId, number: { gt: seg.number }, status: "DONE" } });
+  return detectSegmentClips(segmentId, { redetect: true, final: seg.session.status !== "RECORDING" || later > 0 });
+}

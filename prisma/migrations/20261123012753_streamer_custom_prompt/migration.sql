@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Streamer" ADD COLUMN     "customPrompt" TEXT;
