@@ -53,6 +53,12 @@ export async function runSegment(p: TPipeline, file: string, duration: number, l
   const marks = [...STAGES.map((s) => s as string), "done"];
   for (let i = marks.length - 2; i >= 0; i--) seen[marks[i]] ??= seen[marks[i + 1]];
   const s = (a: number, b: number) => round((b - a) / 1000, 2);
+  // Database timestamps split "render" into the segment's own wrap-up and the render-clip job.
+  const clipRows = await prisma.clip.findMany({ where: { sessionId: session.id }, select: { createdAt: true, updatedAt: true } });
+  const segRow = await prisma.segment.findFirstOrThrow({ where: { sessionId: session.id }, select: { processedAt: true } });
+  const renderJob = clipRows.length
+    ? Math.max(...clipRows.map((c) => c.updatedAt.getTime())) - Math.min(...clipRows.map((c) => c.createdAt.getTime()))
+    : 0;
   return {
     totalS: s(t0, done.at),
     clips: done.clips,
@@ -62,6 +68,8 @@ export async function runSegment(p: TPipeline, file: string, duration: number, l
       transcriptionAndAnalysis: s(seen.transcribing, seen.detecting),
       detection: s(seen.detecting, seen.rendering),
       render: s(seen.rendering, done.at),
+      renderJobOnly: round(renderJob / 1000, 2),
+      segmentWrapUp: clipRows.length ? round((segRow.processedAt!.getTime() - Math.min(...clipRows.map((c) => c.createdAt.getTime()))) / 1000, 2) : 0,
     },
   };
 }
