@@ -99,7 +99,8 @@ export async function run(opts: TBenchOptions) {
   const web = startChild(
     "web",
     "node_modules/.bin/next",
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server (written at exit), to see where a request's time goes.
+    ["start", "-p", String(port), "-H", "127.0.0.1", ...(process.env.BENCH_CPU_PROF ? ["--experimental-cpu-prof"] : [])],
     {
       ...process.env,
       NODE_ENV: "production",
@@ -109,8 +110,9 @@ export async function run(opts: TBenchOptions) {
       BETTER_AUTH_SECRET: "bench-auth-secret-0123456789abcdef",
       RECORDER_SECRET: "bench-recorder-secret-0123456789",
       DATA_DIR: path.resolve(".data/bench/api"),
+      ...(process.env.BENCH_CPU_PROF ? { NEXT_CPU_PROF_DIR: path.resolve(process.env.BENCH_CPU_PROF) } : {}),
     },
-    { quiet: true },
+    { quiet: !process.env.BENCH_VERBOSE },
   );
   try {
     await waitForHttp(`${appUrl}/sign-in`, 60_000, "next start");
@@ -134,6 +136,15 @@ export async function run(opts: TBenchOptions) {
     const check = await fetch(`${appUrl}/api/clips`, { headers });
     const page = (await check.json()) as { clips: unknown[] };
     if (!check.ok || page.clips.length !== 24) throw new Error(`feed answered ${check.status} with ${page.clips?.length} clips`);
+
+    // Warm-up (JIT, connection pool, Next's route caches); not measured.
+    await load({ url: `${appUrl}/api/clips`, headers, duration: 3, connections: 10 });
+    const sequential: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await (await fetch(`${appUrl}/api/clips`, { headers })).arrayBuffer();
+      sequential.push(performance.now() - t0);
+    }
 
     const endpoints = [
       { name: "feed", path: "/api/clips", target: "p95 < 50 ms at 200 req/s" },
@@ -161,7 +172,7 @@ export async function run(opts: TBenchOptions) {
         p99Ms: round(median(results.map((x) => x.p99))),
         achievedReqPerSec: round(median(results.map((x) => x.reqPerSec)), 1),
         non2xx: results.reduce((n, x) => n + x.non2xx + x.errors, 0),
-        ...(e.name === "feed" ? { seedSeconds, explain } : {}),
+        ...(e.name === "feed" ? { seedSeconds, explain, unloadedSequentialMs: summarize(sequential) } : {}),
       });
     }
     const start = machine();
