@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { startChild, stopChild, waitForHttp } from "@/scripts/lib/processes";
 import { startBenchDb } from "./lib/stack";
-import { emit, machine, median, progress, round, summarize } from "./lib/stats";
+import { emit, machine, median, progress, round, summarize, treeCpuTicks } from "./lib/stats";
 import type { TBenchOptions } from "./run";
 
 const CLIPS = 100_000;
@@ -18,6 +18,14 @@ type TLoadResult = { requests: number; non2xx: number; errors: number; reqPerSec
 async function load(cfg: { url: string; headers: Record<string, string>; rate?: number; duration: number; connections: number }): Promise<TLoadResult> {
   const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["bench/lib/load.ts", JSON.stringify(cfg)], { maxBuffer: 1 << 24 });
   return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+
+/** A load run plus the server's own CPU time per request (next-server process tree, /proc), which other
+ * work on a shared machine does not inflate much. */
+async function measured(serverPid: number, cfg: Parameters<typeof load>[0]) {
+  const before = treeCpuTicks(serverPid);
+  const r = await load(cfg);
+  return { ...r, serverCpuMsPerRequest: ((treeCpuTicks(serverPid) - before) * 10) / Math.max(1, r.requests) };
 }
 
 /** Seeds one user's account with 100k clips over 5 streamers and 50 sessions (24 segments each), in SQL. */
@@ -116,14 +124,24 @@ export async function run(opts: TBenchOptions) {
   );
   try {
     await waitForHttp(`${appUrl}/sign-in`, 60_000, "next start");
+    const account = { email: `bench-${Date.now()}@example.com`, password: "bench-password-1", name: "Bench" };
     const signUp = await fetch(`${appUrl}/api/auth/sign-up/email`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: appUrl },
-      body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: "bench-password-1", name: "Bench" }),
+      body: JSON.stringify(account),
     });
     if (!signUp.ok) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
-    const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     const userId = ((await signUp.json()) as { user: { id: string } }).user.id;
+    // Like a browser: fresh session cookies (including better-auth's short-lived cookie cache) per endpoint.
+    const signIn = async () => {
+      const res = await fetch(`${appUrl}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: appUrl },
+        body: JSON.stringify({ email: account.email, password: account.password }),
+      });
+      if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+      return { cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
+    };
 
     progress(`seeding ${CLIPS} clips…`);
     const t = performance.now();
@@ -132,7 +150,7 @@ export async function run(opts: TBenchOptions) {
     const cursorId = `bc${String(CLIPS / 2).padStart(7, "0")}`;
     const explain = await explainFeed(client, userId, cursorId);
 
-    const headers = { cookie };
+    let headers = await signIn();
     const check = await fetch(`${appUrl}/api/clips`, { headers });
     const page = (await check.json()) as { clips: unknown[] };
     if (!check.ok || page.clips.length !== 24) throw new Error(`feed answered ${check.status} with ${page.clips?.length} clips`);
@@ -152,11 +170,12 @@ export async function run(opts: TBenchOptions) {
       { name: "dashboard", path: "/api/dashboard" },
     ];
     for (const e of endpoints) {
+      headers = await signIn();
       const start = machine();
-      const results: TLoadResult[] = [];
+      const results: (TLoadResult & { serverCpuMsPerRequest: number })[] = [];
       for (let r = 0; r < runs; r++) {
         progress(`api ${e.name}: run ${r + 1}/${runs}, ${rate} req/s for ${duration}s`);
-        results.push(await load({ url: `${appUrl}${e.path}`, headers, rate, duration, connections: 20 }));
+        results.push(await measured(web.proc.pid!, { url: `${appUrl}${e.path}`, headers, rate, duration, connections: 20 }));
       }
       const p95s = summarize(results.map((x) => x.p95));
       emit({
@@ -171,15 +190,17 @@ export async function run(opts: TBenchOptions) {
         p50Ms: round(median(results.map((x) => x.p50))),
         p99Ms: round(median(results.map((x) => x.p99))),
         achievedReqPerSec: round(median(results.map((x) => x.reqPerSec)), 1),
+        serverCpuMsPerRequest: round(median(results.map((x) => x.serverCpuMsPerRequest))),
         non2xx: results.reduce((n, x) => n + x.non2xx + x.errors, 0),
         ...(e.name === "feed" ? { seedSeconds, explain, unloadedSequentialMs: summarize(sequential) } : {}),
       });
     }
+    headers = await signIn();
     const start = machine();
-    const max: TLoadResult[] = [];
+    const max: (TLoadResult & { serverCpuMsPerRequest: number })[] = [];
     for (let r = 0; r < runs; r++) {
       progress(`api feed max throughput: run ${r + 1}/${runs}`);
-      max.push(await load({ url: `${appUrl}/api/clips`, headers, duration, connections: 20 }));
+      max.push(await measured(web.proc.pid!, { url: `${appUrl}/api/clips`, headers, duration, connections: 20 }));
     }
     const rps = summarize(max.map((x) => x.reqPerSec), 1);
     emit({
@@ -191,6 +212,7 @@ export async function run(opts: TBenchOptions) {
       unit: "req/s",
       ...start,
       p95LatencyMs: round(median(max.map((x) => x.p95))),
+      serverCpuMsPerRequest: round(median(max.map((x) => x.serverCpuMsPerRequest))),
       non2xx: max.reduce((n, x) => n + x.non2xx + x.errors, 0),
     });
   } finally {
