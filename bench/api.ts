@@ -1,0 +1,223 @@
+import { execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { startChild, stopChild, waitForHttp } from "@/scripts/lib/processes";
+import { startBenchDb } from "./lib/stack";
+import { emit, machine, median, progress, round, summarize, treeCpuTicks } from "./lib/stats";
+import type { TBenchOptions } from "./run";
+
+const CLIPS = 100_000;
+const STREAMERS = 5;
+const SESSIONS = 50;
+
+type TLoadResult = { requests: number; non2xx: number; errors: number; reqPerSec: number; p50: number; p95: number; p99: number; max: number };
+
+/** One autocannon run from a separate process (bench/lib/load.ts). */
+async function load(cfg: { url: string; headers: Record<string, string>; rate?: number; duration: number; connections: number }): Promise<TLoadResult> {
+  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["bench/lib/load.ts", JSON.stringify(cfg)], { maxBuffer: 1 << 24 });
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+
+/** A load run plus the server's own CPU time per request (next-server process tree, /proc), which other
+ * work on a shared machine does not inflate much. */
+async function measured(serverPid: number, cfg: Parameters<typeof load>[0]) {
+  const before = treeCpuTicks(serverPid);
+  const r = await load(cfg);
+  return { ...r, serverCpuMsPerRequest: ((treeCpuTicks(serverPid) - before) * 10) / Math.max(1, r.requests) };
+}
+
+/** Seeds one user's account with 100k clips over 5 streamers and 50 sessions (24 segments each), in SQL. */
+async function seed(client: pg.Client, userId: string) {
+  await client.query(
+    `insert into "Streamer" (id, "userId", name, kind, source, "updatedAt")
+     select 'bs' || g, $1, 'Streamer ' || g, 'URL', 'https://example.com/live/' || g || '.m3u8', now() from generate_series(1, ${STREAMERS}) g`,
+    [userId],
+  );
+  await client.query(
+    `insert into "LiveSession" (id, "userId", "streamerId", status, "segmentSeconds", "startedAt", "endedAt")
+     select 'bl' || g, $1, 'bs' || (1 + g % ${STREAMERS}), 'ENDED', 900, now() - (g || ' hours')::interval, now() - (g || ' hours')::interval + interval '50 minutes'
+     from generate_series(1, ${SESSIONS}) g`,
+    [userId],
+  );
+  await client.query(
+    `insert into "Segment" (id, "userId", "sessionId", number, "startOffset", duration, status, progress, "storageKey")
+     select 'bg' || s || '-' || n, $1, 'bl' || s, n, n * 900, 900, 'DONE', 1, 'sessions/bl' || s || '/segments/' || n || '.ts'
+     from generate_series(1, ${SESSIONS}) s, generate_series(0, 23) n`,
+    [userId],
+  );
+  await client.query(
+    `insert into "Clip" (id, "userId", "streamerId", "sessionId", "detectionKey", "startTime", "endTime", title, hook, reason, score, tags, engine, excerpt, status, "videoKey", "thumbKey", duration, "createdAt", "updatedAt")
+     select 'bc' || lpad(g::text, 7, '0'), $1, 'bs' || (1 + (g % ${SESSIONS}) % ${STREAMERS}), 'bl' || (1 + g % ${SESSIONS}), 't' || g, g % 20000, g % 20000 + 30,
+            'Clip number ' || g, 'What a moment ' || g, 'Loud, excited speech', 40 + g % 60, array['hype', 'clutch'], 'offline',
+            'oh my god no way that was insane', 'READY', 'clips/bc' || g || '/clip.mp4', 'clips/bc' || g || '/thumb.jpg', 30,
+            now() - (g || ' seconds')::interval, now()
+     from generate_series(1, ${CLIPS}) g`,
+    [userId],
+  );
+  await client.query("analyze");
+}
+
+/** EXPLAIN ANALYZE of the feed's first page and of a deep cursor page, as Prisma issues them (same shape). */
+async function explainFeed(client: pg.Client, userId: string, cursorId: string) {
+  const first = await client.query(
+    `explain (analyze, format json) select * from "Clip" where "userId" = $1 order by "createdAt" desc, id desc limit 25`,
+    [userId],
+  );
+  const deep = await client.query(
+    `explain (analyze, format json) select * from "Clip" where "userId" = $1
+       and ("createdAt", id) <= (select "createdAt", id from "Clip" where id = $2)
+     order by "createdAt" desc, id desc limit 25 offset 1`,
+    [userId, cursorId],
+  );
+  const summary = (r: pg.QueryResult) => {
+    const plan = r.rows[0]["QUERY PLAN"][0];
+    const nodes: string[] = [];
+    const walk = (n: { "Node Type": string; "Index Name"?: string; Plans?: unknown[] }) => {
+      nodes.push(n["Index Name"] ? `${n["Node Type"]} on ${n["Index Name"]}` : n["Node Type"]);
+      for (const c of (n.Plans ?? []) as (typeof n)[]) walk(c);
+    };
+    walk(plan.Plan);
+    return { executionMs: round(plan["Execution Time"], 3), plan: nodes.join(" > ") };
+  };
+  return { firstPage: summary(first), deepCursorPage: summary(deep) };
+}
+
+/**
+ * GET /api/clips (feed, first page and a deep cursor page) and GET /api/dashboard on the production build
+ * (`next start`), with 100k clips in the signed-in user's account, under a fixed 200 req/s load from a second
+ * process (autocannon), plus the feed's maximum throughput. Search is not benchmarked: it arrives with issue 5.
+ */
+export async function run(opts: TBenchOptions) {
+  const runs = opts.runs ?? 3;
+  const duration = opts.full ? 30 : 8;
+  const rate = 200;
+  const port = Number(process.env.BENCH_API_PORT ?? 4041);
+  const appUrl = `http://127.0.0.1:${port}`;
+  if (!fs.existsSync(".next/BUILD_ID")) {
+    progress("no production build: running next build…");
+    await new Promise<void>((resolve, reject) =>
+      spawn("node_modules/.bin/next", ["build"], { stdio: ["ignore", "inherit", "inherit"] }).on("exit", (c) => (c === 0 ? resolve() : reject(new Error("next build failed")))),
+    );
+  }
+  const db = await startBenchDb("clipstream_bench_api", true);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const web = startChild(
+    "web",
+    "node_modules/.bin/next",
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server (written at exit), to see where a request's time goes.
+    ["start", "-p", String(port), "-H", "127.0.0.1", ...(process.env.BENCH_CPU_PROF ? ["--experimental-cpu-prof"] : [])],
+    {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: db.url,
+      APP_URL: appUrl,
+      BETTER_AUTH_SECRET: "bench-auth-secret-0123456789abcdef",
+      RECORDER_SECRET: "bench-recorder-secret-0123456789",
+      DATA_DIR: path.resolve(".data/bench/api"),
+      ...(process.env.BENCH_CPU_PROF ? { NEXT_CPU_PROF_DIR: path.resolve(process.env.BENCH_CPU_PROF) } : {}),
+    },
+    { quiet: !process.env.BENCH_VERBOSE },
+  );
+  try {
+    await waitForHttp(`${appUrl}/sign-in`, 60_000, "next start");
+    const account = { email: `bench-${Date.now()}@example.com`, password: "bench-password-1", name: "Bench" };
+    const signUp = await fetch(`${appUrl}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: appUrl },
+      body: JSON.stringify(account),
+    });
+    if (!signUp.ok) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
+    const userId = ((await signUp.json()) as { user: { id: string } }).user.id;
+    // Like a browser: fresh session cookies (including better-auth's short-lived cookie cache) per endpoint.
+    const signIn = async () => {
+      const res = await fetch(`${appUrl}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: appUrl },
+        body: JSON.stringify({ email: account.email, password: account.password }),
+      });
+      if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+      return { cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
+    };
+
+    progress(`seeding ${CLIPS} clips…`);
+    const t = performance.now();
+    await seed(client, userId);
+    const seedSeconds = round((performance.now() - t) / 1000);
+    const cursorId = `bc${String(CLIPS / 2).padStart(7, "0")}`;
+    const explain = await explainFeed(client, userId, cursorId);
+
+    let headers = await signIn();
+    const check = await fetch(`${appUrl}/api/clips`, { headers });
+    const page = (await check.json()) as { clips: unknown[] };
+    if (!check.ok || page.clips.length !== 24) throw new Error(`feed answered ${check.status} with ${page.clips?.length} clips`);
+
+    // Warm-up (JIT, connection pool, Next's route caches); not measured.
+    await load({ url: `${appUrl}/api/clips`, headers, duration: 3, connections: 10 });
+    const sequential: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await (await fetch(`${appUrl}/api/clips`, { headers })).arrayBuffer();
+      sequential.push(performance.now() - t0);
+    }
+
+    const endpoints = [
+      { name: "feed", path: "/api/clips", target: "p95 < 50 ms at 200 req/s" },
+      { name: "feed-deep-cursor", path: `/api/clips?cursor=${cursorId}` },
+      { name: "dashboard", path: "/api/dashboard" },
+    ];
+    for (const e of endpoints) {
+      headers = await signIn();
+      const start = machine();
+      const results: (TLoadResult & { serverCpuMsPerRequest: number })[] = [];
+      for (let r = 0; r < runs; r++) {
+        progress(`api ${e.name}: run ${r + 1}/${runs}, ${rate} req/s for ${duration}s`);
+        results.push(await measured(web.proc.pid!, { url: `${appUrl}${e.path}`, headers, rate, duration, connections: 20 }));
+      }
+      const p95s = summarize(results.map((x) => x.p95));
+      emit({
+        name: `api-${e.name}`,
+        inputs: { path: e.path.replace(/cursor=.*/, "cursor=<50000th clip>"), clips: CLIPS, rate, durationS: duration, connections: 20, server: "next start (production build)" },
+        runs,
+        median: p95s.median,
+        p95: p95s.p95,
+        unit: "ms (p95 latency per run)",
+        ...start,
+        ...(e.target ? { target: e.target } : {}),
+        p50Ms: round(median(results.map((x) => x.p50))),
+        p99Ms: round(median(results.map((x) => x.p99))),
+        achievedReqPerSec: round(median(results.map((x) => x.reqPerSec)), 1),
+        serverCpuMsPerRequest: round(median(results.map((x) => x.serverCpuMsPerRequest))),
+        non2xx: results.reduce((n, x) => n + x.non2xx + x.errors, 0),
+        ...(e.name === "feed" ? { seedSeconds, explain, unloadedSequentialMs: summarize(sequential) } : {}),
+      });
+    }
+    headers = await signIn();
+    const start = machine();
+    const max: (TLoadResult & { serverCpuMsPerRequest: number })[] = [];
+    for (let r = 0; r < runs; r++) {
+      progress(`api feed max throughput: run ${r + 1}/${runs}`);
+      max.push(await measured(web.proc.pid!, { url: `${appUrl}/api/clips`, headers, duration, connections: 20 }));
+    }
+    const rps = summarize(max.map((x) => x.reqPerSec), 1);
+    emit({
+      name: "api-feed-throughput",
+      inputs: { path: "/api/clips", clips: CLIPS, durationS: duration, connections: 20, server: "next start (production build)" },
+      runs,
+      median: rps.median,
+      p95: rps.p95,
+      unit: "req/s",
+      ...start,
+      p95LatencyMs: round(median(max.map((x) => x.p95))),
+      serverCpuMsPerRequest: round(median(max.map((x) => x.serverCpuMsPerRequest))),
+      non2xx: max.reduce((n, x) => n + x.non2xx + x.errors, 0),
+    });
+  } finally {
+    await stopChild(web);
+    await client.end();
+    await db.stop();
+  }
+}

@@ -1,0 +1,140 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { freePorts, startRouteServer } from "@/test/app-server";
+import { resolveDatabase } from "@/scripts/lib/database-url";
+import { applyMigrations } from "@/scripts/lib/migrate";
+import { progress } from "./stats";
+
+// lib/env is read once, at first import: everything a benchmark process needs is set before that.
+process.env.RECORDER_SECRET ??= "bench-recorder-secret-0123456789";
+
+/** Everything benchmarks write lives here (samples are cached across runs). */
+export const BENCH_DIR = path.resolve(".data/bench");
+
+/**
+ * Real PostgreSQL (embedded on EMBEDDED_PG_PORT unless DATABASE_URL), migrated, with `database` dropped
+ * first when `fresh`. Sets DATABASE_URL for the app modules, which must be imported after this.
+ */
+export async function startBenchDb(database: string, fresh = false) {
+  const admin = await resolveDatabase("postgres");
+  const base = new URL(admin.url);
+  if (fresh) {
+    const pg = await import("pg");
+    const client = new pg.default.Client({ connectionString: admin.url });
+    await client.connect();
+    await client.query(`drop database if exists "${database}" with (force)`);
+    await client.query(`create database "${database}"`);
+    await client.end();
+  } else {
+    await resolveDatabase(database);
+  }
+  base.pathname = `/${database}`;
+  const url = process.env.DATABASE_URL ? process.env.DATABASE_URL : base.toString();
+  await applyMigrations(url);
+  process.env.DATABASE_URL = url;
+  return { url, stop: admin.stop };
+}
+
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A cached makeSampleStream output (mp4) and, when `ts`, its MPEG-TS copy (what the recorder stores). */
+export async function sample(seconds: number, excitedAt: number, ts = false): Promise<{ file: string; excitedStart: number; excitedEnd: number }> {
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  const base = path.join(BENCH_DIR, `sample-${seconds}s-at${excitedAt}`);
+  const meta = `${base}.json`;
+  if (!fs.existsSync(meta)) {
+    progress(`generating a ${seconds}s sample stream…`);
+    const { makeSampleStream } = await import("@/lib/media/sample-stream");
+    const s = await makeSampleStream({ out: `${base}.mp4`, seconds, excitedAt });
+    fs.writeFileSync(meta, JSON.stringify(s));
+  }
+  const s = JSON.parse(fs.readFileSync(meta, "utf8"));
+  if (ts && !fs.existsSync(`${base}.ts`)) {
+    execFileSync("ffmpeg", ["-v", "error", "-y", "-i", `${base}.mp4`, "-c", "copy", "-f", "mpegts", `${base}.ts`]);
+  }
+  return { file: ts ? `${base}.ts` : `${base}.mp4`, excitedStart: s.excitedStart, excitedEnd: s.excitedEnd };
+}
+
+/**
+ * The app's real webhook, session and Inngest routes on a loopback server, the embedded job runner
+ * executing the real functions, and (optionally) the real recorder: the same wiring as test/pipeline.test.ts.
+ * Call it before anything imports lib/env (e.g. sample()), so the app modules see these URLs.
+ */
+export async function startPipeline(opts: { recorder?: boolean } = {}) {
+  const [appPort, runnerPort, recorderPort] = await freePorts(3);
+  const tmp = path.join(BENCH_DIR, `run-${process.pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.env.RECORDER_URL = `http://127.0.0.1:${recorderPort}`;
+  process.env.APP_URL = `http://127.0.0.1:${appPort}`;
+  process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
+  process.env.STORAGE_DIR = path.join(tmp, "blobs");
+  process.env.ALLOW_FILE_SOURCES = "1";
+  process.env.ALLOW_PRIVATE_SOURCES = "1";
+  const db = await startBenchDb("clipstream_bench");
+
+  const { prisma } = await import("@/lib/db");
+  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
+  const webhook = await import("@/app/api/webhooks/recorder/route");
+  const activeSessions = await import("@/app/api/recorder/sessions/route");
+  const inngestRoute = await import("@/app/api/inngest/route");
+  const server = await startRouteServer(
+    {
+      "/api/webhooks/recorder": { POST: webhook.POST as never },
+      "/api/recorder/sessions": { GET: activeSessions.GET as never },
+      "/api/inngest": { GET: inngestRoute.GET as never, POST: inngestRoute.POST as never, PUT: inngestRoute.PUT as never },
+    },
+    appPort,
+  );
+  const { startRunner } = await import("@/lib/jobs/runner");
+  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
+  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, 30_000, "function registration");
+
+  let recorder: Awaited<ReturnType<typeof import("@/recorder/server").startRecorder>> | null = null;
+  if (opts.recorder) {
+    const { startRecorder } = await import("@/recorder/server");
+    const { createLocalStore } = await import("@/lib/storage/local-store");
+    recorder = await startRecorder({
+      port: recorderPort,
+      appUrl: server.url,
+      secret: process.env.RECORDER_SECRET!,
+      spoolDir: path.join(tmp, "spool"),
+      store: createLocalStore(process.env.STORAGE_DIR!),
+      log: () => {},
+    });
+  }
+  const user = await prisma.user.create({ data: { id: `bench-${Date.now()}`, name: "Bench", email: `bench-${Date.now()}@example.com` } });
+
+  return {
+    prisma,
+    server,
+    user,
+    /** Signed POST to the app's recorder webhook, exactly as the recorder sends it. */
+    async announce(body: unknown) {
+      const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
+      const text = JSON.stringify(body);
+      const res = await fetch(`${server.url}/api/webhooks/recorder`, {
+        method: "POST",
+        headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signBody(process.env.RECORDER_SECRET!, text) },
+        body: text,
+      });
+      if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+    },
+    async stop() {
+      await recorder?.stop();
+      await runner.stop();
+      await server.close();
+      await prisma.$disconnect();
+      await db.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
