@@ -6,16 +6,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { SECRET_ENV_VARS } from "../lib/redact";
 
-export const SECRET_VARS = [
-  "BETTER_AUTH_SECRET",
-  "RECORDER_SECRET",
-  "GROQ_API_KEY",
-  "BLOB_READ_WRITE_TOKEN",
-  "INNGEST_SIGNING_KEY",
-  "INNGEST_EVENT_KEY",
-  "DATABASE_URL",
-] as const;
+export const SECRET_VARS = [...SECRET_ENV_VARS, "DATABASE_URL"] as const;
 
 function* files(dir: string): Generator<string> {
   if (!fs.existsSync(dir)) return;
