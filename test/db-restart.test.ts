@@ -6,7 +6,6 @@
  * Real parts: the app's routes, the embedded runner, ffmpeg, PostgreSQL; Groq is a local server speaking
  * its wire format (slowed down so the restart lands mid-step).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type TEmbeddedDb } from "../scripts/lib/embedded-pg";
 import { applyMigrations } from "../scripts/lib/migrate";
 import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
+import { announceSegment, makeToneSegment, waitFor as poll, waitForFunctions } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "db-restart-"));
 const PG_DIR = path.resolve(".data/pg-restart-test");
@@ -75,19 +75,13 @@ async function setup() {
   const server = await startRouteServer(await loadApiRoutes(), appPort);
   const { startRunner } = await import("@/lib/jobs/runner");
   const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, pollMs: 250, leaseMs: 5000, syncIntervalMs: 0 });
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, 20_000, "function registration");
+  await waitForFunctions();
 
   const stamp = Date.now();
   const user = await prisma.user.create({ data: { id: `dbr-${stamp}`, name: "R", email: `dbr-${stamp}@example.com` } });
   const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "r", kind: "URL", source: "https://93.184.215.14/r.m3u8", monitored: false, minClipSeconds: 5, maxClipSeconds: 20 } });
   const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 4 } });
-  const media = path.join(tmp, "seg.ts");
-  execFileSync("ffmpeg", [
-    "-hide_banner", "-loglevel", "error",
-    "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=4",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=4",
-    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", "-f", "mpegts", media,
-  ]);
+  const media = makeToneSegment(path.join(tmp, "seg.ts"));
   return { prisma, server, runner, session, media, groqServer: server0, transcribeStarted };
 }
 
@@ -103,24 +97,9 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function announce(number: number): Promise<Response> {
-  const { getStore, storageKeys } = await import("@/lib/storage");
-  const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
-  const key = storageKeys.segment(ctx.session.id, number);
-  await getStore().put(key, ctx.media, { contentType: "video/mp2t" });
-  const body = JSON.stringify({ type: "segment.recorded", sessionId: ctx.session.id, number, startOffset: number * 4, duration: 4, storageKey: key, sizeBytes: fs.statSync(ctx.media).size, final: false });
-  return fetch(`${ctx.server.url}/api/webhooks/recorder`, { method: "POST", headers: { [SIGNATURE_HEADER]: signBody(process.env.RECORDER_SECRET!, body) }, body });
-}
+/** Like support's waitFor, but a failing check (the database is down) counts as "not yet". */
+const waitFor = <T,>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string) => poll(() => fn().catch(() => null), ms, what);
+const announce = (number: number) => announceSegment(ctx.server.url, ctx.session.id, number, ctx.media);
 
 describe("database restart mid-pipeline", () => {
   it("loses nothing: in-flight work resumes, announcements during the outage are retried, each segment is processed once", async () => {

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, startRouteServer } from "./app-server";
+import { waitFor, waitForFunctions } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pipeline-"));
 const SEGMENT = 6;
@@ -39,7 +40,7 @@ async function setup() {
   );
   const { startRunner } = await import("@/lib/jobs/runner");
   const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, 20_000, "function registration");
+  await waitForFunctions();
 
   const user = await prisma.user.create({ data: { id: `u-${Date.now()}`, name: "Pipeline", email: `pipeline-${Date.now()}@example.com` } });
   const streamer = await prisma.streamer.create({
@@ -60,16 +61,6 @@ async function setup() {
     store: createLocalStore(process.env.STORAGE_DIR!),
   });
   return { prisma, server, runner, recorder, user, streamer, sample };
-}
-
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function post(body: unknown, sign = true, mutate?: (s: string) => string) {

@@ -5,13 +5,13 @@
  * again is processed normally, and POST /api/segments/[id]/retry brings a failed one to DONE.
  * Everything else is real: the webhook and retry routes, better-auth, the embedded runner, ffmpeg, PostgreSQL.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGroq, type TRecordedRequest } from "./fixtures/fake-groq";
 import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
+import { announceSegment, makeToneSegment, waitFor, waitForFunctions } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "provider-faults-"));
 const GROQ_KEY = "gsk_provider_faults_test_key_0123456789";
@@ -57,7 +57,7 @@ async function setup() {
   const server = await startRouteServer(await loadApiRoutes(), appPort);
   const { startRunner } = await import("@/lib/jobs/runner");
   const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 100, syncIntervalMs: 0 });
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, 20_000, "function registration");
+  await waitForFunctions();
 
   const email = `faults-${Date.now()}@example.com`;
   const signUp = await fetch(`${server.url}/api/auth/sign-up/email`, {
@@ -71,14 +71,7 @@ async function setup() {
   const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "faults", kind: "URL", source: "https://93.184.215.14/f.m3u8", monitored: false, minClipSeconds: 5, maxClipSeconds: 20 } });
   const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 4 } });
 
-  // 4 s of video with a tone: a real segment file for each announced segment.
-  const media = path.join(tmp, "seg.ts");
-  execFileSync("ffmpeg", [
-    "-hide_banner", "-loglevel", "error",
-    "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=4",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=4",
-    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", "-f", "mpegts", media,
-  ]);
+  const media = makeToneSegment(path.join(tmp, "seg.ts"));
   return { prisma, groq, server, runner, cookie, session, media };
 }
 
@@ -96,24 +89,9 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** Stores segment `number` and announces it through the real, signed webhook. */
 async function announce(number: number): Promise<string> {
-  const { getStore, storageKeys } = await import("@/lib/storage");
-  const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
-  const key = storageKeys.segment(ctx.session.id, number);
-  await getStore().put(key, ctx.media, { contentType: "video/mp2t" });
-  const body = JSON.stringify({ type: "segment.recorded", sessionId: ctx.session.id, number, startOffset: number * 4, duration: 4, storageKey: key, sizeBytes: fs.statSync(ctx.media).size, final: false });
-  const res = await fetch(`${ctx.server.url}/api/webhooks/recorder`, { method: "POST", headers: { [SIGNATURE_HEADER]: signBody(process.env.RECORDER_SECRET!, body) }, body });
+  const res = await announceSegment(ctx.server.url, ctx.session.id, number, ctx.media);
   expect(res.status).toBe(200);
   return ((await res.json()) as { segmentId: string }).segmentId;
 }

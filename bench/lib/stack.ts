@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { freePorts, startRouteServer } from "@/test/app-server";
+import { postRecorderWebhook, waitFor as poll, waitForFunctions } from "@/test/support";
 import { resolveDatabase } from "@/scripts/lib/database-url";
 import { applyMigrations } from "@/scripts/lib/migrate";
 import { progress } from "./stats";
@@ -36,15 +37,8 @@ export async function startBenchDb(database: string, fresh = false) {
   return { url, stop: admin.stop };
 }
 
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** test/support's waitFor, polling every 100 ms by default (latency figures are read from it). */
+export const waitFor = <T,>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string, everyMs = 100) => poll(fn, ms, what, everyMs);
 
 /** A cached makeSampleStream output (mp4) and, when `ts`, its MPEG-TS copy (what the recorder stores). */
 export async function sample(seconds: number, excitedAt: number, ts = false): Promise<{ file: string; excitedStart: number; excitedEnd: number }> {
@@ -96,7 +90,7 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
   );
   const { startRunner } = await import("@/lib/jobs/runner");
   const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, 30_000, "function registration");
+  await waitForFunctions(30_000);
 
   let recorder: Awaited<ReturnType<typeof import("@/recorder/server").startRecorder>> | null = null;
   if (opts.recorder) {
@@ -119,13 +113,7 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
     user,
     /** Signed POST to the app's recorder webhook, exactly as the recorder sends it. */
     async announce(body: unknown) {
-      const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
-      const text = JSON.stringify(body);
-      const res = await fetch(`${server.url}/api/webhooks/recorder`, {
-        method: "POST",
-        headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signBody(process.env.RECORDER_SECRET!, text) },
-        body: text,
-      });
+      const res = await postRecorderWebhook(server.url, body);
       if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
     },
     async stop() {
