@@ -1,0 +1,102 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { EgressStatus, type EgressInfo } from "livekit-server-sdk";
+import { prisma } from "@/lib/db";
+import { env } from "@/lib/env";
+import { probeMedia, runTool } from "@/lib/media";
+import { withWorkdir } from "@/lib/pipeline/workdir";
+import { endSession, recordSegment } from "@/lib/segments/recorder-events";
+import { getStore, storageKeys } from "@/lib/storage";
+
+export type TEgressEndedResult = { status: "ignored" | "duplicate" | "recorded" | "failed"; segmentId?: string; detail?: string };
+
+const seconds = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 1000;
+
+/**
+ * `egress_ended` for one of our segment egresses. A completed file becomes segment `number` of its session:
+ * cut where the next segment's egress started (the overlap is there so nothing is lost at the seam; the cut
+ * keeps the segments contiguous in stream time), remuxed to MPEG-TS and stored like a recorder segment,
+ * then announced exactly as the recorder's webhook does. A failed/aborted egress becomes an ERROR segment
+ * with LiveKit's reason. The last egress of a session (no successor) ends the session.
+ * Idempotent: an egress is handled once (its row leaves ACTIVE), segments are unique per number.
+ */
+export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedResult> {
+  const row = await prisma.liveKitEgress.findUnique({
+    where: { egressId: info.egressId },
+    include: { session: { select: { id: true, userId: true, status: true, segmentSeconds: true } } },
+  });
+  if (!row) return { status: "ignored", detail: "not a Clipstream egress" };
+  if (row.status !== "ACTIVE") return { status: "duplicate" };
+  const { session } = row;
+  if (session.status !== "RECORDING") {
+    await prisma.liveKitEgress.update({ where: { egressId: row.egressId }, data: { status: "ENDED", endedAt: new Date() } });
+    return { status: "ignored", detail: "the session already ended" };
+  }
+
+  const [first, next] = await Promise.all([
+    prisma.liveKitEgress.findUniqueOrThrow({ where: { sessionId_number: { sessionId: session.id, number: 0 } } }),
+    prisma.liveKitEgress.findUnique({ where: { sessionId_number: { sessionId: session.id, number: row.number + 1 } } }),
+  ]);
+  const final = row.final || !next;
+  const startOffset = Math.max(0, seconds(first.startedAt, row.startedAt));
+  const nominal = next ? seconds(row.startedAt, next.startedAt) : session.segmentSeconds;
+  const file = info.fileResults[0] ?? (info.result.case === "file" ? info.result.value : undefined);
+  const completed = info.status === EgressStatus.EGRESS_COMPLETE || info.status === EgressStatus.EGRESS_LIMIT_REACHED;
+
+  let failure = completed ? (file ? null : "the egress produced no file") : info.error || EgressStatus[info.status];
+  let segmentId: string | undefined;
+  if (!failure) {
+    const local = path.resolve(file!.location || file!.filename);
+    if (!local.startsWith(env.livekitEgressDir + path.sep)) failure = "the egress file is outside LIVEKIT_EGRESS_DIR";
+    else {
+      const stored = await ingestFile(local, session.id, row.number, next ? nominal : undefined).catch((err: Error) => {
+        failure = `could not read the egress file: ${err.message.split("\n")[0].slice(0, 200)}`;
+        return null;
+      });
+      if (stored) {
+        const r = await recordSegment({ type: "segment.recorded", sessionId: session.id, number: row.number, startOffset, final, ...stored });
+        segmentId = r.segmentId;
+        await fs.rm(local, { force: true });
+      }
+    }
+  }
+  if (failure) {
+    await prisma.segment.createMany({
+      data: { userId: session.userId, sessionId: session.id, number: row.number, startOffset, duration: nominal, status: "ERROR", error: failure.slice(0, 500), final },
+      skipDuplicates: true,
+    });
+  }
+  // The session ends once its last egress is in and no earlier one is still outstanding (webhooks may arrive
+  // out of order); the session row lock serialises concurrent deliveries.
+  const ends = await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`select id from "LiveSession" where id = ${session.id} for update`;
+    await tx.liveKitEgress.update({
+      where: { egressId: row.egressId },
+      data: { status: failure ? "FAILED" : "ENDED", error: failure, endedAt: new Date(), final },
+    });
+    const [finished, active] = await Promise.all([
+      tx.liveKitEgress.count({ where: { sessionId: session.id, final: true, status: { not: "ACTIVE" } } }),
+      tx.liveKitEgress.count({ where: { sessionId: session.id, status: "ACTIVE" } }),
+    ]);
+    return finished > 0 && active === 0;
+  });
+  if (ends) {
+    const segments = await prisma.segment.count({ where: { sessionId: session.id } });
+    await endSession({ type: "session.ended", sessionId: session.id, reason: "source_ended", segments, message: "the LiveKit room ended" });
+  }
+  return failure ? { status: "failed", detail: failure } : { status: "recorded", segmentId };
+}
+
+/** Cuts the egress file at `cut` seconds (stream copy), remuxes to MPEG-TS and stores it as the segment. */
+async function ingestFile(file: string, sessionId: string, number: number, cut: number | undefined) {
+  return withWorkdir(async (dir) => {
+    const out = path.join(dir, "segment.ts");
+    const limit = cut !== undefined ? ["-t", cut.toFixed(3)] : [];
+    await runTool(env.FFMPEG_PATH, ["-v", "error", "-i", file, ...limit, "-map", "0", "-c", "copy", "-f", "mpegts", "-y", out]);
+    const media = await probeMedia(out);
+    if (!(media.duration > 0)) throw new Error("the egress file holds no media");
+    const key = storageKeys.segment(sessionId, number);
+    const stored = await getStore().put(key, out, { contentType: "video/mp2t" });
+    return { storageKey: key, sizeBytes: stored.size, duration: media.duration };
+  });
+}
