@@ -10,6 +10,7 @@ export const SECRET_ENV_VARS = [
   "BLOB_READ_WRITE_TOKEN",
   "INNGEST_SIGNING_KEY",
   "INNGEST_EVENT_KEY",
+  "LIVEKIT_API_SECRET",
 ] as const;
 
 const MASK = "[redacted]";
