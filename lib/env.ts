@@ -38,6 +38,13 @@ const ZEnv = z.object({
   LIVEKIT_EGRESS_DIR: z.string().optional(),
   /** LiveKit egress rotation: the next segment's egress starts this many seconds before the previous stops. */
   SEGMENT_OVERLAP_SECONDS: z.coerce.number().min(0).max(60).default(2),
+  /** Egress output to an S3-compatible bucket instead of LIVEKIT_EGRESS_DIR (the app downloads each file). */
+  LIVEKIT_EGRESS_S3_BUCKET: z.string().optional(),
+  LIVEKIT_EGRESS_S3_REGION: z.string().default("us-east-1"),
+  LIVEKIT_EGRESS_S3_ENDPOINT: z.string().url().optional(),
+  LIVEKIT_EGRESS_S3_ACCESS_KEY: z.string().optional(),
+  LIVEKIT_EGRESS_S3_SECRET: z.string().optional(),
+  LIVEKIT_EGRESS_S3_FORCE_PATH_STYLE: bool,
 });
 
 export type TEnv = z.infer<typeof ZEnv> & {

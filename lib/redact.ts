@@ -11,6 +11,7 @@ export const SECRET_ENV_VARS = [
   "INNGEST_SIGNING_KEY",
   "INNGEST_EVENT_KEY",
   "LIVEKIT_API_SECRET",
+  "LIVEKIT_EGRESS_S3_SECRET",
 ] as const;
 
 const MASK = "[redacted]";

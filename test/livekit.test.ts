@@ -11,58 +11,13 @@ import path from "node:path";
 import { AccessToken, EgressInfo, EgressStatus, IngressInput, WebhookEvent } from "livekit-server-sdk";
 import { CreateIngressRequest } from "@livekit/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, startRouteServer } from "./app-server";
-import { startFakeLivekit } from "./fixtures/fake-livekit";
+import { LIVEKIT_KEY, LIVEKIT_SECRET, startLivekitStack, waitFor } from "./fixtures/livekit-stack";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "livekit-"));
-const KEY = "APIclipstreamtest";
-const SECRET = "livekit-test-secret-0123456789abcdef";
+const KEY = LIVEKIT_KEY;
+const SECRET = LIVEKIT_SECRET;
 const SEGMENT = 4;
-let ctx: Awaited<ReturnType<typeof setup>>;
-
-async function setup() {
-  const [appPort, runnerPort] = await freePorts(2);
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const livekit = await startFakeLivekit({ apiKey: KEY, apiSecret: SECRET, webhookUrl: `${appUrl}/api/webhooks/livekit` });
-  Object.assign(process.env, {
-    APP_URL: appUrl,
-    INNGEST_DEV: `http://127.0.0.1:${runnerPort}`,
-    STORAGE_DIR: path.join(tmp, "blobs"),
-    LIVEKIT_URL: livekit.url,
-    LIVEKIT_API_KEY: KEY,
-    LIVEKIT_API_SECRET: SECRET,
-    LIVEKIT_EGRESS_DIR: path.join(tmp, "egress"),
-    SEGMENT_SECONDS: String(SEGMENT),
-    SEGMENT_OVERLAP_SECONDS: "1",
-  });
-  const { prisma } = await import("@/lib/db");
-  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
-  const webhook = await import("@/app/api/webhooks/livekit/route");
-  const inngestRoute = await import("@/app/api/inngest/route");
-  const server = await startRouteServer(
-    {
-      "/api/webhooks/livekit": { POST: webhook.POST as never },
-      "/api/inngest": { GET: inngestRoute.GET as never, POST: inngestRoute.POST as never, PUT: inngestRoute.PUT as never },
-    },
-    appPort,
-  );
-  const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream", id: "clipstream-rotate-livekit-egress" } })) === 1, 20_000, "function registration");
-  const stamp = Date.now();
-  const user = await prisma.user.create({ data: { id: `lk-${stamp}`, name: "LiveKit", email: `livekit-${stamp}@example.com` } });
-  return { prisma, server, runner, livekit, user };
-}
-
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+let ctx: Awaited<ReturnType<typeof startLivekitStack>>;
 
 /** Signs like LiveKit: an access token (API key + secret) whose `sha256` claim is the body's base64 SHA-256. */
 async function sign(body: string, opts: { key?: string; secret?: string; ttl?: number | string } = {}) {
@@ -92,15 +47,11 @@ const egressEnded = (info: EgressInfo, opts: { id?: string; createdAt?: number }
 };
 
 beforeAll(async () => {
-  ctx = await setup();
+  ctx = await startLivekitStack(tmp, () => ({ SEGMENT_SECONDS: String(SEGMENT), SEGMENT_OVERLAP_SECONDS: "1" }));
 }, 120_000);
 
 afterAll(async () => {
-  // Nothing of this file stays in the shared test database (its streamers point at the closed fake server).
-  await ctx?.prisma.user.delete({ where: { id: ctx.user.id } });
-  await ctx?.livekit.close();
-  await ctx?.runner.stop();
-  await ctx?.server.close();
+  await ctx?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -7,6 +7,9 @@ import { probeMedia, runTool } from "@/lib/media";
 import { withWorkdir } from "@/lib/pipeline/workdir";
 import { endSession, recordSegment } from "@/lib/segments/recorder-events";
 import { getStore, storageKeys } from "@/lib/storage";
+import { deleteObject, downloadObject, egressS3 } from "./s3";
+
+type TFileInfo = EgressInfo["fileResults"][number];
 
 export type TEgressEndedResult = { status: "ignored" | "duplicate" | "recorded" | "failed"; segmentId?: string; detail?: string };
 
@@ -46,18 +49,15 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
   let failure = completed ? (file ? null : "the egress produced no file") : info.error || EgressStatus[info.status];
   let segmentId: string | undefined;
   if (!failure) {
-    const local = path.resolve(file!.location || file!.filename);
-    if (!local.startsWith(env.livekitEgressDir + path.sep)) failure = "the egress file is outside LIVEKIT_EGRESS_DIR";
-    else {
-      const stored = await ingestFile(local, session.id, row.number, next ? nominal : undefined).catch((err: Error) => {
-        failure = `could not read the egress file: ${err.message.split("\n")[0].slice(0, 200)}`;
-        return null;
-      });
-      if (stored) {
-        const r = await recordSegment({ type: "segment.recorded", sessionId: session.id, number: row.number, startOffset, final, ...stored });
-        segmentId = r.segmentId;
-        await fs.rm(local, { force: true });
-      }
+    const stored = await ingestEgressFile(row.filepath, file!, session.id, row.number, next ? nominal : undefined).catch((err: Error) => {
+      failure = `could not read the egress file: ${err.message.split("\n")[0].slice(0, 200)}`;
+      return null;
+    });
+    if (stored) {
+      const { cleanup, ...media } = stored;
+      const r = await recordSegment({ type: "segment.recorded", sessionId: session.id, number: row.number, startOffset, final, ...media });
+      segmentId = r.segmentId;
+      await cleanup();
     }
   }
   if (failure) {
@@ -87,16 +87,30 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
   return failure ? { status: "failed", detail: failure } : { status: "recorded", segmentId };
 }
 
-/** Cuts the egress file at `cut` seconds (stream copy), remuxes to MPEG-TS and stores it as the segment. */
-async function ingestFile(file: string, sessionId: string, number: number, cut: number | undefined) {
+/**
+ * Fetches the egress file — from the S3 bucket by the key we asked for, or from LIVEKIT_EGRESS_DIR (the path
+ * must stay inside it) — cuts it at `cut` seconds (stream copy), remuxes to MPEG-TS and stores it as the
+ * segment. `cleanup` removes LiveKit's copy once the segment is recorded.
+ */
+async function ingestEgressFile(filepath: string, file: TFileInfo, sessionId: string, number: number, cut: number | undefined) {
+  const s3 = egressS3();
   return withWorkdir(async (dir) => {
+    let input: string;
+    if (s3) {
+      input = path.join(dir, "egress.mp4");
+      await downloadObject(s3, filepath, input);
+    } else {
+      input = path.resolve(file.location || file.filename);
+      if (!input.startsWith(env.livekitEgressDir + path.sep)) throw new Error("the egress file is outside LIVEKIT_EGRESS_DIR");
+    }
     const out = path.join(dir, "segment.ts");
     const limit = cut !== undefined ? ["-t", cut.toFixed(3)] : [];
-    await runTool(env.FFMPEG_PATH, ["-v", "error", "-i", file, ...limit, "-map", "0", "-c", "copy", "-f", "mpegts", "-y", out]);
+    await runTool(env.FFMPEG_PATH, ["-v", "error", "-i", input, ...limit, "-map", "0", "-c", "copy", "-f", "mpegts", "-y", out]);
     const media = await probeMedia(out);
     if (!(media.duration > 0)) throw new Error("the egress file holds no media");
     const key = storageKeys.segment(sessionId, number);
     const stored = await getStore().put(key, out, { contentType: "video/mp2t" });
-    return { storageKey: key, sizeBytes: stored.size, duration: media.duration };
+    const cleanup = () => (s3 ? deleteObject(s3, filepath) : fs.rm(input, { force: true }));
+    return { storageKey: key, sizeBytes: stored.size, duration: media.duration, cleanup };
   });
 }

@@ -1,12 +1,25 @@
 import path from "node:path";
-import { EncodedFileOutput, EncodedFileType, ServerError } from "livekit-server-sdk";
+import { EncodedFileOutput, EncodedFileType, S3Upload, ServerError } from "livekit-server-sdk";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { egressClient } from "./clients";
+import { egressS3 } from "./s3";
 
-/** Where egress `number` of a session writes its file (LIVEKIT_EGRESS_DIR is shared by the egress and the app). */
-export const egressFilepath = (sessionId: string, number: number) =>
-  path.join(env.livekitEgressDir, sessionId, `${String(number).padStart(5, "0")}.mp4`);
+/**
+ * Where egress `number` of a session writes its file: a path in LIVEKIT_EGRESS_DIR (shared by the egress and
+ * the app), or the object key in the LIVEKIT_EGRESS_S3_* bucket.
+ */
+export function egressFilepath(sessionId: string, number: number): string {
+  const name = `${String(number).padStart(5, "0")}.mp4`;
+  return egressS3() ? `clipstream/${sessionId}/${name}` : path.join(env.livekitEgressDir, sessionId, name);
+}
+
+function fileOutput(filepath: string): EncodedFileOutput {
+  const s3 = egressS3();
+  if (!s3) return new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath });
+  const upload = new S3Upload({ accessKey: s3.accessKey, secret: s3.secret, region: s3.region, endpoint: s3.endpoint ?? "", bucket: s3.bucket, forcePathStyle: s3.forcePathStyle });
+  return new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath, output: { case: "s3", value: upload } });
+}
 
 /**
  * Starts the room-composite file egress that records segment `number` of a LIVEKIT session and remembers it
@@ -18,7 +31,7 @@ export async function startSegmentEgress(p: { sessionId: string; userId: string;
   const filepath = egressFilepath(p.sessionId, p.number);
   const info = await egressClient().startRoomCompositeEgress(
     p.room,
-    new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath }),
+    fileOutput(filepath),
     { layout: "speaker" },
   );
   return prisma.liveKitEgress.create({
