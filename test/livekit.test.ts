@@ -206,6 +206,28 @@ describe("recording a LiveKit room", () => {
     );
   });
 
+  it("deleting a recording LiveKit streamer hands back its running egress, which is stopped", async () => {
+    const { prisma, user, livekit } = ctx;
+    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "Gone", kind: "LIVEKIT", source: "gone-room", segmentSeconds: 60 } });
+    livekit.publish("gone-room");
+    const { checkStreamer } = await import("@/lib/live/check-streamer");
+    const { sessionId } = await checkStreamer(streamer.id, user.id);
+    const egress = await prisma.liveKitEgress.findUniqueOrThrow({ where: { sessionId_number: { sessionId: sessionId!, number: 0 } } });
+    const { deleteStreamer } = await import("@/lib/streamers/streamers");
+    const { stopSegmentEgress } = await import("@/lib/livekit/segment-egress");
+    const { activeEgressIds } = await deleteStreamer(user.id, streamer.id);
+    expect(activeEgressIds).toEqual([egress.egressId]);
+    await Promise.all(activeEgressIds.map(stopSegmentEgress));
+    expect(livekit.calls.filter((c) => c.method === "StopEgress").at(-1)!.body).toEqual({ egressId: egress.egressId });
+    expect(EgressStatus[livekit.egresses.get(egress.egressId)!.info.status]).toMatch(/EGRESS_(ENDING|COMPLETE)/);
+    // A second stop of the same egress (LiveKit: failed_precondition) is not an error.
+    await livekit.settle();
+    await expect(stopSegmentEgress(egress.egressId)).resolves.toBeUndefined();
+    // Its webhook finds no egress row any more (the streamer and its sessions are gone): acknowledged, ignored.
+    const last = livekit.webhooks.at(-1)!;
+    expect(last.status).toBe(200);
+  });
+
   it("creates an RTMP or WHIP ingress into the streamer's room and stores no stream key", async () => {
     const { prisma, user, livekit } = ctx;
     const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "Pusher", kind: "LIVEKIT", source: "push-room", monitored: false } });
