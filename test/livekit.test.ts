@@ -96,6 +96,19 @@ describe("LiveKit webhooks", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("a completed egress whose file lies outside LIVEKIT_EGRESS_DIR fails its segment and reads nothing", async () => {
+    const { prisma, user } = ctx;
+    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "outside", kind: "LIVEKIT", source: "outside-room", monitored: false } });
+    const s = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 } });
+    const id = `EG_outside_${Date.now()}`;
+    await prisma.liveKitEgress.create({ data: { egressId: id, userId: user.id, sessionId: s.id, number: 0, filepath: path.join(tmp, "egress", "x.mp4") } });
+    const file = { filename: "/etc/passwd", location: "/etc/passwd", size: 10n };
+    const body = egressEnded(new EgressInfo({ egressId: id, status: EgressStatus.EGRESS_COMPLETE, fileResults: [file] }));
+    const detail = "could not read the egress file: the egress file is outside LIVEKIT_EGRESS_DIR";
+    expect(await deliver(body, await sign(body))).toEqual({ status: 200, json: { ok: true, status: "failed", detail } });
+    expect(await prisma.segment.findFirstOrThrow({ where: { sessionId: s.id } })).toMatchObject({ status: "ERROR", error: detail, storageKey: null });
+  });
+
   it("an aborted egress marks its segment failed with LiveKit's reason; a replay is 401, a duplicate delivery a no-op", async () => {
     const { prisma } = ctx;
     const body = egressEnded(aborted());

@@ -49,7 +49,10 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
   let failure = completed ? (file ? null : "the egress produced no file") : info.error || EgressStatus[info.status];
   let segmentId: string | undefined;
   if (!failure) {
+    // An unreadable file fails the segment; anything else (storage, database) is thrown, so the delivery
+    // fails, its claim is released and LiveKit's retry tries again.
     const stored = await ingestEgressFile(row.filepath, file!, session.id, row.number, next ? nominal : undefined).catch((err: Error) => {
+      if (!(err instanceof EgressFileError)) throw err;
       failure = `could not read the egress file: ${err.message.split("\n")[0].slice(0, 200)}`;
       return null;
     });
@@ -87,6 +90,8 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
   return failure ? { status: "failed", detail: failure } : { status: "recorded", segmentId };
 }
 
+class EgressFileError extends Error {}
+
 /**
  * Fetches the egress file — from the S3 bucket by the key we asked for, or from LIVEKIT_EGRESS_DIR (the path
  * must stay inside it) — cuts it at `cut` seconds (stream copy), remuxes to MPEG-TS and stores it as the
@@ -95,19 +100,25 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
 async function ingestEgressFile(filepath: string, file: TFileInfo, sessionId: string, number: number, cut: number | undefined) {
   const s3 = egressS3();
   return withWorkdir(async (dir) => {
-    let input: string;
-    if (s3) {
-      input = path.join(dir, "egress.mp4");
-      await downloadObject(s3, filepath, input);
-    } else {
-      input = path.resolve(file.location || file.filename);
-      if (!input.startsWith(env.livekitEgressDir + path.sep)) throw new Error("the egress file is outside LIVEKIT_EGRESS_DIR");
-    }
+    const input = s3 ? path.join(dir, "egress.mp4") : path.resolve(file.location || file.filename);
     const out = path.join(dir, "segment.ts");
-    const limit = cut !== undefined ? ["-t", cut.toFixed(3)] : [];
-    await runTool(env.FFMPEG_PATH, ["-v", "error", "-i", input, ...limit, "-map", "0", "-c", "copy", "-f", "mpegts", "-y", out]);
-    const media = await probeMedia(out);
-    if (!(media.duration > 0)) throw new Error("the egress file holds no media");
+    const probeAndCut = async () => {
+      const limit = cut !== undefined ? ["-t", cut.toFixed(3)] : [];
+      await runTool(env.FFMPEG_PATH, ["-v", "error", "-i", input, ...limit, "-map", "0", "-c", "copy", "-f", "mpegts", "-y", out]);
+      const info = await probeMedia(out);
+      if (!(info.duration > 0)) throw new Error("the egress file holds no media");
+      return info;
+    };
+    if (s3) {
+      // A missing object fails the segment; any other S3 answer may be transient (thrown, retried).
+      await downloadObject(s3, filepath, input).catch((err: Error & { status?: number }) => {
+        throw err.status === 404 ? new EgressFileError(err.message) : err;
+      });
+    }
+    if (!s3 && !input.startsWith(env.livekitEgressDir + path.sep)) throw new EgressFileError("the egress file is outside LIVEKIT_EGRESS_DIR");
+    const media = await probeAndCut().catch((err: Error) => {
+      throw new EgressFileError(err.message);
+    });
     const key = storageKeys.segment(sessionId, number);
     const stored = await getStore().put(key, out, { contentType: "video/mp2t" });
     const cleanup = () => (s3 ? deleteObject(s3, filepath) : fs.rm(input, { force: true }));

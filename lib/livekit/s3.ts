@@ -35,7 +35,7 @@ async function s3Fetch(c: TS3Config, method: "GET" | "DELETE", key: string): Pro
 
 export async function downloadObject(c: TS3Config, key: string, dest: string): Promise<void> {
   const res = await s3Fetch(c, "GET", key);
-  if (!res.ok || !res.body) throw new Error(`S3 GET ${key}: ${res.status}`);
+  if (!res.ok || !res.body) throw Object.assign(new Error(`S3 GET ${key}: ${res.status}`), { status: res.status });
   await pipeline(Readable.fromWeb(res.body as never), fs.createWriteStream(dest));
 }
 
