@@ -1,4 +1,5 @@
 import { prisma } from "@/lib/db";
+import { livekitConfig } from "@/lib/livekit/clients";
 import { isRoomLive } from "@/lib/livekit/is-room-live";
 import { startRoomRecording } from "@/lib/livekit/record-room";
 import { startRecording } from "@/lib/recorder/client";
@@ -19,6 +20,11 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
 
   // A LIVEKIT streamer is live while its room has a publisher; its segments come from LiveKit egress.
   const livekit = streamer.kind === "LIVEKIT";
+  if (livekit && !livekitConfig()) {
+    const detail = "LiveKit is not configured on this server";
+    await prisma.streamer.update({ where: { id: streamer.id }, data: { status: "ERROR", lastCheckedAt: new Date(), lastError: detail } });
+    return { status: "error", detail };
+  }
   const probe = livekit ? await isRoomLive(streamer.source) : await isSourceLive(streamer.source);
   if (!probe.live) {
     await prisma.streamer.update({
