@@ -116,8 +116,8 @@ describe("LiveKit webhooks", () => {
     expect(await deliver(body, auth)).toEqual({ status: 200, json: { ok: true, status: "failed", detail: "Start signal not received" } });
     const segment = await prisma.segment.findUniqueOrThrow({ where: { sessionId_number: { sessionId: session.id, number: 0 } } });
     expect(segment).toMatchObject({ status: "ERROR", error: "Start signal not received", storageKey: null, final: true });
-    // Its only egress failed and nothing follows: the session is over.
-    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({ status: "ENDED", endReason: "the LiveKit room ended" });
+    // Its only egress failed and nothing follows: the session is over, as failed.
+    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({ status: "FAILED", endReason: "LiveKit egress failed: Start signal not received" });
     const after = await snapshot();
     expect(after.egress).toBe("FAILED");
 

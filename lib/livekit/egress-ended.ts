@@ -77,15 +77,24 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
       where: { egressId: row.egressId },
       data: { status: failure ? "FAILED" : "ENDED", error: failure, endedAt: new Date(), final },
     });
-    const [finished, active] = await Promise.all([
-      tx.liveKitEgress.count({ where: { sessionId: session.id, final: true, status: { not: "ACTIVE" } } }),
+    const [last, active] = await Promise.all([
+      tx.liveKitEgress.findFirst({ where: { sessionId: session.id, final: true, status: { not: "ACTIVE" } }, orderBy: { number: "desc" } }),
       tx.liveKitEgress.count({ where: { sessionId: session.id, status: "ACTIVE" } }),
     ]);
-    return finished > 0 && active === 0;
+    return active === 0 ? last : null;
   });
   if (ends) {
+    // A last egress that failed (mid-segment, no successor started) ends the session as failed; the next
+    // poll opens a new session if the room is still live.
     const segments = await prisma.segment.count({ where: { sessionId: session.id } });
-    await endSession({ type: "session.ended", sessionId: session.id, reason: "source_ended", segments, message: "the LiveKit room ended" });
+    const failed = ends.status === "FAILED";
+    await endSession({
+      type: "session.ended",
+      sessionId: session.id,
+      reason: failed ? "failed" : "source_ended",
+      segments,
+      message: failed ? `LiveKit egress failed: ${ends.error}` : "the LiveKit room ended",
+    });
   }
   return failure ? { status: "failed", detail: failure } : { status: "recorded", segmentId };
 }
