@@ -35,6 +35,7 @@ export function AddStreamerForm() {
           autoComplete="off"
           required
         />
+        <span className="mt-1 block text-xs text-zinc-500">or livekit:&lt;room&gt; for a room on your LiveKit server</span>
       </label>
       <label className="block">
         <span className="text-xs text-zinc-400">Name (optional)</span>

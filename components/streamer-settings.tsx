@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { apiFetch } from "@/lib/query-client";
+import { LivekitIngress } from "./livekit-ingress";
 
 type TStreamer = TDashboard["streamers"][number];
 
@@ -43,6 +44,7 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
   }
   const num = (set: (n: number) => void) => (e: { target: { value: string } }) => set(Number(e.target.value));
   return (
+    <>
     <form onSubmit={onSubmit} aria-label={`Clip settings for ${streamer.name}`} className="mt-2 space-y-3 rounded-lg bg-zinc-950 p-3">
       <fieldset>
         <legend className="text-xs text-zinc-400">Clip length</legend>
@@ -105,5 +107,7 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
         </button>
       </div>
     </form>
+    {streamer.kind === "LIVEKIT" && <LivekitIngress streamerId={streamer.id} />}
+    </>
   );
 }

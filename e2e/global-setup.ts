@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { startDemoBroadcaster } from "../scripts/lib/demo-broadcaster";
 import { startChild, stopChild, waitForHttp } from "../scripts/lib/processes";
+import { startFakeLivekit } from "../test/fixtures/fake-livekit";
 
 /**
  * Starts the real stack (production build, embedded PostgreSQL with its own database, job runner,
@@ -47,26 +48,33 @@ async function startStack(port: number, dataDir: string, env: NodeJS.ProcessEnv,
   await client.end();
   await db.stop();
 
+  // A LiveKit server speaking LiveKit's API (test/fixtures/fake-livekit.ts) for `livekit:<room>` streamers.
+  const livekit = await startFakeLivekit({ apiKey: "APIe2e", apiSecret: "e2e-livekit-secret-0123456789", webhookUrl: `http://127.0.0.1:${port}/api/webhooks/livekit` });
   const stack = startChild(
     "stack",
     "node_modules/.bin/tsx",
     ["scripts/stack.ts", "--prod", "--ports", String(port), "--db", "clipstream_e2e", "--no-demo", "--segment-seconds", "4", "--data-dir", dataDir],
-    { ...env, CLIPSTREAM_E2E: "1" },
+    { ...env, CLIPSTREAM_E2E: "1", LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: "APIe2e", LIVEKIT_API_SECRET: "e2e-livekit-secret-0123456789" },
     { quiet: !process.env.E2E_VERBOSE },
   );
   const ready = path.join(dataDir, "stack.json");
   fs.rmSync(ready, { force: true });
   const deadline = Date.now() + 240_000;
   while (!fs.existsSync(ready)) {
-    if (stack.proc.exitCode !== null) throw new Error("the stack exited during start-up (run with E2E_VERBOSE=1)");
+    if (stack.proc.exitCode !== null) {
+      await livekit.close();
+      throw new Error("the stack exited during start-up (run with E2E_VERBOSE=1)");
+    }
     if (Date.now() > deadline) {
       await stopChild(stack);
+      await livekit.close();
       throw new Error("the stack did not start within 240 s");
     }
     await new Promise((r) => setTimeout(r, 500));
   }
   return async () => {
     await stopChild(stack, 15_000);
+    await livekit.close();
     await stopDemo();
   };
 }

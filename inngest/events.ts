@@ -27,3 +27,12 @@ export const streamerCheck = eventType("streamer/check.requested", { schema: ZSt
 /** One render event per clip; the id makes a repeated fan-out a no-op. */
 export const clipRenderEvents = (clipIds: string[], userId: string) =>
   clipIds.map((clipId) => ({ id: `render-${clipId}`, name: clipRequested.name, data: { clipId, userId } }));
+
+/** LiveKit session: rotate to segment `number` (start its egress, then stop `number - 1` after the overlap). */
+export const ZLivekitRotate = z.object({ sessionId: z.string().min(1), userId: z.string().min(1), number: z.number().int().min(1) });
+export const livekitRotate = eventType("livekit/segment.rotate", { schema: ZLivekitRotate });
+export const livekitRotateEvent = (data: z.infer<typeof ZLivekitRotate>) => ({
+  id: `livekit-rotate-${data.sessionId}-${data.number}`,
+  name: livekitRotate.name,
+  data,
+});

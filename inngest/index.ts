@@ -1,8 +1,9 @@
 import { finalizeSession } from "./finalize-session";
+import { rotateLivekitEgress } from "./livekit-egress";
 import { checkStreamerFn, pollStreamers } from "./monitor-streamers";
 import { processSegment } from "./process-segment";
 import { purgeRecordings } from "./purge-recordings";
 import { redetectSegmentFn } from "./redetect-segment";
 import { renderClip } from "./render-clip";
 
-export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn];
+export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn, rotateLivekitEgress];

@@ -30,12 +30,28 @@ const ZEnv = z.object({
   GROQ_MAX_UPLOAD_BYTES: z.coerce.number().int().min(100_000).default(25 * 1024 * 1024),
   ALLOW_PRIVATE_SOURCES: bool,
   ALLOW_FILE_SOURCES: bool,
+  /** The user's LiveKit server (rooms as streamers, file egress per segment, ingress). */
+  LIVEKIT_URL: z.string().url().optional(),
+  LIVEKIT_API_KEY: z.string().min(1).optional(),
+  LIVEKIT_API_SECRET: z.string().min(1).optional(),
+  /** Where LiveKit egress writes segment files (a directory the egress and the app share). */
+  LIVEKIT_EGRESS_DIR: z.string().optional(),
+  /** LiveKit egress rotation: the next segment's egress starts this many seconds before the previous stops. */
+  SEGMENT_OVERLAP_SECONDS: z.coerce.number().min(0).max(60).default(2),
+  /** Egress output to an S3-compatible bucket instead of LIVEKIT_EGRESS_DIR (the app downloads each file). */
+  LIVEKIT_EGRESS_S3_BUCKET: z.string().optional(),
+  LIVEKIT_EGRESS_S3_REGION: z.string().default("us-east-1"),
+  LIVEKIT_EGRESS_S3_ENDPOINT: z.string().url().optional(),
+  LIVEKIT_EGRESS_S3_ACCESS_KEY: z.string().optional(),
+  LIVEKIT_EGRESS_S3_SECRET: z.string().optional(),
+  LIVEKIT_EGRESS_S3_FORCE_PATH_STYLE: bool,
 });
 
 export type TEnv = z.infer<typeof ZEnv> & {
   storageDir: string;
   authSecret: string;
   recorderSecret: string;
+  livekitEgressDir: string;
 };
 
 function load(): TEnv {
@@ -55,6 +71,7 @@ function load(): TEnv {
     storageDir: path.resolve(/*turbopackIgnore: true*/ e.STORAGE_DIR ?? path.join(e.DATA_DIR, "blobs")),
     authSecret: e.BETTER_AUTH_SECRET ?? devSecret,
     recorderSecret: e.RECORDER_SECRET ?? `${devSecret}-recorder`,
+    livekitEgressDir: path.resolve(/*turbopackIgnore: true*/ e.LIVEKIT_EGRESS_DIR ?? path.join(e.DATA_DIR, "egress")),
   };
 }
 

@@ -10,6 +10,8 @@ export const SECRET_ENV_VARS = [
   "BLOB_READ_WRITE_TOKEN",
   "INNGEST_SIGNING_KEY",
   "INNGEST_EVENT_KEY",
+  "LIVEKIT_API_SECRET",
+  "LIVEKIT_EGRESS_S3_SECRET",
 ] as const;
 
 const MASK = "[redacted]";

@@ -25,6 +25,10 @@ async function setup() {
   process.env.RECORDER_URL = `http://127.0.0.1:${recorderPort}`; // nothing listens: stopping a recording only warns
   process.env.STORAGE_DIR = path.join(tmp, "blobs");
   process.env.RECORDER_SECRET = "hardening-test-recorder-secret";
+  // LiveKit configured (nothing listens there): its webhook route must verify, not just be switched off.
+  process.env.LIVEKIT_URL = `http://127.0.0.1:${recorderPort}`;
+  process.env.LIVEKIT_API_KEY = "APIhardening";
+  process.env.LIVEKIT_API_SECRET = "hardening-test-livekit-secret";
   delete process.env.ALLOW_PRIVATE_SOURCES;
   delete process.env.ALLOW_FILE_SOURCES;
 
@@ -242,6 +246,20 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
     expect(await ctx.prisma.streamer.count({ where: { id: ctx.streamer.id } })).toBe(1);
   },
+  "POST /api/streamers/[id]/ingress": async () => {
+    const r = await call("POST", `/api/streamers/${ctx.streamer.id}/ingress`, { as: ctx.bob, json: { type: "rtmp" } });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+  },
+  "POST /api/webhooks/livekit": async () => {
+    // A session cookie is no substitute for LiveKit's signed token; nothing is stored.
+    const before = await ctx.prisma.webhookReceipt.count();
+    const r = await call("POST", "/api/webhooks/livekit", {
+      as: ctx.bob,
+      json: { event: "egress_ended", id: "EV_unsigned", createdAt: String(Math.floor(Date.now() / 1000)), egressInfo: { egressId: "EG_x", status: "EGRESS_COMPLETE" } },
+    });
+    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid webhook signature (missing Authorization)." } }]);
+    expect(await ctx.prisma.webhookReceipt.count()).toBe(before);
+  },
   "POST /api/webhooks/recorder": async () => {
     // A session cookie is no substitute for the recorder's signature.
     const before = await ctx.prisma.segment.count({ where: { sessionId: ctx.session.id } });
@@ -255,7 +273,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]", "/api/streamers/[id]/ingress"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {

@@ -1,4 +1,7 @@
 import { prisma } from "@/lib/db";
+import { livekitConfig } from "@/lib/livekit/clients";
+import { isRoomLive } from "@/lib/livekit/is-room-live";
+import { startRoomRecording } from "@/lib/livekit/record-room";
 import { startRecording } from "@/lib/recorder/client";
 import { isSourceLive } from "./is-source-live";
 
@@ -15,7 +18,14 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   const active = await prisma.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
   if (active) return { status: "recording", sessionId: active.id };
 
-  const probe = await isSourceLive(streamer.source);
+  // A LIVEKIT streamer is live while its room has a publisher; its segments come from LiveKit egress.
+  const livekit = streamer.kind === "LIVEKIT";
+  if (livekit && !livekitConfig()) {
+    const detail = "LiveKit is not configured on this server";
+    await prisma.streamer.update({ where: { id: streamer.id }, data: { status: "ERROR", lastCheckedAt: new Date(), lastError: detail } });
+    return { status: "error", detail };
+  }
+  const probe = livekit ? await isRoomLive(streamer.source) : await isSourceLive(streamer.source);
   if (!probe.live) {
     await prisma.streamer.update({
       where: { id: streamer.id },
@@ -38,12 +48,15 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   if (!session) return { status: "recording" };
 
   try {
-    await startRecording({
-      sessionId: session.id,
-      streamerId,
-      source: { kind: "url", url: streamer.source },
-      segmentSeconds: session.segmentSeconds,
-    });
+    if (livekit) await startRoomRecording({ sessionId: session.id, userId, room: streamer.source });
+    else {
+      await startRecording({
+        sessionId: session.id,
+        streamerId,
+        source: { kind: "url", url: streamer.source },
+        segmentSeconds: session.segmentSeconds,
+      });
+    }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await prisma.$transaction([
@@ -51,7 +64,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
         where: { id: session.id },
         data: { status: "FAILED", endedAt: new Date(), endReason: "recorder_unavailable" },
       }),
-      prisma.streamer.update({ where: { id: streamer.id }, data: { status: "ERROR", lastError: "Recorder unavailable" } }),
+      prisma.streamer.update({ where: { id: streamer.id }, data: { status: "ERROR", lastError: livekit ? "LiveKit egress unavailable" : "Recorder unavailable" } }),
     ]);
     throw new Error(`could not start recording: ${message}`);
   }

@@ -44,4 +44,20 @@ describe("parseSource", () => {
     await expect(parseSource("/srv/media/show.mp4")).resolves.toEqual({ kind: "URL", source: "file:///srv/media/show.mp4", suggestedName: "show" });
     await expect(parseSource("relative/file.mp4")).rejects.toMatchObject({ code: "invalid_input" });
   });
+
+  it("takes livekit:<room> as a room on the operator's LiveKit server, only when one is configured", async () => {
+    await expect((await load())("livekit:show-1")).rejects.toMatchObject({
+      code: "invalid_input",
+      message: "LiveKit rooms are not enabled on this server (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).",
+    });
+    const parseSource = await load({ LIVEKIT_URL: "wss://lk.example.com", LIVEKIT_API_KEY: "APIkey", LIVEKIT_API_SECRET: "secret" });
+    await expect(parseSource("livekit:show-1")).resolves.toEqual({ kind: "LIVEKIT", source: "show-1", suggestedName: "show-1" });
+    await expect(parseSource(" livekit://Main.Stage_2 ")).resolves.toEqual({ kind: "LIVEKIT", source: "Main.Stage_2", suggestedName: "Main.Stage_2" });
+    for (const bad of ["livekit:", "livekit:../x", "livekit:a b", `livekit:${"r".repeat(129)}`]) {
+      await expect(parseSource(bad)).rejects.toMatchObject({
+        code: "invalid_input",
+        message: "Use livekit:<room name> (letters, digits, '-', '_', '.'; up to 128 characters).",
+      });
+    }
+  });
 });

@@ -1,11 +1,14 @@
 import path from "node:path";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
+import { livekitConfig } from "@/lib/livekit/clients";
 import { hostIsPrivate } from "@/lib/net/private-address";
 
-export type TParsedSource = { kind: "URL"; source: string; suggestedName: string };
+export type TParsedSource = { kind: "URL" | "LIVEKIT"; source: string; suggestedName: string };
 
 const MAX_URL = 2048;
+const LIVEKIT_RE = /^livekit:(?:\/\/)?(.*)$/i;
+const ROOM_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const PUMPFUN_RE = /(^|pump\.fun\/(coin\/)?)[1-9A-HJ-NP-Za-km-z]{32,44}(pump)?$/;
 
 /**
@@ -21,6 +24,8 @@ export async function parseSource(input: string): Promise<TParsedSource> {
     throw new AppError("invalid_input", "pump.fun streamers are not supported yet; paste an HLS, RTMP or HTTP stream URL.");
   }
   if (raw.startsWith("/") || raw.startsWith("file:")) return parseFile(raw);
+  const room = LIVEKIT_RE.exec(raw);
+  if (room) return parseLivekitRoom(room[1]);
 
   let url: URL;
   try {
@@ -50,4 +55,11 @@ function parseFile(raw: string): TParsedSource {
   const file = raw.startsWith("file:") ? decodeURIComponent(new URL(raw).pathname) : raw;
   if (!path.isAbsolute(file) || file.includes("\0")) throw new AppError("invalid_input", "Use an absolute file path.");
   return { kind: "URL", source: `file://${path.normalize(file)}`, suggestedName: path.basename(file).replace(/\.\w+$/, "").slice(0, 60) };
+}
+
+/** `livekit:<room>`: a room on the operator's LiveKit server (LIVEKIT_URL); the room name is the source. */
+function parseLivekitRoom(room: string): TParsedSource {
+  if (!livekitConfig()) throw new AppError("invalid_input", "LiveKit rooms are not enabled on this server (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).");
+  if (!ROOM_RE.test(room)) throw new AppError("invalid_input", "Use livekit:<room name> (letters, digits, '-', '_', '.'; up to 128 characters).");
+  return { kind: "LIVEKIT", source: room, suggestedName: room.slice(0, 60) };
 }

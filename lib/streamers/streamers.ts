@@ -85,12 +85,18 @@ export async function updateStreamer(userId: string, id: string, input: z.infer<
   return prisma.streamer.update({ where: { id }, data: input, select: streamerSelect });
 }
 
-export async function deleteStreamer(userId: string, id: string): Promise<{ activeSessionIds: string[] }> {
+export async function deleteStreamer(userId: string, id: string): Promise<{ activeSessionIds: string[]; activeEgressIds: string[] }> {
   const streamer = await prisma.streamer.findFirst({
     where: { id, userId },
-    select: { id: true, liveSessions: { where: { status: "RECORDING" }, select: { id: true } } },
+    select: {
+      id: true,
+      liveSessions: { where: { status: "RECORDING" }, select: { id: true, livekitEgresses: { where: { status: "ACTIVE" }, select: { egressId: true } } } },
+    },
   });
   if (!streamer) throw new AppError("not_found", "Streamer not found.");
   await prisma.streamer.delete({ where: { id } });
-  return { activeSessionIds: streamer.liveSessions.map((s) => s.id) };
+  return {
+    activeSessionIds: streamer.liveSessions.map((s) => s.id),
+    activeEgressIds: streamer.liveSessions.flatMap((s) => s.livekitEgresses.map((e) => e.egressId)),
+  };
 }

@@ -12,7 +12,8 @@ export const GET = api(async (req) => {
   const check = verifySignature(env.recorderSecret, "", req.headers.get(SIGNATURE_HEADER));
   if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
   const rows = await prisma.liveSession.findMany({
-    where: { status: "RECORDING" },
+    // LIVEKIT sessions are recorded by LiveKit egress (inngest/livekit-egress.ts), not by the recorder.
+    where: { status: "RECORDING", streamer: { kind: { not: "LIVEKIT" } } },
     select: { id: true, streamerId: true, segmentSeconds: true, streamer: { select: { source: true } } },
   });
   const sessions: TStartRecording[] = rows.map((r) => ({

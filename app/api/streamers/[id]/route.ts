@@ -3,6 +3,7 @@ import { prisma } from "@/lib/db";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
 import { readJson } from "@/lib/http/read-json";
+import { stopSegmentEgress } from "@/lib/livekit/segment-egress";
 import { stopRecording } from "@/lib/recorder/client";
 import { deleteStreamer, streamerSelect, updateStreamer, ZUpdateStreamer } from "@/lib/streamers/streamers";
 
@@ -23,7 +24,8 @@ export const PATCH = api<P>(async (req, { id }) => {
 
 export const DELETE = api<P>(async (_req, { id }) => {
   const user = await requireUser();
-  const { activeSessionIds } = await deleteStreamer(user.id, id);
+  const { activeSessionIds, activeEgressIds } = await deleteStreamer(user.id, id);
   await Promise.all(activeSessionIds.map((s) => stopRecording(s).catch((e) => console.warn(`[streamers] stop ${s}: ${e}`))));
+  await Promise.all(activeEgressIds.map((e) => stopSegmentEgress(e).catch((err) => console.warn(`[streamers] stop egress ${e}: ${err}`))));
   return new Response(null, { status: 204 });
 });

@@ -1,0 +1,42 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/query-client";
+
+type TIngress = { ingressId: string; type: "rtmp" | "whip"; url: string; streamKey: string };
+
+/**
+ * For a LiveKit room streamer who pushes directly (OBS…): creates an RTMP or WHIP ingress into the room and
+ * shows its URL and stream key once. Clipstream does not store the key; create a new ingress if it is lost.
+ */
+export function LivekitIngress({ streamerId }: { streamerId: string }) {
+  const create = useMutation({
+    mutationFn: (type: TIngress["type"]) =>
+      apiFetch<{ ingress: TIngress }>(`/api/streamers/${streamerId}/ingress`, { method: "POST", body: JSON.stringify({ type }) }).then((r) => r.ingress),
+  });
+  const ingress = create.data;
+  return (
+    <section aria-label="Push to this room" className="mt-2 space-y-2 rounded-lg bg-zinc-950 p-3">
+      <p className="text-xs text-zinc-400">Push from OBS or a browser straight into this LiveKit room.</p>
+      <div className="flex flex-wrap gap-2">
+        {(["rtmp", "whip"] as const).map((type) => (
+          <button key={type} type="button" className="btn-ghost text-xs" disabled={create.isPending} onClick={() => create.mutate(type)}>
+            Create {type.toUpperCase()} ingress
+          </button>
+        ))}
+      </div>
+      {create.error && (
+        <p role="alert" className="rounded-md bg-red-500/10 px-3 py-2 text-sm text-red-300">
+          {create.error.message}
+        </p>
+      )}
+      {ingress && (
+        <dl className="space-y-1 text-xs" aria-label={`${ingress.type.toUpperCase()} ingress`}>
+          <dt className="text-zinc-500">URL</dt>
+          <dd className="break-all font-mono text-zinc-200">{ingress.url}</dd>
+          <dt className="text-zinc-500">Stream key (shown once, not stored by Clipstream)</dt>
+          <dd className="break-all font-mono text-zinc-200">{ingress.streamKey}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}
