@@ -1,5 +1,6 @@
 import { prisma } from "@/lib/db";
-import { startRecording } from "@/lib/recorder/client";
+import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
+import { startRecording, stopRecording } from "@/lib/recorder/client";
 import { isSourceLive } from "./is-source-live";
 
 export type TCheckResult = { status: "live" | "offline" | "recording" | "error" | "skipped"; sessionId?: string; detail?: string };
@@ -13,9 +14,10 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   const streamer = await prisma.streamer.findFirst({ where: { id: streamerId, userId } });
   if (!streamer || !streamer.monitored) return { status: "skipped" };
   const active = await prisma.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
+  if (active && streamer.kind === "PUMPFUN") return endPumpfunIfOffline(streamer.source, active.id);
   if (active) return { status: "recording", sessionId: active.id };
 
-  const probe = await isSourceLive(streamer.source);
+  const probe = streamer.kind === "PUMPFUN" ? await isPumpfunLive(streamer.source) : await isSourceLive(streamer.source);
   if (!probe.live) {
     await prisma.streamer.update({
       where: { id: streamer.id },
@@ -41,7 +43,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     await startRecording({
       sessionId: session.id,
       streamerId,
-      source: { kind: "url", url: streamer.source },
+      source: streamer.kind === "PUMPFUN" ? { kind: "pumpfun", mint: streamer.source } : { kind: "url", url: streamer.source },
       segmentSeconds: session.segmentSeconds,
     });
   } catch (err) {
@@ -56,4 +58,15 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     throw new Error(`could not start recording: ${message}`);
   }
   return { status: "live", sessionId: session.id };
+}
+
+/**
+ * pump.fun says when a stream ends (its room may linger): a recording pump.fun session whose coin the API
+ * reports offline is stopped; the recorder closes the last segment as final and sends session.ended.
+ */
+async function endPumpfunIfOffline(mint: string, sessionId: string): Promise<TCheckResult> {
+  const probe = await isPumpfunLive(mint);
+  if (probe.live || probe.detail !== "pump.fun: not live") return { status: "recording", sessionId };
+  await stopRecording(sessionId);
+  return { status: "offline", sessionId, detail: probe.detail };
 }

@@ -1,0 +1,139 @@
+/**
+ * pump.fun sessions in the real recorder: a frame source (here a local file decoded to raw I420 + PCM in real
+ * time, standing in for the LiveKit room, which cannot run on this machine) feeds the same ffmpeg segmenter,
+ * whose segments are stored and announced like any other source's.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
+import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
+import { createLocalStore } from "@/lib/storage/local-store";
+import { fileFrameSources, type TFrameSourceFactory } from "./frame-source";
+import { startRecorder, type TRecorder } from "./main";
+
+const SECRET = "pumpfun-recorder-test-secret";
+const MINT = "2qEHjDLDLbuBgRYvsxhc5D6uDWAivNFZGan56P1tpump";
+const SEGMENT = 3;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "recorder-pumpfun-"));
+const store = createLocalStore(path.join(tmp, "blobs"));
+const media = path.join(tmp, "room.mp4");
+const received: TRecorderWebhook[] = [];
+let app: http.Server;
+let appUrl: string;
+
+beforeAll(async () => {
+  execFileSync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+    "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", media]);
+  app = http.createServer(async (req, res) => {
+    let body = "";
+    for await (const c of req) body += c;
+    if (!verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string).ok) return res.writeHead(401).end();
+    if (req.method === "GET") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sessions: [] }));
+    received.push(JSON.parse(body));
+    res.writeHead(200, { "content-type": "application/json" }).end("{}");
+  });
+  await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+}, 60_000);
+afterAll(async () => {
+  await new Promise<void>((r) => app.close(() => r()));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const segments = (id: string) => received.filter((m): m is TSegmentRecorded => m.type === "segment.recorded" && m.sessionId === id);
+const ended = (id: string) => received.find((m): m is TSessionEnded => m.type === "session.ended" && m.sessionId === id);
+
+async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const startReq = (sessionId: string): TStartRecording => ({ sessionId, streamerId: "s-1", source: { kind: "pumpfun", mint: MINT }, segmentSeconds: SEGMENT });
+const control = (url: string, method: string, p: string, body?: unknown) => {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  return fetch(`${url}${p}`, { method, headers: { [SIGNATURE_HEADER]: signBody(SECRET, text) }, body: method === "GET" ? undefined : text });
+};
+const probe = (file: string) =>
+  JSON.parse(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_type,width,height", "-of", "json", file]).toString()) as {
+    format: { duration: string };
+    streams: { codec_type: string; width?: number; height?: number }[];
+  };
+
+/** A room that is "live" before its publisher sends frames: the first `notYet` joins find no video. */
+function room(notYet: number, plays: number) {
+  const calls = { opened: 0, refused: 0 };
+  const files = fileFrameSources(() => media);
+  const factory: TFrameSourceFactory = async (mint, log) => {
+    expect(mint).toBe(MINT);
+    if (calls.refused < notYet || calls.opened >= plays) {
+      calls.refused++;
+      throw new Error(`no video published in room ${mint} yet`);
+    }
+    calls.opened++;
+    return files(mint, log);
+  };
+  return { calls, factory };
+}
+
+async function recorder(frameSources: TFrameSourceFactory, name: string): Promise<TRecorder> {
+  return startRecorder({ port: 0, appUrl, secret: SECRET, spoolDir: path.join(tmp, name), store, reconnectGraceSeconds: 4, frameSources, log: () => {} });
+}
+
+describe("pump.fun recording through a frame source", () => {
+  it("waits for the publisher, records the room's audio and video in segments, ends when the room stays empty", async () => {
+    const r = room(1, 1);
+    const rec = await recorder(r.factory, "a");
+    try {
+      const res = await control(rec.url, "POST", "/sessions", startReq("pf-a"));
+      expect(res.status).toBe(201);
+      const end = await until("session.ended", () => ended("pf-a"));
+      expect(end).toMatchObject({ reason: "source_ended", segments: segments("pf-a").length });
+      const segs = segments("pf-a");
+      expect(segs.map((s) => s.number)).toEqual(segs.map((_, i) => i));
+      expect(r.calls.refused).toBeGreaterThanOrEqual(2); // once before the publisher, again after it left
+      expect(r.calls.opened).toBe(1);
+      let total = 0;
+      for (const [i, s] of segs.entries()) {
+        if (i > 0) expect(s.startOffset).toBeCloseTo(segs[i - 1].startOffset + segs[i - 1].duration, 1);
+        const file = path.join(tmp, "check.ts");
+        await store.download(s.storageKey, file);
+        const info = probe(file);
+        expect(info.streams.map((x) => x.codec_type).sort()).toEqual(["audio", "video"]);
+        expect(info.streams.find((x) => x.codec_type === "video")).toMatchObject({ width: 320, height: 180 });
+        total += s.duration;
+      }
+      expect(segs.length).toBeGreaterThanOrEqual(3);
+      expect(total).toBeGreaterThan(7);
+      expect(total).toBeLessThan(9);
+    } finally {
+      await rec.stop();
+    }
+  }, 90_000);
+
+  it("a stop while the room plays closes the last segment as final and ends the session as stopped", async () => {
+    const r = room(0, 1);
+    const rec = await recorder(r.factory, "b");
+    try {
+      await control(rec.url, "POST", "/sessions", startReq("pf-b"));
+      await until("first segment", () => segments("pf-b").length >= 1);
+      expect((await control(rec.url, "DELETE", "/sessions/pf-b")).status).toBe(202);
+      const end = await until("session.ended", () => ended("pf-b"));
+      expect(end.reason).toBe("stopped");
+      const segs = segments("pf-b");
+      expect(segs.at(-1)?.final).toBe(true);
+      expect(segs.filter((s) => s.final)).toHaveLength(1);
+    } finally {
+      await rec.stop();
+    }
+  }, 90_000);
+});
