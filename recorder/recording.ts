@@ -261,10 +261,12 @@ export class Recording {
       } catch (err) {
         // Not publishing yet (or not joinable): the reconnect loop tries again within its grace period.
         this.lastError = `pump.fun room: ${(err as Error).message}`;
+        fs.rmSync(runDir, { recursive: true, force: true });
         return false;
       }
       if (this.stopRequested) {
         frames.close();
+        fs.rmSync(runDir, { recursive: true, force: true });
         return false;
       }
     }
