@@ -3,7 +3,7 @@ import { streamerCheck } from "./events";
 import { prisma } from "@/lib/db";
 import { checkStreamer } from "@/lib/live/check-streamer";
 
-async function monitoredStreamers() {
+export async function monitoredStreamers() {
   return prisma.streamer.findMany({
     // pump.fun streamers are checked while recording too: the API says when their stream ends.
     where: { monitored: true, OR: [{ liveSessions: { none: { status: "RECORDING" } } }, { kind: "PUMPFUN" }] },

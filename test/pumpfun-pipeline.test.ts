@@ -98,6 +98,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // The database is shared: other test files' pollers must not check this coin against the real pump.fun.
+  await ctx?.prisma.streamer.update({ where: { id: ctx.streamer.id }, data: { monitored: false } });
   await ctx?.recorder.stop();
   await ctx?.runner.stop();
   await ctx?.server.close();

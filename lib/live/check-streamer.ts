@@ -66,7 +66,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
  */
 async function endPumpfunIfOffline(mint: string, sessionId: string): Promise<TCheckResult> {
   const probe = await isPumpfunLive(mint);
-  if (probe.live || probe.detail !== "pump.fun: not live") return { status: "recording", sessionId };
+  if (probe.live || probe.unknown) return { status: "recording", sessionId };
   await stopRecording(sessionId);
   return { status: "offline", sessionId, detail: probe.detail };
 }
