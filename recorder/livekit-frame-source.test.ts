@@ -36,5 +36,8 @@ describe("livekitFrameSources", () => {
     const open = livekitFrameSources(pumpfunClient({ apiUrl: fake.url, livekitUrl: `ws://127.0.0.1:${closedPort}` }), 5_000);
     await expect(open(MINT, () => {})).rejects.toThrow();
     expect(fake.joins.slice(joins)).toEqual([{ mintId: MINT, viewer: true, hidden: true }]);
+    // The recorder's retry rejoins with the kept token while it is valid: no second join.
+    await expect(open(MINT, () => {})).rejects.toThrow();
+    expect(fake.joins.length).toBe(joins + 1);
   }, 60_000);
 });

@@ -34,7 +34,10 @@ export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), fi
     const first = new Promise<TRawFormat>((resolve) => (gotFirst = resolve));
     const pacer = new RawPacer(FPS, SAMPLE_RATE, CHANNELS, gotFirst);
     const timers: NodeJS.Timeout[] = [];
+    // Token renewal ahead of expiry while the room is open: the rejoin after a drop has a valid token at hand.
+    const stopRefresh = keeper.keepFresh((e) => log(`[pumpfun ${mint}] token refresh: ${e.message}`));
     const close = (why = "closed") => {
+      stopRefresh();
       for (const t of timers) clearInterval(t);
       if (!pacer.ended) log(`[pumpfun ${mint}] room stream ended (${why})`);
       pacer.end(why);
@@ -75,8 +78,6 @@ export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), fi
       throw err;
     }
     timers.push(setInterval(() => pacer.tick(), 1000 / FPS / 2));
-    // Token renewal ahead of expiry: the reconnect after a drop joins with a valid token.
-    timers.push(setInterval(() => keeper.needsRefresh() && void keeper.get().catch((e) => log(`[pumpfun ${mint}] token refresh: ${(e as Error).message}`)), 30_000));
     const source: TFrameSource = { format, video: pacer.video, audio: pacer.audio, close: () => close() };
     return source;
   };

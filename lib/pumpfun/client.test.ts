@@ -52,6 +52,56 @@ describe("pumpfun client", () => {
     expect(fake.joins.length).toBe(joinsBefore + 2);
   });
 
+  it("renews the token in the background before it expires, until stopped", async () => {
+    fake.set(MINT, "live");
+    fake.tokenTtlSeconds = 4; // expires 3-4 s after the join; renewed 2.5 s ahead of that
+    try {
+      const keeper = viewerTokenKeeper(pumpfunClient({ apiUrl: fake.url }), MINT, 2_500);
+      const first = await keeper.get();
+      const joinsBefore = fake.joins.length;
+      const errors: Error[] = [];
+      const stop = keeper.keepFresh((e) => errors.push(e));
+      const end = Date.now() + 20_000;
+      while (keeper.current === first && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      const renewedAt = Date.now();
+      const second = keeper.current!;
+      expect(second).not.toBe(first);
+      expect(renewedAt).toBeLessThan(first.expiresAt); // the old token was still valid
+      expect(second.expiresAt).toBeGreaterThanOrEqual(first.expiresAt);
+      expect(second.token).not.toBe(first.token);
+      expect(fake.joins.at(-1)).toEqual({ mintId: MINT, viewer: true, hidden: true });
+      stop();
+      const joinsAtStop = fake.joins.length;
+      expect(joinsAtStop).toBeGreaterThan(joinsBefore);
+      await new Promise((r) => setTimeout(r, 2_500)); // a running keeper would have renewed again by now
+      expect(fake.joins.length).toBe(joinsAtStop);
+      expect(errors).toEqual([]);
+    } finally {
+      fake.tokenTtlSeconds = 900;
+    }
+  });
+
+  it("keeps retrying a failed renewal and reports each failure", async () => {
+    fake.set(MINT, "live");
+    fake.tokenTtlSeconds = 2;
+    try {
+      const keeper = viewerTokenKeeper(pumpfunClient({ apiUrl: fake.url }), MINT, 5_000);
+      const first = await keeper.get();
+      fake.set(MINT, "offline"); // joins now answer 404
+      const errors: Error[] = [];
+      const stop = keeper.keepFresh((e) => errors.push(e), 200);
+      const end = Date.now() + 20_000;
+      while (errors.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(errors.map((e) => e.message).slice(0, 2)).toEqual(["That pump.fun stream is not live.", "That pump.fun stream is not live."]);
+      fake.set(MINT, "live");
+      while (keeper.current === first && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      stop();
+      expect(keeper.current).not.toBe(first);
+    } finally {
+      fake.tokenTtlSeconds = 900;
+    }
+  });
+
   it.each([
     ["error", "pump.fun is having trouble (HTTP 500)."],
   ] as const)("turns a %s stream lookup into a friendly error", async (state, message) => {

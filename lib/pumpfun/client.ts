@@ -117,7 +117,8 @@ export function decodeJwtClaims(token: string): Record<string, unknown> | null {
 
 /**
  * Keeps a viewer token fresh: `get()` returns the current token, joining again once it is within
- * `refreshBeforeMs` of expiry (default 2 minutes, so a ~15-minute token is renewed at ~13).
+ * `refreshBeforeMs` of expiry (default 2 minutes, so a ~15-minute token is renewed at ~13); `keepFresh()`
+ * does the same in the background while a room is open (recorder/livekit-frame-source.ts).
  */
 export function viewerTokenKeeper(client: Pick<TPumpfunClient, "joinAsViewer">, mint: string, refreshBeforeMs = 120_000) {
   let current: TViewerToken | null = null;
@@ -129,11 +130,44 @@ export function viewerTokenKeeper(client: Pick<TPumpfunClient, "joinAsViewer">, 
     needsRefresh(now = Date.now()) {
       return !current || current.expiresAt - now <= refreshBeforeMs;
     },
-    async get(now = Date.now()): Promise<TViewerToken> {
-      if (current && current.expiresAt - now > refreshBeforeMs) return current;
-      pending ??= client.joinAsViewer(mint).finally(() => (pending = null));
-      current = await pending;
-      return current;
+    get,
+    /**
+     * Renews the token in the background `refreshBeforeMs` ahead of each expiry (a failed renewal is retried
+     * every `retryMs`) until the returned function is called, so a rejoin never waits on, or fails with, a
+     * stale token.
+     */
+    keepFresh(onError: (err: Error) => void, retryMs = 5_000): () => void {
+      let timer: NodeJS.Timeout | null = null;
+      let stopped = false;
+      const schedule = (delay: number) => {
+        if (stopped) return;
+        timer = setTimeout(() => {
+          renew().then(
+            () => schedule(nextDelay()),
+            (err: Error) => {
+              onError(err);
+              schedule(retryMs);
+            },
+          );
+        }, delay);
+        timer.unref();
+      };
+      const nextDelay = () => (current ? Math.max(1_000, current.expiresAt - refreshBeforeMs - Date.now()) : 0);
+      schedule(nextDelay());
+      return () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+      };
     },
   };
+
+  async function get(now = Date.now()): Promise<TViewerToken> {
+    if (current && current.expiresAt - now > refreshBeforeMs) return current;
+    return renew();
+  }
+  async function renew(): Promise<TViewerToken> {
+    pending ??= client.joinAsViewer(mint).finally(() => (pending = null));
+    current = await pending;
+    return current;
+  }
 }
