@@ -23,6 +23,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "recorder-pumpfun-"));
 const store = createLocalStore(path.join(tmp, "blobs"));
 const media = path.join(tmp, "room.mp4");
 const received: TRecorderWebhook[] = [];
+/** What the fake app lists as active sessions (a restarted recorder resumes them), and whether webhooks fail. */
+const appState = { active: [] as TStartRecording[], down: false };
 let app: http.Server;
 let appUrl: string;
 
@@ -33,7 +35,8 @@ beforeAll(async () => {
     let body = "";
     for await (const c of req) body += c;
     if (!verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string).ok) return res.writeHead(401).end();
-    if (req.method === "GET") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sessions: [] }));
+    if (req.method === "GET") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sessions: appState.active }));
+    if (appState.down) return res.writeHead(503).end();
     received.push(JSON.parse(body));
     res.writeHead(200, { "content-type": "application/json" }).end("{}");
   });
@@ -89,6 +92,17 @@ async function recorder(frameSources: TFrameSourceFactory, name: string): Promis
   return startRecorder({ port: 0, appUrl, secret: SECRET, spoolDir: path.join(tmp, name), store, reconnectGraceSeconds: 4, frameSources, log: () => {} });
 }
 
+async function expectPlayable(segs: TSegmentRecorded[]) {
+  for (const s of segs) {
+    const file = path.join(tmp, `check-${s.sessionId}-${s.number}.ts`);
+    await store.download(s.storageKey, file);
+    expect(fs.statSync(file).size).toBe(s.sizeBytes);
+    const info = probe(file);
+    expect(info.streams.map((x) => x.codec_type).sort()).toEqual(["audio", "video"]);
+    expect(Math.abs(Number(info.format.duration) - s.duration)).toBeLessThan(0.3);
+  }
+}
+
 describe("pump.fun recording through a frame source", () => {
   it("waits for the publisher, records the room's audio and video in segments, ends when the room stays empty", async () => {
     const r = room(1, 1);
@@ -136,4 +150,38 @@ describe("pump.fun recording through a frame source", () => {
       await rec.stop();
     }
   }, 90_000);
+
+  it("survives a recorder restart mid-session: undelivered and unannounced segments go out once, the room is rejoined, numbers continue", async () => {
+    const r = room(0, 2); // the room plays for the first recorder, then again for the second
+    const req = startReq("pf-r");
+    const first = await recorder(r.factory, "restart");
+    await control(first.url, "POST", "/sessions", req);
+    await until("first segment", () => segments("pf-r").length >= 1);
+    appState.down = true; // the next announcement stays in the outbox
+    const pending = path.join(tmp, "restart", "outbox", "pending");
+    await until("an undelivered webhook", () => fs.existsSync(pending) && fs.readdirSync(pending).length >= 1);
+    await first.stop(); // ffmpeg killed mid-segment; the session stays on disk
+    const sessionDir = path.join(tmp, "restart", "sessions", "pf-r");
+    expect(fs.readdirSync(sessionDir).some((d) => d.startsWith("run-"))).toBe(true); // a partial segment left behind
+    const delivered = segments("pf-r").length;
+    expect(ended("pf-r")).toBeUndefined();
+
+    appState.down = false;
+    appState.active = [req];
+    const second = await recorder(r.factory, "restart");
+    try {
+      await second.resumed;
+      const end = await until("session.ended", () => ended("pf-r"));
+      appState.active = [];
+      const segs = segments("pf-r");
+      expect(segs.map((s) => s.number)).toEqual(segs.map((_, i) => i)); // each number once: nothing announced twice
+      for (let i = 1; i < segs.length; i++) expect(segs[i].startOffset).toBeGreaterThanOrEqual(segs[i - 1].startOffset + segs[i - 1].duration - 0.001);
+      expect(segs.length).toBeGreaterThan(delivered + 2); // the held one, the partial, and the rejoined room's
+      expect(r.calls.opened).toBe(2);
+      expect(end).toMatchObject({ reason: "source_ended", segments: segs.length });
+      await expectPlayable(segs);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
 });
