@@ -11,14 +11,15 @@ import { runTool } from "@/lib/media/run";
 export type TRawFormat = { width: number; height: number; fps: number; sampleRate: number; channels: number };
 export type TFrameSource = { format: TRawFormat; video: Readable; audio: Readable; close(): void };
 
-/**
- * Opens a frame source for a pump.fun coin. Resolves once the first video frame fixed the format; rejects
- * when the stream cannot be joined or no frames arrive (e.g. `isLive` before the streamer publishes).
- */
 /** Per stream: a few seconds of raw frames may wait for ffmpeg (it reads its inputs one after the other at start). */
 export const BUFFER_BYTES = 64 * 1024 * 1024;
 
-export type TFrameSourceFactory = (mint: string, log: (m: string) => void) => Promise<TFrameSource>;
+/**
+ * Opens a frame source for a pump.fun coin. Resolves once the first video frame fixed the format; rejects
+ * when the stream cannot be joined or no frames arrive (e.g. `isLive` before the streamer publishes).
+ * `signal` aborts when the session stops or the recorder shuts down: stop waiting for the publisher.
+ */
+export type TFrameSourceFactory = (mint: string, log: (m: string) => void, signal?: AbortSignal) => Promise<TFrameSource>;
 
 /**
  * A frame source reading a local media file in real time (`ffmpeg -re`), standing in for a LiveKit room in

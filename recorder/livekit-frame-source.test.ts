@@ -30,6 +30,14 @@ describe("livekitFrameSources", () => {
     await expect(open(MINT, () => {})).rejects.toThrow("That pump.fun stream is not live.");
   });
 
+  it("does not join once the session is stopping", async () => {
+    fake.set(MINT, "live");
+    const joins = fake.joins.length;
+    const open = livekitFrameSources(pumpfunClient({ apiUrl: fake.url, livekitUrl: `ws://127.0.0.1:${closedPort}` }));
+    await expect(open(MINT, () => {}, AbortSignal.abort())).rejects.toThrow("stopped");
+    expect(fake.joins.length).toBe(joins);
+  });
+
   it("joins as a hidden viewer, then fails clearly when the room's server is unreachable", async () => {
     fake.set(MINT, "live");
     const joins = fake.joins.length;

@@ -24,7 +24,8 @@ export function toI420(rtc: TRtc, frame: InstanceType<TRtc["VideoFrame"]>): { da
  */
 export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), firstFrameTimeoutMs = 30_000): TFrameSourceFactory {
   const keepers = new Map<string, ReturnType<typeof viewerTokenKeeper>>();
-  return async (mint, log) => {
+  return async (mint, log, signal) => {
+    if (signal?.aborted) throw new Error("stopped");
     const rtc = await import("@livekit/rtc-node");
     const keeper = keepers.get(mint) ?? viewerTokenKeeper(client, mint);
     keepers.set(mint, keeper);
@@ -65,17 +66,25 @@ export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), fi
       }
     });
     room.on(rtc.RoomEvent.Disconnected, () => close("disconnected"));
-    await room.connect(url, token, { autoSubscribe: true, dynacast: false });
-
     let format: TRawFormat;
+    let onAbort = () => {};
     try {
+      await room.connect(url, token, { autoSubscribe: true, dynacast: false });
+      // Live before the publisher's frames flow: wait for them, but not past a stop.
       format = await Promise.race([
         first,
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no video published in room ${mint} yet`)), firstFrameTimeoutMs).unref()),
+        new Promise<never>((_, reject) => {
+          onAbort = () => reject(new Error("stopped"));
+          if (signal?.aborted) onAbort();
+          signal?.addEventListener("abort", onAbort, { once: true });
+        }),
       ]);
     } catch (err) {
-      close("no video");
+      close((err as Error).message);
       throw err;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
     }
     timers.push(setInterval(() => pacer.tick(), 1000 / FPS / 2));
     const source: TFrameSource = { format, video: pacer.video, audio: pacer.audio, close: () => close() };

@@ -151,6 +151,29 @@ describe("pump.fun recording through a frame source", () => {
     }
   }, 90_000);
 
+  it("a stop while waiting for a publisher that never comes ends the session at once as stopped, with no segments", async () => {
+    // Like the LiveKit source: joined, waiting for the first frame, until told to stop.
+    const waits: AbortSignal[] = [];
+    const factory: TFrameSourceFactory = (mint, _log, signal) =>
+      new Promise((_, reject) => {
+        waits.push(signal!);
+        signal!.addEventListener("abort", () => reject(new Error("stopped")), { once: true });
+      });
+    const rec = await recorder(factory, "never");
+    try {
+      await control(rec.url, "POST", "/sessions", startReq("pf-n"));
+      await until("the recorder waiting in the room", () => waits.length === 1);
+      expect((await control(rec.url, "DELETE", "/sessions/pf-n")).status).toBe(202);
+      const end = await until("session.ended", () => ended("pf-n"));
+      expect(end).toMatchObject({ reason: "stopped", segments: 0 });
+      expect(waits).toHaveLength(1);
+      expect(waits[0].aborted).toBe(true);
+      expect(segments("pf-n")).toEqual([]);
+    } finally {
+      await rec.stop();
+    }
+  }, 60_000);
+
   it("survives a recorder restart mid-session: undelivered and unannounced segments go out once, the room is rejoined, numbers continue", async () => {
     const r = room(0, 2); // the room plays for the first recorder, then again for the second
     const req = startReq("pf-r");

@@ -257,7 +257,7 @@ export class Recording {
     let frames: TFrameSource | null = null;
     if (src.kind === "pumpfun") {
       try {
-        frames = await this.deps.frameSources(src.mint, this.deps.log);
+        frames = await this.deps.frameSources(src.mint, this.deps.log, this.wakeup.signal);
       } catch (err) {
         // Not publishing yet (or not joinable): the reconnect loop tries again within its grace period.
         this.lastError = `pump.fun room: ${(err as Error).message}`;
