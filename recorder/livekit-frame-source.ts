@@ -17,10 +17,10 @@ export function toI420(rtc: TRtc, frame: InstanceType<TRtc["VideoFrame"]>): { da
 /**
  * pump.fun rooms through `@livekit/rtc-node`: joins the coin's room with a hidden viewer token
  * (lib/pumpfun/client.ts), subscribes to the publisher's tracks, and hands their frames to a RawPacer
- * (constant 30 fps I420, 48 kHz stereo PCM, silence without an audio track). The viewer token is renewed
- * before it expires, so a reconnect after a drop joins with a valid one. Frames from a real room need a
- * LiveKit server, which tests cannot run: they cover the join, the error paths, toI420 and the pacer, and
- * fileFrameSources stands in for the room in the recording tests.
+ * (constant 30 fps I420 and, tick for tick, 48 kHz stereo PCM: jitter-buffered room audio or silence). The
+ * viewer token is renewed before it expires, so a reconnect after a drop joins with a valid one. Frames from
+ * a real room need a LiveKit server, which tests cannot run: they cover the join, the error paths, toI420
+ * and the pacer, and fileFrameSources stands in for the room in the recording tests.
  */
 export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), firstFrameTimeoutMs = 30_000): TFrameSourceFactory {
   const keepers = new Map<string, ReturnType<typeof viewerTokenKeeper>>();
@@ -40,7 +40,7 @@ export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), fi
     const close = (why = "closed") => {
       stopRefresh();
       for (const t of timers) clearInterval(t);
-      if (!pacer.ended) log(`[pumpfun ${mint}] room stream ended (${why})`);
+      if (!pacer.ended) log(`[pumpfun ${mint}] room stream ended (${why})${pacer.skippedTicks ? `; ${pacer.skippedTicks} frames skipped, the encoder fell behind` : ""}`);
       pacer.end(why);
       void room.disconnect().catch(() => {});
     };
@@ -56,7 +56,6 @@ export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), fi
           close("video track ended");
         })().catch((err) => close(`video: ${(err as Error).message}`));
       } else if (track.kind === rtc.TrackKind.KIND_AUDIO) {
-        pacer.hasAudio = true;
         void (async () => {
           for await (const frame of new rtc.AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: CHANNELS })) {
             if (pacer.ended) break;
