@@ -14,6 +14,7 @@ import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording
 import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { fileFrameSources, type TFrameSourceFactory } from "./frame-source";
+import { pacedFileFrameSources } from "./paced-file-frame-source";
 import { startRecorder, type TRecorder } from "./main";
 
 const SECRET = "pumpfun-recorder-test-secret";
@@ -146,6 +147,40 @@ describe("pump.fun recording through a frame source", () => {
       const segs = segments("pf-b");
       expect(segs.at(-1)?.final).toBe(true);
       expect(segs.filter((s) => s.final)).toHaveLength(1);
+    } finally {
+      await rec.stop();
+    }
+  }, 90_000);
+
+  it("frames delivered like a room's (whole frames at 25 fps, PCM chunks) are paced to 30 fps with audio in step, segment by segment", async () => {
+    const paced = pacedFileFrameSources(() => media);
+    let plays = 0;
+    const factory: TFrameSourceFactory = async (mint, log, signal) => {
+      if (plays++ > 0) throw new Error(`no video published in room ${mint} yet`);
+      return paced(mint, log, signal);
+    };
+    const rec = await recorder(factory, "paced");
+    try {
+      await control(rec.url, "POST", "/sessions", startReq("pf-p"));
+      const end = await until("session.ended", () => ended("pf-p"));
+      const segs = segments("pf-p");
+      expect(end).toMatchObject({ reason: "source_ended", segments: segs.length });
+      expect(segs.length).toBeGreaterThanOrEqual(2);
+      let total = 0;
+      for (const s of segs) {
+        const file = path.join(tmp, `paced-${s.number}.ts`);
+        await store.download(s.storageKey, file);
+        const streams = JSON.parse(
+          execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,r_frame_rate,duration,width,height", "-of", "json", file]).toString(),
+        ).streams as { codec_type: string; r_frame_rate: string; duration: string; width?: number }[];
+        const v = streams.find((x) => x.codec_type === "video")!;
+        const a = streams.find((x) => x.codec_type === "audio")!;
+        expect(v).toMatchObject({ r_frame_rate: "30/1", width: 320 });
+        expect(Math.abs(Number(v.duration) - Number(a.duration))).toBeLessThan(0.2); // audio and video in step
+        total += s.duration;
+      }
+      expect(total).toBeGreaterThan(7);
+      expect(total).toBeLessThan(9);
     } finally {
       await rec.stop();
     }
