@@ -6,12 +6,16 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRunner, type TRunner } from "@/lib/jobs/runner";
 import { startFakePumpfun, type TFakePumpfun } from "@/test/fixtures/fake-pumpfun";
 
 const MINT = "7GCihgDB8fe6KNjn2MYtkzZcRjQy3t9GHdC8uHYmW2hr";
 let fake: TFakePumpfun;
 let recorder: http.Server;
 const recorderCalls: { method: string; url: string; body: unknown }[] = [];
+/** Sessions the recorder stand-in answers 404 for on DELETE (it lost them). */
+const unknownToRecorder = new Set<string>();
+let runner: TRunner;
 
 beforeAll(async () => {
   fake = await startFakePumpfun();
@@ -19,13 +23,20 @@ beforeAll(async () => {
     let body = "";
     for await (const c of req) body += c;
     recorderCalls.push({ method: req.method!, url: req.url!, body: body ? JSON.parse(body) : null });
+    if (req.method === "DELETE" && unknownToRecorder.has(decodeURIComponent(req.url!.split("/").at(-1)!))) {
+      return res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "not_found", message: "No such recording." } }));
+    }
     res.writeHead(req.method === "DELETE" ? 202 : 201, { "content-type": "application/json" }).end("{}");
   });
   await new Promise<void>((r) => recorder.listen(0, "127.0.0.1", () => r()));
   process.env.RECORDER_URL = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
   process.env.PUMPFUN_API_URL = fake.url;
+  // Receives the app's events (session/ended); no app is served, so nothing runs them.
+  runner = await startRunner({ port: 0, serveUrl: "http://127.0.0.1:9/api/inngest", syncIntervalMs: 0, pollMs: 60_000 });
+  process.env.INNGEST_DEV = runner.url;
 });
 afterAll(async () => {
+  await runner.stop();
   await fake.close();
   await new Promise<void>((r) => recorder.close(() => r()));
 });
@@ -69,6 +80,32 @@ describe("checkStreamer for pump.fun", () => {
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", sessionId: sessions[0].id, detail: "pump.fun: not live" });
     expect(recorderCalls.filter((c) => c.method === "DELETE")).toEqual([{ method: "DELETE", url: `/sessions/${sessions[0].id}`, body: null }]);
     await retire(user.id);
+  });
+
+  it("ends a session the recorder no longer has once pump.fun says offline, so the next go-live opens a new one", async () => {
+    const { prisma } = await import("@/lib/db");
+    const { checkStreamer } = await import("./check-streamer");
+    const user = await prisma.user.create({ data: { id: `u-pfl-${Date.now()}`, name: "P", email: `pfl-${Date.now()}@example.com` } });
+    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "coin", kind: "PUMPFUN", source: MINT, segmentSeconds: 10, status: "LIVE" } });
+    const lost = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 10 } });
+    unknownToRecorder.add(lost.id);
+
+    fake.set(MINT, "offline");
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", sessionId: lost.id, detail: "pump.fun: not live" });
+    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({
+      status: "ENDED",
+      endReason: "pump.fun stream ended; the recorder had no recording of it",
+    });
+    expect((await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).status).toBe("OFFLINE");
+    // The session's end goes through the same event as a recorder's session.ended (finalize-session).
+    expect(await prisma.jobEvent.count({ where: { externalId: `session-ended-${lost.id}` } })).toBe(1);
+
+    fake.set(MINT, "live");
+    const next = await checkStreamer(streamer.id, user.id);
+    expect(next.status).toBe("live");
+    expect(next.sessionId).not.toBe(lost.id);
+    await retire(user.id);
+    await prisma.jobRun.deleteMany({ where: { eventId: { in: (await prisma.jobEvent.findMany({ where: { externalId: `session-ended-${lost.id}` } })).map((e) => e.id) } } });
   });
 
   it("lists recording pump.fun streamers for the poller, but not recording URL streamers", async () => {

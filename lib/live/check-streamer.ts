@@ -1,6 +1,7 @@
 import { prisma } from "@/lib/db";
 import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
 import { startRecording, stopRecording } from "@/lib/recorder/client";
+import { endSession } from "@/lib/segments/recorder-events";
 import { isSourceLive } from "./is-source-live";
 
 export type TCheckResult = { status: "live" | "offline" | "recording" | "error" | "skipped"; sessionId?: string; detail?: string };
@@ -62,11 +63,15 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
 
 /**
  * pump.fun says when a stream ends (its room may linger): a recording pump.fun session whose coin the API
- * reports offline is stopped; the recorder closes the last segment as final and sends session.ended.
+ * reports offline is stopped; the recorder closes the last segment as final and sends session.ended. A
+ * session the recorder does not have (its spool lost) is ended here, so the streamer is not stuck recording.
  */
 async function endPumpfunIfOffline(mint: string, sessionId: string): Promise<TCheckResult> {
   const probe = await isPumpfunLive(mint);
   if (probe.live || probe.unknown) return { status: "recording", sessionId };
-  await stopRecording(sessionId);
+  if (!(await stopRecording(sessionId))) {
+    const segments = await prisma.segment.count({ where: { sessionId } });
+    await endSession({ type: "session.ended", sessionId, reason: "source_ended", segments, message: "pump.fun stream ended; the recorder had no recording of it" });
+  }
   return { status: "offline", sessionId, detail: probe.detail };
 }
