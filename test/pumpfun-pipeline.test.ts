@@ -57,8 +57,9 @@ async function setup() {
 
   // The room: no publisher until the API's stream is "live" (it says isLive already while "starting"), then
   // the publisher plays the sample once.
-  const { fileFrameSources } = await import("@/recorder/frame-source");
-  const play = fileFrameSources(() => samplePath);
+  // Frames reach the recorder as a room delivers them (whole frames, PCM chunks) and go through its pacer.
+  const { pacedFileFrameSources } = await import("@/recorder/paced-file-frame-source");
+  const play = pacedFileFrameSources(() => samplePath);
   const room = { joins: 0, plays: 0 };
   const { startRecorder } = await import("@/recorder/server");
   const { createLocalStore } = await import("@/lib/storage/local-store");
@@ -69,14 +70,14 @@ async function setup() {
     spoolDir: path.join(tmp, "spool"),
     store: createLocalStore(process.env.STORAGE_DIR!),
     reconnectGraceSeconds: 120,
-    frameSources: async (mint, log) => {
+    frameSources: async (mint, log, signal) => {
       room.joins++;
       const { pumpfunClient } = await import("@/lib/pumpfun/client");
       await pumpfunClient().joinAsViewer(mint); // the real join call, against the fake API
       const state = await pumpfunClient().getLivestream(mint);
       if (!state.live || state.stream.numParticipants === 0 || room.plays > 0) throw new Error(`no video published in room ${mint} yet`);
       room.plays++;
-      return play(mint, log);
+      return play(mint, log, signal);
     },
     log: () => {},
   });
