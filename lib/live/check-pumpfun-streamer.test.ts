@@ -55,9 +55,15 @@ describe("checkStreamer for pump.fun", () => {
     const user = await prisma.user.create({ data: { id: `u-pfc-${Date.now()}`, name: "P", email: `pfc-${Date.now()}@example.com` } });
     const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "coin", kind: "PUMPFUN", source: MINT, segmentSeconds: 10 } });
 
+    // pump.fun failing: offline as far as we know, and the dashboard says why.
+    fake.set(MINT, "error");
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "pump.fun is having trouble (HTTP 500)." });
+    expect(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).toMatchObject({ status: "OFFLINE", lastError: "pump.fun is having trouble (HTTP 500)." });
+
     fake.set(MINT, "offline");
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "pump.fun: not live" });
     expect(fake.calls.at(-1)).toBe(`GET /livestream?mintId=${MINT}`);
+    expect(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).toMatchObject({ status: "OFFLINE", lastError: null });
 
     fake.set(MINT, "starting");
     const results = await Promise.all([1, 2, 3].map(() => checkStreamer(streamer.id, user.id)));

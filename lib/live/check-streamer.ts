@@ -22,7 +22,8 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   if (!probe.live) {
     await prisma.streamer.update({
       where: { id: streamer.id },
-      data: { status: "OFFLINE", lastCheckedAt: new Date(), lastError: null },
+      // pump.fun's API failing is shown (e.g. "pump.fun could not be reached."): offline as far as we know.
+      data: { status: "OFFLINE", lastCheckedAt: new Date(), lastError: "unknown" in probe && probe.unknown ? (probe.detail ?? null) : null },
     });
     return { status: "offline", detail: probe.detail };
   }
