@@ -20,7 +20,8 @@ export function toI420(rtc: TRtc, frame: InstanceType<TRtc["VideoFrame"]>): { da
  * (constant 30 fps I420 and, tick for tick, 48 kHz stereo PCM: jitter-buffered room audio or silence). The
  * viewer token is renewed before it expires, so a reconnect after a drop joins with a valid one. Frames from
  * a real room need a LiveKit server, which tests cannot run: they cover the join, the error paths, toI420
- * and the pacer, and fileFrameSources stands in for the room in the recording tests.
+ * and the pacer, and a local file stands in for the room in the recording tests (pacedFileFrameSources feeds
+ * it through the same RawPacer).
  */
 export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), firstFrameTimeoutMs = 30_000): TFrameSourceFactory {
   const keepers = new Map<string, ReturnType<typeof viewerTokenKeeper>>();
