@@ -298,12 +298,18 @@ export class Recording {
     });
     if (this.stopRequested && !this.detached) proc.kill("SIGINT"); // stop() raced the spawn
 
-    // Segments are announced as ffmpeg lists them, while it keeps recording.
+    // Segments are announced as ffmpeg lists them, while it keeps recording: each once the next one is open.
+    // The one ffmpeg lists as it exits has no successor and is left to announceRemaining, which knows
+    // whether it is final (otherwise a drain between that list write and the exit would announce it as not).
     let seen = 0;
     const drain = () => {
       const entries = parseList(list);
-      for (const e of entries.slice(seen)) this.enqueue(Number.parseInt(e.file, 10), path.join(runDir, e.file), e.end - e.start, false);
-      seen = entries.length;
+      for (const e of entries.slice(seen)) {
+        const n = Number.parseInt(e.file, 10);
+        if (!fs.existsSync(path.join(runDir, `${String(n + 1).padStart(5, "0")}.ts`))) break;
+        this.enqueue(n, path.join(runDir, e.file), e.end - e.start, false);
+        seen++;
+      }
     };
     const timer = setInterval(drain, 250);
     await exited;
