@@ -24,7 +24,7 @@ export function AddStreamerForm() {
     <form onSubmit={onSubmit} className="card space-y-3 p-4" aria-label="Add a streamer">
       <h2 className="text-sm font-semibold">Add a streamer</h2>
       <label className="block">
-        <span className="text-xs text-zinc-400">Stream URL (HLS .m3u8, RTMP or HTTP)</span>
+        <span className="text-xs text-zinc-400">Stream URL (HLS .m3u8, RTMP or HTTP) or pump.fun coin</span>
         <input
           className="input"
           name="source"
@@ -33,9 +33,12 @@ export function AddStreamerForm() {
           placeholder="https://example.com/live/stream.m3u8"
           inputMode="url"
           autoComplete="off"
+          aria-describedby="source-hint"
           required
         />
-        <span className="mt-1 block text-xs text-zinc-500">or livekit:&lt;room&gt; for a room on your LiveKit server</span>
+        <span id="source-hint" className="mt-1 block text-xs text-zinc-500">
+          pump.fun: paste the coin link (https://pump.fun/coin/…) or its mint id; we record whenever it goes live. A room on your LiveKit server: livekit:&lt;room&gt;.
+        </span>
       </label>
       <label className="block">
         <span className="text-xs text-zinc-400">Name (optional)</span>

@@ -93,7 +93,12 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
     <>
     <li className="flex items-center justify-between gap-2 rounded-lg bg-zinc-900 px-3 py-2">
       <div className="min-w-0">
-        <p className="truncate text-sm font-medium">{streamer.name}</p>
+        <p className="flex min-w-0 items-center gap-1.5 text-sm font-medium">
+          <span className="truncate">{streamer.name}</span>
+          <span data-testid="streamer-kind" className="shrink-0 rounded bg-zinc-800 px-1.5 py-0.5 text-[10px] font-semibold uppercase text-zinc-400">
+            {streamer.kind === "PUMPFUN" ? "pump.fun" : streamer.kind === "LIVEKIT" ? "LiveKit" : "URL"}
+          </span>
+        </p>
         <p className="truncate text-xs text-zinc-500" title={streamer.source}>
           {streamer.lastError ?? (streamer.lastCheckedAt ? `checked ${timeAgo(streamer.lastCheckedAt)}` : "checking…")}
         </p>

@@ -3,6 +3,7 @@ import path from "node:path";
 import { startDemoBroadcaster } from "../scripts/lib/demo-broadcaster";
 import { startChild, stopChild, waitForHttp } from "../scripts/lib/processes";
 import { startFakeLivekit } from "../test/fixtures/fake-livekit";
+import { startFakePumpfun } from "../test/fixtures/fake-pumpfun";
 
 /**
  * Starts the real stack (production build, embedded PostgreSQL with its own database, job runner,
@@ -21,11 +22,14 @@ export default async function globalSetup() {
     const { makeSampleStream } = await import("../lib/media/sample-stream");
     await makeSampleStream({ out: sample, seconds: 40, excitedAt: 14 });
   }
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  // pump.fun's livestream API, local (real response shapes; every coin offline unless a test says otherwise).
+  const pumpfun = await startFakePumpfun();
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PUMPFUN_API_URL: pumpfun.url };
   const demo = await startDemoBroadcaster({ sample, dir: path.join(dataDir, "live"), port: port + 10, env, quiet: true });
   const stopDemo = async () => {
     await stopChild(demo.ffmpeg);
     await demo.close();
+    await pumpfun.close();
   };
   try {
     await waitForHttp(demo.url, 30_000, "test stream");

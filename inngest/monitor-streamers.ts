@@ -3,9 +3,10 @@ import { streamerCheck } from "./events";
 import { prisma } from "@/lib/db";
 import { checkStreamer } from "@/lib/live/check-streamer";
 
-async function monitoredStreamers() {
+export async function monitoredStreamers() {
   return prisma.streamer.findMany({
-    where: { monitored: true, liveSessions: { none: { status: "RECORDING" } } },
+    // pump.fun streamers are checked while recording too: the API says when their stream ends.
+    where: { monitored: true, OR: [{ liveSessions: { none: { status: "RECORDING" } } }, { kind: "PUMPFUN" }] },
     select: { id: true, userId: true },
   });
 }
@@ -31,7 +32,7 @@ export const pollStreamers = inngest.createFunction(
   },
 );
 
-/** One streamer: live → open a session and start the recorder. */
+/** One streamer: live → open a session and start the recorder; a pump.fun stream gone offline → stop it. */
 export const checkStreamerFn = inngest.createFunction(
   {
     id: "check-streamer",

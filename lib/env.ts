@@ -29,6 +29,9 @@ const ZEnv = z.object({
   /** Audio upload limit for transcription (Groq free tier: 25 MB); longer audio is split on silences. */
   GROQ_MAX_UPLOAD_BYTES: z.coerce.number().int().min(100_000).default(25 * 1024 * 1024),
   ALLOW_PRIVATE_SOURCES: bool,
+  /** pump.fun's unofficial livestream API and the LiveKit server its rooms live on. */
+  PUMPFUN_API_URL: z.string().url().default("https://livestream-api.pump.fun"),
+  PUMPFUN_LIVEKIT_URL: z.string().url().default("wss://pump-prod-tg2x8veh.livekit.cloud"),
   ALLOW_FILE_SOURCES: bool,
   /** The user's LiveKit server (rooms as streamers, file egress per segment, ingress). */
   LIVEKIT_URL: z.string().url().optional(),

@@ -4,6 +4,7 @@ import path from "node:path";
 import { runTool } from "@/lib/media/run";
 import type { TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { storageKeys, type BlobStore } from "@/lib/storage";
+import type { TFrameSource, TFrameSourceFactory } from "./frame-source";
 import type { TOutbox } from "./outbox";
 import { sleep } from "./sleep";
 
@@ -29,6 +30,8 @@ export type TRecordingDeps = {
   ffmpegPath: string;
   ffprobePath: string;
   reconnectGraceSeconds: number;
+  /** Opens pump.fun rooms (LiveKit in production, local files in tests). */
+  frameSources: TFrameSourceFactory;
   log: (m: string) => void;
 };
 
@@ -39,7 +42,8 @@ type TListEntry = { file: string; start: number; end: number };
 class Detached extends Error {}
 
 /** Local file sources are paced with `-re` and end for good at EOF; everything else is a network source. */
-function localPath(url: string): string | null {
+function localPath(url: string | undefined): string | null {
+  if (url === undefined) return null;
   if (url.startsWith("/")) return url;
   if (url.startsWith("file:")) return decodeURIComponent(new URL(url).pathname);
   return null;
@@ -58,6 +62,8 @@ export class Recording {
   private dir: string;
   private state: TState;
   private proc: ChildProcess | null = null;
+  /** The pump.fun room feeding the current run, if any. */
+  private frames: TFrameSource | null = null;
   private stopRequested = false;
   private detached = false;
   /** Aborted by stop()/detach(): cuts reconnect waits short. */
@@ -142,6 +148,8 @@ export class Recording {
     if (idle) return this.finish("stopped");
     this.wakeup.abort();
     const proc = this.proc;
+    // A room's streams end: ffmpeg drains its pipes and closes the last segment.
+    this.frames?.close();
     if (proc && proc.exitCode === null) {
       proc.kill("SIGINT");
       // ffmpeg stuck in a network read: the partial file is still announced (probed) after the kill.
@@ -155,6 +163,7 @@ export class Recording {
     this.stopRequested = true;
     this.wakeup.abort();
     this.detaching.abort();
+    this.frames?.close();
     if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGKILL");
     if (this.status === "idle") {
       await this.ready;
@@ -191,7 +200,7 @@ export class Recording {
         if (this.stopRequested) break;
         const reason = this.state.segments > 0 ? "source_ended" : "failed";
         const why = reason === "failed" ? this.lastError : undefined;
-        if (localPath(this.state.req.source.url)) return this.finish(reason, why);
+        if (localPath(this.sourceUrl)) return this.finish(reason, why);
         const silentFor = Date.now() - lastDataAt;
         if (silentFor >= grace) return this.finish(reason, why);
         this.status = "reconnecting";
@@ -209,8 +218,13 @@ export class Recording {
     }
   }
 
+  private get sourceUrl(): string | undefined {
+    const src = this.state.req.source;
+    return src.kind === "url" ? src.url : undefined;
+  }
+
   private inputArgs(): string[] {
-    const url = this.state.req.source.url;
+    const url = this.sourceUrl!;
     const file = localPath(url);
     // -re: a file is read at its own pace, like a live stream.
     if (file) return ["-re", "-i", file];
@@ -239,18 +253,39 @@ export class Recording {
     // Stream time of this run's first frame: 0 for the first run; after a drop or restart, the wall-clock
     // time since the session began (the gap is part of stream time), never before the last segment's end.
     this.cursor = firstRun ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
+    const src = this.state.req.source;
+    let frames: TFrameSource | null = null;
+    if (src.kind === "pumpfun") {
+      try {
+        frames = await this.deps.frameSources(src.mint, this.deps.log, this.wakeup.signal);
+      } catch (err) {
+        // Not publishing yet (or not joinable): the reconnect loop tries again within its grace period.
+        this.lastError = `pump.fun room: ${(err as Error).message}`;
+        fs.rmSync(runDir, { recursive: true, force: true });
+        return false;
+      }
+      if (this.stopRequested) {
+        frames.close();
+        fs.rmSync(runDir, { recursive: true, force: true });
+        return false;
+      }
+    }
+    this.frames = frames;
     const args = [
       "-hide_banner", "-loglevel", "error", "-nostdin",
-      ...this.inputArgs(),
-      // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
-      // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
-      "-sn", "-dn", "-c", "copy",
+      ...(frames ? rawInputArgs(frames, this.state.req.segmentSeconds) : [
+        ...this.inputArgs(),
+        // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
+        // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
+        "-sn", "-dn", "-c", "copy",
+      ]),
       "-f", "segment", "-segment_time", String(this.state.req.segmentSeconds), "-segment_format", "mpegts",
       "-reset_timestamps", "1", "-segment_list", list, "-segment_list_type", "csv",
       "-segment_start_number", String(this.state.nextNumber), path.join(runDir, "%05d.ts"),
     ];
-    const proc = spawn(this.deps.ffmpegPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+    const proc = spawn(this.deps.ffmpegPath, args, { stdio: ["ignore", "ignore", "pipe", ...(frames ? (["pipe", "pipe"] as const) : [])] });
     this.proc = proc;
+    if (frames) feed(frames, proc);
     if (proc.pid) fs.writeFileSync(path.join(runDir, "ffmpeg.pid"), String(proc.pid));
     let stderr = "";
     proc.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -263,23 +298,31 @@ export class Recording {
     });
     if (this.stopRequested && !this.detached) proc.kill("SIGINT"); // stop() raced the spawn
 
-    // Segments are announced as ffmpeg lists them, while it keeps recording.
+    // Segments are announced as ffmpeg lists them, while it keeps recording: each once the next one is open.
+    // The one ffmpeg lists as it exits has no successor and is left to announceRemaining, which knows
+    // whether it is final (otherwise a drain between that list write and the exit would announce it as not).
     let seen = 0;
     const drain = () => {
       const entries = parseList(list);
-      for (const e of entries.slice(seen)) this.enqueue(Number.parseInt(e.file, 10), path.join(runDir, e.file), e.end - e.start, false);
-      seen = entries.length;
+      for (const e of entries.slice(seen)) {
+        const n = Number.parseInt(e.file, 10);
+        if (!fs.existsSync(path.join(runDir, `${String(n + 1).padStart(5, "0")}.ts`))) break;
+        this.enqueue(n, path.join(runDir, e.file), e.end - e.start, false);
+        seen++;
+      }
     };
     const timer = setInterval(drain, 250);
     await exited;
     clearInterval(timer);
     this.proc = null;
+    frames?.close();
+    this.frames = null;
     const lastLine = stderr.trim().split("\n").at(-1);
     if (lastLine) this.lastError = lastLine;
     await this.chain;
     if (this.detached) return this.state.segments > before; // the run directory is recovered on restart
     // The rest, including the last (partial) segment; final when nothing will follow it.
-    await this.announceRemaining(runDir, this.stopRequested || !!localPath(this.state.req.source.url));
+    await this.announceRemaining(runDir, this.stopRequested || !!localPath(this.sourceUrl));
     fs.rmSync(runDir, { recursive: true, force: true });
     return this.state.segments > before;
   }
@@ -369,6 +412,31 @@ export class Recording {
         this.deps.log(`[${this.id}] ended (${reason}${message ? `: ${message}` : ""}) after ${this.state.segments} segments`);
         this.resolveDone();
       });
+  }
+}
+
+/**
+ * ffmpeg input for a frame source: raw I420 video on fd 3, s16le PCM on fd 4, encoded (H.264 + AAC) since
+ * raw frames cannot be stream-copied; a keyframe is forced at every segment boundary so cuts are on time.
+ */
+function rawInputArgs(frames: TFrameSource, segmentSeconds: number): string[] {
+  const f = frames.format;
+  return [
+    "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${f.width}x${f.height}`, "-framerate", String(f.fps), "-i", "pipe:3",
+    "-f", "s16le", "-ar", String(f.sampleRate), "-ac", String(f.channels), "-i", "pipe:4",
+    "-map", "0:v", "-map", "1:a",
+    "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", String(f.fps * 2),
+    "-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`,
+    "-c:a", "aac", "-b:a", "128k",
+  ];
+}
+
+/** Frame source → ffmpeg's pipes, with backpressure; ffmpeg sees EOF when the source ends. */
+function feed(frames: TFrameSource, proc: ChildProcess) {
+  const pipes = [proc.stdio[3], proc.stdio[4]] as NodeJS.WritableStream[];
+  for (const [from, to] of [[frames.video, pipes[0]], [frames.audio, pipes[1]]] as const) {
+    to.on("error", () => frames.close()); // ffmpeg gone: EPIPE
+    from.pipe(to);
   }
 }
 

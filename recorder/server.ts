@@ -6,6 +6,8 @@ import path from "node:path";
 import { ZActiveSessions, ZStartRecording, type TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
 import type { BlobStore } from "@/lib/storage";
+import type { TFrameSourceFactory } from "./frame-source";
+import { livekitFrameSources } from "./livekit-frame-source";
 import { createOutbox } from "./outbox";
 import { readState, Recording, type TRecordingDeps } from "./recording";
 import { sleep } from "./sleep";
@@ -22,6 +24,8 @@ export type TRecorderOptions = {
   ffmpegPath?: string;
   ffprobePath?: string;
   reconnectGraceSeconds?: number;
+  /** Opens pump.fun rooms; default: LiveKit through @livekit/rtc-node (recorder/livekit-frame-source.ts). */
+  frameSources?: TFrameSourceFactory;
   log?: (m: string) => void;
 };
 
@@ -39,6 +43,8 @@ const MAX_BODY = 16 * 1024;
 const SESSION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 /** What the app's source parser accepts; anything else (concat:, data:, subfile:…) never reaches ffmpeg. */
 const SOURCE_RE = /^(https?|rtmps?):\/\/|^file:\/\/\/|^\//;
+/** pump.fun sources are a mint id (validated by the protocol schema); URL sources must match SOURCE_RE. */
+const sourceAllowed = (req: TStartRecording) => req.source.kind === "pumpfun" || SOURCE_RE.test(req.source.url);
 
 class HttpError extends Error {
   constructor(
@@ -76,6 +82,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     ffmpegPath: opts.ffmpegPath ?? "ffmpeg",
     ffprobePath: opts.ffprobePath ?? "ffprobe",
     reconnectGraceSeconds: opts.reconnectGraceSeconds ?? 60,
+    frameSources: opts.frameSources ?? livekitFrameSources(),
     log,
   };
   const recordings = new Map<string, Recording>();
@@ -128,7 +135,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
         throw new HttpError(422, "invalid_input", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
       }
       if (!SESSION_ID_RE.test(parsed.data.sessionId)) throw new HttpError(422, "invalid_input", "sessionId: letters, digits, _ and - only.");
-      if (!SOURCE_RE.test(parsed.data.source.url)) throw new HttpError(422, "invalid_input", "source.url: use http(s), rtmp(s) or a file.");
+      if (!sourceAllowed(parsed.data)) throw new HttpError(422, "invalid_input", "source.url: use http(s), rtmp(s) or a file.");
       const started = begin(parsed.data);
       return { status: started ? 201 : 200, body: { ok: true, started, session: recordings.get(parsed.data.sessionId)?.info } };
     }
@@ -174,7 +181,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
         if (res.ok) {
           const { sessions } = ZActiveSessions.parse(await res.json());
           const active = new Set(sessions.map((s) => s.sessionId));
-          for (const s of sessions) if (SESSION_ID_RE.test(s.sessionId) && SOURCE_RE.test(s.source.url)) begin(s);
+          for (const s of sessions) if (SESSION_ID_RE.test(s.sessionId) && sourceAllowed(s)) begin(s);
           // Spooled sessions the app considers over: once their leftovers are announced, nothing is left to do.
           for (const rec of recordings.values()) if (rec.status === "idle" && !active.has(rec.id)) await rec.discard();
           if (sessions.length) log(`resumed ${sessions.length} session(s) the app lists as active`);

@@ -2,7 +2,9 @@ import { prisma } from "@/lib/db";
 import { livekitConfig } from "@/lib/livekit/clients";
 import { isRoomLive } from "@/lib/livekit/is-room-live";
 import { startRoomRecording } from "@/lib/livekit/record-room";
-import { startRecording } from "@/lib/recorder/client";
+import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
+import { startRecording, stopRecording } from "@/lib/recorder/client";
+import { endSession } from "@/lib/segments/recorder-events";
 import { isSourceLive } from "./is-source-live";
 
 export type TCheckResult = { status: "live" | "offline" | "recording" | "error" | "skipped"; sessionId?: string; detail?: string };
@@ -16,6 +18,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   const streamer = await prisma.streamer.findFirst({ where: { id: streamerId, userId } });
   if (!streamer || !streamer.monitored) return { status: "skipped" };
   const active = await prisma.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
+  if (active && streamer.kind === "PUMPFUN") return endPumpfunIfOffline(streamer.source, active.id);
   if (active) return { status: "recording", sessionId: active.id };
 
   // A LIVEKIT streamer is live while its room has a publisher; its segments come from LiveKit egress.
@@ -25,11 +28,16 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     await prisma.streamer.update({ where: { id: streamer.id }, data: { status: "ERROR", lastCheckedAt: new Date(), lastError: detail } });
     return { status: "error", detail };
   }
-  const probe = livekit ? await isRoomLive(streamer.source) : await isSourceLive(streamer.source);
+  const probe = livekit
+    ? await isRoomLive(streamer.source)
+    : streamer.kind === "PUMPFUN"
+      ? await isPumpfunLive(streamer.source)
+      : await isSourceLive(streamer.source);
   if (!probe.live) {
     await prisma.streamer.update({
       where: { id: streamer.id },
-      data: { status: "OFFLINE", lastCheckedAt: new Date(), lastError: null },
+      // pump.fun's API failing is shown (e.g. "pump.fun could not be reached."): offline as far as we know.
+      data: { status: "OFFLINE", lastCheckedAt: new Date(), lastError: "unknown" in probe && probe.unknown ? (probe.detail ?? null) : null },
     });
     return { status: "offline", detail: probe.detail };
   }
@@ -53,7 +61,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
       await startRecording({
         sessionId: session.id,
         streamerId,
-        source: { kind: "url", url: streamer.source },
+        source: streamer.kind === "PUMPFUN" ? { kind: "pumpfun", mint: streamer.source } : { kind: "url", url: streamer.source },
         segmentSeconds: session.segmentSeconds,
       });
     }
@@ -69,4 +77,19 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     throw new Error(`could not start recording: ${message}`);
   }
   return { status: "live", sessionId: session.id };
+}
+
+/**
+ * pump.fun says when a stream ends (its room may linger): a recording pump.fun session whose coin the API
+ * reports offline is stopped; the recorder closes the last segment as final and sends session.ended. A
+ * session the recorder does not have (its spool lost) is ended here, so the streamer is not stuck recording.
+ */
+async function endPumpfunIfOffline(mint: string, sessionId: string): Promise<TCheckResult> {
+  const probe = await isPumpfunLive(mint);
+  if (probe.live || probe.unknown) return { status: "recording", sessionId };
+  if (!(await stopRecording(sessionId))) {
+    const segments = await prisma.segment.count({ where: { sessionId } });
+    await endSession({ type: "session.ended", sessionId, reason: "source_ended", segments, message: "pump.fun stream ended; the recorder had no recording of it" });
+  }
+  return { status: "offline", sessionId, detail: probe.detail };
 }

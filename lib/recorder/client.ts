@@ -18,7 +18,9 @@ export async function startRecording(req: TStartRecording): Promise<void> {
   if (!res.ok) throw new Error(`recorder refused session ${req.sessionId}: ${res.status} ${await res.text()}`);
 }
 
-export async function stopRecording(sessionId: string): Promise<void> {
+/** Resolves false when the recorder has no such recording (404), true once it is stopping. */
+export async function stopRecording(sessionId: string): Promise<boolean> {
   const res = await call("DELETE", `/sessions/${encodeURIComponent(sessionId)}`);
   if (!res.ok && res.status !== 404) throw new Error(`recorder could not stop ${sessionId}: ${res.status}`);
+  return res.ok;
 }

@@ -8,6 +8,8 @@ import { z } from "zod";
 /** Where the recorder pulls media from. `url` covers HLS, RTMP, HTTP(S) and (operator-allowed) local files. */
 export const ZRecorderSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("url"), url: z.string().min(1) }),
+  /** A pump.fun coin: the recorder joins its LiveKit room as a hidden viewer (lib/pumpfun/client.ts). */
+  z.object({ kind: z.literal("pumpfun"), mint: z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/) }),
 ]);
 export type TRecorderSource = z.infer<typeof ZRecorderSource>;
 

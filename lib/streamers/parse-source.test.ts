@@ -22,7 +22,6 @@ describe("parseSource", () => {
     ["http://localhost/stream.m3u8", "That host is on a private network; Clipstream only records public streams."],
     ["/etc/passwd", "Local files are disabled on this server (ALLOW_FILE_SOURCES)."],
     ["file:///etc/passwd", "Local files are disabled on this server (ALLOW_FILE_SOURCES)."],
-    ["https://pump.fun/coin/7GCihgDB8fe6KNjn2MYtkzZcRjQy3t9GHdC8uHYmW2hr", "pump.fun streamers are not supported yet; paste an HLS, RTMP or HTTP stream URL."],
     [`https://example.com/${"a".repeat(2100)}`, "Stream URL is longer than 2048 characters."],
   ])("rejects %j", async (input, message) => {
     const parseSource = await load();
@@ -59,5 +58,38 @@ describe("parseSource", () => {
         message: "Use livekit:<room name> (letters, digits, '-', '_', '.'; up to 128 characters).",
       });
     }
+  });
+
+  const MINT = "2qEHjDLDLbuBgRYvsxhc5D6uDWAivNFZGan56P1tpump";
+  const MINT43 = "So11111111111111111111111111111111111111112";
+  it.each([
+    [`https://pump.fun/coin/${MINT}`, MINT],
+    [`https://pump.fun/coin/${MINT}?include-nsfw=true`, MINT],
+    [`https://www.pump.fun/coin/${MINT}#chat`, MINT],
+    [`pump.fun/coin/${MINT}`, MINT],
+    [`https://pump.fun/${MINT}`, MINT],
+    [`pump.fun/${MINT}?ref=abc`, MINT],
+    [`  ${MINT}  `, MINT],
+    [MINT43, MINT43],
+    ["11111111111111111111111111111111", "11111111111111111111111111111111"],
+  ])("accepts pump.fun %j as kind PUMPFUN", async (input, mint) => {
+    const parseSource = await load();
+    await expect(parseSource(input)).resolves.toEqual({ kind: "PUMPFUN", source: mint, suggestedName: `pump.fun ${mint.slice(0, 6)}…` });
+  });
+
+  it.each([
+    ["https://pump.fun/board", "A pump.fun mint id is 32 to 44 characters long; this one has 5."],
+    ["https://pump.fun/", "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id."],
+    ["https://pump.fun/coin/", "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id."],
+    [`https://pump.fun/coin/${MINT}/extra`, "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id."],
+    ["https://pump.fun/coin/0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl", "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l)."],
+    ["https://pump.fun/coin/2qEHjDLDLbuBgRYvsxhc5D6uDWAivNFZ-an56P1tpump", "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l)."],
+    ["2qEHjDLDLbuBgRYvsxhc5D6u", "A pump.fun mint id is 32 to 44 characters long; this one has 24."],
+    [`${MINT}abc`, "A pump.fun mint id is 32 to 44 characters long; this one has 47."],
+    ["zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "That mint id is not a valid Solana address (it does not decode to 32 bytes)."],
+    ["0000000000000000000000000000000000000000", "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l)."],
+  ])("rejects pump.fun %j", async (input, message) => {
+    const parseSource = await load();
+    await expect(parseSource(input)).rejects.toMatchObject({ code: "invalid_input", message });
   });
 });

@@ -3,13 +3,13 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { livekitConfig } from "@/lib/livekit/clients";
 import { hostIsPrivate } from "@/lib/net/private-address";
+import { looksLikePumpfun, parsePumpfunMint } from "@/lib/pumpfun/parse-mint";
 
-export type TParsedSource = { kind: "URL" | "LIVEKIT"; source: string; suggestedName: string };
+export type TParsedSource = { kind: "URL" | "LIVEKIT" | "PUMPFUN"; source: string; suggestedName: string };
 
 const MAX_URL = 2048;
 const LIVEKIT_RE = /^livekit:(?:\/\/)?(.*)$/i;
 const ROOM_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-const PUMPFUN_RE = /(^|pump\.fun\/(coin\/)?)[1-9A-HJ-NP-Za-km-z]{32,44}(pump)?$/;
 
 /**
  * Validates what a user pasted as a stream source. Accepts HLS/HTTP(S), RTMP(S) URLs, and local files when
@@ -20,8 +20,9 @@ export async function parseSource(input: string): Promise<TParsedSource> {
   const raw = input.trim();
   if (!raw) throw new AppError("invalid_input", "Enter a stream URL (HLS .m3u8, RTMP or HTTP).");
   if (raw.length > MAX_URL) throw new AppError("invalid_input", `Stream URL is longer than ${MAX_URL} characters.`);
-  if (PUMPFUN_RE.test(raw)) {
-    throw new AppError("invalid_input", "pump.fun streamers are not supported yet; paste an HLS, RTMP or HTTP stream URL.");
+  if (looksLikePumpfun(raw)) {
+    const mint = parsePumpfunMint(raw);
+    return { kind: "PUMPFUN", source: mint, suggestedName: `pump.fun ${mint.slice(0, 6)}…` };
   }
   if (raw.startsWith("/") || raw.startsWith("file:")) return parseFile(raw);
   const room = LIVEKIT_RE.exec(raw);
