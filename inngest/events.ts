@@ -27,3 +27,11 @@ export const streamerCheck = eventType("streamer/check.requested", { schema: ZSt
 /** One render event per clip; the id makes a repeated fan-out a no-op. */
 export const clipRenderEvents = (clipIds: string[], userId: string) =>
   clipIds.map((clipId) => ({ id: `render-${clipId}`, name: clipRequested.name, data: { clipId, userId } }));
+
+/** A clip's new range (stored on the clip as trimStart/trimEnd) needs rendering; the swap follows the render. */
+export const ZClipTrim = z.object({ clipId: z.string().min(1), userId: z.string().min(1) });
+export const clipTrimRequested = eventType("clip/trim.requested", { schema: ZClipTrim });
+
+/** One export (preset + layout + captions) of a clip needs rendering. */
+export const ZExportRequested = z.object({ exportId: z.string().min(1), userId: z.string().min(1) });
+export const exportRequested = eventType("clip/export.requested", { schema: ZExportRequested });

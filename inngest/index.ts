@@ -4,5 +4,6 @@ import { processSegment } from "./process-segment";
 import { purgeRecordings } from "./purge-recordings";
 import { redetectSegmentFn } from "./redetect-segment";
 import { renderClip } from "./render-clip";
+import { trimClipFn } from "./trim-clip";
 
-export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn];
+export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn, trimClipFn];

@@ -152,6 +152,15 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
     expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).shareSlug).toBe(`share${stamp}`);
   },
+  "POST /api/clips/[id]/trim": async () => {
+    const r = await call("POST", `/api/clips/${ctx.clip.id}/trim`, { as: ctx.bob, json: { start: 3, end: 9 } });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect(await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).toMatchObject({ startTime: 2, endTime: 14, trimStart: null });
+  },
+  "GET /api/clips/[id]/waveform": async () => {
+    const r = await call("GET", `/api/clips/${ctx.clip.id}/waveform`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+  },
   "GET /api/dashboard": async () => {
     const r = await call("GET", "/api/dashboard", { as: ctx.bob });
     expect(r.status).toBe(200);
@@ -255,7 +264,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {

@@ -1,0 +1,187 @@
+/**
+ * Clip studio on real parts: the app's route handlers, real better-auth sessions, the real Inngest functions
+ * through the embedded runner, real PostgreSQL, and real ffmpeg/ffprobe on a recorded (generated) session.
+ * Trim, captions, exports and manual clips; bad input gets exact error bodies and changes nothing.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "studio-"));
+const stamp = Date.now();
+let ctx: Awaited<ReturnType<typeof setup>>;
+
+async function setup() {
+  const [appPort, runnerPort] = await freePorts(2);
+  process.env.APP_URL = `http://127.0.0.1:${appPort}`;
+  process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
+  process.env.STORAGE_DIR = path.join(tmp, "blobs");
+  process.env.RECORDER_SECRET = "studio-test-recorder-secret";
+  const { prisma } = await import("@/lib/db");
+  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
+  const server = await startRouteServer(await loadApiRoutes(), appPort);
+  const { startRunner } = await import("@/lib/jobs/runner");
+  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
+  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream", id: "clipstream-trim-clip" } })) === 1, 20_000, "function registration");
+
+  const email = `studio-${stamp}@example.com`;
+  const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": "10.3.0.1" },
+    body: JSON.stringify({ email, password: "studio-pass-123", name: "studio" }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+
+  const { seedRecordedSession } = await import("./fixtures/recorded-session");
+  const rec = await seedRecordedSession({ userId: user.id, dir: tmp, seconds: 24, segmentSeconds: 6 });
+  const { renderRange } = await import("@/lib/studio/render-range");
+  const { storedSegments } = await import("@/lib/studio/stored-range");
+  const { storageKeys } = await import("@/lib/storage");
+  const newClip = async (key: string, start: number, end: number) => {
+    const clip = await prisma.clip.create({
+      data: { userId: user.id, streamerId: rec.streamer.id, sessionId: rec.session.id, detectionKey: key, startTime: start, endTime: end, title: `Clip ${key}`, reason: "test", score: 50, engine: "offline" },
+    });
+    const r = await renderRange({ segments: await storedSegments(rec.session.id), start, end, videoKey: storageKeys.clipVideo(clip.id), thumbKey: storageKeys.clipThumb(clip.id) });
+    return prisma.clip.update({ where: { id: clip.id }, data: { status: "READY", duration: r.duration, videoKey: storageKeys.clipVideo(clip.id), thumbKey: storageKeys.clipThumb(clip.id) } });
+  };
+  return { prisma, server, runner, user, cookie, rec, newClip };
+}
+
+async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function call(method: string, p: string, json?: unknown) {
+  const headers: Record<string, string> = { cookie: ctx.cookie };
+  if (json !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`${ctx.server.url}${p}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  const buf = Buffer.from(await res.arrayBuffer());
+  let body: unknown = null;
+  try {
+    body = JSON.parse(buf.toString("utf8"));
+  } catch {}
+  return { status: res.status, json: body, text: buf.toString("utf8"), buf, headers: res.headers };
+}
+
+/** ffprobe of a stored file: container duration and size, plus the video stream's decoded frame count. */
+async function probeStored(key: string) {
+  const { getStore } = await import("@/lib/storage");
+  const { probeMedia, runTool } = await import("@/lib/media");
+  const file = path.join(tmp, `probe-${Math.random().toString(36).slice(2)}.mp4`);
+  await getStore().download(key, file);
+  const { stdout } = await runTool("ffprobe", ["-v", "error", "-select_streams", "v", "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file]);
+  return { ...(await probeMedia(file)), frames: Number(stdout.trim()), file };
+}
+
+beforeAll(async () => {
+  ctx = await setup();
+}, 180_000);
+
+afterAll(async () => {
+  await ctx?.runner.stop();
+  await ctx?.prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
+  await ctx?.server.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const invalid = (message: string) => ({ error: { code: "invalid_input", message } });
+
+describe("trim", () => {
+  it("re-renders the new range frame-accurately across segments and swaps the media only when it is stored", async () => {
+    const clip = await ctx.newClip("trim", 4, 10);
+    const before = await probeStored(clip.videoKey!);
+    expect(before.duration).toBeCloseTo(6, 1);
+
+    const r = await call("POST", `/api/clips/${clip.id}/trim`, { start: 5.5, end: 16.25 });
+    expect(r.status).toBe(202);
+    const dto = (r.json as { clip: { trim: unknown; startTime: number; videoUrl: string } }).clip;
+    // Until the new render is stored, the clip keeps its range and media.
+    expect(dto.trim).toEqual({ start: 5.5, end: 16.25 });
+    expect(dto.startTime).toBe(4);
+    expect(dto.videoUrl).toContain(clip.videoKey!);
+
+    const done = await waitFor(async () => {
+      const c = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } });
+      return c.trimStart === null ? c : null;
+    }, 90_000, "trim render");
+    expect(done.trimError).toBeNull();
+    expect([done.startTime, done.endTime, done.status]).toEqual([5.5, 16.25, "READY"]);
+    expect(done.videoKey).not.toBe(clip.videoKey);
+    const after = await probeStored(done.videoKey!);
+    expect(Math.abs(after.duration - 10.75)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(done.duration! - 10.75)).toBeLessThanOrEqual(0.1);
+    // Every frame of the range (15 fps) and no more: a keyframe-snapped cut would be off by up to a second.
+    expect(Math.abs(after.frames - 10.75 * 15)).toBeLessThanOrEqual(2);
+    // The old files are gone, the thumbnail was re-made.
+    const { getStore } = await import("@/lib/storage");
+    expect(await getStore().stat(clip.videoKey!)).toBeNull();
+    expect(await getStore().stat(clip.thumbKey!)).toBeNull();
+    expect(await getStore().stat(done.thumbKey!)).not.toBeNull();
+  });
+
+  it("the waveform covers the clip with context, from the stored loudness", async () => {
+    const clip = await ctx.newClip("wave", 8, 12);
+    const r = await call("GET", `/api/clips/${clip.id}/waveform`);
+    expect(r.status).toBe(200);
+    const w = r.json as { window: { start: number; end: number }; stored: boolean; peaks: (number | null)[] };
+    expect(w.window.start).toBe(0);
+    expect(w.window.end).toBeCloseTo(24, 0);
+    expect(w.stored).toBe(true);
+    expect(w.peaks.length).toBe(Math.round(w.window.end * 5));
+    // Loudness windows are 400 ms long, so only the first and last buckets may lack a value.
+    expect(w.peaks.slice(2, -2).every((p) => p !== null && p >= 0 && p <= 1)).toBe(true);
+    // The sample's loud, excited passage starts at 14 s: louder than the calm narration before it.
+    const at = (t: number) => w.peaks[Math.floor(t * 5)]!;
+    expect(at(15)).toBeGreaterThan(at(3) + 0.1);
+  });
+
+  it.each([
+    ["end before start", { start: 8, end: 6 }, 422, invalid("end must be after start.")],
+    ["empty range", { start: 6, end: 6 }, 422, invalid("end must be after start.")],
+    ["too short", { start: 6, end: 6.5 }, 422, invalid("A clip must be between 1 and 180 seconds long (this range is 0.5 s).")],
+    ["too long", { start: 0, end: 200 }, 422, invalid("A clip must be between 1 and 180 seconds long (this range is 200.0 s).")],
+    ["past the recording", { start: 20, end: 30 }, 422, invalid("That range is outside the stored recording of this session. The stored recording here runs 0:00–0:24.")],
+    ["not in the recording", { start: 100, end: 110 }, 422, invalid("That range is outside the stored recording of this session.")],
+    ["negative", { start: -1, end: 5 }, 422, invalid("start: Too small: expected number to be >=0")],
+    ["string", { start: "1", end: 5 }, 422, invalid("start: Invalid input: expected number, received string")],
+    ["missing end", { start: 1 }, 422, invalid("end: Invalid input: expected number, received undefined")],
+    ["extra key", { start: 1, end: 5, userId: "x" }, 422, invalid('Unrecognized key: "userId"')],
+  ])("POST /api/clips/[id]/trim: %s → %i", async (_name, json, status, body) => {
+    const clip = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "wave" } });
+    const r = await call("POST", `/api/clips/${clip.id}/trim`, json);
+    expect([r.status, r.json]).toEqual([status, body]);
+    expect(await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } })).toEqual(clip);
+  });
+
+  it("refuses a trim while the clip renders, while another trim renders, and after the recording was purged", async () => {
+    const rendering = await ctx.prisma.clip.create({
+      data: { userId: ctx.user.id, streamerId: ctx.rec.streamer.id, sessionId: ctx.rec.session.id, detectionKey: "busy", startTime: 2, endTime: 8, title: "busy", reason: "t", score: 1, engine: "offline", status: "RENDERING" },
+    });
+    let r = await call("POST", `/api/clips/${rendering.id}/trim`, { start: 2, end: 6 });
+    expect([r.status, r.json]).toEqual([409, { error: { code: "conflict", message: "The clip is still rendering; trim it when it is ready." } }]);
+    await ctx.prisma.clip.update({ where: { id: rendering.id }, data: { status: "READY", trimStart: 3, trimEnd: 7 } });
+    r = await call("POST", `/api/clips/${rendering.id}/trim`, { start: 2, end: 6 });
+    expect([r.status, r.json]).toEqual([409, { error: { code: "conflict", message: "A trim of this clip is already rendering." } }]);
+
+    const { seedRecordedSession } = await import("./fixtures/recorded-session");
+    const purged = await seedRecordedSession({ userId: ctx.user.id, dir: tmp, seconds: 24, segmentSeconds: 12 });
+    await ctx.prisma.segment.updateMany({ where: { sessionId: purged.session.id }, data: { deletedAt: new Date(), storageKey: null } });
+    const old = await ctx.prisma.clip.create({
+      data: { userId: ctx.user.id, streamerId: purged.streamer.id, sessionId: purged.session.id, detectionKey: "old", startTime: 2, endTime: 8, title: "old", reason: "t", score: 1, engine: "offline", status: "READY" },
+    });
+    r = await call("POST", `/api/clips/${old.id}/trim`, { start: 2, end: 6 });
+    expect([r.status, r.json]).toEqual([409, { error: { code: "conflict", message: "The recording of this session is no longer stored." } }]);
+    r = await call("POST", "/api/clips/no-such-clip/trim", { start: 2, end: 6 });
+    expect([r.status, r.json]).toEqual([404, { error: { code: "not_found", message: "Clip not found." } }]);
+  });
+});
