@@ -152,6 +152,23 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
     expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).shareSlug).toBe(`share${stamp}`);
   },
+  "GET /api/clips/[id]/captions": async () => {
+    for (const q of ["", "?format=srt", "?format=vtt"]) {
+      const r = await call("GET", `/api/clips/${ctx.clip.id}/captions${q}`, { as: ctx.bob });
+      expect([q, r.status, r.json]).toEqual([q, 404, notFound("Clip not found.")]);
+    }
+  },
+  "PUT /api/clips/[id]/captions": async () => {
+    const r = await call("PUT", `/api/clips/${ctx.clip.id}/captions`, { as: ctx.bob, json: { cues: [{ start: 0, end: 1, text: "mine" }] } });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).captions).toBeNull();
+  },
+  "DELETE /api/clips/[id]/captions": async () => {
+    await ctx.prisma.clip.update({ where: { id: ctx.otherClip.id }, data: { captions: [{ start: 0, end: 1, text: "kept" }] } });
+    const r = await call("DELETE", `/api/clips/${ctx.otherClip.id}/captions`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.otherClip.id } })).captions).toEqual([{ start: 0, end: 1, text: "kept" }]);
+  },
   "POST /api/clips/[id]/trim": async () => {
     const r = await call("POST", `/api/clips/${ctx.clip.id}/trim`, { as: ctx.bob, json: { start: 3, end: 9 } });
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
@@ -264,7 +281,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {

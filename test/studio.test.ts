@@ -185,3 +185,72 @@ describe("trim", () => {
     expect([r.status, r.json]).toEqual([404, { error: { code: "not_found", message: "Clip not found." } }]);
   });
 });
+
+describe("captions", () => {
+  const SRT = [
+    "1\n00:00:00,200 --> 00:00:02,080\nwelcome back to the stream everyone\n",
+    "2\n00:00:03,600 --> 00:00:05,480\nthis round is going to be huge\n",
+    "3\n00:00:07,000 --> 00:00:08,580\nno way that just happened\n",
+  ].join("\n");
+
+  it("derives word-timed cues from the transcript words in the clip's range; SRT and WebVTT match", async () => {
+    const clip = await ctx.newClip("cap", 4, 13);
+    const j = await call("GET", `/api/clips/${clip.id}/captions`);
+    expect(j.status).toBe(200);
+    const body = j.json as { edited: boolean; duration: number; cues: { start: number; end: number; text: string; words: { w: string; s: number }[] }[] };
+    expect(body.edited).toBe(false);
+    expect(body.cues.map((c) => [c.start, c.end, c.text])).toEqual([
+      [0.2, 2.08, "welcome back to the stream everyone"],
+      [3.6, 5.48, "this round is going to be huge"],
+      [7, 8.58, "no way that just happened"],
+    ]);
+    expect(body.cues[1].words.slice(0, 2)).toEqual([{ w: "this", s: 3.6, e: 3.88 }, { w: "round", s: 3.9, e: 4.18 }]);
+    const srt = await call("GET", `/api/clips/${clip.id}/captions?format=srt`);
+    expect([srt.status, srt.headers.get("content-type"), srt.text]).toEqual([200, "application/x-subrip; charset=utf-8", SRT]);
+    const vtt = await call("GET", `/api/clips/${clip.id}/captions?format=vtt`);
+    expect(vtt.headers.get("content-disposition")).toBe(`attachment; filename="clip-${clip.id}.vtt"`);
+    expect(vtt.text).toBe(
+      "WEBVTT\n\n00:00:00.200 --> 00:00:02.080\nwelcome back to the stream everyone\n\n00:00:03.600 --> 00:00:05.480\nthis round is going to be huge\n\n00:00:07.000 --> 00:00:08.580\nno way that just happened\n",
+    );
+  });
+
+  it("what is edited is what is exported as SRT and WebVTT; a reset follows the transcript again", async () => {
+    const clip = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "cap" } });
+    const cues = [
+      { start: 0.2, end: 2.08, text: "Welcome back, everyone!" },
+      { start: 3.6, end: 5.48, text: "This round is going to be <huge> & loud" },
+    ];
+    const put = await call("PUT", `/api/clips/${clip.id}/captions`, { cues });
+    expect(put.status).toBe(200);
+    expect(put.json).toEqual({ edited: true, duration: 9, cues });
+    const srt = await call("GET", `/api/clips/${clip.id}/captions?format=srt`);
+    expect(srt.text).toBe("1\n00:00:00,200 --> 00:00:02,080\nWelcome back, everyone!\n\n2\n00:00:03,600 --> 00:00:05,480\nThis round is going to be <huge> & loud\n");
+    const vtt = await call("GET", `/api/clips/${clip.id}/captions?format=vtt`);
+    expect(vtt.text).toBe("WEBVTT\n\n00:00:00.200 --> 00:00:02.080\nWelcome back, everyone!\n\n00:00:03.600 --> 00:00:05.480\nThis round is going to be &lt;huge> &amp; loud\n");
+    expect((await call("DELETE", `/api/clips/${clip.id}/captions`)).status).toBe(204);
+    expect((await call("GET", `/api/clips/${clip.id}/captions?format=srt`)).text).toBe(SRT);
+  });
+
+  it.each([
+    ["end before start", { cues: [{ start: 2, end: 1, text: "x" }] }, invalid("cues.0: end must be after start.")],
+    ["past the clip", { cues: [{ start: 1, end: 9.5, text: "x" }] }, invalid("cues.0: ends after the clip (9.000 s).")],
+    ["overlapping", { cues: [{ start: 0, end: 2, text: "a" }, { start: 1.5, end: 3, text: "b" }] }, invalid("cues.1: starts before the previous cue ends.")],
+    ["blank text", { cues: [{ start: 0, end: 2, text: "   " }] }, invalid("cues.0.text: Too small: expected string to have >=1 characters")],
+    ["long text", { cues: [{ start: 0, end: 2, text: "a".repeat(201) }] }, invalid("cues.0.text: Too big: expected string to have <=200 characters")],
+    ["negative start", { cues: [{ start: -1, end: 2, text: "a" }] }, invalid("cues.0.start: Too small: expected number to be >=0")],
+    ["no cues", {}, invalid("cues: Invalid input: expected array, received undefined")],
+    ["extra key", { cues: [], clipId: "x" }, invalid('Unrecognized key: "clipId"')],
+    ["extra cue key", { cues: [{ start: 0, end: 1, text: "a", style: "red" }] }, invalid('cues.0: Unrecognized key: "style"')],
+  ])("PUT /api/clips/[id]/captions: %s → 422", async (_name, json, body) => {
+    const clip = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "cap" } });
+    const r = await call("PUT", `/api/clips/${clip.id}/captions`, json);
+    expect([r.status, r.json]).toEqual([422, body]);
+    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } })).captions).toBeNull();
+  });
+
+  it("GET /api/clips/[id]/captions?format=ass → 422", async () => {
+    const clip = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "cap" } });
+    const r = await call("GET", `/api/clips/${clip.id}/captions?format=ass`);
+    expect([r.status, r.json]).toEqual([422, invalid("format must be json, srt or vtt.")]);
+  });
+});
