@@ -184,6 +184,26 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect((r.json as { streamers: unknown[] }).streamers).toEqual([]);
     expectNoLeak(r.text);
   },
+  "GET /api/exports": async () => {
+    const exp = await ctx.prisma.clipExport.create({ data: { userId: ctx.alice.id, clipId: ctx.clip.id, preset: "tiktok", layout: "pad", status: "READY", outputKey: ctx.clip.videoKey } });
+    for (const q of [`?ids=${exp.id}`, `?clipId=${ctx.clip.id}`, ""]) {
+      const r = await call("GET", `/api/exports${q}`, { as: ctx.bob });
+      expect([q, r.status, r.json]).toEqual([q, 200, { exports: [] }]);
+      expectNoLeak(r.text);
+    }
+    await ctx.prisma.clipExport.delete({ where: { id: exp.id } });
+  },
+  "POST /api/exports": async () => {
+    const r = await call("POST", "/api/exports", { as: ctx.bob, json: { clipIds: [ctx.clip.id], preset: "tiktok", layout: "pad" } });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect(await ctx.prisma.clipExport.count({ where: { clipId: ctx.clip.id } })).toBe(0);
+  },
+  "GET /api/exports/zip": async () => {
+    const exp = await ctx.prisma.clipExport.create({ data: { userId: ctx.alice.id, clipId: ctx.clip.id, preset: "tiktok", layout: "pad", status: "READY", outputKey: ctx.clip.videoKey } });
+    const r = await call("GET", `/api/exports/zip?ids=${exp.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Export not found.")]);
+    await ctx.prisma.clipExport.delete({ where: { id: exp.id } });
+  },
   "GET /api/inngest": async () => {
     // The Inngest protocol endpoint (introspection): function definitions only, no user data.
     const r = await call("GET", "/api/inngest", { as: ctx.bob });
@@ -281,7 +301,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {

@@ -254,3 +254,132 @@ describe("captions", () => {
     expect([r.status, r.json]).toEqual([422, invalid("format must be json, srt or vtt.")]);
   });
 });
+
+type TExport = { id: string; status: string; progress: number; width: number; height: number; duration: number; url: string; captionsUrl: string | null };
+
+async function waitExports(ids: string[]): Promise<TExport[]> {
+  return waitFor(async () => {
+    const r = await call("GET", `/api/exports?ids=${ids.join(",")}`);
+    const list = (r.json as { exports: TExport[] }).exports;
+    if (list.some((e) => e.status === "ERROR")) throw new Error(`export failed: ${JSON.stringify(list)}`);
+    return list.length === ids.length && list.every((e) => e.status === "READY") ? list : null;
+  }, 150_000, "exports");
+}
+
+/** Bright pixels in a horizontal band of one frame (ffmpeg signalstats' YMAX over the band). */
+async function bandMaxLuma(file: string, t: number, y0: number, y1: number): Promise<number> {
+  const { runTool } = await import("@/lib/media");
+  const { stderr } = await runTool("ffmpeg", [
+    "-hide_banner", "-nostdin", "-ss", String(t), "-i", file, "-frames:v", "1",
+    "-vf", `crop=iw:${y1 - y0}:0:${y0},signalstats,metadata=print:key=lavfi.signalstats.YMAX`, "-f", "null", "-",
+  ]);
+  return Number(/YMAX=(\d+)/.exec(stderr)![1]);
+}
+
+describe("exports", () => {
+  it("batch-exports for TikTok (pad): 1080x1920, the edited captions burned in and as SRT; one zip with everything", async () => {
+    const a = await ctx.newClip("expA", 4, 13);
+    const b = await ctx.newClip("expB", 14, 20);
+    const edited = [
+      { start: 0.2, end: 2.08, text: "EDITED opening line" },
+      { start: 3.6, end: 5.48, text: "this round is huge" },
+    ];
+    expect((await call("PUT", `/api/clips/${a.id}/captions`, { cues: edited })).status).toBe(200);
+
+    const r = await call("POST", "/api/exports", { clipIds: [a.id, b.id], preset: "tiktok", layout: "pad", captions: true });
+    expect(r.status).toBe(202);
+    const created = (r.json as { exports: (TExport & { clipId: string; preset: string; layout: string })[] }).exports;
+    expect(created.map((e) => [e.clipId, e.preset, e.layout, e.status])).toEqual([[a.id, "tiktok", "pad", "PENDING"], [b.id, "tiktok", "pad", "PENDING"]]);
+    const t0 = Date.now();
+    const done = await waitExports(created.map((e) => e.id));
+    console.log(`[studio] 2 TikTok exports (9 s + 6 s, pad, captions) rendered in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const byClip = Object.fromEntries(done.map((e) => [(e as TExport & { clipId: string }).clipId, e]));
+
+    const rows = await ctx.prisma.clipExport.findMany({ where: { id: { in: created.map((e) => e.id) } } });
+    for (const row of rows) {
+      const p = await probeStored(row.outputKey!);
+      expect([p.width, p.height, p.hasAudio]).toEqual([1080, 1920, true]);
+      expect(row.progress).toBe(1);
+    }
+    expect(Math.abs(byClip[a.id].duration - 9)).toBeLessThanOrEqual(0.1);
+    expect([byClip[a.id].width, byClip[a.id].height]).toEqual([1080, 1920]);
+
+    // The captions shipped with the export are the edited ones.
+    const srt = await fetch(`${ctx.server.url}${byClip[a.id].captionsUrl}`).then((x) => x.text());
+    expect(srt).toBe("1\n00:00:00,200 --> 00:00:02,080\nEDITED opening line\n\n2\n00:00:03,600 --> 00:00:05,480\nthis round is huge\n");
+    // Burned in: white text in the black padding below the picture while a cue shows, nothing between cues.
+    const aRow = rows.find((x) => x.clipId === a.id)!;
+    const file = (await probeStored(aRow.outputKey!)).file;
+    expect(await bandMaxLuma(file, 1.0, 1300, 1560)).toBeGreaterThan(200);
+    expect(await bandMaxLuma(file, 2.8, 1300, 1560)).toBeLessThan(40);
+
+    const zip = await call("GET", `/api/exports/zip?ids=${created.map((e) => e.id).join(",")}`);
+    expect([zip.status, zip.headers.get("content-type")]).toEqual([200, "application/zip"]);
+    const { unzipSync } = await import("fflate");
+    const files = unzipSync(new Uint8Array(zip.buf));
+    expect(Object.keys(files).sort()).toEqual(["01-Clip-expA-tiktok.mp4", "01-Clip-expA-tiktok.srt", "02-Clip-expB-tiktok.mp4", "02-Clip-expB-tiktok.srt"]);
+    expect(Buffer.from(files["01-Clip-expA-tiktok.srt"]).toString("utf8")).toBe(srt);
+    expect(Buffer.from(files["01-Clip-expA-tiktok.mp4"]).equals(fs.readFileSync(file))).toBe(true);
+  });
+
+  it("X square with a blurred background and no captions: 1080x1080, no SRT", async () => {
+    const a = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "expB" } });
+    const r = await call("POST", "/api/exports", { clipIds: [a.id], preset: "x_square", layout: "blur", captions: false });
+    const [done] = await waitExports((r.json as { exports: TExport[] }).exports.map((e) => e.id));
+    expect([done.width, done.height, done.captionsUrl]).toEqual([1080, 1080, null]);
+    const row = await ctx.prisma.clipExport.findUniqueOrThrow({ where: { id: done.id } });
+    const p = await probeStored(row.outputKey!);
+    expect([p.width, p.height]).toEqual([1080, 1080]);
+    expect(Math.abs(p.duration - 6)).toBeLessThanOrEqual(0.1);
+  });
+
+  it.each([
+    ["unknown preset", { preset: "vine" }, 422, invalid('preset: Invalid option: expected one of "youtube_shorts"|"tiktok"|"instagram_reels"|"x_landscape"|"x_square"')],
+    ["unknown layout", { layout: "stretch" }, 422, invalid('layout: Invalid option: expected one of "crop"|"blur"|"pad"')],
+    ["no clips", { clipIds: [] }, 422, invalid("clipIds: Too small: expected array to have >=1 items")],
+    ["too many clips", { clipIds: Array.from({ length: 51 }, (_, i) => `c${i}`) }, 422, invalid("clipIds: Too big: expected array to have <=50 items")],
+    ["clip ids not a list", { clipIds: "abc" }, 422, invalid("clipIds: Invalid input: expected array, received string")],
+    ["captions not a boolean", { captions: "yes" }, 422, invalid("captions: Invalid input: expected boolean, received string")],
+    ["extra key", { userId: "x" }, 422, invalid('Unrecognized key: "userId"')],
+    ["too long for Shorts", { clipIds: ["@long"], preset: "youtube_shorts" }, 422, invalid('"Long one" is 75.0 s long; YouTube Shorts takes clips under 60 s. Trim it first.')],
+    ["exactly 60 s for Shorts", { clipIds: ["@sixty"], preset: "youtube_shorts" }, 422, invalid('"Sixty" is 60.0 s long; YouTube Shorts takes clips under 60 s. Trim it first.')],
+    ["too long for Reels", { clipIds: ["@hundred"], preset: "instagram_reels" }, 422, invalid('"Hundred" is 100.0 s long; Instagram Reels takes clips up to 90 s. Trim it first.')],
+    ["too long for X", { clipIds: ["@longer"], preset: "x_landscape" }, 422, invalid('"Longer one" is 150.0 s long; X (16:9) takes clips up to 2:20. Trim it first.')],
+    ["still rendering", { clipIds: ["@pending"] }, 409, { error: { code: "conflict", message: '"Pending" is still rendering; export it when it is ready.' } }],
+    ["unknown clip", { clipIds: ["no-such-clip"] }, 404, { error: { code: "not_found", message: "Clip not found." } }],
+  ])("POST /api/exports: %s → %i", async (_name, over, status, body) => {
+    const mk = (key: string, title: string, duration: number, status: "READY" | "PENDING" = "READY") =>
+      ctx.prisma.clip.upsert({
+        where: { sessionId_detectionKey: { sessionId: ctx.rec.session.id, detectionKey: key } },
+        update: {},
+        create: { userId: ctx.user.id, streamerId: ctx.rec.streamer.id, sessionId: ctx.rec.session.id, detectionKey: key, startTime: 0, endTime: duration, duration, title, reason: "t", score: 1, engine: "offline", status },
+      });
+    const fixtures: Record<string, string> = {
+      "@long": (await mk("long", "Long one", 75)).id,
+      "@sixty": (await mk("sixty", "Sixty", 60)).id,
+      "@longer": (await mk("longer", "Longer one", 150)).id,
+      "@hundred": (await mk("hundred", "Hundred", 100)).id,
+      "@pending": (await mk("pending", "Pending", 10, "PENDING")).id,
+    };
+    const ok = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "expB" } });
+    const json = { clipIds: [ok.id], preset: "tiktok", layout: "pad", ...over } as Record<string, unknown>;
+    json.clipIds = Array.isArray(json.clipIds) ? (json.clipIds as string[]).map((id) => fixtures[id] ?? id) : json.clipIds;
+    const before = await ctx.prisma.clipExport.count({ where: { userId: ctx.user.id } });
+    const r = await call("POST", "/api/exports", json);
+    expect([r.status, r.json]).toEqual([status, body]);
+    expect(await ctx.prisma.clipExport.count({ where: { userId: ctx.user.id } })).toBe(before);
+  });
+
+  it.each([
+    ["no ids", "", 422, invalid("ids: Invalid input: expected string, received undefined")],
+    ["empty ids", "?ids=", 422, invalid("ids: Too small: expected string to have >=1 characters")],
+    ["unknown export", "?ids=no-such-export", 404, { error: { code: "not_found", message: "Export not found." } }],
+    ["not ready", "?ids=@pending", 409, { error: { code: "conflict", message: "Some exports are not ready yet." } }],
+  ])("GET /api/exports/zip: %s → %i", async (_name, q, status, body) => {
+    const clip = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "expB" } });
+    const pending = await ctx.prisma.clipExport.create({ data: { userId: ctx.user.id, clipId: clip.id, preset: "tiktok", layout: "pad" } });
+    const r = await call("GET", `/api/exports/zip${q.replace("@pending", pending.id)}`);
+    expect([r.status, r.json]).toEqual([status, body]);
+    await ctx.prisma.clipExport.delete({ where: { id: pending.id } });
+  });
+});
