@@ -250,6 +250,16 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     const r = await call("POST", `/api/segments/${ctx.segment.id}/redetect`, { as: ctx.bob, json: {} });
     expect([r.status, r.json]).toEqual([404, notFound("Segment not found.")]);
   },
+  "GET /api/sessions/[id]": async () => {
+    const r = await call("GET", `/api/sessions/${ctx.session.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+  },
+  "POST /api/sessions/[id]/clips": async () => {
+    const before = await ctx.prisma.clip.count({ where: { sessionId: ctx.session.id } });
+    const r = await call("POST", `/api/sessions/${ctx.session.id}/clips`, { as: ctx.bob, json: { start: 1, end: 5 } });
+    expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+    expect(await ctx.prisma.clip.count({ where: { sessionId: ctx.session.id } })).toBe(before);
+  },
   "GET /api/settings": async () => {
     const r = await call("GET", "/api/settings", { as: ctx.bob });
     expect([r.status, r.json]).toEqual([200, { settings: { retentionHours: 48 } }]);
@@ -301,7 +311,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/sessions/[id]", "/api/sessions/[id]/clips", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {

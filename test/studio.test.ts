@@ -383,3 +383,46 @@ describe("exports", () => {
     await ctx.prisma.clipExport.delete({ where: { id: pending.id } });
   });
 });
+
+describe("session view", () => {
+  it("shows segments, clips and a loudness strip; a manual clip from any range is created and rendered", async () => {
+    const r = await call("GET", `/api/sessions/${ctx.rec.session.id}`);
+    expect(r.status).toBe(200);
+    const v = r.json as { session: { duration: number }; segments: { number: number; stored: boolean }[]; clips: { id: string }[]; loudness: (number | null)[] };
+    expect(v.session.duration).toBeCloseTo(24, 0);
+    expect(v.segments.map((s) => [s.number, s.stored])).toEqual([[0, true], [1, true], [2, true], [3, true]]);
+    expect(v.loudness.length).toBe(Math.ceil(v.session.duration));
+    // The excited passage (14 s on) is the loudest part of the strip.
+    const loudest = v.loudness.indexOf(Math.max(...v.loudness.map((x) => x ?? 0)));
+    expect(loudest).toBeGreaterThanOrEqual(14);
+    expect(loudest).toBeLessThan(20);
+
+    const c = await call("POST", `/api/sessions/${ctx.rec.session.id}/clips`, { start: 10.5, end: 17.25, title: "My cut" });
+    expect(c.status).toBe(202);
+    const clip = (c.json as { clip: { id: string; title: string; engine: string; startTime: number; endTime: number; status: string } }).clip;
+    expect([clip.title, clip.engine, clip.startTime, clip.endTime, clip.status]).toEqual(["My cut", "manual", 10.5, 17.25, "PENDING"]);
+    const ready = await waitFor(async () => {
+      const row = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } });
+      if (row.status === "ERROR") throw new Error(row.error ?? "render failed");
+      return row.status === "READY" ? row : null;
+    }, 90_000, "manual clip render");
+    const p = await probeStored(ready.videoKey!);
+    expect(Math.abs(p.duration - 6.75)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(p.frames - 6.75 * 15)).toBeLessThanOrEqual(2);
+    const after = (await call("GET", `/api/sessions/${ctx.rec.session.id}`)).json as { clips: { id: string }[] };
+    expect(after.clips.map((x) => x.id)).toContain(clip.id);
+  });
+
+  it.each([
+    ["end before start", { start: 9, end: 3 }, 422, invalid("end must be after start.")],
+    ["too long", { start: 0, end: 181 }, 422, invalid("A clip must be between 1 and 180 seconds long (this range is 181.0 s).")],
+    ["outside", { start: 22, end: 40 }, 422, invalid("That range is outside the stored recording of this session. The stored recording here runs 0:00–0:24.")],
+    ["blank title", { start: 1, end: 5, title: " " }, 422, invalid("title: Too small: expected string to have >=1 characters")],
+    ["extra key", { start: 1, end: 5, score: 100 }, 422, invalid('Unrecognized key: "score"')],
+  ])("POST /api/sessions/[id]/clips: %s → %i", async (_name, json, status, body) => {
+    const before = await ctx.prisma.clip.count({ where: { sessionId: ctx.rec.session.id } });
+    const r = await call("POST", `/api/sessions/${ctx.rec.session.id}/clips`, json);
+    expect([r.status, r.json]).toEqual([status, body]);
+    expect(await ctx.prisma.clip.count({ where: { sessionId: ctx.rec.session.id } })).toBe(before);
+  });
+});
