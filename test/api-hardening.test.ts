@@ -169,6 +169,10 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
     expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.otherClip.id } })).captions).toEqual([{ start: 0, end: 1, text: "kept" }]);
   },
+  "GET /api/clips/[id]/preview": async () => {
+    const r = await call("GET", `/api/clips/${ctx.clip.id}/preview`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+  },
   "POST /api/clips/[id]/trim": async () => {
     const r = await call("POST", `/api/clips/${ctx.clip.id}/trim`, { as: ctx.bob, json: { start: 3, end: 9 } });
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
@@ -311,7 +315,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/sessions/[id]", "/api/sessions/[id]/clips", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/preview", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/sessions/[id]", "/api/sessions/[id]/clips", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {

@@ -143,6 +143,18 @@ describe("trim", () => {
     // The sample's loud, excited passage starts at 14 s: louder than the calm narration before it.
     const at = (t: number) => w.peaks[Math.floor(t * 5)]!;
     expect(at(15)).toBeGreaterThan(at(3) + 0.1);
+
+    // The live preview: the same window as a ≤360p proxy, rendered once and cached.
+    const t0 = Date.now();
+    const p1 = await call("GET", `/api/clips/${clip.id}/preview`);
+    console.log(`[studio] 24 s preview proxy rendered in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(p1.status).toBe(200);
+    const preview = p1.json as { window: { start: number; end: number }; url: string };
+    expect(preview.window).toEqual(w.window);
+    const key = decodeURIComponent(new URL(preview.url, "http://x").pathname.replace("/api/media/", ""));
+    const probed = await probeStored(key);
+    expect([probed.height, Math.abs(probed.duration - (w.window.end - w.window.start)) <= 0.1]).toEqual([360, true]);
+    expect((await call("GET", `/api/clips/${clip.id}/preview`)).json).toEqual(preview);
   });
 
   it.each([

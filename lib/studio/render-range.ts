@@ -11,6 +11,7 @@ export async function renderRange(opts: {
   end: number;
   videoKey: string;
   thumbKey: string;
+  proxy?: boolean;
 }): Promise<{ duration: number }> {
   const covering = opts.segments.filter((s) => s.startOffset < opts.end && s.startOffset + s.duration > opts.start);
   if (!covering.length) throw new Error("the recording for this range is no longer stored");
@@ -24,7 +25,7 @@ export async function renderRange(opts: {
     }
     const outVideo = path.join(dir, "clip.mp4");
     const outThumb = path.join(dir, "thumb.jpg");
-    const r = await renderClip({ inputs, start: opts.start, end: opts.end, outVideo, outThumb });
+    const r = await renderClip({ inputs, start: opts.start, end: opts.end, outVideo, outThumb, proxy: opts.proxy });
     await store.put(opts.videoKey, outVideo, { contentType: "video/mp4" });
     await store.put(opts.thumbKey, outThumb, { contentType: "image/jpeg" });
     return r;
