@@ -1,0 +1,43 @@
+"use client";
+import Link from "next/link";
+import type { TClipDto } from "@/lib/clips/clips";
+import { CaptionsEditor } from "./captions-editor";
+import { ExportPanel } from "./export-panel";
+import { TrimEditor } from "./trim-editor";
+
+function Section({ title, children, aside }: { title: string; children: React.ReactNode; aside?: React.ReactNode }) {
+  return (
+    <section className="card mt-3 p-3 sm:p-4" aria-label={title}>
+      <div className="mb-3 flex items-baseline justify-between gap-2">
+        <h2 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">{title}</h2>
+        {aside}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/** Trim, captions and exports for one clip (the clip page's studio). */
+export function ClipStudio({ clip }: { clip: TClipDto }) {
+  const ready = clip.status === "READY";
+  return (
+    <>
+      <Section
+        title="Trim"
+        aside={
+          <Link href={`/sessions/${clip.sessionId}`} className="text-xs text-zinc-400 underline hover:text-zinc-200">
+            Session timeline
+          </Link>
+        }
+      >
+        {ready || clip.trim ? <TrimEditor clip={clip} /> : <p className="text-sm text-zinc-400">Available once the clip is rendered.</p>}
+      </Section>
+      <Section title="Captions">
+        <CaptionsEditor clipId={clip.id} version={`${clip.startTime}-${clip.endTime}`} />
+      </Section>
+      <Section title="Export">
+        <ExportPanel clipId={clip.id} ready={ready && !clip.trim} />
+      </Section>
+    </>
+  );
+}
