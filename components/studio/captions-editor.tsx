@@ -36,8 +36,8 @@ export function CaptionsEditor({ clipId, version }: { clipId: string; version: s
       ) : (
         <ol className="space-y-2" aria-label="Caption cues">
           {cues.map((c, i) => (
-            <li key={i} className="flex items-start gap-2">
-              <span className="mt-3 w-24 shrink-0 text-xs tabular-nums text-zinc-500">
+            <li key={i} className="flex flex-col gap-1 sm:flex-row sm:items-start sm:gap-2">
+              <span className="shrink-0 text-xs tabular-nums text-zinc-500 sm:mt-3 sm:w-24">
                 {t(c.start)}–{t(c.end)}
               </span>
               <input
@@ -52,7 +52,7 @@ export function CaptionsEditor({ clipId, version }: { clipId: string; version: s
         </ol>
       )}
       <div className="flex flex-wrap items-center gap-2">
-        <span className="flex-1 text-xs text-zinc-500">{q.data.edited ? "Edited" : "From the transcript"} · SRT, WebVTT and exports use these captions</span>
+        <span className="w-full text-xs text-zinc-500 sm:w-auto sm:flex-1">{q.data.edited ? "Edited" : "From the transcript"} · SRT, WebVTT and exports use these captions</span>
         <a className="btn-ghost" href={`/api/clips/${clipId}/captions?format=srt`} download>
           .srt
         </a>

@@ -99,21 +99,7 @@ export function RangeTimeline(props: {
           </button>
         ))}
       </div>
-      {props.markers?.length ? (
-        <div className="relative mt-1 h-6" aria-label="Clips and segments">
-          {props.markers.map((m, i) => {
-            const cls = `absolute top-0 h-6 truncate rounded px-1 text-[10px] leading-6 ${
-              m.tone === "clip" ? "bg-emerald-500/25 text-emerald-200 ring-1 ring-emerald-500/50" : m.tone === "pending" ? "bg-amber-500/20 text-amber-200" : "bg-zinc-800 text-zinc-400"
-            }`;
-            const style = { left: pct(m.start), width: `calc(${pct(m.end)} - ${pct(m.start)})` };
-            return m.href ? (
-              <a key={i} href={m.href} className={cls} style={style} title={m.label}>{m.label}</a>
-            ) : (
-              <span key={i} className={cls} style={style} title={m.label}>{m.label}</span>
-            );
-          })}
-        </div>
-      ) : null}
+      {props.markers?.length ? <MarkerLanes markers={props.markers} pct={pct} /> : null}
       <div className="mt-1 flex justify-between text-[11px] tabular-nums text-zinc-500">
         <span>{formatClock(w.start)}</span>
         <span>{formatClock(w.end)}</span>
@@ -142,6 +128,34 @@ export function RangeInputs({ value, onChange }: { value: TRangeValue; onChange:
           />
         </label>
       ))}
+    </div>
+  );
+}
+
+/** Markers in as few rows as needed so overlapping ranges (a manual cut inside a detected clip) stay readable. */
+function MarkerLanes({ markers, pct }: { markers: TMarker[]; pct: (t: number) => string }) {
+  const lanes: number[] = [];
+  const placed = [...markers]
+    .sort((a, b) => a.start - b.start)
+    .map((m) => {
+      let lane = lanes.findIndex((end) => end <= m.start);
+      if (lane < 0) lane = lanes.push(0) - 1;
+      lanes[lane] = m.end;
+      return { m, lane };
+    });
+  return (
+    <div className="relative mt-1" style={{ height: `${lanes.length * 26}px` }} aria-label="Clips">
+      {placed.map(({ m, lane }, i) => {
+        const cls = `absolute h-6 truncate rounded px-1.5 text-[11px] leading-6 ${
+          m.tone === "clip" ? "bg-emerald-500/25 text-emerald-100 ring-1 ring-emerald-500/50 hover:bg-emerald-500/40" : m.tone === "pending" ? "bg-amber-500/20 text-amber-100 ring-1 ring-amber-500/40" : "bg-zinc-800 text-zinc-400"
+        }`;
+        const style = { top: `${lane * 26}px`, left: pct(m.start), width: `max(1.5rem, calc(${pct(m.end)} - ${pct(m.start)}))` };
+        return m.href ? (
+          <a key={i} href={m.href} className={cls} style={style} title={m.label}>{m.label}</a>
+        ) : (
+          <span key={i} className={cls} style={style} title={m.label}>{m.label}</span>
+        );
+      })}
     </div>
   );
 }

@@ -64,18 +64,19 @@ export function SessionView({ id }: { id: string }) {
           onChange={setRange}
           markers={clips.map((c) => ({ start: c.startTime, end: c.endTime, label: c.title, tone: c.status === "READY" ? ("clip" as const) : ("pending" as const), href: `/clips/${c.id}` }))}
         />
-        <div className="relative mt-1 h-5" aria-label="Segments">
+        <p className="mt-2 text-[11px] uppercase tracking-wide text-zinc-600">Segments</p>
+        <div className="relative mt-1 h-5 overflow-hidden rounded" aria-label="Segments">
           {segments.map((s) => (
             <span
               key={s.id}
               title={`Segment #${s.number} · ${formatClock(s.startOffset)}–${formatClock(s.startOffset + s.duration)}${s.stored ? "" : " · deleted"}`}
-              className={`absolute top-0 h-5 truncate border-l border-zinc-950 px-1 text-[10px] leading-5 ${
+              className={`absolute top-0 h-5 overflow-hidden border-l border-zinc-950 px-1 text-[10px] leading-5 ${
                 !s.stored ? "bg-zinc-900 text-zinc-600" : s.status === "ERROR" ? "bg-red-500/20 text-red-200" : s.status === "DONE" ? "bg-zinc-700/70 text-zinc-300" : "bg-zinc-800 text-zinc-400"
               }`}
               style={{ left: `${(s.startOffset / w.end) * 100}%`, width: `${(s.duration / w.end) * 100}%` }}
               data-testid="session-segment"
             >
-              #{s.number}
+              {s.duration / w.end > 0.05 ? `#${s.number}` : ""}
             </span>
           ))}
         </div>

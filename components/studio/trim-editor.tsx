@@ -49,23 +49,31 @@ export function TrimEditor({ clip }: { clip: TClipDto }) {
 
   return (
     <div className="space-y-3">
-      <div className="overflow-hidden rounded-lg bg-black">
-        {preview.data ? (
-          <video
-            ref={video}
-            src={preview.data.url}
-            muted
-            playsInline
-            controls
-            onLoadedMetadata={(e) => (e.currentTarget.currentTime = range.start - offset)}
-            onTimeUpdate={onTime}
-            className="aspect-video w-full"
-            aria-label="Trim preview"
-            data-testid="trim-preview"
-          />
-        ) : (
-          <div className="grid aspect-video place-items-center text-sm text-zinc-400">{preview.error ? preview.error.message : "Preparing preview…"}</div>
-        )}
+      <div className="grid gap-3 sm:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] sm:items-start">
+        <div className="overflow-hidden rounded-lg bg-black">
+          {preview.data ? (
+            <video
+              ref={video}
+              src={preview.data.url}
+              muted
+              playsInline
+              controls
+              onLoadedMetadata={(e) => (e.currentTarget.currentTime = range.start - offset)}
+              onTimeUpdate={onTime}
+              className="aspect-video w-full"
+              aria-label="Trim preview"
+              data-testid="trim-preview"
+            />
+          ) : (
+            <div className="grid aspect-video place-items-center text-sm text-zinc-400">{preview.error ? preview.error.message : "Preparing preview…"}</div>
+          )}
+        </div>
+        <div className="space-y-3">
+          <p className="text-sm text-zinc-400">
+            Drag the handles or type exact times (stream seconds). The preview loops the selected range.
+          </p>
+          <RangeInputs value={range} onChange={setRange} />
+        </div>
       </div>
       <RangeTimeline
         label="Clip waveform"
@@ -76,7 +84,6 @@ export function TrimEditor({ clip }: { clip: TClipDto }) {
         playhead={playhead}
         markers={[{ start: clip.startTime, end: clip.endTime, label: "current", tone: "clip" }, ...(pending ? [{ ...pending, label: "rendering", tone: "pending" as const }] : [])]}
       />
-      <RangeInputs value={range} onChange={setRange} />
       <div className="flex flex-wrap items-center gap-3">
         <p className="flex-1 text-sm tabular-nums text-zinc-300" data-testid="trim-summary">
           {formatClock(range.start)}–{formatClock(range.end)} · {(range.end - range.start).toFixed(1)} s
