@@ -43,6 +43,7 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
 
   // --- Trim: the waveform and the looping preview load; a narrower range re-renders the file. ---
   const trim = page.getByRole("region", { name: "Trim" });
+  await trim.getByRole("button", { name: "Trim clip" }).click();
   await expect(trim.getByTestId("waveform")).toBeVisible();
   await expect(trim.getByTestId("trim-preview")).toBeVisible({ timeout: 60_000 });
   const before = (await (await page.request.get(`/api/clips/${clipId}`)).json()).clip as { startTime: number; endTime: number; videoUrl: string };
@@ -104,6 +105,7 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
   await page.screenshot({ path: `${shots}/studio-clip-desktop.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
+  await page.getByRole("region", { name: "Trim" }).getByRole("button", { name: "Trim clip" }).click();
   await expect(page.getByRole("region", { name: "Trim" }).getByTestId("trim-preview")).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole("region", { name: "Export", exact: true }).getByTestId("export").first()).toHaveAttribute("data-status", "READY");
   await page.screenshot({ path: `${shots}/studio-clip-phone.png`, fullPage: true });

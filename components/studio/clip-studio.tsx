@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
 import { CaptionsEditor } from "./captions-editor";
 import { ExportPanel } from "./export-panel";
@@ -20,6 +21,8 @@ function Section({ title, children, aside }: { title: string; children: React.Re
 /** Trim, captions and exports for one clip (the clip page's studio). */
 export function ClipStudio({ clip }: { clip: TClipDto }) {
   const ready = clip.status === "READY";
+  // The editor (and its preview proxy, rendered on first open) loads only when asked for.
+  const [trimming, setTrimming] = useState(false);
   return (
     <>
       <Section
@@ -30,7 +33,18 @@ export function ClipStudio({ clip }: { clip: TClipDto }) {
           </Link>
         }
       >
-        {ready || clip.trim ? <TrimEditor clip={clip} /> : <p className="text-sm text-zinc-400">Available once the clip is rendered.</p>}
+        {trimming || clip.trim ? (
+          <TrimEditor clip={clip} />
+        ) : (
+          <div className="flex flex-wrap items-center gap-3">
+            <p className="flex-1 text-sm text-zinc-400">
+              {ready ? "Move the start and end over the waveform; the clip is re-rendered frame-accurately." : "Available once the clip is rendered."}
+            </p>
+            <button className="btn-ghost" onClick={() => setTrimming(true)} disabled={!ready}>
+              Trim clip
+            </button>
+          </div>
+        )}
       </Section>
       <Section title="Captions">
         <CaptionsEditor clipId={clip.id} version={`${clip.startTime}-${clip.endTime}`} />
