@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
 import { apiFetch } from "@/lib/query-client";
+import { ClipStudio } from "./studio/clip-studio";
 import { formatClock } from "./ui/format";
 
 export function ClipView({ id }: { id: string }) {
@@ -11,7 +12,7 @@ export function ClipView({ id }: { id: string }) {
   const { data, error } = useQuery({
     queryKey: ["clip", id],
     queryFn: () => apiFetch<{ clip: TClipDto }>(`/api/clips/${id}`),
-    refetchInterval: (q) => (q.state.data?.clip.status === "READY" || q.state.data?.clip.status === "ERROR" ? false : 2_000),
+    refetchInterval: (q) => (q.state.data?.clip.trim || !(q.state.data?.clip.status === "READY" || q.state.data?.clip.status === "ERROR") ? 2_000 : false),
   });
   const [copied, setCopied] = useState(false);
   const share = useMutation({
@@ -70,6 +71,7 @@ export function ClipView({ id }: { id: string }) {
           <p className="mt-2 text-xs text-zinc-500">Offline transcription (PocketSphinx) is rough; words may be wrong.</p>
         )}
       </section>
+      <ClipStudio clip={c} />
       <section className="card mt-3 flex flex-wrap items-center gap-3 p-3">
         {shareUrl ? (
           <>

@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { apiFetch } from "@/lib/query-client";
 import { formatClock, timeAgo } from "./ui/format";
@@ -27,7 +28,9 @@ export function SessionTimeline({ session }: { session: TSession }) {
     <div className="card p-4" data-testid="session">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <p className="text-sm font-medium">
-          {session.streamer.name}{" "}
+          <Link href={`/sessions/${session.id}`} className="hover:underline">
+            {session.streamer.name}
+          </Link>{" "}
           <span className={live ? "text-rose-400" : "text-zinc-500"}>
             {live ? "● recording" : session.status === "FAILED" ? "failed" : "ended"}
           </span>

@@ -36,3 +36,11 @@ export const livekitRotateEvent = (data: z.infer<typeof ZLivekitRotate>) => ({
   name: livekitRotate.name,
   data,
 });
+
+/** A clip's new range (stored on the clip as trimStart/trimEnd) needs rendering; the swap follows the render. */
+export const ZClipTrim = z.object({ clipId: z.string().min(1), userId: z.string().min(1) });
+export const clipTrimRequested = eventType("clip/trim.requested", { schema: ZClipTrim });
+
+/** One export (preset + layout + captions) of a clip needs rendering. */
+export const ZExportRequested = z.object({ exportId: z.string().min(1), userId: z.string().min(1) });
+export const exportRequested = eventType("clip/export.requested", { schema: ZExportRequested });

@@ -5,5 +5,7 @@ import { processSegment } from "./process-segment";
 import { purgeRecordings } from "./purge-recordings";
 import { redetectSegmentFn } from "./redetect-segment";
 import { renderClip } from "./render-clip";
+import { trimClipFn } from "./trim-clip";
+import { exportClipFn } from "./export-clip";
 
-export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn, rotateLivekitEgress];
+export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn, rotateLivekitEgress, trimClipFn, exportClipFn];

@@ -156,11 +156,61 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
     expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).shareSlug).toBe(`share${stamp}`);
   },
+  "GET /api/clips/[id]/captions": async () => {
+    for (const q of ["", "?format=srt", "?format=vtt"]) {
+      const r = await call("GET", `/api/clips/${ctx.clip.id}/captions${q}`, { as: ctx.bob });
+      expect([q, r.status, r.json]).toEqual([q, 404, notFound("Clip not found.")]);
+    }
+  },
+  "PUT /api/clips/[id]/captions": async () => {
+    const r = await call("PUT", `/api/clips/${ctx.clip.id}/captions`, { as: ctx.bob, json: { cues: [{ start: 0, end: 1, text: "mine" }] } });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).captions).toBeNull();
+  },
+  "DELETE /api/clips/[id]/captions": async () => {
+    await ctx.prisma.clip.update({ where: { id: ctx.otherClip.id }, data: { captions: [{ start: 0, end: 1, text: "kept" }] } });
+    const r = await call("DELETE", `/api/clips/${ctx.otherClip.id}/captions`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.otherClip.id } })).captions).toEqual([{ start: 0, end: 1, text: "kept" }]);
+  },
+  "GET /api/clips/[id]/preview": async () => {
+    const r = await call("GET", `/api/clips/${ctx.clip.id}/preview`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+  },
+  "POST /api/clips/[id]/trim": async () => {
+    const r = await call("POST", `/api/clips/${ctx.clip.id}/trim`, { as: ctx.bob, json: { start: 3, end: 9 } });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect(await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).toMatchObject({ startTime: 2, endTime: 14, trimStart: null });
+  },
+  "GET /api/clips/[id]/waveform": async () => {
+    const r = await call("GET", `/api/clips/${ctx.clip.id}/waveform`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+  },
   "GET /api/dashboard": async () => {
     const r = await call("GET", "/api/dashboard", { as: ctx.bob });
     expect(r.status).toBe(200);
     expect((r.json as { streamers: unknown[] }).streamers).toEqual([]);
     expectNoLeak(r.text);
+  },
+  "GET /api/exports": async () => {
+    const exp = await ctx.prisma.clipExport.create({ data: { userId: ctx.alice.id, clipId: ctx.clip.id, preset: "tiktok", layout: "pad", status: "READY", outputKey: ctx.clip.videoKey } });
+    for (const q of [`?ids=${exp.id}`, `?clipId=${ctx.clip.id}`, ""]) {
+      const r = await call("GET", `/api/exports${q}`, { as: ctx.bob });
+      expect([q, r.status, r.json]).toEqual([q, 200, { exports: [] }]);
+      expectNoLeak(r.text);
+    }
+    await ctx.prisma.clipExport.delete({ where: { id: exp.id } });
+  },
+  "POST /api/exports": async () => {
+    const r = await call("POST", "/api/exports", { as: ctx.bob, json: { clipIds: [ctx.clip.id], preset: "tiktok", layout: "pad" } });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect(await ctx.prisma.clipExport.count({ where: { clipId: ctx.clip.id } })).toBe(0);
+  },
+  "GET /api/exports/zip": async () => {
+    const exp = await ctx.prisma.clipExport.create({ data: { userId: ctx.alice.id, clipId: ctx.clip.id, preset: "tiktok", layout: "pad", status: "READY", outputKey: ctx.clip.videoKey } });
+    const r = await call("GET", `/api/exports/zip?ids=${exp.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Export not found.")]);
+    await ctx.prisma.clipExport.delete({ where: { id: exp.id } });
   },
   "GET /api/inngest": async () => {
     // The Inngest protocol endpoint (introspection): function definitions only, no user data.
@@ -207,6 +257,16 @@ const ISOLATION: Record<string, () => Promise<void>> = {
   "POST /api/segments/[id]/redetect": async () => {
     const r = await call("POST", `/api/segments/${ctx.segment.id}/redetect`, { as: ctx.bob, json: {} });
     expect([r.status, r.json]).toEqual([404, notFound("Segment not found.")]);
+  },
+  "GET /api/sessions/[id]": async () => {
+    const r = await call("GET", `/api/sessions/${ctx.session.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+  },
+  "POST /api/sessions/[id]/clips": async () => {
+    const before = await ctx.prisma.clip.count({ where: { sessionId: ctx.session.id } });
+    const r = await call("POST", `/api/sessions/${ctx.session.id}/clips`, { as: ctx.bob, json: { start: 1, end: 5 } });
+    expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+    expect(await ctx.prisma.clip.count({ where: { sessionId: ctx.session.id } })).toBe(before);
   },
   "GET /api/settings": async () => {
     const r = await call("GET", "/api/settings", { as: ctx.bob });
@@ -273,7 +333,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]", "/api/streamers/[id]/ingress"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/preview", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/sessions/[id]", "/api/sessions/[id]/clips", "/api/settings", "/api/streamers", "/api/streamers/[id]", "/api/streamers/[id]/ingress"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {

@@ -30,6 +30,8 @@ export function toClipDto(c: TClipRow) {
     thumbUrl: c.status === "READY" ? mediaUrl(c.thumbKey) : null,
     shareSlug: c.shareSlug,
     createdAt: c.createdAt.toISOString(),
+    trim: c.trimStart !== null && c.trimEnd !== null ? { start: c.trimStart, end: c.trimEnd } : null,
+    trimError: c.trimError ? "The new range could not be rendered. Try again." : null,
   };
 }
 export type TClipDto = ReturnType<typeof toClipDto>;

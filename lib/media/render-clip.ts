@@ -3,7 +3,15 @@ import { probeMedia } from "./probe-media";
 import { runTool } from "./run";
 
 export type TClipInput = { path: string; startOffset: number; duration: number };
-export type TRenderClipOptions = { inputs: TClipInput[]; start: number; end: number; outVideo: string; outThumb: string };
+export type TRenderClipOptions = {
+  inputs: TClipInput[];
+  start: number;
+  end: number;
+  outVideo: string;
+  outThumb: string;
+  /** A fast low-resolution preview (at most 360 lines, ultrafast) instead of the full-quality render. */
+  proxy?: boolean;
+};
 
 const fmt = (x: number) => x.toFixed(3);
 /** Longer than any sane keyframe interval (Twitch/YouTube use 2–4 s). */
@@ -45,11 +53,11 @@ export async function renderClip(opts: TRenderClipOptions): Promise<{ duration: 
     if (withAudio) chains.push(`[${i}:a:0]atrim=${range},asetpts=PTS-STARTPTS[a${i}]`);
   });
   const labels = parts.map((_, i) => (withAudio ? `[v${i}][a${i}]` : `[v${i}]`)).join("");
-  const graph = [...chains, `${labels}concat=n=${parts.length}:v=1:a=${withAudio ? 1 : 0}[cv]${withAudio ? "[a]" : ""}`, "[cv]format=yuv420p[v]"].join(";");
+  const graph = [...chains, `${labels}concat=n=${parts.length}:v=1:a=${withAudio ? 1 : 0}[cv]${withAudio ? "[a]" : ""}`, opts.proxy ? "[cv]scale=-2:'min(360,ih)',format=yuv420p[v]" : "[cv]format=yuv420p[v]"].join(";");
   args.push("-filter_complex", graph, "-map", "[v]");
   if (withAudio) args.push("-map", "[a]", "-c:a", "aac", "-b:a", "128k");
   args.push(
-    "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+    "-c:v", "libx264", "-preset", opts.proxy ? "ultrafast" : "veryfast", "-crf", opts.proxy ? "30" : "23",
     "-t", fmt(end - start),
     "-movflags", "+faststart", "-f", "mp4", opts.outVideo,
   );

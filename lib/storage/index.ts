@@ -23,4 +23,8 @@ export const storageKeys = {
   segmentSignals: (sessionId: string, number: number) => `sessions/${sessionId}/analysis/${n5(number)}.json`,
   clipVideo: (clipId: string) => `clips/${clipId}/clip.mp4`,
   clipThumb: (clipId: string) => `clips/${clipId}/thumb.jpg`,
+  /** A re-render (trim) under a new name, so the current file keeps playing until the swap. */
+  clipVideoVersion: (clipId: string, tag: string) => `clips/${clipId}/clip-${tag}.mp4`,
+  clipThumbVersion: (clipId: string, tag: string) => `clips/${clipId}/thumb-${tag}.jpg`,
+  exportVideo: (exportId: string, preset: string) => `exports/${exportId}/${preset}.mp4`,
 };

@@ -1,0 +1,129 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import type { TClipDto } from "@/lib/clips/clips";
+import type { TExportDto } from "@/lib/studio/exports";
+import type { TSessionView } from "@/lib/studio/session-view";
+import { apiFetch } from "@/lib/query-client";
+import { formatClock } from "../ui/format";
+import { ExportList, ExportOptions } from "./export-panel";
+import { RangeInputs, RangeTimeline, type TRangeValue } from "./range-timeline";
+
+/** A live session's timeline: loudness, segments and clips; cut a manual clip from any range; export a selection. */
+export function SessionView({ id }: { id: string }) {
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: ["session", id],
+    queryFn: () => apiFetch<TSessionView>(`/api/sessions/${id}`),
+    refetchInterval: (x) => (x.state.data?.session.status === "RECORDING" || x.state.data?.clips.some((c) => c.status === "PENDING" || c.status === "RENDERING") ? 2_000 : false),
+  });
+  const [range, setRange] = useState<TRangeValue | null>(null);
+  const [title, setTitle] = useState("");
+  const [selected, setSelected] = useState<string[]>([]);
+  const [batch, setBatch] = useState<string[]>([]);
+  const duration = q.data?.session.duration ?? 0;
+  useEffect(() => {
+    if (!range && duration > 0) setRange({ start: Math.max(0, duration / 2 - 5), end: Math.min(duration, duration / 2 + 5) });
+  }, [duration, range]);
+  const cut = useMutation({
+    mutationFn: () => apiFetch<{ clip: TClipDto }>(`/api/sessions/${id}/clips`, { method: "POST", body: JSON.stringify({ ...range, ...(title.trim() ? { title: title.trim() } : {}) }) }),
+    onSuccess: () => {
+      setTitle("");
+      return qc.invalidateQueries({ queryKey: ["session", id] });
+    },
+  });
+
+  if (q.error) return <p role="alert" className="p-6 text-sm text-red-300">{q.error.message}</p>;
+  if (!q.data || !range) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
+  const { session, segments, clips, loudness } = q.data;
+  const w = { start: 0, end: Math.max(duration, 1) };
+  const toggle = (cid: string) => setSelected((s) => (s.includes(cid) ? s.filter((x) => x !== cid) : [...s, cid]));
+  const readyIds = selected.filter((cid) => clips.find((c) => c.id === cid)?.status === "READY");
+
+  return (
+    <main className="mx-auto max-w-5xl px-4 py-6">
+      <Link href="/dashboard" className="text-sm text-zinc-400 hover:text-zinc-200">
+        ← Dashboard
+      </Link>
+      <div className="mt-3 flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-xl font-semibold">{session.streamer.name}</h1>
+        <p className="text-sm text-zinc-400">
+          {session.status === "RECORDING" ? <span className="text-rose-400">● recording</span> : session.status === "FAILED" ? "failed" : "ended"} · {formatClock(duration)} ·{" "}
+          {segments.length} segments · {clips.length} clips
+        </p>
+      </div>
+
+      <section className="card mt-4 p-3 sm:p-4" aria-label="Timeline">
+        <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Timeline</h2>
+        <RangeTimeline
+          label="Session loudness"
+          window={w}
+          peaks={loudness}
+          value={range}
+          onChange={setRange}
+          markers={clips.map((c) => ({ start: c.startTime, end: c.endTime, label: c.title, tone: c.status === "READY" ? ("clip" as const) : ("pending" as const), href: `/clips/${c.id}` }))}
+        />
+        <p className="mt-2 text-[11px] uppercase tracking-wide text-zinc-600">Segments</p>
+        <div className="relative mt-1 h-5 overflow-hidden rounded" aria-label="Segments">
+          {segments.map((s) => (
+            <span
+              key={s.id}
+              title={`Segment #${s.number} · ${formatClock(s.startOffset)}–${formatClock(s.startOffset + s.duration)}${s.stored ? "" : " · deleted"}`}
+              className={`absolute top-0 h-5 overflow-hidden border-l border-zinc-950 px-1 text-[10px] leading-5 ${
+                !s.stored ? "bg-zinc-900 text-zinc-600" : s.status === "ERROR" ? "bg-red-500/20 text-red-200" : s.status === "DONE" ? "bg-zinc-700/70 text-zinc-300" : "bg-zinc-800 text-zinc-400"
+              }`}
+              style={{ left: `${(s.startOffset / w.end) * 100}%`, width: `${(s.duration / w.end) * 100}%` }}
+              data-testid="session-segment"
+            >
+              {s.duration / w.end > 0.05 ? `#${s.number}` : ""}
+            </span>
+          ))}
+        </div>
+        <div className="mt-4 grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
+          <RangeInputs value={range} onChange={setRange} />
+          <label className="text-xs text-zinc-400">
+            Title (optional)
+            <input className="input text-sm" value={title} maxLength={120} placeholder={`Clip at ${formatClock(range.start)}`} onChange={(e) => setTitle(e.target.value)} />
+          </label>
+          <button className="btn-primary" onClick={() => cut.mutate()} disabled={cut.isPending}>
+            Clip {(range.end - range.start).toFixed(1)} s
+          </button>
+        </div>
+        {cut.error && <p role="alert" className="mt-2 text-sm text-red-300">{cut.error.message}</p>}
+      </section>
+
+      <section className="card mt-3 p-3 sm:p-4" aria-label="Clips">
+        <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Clips</h2>
+        {clips.length === 0 ? (
+          <p className="text-sm text-zinc-400">No clips yet. Select a range above and clip it.</p>
+        ) : (
+          <ul className="grid gap-2 sm:grid-cols-2">
+            {clips.map((c) => (
+              <li key={c.id} className="flex items-center gap-3 rounded-lg bg-zinc-950 p-2 ring-1 ring-zinc-800" data-testid="session-clip">
+                <input type="checkbox" aria-label={`Select ${c.title}`} checked={selected.includes(c.id)} onChange={() => toggle(c.id)} disabled={c.status !== "READY"} className="size-4 accent-rose-500" />
+                {c.thumbUrl ? <img src={c.thumbUrl} alt="" className="h-12 w-20 rounded object-cover" /> : <div className="grid h-12 w-20 place-items-center rounded bg-zinc-900 text-[10px] text-zinc-500">{c.status === "ERROR" ? "failed" : "rendering"}</div>}
+                <Link href={`/clips/${c.id}`} className="min-w-0 flex-1">
+                  <span className="block truncate text-sm font-medium">{c.title}</span>
+                  <span className="block text-xs tabular-nums text-zinc-500">
+                    {formatClock(c.startTime)}–{formatClock(c.endTime)} · {c.engine === "manual" ? "manual" : `score ${c.score}`}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card mt-3 p-3 sm:p-4" aria-label="Export selected clips">
+        <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Export selected ({readyIds.length})</h2>
+        <ExportOptions clipIds={readyIds} cta={`Export ${readyIds.length} clip${readyIds.length === 1 ? "" : "s"}`} onCreated={(e: TExportDto[]) => setBatch(e.map((x) => x.id))} />
+        {batch.length > 0 && (
+          <div className="mt-3">
+            <ExportList query={`ids=${batch.join(",")}`} queryKey={["exports", "batch", batch.join(",")]} />
+          </div>
+        )}
+      </section>
+    </main>
+  );
+}

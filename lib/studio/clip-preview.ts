@@ -1,0 +1,24 @@
+import { prisma } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { mediaUrl } from "@/lib/media-url";
+import { getStore } from "@/lib/storage";
+import { getClipWaveform } from "./clip-waveform";
+import { renderRange } from "./render-range";
+import { storedSegments } from "./stored-range";
+
+/**
+ * The trim editor's live preview: the whole waveform window as a low-resolution proxy (ultrafast, ≤360p),
+ * rendered once per window and cached, so the browser can seek and loop any range inside it at once.
+ */
+export async function getClipPreview(userId: string, clipId: string) {
+  const { window, stored } = await getClipWaveform(userId, clipId);
+  if (!stored) throw new AppError("conflict", "The recording of this session is no longer stored.");
+  const clip = await prisma.clip.findFirstOrThrow({ where: { id: clipId, userId }, select: { sessionId: true } });
+  const ms = (t: number) => Math.round(t * 1000);
+  const base = `clips/${clipId}/proxy-${ms(window.start)}-${ms(window.end)}`;
+  const videoKey = `${base}.mp4`;
+  if (!(await getStore().stat(videoKey))) {
+    await renderRange({ segments: await storedSegments(clip.sessionId), start: window.start, end: window.end, videoKey, thumbKey: `${base}.jpg`, proxy: true });
+  }
+  return { window, url: mediaUrl(videoKey)! };
+}
