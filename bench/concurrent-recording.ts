@@ -41,7 +41,7 @@ export async function run(opts: TBenchOptions) {
   const { startRecorder } = await import("@/recorder/server");
   const { createLocalStore } = await import("@/lib/storage/local-store");
   const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
-  const recorder = await startRecorder({ port: 0, appUrl, secret, spoolDir: path.join(spool, "spool"), store: createLocalStore(path.join(spool, "blobs")), log: () => {} });
+  const recorder = await startRecorder({ port: 0, appUrl, secret, allowPrivateSources: true, spoolDir: path.join(spool, "spool"), store: createLocalStore(path.join(spool, "blobs")), log: () => {} });
 
   const start = machine();
   const results: Record<string, unknown>[] = [];

@@ -79,7 +79,7 @@ describe("disk full while recording", () => {
     const local = createLocalStore(blobs);
     const store = tmpfs ? local : quotaStore(local, quota);
     const logs: string[] = [];
-    const rec = await startRecorder({ port: 0, appUrl, secret: SECRET, spoolDir: path.join(tmp, "spool"), store, log: (m) => logs.push(m) });
+    const rec = await startRecorder({ port: 0, appUrl, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool"), store, log: (m) => logs.push(m) });
     const text = JSON.stringify({ sessionId: "full-1", streamerId: "st", source: { kind: "url", url: `file://${source}` }, segmentSeconds: 3 });
     const started = await fetch(`${rec.url}/sessions`, { method: "POST", headers: { [SIGNATURE_HEADER]: signBody(SECRET, text) }, body: text });
     expect(started.status).toBe(201);

@@ -114,7 +114,7 @@ afterAll(async () => {
 
 describe("recorder control API", () => {
   it("answers only correctly signed, well-formed requests", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-auth"), store, log: quiet });
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-auth"), store, log: quiet });
     const valid = JSON.stringify(startReq("s-auth"));
     const now = Math.floor(Date.now() / 1000);
     const cases: { name: string; method: string; path: string; body?: string; sig?: string; status: number; error: { code: string; message: string | RegExp } }[] = [
@@ -153,7 +153,7 @@ describe("recorder control API", () => {
 
 describe("recording", () => {
   it("records a source into contiguous, playable segments announced in order (through webhook 500s), then ends the session", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-1"), store, log: quiet });
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-1"), store, log: quiet });
     app.state.failNext = 3; // the first deliveries get 500: they must arrive later, exactly once
     const res = await control(rec.url, "POST", "/sessions", startReq("s1"));
     expect(res.status).toBe(201);
@@ -183,7 +183,7 @@ describe("recording", () => {
   });
 
   it("stops gracefully on DELETE: the current segment is closed, announced as final, then session.ended(stopped)", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-2"), store, log: quiet });
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-2"), store, log: quiet });
     await control(rec.url, "POST", "/sessions", startReq("s2"));
     await until("first segment", () => app.segments("s2").length >= 1);
     await new Promise((r) => setTimeout(r, 1000)); // mid-way through the second segment
@@ -216,7 +216,7 @@ describe("recording", () => {
     });
     await new Promise<void>((r) => media.listen(0, "127.0.0.1", () => r()));
     const mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/live.ts`;
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-4"), store, reconnectGraceSeconds: 4, log: quiet });
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-4"), store, reconnectGraceSeconds: 4, log: quiet });
     const t0 = Date.now();
     await control(rec.url, "POST", "/sessions", startReq("s4", mediaUrl));
     const [ended] = await until("session.ended", () => app.ended("s4").length > 0 && app.ended("s4"));
@@ -262,7 +262,7 @@ describe("recording", () => {
 
     app.state.down = false;
     app.state.active = [req];
-    const second = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: spool, store, log: quiet });
+    const second = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: spool, store, log: quiet });
     await second.resumed;
     expect(fs.existsSync(`/proc/${orphan}/cmdline`) && fs.readFileSync(`/proc/${orphan}/cmdline`, "utf8").includes(runDir)).toBe(false);
     const [ended] = await until("session.ended", () => app.ended("s5").length > 0 && app.ended("s5"));

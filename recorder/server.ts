@@ -6,6 +6,7 @@ import path from "node:path";
 import { ZActiveSessions, ZStartRecording, type TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
 import type { BlobStore } from "@/lib/storage";
+import { startGuardProxy } from "@/lib/net/guard-proxy";
 import { createOutbox } from "./outbox";
 import { readState, Recording, type TRecordingDeps } from "./recording";
 import { sleep } from "./sleep";
@@ -23,6 +24,11 @@ export type TRecorderOptions = {
   ffprobePath?: string;
   reconnectGraceSeconds?: number;
   log?: (m: string) => void;
+  /** ALLOW_PRIVATE_SOURCES: without it, sources and everything they point to must be public (SSRF guard). */
+  allowPrivateSources?: boolean;
+  /** Tests: which resolved addresses / hosts count as private (default: lib/net's rules). */
+  isPrivateAddress?: (ip: string) => boolean;
+  isPrivateHost?: (host: string) => Promise<boolean>;
 };
 
 export type TRecorder = {
@@ -69,6 +75,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     secret: opts.secret,
     log,
   });
+  const proxy = opts.allowPrivateSources ? null : await startGuardProxy({ isPrivate: opts.isPrivateAddress, log });
   const deps: TRecordingDeps = {
     spoolDir: opts.spoolDir,
     store: opts.store,
@@ -77,6 +84,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     ffprobePath: opts.ffprobePath ?? "ffprobe",
     reconnectGraceSeconds: opts.reconnectGraceSeconds ?? 60,
     log,
+    ...(proxy ? { guard: { proxyUrl: proxy.url, isPrivateHost: opts.isPrivateHost } } : {}),
   };
   const recordings = new Map<string, Recording>();
   const track = (rec: Recording) => {
@@ -199,6 +207,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await outbox.stop();
+      await proxy?.close();
     },
   };
 }

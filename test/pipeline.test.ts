@@ -58,6 +58,7 @@ async function setup() {
     secret: process.env.RECORDER_SECRET!,
     spoolDir: path.join(tmp, "spool"),
     store: createLocalStore(process.env.STORAGE_DIR!),
+    allowPrivateSources: true,
   });
   return { prisma, server, runner, recorder, user, streamer, sample };
 }
