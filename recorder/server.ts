@@ -4,9 +4,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { ZActiveSessions, ZStartRecording, type TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signBody, verifyRequest } from "@/lib/signing";
 import type { BlobStore } from "@/lib/storage";
 import { startGuardProxy } from "@/lib/net/guard-proxy";
+import { NonceStore } from "./nonce-store";
 import { createOutbox } from "./outbox";
 import { readState, Recording, type TRecordingDeps } from "./recording";
 import { sleep } from "./sleep";
@@ -86,6 +87,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     log,
     ...(proxy ? { guard: { proxyUrl: proxy.url, isPrivateHost: opts.isPrivateHost } } : {}),
   };
+  const nonces = new NonceStore(path.join(opts.spoolDir, "control-nonces"));
   const recordings = new Map<string, Recording>();
   const track = (rec: Recording) => {
     recordings.set(rec.id, rec);
@@ -121,8 +123,10 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
       return { status: 200, body: { ok: true, recordings: recordings.size, outbox: outbox.size() } };
     }
     const body = await readBody(req);
-    const check = verifySignature(opts.secret, body, req.headers[SIGNATURE_HEADER] as string | undefined);
+    // Signed over method, path, body, time and a nonce; each signature is accepted once (lib/signing.ts).
+    const check = verifyRequest(opts.secret, { method: req.method ?? "", path: req.url ?? "/", body }, req.headers[SIGNATURE_HEADER] as string | undefined);
     if (!check.ok) throw new HttpError(401, "unauthorized", `Invalid signature (${check.reason}).`);
+    if (!nonces.claim(check.nonce, check.timestamp)) throw new HttpError(401, "unauthorized", "Invalid signature (replayed).");
 
     if (req.method === "POST" && url.pathname === "/sessions") {
       let data: unknown;

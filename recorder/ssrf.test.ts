@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostIsPrivate, isPrivateAddress } from "@/lib/net/private-address";
 import type { TRecorderWebhook, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { startRecorder, type TRecorder } from "./server";
 
@@ -112,7 +112,7 @@ afterAll(async () => {
 async function record(sessionId: string, p: string): Promise<{ ended: TSessionEnded; segments: number }> {
   const req: TStartRecording = { sessionId, streamerId: "st", source: { kind: "url", url: `${pubBase}${p}` }, segmentSeconds: 2 };
   const text = JSON.stringify(req);
-  const res = await fetch(`${recorder.url}/sessions`, { method: "POST", headers: { [SIGNATURE_HEADER]: signBody(SECRET, text) }, body: text });
+  const res = await fetch(`${recorder.url}/sessions`, { method: "POST", headers: { [SIGNATURE_HEADER]: signRequest(SECRET, "POST", "/sessions", text) }, body: text });
   expect(res.status).toBe(201);
   const deadline = Date.now() + 60_000;
   for (;;) {
