@@ -200,6 +200,10 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect([r.status, r.json]).toEqual([404, notFound("Segment not found.")]);
     expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: ctx.segment.id } })).status).toBe("ERROR");
   },
+  "POST /api/segments/[id]/redetect": async () => {
+    const r = await call("POST", `/api/segments/${ctx.segment.id}/redetect`, { as: ctx.bob, json: {} });
+    expect([r.status, r.json]).toEqual([404, notFound("Segment not found.")]);
+  },
   "GET /api/settings": async () => {
     const r = await call("GET", "/api/settings", { as: ctx.bob });
     expect([r.status, r.json]).toEqual([200, { settings: { retentionHours: 48 } }]);
@@ -251,7 +255,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/dashboard", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/dashboard", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/settings", "/api/streamers", "/api/streamers/[id]"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {
