@@ -7,12 +7,13 @@ import {
   extractSegmentAudio,
   failSegment,
   finishSegment,
+  summarizeSegment,
   transcribeSegment,
 } from "@/lib/pipeline/segment-steps";
 
 /**
  * segment/recording.ready → extract audio → (transcribe ∥ loudness, silences, keywords) → detect → one
- * render event per clip. Segments of one session run in order (their detection windows overlap); different
+ * render event per clip → summary of the segment into the session's rolling summary (context for the next). Segments of one session run in order (their detection windows overlap); different
  * sessions run in parallel.
  */
 export const processSegment = inngest.createFunction(
@@ -38,6 +39,7 @@ export const processSegment = inngest.createFunction(
     if (clipIds.length) {
       await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId));
     }
+    await step.run("summarize", () => summarizeSegment(segmentId));
     await step.run("finish", () => finishSegment(segmentId));
     return { words: transcript.words, clips: clipIds.length };
   },

@@ -81,7 +81,7 @@ function buildPrompt(input: TDetectInput): string {
     `Window: ${w.start.toFixed(1)}–${w.end.toFixed(1)} s. Clip length ${settings.minClipSeconds}–${settings.maxClipSeconds} s.`,
     `Streamer keywords: ${settings.keywords.join(", ") || "(none)"}`,
     settings.customPrompt ? `What this streamer wants clipped: ${settings.customPrompt.slice(0, 1000)}` : "",
-    input.context ? `Earlier in the stream: ${input.context.slice(-1500)}` : "",
+    input.context ? `Earlier in the stream (one line per earlier segment):\n${input.context.slice(-2000)}` : "",
     `Loudness baseline ${baseline.toFixed(1)} LUFS; peaks: ${peaks.join(", ") || "none"}`,
     `Keyword hits: ${signals.keywordHits.map((h) => `${h.phrase}@${h.t.toFixed(1)}`).join(", ") || "none"}`,
     `Transcript:\n${lines.join("\n") || "(no speech)"}`,
