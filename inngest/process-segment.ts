@@ -1,4 +1,5 @@
 import { inngest } from "./client";
+import { perSessionAndAccount } from "./concurrency";
 import { clipRenderEvents, segmentReady } from "./events";
 import {
   analyseSegmentAudio,
@@ -22,7 +23,7 @@ export const processSegment = inngest.createFunction(
     name: "Process recorded segment",
     triggers: [segmentReady],
     retries: 3,
-    concurrency: [{ key: "event.data.sessionId", limit: 1 }],
+    concurrency: perSessionAndAccount,
     onFailure: async ({ event, error }) => {
       await failSegment(event.data.event.data.segmentId, error.message);
     },
