@@ -74,8 +74,8 @@ export async function transcribeSegment(segmentId: string): Promise<{ words: num
   });
   await prisma.transcript.upsert({
     where: { segmentId },
-    create: { segmentId, userId: seg.userId, engine: t.engine, language: t.language, text: t.text, words: t.words },
-    update: { engine: t.engine, language: t.language, text: t.text, words: t.words },
+    create: { segmentId, userId: seg.userId, engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },
+    update: { engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },
   });
   await prisma.segment.update({ where: { id: segmentId }, data: { progress: 0.7, stage: "detecting" } });
   return { words: t.words.length, engine: t.engine };
@@ -202,6 +202,7 @@ export async function detectSegmentClips(segmentId: string, opts: { final?: bool
           score: c.score,
           tags: c.tags,
           engine: c.engine,
+          engineModel: c.model ?? null,
           excerpt: c.excerpt,
         },
         update: {},
