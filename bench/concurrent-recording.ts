@@ -40,8 +40,8 @@ export async function run(opts: TBenchOptions) {
   const spool = path.join(BENCH_DIR, `recorder-${process.pid}`);
   const { startRecorder } = await import("@/recorder/server");
   const { createLocalStore } = await import("@/lib/storage/local-store");
-  const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
-  const recorder = await startRecorder({ port: 0, appUrl, secret, spoolDir: path.join(spool, "spool"), store: createLocalStore(path.join(spool, "blobs")), log: () => {} });
+  const { signRequest, SIGNATURE_HEADER } = await import("@/lib/signing");
+  const recorder = await startRecorder({ port: 0, appUrl, secret, allowPrivateSources: true, spoolDir: path.join(spool, "spool"), store: createLocalStore(path.join(spool, "blobs")), log: () => {} });
 
   const start = machine();
   const results: Record<string, unknown>[] = [];
@@ -67,7 +67,7 @@ export async function run(opts: TBenchOptions) {
             const body = JSON.stringify({ sessionId, streamerId: "bench", source: { kind: "url", url: `file://${s.file}` }, segmentSeconds: SEGMENT_SECONDS });
             const res = await fetch(`${recorder.url}/sessions`, {
               method: "POST",
-              headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signBody(secret, body) },
+              headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signRequest(secret, "POST", "/sessions", body) },
               body,
             });
             if (!res.ok) throw new Error(`recorder refused ${sessionId}: ${res.status}`);

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
 import { apiFetch } from "@/lib/query-client";
 import { ClipStudio } from "./studio/clip-studio";
+import { detectorLabel, transcriberLabel } from "./ui/engine-label";
 import { formatClock } from "./ui/format";
 
 export function ClipView({ id }: { id: string }) {
@@ -30,6 +31,7 @@ export function ClipView({ id }: { id: string }) {
   if (error) return <p role="alert" className="p-6 text-sm text-red-300">{error.message}</p>;
   if (!data) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
   const c = data.clip;
+  const transcriber = transcriberLabel(c.transcriptEngine);
   const shareUrl = c.shareSlug ? `${window.location.origin}/c/${c.shareSlug}` : null;
 
   return (
@@ -59,7 +61,7 @@ export function ClipView({ id }: { id: string }) {
           <p className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Why it was picked</p>
           <p className="mt-1 text-sm" data-testid="clip-reason">{c.reason}</p>
           <p className="mt-2 text-xs text-zinc-500">
-            Detected by the {c.engine === "groq" ? "Groq LLM" : "offline signal"} detector
+            Detected by <span data-testid="clip-engine">{detectorLabel(c.engine, c.engineModel)}</span>
             {c.tags.length ? ` · ${c.tags.join(", ")}` : ""}
           </p>
         </div>
@@ -67,8 +69,13 @@ export function ClipView({ id }: { id: string }) {
       <section className="card mt-3 p-3">
         <p className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Transcript</p>
         <p className="mt-1 text-sm leading-relaxed" data-testid="clip-excerpt">{c.excerpt || "No speech recognised."}</p>
-        {c.engine !== "groq" && (
-          <p className="mt-2 text-xs text-zinc-500">Offline transcription (PocketSphinx) is rough; words may be wrong.</p>
+        {transcriber ? (
+          <p className="mt-2 text-xs text-zinc-500">
+            Transcribed by <span data-testid="transcript-engine">{transcriber.label}</span>
+            {transcriber.rough ? " — offline transcription is rough; words may be wrong." : ""}
+          </p>
+        ) : (
+          <p className="mt-2 text-xs text-zinc-500">The full transcript was deleted after the retention period.</p>
         )}
       </section>
       <ClipStudio clip={c} />

@@ -44,6 +44,10 @@ test("sign up, add a live stream, watch a clip appear, share it publicly", async
   const clipPath = new URL(page.url()).pathname;
   await expect(page.getByTestId("clip-score")).toHaveText(/^\d+$/);
   await expect(page.getByTestId("clip-reason")).toContainText(/loud|keyword|speech/i);
+  // Which engines made the clip and its transcript (offline here: no GROQ_API_KEY), and the honesty note.
+  await expect(page.getByTestId("clip-engine")).toHaveText("Offline signal detector (loudness, keywords, speech rate)");
+  await expect(page.getByTestId("transcript-engine")).toHaveText("PocketSphinx, offline · en-us");
+  await expect(page.getByText("offline transcription is rough")).toBeVisible();
   const video = page.locator("video");
   await expect(video).toHaveAttribute("src", /\/api\/media\/clips\//);
   const playable = await video.evaluate(

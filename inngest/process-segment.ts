@@ -1,4 +1,5 @@
 import { inngest } from "./client";
+import { perSessionAndAccount } from "./concurrency";
 import { clipRenderEvents, segmentReady } from "./events";
 import {
   analyseSegmentAudio,
@@ -7,12 +8,13 @@ import {
   extractSegmentAudio,
   failSegment,
   finishSegment,
+  summarizeSegment,
   transcribeSegment,
 } from "@/lib/pipeline/segment-steps";
 
 /**
  * segment/recording.ready → extract audio → (transcribe ∥ loudness, silences, keywords) → detect → one
- * render event per clip. Segments of one session run in order (their detection windows overlap); different
+ * render event per clip → summary of the segment into the session's rolling summary (context for the next). Segments of one session run in order (their detection windows overlap); different
  * sessions run in parallel.
  */
 export const processSegment = inngest.createFunction(
@@ -21,7 +23,7 @@ export const processSegment = inngest.createFunction(
     name: "Process recorded segment",
     triggers: [segmentReady],
     retries: 3,
-    concurrency: [{ key: "event.data.sessionId", limit: 1 }],
+    concurrency: perSessionAndAccount,
     onFailure: async ({ event, error }) => {
       await failSegment(event.data.event.data.segmentId, error.message);
     },
@@ -38,6 +40,7 @@ export const processSegment = inngest.createFunction(
     if (clipIds.length) {
       await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId));
     }
+    await step.run("summarize", () => summarizeSegment(segmentId));
     await step.run("finish", () => finishSegment(segmentId));
     return { words: transcript.words, clips: clipIds.length };
   },

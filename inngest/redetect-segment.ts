@@ -1,4 +1,5 @@
 import { inngest } from "./client";
+import { perSessionAndAccount } from "./concurrency";
 import { clipRenderEvents, segmentRedetect } from "./events";
 import { redetectSegment } from "@/lib/pipeline/redetect-segment";
 
@@ -12,7 +13,7 @@ export const redetectSegmentFn = inngest.createFunction(
     name: "Re-detect clips in a segment",
     triggers: [segmentRedetect],
     retries: 3,
-    concurrency: [{ key: "event.data.sessionId", limit: 1 }],
+    concurrency: perSessionAndAccount,
   },
   async ({ event, step }) => {
     const { segmentId, userId } = event.data;

@@ -35,3 +35,50 @@ export function verifySignature(
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: "mismatch" };
   return { ok: true, timestamp: t, mac: v1 };
 }
+
+export type TVerifyRequestResult =
+  | { ok: true; timestamp: number; nonce: string }
+  | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
+
+const requestBase = (t: number, nonce: string, method: string, path: string, body: string) => `${t}.${nonce}.${method.toUpperCase()} ${path}.${body}`;
+
+/**
+ * App → recorder control calls: `t=<unix s>,n=<random nonce>,v1=HMAC("t.n.METHOD path.body")`. Unlike
+ * signBody, the signature is bound to the method and path (an empty-body GET cannot be replayed as a
+ * DELETE) and carries a nonce the receiver remembers for the window, so each signature is accepted once.
+ */
+export function signRequest(
+  secret: string,
+  method: string,
+  path: string,
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  nonce = crypto.randomBytes(12).toString("hex"),
+): string {
+  const mac = crypto.createHmac("sha256", secret).update(requestBase(nowSeconds, nonce, method, path, body)).digest("hex");
+  return `t=${nowSeconds},n=${nonce},v1=${mac}`;
+}
+
+export function verifyRequest(
+  secret: string,
+  req: { method: string; path: string; body: string },
+  header: string | null | undefined,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+): TVerifyRequestResult {
+  if (!header) return { ok: false, reason: "missing" };
+  const parts = Object.fromEntries(
+    header.split(",").map((p) => {
+      const i = p.indexOf("=");
+      return [p.slice(0, i).trim(), p.slice(i + 1).trim()];
+    }),
+  );
+  const t = Number(parts.t);
+  const { n, v1 } = parts;
+  if (!Number.isInteger(t) || !n || !/^[0-9a-f]{16,64}$/.test(n) || !v1 || !/^[0-9a-f]{64}$/.test(v1)) return { ok: false, reason: "malformed" };
+  if (Math.abs(nowSeconds - t) > toleranceSeconds) return { ok: false, reason: "stale" };
+  const expected = crypto.createHmac("sha256", secret).update(requestBase(t, n, req.method, req.path, req.body)).digest();
+  const given = Buffer.from(v1, "hex");
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: "mismatch" };
+  return { ok: true, timestamp: t, nonce: n };
+}

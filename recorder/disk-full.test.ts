@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
 import { createLocalStore } from "@/lib/storage/local-store";
 import type { BlobStore } from "@/lib/storage/types";
 import { startRecorder } from "./main";
@@ -79,9 +79,9 @@ describe("disk full while recording", () => {
     const local = createLocalStore(blobs);
     const store = tmpfs ? local : quotaStore(local, quota);
     const logs: string[] = [];
-    const rec = await startRecorder({ port: 0, appUrl, secret: SECRET, spoolDir: path.join(tmp, "spool"), store, log: (m) => logs.push(m) });
+    const rec = await startRecorder({ port: 0, appUrl, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool"), store, log: (m) => logs.push(m) });
     const text = JSON.stringify({ sessionId: "full-1", streamerId: "st", source: { kind: "url", url: `file://${source}` }, segmentSeconds: 3 });
-    const started = await fetch(`${rec.url}/sessions`, { method: "POST", headers: { [SIGNATURE_HEADER]: signBody(SECRET, text) }, body: text });
+    const started = await fetch(`${rec.url}/sessions`, { method: "POST", headers: { [SIGNATURE_HEADER]: signRequest(SECRET, "POST", "/sessions", text) }, body: text });
     expect(started.status).toBe(201);
 
     const until = async (what: string, fn: () => boolean, ms = 60_000) => {

@@ -36,6 +36,7 @@ async function main() {
     ffmpegPath: env.FFMPEG_PATH,
     ffprobePath: env.FFPROBE_PATH,
     reconnectGraceSeconds: cfg.RECONNECT_GRACE_SECONDS,
+    allowPrivateSources: env.ALLOW_PRIVATE_SOURCES,
   });
   console.log(`[recorder] listening on ${recorder.url}`);
   // Shutdown keeps sessions open: ffmpeg is stopped and the next recorder resumes them.

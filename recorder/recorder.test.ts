@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { startRecorder } from "./main";
 
@@ -61,7 +61,7 @@ async function until<T>(what: string, fn: () => T | undefined | null | false, ms
 
 function control(url: string, method: string, p: string, body?: unknown) {
   const text = body === undefined ? "" : JSON.stringify(body);
-  return fetch(`${url}${p}`, { method, headers: { [SIGNATURE_HEADER]: signBody(SECRET, text) }, body: method === "GET" ? undefined : text });
+  return fetch(`${url}${p}`, { method, headers: { [SIGNATURE_HEADER]: signRequest(SECRET, method, p, text) }, body: method === "GET" ? undefined : text });
 }
 
 const startReq = (sessionId: string, url = `file://${source}`): TStartRecording => ({
@@ -114,27 +114,27 @@ afterAll(async () => {
 
 describe("recorder control API", () => {
   it("answers only correctly signed, well-formed requests", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-auth"), store, log: quiet });
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-auth"), store, log: quiet });
     const valid = JSON.stringify(startReq("s-auth"));
     const now = Math.floor(Date.now() / 1000);
     const cases: { name: string; method: string; path: string; body?: string; sig?: string; status: number; error: { code: string; message: string | RegExp } }[] = [
       { name: "unsigned", method: "POST", path: "/sessions", body: valid, status: 401, error: { code: "unauthorized", message: "Invalid signature (missing)." } },
-      { name: "other key", method: "POST", path: "/sessions", body: valid, sig: signBody("another-secret-abcdefgh", valid), status: 401, error: { code: "unauthorized", message: "Invalid signature (mismatch)." } },
-      { name: "tampered body", method: "POST", path: "/sessions", body: valid.replace("s-auth", "s-evil"), sig: signBody(SECRET, valid), status: 401, error: { code: "unauthorized", message: "Invalid signature (mismatch)." } },
-      { name: "replayed", method: "POST", path: "/sessions", body: valid, sig: signBody(SECRET, valid, now - 3600), status: 401, error: { code: "unauthorized", message: "Invalid signature (stale)." } },
+      { name: "other key", method: "POST", path: "/sessions", body: valid, sig: signRequest("another-secret-abcdefgh", "POST", "/sessions", valid), status: 401, error: { code: "unauthorized", message: "Invalid signature (mismatch)." } },
+      { name: "tampered body", method: "POST", path: "/sessions", body: valid.replace("s-auth", "s-evil"), sig: signRequest(SECRET, "POST", "/sessions", valid), status: 401, error: { code: "unauthorized", message: "Invalid signature (mismatch)." } },
+      { name: "replayed", method: "POST", path: "/sessions", body: valid, sig: signRequest(SECRET, "POST", "/sessions", valid, now - 3600), status: 401, error: { code: "unauthorized", message: "Invalid signature (stale)." } },
       { name: "garbage header", method: "POST", path: "/sessions", body: valid, sig: "v1=zz", status: 401, error: { code: "unauthorized", message: "Invalid signature (malformed)." } },
       { name: "unsigned list", method: "GET", path: "/sessions", status: 401, error: { code: "unauthorized", message: "Invalid signature (missing)." } },
       { name: "unsigned stop", method: "DELETE", path: "/sessions/s-auth", status: 401, error: { code: "unauthorized", message: "Invalid signature (missing)." } },
-      { name: "not JSON", method: "POST", path: "/sessions", body: "{nope", sig: signBody(SECRET, "{nope"), status: 400, error: { code: "bad_request", message: "Request body is not valid JSON." } },
-      { name: "wrong shape", method: "POST", path: "/sessions", body: '{"sessionId":"x"}', sig: signBody(SECRET, '{"sessionId":"x"}'), status: 422, error: { code: "invalid_input", message: /streamerId/ } },
+      { name: "not JSON", method: "POST", path: "/sessions", body: "{nope", sig: signRequest(SECRET, "POST", "/sessions", "{nope"), status: 400, error: { code: "bad_request", message: "Request body is not valid JSON." } },
+      { name: "wrong shape", method: "POST", path: "/sessions", body: '{"sessionId":"x"}', sig: signRequest(SECRET, "POST", "/sessions", '{"sessionId":"x"}'), status: 422, error: { code: "invalid_input", message: /streamerId/ } },
       ...[
         { name: "path in session id", req: { ...startReq("s"), sessionId: "../../etc" }, message: /sessionId/ },
         { name: "ffmpeg pseudo-protocol", req: startReq("s-proto", `concat:${source}|${source}`), message: /source\.url/ },
       ].map((c) => {
         const text = JSON.stringify(c.req);
-        return { name: c.name, method: "POST", path: "/sessions", body: text, sig: signBody(SECRET, text), status: 422, error: { code: "invalid_input", message: c.message } };
+        return { name: c.name, method: "POST", path: "/sessions", body: text, sig: signRequest(SECRET, "POST", "/sessions", text), status: 422, error: { code: "invalid_input", message: c.message } };
       }),
-      { name: "unknown session", method: "DELETE", path: "/sessions/nope", sig: signBody(SECRET, ""), body: "", status: 404, error: { code: "not_found", message: "No such recording." } },
+      { name: "unknown session", method: "DELETE", path: "/sessions/nope", sig: signRequest(SECRET, "DELETE", "/sessions/nope", ""), body: "", status: 404, error: { code: "not_found", message: "No such recording." } },
     ];
     for (const c of cases) {
       const headers: Record<string, string> = c.sig ? { [SIGNATURE_HEADER]: c.sig } : {};
@@ -153,7 +153,7 @@ describe("recorder control API", () => {
 
 describe("recording", () => {
   it("records a source into contiguous, playable segments announced in order (through webhook 500s), then ends the session", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-1"), store, log: quiet });
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-1"), store, log: quiet });
     app.state.failNext = 3; // the first deliveries get 500: they must arrive later, exactly once
     const res = await control(rec.url, "POST", "/sessions", startReq("s1"));
     expect(res.status).toBe(201);
@@ -183,7 +183,7 @@ describe("recording", () => {
   });
 
   it("stops gracefully on DELETE: the current segment is closed, announced as final, then session.ended(stopped)", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-2"), store, log: quiet });
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-2"), store, log: quiet });
     await control(rec.url, "POST", "/sessions", startReq("s2"));
     await until("first segment", () => app.segments("s2").length >= 1);
     await new Promise((r) => setTimeout(r, 1000)); // mid-way through the second segment
@@ -216,7 +216,7 @@ describe("recording", () => {
     });
     await new Promise<void>((r) => media.listen(0, "127.0.0.1", () => r()));
     const mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/live.ts`;
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: path.join(tmp, "spool-4"), store, reconnectGraceSeconds: 4, log: quiet });
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-4"), store, reconnectGraceSeconds: 4, log: quiet });
     const t0 = Date.now();
     await control(rec.url, "POST", "/sessions", startReq("s4", mediaUrl));
     const [ended] = await until("session.ended", () => app.ended("s4").length > 0 && app.ended("s4"));
@@ -262,7 +262,7 @@ describe("recording", () => {
 
     app.state.down = false;
     app.state.active = [req];
-    const second = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, spoolDir: spool, store, log: quiet });
+    const second = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: spool, store, log: quiet });
     await second.resumed;
     expect(fs.existsSync(`/proc/${orphan}/cmdline`) && fs.readFileSync(`/proc/${orphan}/cmdline`, "utf8").includes(runDir)).toBe(false);
     const [ended] = await until("session.ended", () => app.ended("s5").length > 0 && app.ended("s5"));

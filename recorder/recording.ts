@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { runTool } from "@/lib/media/run";
+import { checkStreamSource } from "@/lib/net/check-stream-source";
 import type { TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { storageKeys, type BlobStore } from "@/lib/storage";
 import type { TFrameSource, TFrameSourceFactory } from "./frame-source";
@@ -33,6 +34,11 @@ export type TRecordingDeps = {
   /** Opens pump.fun rooms (LiveKit in production, local files in tests). */
   frameSources: TFrameSourceFactory;
   log: (m: string) => void;
+  /**
+   * SSRF guard (unless private sources are allowed): network sources are checked before every ffmpeg run
+   * (redirect chain, HLS playlist and variant URIs) and ffmpeg fetches everything through the guard proxy.
+   */
+  guard?: { proxyUrl: string; isPrivateHost?: (host: string) => Promise<boolean> };
 };
 
 export type TRecordingStatus = "idle" | "recording" | "reconnecting" | "stopping" | "ended";
@@ -40,6 +46,8 @@ export type TRecordingStatus = "idle" | "recording" | "reconnecting" | "stopping
 type TListEntry = { file: string; start: number; end: number };
 
 class Detached extends Error {}
+/** The source (or something it points to) is on a private network: the session ends, no retry. */
+class Refused extends Error {}
 
 /** Local file sources are paced with `-re` and end for good at EOF; everything else is a network source. */
 function localPath(url: string | undefined): string | null {
@@ -213,6 +221,11 @@ export class Recording {
       this.finish("stopped");
     } catch (err) {
       if (this.detached) return this.resolveDone();
+      if (err instanceof Refused) {
+        this.lastError = err.message;
+        this.deps.log(`[${this.id}] ${err.message}`);
+        return this.finish("failed", err.message);
+      }
       this.deps.log(`[${this.id}] recording failed: ${(err as Error).message}`);
       this.finish("failed", (err as Error).message);
     }
@@ -223,15 +236,28 @@ export class Recording {
     return src.kind === "url" ? src.url : undefined;
   }
 
-  private inputArgs(): string[] {
-    const url = this.sourceUrl!;
+  /** ffmpeg input arguments of a URL source; null when the guard's pre-flight could not reach it (retried). */
+  private async inputArgs(): Promise<string[] | null> {
+    let url = this.sourceUrl!;
     const file = localPath(url);
     // -re: a file is read at its own pace, like a live stream.
     if (file) return ["-re", "-i", file];
     // rw_timeout (µs): a source that stops sending without closing is noticed instead of waited on forever.
     const args = ["-rw_timeout", "15000000"];
+    const guard = this.deps.guard;
+    if (guard) {
+      const checked = await checkStreamSource(url, { isPrivate: guard.isPrivateHost });
+      if (!checked.ok && checked.transient) {
+        this.lastError = checked.reason;
+        return null;
+      }
+      if (!checked.ok) throw new Refused(`refused: ${checked.reason}`);
+      url = checked.url;
+    }
     const parsed = new URL(url);
     if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+      // Every request (playlist reloads, variants, segments, redirects) goes through the checking proxy.
+      if (guard) args.push("-http_proxy", guard.proxyUrl);
       // Short network blips are bridged inside ffmpeg, without a segment boundary.
       args.push("-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "5");
       // A live playlist that stops advancing counts as ended after 10 reloads (ffmpeg's default is 1000).
@@ -242,6 +268,10 @@ export class Recording {
 
   /** One ffmpeg process (one connection to the source). Resolves with whether it recorded anything. */
   private async runOnce(): Promise<boolean> {
+    const src = this.state.req.source;
+    // pump.fun rooms arrive as raw frames (below); URL sources are read by ffmpeg itself.
+    const input = src.kind === "url" ? await this.inputArgs() : [];
+    if (!input) return false;
     const runDir = path.join(this.dir, `run-${String(this.state.runs).padStart(4, "0")}`);
     const firstRun = this.state.runs === 0;
     this.state.runs++;
@@ -253,7 +283,6 @@ export class Recording {
     // Stream time of this run's first frame: 0 for the first run; after a drop or restart, the wall-clock
     // time since the session began (the gap is part of stream time), never before the last segment's end.
     this.cursor = firstRun ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
-    const src = this.state.req.source;
     let frames: TFrameSource | null = null;
     if (src.kind === "pumpfun") {
       try {
@@ -274,7 +303,7 @@ export class Recording {
     const args = [
       "-hide_banner", "-loglevel", "error", "-nostdin",
       ...(frames ? rawInputArgs(frames, this.state.req.segmentSeconds) : [
-        ...this.inputArgs(),
+        ...input,
         // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
         // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
         "-sn", "-dn", "-c", "copy",

@@ -4,8 +4,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { ZActiveSessions, ZStartRecording, type TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signBody, verifyRequest } from "@/lib/signing";
 import type { BlobStore } from "@/lib/storage";
+import { startGuardProxy } from "@/lib/net/guard-proxy";
+import { NonceStore } from "./nonce-store";
 import type { TFrameSourceFactory } from "./frame-source";
 import { livekitFrameSources } from "./livekit-frame-source";
 import { createOutbox } from "./outbox";
@@ -27,6 +29,11 @@ export type TRecorderOptions = {
   /** Opens pump.fun rooms; default: LiveKit through @livekit/rtc-node (recorder/livekit-frame-source.ts). */
   frameSources?: TFrameSourceFactory;
   log?: (m: string) => void;
+  /** ALLOW_PRIVATE_SOURCES: without it, sources and everything they point to must be public (SSRF guard). */
+  allowPrivateSources?: boolean;
+  /** Tests: which resolved addresses / hosts count as private (default: lib/net's rules). */
+  isPrivateAddress?: (ip: string) => boolean;
+  isPrivateHost?: (host: string) => Promise<boolean>;
 };
 
 export type TRecorder = {
@@ -75,6 +82,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     secret: opts.secret,
     log,
   });
+  const proxy = opts.allowPrivateSources ? null : await startGuardProxy({ isPrivate: opts.isPrivateAddress, log });
   const deps: TRecordingDeps = {
     spoolDir: opts.spoolDir,
     store: opts.store,
@@ -84,7 +92,9 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     reconnectGraceSeconds: opts.reconnectGraceSeconds ?? 60,
     frameSources: opts.frameSources ?? livekitFrameSources(),
     log,
+    ...(proxy ? { guard: { proxyUrl: proxy.url, isPrivateHost: opts.isPrivateHost } } : {}),
   };
+  const nonces = new NonceStore(path.join(opts.spoolDir, "control-nonces"));
   const recordings = new Map<string, Recording>();
   const track = (rec: Recording) => {
     recordings.set(rec.id, rec);
@@ -120,8 +130,10 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
       return { status: 200, body: { ok: true, recordings: recordings.size, outbox: outbox.size() } };
     }
     const body = await readBody(req);
-    const check = verifySignature(opts.secret, body, req.headers[SIGNATURE_HEADER] as string | undefined);
+    // Signed over method, path, body, time and a nonce; each signature is accepted once (lib/signing.ts).
+    const check = verifyRequest(opts.secret, { method: req.method ?? "", path: req.url ?? "/", body }, req.headers[SIGNATURE_HEADER] as string | undefined);
     if (!check.ok) throw new HttpError(401, "unauthorized", `Invalid signature (${check.reason}).`);
+    if (!nonces.claim(check.nonce, check.timestamp)) throw new HttpError(401, "unauthorized", "Invalid signature (replayed).");
 
     if (req.method === "POST" && url.pathname === "/sessions") {
       let data: unknown;
@@ -206,6 +218,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await outbox.stop();
+      await proxy?.close();
     },
   };
 }

@@ -213,20 +213,20 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     await ctx.prisma.clipExport.delete({ where: { id: exp.id } });
   },
   "GET /api/inngest": async () => {
-    // The Inngest protocol endpoint (introspection): function definitions only, no user data.
+    // Only the embedded runner may call the Inngest endpoint (its signature; the SDK's with INNGEST_SIGNING_KEY).
     const r = await call("GET", "/api/inngest", { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } }]);
     expectNoLeak(r.text);
   },
   "POST /api/inngest": async () => {
-    // No function id: refused; in production Inngest additionally requires INNGEST_SIGNING_KEY signatures.
-    const r = await call("POST", "/api/inngest", { as: ctx.bob, json: { event: { name: "segment/recording.ready", data: { segmentId: ctx.segment.id } } } });
-    expect(r.status).toBeGreaterThanOrEqual(400);
+    const r = await call("POST", "/api/inngest?fnId=clipstream-process-segment&stepId=step", { as: ctx.bob, json: { event: { name: "segment/recording.ready", data: { segmentId: ctx.segment.id } } } });
+    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } }]);
     expectNoLeak(r.text);
     expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: ctx.segment.id } })).status).toBe("ERROR");
   },
   "PUT /api/inngest": async () => {
-    // Registration with the job runner: answers with sync status, never user data.
     const r = await call("PUT", "/api/inngest", { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } }]);
     expectNoLeak(r.text);
   },
   "GET /api/media/[...key]": async () => {

@@ -59,6 +59,7 @@ async function setup() {
     secret: process.env.RECORDER_SECRET!,
     spoolDir: path.join(tmp, "spool"),
     store: createLocalStore(process.env.STORAGE_DIR!),
+    allowPrivateSources: true,
   });
   return { prisma, server, runner, recorder, user, streamer, sample };
 }
@@ -117,6 +118,7 @@ describe("segment → clip pipeline", () => {
     const transcripts = await prisma.transcript.findMany({ where: { segment: { sessionId: session.id } } });
     expect(transcripts.length).toBe(rows.length);
     expect(transcripts.reduce((n, t) => n + (t.words as unknown[]).length, 0)).toBeGreaterThan(20);
+    expect(new Set(transcripts.map((t) => `${t.engine}/${t.model}`))).toEqual(new Set(["pocketsphinx/en-us"]));
 
     const clip = await waitFor(
       // excitedStart/End bound the excited take including espeak-ng's own leading/trailing silence (< 1 s).
@@ -140,6 +142,13 @@ describe("segment → clip pipeline", () => {
     const clips = await prisma.clip.findMany({ where: { sessionId: session.id } });
     const overlapping = clips.filter((c) => c.startTime < sample.excitedEnd && c.endTime > sample.excitedStart);
     expect(overlapping).toHaveLength(1);
+    // The clip page shows which engines made the clip and its transcript.
+    const { getClip } = await import("@/lib/clips/clips");
+    const dto = await getClip(ctx.user.id, clip.id);
+    expect([dto.engine, dto.engineModel, dto.transcriptEngine]).toEqual(["offline", null, { engine: "pocketsphinx", model: "en-us" }]);
+    // Each processed segment left one line in the session's rolling summary (offline: top words + clip titles).
+    const summary = (await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } })).contextSummary ?? "";
+    expect(summary.split("\n").map((l) => Number(/^#(\d+) /.exec(l)?.[1]))).toEqual(segments.map((x) => x.number));
     const session2 = await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } });
     expect(session2.status).toBe("ENDED");
   }, 300_000);

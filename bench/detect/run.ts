@@ -94,10 +94,18 @@ async function runEngine(name: string, transcriber: Transcriber, detector: Detec
   const startErr: number[] = [];
   const endErr: number[] = [];
   const t0 = Date.now();
+  const details: { label: TLabel; clips: { start: number; end: number; score: number }[] }[] = [];
   for (const rec of recs) {
-    const parts: TSignals[] = [];
-    for (let n = 0; n < rec.segments.length; n++) parts.push(await analyse(rec.segments[n], n * SEGMENT, transcriber));
+    // The analysed signals are kept beside the recording: `--reuse-signals` re-runs only detection on them.
+    const cache = path.join(path.dirname(rec.segments[0]), `signals-${name}.json`);
+    let parts: TSignals[] = [];
+    if (REUSE && (await fs.stat(cache).catch(() => null))) parts = JSON.parse(await fs.readFile(cache, "utf8")) as TSignals[];
+    else {
+      for (let n = 0; n < rec.segments.length; n++) parts.push(await analyse(rec.segments[n], n * SEGMENT, transcriber));
+      await fs.writeFile(cache, JSON.stringify(parts));
+    }
     const out = await detectSession(parts, detector);
+    details.push({ label: rec.label, clips: out.map((c) => ({ start: c.start, end: c.end, score: c.score })) });
     const hit = (c: TCandidate) => Math.min(c.end, rec.label.end) - Math.max(c.start, rec.label.start) > 0;
     clips += out.length;
     truePositives += out.filter(hit).length;
@@ -120,14 +128,24 @@ async function runEngine(name: string, transcriber: Transcriber, detector: Detec
     meanEndErrorSeconds: mean(endErr),
     meanBoundaryErrorSeconds: mean([...startErr, ...endErr]),
     seconds: Math.round((Date.now() - t0) / 100) / 10,
+    details,
   };
 }
 
+/** `--reuse-signals`: keep the generated recordings and their analysed signals, re-run only the detectors. */
+const REUSE = process.argv.includes("--reuse-signals");
+
 async function main() {
-  await fs.rm(OUT, { recursive: true, force: true });
-  await fs.mkdir(OUT, { recursive: true });
   const recs = [];
-  for (const [i, at] of CASES.entries()) recs.push(await makeRecording(i, at));
+  const labelsFile = path.join(OUT, "labels.json");
+  if (REUSE && (await fs.stat(labelsFile).catch(() => null))) {
+    recs.push(...(JSON.parse(await fs.readFile(labelsFile, "utf8")) as { segments: string[]; label: TLabel }[]));
+  } else {
+    await fs.rm(OUT, { recursive: true, force: true });
+    await fs.mkdir(OUT, { recursive: true });
+    for (const [i, at] of CASES.entries()) recs.push(await makeRecording(i, at));
+    await fs.writeFile(labelsFile, JSON.stringify(recs));
+  }
   const results = [await runEngine("offline", createPocketsphinxTranscriber(), createOfflineDetector(), recs)];
   if (env.GROQ_API_KEY) results.push(await runEngine("groq", createGroqTranscriber(), createGroqDetector(), recs));
   console.log(JSON.stringify({ settings: SETTINGS, segmentSeconds: SEGMENT, labels: recs.map((r) => r.label), results }, null, 2));

@@ -102,6 +102,7 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
       secret: process.env.RECORDER_SECRET!,
       spoolDir: path.join(tmp, "spool"),
       store: createLocalStore(process.env.STORAGE_DIR!),
+      allowPrivateSources: true,
       log: () => {},
     });
   }

@@ -9,7 +9,8 @@ const clipInclude = { streamer: { select: { id: true, name: true } } } as const;
 type TClipRow = Prisma.ClipGetPayload<{ include: typeof clipInclude }>;
 
 /** The client-facing shape: stream times, status, signed media URLs. No storage keys or internal errors. */
-export function toClipDto(c: TClipRow) {
+/** `transcript`: the engine that transcribed the clip's segment (clip page only; the feed does not join it). */
+export function toClipDto(c: TClipRow, transcript?: { engine: string; model: string | null } | null) {
   return {
     id: c.id,
     streamer: c.streamer,
@@ -23,6 +24,8 @@ export function toClipDto(c: TClipRow) {
     score: c.score,
     tags: c.tags,
     engine: c.engine,
+    engineModel: c.engineModel,
+    transcriptEngine: transcript ? { engine: transcript.engine, model: transcript.model } : null,
     excerpt: c.excerpt,
     status: c.status,
     error: c.status === "ERROR" ? "Rendering failed. Try again later." : null,
@@ -52,13 +55,16 @@ export async function listClips(userId: string, q: z.infer<typeof ZClipQuery>) {
     ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
   });
   const page = rows.slice(0, q.limit);
-  return { clips: page.map(toClipDto), nextCursor: rows.length > q.limit ? page.at(-1)!.id : null };
+  return { clips: page.map((c) => toClipDto(c)), nextCursor: rows.length > q.limit ? page.at(-1)!.id : null };
 }
 
 export async function getClip(userId: string, id: string) {
-  const clip = await prisma.clip.findFirst({ where: { id, userId }, include: clipInclude });
+  const clip = await prisma.clip.findFirst({
+    where: { id, userId },
+    include: { ...clipInclude, segment: { select: { transcript: { select: { engine: true, model: true } } } } },
+  });
   if (!clip) throw new AppError("not_found", "Clip not found.");
-  return toClipDto(clip);
+  return toClipDto(clip, clip.segment?.transcript);
 }
 
 /** Creates (or returns) the public slug. Idempotent. */

@@ -43,7 +43,7 @@ export async function getDashboard(userId: string) {
         .map((g) => ({ ...g, error: g.status === "ERROR" ? (g.error ?? "Processing failed") : null, deleted: !!g.deletedAt, deletedAt: undefined }))
         .reverse(),
     })),
-    clips: clips.map(toClipDto),
+    clips: clips.map((c) => toClipDto(c)),
   };
 }
 export type TDashboard = Awaited<ReturnType<typeof getDashboard>>;

@@ -54,9 +54,9 @@ describe("Groq detector (wire contract)", () => {
       const out = await createGroqDetector({ apiKey: "gsk_test", baseURL: server.baseURL, model: "openai/gpt-oss-120b" }).detect(input);
       expect(out).toEqual([
         // 133.5 is inside the pause 133–134.8: the clip starts 0.25 s before the speech after it.
-        { start: 134.55, end: 142, title: "No way!", hook: "He did not expect that", reason: "shout, +15 LU, 'oh my god'", score: 88, tags: ["hype"], engine: "groq", excerpt: "oh my god no way" },
-        { start: 150, end: 160, title: "Too long, past the window", hook: "", reason: "long", score: 70, tags: [], engine: "groq", excerpt: "" },
-        { start: 108.5, end: 113.5, title: "Too short", hook: "", reason: "short", score: 60, tags: [], engine: "groq", excerpt: "" },
+        { start: 134.55, end: 142, title: "No way!", hook: "He did not expect that", reason: "shout, +15 LU, 'oh my god'", score: 88, tags: ["hype"], engine: "groq", model: "openai/gpt-oss-120b", excerpt: "oh my god no way" },
+        { start: 150, end: 160, title: "Too long, past the window", hook: "", reason: "long", score: 70, tags: [], engine: "groq", model: "openai/gpt-oss-120b", excerpt: "" },
+        { start: 108.5, end: 113.5, title: "Too short", hook: "", reason: "short", score: 60, tags: [], engine: "groq", model: "openai/gpt-oss-120b", excerpt: "" },
       ]);
       const req = server.requests[0];
       expect(req.url).toBe("/openai/v1/chat/completions");

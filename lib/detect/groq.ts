@@ -81,7 +81,7 @@ function buildPrompt(input: TDetectInput): string {
     `Window: ${w.start.toFixed(1)}–${w.end.toFixed(1)} s. Clip length ${settings.minClipSeconds}–${settings.maxClipSeconds} s.`,
     `Streamer keywords: ${settings.keywords.join(", ") || "(none)"}`,
     settings.customPrompt ? `What this streamer wants clipped: ${settings.customPrompt.slice(0, 1000)}` : "",
-    input.context ? `Earlier in the stream: ${input.context.slice(-1500)}` : "",
+    input.context ? `Earlier in the stream (one line per earlier segment):\n${input.context.slice(-2000)}` : "",
     `Loudness baseline ${baseline.toFixed(1)} LUFS; peaks: ${peaks.join(", ") || "none"}`,
     `Keyword hits: ${signals.keywordHits.map((h) => `${h.phrase}@${h.t.toFixed(1)}`).join(", ") || "none"}`,
     `Transcript:\n${lines.join("\n") || "(no speech)"}`,
@@ -135,7 +135,7 @@ export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
     }
     const parsed = ZHighlights.safeParse(json);
     if (!parsed.success) return new Error(`Groq detector: answer does not match the schema: ${parsed.error.issues[0]?.message}`);
-    return toCandidates(parsed.data.highlights, input);
+    return toCandidates(parsed.data.highlights, input, model);
   }
 }
 
@@ -164,7 +164,7 @@ export function snapToSpeech(start: number, end: number, signals: Pick<TDetectIn
 }
 
 /** Holds the model's answer to the window and length limits (it is told them, but not trusted with them). */
-function toCandidates(highlights: z.infer<typeof ZHighlight>[], input: TDetectInput): TCandidate[] {
+function toCandidates(highlights: z.infer<typeof ZHighlight>[], input: TDetectInput, model: string): TCandidate[] {
   const { window: w, settings, signals } = input;
   const out: TCandidate[] = [];
   for (const h of highlights) {
@@ -190,6 +190,7 @@ function toCandidates(highlights: z.infer<typeof ZHighlight>[], input: TDetectIn
       score,
       tags: h.tags,
       engine: "groq",
+      model,
       excerpt,
     });
   }

@@ -134,3 +134,48 @@ describe("window helpers", () => {
     expect(mergeCandidates([], [])).toEqual([]);
   });
 });
+
+describe("offline detector: a loud burst ends where the loudness is back at the baseline", () => {
+  /**
+   * Synthetic signals modelled on bench:detect's recording with the moment at 44 s: calm speech at -30 LUFS, a
+   * pause, a shouted burst at -14 LUFS from 44 to 51 s, then calm speech again in which keyword spotting
+   * mishears "what" / "wow" at 53 s while the speaker talks fast. Before the fix the weaker keyword peak grew
+   * back over the burst and the clip ran on to 55.5 s.
+   */
+  function signals(opts: { misheardAfter: boolean }): TSignals {
+    const loudness = Array.from({ length: 600 }, (_, i) => {
+      const t = 30 + i * 0.05;
+      const lufs = t >= 42.6 && t < 44 ? -51 : t >= 44 && t < 51 ? -14 : t >= 55.5 && t < 56.6 ? -51 : -30;
+      return { t: Math.round(t * 100) / 100, lufs };
+    });
+    const words = [
+      ...Array.from({ length: 16 }, (_, i) => ({ w: "calm", s: 30 + i * 0.75, e: 30.5 + i * 0.75 })),
+      ...["oh", "my", "god", "no", "way", "lets", "go", "insane", "oh", "my", "god"].map((w, i) => ({ w, s: 44 + i * 0.6, e: 44.5 + i * 0.6 })),
+      // Faster talk after the burst: 4 words per second.
+      ...Array.from({ length: 14 }, (_, i) => ({ w: "talk", s: 51.8 + i * 0.25, e: 52 + i * 0.25 })),
+    ];
+    const keywordHits = [
+      { phrase: "oh my god", t: 44 },
+      { phrase: "no way", t: 45.8 },
+      { phrase: "lets go", t: 47 },
+      { phrase: "insane", t: 48.2 },
+      { phrase: "oh my god", t: 48.8 },
+      ...(opts.misheardAfter ? [{ phrase: "what", t: 52.94 }, { phrase: "wow", t: 52.94 }] : []),
+    ];
+    return { words, loudness, keywordHits, silences: [{ start: 42.6, end: 44 }, { start: 55.5, end: 56.6 }] };
+  }
+
+  it.each([
+    ["with misheard keywords in the calm speech after it", true],
+    ["without them", false],
+  ])("%s: one clip, starting at the pause before the burst, ending shortly after it", (_name, misheardAfter) => {
+    const out = detectOffline({ signals: signals({ misheardAfter }), window: { start: 30, end: 60 }, settings: { minClipSeconds: 10, maxClipSeconds: 30, minScore: 40, keywords: [] } });
+    const burst = out.filter((c) => c.start < 51 && c.end > 44);
+    expect(burst).toHaveLength(1);
+    expect(burst[0].start).toBeGreaterThanOrEqual(41);
+    expect(burst[0].start).toBeLessThanOrEqual(44);
+    expect(burst[0].end).toBeGreaterThanOrEqual(51);
+    expect(burst[0].end).toBeLessThanOrEqual(53);
+    expect(burst[0].end - burst[0].start).toBeGreaterThanOrEqual(10 - 0.01);
+  });
+});

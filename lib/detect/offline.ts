@@ -69,6 +69,8 @@ type TBins = {
   rate: number[]; // words/s around the bin
   activation: number[];
   silent: boolean[];
+  /** Louder than the baseline's dead zone. */
+  loud: boolean[];
 };
 
 function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: number; medianRate: number } {
@@ -111,24 +113,28 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
     const rateC = medianRate > 0 ? clamp((rate[i] - medianRate * 1.3) / medianRate, 0, 1) : 0;
     return 0.55 * loudC + 0.3 * kw + 0.15 * rateC;
   });
-  return { t, excess, rate, activation, silent, baseline, medianRate };
+  const loudBins = excess.map((e) => e > deadzone);
+  return { t, excess, rate, activation, silent, loud: loudBins, baseline, medianRate };
 }
 
 /**
  * Grows a region around a peak bin while activation stays ≥ 40 % of the peak, bridging short dips (≤ 1.5 s)
- * but never a silence: a pause before the burst is where the moment begins.
+ * but never a silence: a pause before the burst is where the moment begins. A burst that is loud ends where
+ * the loudness is back at the baseline: calm speech after it (even with a misheard "what" or "wow", or fast
+ * talk) does not extend it; nor does a weaker peak's region reach into a stronger one's (claimed) bins.
  */
-function growRegion(act: number[], silent: boolean[], peak: number): [number, number] {
+function growRegion(act: number[], silent: boolean[], loud: boolean[], claimed: boolean[], peak: number): [number, number] {
   const floor = act[peak] * 0.4;
   const maxGap = Math.round(1.5 / BIN);
+  const inside = (i: number) => act[i] >= floor && (!loud[peak] || loud[i]);
   let lo = peak;
   let hi = peak;
-  for (let i = peak - 1, gap = 0; i >= 0 && gap <= maxGap && !silent[i]; i--) {
-    if (act[i] >= floor) (lo = i), (gap = 0);
+  for (let i = peak - 1, gap = 0; i >= 0 && gap <= maxGap && !silent[i] && !claimed[i]; i--) {
+    if (inside(i)) (lo = i), (gap = 0);
     else gap++;
   }
-  for (let i = peak + 1, gap = 0; i < act.length && gap <= maxGap && !silent[i]; i++) {
-    if (act[i] >= floor) (hi = i), (gap = 0);
+  for (let i = peak + 1, gap = 0; i < act.length && gap <= maxGap && !silent[i] && !claimed[i]; i++) {
+    if (inside(i)) (hi = i), (gap = 0);
     else gap++;
   }
   return [lo, hi];
@@ -195,7 +201,7 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
   const raw: TCandidate[] = [];
   for (const peak of order) {
     if (claimed[peak]) continue;
-    const [lo, hi] = growRegion(act, bins.silent, peak);
+    const [lo, hi] = growRegion(act, bins.silent, bins.loud, claimed, peak);
     for (let i = lo; i <= hi; i++) claimed[i] = true;
     const region: [number, number] = [bins.t[lo], bins.t[hi] + BIN];
     const peakT = bins.t[peak] + BIN / 2;

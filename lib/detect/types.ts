@@ -27,6 +27,8 @@ export type TCandidate = {
   score: number;
   tags: string[];
   engine: "offline" | "groq";
+  /** The model behind the engine (Groq chat model); absent for the offline detector. */
+  model?: string;
   excerpt: string;
 };
 

@@ -21,6 +21,8 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { JobRunStatus, Prisma, type JobRun } from "@/generated/prisma/client";
+import { signRequest } from "@/lib/signing";
+import { RUNNER_SIGNATURE_HEADER, runnerSigningSecret } from "./runner-auth";
 import { prisma } from "@/lib/db";
 import {
   DISCOVERY_STEP_ID,
@@ -73,6 +75,8 @@ export type TRunnerOptions = {
   maxConcurrentRuns?: number;
   /** Re-sync the app's functions this often (picks up code reloads). Default 60 000; 0 = only at start. */
   syncIntervalMs?: number;
+  /** Key for the signature on every call to serveUrl (RUNNER_SIGNATURE_HEADER). Default runnerSigningSecret(). */
+  signingSecret?: string;
 };
 
 export type TRunner = { url: string; workerId: string; stop(): Promise<void> };
@@ -87,7 +91,7 @@ type THttpResult =
   | { kind: "http"; status: number; headers: http.IncomingHttpHeaders; body: string };
 
 /** POST with node:http: unlike fetch it has no 300 s headers timeout, and steps may run for minutes. */
-function postJson(url: URL, body: string): Promise<THttpResult> {
+function postJson(url: URL, body: string, secret: string): Promise<THttpResult> {
   return new Promise((resolve) => {
     const lib = url.protocol === "https:" ? https : http;
     const req = lib.request(
@@ -98,6 +102,7 @@ function postJson(url: URL, body: string): Promise<THttpResult> {
           "content-type": "application/json",
           "content-length": Buffer.byteLength(body),
           [H.serverKind]: "dev",
+          [RUNNER_SIGNATURE_HEADER]: signRequest(secret, "POST", `${url.pathname}${url.search}`, body),
         },
         timeout: REQUEST_TIMEOUT_MS,
       },
@@ -160,6 +165,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
   const maxConcurrentRuns = opts.maxConcurrentRuns ?? 16;
   const syncIntervalMs = opts.syncIntervalMs ?? 60_000;
   const serveUrl = new URL(opts.serveUrl);
+  const signingSecret = opts.signingSecret ?? runnerSigningSecret();
 
   let stopping = false;
   /** Runs this process holds: lease token → loop promise. */
@@ -328,7 +334,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
           stack: { stack, current: stack.length },
         },
       };
-      return postJson(url, JSON.stringify(body));
+      return postJson(url, JSON.stringify(body), signingSecret);
     }
 
     /** InvokeFunction ops seen in the last response, whose child runs are not created yet. */
@@ -586,7 +592,8 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
   let waitingLogged = false;
   async function syncApp(): Promise<boolean> {
     try {
-      const res = await fetch(serveUrl, { method: "PUT", signal: AbortSignal.timeout(30_000) });
+      const headers = { [RUNNER_SIGNATURE_HEADER]: signRequest(signingSecret, "PUT", `${serveUrl.pathname}${serveUrl.search}`, "") };
+      const res = await fetch(serveUrl, { method: "PUT", headers, signal: AbortSignal.timeout(30_000) });
       const body = (await res.json().catch(() => ({}))) as { message?: string };
       if (res.ok) return true;
       // The SDK answers 500 "Failed to register" when its POST /fn/register went somewhere else.

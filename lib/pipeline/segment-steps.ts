@@ -3,6 +3,7 @@ import { z } from "zod";
 import { prisma } from "@/lib/db";
 import type { TCandidate, TSignals } from "@/lib/detect";
 import { getDetector, isNearWindowEnd, mergeCandidates } from "@/lib/detect";
+import { summarizeSegmentText, summaryBefore, upsertSummaryLine } from "@/lib/detect/summarize";
 import { detectSilences, extractAudio, measureLoudness } from "@/lib/media";
 import { getStore, storageKeys } from "@/lib/storage";
 import { getTranscriber, spotKeywords } from "@/lib/transcribe";
@@ -73,8 +74,8 @@ export async function transcribeSegment(segmentId: string): Promise<{ words: num
   });
   await prisma.transcript.upsert({
     where: { segmentId },
-    create: { segmentId, userId: seg.userId, engine: t.engine, language: t.language, text: t.text, words: t.words },
-    update: { engine: t.engine, language: t.language, text: t.text, words: t.words },
+    create: { segmentId, userId: seg.userId, engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },
+    update: { engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },
   });
   await prisma.segment.update({ where: { id: segmentId }, data: { progress: 0.7, stage: "detecting" } });
   return { words: t.words.length, engine: t.engine };
@@ -151,7 +152,7 @@ export async function detectSegmentClips(segmentId: string, opts: { final?: bool
   const candidates = await getDetector().detect({
     signals,
     window,
-    context: session.contextSummary ?? undefined,
+    context: summaryBefore(session.contextSummary, seg.number),
     settings: {
       minClipSeconds: streamer.minClipSeconds,
       maxClipSeconds: streamer.maxClipSeconds,
@@ -201,6 +202,7 @@ export async function detectSegmentClips(segmentId: string, opts: { final?: bool
           score: c.score,
           tags: c.tags,
           engine: c.engine,
+          engineModel: c.model ?? null,
           excerpt: c.excerpt,
         },
         update: {},
@@ -208,13 +210,35 @@ export async function detectSegmentClips(segmentId: string, opts: { final?: bool
       });
       if (clip.status === "PENDING") ids.push(clip.id);
     }
-    // A re-detection already has this segment's words in the session summary and must not reopen the segment.
+    // A re-detection must not reopen the segment.
     if (opts.redetect) return ids;
-    const summary = [session.contextSummary ?? "", transcript?.text ?? ""].join(" ").trim().split(/\s+/).slice(-200).join(" ");
-    await tx.liveSession.update({ where: { id: seg.sessionId }, data: { contextSummary: summary || null } });
     await tx.segment.update({ where: { id: segmentId }, data: { progress: 0.9, stage: "rendering" } });
     return ids;
   });
+}
+
+/**
+ * After detection: a short summary of the segment (Groq chat model, or offline: top words + clip titles)
+ * goes into the session's rolling summary, which later segments' detection gets as context.
+ */
+export async function summarizeSegment(segmentId: string): Promise<string> {
+  const seg = await prisma.segment.findUniqueOrThrow({
+    where: { id: segmentId },
+    select: { sessionId: true, number: true, startOffset: true, duration: true, transcript: { select: { text: true } }, clips: { select: { title: true }, orderBy: { startTime: "asc" } } },
+  });
+  const line = await summarizeSegmentText({
+    number: seg.number,
+    start: seg.startOffset,
+    end: seg.startOffset + seg.duration,
+    text: seg.transcript?.text ?? "",
+    clipTitles: seg.clips.map((c) => c.title),
+  });
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${seg.sessionId}))`;
+    const session = await tx.liveSession.findUniqueOrThrow({ where: { id: seg.sessionId }, select: { contextSummary: true } });
+    await tx.liveSession.update({ where: { id: seg.sessionId }, data: { contextSummary: upsertSummaryLine(session.contextSummary, seg.number, line) } });
+  });
+  return line;
 }
 
 export async function finishSegment(segmentId: string): Promise<void> {

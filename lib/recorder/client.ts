@@ -1,13 +1,14 @@
 import { env } from "@/lib/env";
-import { SIGNATURE_HEADER, signBody } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest } from "@/lib/signing";
 import type { TStartRecording } from "./protocol";
 
-/** App → recorder control calls, signed with RECORDER_SECRET. */
+/** App → recorder control calls, signed with RECORDER_SECRET over method, path and body, with a nonce. */
 async function call(method: string, path: string, body?: unknown): Promise<Response> {
   const text = body === undefined ? "" : JSON.stringify(body);
-  return fetch(new URL(path, env.RECORDER_URL), {
+  const url = new URL(path, env.RECORDER_URL);
+  return fetch(url, {
     method,
-    headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signBody(env.recorderSecret, text) },
+    headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signRequest(env.recorderSecret, method, `${url.pathname}${url.search}`, text) },
     body: method === "GET" ? undefined : text,
     signal: AbortSignal.timeout(10_000),
   });

@@ -84,3 +84,54 @@ describe("purgeExpiredRecordings", () => {
     expect(again.segments).toBe(0);
   });
 });
+
+describe("purgeExpiredRecordings: per-user retention and pending renders", () => {
+  it("applies each owner's own retention, and keeps a session's segments while one of its clips is still rendering", async () => {
+    const { prisma } = db;
+    const { getStore, storageKeys } = storage;
+    const store = getStore();
+    const stamp = Date.now();
+    const now = new Date();
+    const setup = async (name: string, retentionHours: number) => {
+      const user = await prisma.user.create({ data: { id: `ret-${name}-${stamp}`, name, email: `ret-${name}-${stamp}@example.com`, retentionHours } });
+      const streamer = await prisma.streamer.create({ data: { userId: user.id, name, kind: "URL", source: `https://example.com/${name}-${stamp}.m3u8`, monitored: false } });
+      const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+      const key = storageKeys.segment(session.id, 0);
+      await store.put(key, Buffer.alloc(10));
+      const seg = await prisma.segment.create({
+        data: { userId: user.id, sessionId: session.id, number: 0, startOffset: 0, duration: 30, storageKey: key, sizeBytes: 10, status: "DONE", recordedAt: new Date(now.getTime() - 10 * 3600_000) },
+      });
+      await prisma.transcript.create({ data: { segmentId: seg.id, userId: user.id, engine: "pocketsphinx", text: "hi", words: [] } });
+      return { user, streamer, session, seg, key };
+    };
+    // Same 10-hour-old segment: purged under a 2 h retention, kept under 24 h and 720 h.
+    const short = await setup("short", 2);
+    const day = await setup("day", 24);
+    const month = await setup("month", 720);
+    const rendering = await setup("rendering", 2);
+    const clip = await prisma.clip.create({
+      data: { userId: rendering.user.id, streamerId: rendering.streamer.id, sessionId: rendering.session.id, segmentId: rendering.seg.id, detectionKey: "t0", startTime: 1, endTime: 16, title: "T", reason: "r", score: 80, engine: "offline", status: "RENDERING" },
+    });
+    const state = async (x: { seg: { id: string }; key: string }) => {
+      const row = await prisma.segment.findUniqueOrThrow({ where: { id: x.seg.id }, include: { transcript: true } });
+      return { deleted: !!row.deletedAt, transcript: !!row.transcript, blob: !!(await store.stat(x.key)) };
+    };
+    const spy = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      await mod.purgeExpiredRecordings(now);
+      expect(await state(short)).toEqual({ deleted: true, transcript: false, blob: false });
+      for (const kept of [day, month, rendering]) expect(await state(kept)).toEqual({ deleted: false, transcript: true, blob: true });
+      // Once the render is done, the next run removes the recording; the clip stays.
+      await prisma.clip.update({ where: { id: clip.id }, data: { status: "READY" } });
+      await mod.purgeExpiredRecordings(now);
+      expect(await state(rendering)).toEqual({ deleted: true, transcript: false, blob: false });
+      expect(await prisma.clip.findUnique({ where: { id: clip.id } })).not.toBeNull();
+      // A day later the 24 h user's segment goes too; the 720 h user's still stays.
+      await mod.purgeExpiredRecordings(new Date(now.getTime() + 24 * 3600_000));
+      expect(await state(day)).toEqual({ deleted: true, transcript: false, blob: false });
+      expect(await state(month)).toEqual({ deleted: false, transcript: true, blob: true });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -8,7 +8,7 @@ const BATCH = 200;
 /**
  * Deletes raw recordings past each owner's retention period (User.retentionHours, default 48 h): the
  * segment file, its extracted audio and analysis, and its transcript. Clips and their renders are kept.
- * Segments still in the pipeline are left alone. Idempotent: a deleted segment is marked and skipped, and
+ * Segments still in the pipeline, and those of a session with a clip still to be rendered, are left alone. Idempotent: a deleted segment is marked and skipped, and
  * deleting a blob that is already gone is not an error.
  */
 export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeResult> {
@@ -22,7 +22,14 @@ export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeRe
     const removedIds: string[] = [];
     for (;;) {
       const batch = await prisma.segment.findMany({
-        where: { userId: user.id, deletedAt: null, recordedAt: { lt: cutoff }, status: { in: ["DONE", "ERROR"] } },
+        where: {
+          userId: user.id,
+          deletedAt: null,
+          recordedAt: { lt: cutoff },
+          status: { in: ["DONE", "ERROR"] },
+          // A clip still to be rendered is cut from its session's segments: they wait for the next run.
+          session: { clips: { none: { status: { in: ["PENDING", "RENDERING"] } } } },
+        },
         select: { id: true, sessionId: true, number: true, storageKey: true, sizeBytes: true },
         take: BATCH,
       });

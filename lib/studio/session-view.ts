@@ -42,7 +42,7 @@ export async function getSessionView(userId: string, sessionId: string) {
       status: g.status,
       stored: !!g.storageKey && !g.deletedAt,
     })),
-    clips: s.clips.map(toClipDto),
+    clips: s.clips.map((c) => toClipDto(c)),
     loudness: duration > 0 ? await loudnessPeaks(s.id, 0, duration, buckets) : [],
   };
 }

@@ -48,6 +48,7 @@ describe("Groq transcriber (wire contract)", () => {
         .transcribe(wav, { offset: 600, keywords: ["no way"] });
       expect(t).toEqual({
         engine: "groq",
+        model: "whisper-large-v3-turbo",
         language: "en",
         text: "Oh my god! No way.",
         words: [

@@ -104,7 +104,7 @@ export function createGroqTranscriber(opts: TGroqTranscriberOptions = {}): Trans
         const v = answers[0].v;
         const text = answers.map((a) => a.v.text.trim()).filter(Boolean).join(" ");
         const language = v.language ? (LANGS[v.language.toLowerCase()] ?? v.language.toLowerCase()) : undefined;
-        return { engine: "groq", language, text, words };
+        return { engine: "groq", model, language, text, words };
       } finally {
         await fsp.rm(dir, { recursive: true, force: true });
       }

@@ -146,7 +146,7 @@ export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcr
         });
         return perChunk.flat().sort((a, b) => a.s - b.s);
       });
-      return { engine: "pocketsphinx", language: "en", text: words.map((w) => w.w).join(" "), words };
+      return { engine: "pocketsphinx", model: "en-us", language: "en", text: words.map((w) => w.w).join(" "), words };
     },
   };
 }

@@ -1,7 +1,8 @@
 /** One recognised word; times in seconds (stream time once a caller passes `offset`), `c` a 0–1 confidence. */
 export type TWord = { w: string; s: number; e: number; c?: number };
 
-export type TTranscript = { engine: "pocketsphinx" | "groq"; language?: string; text: string; words: TWord[] };
+/** `model`: the Groq Whisper model, or the PocketSphinx acoustic model. */
+export type TTranscript = { engine: "pocketsphinx" | "groq"; model?: string; language?: string; text: string; words: TWord[] };
 
 export type TTranscribeOptions = {
   /** Added to every time, so callers get stream time for a segment starting at `offset`. */

@@ -1,0 +1,19 @@
+import { prisma } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { SIGNATURE_TOLERANCE_SECONDS, verifyRequest } from "@/lib/signing";
+import { RUNNER_SIGNATURE_HEADER, runnerSigningSecret } from "./runner-auth";
+
+/**
+ * Guard of /api/inngest when the SDK does not verify requests itself (embedded runner, dev mode): the
+ * request must carry the runner's signature over method, path, query and body, within the 5-minute
+ * window, and its nonce is accepted once (a row in WebhookReceipt). Throws AppError("unauthorized").
+ */
+export async function verifyRunnerRequest(req: Request): Promise<void> {
+  const url = new URL(req.url);
+  const body = req.method === "GET" || req.method === "HEAD" ? "" : await req.clone().text();
+  const check = verifyRequest(runnerSigningSecret(), { method: req.method, path: `${url.pathname}${url.search}`, body }, req.headers.get(RUNNER_SIGNATURE_HEADER));
+  if (!check.ok) throw new AppError("unauthorized", `Invalid runner signature (${check.reason}).`);
+  const claimed = await prisma.webhookReceipt.createMany({ data: { signature: `runner:${check.nonce}` }, skipDuplicates: true });
+  if (claimed.count === 0) throw new AppError("unauthorized", "Invalid runner signature (replayed).");
+  await prisma.webhookReceipt.deleteMany({ where: { signature: { startsWith: "runner:" }, receivedAt: { lt: new Date(Date.now() - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000) } } });
+}

@@ -1,0 +1,105 @@
+import { checkRedirects } from "./check-redirects";
+import { hostIsPrivate } from "./private-address";
+
+/** `transient`: the source could not be reached (worth retrying), as opposed to refused. */
+export type TSourceCheck = { ok: true; url: string } | { ok: false; reason: string; transient?: true };
+
+const MAX_PLAYLIST_BYTES = 1024 * 1024;
+const MAX_VARIANTS = 10;
+
+/** Every URI an HLS playlist references: non-tag lines and `URI="…"` attributes (keys, media, maps). */
+export function playlistUris(text: string, base: string): URL[] {
+  const out: URL[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const refs = line.startsWith("#") ? [...line.matchAll(/URI="([^"]*)"/g)].map((m) => m[1]) : [line];
+    for (const ref of refs) {
+      try {
+        out.push(new URL(ref, base));
+      } catch {
+        // not a URL ffmpeg could open either
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The recorder's SSRF pre-flight for a URL source (ALLOW_PRIVATE_SOURCES off): an RTMP host is checked;
+ * an HTTP(S) source's redirect chain is followed by hand (each hop checked), and when it is an HLS
+ * playlist, every URI in it is checked, and for a master playlist every variant playlist is fetched the
+ * same way and its URIs checked too. Returns the final URL for ffmpeg. The guard proxy (guard-proxy.ts)
+ * enforces the same rule on every request ffmpeg makes later (live reloads, new segments).
+ */
+export async function checkStreamSource(
+  source: string,
+  opts: { isPrivate?: (host: string) => Promise<boolean>; timeoutMs?: number } = {},
+): Promise<TSourceCheck> {
+  const isPrivate = opts.isPrivate ?? hostIsPrivate;
+  const url = new URL(source);
+  if (url.protocol === "rtmp:" || url.protocol === "rtmps:") {
+    return (await isPrivate(url.hostname)) ? { ok: false, reason: "the host is on a private network" } : { ok: true, url: source };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: true, url: source };
+
+  const top = await checkPlaylistAt(source, isPrivate, opts.timeoutMs);
+  if (!top.ok) return withTransient(top.reason);
+  for (const variant of top.variants.slice(0, MAX_VARIANTS)) {
+    const v = await checkPlaylistAt(variant, isPrivate, opts.timeoutMs);
+    if (!v.ok) return withTransient(`variant playlist ${variant}: ${v.reason}`);
+  }
+  return { ok: true, url: top.url };
+}
+
+const withTransient = (reason: string): TSourceCheck =>
+  /unreachable \(/.test(reason) ? { ok: false, reason, transient: true } : { ok: false, reason };
+
+async function checkPlaylistAt(
+  source: string,
+  isPrivate: (host: string) => Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<{ ok: true; url: string; variants: string[] } | { ok: false; reason: string }> {
+  const chain = await checkRedirects(source, { isPrivate, timeoutMs });
+  if (!chain.ok) return chain;
+  let res: Response;
+  try {
+    res = await fetch(chain.url, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    return { ok: false, reason: `unreachable (${(err as Error).message})` };
+  }
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel().catch(() => {});
+    return { ok: false, reason: "it redirected somewhere else on a second request" };
+  }
+  const head = await readPrefix(res, MAX_PLAYLIST_BYTES);
+  if (!head.startsWith("#EXTM3U")) return { ok: true, url: chain.url, variants: [] }; // not a playlist: media
+  const uris = playlistUris(head, chain.url);
+  const hosts = new Map<string, URL>();
+  for (const u of uris) if (!hosts.has(u.hostname)) hosts.set(u.hostname, u);
+  for (const [host, u] of hosts) {
+    if (u.protocol !== "http:" && u.protocol !== "https:") return { ok: false, reason: `the playlist references an unsupported protocol (${u.protocol})` };
+    if (await isPrivate(host)) return { ok: false, reason: `the playlist references a private network address (${u.host})` };
+  }
+  const isMaster = /^#EXT-X-STREAM-INF/m.test(head);
+  const variants = isMaster ? playlistUris(head, chain.url).map((u) => u.toString()) : [];
+  return { ok: true, url: chain.url, variants };
+}
+
+async function readPrefix(res: Response, max: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    if (size >= max) {
+      await reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
