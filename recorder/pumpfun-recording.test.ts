@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signBody, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { fileFrameSources, type TFrameSourceFactory } from "./frame-source";
 import { pacedFileFrameSources } from "./paced-file-frame-source";
@@ -65,7 +65,7 @@ async function until<T>(what: string, fn: () => T | undefined | null | false, ms
 const startReq = (sessionId: string): TStartRecording => ({ sessionId, streamerId: "s-1", source: { kind: "pumpfun", mint: MINT }, segmentSeconds: SEGMENT });
 const control = (url: string, method: string, p: string, body?: unknown) => {
   const text = body === undefined ? "" : JSON.stringify(body);
-  return fetch(`${url}${p}`, { method, headers: { [SIGNATURE_HEADER]: signBody(SECRET, text) }, body: method === "GET" ? undefined : text });
+  return fetch(`${url}${p}`, { method, headers: { [SIGNATURE_HEADER]: signRequest(SECRET, method, p, text) }, body: method === "GET" ? undefined : text });
 };
 const probe = (file: string) =>
   JSON.parse(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_type,width,height", "-of", "json", file]).toString()) as {

@@ -179,7 +179,11 @@ describe("pump.fun streamer → live session → segments → clip → ended", (
         }),
       120_000,
       "a rendered clip covering the excited passage",
-    );
+    ).catch(async (err: Error) => {
+      const clips = await prisma.clip.findMany({ where: { sessionId: session.id }, select: { startTime: true, endTime: true, status: true, error: true } });
+      const want = { from: offset + sample.excitedStart, to: offset + sample.excitedEnd };
+      throw new Error(`${err.message}; passage ${JSON.stringify(want)}, clips ${JSON.stringify(clips)}, segments ${JSON.stringify(segs.map((s) => [s.startOffset, s.duration]))}`);
+    });
     expect(clip.endTime - clip.startTime).toBeGreaterThanOrEqual(8 - 0.5);
     expect(clip.endTime - clip.startTime).toBeLessThanOrEqual(20 + 0.5);
     expect(clip.videoKey).toBeTruthy();

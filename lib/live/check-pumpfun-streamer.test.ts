@@ -6,7 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRunner, type TRunner } from "@/lib/jobs/runner";
+import type { TRunner } from "@/lib/jobs/runner";
 import { startFakePumpfun, type TFakePumpfun } from "@/test/fixtures/fake-pumpfun";
 
 const MINT = "7GCihgDB8fe6KNjn2MYtkzZcRjQy3t9GHdC8uHYmW2hr";
@@ -31,7 +31,9 @@ beforeAll(async () => {
   await new Promise<void>((r) => recorder.listen(0, "127.0.0.1", () => r()));
   process.env.RECORDER_URL = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
   process.env.PUMPFUN_API_URL = fake.url;
-  // Receives the app's events (session/ended); no app is served, so nothing runs them.
+  // Receives the app's events (session/ended); no app is served, so nothing runs them. Imported only now:
+  // the runner reads lib/env, which takes PUMPFUN_API_URL once, when first imported.
+  const { startRunner } = await import("@/lib/jobs/runner");
   runner = await startRunner({ port: 0, serveUrl: "http://127.0.0.1:9/api/inngest", syncIntervalMs: 0, pollMs: 60_000 });
   process.env.INNGEST_DEV = runner.url;
 });
