@@ -6,7 +6,8 @@ import type { TClipDto } from "@/lib/clips/clips";
 import { apiFetch } from "@/lib/query-client";
 import { formatClock } from "./ui/format";
 
-export function ClipView({ id }: { id: string }) {
+/** `startAt` (seconds into the clip, from search results) seeks the player once its metadata is loaded. */
+export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
   const qc = useQueryClient();
   const { data, error } = useQuery({
     queryKey: ["clip", id],
@@ -38,7 +39,16 @@ export function ClipView({ id }: { id: string }) {
       </Link>
       <div className="mt-3 overflow-hidden rounded-xl bg-black">
         {c.videoUrl ? (
-          <video src={c.videoUrl} poster={c.thumbUrl ?? undefined} controls playsInline className="aspect-video w-full" />
+          <video
+            src={c.videoUrl}
+            poster={c.thumbUrl ?? undefined}
+            controls
+            playsInline
+            className="aspect-video w-full"
+            onLoadedMetadata={(e) => {
+              if (startAt && startAt < e.currentTarget.duration) e.currentTarget.currentTime = startAt;
+            }}
+          />
         ) : (
           <div className="grid aspect-video place-items-center text-sm text-zinc-400">
             {c.status === "ERROR" ? c.error : "Rendering…"}
