@@ -1,6 +1,7 @@
 "use client";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { apiFetch } from "@/lib/query-client";
@@ -14,14 +15,17 @@ export function ClipGallery() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const filters = Object.fromEntries(FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))) as Record<(typeof FILTERS)[number], string | undefined>;
+  type TFilters = Partial<Record<(typeof FILTERS)[number], string>>;
+  // Local state is the source of truth (quick successive changes never read a stale URL); the URL mirrors it.
+  const [filters, setFilters] = useState<TFilters>(() => Object.fromEntries(FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))));
   const qs = new URLSearchParams(filters as Record<string, string>).toString();
   const set = (k: (typeof FILTERS)[number], v: string) => {
-    const next = new URLSearchParams(qs);
-    if (v) next.set(k, v);
-    else next.delete(k);
-    if (k === "streamerId") next.delete("sessionId");
-    router.replace(`${pathname}${next.size ? `?${next}` : ""}`, { scroll: false });
+    const next: TFilters = { ...filters, [k]: v || undefined };
+    if (k === "streamerId") delete next.sessionId;
+    for (const key of FILTERS) if (!next[key]) delete next[key];
+    setFilters(next);
+    const search = new URLSearchParams(next as Record<string, string>).toString();
+    router.replace(`${pathname}${search ? `?${search}` : ""}`, { scroll: false });
   };
 
   const { data: dash } = useQuery({ queryKey: ["dashboard"], queryFn: () => apiFetch<TDashboard>("/api/dashboard"), refetchInterval: 15_000 });
