@@ -17,6 +17,7 @@ export function ClipGallery() {
   const pathname = usePathname();
   type TFilters = Partial<Record<(typeof FILTERS)[number], string>>;
   // Local state is the source of truth (quick successive changes never read a stale URL); the URL mirrors it.
+  const [showFilters, setShowFilters] = useState(false);
   const [filters, setFilters] = useState<TFilters>(() => Object.fromEntries(FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))));
   const qs = new URLSearchParams(filters as Record<string, string>).toString();
   const set = (k: (typeof FILTERS)[number], v: string) => {
@@ -40,11 +41,28 @@ export function ClipGallery() {
   const sessions = (dash?.sessions ?? []).filter((s) => !filters.streamerId || s.streamer.id === filters.streamerId);
 
   const label = "block text-xs font-medium text-zinc-400";
-  const field = "mt-1 block w-full rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 py-2 text-sm text-zinc-100 focus:border-rose-500 focus:outline-none";
+  const active = Object.keys(filters).length;
+  const clear = () => {
+    setFilters({});
+    router.replace(pathname, { scroll: false });
+  };
+  const field = "mt-1 block h-10 w-full rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 text-sm text-zinc-100 focus:border-rose-500 focus:outline-none";
   return (
     <main className="mx-auto max-w-6xl px-4 py-4">
-      <h1 className="text-lg font-semibold">Clips</h1>
-      <form aria-label="Filters" className="card mt-3 grid grid-cols-2 gap-3 p-3 sm:grid-cols-4 lg:grid-cols-7" onSubmit={(e) => e.preventDefault()}>
+      <div className="flex items-center justify-between gap-3">
+        <h1 className="text-lg font-semibold">Clips</h1>
+        <div className="flex items-center gap-2">
+          {active > 0 && (
+            <button type="button" className="text-sm text-zinc-400 hover:text-zinc-200" onClick={clear}>
+              Clear filters
+            </button>
+          )}
+          <button type="button" className="btn-ghost sm:hidden" aria-expanded={showFilters} onClick={() => setShowFilters((v) => !v)}>
+            Filters{active ? ` · ${active}` : ""}
+          </button>
+        </div>
+      </div>
+      <form aria-label="Filters" className={`card mt-3 ${showFilters ? "grid" : "hidden"} grid-cols-2 gap-3 p-3 sm:grid sm:grid-cols-4 lg:grid-cols-7`} onSubmit={(e) => e.preventDefault()}>
         <label className={label}>
           Streamer
           <select className={field} value={filters.streamerId ?? ""} onChange={(e) => set("streamerId", e.target.value)}>
@@ -95,7 +113,7 @@ export function ClipGallery() {
           To
           <input type="date" className={field} value={filters.to ?? ""} onChange={(e) => set("to", e.target.value)} />
         </label>
-        <label className="col-span-2 flex items-center gap-2 self-end pb-2 text-sm text-zinc-300 sm:col-span-1">
+        <label className="col-span-2 flex h-10 items-center gap-2 self-end text-sm text-zinc-300 sm:col-span-1">
           <input type="checkbox" className="size-4 accent-rose-500" checked={filters.favorite === "true"} onChange={(e) => set("favorite", e.target.checked ? "true" : "")} />
           Favourites only
         </label>
