@@ -1,11 +1,18 @@
 "use client";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { authClient } from "@/lib/auth/client";
 import { Logo } from "./ui/logo";
 
 export function AppHeader({ email }: { email: string }) {
   const router = useRouter();
+  const pathname = usePathname();
+  const nav = [
+    ["/dashboard", "Dashboard"],
+    ["/review", "Review"],
+    ["/clips", "Clips"],
+    ["/search", "Search"],
+  ] as const;
   return (
     <header className="sticky top-0 z-10 border-b border-zinc-800 bg-zinc-950/90 backdrop-blur">
       <div className="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
@@ -29,6 +36,18 @@ export function AppHeader({ email }: { email: string }) {
           </button>
         </div>
       </div>
+      <nav aria-label="Studio" className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-3 pb-2 text-sm">
+        {nav.map(([href, label]) => (
+          <Link
+            key={href}
+            href={href}
+            aria-current={pathname === href ? "page" : undefined}
+            className="rounded-md px-3 py-1.5 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100 aria-[current=page]:bg-zinc-800 aria-[current=page]:text-zinc-50"
+          >
+            {label}
+          </Link>
+        ))}
+      </nav>
     </header>
   );
 }

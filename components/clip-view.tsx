@@ -8,7 +8,8 @@ import { ClipStudio } from "./studio/clip-studio";
 import { detectorLabel, transcriberLabel } from "./ui/engine-label";
 import { formatClock } from "./ui/format";
 
-export function ClipView({ id }: { id: string }) {
+/** `startAt` (seconds into the clip, from search results) seeks the player once its metadata is loaded. */
+export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
   const qc = useQueryClient();
   const { data, error } = useQuery({
     queryKey: ["clip", id],
@@ -41,7 +42,16 @@ export function ClipView({ id }: { id: string }) {
       </Link>
       <div className="mt-3 overflow-hidden rounded-xl bg-black">
         {c.videoUrl ? (
-          <video src={c.videoUrl} poster={c.thumbUrl ?? undefined} controls playsInline className="aspect-video w-full" />
+          <video
+            src={c.videoUrl}
+            poster={c.thumbUrl ?? undefined}
+            controls
+            playsInline
+            className="aspect-video w-full"
+            onLoadedMetadata={(e) => {
+              if (startAt && startAt < e.currentTarget.duration) e.currentTarget.currentTime = startAt;
+            }}
+          />
         ) : (
           <div className="grid aspect-video place-items-center text-sm text-zinc-400">
             {c.status === "ERROR" ? c.error : "Rendering…"}

@@ -137,10 +137,23 @@ const ISOLATION: Record<string, () => Promise<void>> = {
       expect(r.status, q).toBe(200);
       expect(r.json).toEqual({ clips: [], nextCursor: null });
     }
-    // Alice's clip id as a cursor does not page into her clips.
-    const c = await call("GET", `/api/clips?cursor=${ctx.clip.id}`, { as: ctx.bob });
-    expect(c.status === 200 ? c.json : c.status).toEqual(c.status === 200 ? { clips: [], nextCursor: null } : 404);
+    // A cursor built from Alice's clip does not page into her clips (keyset cursors still filter by user).
+    const c = await call("GET", `/api/clips?cursor=${Date.now() + 60_000}_${ctx.clip.id}&review=PENDING&render=READY`, { as: ctx.bob });
+    expect([c.status, c.json]).toEqual([200, { clips: [], nextCursor: null }]);
     expectNoLeak(c.text);
+  },
+  "PATCH /api/clips/[id]": async () => {
+    const r = await call("PATCH", `/api/clips/${ctx.clip.id}`, { as: ctx.bob, json: { review: "REJECTED", favorite: true } });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    const row = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } });
+    expect([row.review, row.favorite]).toEqual(["PENDING", false]);
+  },
+  "GET /api/search": async () => {
+    // Alice's transcript and clip title words find nothing for Bob.
+    for (const q of ["PRIVATE-TRANSCRIPT-BEYOND-EXCERPT", "shared words", "Alice's moment"]) {
+      const r = await call("GET", `/api/search?q=${encodeURIComponent(q)}`, { as: ctx.bob });
+      expect([r.status, r.json]).toEqual([200, { q, moments: [], clips: [] }]);
+    }
   },
   "GET /api/clips/[id]": async () => {
     const r = await call("GET", `/api/clips/${ctx.clip.id}`, { as: ctx.bob });
@@ -333,7 +346,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/share", "/api/clips/[id]/captions", "/api/clips/[id]/preview", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/sessions/[id]", "/api/sessions/[id]/clips", "/api/settings", "/api/streamers", "/api/streamers/[id]", "/api/streamers/[id]/ingress"]);
+const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/captions", "/api/clips/[id]/preview", "/api/clips/[id]/share", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/search", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/sessions/[id]", "/api/sessions/[id]/clips", "/api/settings", "/api/streamers", "/api/streamers/[id]", "/api/streamers/[id]/ingress"]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {

@@ -32,6 +32,8 @@ export function toClipDto(c: TClipRow, transcript?: { engine: string; model: str
     videoUrl: c.status === "READY" ? mediaUrl(c.videoKey) : null,
     thumbUrl: c.status === "READY" ? mediaUrl(c.thumbKey) : null,
     shareSlug: c.shareSlug,
+    review: c.review,
+    favorite: c.favorite,
     createdAt: c.createdAt.toISOString(),
     trim: c.trimStart !== null && c.trimEnd !== null ? { start: c.trimStart, end: c.trimEnd } : null,
     trimError: c.trimError ? "The new range could not be rendered. Try again." : null,
@@ -39,23 +41,70 @@ export function toClipDto(c: TClipRow, transcript?: { engine: string; model: str
 }
 export type TClipDto = ReturnType<typeof toClipDto>;
 
-export const ZClipQuery = z.object({
-  cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(24),
-  streamerId: z.string().max(64).optional(),
-  sessionId: z.string().max(64).optional(),
-});
+const ID = z.string().max(64);
+const BOOL = z.enum(["true", "false"]).transform((v) => v === "true");
 
-export async function listClips(userId: string, q: z.infer<typeof ZClipQuery>) {
-  const rows = await prisma.clip.findMany({
-    where: { userId, streamerId: q.streamerId, sessionId: q.sessionId },
-    include: clipInclude,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: q.limit + 1,
-    ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
-  });
+/** Gallery / review feed filters. Unknown parameters are rejected so a typo does not silently list everything. */
+export const ZClipQuery = z
+  .strictObject({
+    cursor: z.string().max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(24),
+    streamerId: ID.optional(),
+    sessionId: ID.optional(),
+    review: z.enum(["PENDING", "APPROVED", "REJECTED"]).optional(),
+    render: z.enum(["PENDING", "RENDERING", "READY", "ERROR"]).optional(),
+    favorite: BOOL.optional(),
+    minScore: z.coerce.number().int().min(0).max(100).optional(),
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from must not be after to." });
+export type TClipQuery = z.infer<typeof ZClipQuery>;
+
+/** Keyset cursor: the last row's createdAt (ms) and id. Opaque to clients. */
+export function encodeCursor(c: { createdAt: Date; id: string }) {
+  return `${c.createdAt.getTime()}_${c.id}`;
+}
+function decodeCursor(cursor: string) {
+  const m = /^(\d{1,15})_([A-Za-z0-9]{1,40})$/.exec(cursor);
+  if (!m) throw new AppError("bad_request", "Invalid cursor.");
+  return { createdAt: new Date(Number(m[1])), id: m[2] };
+}
+
+export async function listClips(userId: string, q: TClipQuery) {
+  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const day = 24 * 3600 * 1000;
+  const where: Prisma.ClipWhereInput = {
+    userId,
+    streamerId: q.streamerId,
+    sessionId: q.sessionId,
+    review: q.review,
+    status: q.render,
+    favorite: q.favorite,
+    score: q.minScore !== undefined ? { gte: q.minScore } : undefined,
+    createdAt: q.from || q.to ? { gte: q.from ? new Date(q.from) : undefined, lt: q.to ? new Date(new Date(q.to).getTime() + day) : undefined } : undefined,
+    ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+  };
+  const rows = await prisma.clip.findMany({ where, include: clipInclude, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: q.limit + 1 });
   const page = rows.slice(0, q.limit);
-  return { clips: page.map((c) => toClipDto(c)), nextCursor: rows.length > q.limit ? page.at(-1)!.id : null };
+  return { clips: page.map((c) => toClipDto(c)), nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!) : null };
+}
+
+export const ZClipReviewPatch = z
+  .strictObject({
+    review: z.enum(["PENDING", "APPROVED", "REJECTED"]).optional(),
+    favorite: z.boolean().optional(),
+  })
+  .refine((p) => p.review !== undefined || p.favorite !== undefined, { message: "Nothing to update: send review and/or favorite." });
+
+/** Review actions from the studio: approve / reject / back to pending, favourite on or off. */
+export async function reviewClip(userId: string, id: string, patch: z.infer<typeof ZClipReviewPatch>) {
+  const res = await prisma.clip.updateMany({
+    where: { id, userId },
+    data: { review: patch.review, favorite: patch.favorite, ...(patch.review ? { reviewedAt: patch.review === "PENDING" ? null : new Date() } : {}) },
+  });
+  if (res.count === 0) throw new AppError("not_found", "Clip not found.");
+  return getClip(userId, id);
 }
 
 export async function getClip(userId: string, id: string) {

@@ -1,0 +1,152 @@
+"use client";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import type { TClipDto } from "@/lib/clips/clips";
+import type { TDashboard } from "@/lib/dashboard/get-dashboard";
+import { apiFetch } from "@/lib/query-client";
+import { ClipCard } from "./clip-card";
+
+type TList = { clips: TClipDto[]; nextCursor: string | null };
+const FILTERS = ["streamerId", "sessionId", "review", "favorite", "minScore", "from", "to"] as const;
+
+/** All clips with filters kept in the URL (shareable, back button works), 24 per page, polled for new clips. */
+export function ClipGallery() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  type TFilters = Partial<Record<(typeof FILTERS)[number], string>>;
+  // Local state is the source of truth (quick successive changes never read a stale URL); the URL mirrors it.
+  const [showFilters, setShowFilters] = useState(false);
+  const [filters, setFilters] = useState<TFilters>(() => Object.fromEntries(FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))));
+  const qs = new URLSearchParams(filters as Record<string, string>).toString();
+  const set = (k: (typeof FILTERS)[number], v: string) => {
+    const next: TFilters = { ...filters, [k]: v || undefined };
+    if (k === "streamerId") delete next.sessionId;
+    for (const key of FILTERS) if (!next[key]) delete next[key];
+    setFilters(next);
+    const search = new URLSearchParams(next as Record<string, string>).toString();
+    router.replace(`${pathname}${search ? `?${search}` : ""}`, { scroll: false });
+  };
+
+  const { data: dash } = useQuery({ queryKey: ["dashboard"], queryFn: () => apiFetch<TDashboard>("/api/dashboard"), refetchInterval: 15_000 });
+  const clips = useInfiniteQuery({
+    queryKey: ["clips", "gallery", qs],
+    queryFn: ({ pageParam }) => apiFetch<TList>(`/api/clips?limit=24${qs ? `&${qs}` : ""}${pageParam ? `&cursor=${pageParam}` : ""}`),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    refetchInterval: 5_000,
+  });
+  const items = clips.data?.pages.flatMap((p) => p.clips) ?? [];
+  const sessions = (dash?.sessions ?? []).filter((s) => !filters.streamerId || s.streamer.id === filters.streamerId);
+
+  const label = "block text-xs font-medium text-zinc-400";
+  const active = Object.keys(filters).length;
+  const clear = () => {
+    setFilters({});
+    router.replace(pathname, { scroll: false });
+  };
+  const field = "mt-1 block h-10 w-full rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 text-sm text-zinc-100 focus:border-rose-500 focus:outline-none";
+  return (
+    <main className="mx-auto max-w-6xl px-4 py-4">
+      <div className="flex items-center justify-between gap-3">
+        <h1 className="text-lg font-semibold">Clips</h1>
+        <div className="flex items-center gap-2">
+          {active > 0 && (
+            <button type="button" className="text-sm text-zinc-400 hover:text-zinc-200" onClick={clear}>
+              Clear filters
+            </button>
+          )}
+          <button type="button" className="btn-ghost sm:hidden" aria-expanded={showFilters} onClick={() => setShowFilters((v) => !v)}>
+            Filters{active ? ` · ${active}` : ""}
+          </button>
+        </div>
+      </div>
+      <form aria-label="Filters" className={`card mt-3 ${showFilters ? "grid" : "hidden"} grid-cols-2 gap-3 p-3 sm:grid sm:grid-cols-4 lg:grid-cols-7`} onSubmit={(e) => e.preventDefault()}>
+        <label className={label}>
+          Streamer
+          <select className={field} value={filters.streamerId ?? ""} onChange={(e) => set("streamerId", e.target.value)}>
+            <option value="">All</option>
+            {dash?.streamers.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className={label}>
+          Session
+          <select className={field} value={filters.sessionId ?? ""} onChange={(e) => set("sessionId", e.target.value)}>
+            <option value="">All</option>
+            {sessions.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.streamer.name} · {new Date(s.startedAt).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className={label}>
+          Status
+          <select className={field} value={filters.review ?? ""} onChange={(e) => set("review", e.target.value)}>
+            <option value="">Any</option>
+            <option value="PENDING">To review</option>
+            <option value="APPROVED">Approved</option>
+            <option value="REJECTED">Rejected</option>
+          </select>
+        </label>
+        <label className={label}>
+          Min score
+          <select className={field} value={filters.minScore ?? ""} onChange={(e) => set("minScore", e.target.value)}>
+            <option value="">Any</option>
+            {[40, 50, 60, 70, 80, 90].map((n) => (
+              <option key={n} value={n}>
+                {n}+
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className={label}>
+          From
+          <input type="date" className={field} value={filters.from ?? ""} onChange={(e) => set("from", e.target.value)} />
+        </label>
+        <label className={label}>
+          To
+          <input type="date" className={field} value={filters.to ?? ""} onChange={(e) => set("to", e.target.value)} />
+        </label>
+        <label className="col-span-2 flex h-10 items-center gap-2 self-end text-sm text-zinc-300 sm:col-span-1">
+          <input type="checkbox" className="size-4 accent-rose-500" checked={filters.favorite === "true"} onChange={(e) => set("favorite", e.target.checked ? "true" : "")} />
+          Favourites only
+        </label>
+      </form>
+
+      {clips.error && <p role="alert" className="mt-4 text-sm text-red-300">{clips.error.message}</p>}
+      {clips.isPending ? (
+        <p className="mt-6 text-sm text-zinc-400">Loading…</p>
+      ) : items.length === 0 ? (
+        <p className="card mt-4 p-6 text-center text-sm text-zinc-400">No clips match these filters.</p>
+      ) : (
+        <section aria-label="Clip gallery" className="mt-4 grid grid-cols-1 gap-3 min-[480px]:grid-cols-2 md:grid-cols-3 lg:grid-cols-4">
+          {items.map((c) => (
+            <div key={c.id} className="relative" data-testid="gallery-clip" data-review={c.review}>
+              <ClipCard clip={c} />
+              {(c.review !== "PENDING" || c.favorite) && (
+                <span className="pointer-events-none absolute right-2 top-2 flex gap-1 text-xs font-semibold">
+                  {c.favorite && <span className="rounded bg-amber-400 px-1.5 py-0.5 text-amber-950">★</span>}
+                  {c.review === "APPROVED" && <span className="rounded bg-emerald-500 px-1.5 py-0.5 text-emerald-950">Approved</span>}
+                  {c.review === "REJECTED" && <span className="rounded bg-zinc-700 px-1.5 py-0.5 text-zinc-200">Rejected</span>}
+                </span>
+              )}
+            </div>
+          ))}
+        </section>
+      )}
+      {clips.hasNextPage && (
+        <div className="mt-4 flex justify-center">
+          <button className="btn-ghost" onClick={() => clips.fetchNextPage()} disabled={clips.isFetchingNextPage}>
+            {clips.isFetchingNextPage ? "Loading…" : "Load more"}
+          </button>
+        </div>
+      )}
+    </main>
+  );
+}
