@@ -6,7 +6,9 @@ import { env } from "@/lib/env";
  * ownership check happens once where the URL is issued (an owner's API call, or a public share page)
  * and the streaming route needs no session or database lookup. Works the same for both storage backends.
  */
-const key = () => crypto.createHash("sha256").update(`media:${env.authSecret}`).digest();
+let derived: Buffer | null = null;
+/** Derived once per process (a feed page signs two URLs per clip). */
+const key = () => (derived ??= crypto.createHash("sha256").update(`media:${env.authSecret}`).digest());
 
 function sign(storageKey: string, exp: number): string {
   return crypto.createHmac("sha256", key()).update(`${storageKey}\n${exp}`).digest("base64url");

@@ -5,6 +5,7 @@ import { freePorts, startRouteServer } from "@/test/app-server";
 import { postRecorderWebhook, waitFor as poll, waitForFunctions } from "@/test/support";
 import { resolveDatabase } from "@/scripts/lib/database-url";
 import { applyMigrations } from "@/scripts/lib/migrate";
+import type { TScriptLine } from "@/lib/media/sample-stream";
 import { progress } from "./stats";
 
 // lib/env is read once, at first import: everything a benchmark process needs is set before that.
@@ -41,11 +42,17 @@ export async function startBenchDb(database: string, fresh = false) {
 export const waitFor = <T,>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string, everyMs = 100) => poll(fn, ms, what, everyMs);
 
 /** A cached makeSampleStream output (mp4) and, when `ts`, its MPEG-TS copy (what the recorder stores). */
-export async function sample(seconds: number, excitedAt: number, ts = false): Promise<{ file: string; excitedStart: number; excitedEnd: number }> {
+export async function sample(
+  seconds: number,
+  excitedAt: number,
+  ts = false,
+): Promise<{ file: string; excitedStart: number; excitedEnd: number; script: TScriptLine[] }> {
   fs.mkdirSync(BENCH_DIR, { recursive: true });
   const base = path.join(BENCH_DIR, `sample-${seconds}s-at${excitedAt}`);
   const meta = `${base}.json`;
-  if (!fs.existsSync(meta)) {
+  // Samples cached before the script was recorded are made again.
+  if (!fs.existsSync(meta) || !JSON.parse(fs.readFileSync(meta, "utf8")).script) {
+    fs.rmSync(`${base}.ts`, { force: true });
     progress(`generating a ${seconds}s sample stream…`);
     const { makeSampleStream } = await import("@/lib/media/sample-stream");
     const s = await makeSampleStream({ out: `${base}.mp4`, seconds, excitedAt });
@@ -55,7 +62,7 @@ export async function sample(seconds: number, excitedAt: number, ts = false): Pr
   if (ts && !fs.existsSync(`${base}.ts`)) {
     execFileSync("ffmpeg", ["-v", "error", "-y", "-i", `${base}.mp4`, "-c", "copy", "-f", "mpegts", `${base}.ts`]);
   }
-  return { file: ts ? `${base}.ts` : `${base}.mp4`, excitedStart: s.excitedStart, excitedEnd: s.excitedEnd };
+  return { file: ts ? `${base}.ts` : `${base}.mp4`, excitedStart: s.excitedStart, excitedEnd: s.excitedEnd, script: s.script };
 }
 
 /**

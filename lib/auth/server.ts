@@ -3,6 +3,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import { headers } from "next/headers";
+import { createTtlCache } from "@/lib/cache/ttl-cache";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
@@ -39,11 +40,39 @@ export const auth = betterAuth({
 
 export type TSessionUser = { id: string; email: string; name: string };
 
+/**
+ * Verified sessions by their exact session cookies, for a few seconds: verifying better-auth's signed cookies
+ * (WebCrypto HMAC on the thread pool) was the largest single cost of a feed request. Only successful lookups
+ * are kept, never past the session's expiry; a revoked session already stays valid up to the cookie cache's
+ * 5 minutes, this adds nothing to that.
+ */
+const SESSION_CACHE_MS = 15_000;
+const sessionCache = createTtlCache<TSessionUser>({ ttlMs: SESSION_CACHE_MS, max: 5000 });
+
+/** The better-auth session cookies of a Cookie header, as one cache key ("" when there are none). */
+export function sessionCookieKey(cookieHeader: string | null): string {
+  if (!cookieHeader) return "";
+  return cookieHeader
+    .split(";")
+    .map((c) => c.trim())
+    .filter((c) => /^(__Secure-)?better-auth\.session_/.test(c))
+    .sort()
+    .join("; ");
+}
+
 /** The signed-in user, or null. */
 export async function getSessionUser(): Promise<TSessionUser | null> {
-  const session = await auth.api.getSession({ headers: await headers() });
+  const h = await headers();
+  const key = sessionCookieKey(h.get("cookie"));
+  if (!key) return null;
+  const cached = sessionCache.get(key);
+  if (cached) return cached;
+  const session = await auth.api.getSession({ headers: h });
   if (!session) return null;
-  return { id: session.user.id, email: session.user.email, name: session.user.name };
+  const user = { id: session.user.id, email: session.user.email, name: session.user.name };
+  const ttl = Math.min(SESSION_CACHE_MS, new Date(session.session.expiresAt).getTime() - Date.now());
+  if (ttl > 0) sessionCache.set(key, user, ttl);
+  return user;
 }
 
 /** The signed-in user, or an `unauthorized` AppError (401). */

@@ -32,7 +32,9 @@ const CALM_GAIN = 0.45; // ≈ -27 LUFS: ordinary talking
 const EXCITED_GAIN = 1.4; // with espeak's own amplitude 200: ≈ +13 LU over the calm speech
 
 export type TSampleStreamOptions = { out: string; seconds?: number; excitedAt?: number; fps?: number; size?: string };
-export type TSampleStream = { excitedStart: number; excitedEnd: number; duration: number };
+/** What is said when (seconds from the start): the reference for transcription checks. */
+export type TScriptLine = { start: number; end: number; text: string };
+export type TSampleStream = { excitedStart: number; excitedEnd: number; duration: number; script: TScriptLine[] };
 
 /** espeak-ng → mono float samples at 22050 Hz. */
 async function speak(dir: string, name: string, text: string, voiceArgs: string[]): Promise<Float32Array> {
@@ -102,7 +104,10 @@ export async function makeSampleStream(opts: TSampleStreamOptions): Promise<TSam
     const excited = await speak(dir, "excited", EXCITED, ["-s", "200", "-p", "80", "-a", "200"]);
 
     const track = new Float32Array(Math.ceil(seconds * SPEECH_RATE));
-    const place = (clip: Float32Array, at: number, gain: number) => {
+    const script: TScriptLine[] = [];
+    const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    const place = (clip: Float32Array, at: number, gain: number, text: string) => {
+      script.push({ start: r3(at), end: r3(at + clip.length / SPEECH_RATE), text });
       const from = Math.round(at * SPEECH_RATE);
       for (let i = 0; i < clip.length && from + i < track.length; i++) track[from + i] += clip[i] * gain;
     };
@@ -121,14 +126,14 @@ export async function makeSampleStream(opts: TSampleStreamOptions): Promise<TSam
           n++;
           continue;
         }
-        place(clip, t, CALM_GAIN);
+        place(clip, t, CALM_GAIN, CALM[n % CALM.length]);
         t += d + 0.6 + ((n * 3) % 7) / 10;
         n++;
         tries = 0;
       }
     };
     fill(0.5, excitedAt - 0.6);
-    place(excited, excitedAt, EXCITED_GAIN);
+    place(excited, excitedAt, EXCITED_GAIN, EXCITED);
     fill(excitedEnd + 1, seconds - 0.3);
     const speechWav = path.join(dir, "speech.wav");
     await fs.writeFile(speechWav, writeWavMono16(track, SPEECH_RATE));
@@ -158,7 +163,7 @@ export async function makeSampleStream(opts: TSampleStreamOptions): Promise<TSam
       ...(isTs ? ["-f", "mpegts"] : ["-movflags", "+faststart", "-f", "mp4"]),
       opts.out,
     ]);
-    return { excitedStart, excitedEnd, duration: seconds };
+    return { excitedStart, excitedEnd, duration: seconds, script };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,8 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractAudio, makeSampleStream } from "@/lib/media";
+import { transcriptQuality } from "@/bench/lib/wer";
+import { extractAudio, makeSampleStream, runTool } from "@/lib/media";
 import type { TSampleStream } from "@/lib/media";
 import { KEYWORDS } from "@/test/fixtures/stream-signals";
 import { createPocketsphinxTranscriber, spotKeywords } from "./index";
@@ -44,6 +45,27 @@ describe("pocketsphinx transcriber", () => {
     expect(t.words[0].s - offset).toBeLessThan(2);
     const excited = t.words.filter((w) => w.s >= offset + info.excitedStart - 0.5 && w.e <= offset + info.excitedEnd + 0.5).map((w) => w.w);
     expect(excited.join(" ")).toMatch(/\b(god|way|go|insane|huge)\b/);
+    // Against the sample's script: words are recognised, and the ones recognised right lie inside the
+    // sentence that says them, in every chunk (a wrong chunk offset would move a whole chunk's words).
+    const q = transcriptQuality(info.script, t.words.map((w) => ({ ...w, s: w.s - offset, e: w.e - offset })));
+    expect(q.correct).toBeGreaterThan(q.refWords / 2);
+    expect(q.timedInLine).toBe(1);
+  });
+
+  it("skips re-encoding a 16 kHz mono WAV and cuts it at the same times as any other input", async () => {
+    const small = { chunkSeconds: { min: 15, target: 20, max: 25 }, concurrency: 1 };
+    const mp3 = path.join(dir, "audio.mp3");
+    await runTool("ffmpeg", ["-v", "error", "-y", "-i", wav, "-c:a", "libmp3lame", "-b:a", "128k", mp3]);
+    const [a, b] = await Promise.all([
+      createPocketsphinxTranscriber(small).transcribe(wav),
+      createPocketsphinxTranscriber(small).transcribe(mp3),
+    ]);
+    expect(a.words.length).toBeGreaterThan(60);
+    // Same chunking and decoder: the mp3 round trip changes the audio a little, not the timeline.
+    const qa = transcriptQuality(info.script, a.words);
+    const qb = transcriptQuality(info.script, b.words);
+    expect(qa.timedInLine).toBe(1);
+    expect(qb.timedInLine).toBe(1);
   });
 
   it("spots excitement keywords near the excited passage", async () => {
