@@ -20,7 +20,7 @@ export type TChunkOptions = {
   concurrency?: number;
   /** Chunks aim at this length and cut at a silence within [min, max] of it. */
   chunkSeconds?: { min: number; target: number; max: number };
-  /** Search flags for transcription (not keyword spotting); defaults to FAST_SEARCH. */
+  /** Search flags for transcription (not keyword spotting); defaults to POCKETSPHINX_SEARCH's. */
   search?: string[];
 };
 
@@ -29,9 +29,13 @@ export type TChunkOptions = {
  * 10 word exits per frame). Measured on the 60 s espeak-ng sample (`npm run bench -- transcription`, 2 shared
  * cores): ≈ 0.19–0.25 decoder CPU-seconds per audio second instead of 0.39–0.43 with the defaults, word error
  * rate 0.38 vs 0.39. `-ds 2` and `-bestpath no` were faster still but cost 5–11 points of word error rate.
+ * Not the default: the overall rate hides that the shouted passage, the moment users search for and caption,
+ * comes out worse ("oh my god no way … let's go let's go" became "oh i thought that way … let's hope that
+ * slope"). Opt in with POCKETSPHINX_SEARCH=fast.
  */
 export const FAST_SEARCH = ["-fwdflat", "no", "-maxhmmpf", "3000", "-maxwpf", "10"];
 export const ACCURATE_SEARCH: string[] = [];
+const searchFlags = () => (env.POCKETSPHINX_SEARCH === "fast" ? FAST_SEARCH : ACCURATE_SEARCH);
 const DEFAULT_CHUNKS = { min: 20, target: 30, max: 40 };
 
 type TChunk = { file: string; start: number };
@@ -172,7 +176,7 @@ export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcr
       const words = await withTmp(async (dir) => {
         const chunks = await splitIntoChunks(wav, dir, opts);
         const perChunk = await mapLimit(chunks, opts.concurrency ?? os.cpus().length, async (c) => {
-          const { stdout } = await runTool(env.POCKETSPHINX_PATH, [...(opts.search ?? FAST_SEARCH), ...decoderArgs(c.file)]);
+          const { stdout } = await runTool(env.POCKETSPHINX_PATH, [...(opts.search ?? searchFlags()), ...decoderArgs(c.file)]);
           return parsePocketsphinxWords(stdout, c.start + offset);
         });
         return perChunk.flat().sort((a, b) => a.s - b.s);
