@@ -4,6 +4,7 @@ import { isRoomLive } from "@/lib/livekit/is-room-live";
 import { startRoomRecording } from "@/lib/livekit/record-room";
 import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
 import { startRecording, stopRecording } from "@/lib/recorder/client";
+import { recorderSourceOf } from "@/lib/recorder/protocol";
 import { endSession } from "@/lib/segments/recorder-events";
 import { isSourceLive } from "./is-source-live";
 
@@ -61,7 +62,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
       await startRecording({
         sessionId: session.id,
         streamerId,
-        source: streamer.kind === "PUMPFUN" ? { kind: "pumpfun", mint: streamer.source } : { kind: "url", url: streamer.source },
+        source: recorderSourceOf(streamer),
         segmentSeconds: session.segmentSeconds,
       });
     }

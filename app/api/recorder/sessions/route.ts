@@ -2,7 +2,7 @@ import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
-import type { TStartRecording } from "@/lib/recorder/protocol";
+import { recorderSourceOf, type TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/signing";
 
 export const dynamic = "force-dynamic";
@@ -14,12 +14,12 @@ export const GET = api(async (req) => {
   const rows = await prisma.liveSession.findMany({
     // LIVEKIT sessions are recorded by LiveKit egress (inngest/livekit-egress.ts), not by the recorder.
     where: { status: "RECORDING", streamer: { kind: { not: "LIVEKIT" } } },
-    select: { id: true, streamerId: true, segmentSeconds: true, streamer: { select: { source: true } } },
+    select: { id: true, streamerId: true, segmentSeconds: true, streamer: { select: { kind: true, source: true } } },
   });
   const sessions: TStartRecording[] = rows.map((r) => ({
     sessionId: r.id,
     streamerId: r.streamerId,
-    source: { kind: "url", url: r.streamer.source },
+    source: recorderSourceOf(r.streamer),
     segmentSeconds: r.segmentSeconds,
   }));
   return Response.json({ sessions });
