@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signBody, signRequest, verifySignature } from "@/lib/signing";
+import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { startRecorder, type TRecorder } from "./server";
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   app = http.createServer(async (req, res) => {
     let body = "";
     for await (const c of req) body += c;
-    if (!verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string).ok) return res.writeHead(401).end();
+    if (!recorderCallSigned(SECRET, req, body)) return res.writeHead(401).end();
     res.writeHead(200, { "content-type": "application/json" }).end(req.url === "/api/recorder/sessions" ? '{"sessions":[]}' : "{}");
   });
   await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));

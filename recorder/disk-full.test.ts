@@ -13,6 +13,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
+import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import type { BlobStore } from "@/lib/storage/types";
 import { startRecorder } from "./main";
@@ -66,7 +67,7 @@ describe("disk full while recording", () => {
     const app = http.createServer(async (req, res) => {
       let body = "";
       for await (const c of req) body += c;
-      if (!verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string).ok) return res.writeHead(401).end();
+      if (!recorderCallSigned(SECRET, req, body)) return res.writeHead(401).end();
       if (req.method === "GET") return res.writeHead(200, { "content-type": "application/json" }).end('{"sessions":[]}');
       received.push(JSON.parse(body));
       res.writeHead(200, { "content-type": "application/json" }).end("{}");

@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
+import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { fileFrameSources, type TFrameSourceFactory } from "./frame-source";
 import { pacedFileFrameSources } from "./paced-file-frame-source";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   app = http.createServer(async (req, res) => {
     let body = "";
     for await (const c of req) body += c;
-    if (!verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string).ok) return res.writeHead(401).end();
+    if (!recorderCallSigned(SECRET, req, body)) return res.writeHead(401).end();
     if (req.method === "GET") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sessions: appState.active }));
     if (appState.down) return res.writeHead(503).end();
     received.push(JSON.parse(body));

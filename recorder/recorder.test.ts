@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
+import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { startRecorder } from "./main";
 
@@ -26,7 +27,7 @@ async function fakeApp() {
   const server = http.createServer(async (req, res) => {
     let body = "";
     for await (const c of req) body += c;
-    if (!verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string).ok) {
+    if (!recorderCallSigned(SECRET, req, body)) {
       state.badSignatures++;
       return res.writeHead(401).end();
     }

@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { ZActiveSessions, ZStartRecording, type TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signBody, verifyRequest } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest, verifyRequest } from "@/lib/signing";
 import type { BlobStore } from "@/lib/storage";
 import { startGuardProxy } from "@/lib/net/guard-proxy";
 import { NonceStore } from "./nonce-store";
@@ -187,7 +187,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     for (let delay = 500; !stopping.signal.aborted; delay = Math.min(delay * 2, 10_000)) {
       try {
         const res = await fetch(new URL("/api/recorder/sessions", opts.appUrl), {
-          headers: { [SIGNATURE_HEADER]: signBody(opts.secret, "") },
+          headers: { [SIGNATURE_HEADER]: signRequest(opts.secret, "GET", "/api/recorder/sessions", "") },
           signal: AbortSignal.any([AbortSignal.timeout(10_000), stopping.signal]),
         });
         if (res.ok) {

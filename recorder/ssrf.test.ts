@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostIsPrivate, isPrivateAddress } from "@/lib/net/private-address";
 import type { TRecorderWebhook, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
+import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { startRecorder, type TRecorder } from "./server";
 
@@ -83,7 +84,7 @@ beforeAll(async () => {
   app = http.createServer(async (req, res) => {
     let body = "";
     for await (const c of req) body += c;
-    if (!verifySignature(SECRET, body, req.headers[SIGNATURE_HEADER] as string).ok) return res.writeHead(401).end();
+    if (!recorderCallSigned(SECRET, req, body)) return res.writeHead(401).end();
     if (req.url === "/api/recorder/sessions") return res.writeHead(200, { "content-type": "application/json" }).end('{"sessions":[]}');
     received.push(JSON.parse(body));
     res.writeHead(200, { "content-type": "application/json" }).end("{}");

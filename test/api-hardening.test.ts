@@ -12,8 +12,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, HTTP_METHODS, loadApiRoutes, startRouteServer } from "./app-server";
 
-/** Webhook deliveries claimed (the runner's request nonces share the table and arrive at any time). */
-const WEBHOOK_RECEIPTS = { where: { NOT: { signature: { startsWith: "runner:" } } } };
+/** Webhook deliveries claimed (request nonces of the runner and the recorder share the table and arrive at any time). */
+const WEBHOOK_RECEIPTS = { where: { NOT: [{ signature: { startsWith: "runner:" } }, { signature: { startsWith: "recorder:" } }] } };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hardening-"));
 const stamp = Date.now();
@@ -529,5 +529,34 @@ describe("bad input gets the exact error and stores nothing", () => {
     expect(right.status).toBe(429);
     const other = await call("POST", "/api/auth/sign-in/email", { json: { email: ctx.alice.email, password: "isolation-pass-1" }, headers: { origin: ctx.server.url, "x-forwarded-for": "10.8.0.1" } });
     expect(other.status).toBe(200);
+  });
+});
+
+describe("the recorder's GET of active sessions", () => {
+  it("takes only a per-request signature for this method and path, each once; anything else is 401 and reads nothing", async () => {
+    const { signBody, signRequest } = await import("@/lib/signing");
+    const secret = process.env.RECORDER_SECRET!;
+    const path = "/api/recorder/sessions";
+    const unauthorized = (reason: string) => ({ error: { code: "unauthorized", message: `Invalid signature (${reason}).` } });
+    const { SIGNATURE_HEADER } = await import("@/lib/signing");
+    const get = (sig: string) => call("GET", path, { headers: { [SIGNATURE_HEADER]: sig } });
+    const old = Math.floor(Date.now() / 1000) - 600;
+    const cases: [string, string, unknown][] = [
+      ["body-only signature (webhook style)", signBody(secret, ""), unauthorized("malformed")],
+      ["other key", signRequest("another-recorder-secret-0123", "GET", path, ""), unauthorized("mismatch")],
+      ["signed for another path", signRequest(secret, "GET", "/api/webhooks/recorder", ""), unauthorized("mismatch")],
+      ["signed for another method", signRequest(secret, "POST", path, ""), unauthorized("mismatch")],
+      ["stale", signRequest(secret, "GET", path, "", old), unauthorized("stale")],
+    ];
+    for (const [name, sig, body] of cases) {
+      const r = await get(sig);
+      expect([name, r.status, r.json]).toEqual([name, 401, body]);
+    }
+    const sig = signRequest(secret, "GET", path, "");
+    const first = await get(sig);
+    expect(first.status).toBe(200);
+    expect(Array.isArray((first.json as { sessions: unknown[] }).sessions)).toBe(true);
+    const replay = await get(sig);
+    expect([replay.status, replay.json]).toEqual([401, unauthorized("replayed")]);
   });
 });

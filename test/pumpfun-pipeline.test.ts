@@ -126,8 +126,10 @@ describe("pump.fun streamer → live session → segments → clip → ended", (
     const session = await prisma.liveSession.findFirstOrThrow({ where: { streamerId: streamer.id, status: "RECORDING" } });
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "recording", sessionId: session.id });
     // What a restarted recorder is told to resume: the coin's room, not a URL.
-    const { signBody, SIGNATURE_HEADER } = await import("@/lib/signing");
-    const active = await fetch(`${ctx.server.url}/api/recorder/sessions`, { headers: { [SIGNATURE_HEADER]: signBody(process.env.RECORDER_SECRET!, "") } });
+    const { signRequest, SIGNATURE_HEADER } = await import("@/lib/signing");
+    const active = await fetch(`${ctx.server.url}/api/recorder/sessions`, {
+      headers: { [SIGNATURE_HEADER]: signRequest(process.env.RECORDER_SECRET!, "GET", "/api/recorder/sessions", "") },
+    });
     expect((await active.json()).sessions).toContainEqual({ sessionId: session.id, streamerId: streamer.id, source: { kind: "pumpfun", mint: MINT }, segmentSeconds: SEGMENT });
     await waitFor(async () => room.joins >= 2, 30_000, "the recorder to try the room again");
     expect(room.plays).toBe(0);

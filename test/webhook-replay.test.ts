@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, startRouteServer } from "./app-server";
 
-/** Webhook deliveries claimed (the runner's request nonces share the table and arrive at any time). */
-const WEBHOOK_RECEIPTS = { where: { NOT: { signature: { startsWith: "runner:" } } } };
+/** Webhook deliveries claimed (request nonces of the runner and the recorder share the table and arrive at any time). */
+const WEBHOOK_RECEIPTS = { where: { NOT: [{ signature: { startsWith: "runner:" } }, { signature: { startsWith: "recorder:" } }] } };
 
 let ctx: Awaited<ReturnType<typeof setup>>;
 const SECRET = "webhook-replay-test-secret";

@@ -1,6 +1,6 @@
-import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
-import { SIGNATURE_TOLERANCE_SECONDS, verifyRequest } from "@/lib/signing";
+import { verifyRequest } from "@/lib/signing";
+import { claimNonce } from "@/lib/webhooks/claim-delivery";
 import { RUNNER_SIGNATURE_HEADER, runnerSigningSecret } from "./runner-auth";
 
 /**
@@ -13,7 +13,5 @@ export async function verifyRunnerRequest(req: Request): Promise<void> {
   const body = req.method === "GET" || req.method === "HEAD" ? "" : await req.clone().text();
   const check = verifyRequest(runnerSigningSecret(), { method: req.method, path: `${url.pathname}${url.search}`, body }, req.headers.get(RUNNER_SIGNATURE_HEADER));
   if (!check.ok) throw new AppError("unauthorized", `Invalid runner signature (${check.reason}).`);
-  const claimed = await prisma.webhookReceipt.createMany({ data: { signature: `runner:${check.nonce}` }, skipDuplicates: true });
-  if (claimed.count === 0) throw new AppError("unauthorized", "Invalid runner signature (replayed).");
-  await prisma.webhookReceipt.deleteMany({ where: { signature: { startsWith: "runner:" }, receivedAt: { lt: new Date(Date.now() - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000) } } });
+  await claimNonce("runner", check.nonce, "Invalid runner signature (replayed).");
 }

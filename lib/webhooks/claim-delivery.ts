@@ -22,3 +22,14 @@ export async function claimDelivery<T>(signature: string, handle: () => Promise<
     throw err;
   }
 }
+
+/**
+ * Replay protection for requests signed with `signRequest` (method, path, body, time and a nonce): each nonce
+ * is accepted once within the window, as a `scope:nonce` row beside the webhook receipts. Throws
+ * AppError("unauthorized") with `replayedMessage` for a nonce already seen.
+ */
+export async function claimNonce(scope: string, nonce: string, replayedMessage: string): Promise<void> {
+  const claimed = await prisma.webhookReceipt.createMany({ data: { signature: `${scope}:${nonce}` }, skipDuplicates: true });
+  if (claimed.count === 0) throw new AppError("unauthorized", replayedMessage);
+  await prisma.webhookReceipt.deleteMany({ where: { signature: { startsWith: `${scope}:` }, receivedAt: { lt: new Date(Date.now() - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000) } } });
+}

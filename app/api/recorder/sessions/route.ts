@@ -3,14 +3,21 @@ import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
 import { recorderSourceOf, type TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
+import { claimNonce } from "@/lib/webhooks/claim-delivery";
 
 export const dynamic = "force-dynamic";
 
-/** For the recorder after a restart: every session that should still be recording. Signed (empty body). */
+/**
+ * For the recorder after a restart: every session that should still be recording. Signed like the app's
+ * control calls (`signRequest`: bound to GET and this path, with a nonce accepted once), so a captured
+ * request cannot be replayed to read the list again.
+ */
 export const GET = api(async (req) => {
-  const check = verifySignature(env.recorderSecret, "", req.headers.get(SIGNATURE_HEADER));
+  const url = new URL(req.url);
+  const check = verifyRequest(env.recorderSecret, { method: "GET", path: `${url.pathname}${url.search}`, body: "" }, req.headers.get(SIGNATURE_HEADER));
   if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
+  await claimNonce("recorder", check.nonce, "Invalid signature (replayed).");
   const rows = await prisma.liveSession.findMany({
     // LIVEKIT sessions are recorded by LiveKit egress (inngest/livekit-egress.ts), not by the recorder.
     where: { status: "RECORDING", streamer: { kind: { not: "LIVEKIT" } } },
