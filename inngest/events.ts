@@ -9,6 +9,10 @@ export const ZSegmentReady = z.object({
 });
 export const segmentReady = eventType("segment/recording.ready", { schema: ZSegmentReady });
 
+/** Live audio sent ahead of its segment is stored (AudioChunk): transcribe it while the segment records. */
+export const ZAudioChunkReady = z.object({ chunkId: z.string().min(1), sessionId: z.string().min(1), userId: z.string().min(1) });
+export const audioChunkReady = eventType("audio/chunk.ready", { schema: ZAudioChunkReady });
+
 /** Re-run detection on a processed segment with the streamer's current settings (stored transcript). */
 export const segmentRedetect = eventType("segment/redetect.requested", { schema: ZSegmentReady });
 

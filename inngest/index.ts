@@ -7,5 +7,6 @@ import { redetectSegmentFn } from "./redetect-segment";
 import { renderClip } from "./render-clip";
 import { trimClipFn } from "./trim-clip";
 import { exportClipFn } from "./export-clip";
+import { transcribeAudioChunkFn } from "./transcribe-audio-chunk";
 
-export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn, rotateLivekitEgress, trimClipFn, exportClipFn];
+export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn, rotateLivekitEgress, trimClipFn, exportClipFn, transcribeAudioChunkFn];

@@ -11,9 +11,10 @@ import {
   summarizeSegment,
   transcribeSegment,
 } from "@/lib/pipeline/segment-steps";
+import { settleEarlyAudio } from "@/lib/pipeline/early-audio";
 
 /**
- * segment/recording.ready → extract audio → (transcribe ∥ loudness, silences, keywords) → detect → one
+ * segment/recording.ready → extract audio → settle early audio chunks → (transcribe ∥ loudness, silences, keywords) → detect → one
  * render event per clip → summary of the segment into the session's rolling summary (context for the next). Segments of one session run in order (their detection windows overlap); different
  * sessions run in parallel.
  */
@@ -32,6 +33,8 @@ export const processSegment = inngest.createFunction(
     const { segmentId, userId } = event.data;
     await step.run("begin", () => beginSegment(segmentId));
     await step.run("extract-audio", () => extractSegmentAudio(segmentId));
+    // Audio chunks sent ahead while the segment recorded (long segments): wait for the one being transcribed.
+    await step.run("early-audio", () => settleEarlyAudio(segmentId));
     const [transcript] = await Promise.all([
       step.run("transcribe", () => transcribeSegment(segmentId)),
       step.run("analyse-audio", () => analyseSegmentAudio(segmentId)),

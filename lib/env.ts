@@ -21,6 +21,11 @@ const ZEnv = z.object({
   FFPROBE_PATH: z.string().default("ffprobe"),
   POCKETSPHINX_PATH: z.string().default("pocketsphinx_continuous"),
   POCKETSPHINX_SEARCH: z.enum(["accurate", "fast"]).default("accurate"),
+  /**
+   * Early transcription: segments at least twice this long have their audio sent ahead in chunks of this many
+   * seconds and transcribed while they record. 0 turns it off.
+   */
+  EARLY_TRANSCRIPTION_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   GROQ_API_KEY: z.string().optional(),
   GROQ_BASE_URL: z.string().url().optional(),
   GROQ_TRANSCRIBE_MODEL: z.string().default("whisper-large-v3-turbo"),

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
+import type { TAudioChunk, TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
 import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
@@ -47,7 +47,8 @@ async function fakeApp() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const segments = (id: string) => received.filter((m): m is TSegmentRecorded => m.type === "segment.recorded" && m.sessionId === id);
   const ended = (id: string) => received.filter((m): m is TSessionEnded => m.type === "session.ended" && m.sessionId === id);
-  return { url, received, state, segments, ended, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const chunks = (id: string) => received.filter((m): m is TAudioChunk => m.type === "audio.chunk" && m.sessionId === id);
+  return { url, received, state, segments, ended, chunks, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 60_000): Promise<T> {
@@ -153,6 +154,53 @@ describe("recorder control API", () => {
 });
 
 describe("recording", () => {
+  it("sends the audio ahead in 16 kHz mono WAV chunks on the segments' clock, each stored before it is announced", async () => {
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-chunks"), store, log: quiet });
+    try {
+    expect((await control(rec.url, "POST", "/sessions", { ...startReq("s-chunks"), segmentSeconds: 6, audioChunkSeconds: 2 })).status).toBe(201);
+    await until("session.ended", () => app.ended("s-chunks").length > 0);
+    const segs = app.segments("s-chunks");
+    const chunks = app.chunks("s-chunks");
+    expect(segs.length).toBe(2);
+    // 2 s each; AAC's last frame may add a sliver of a chunk.
+    expect(chunks.length).toBeGreaterThanOrEqual(SOURCE_SECONDS / 2);
+    expect(chunks.slice(0, SOURCE_SECONDS / 2 - 1).every((c) => Math.abs(c.duration - 2) < 0.05)).toBe(true);
+    // Contiguous from 0, covering what the segments cover.
+    expect(chunks[0].startOffset).toBe(0);
+    for (let i = 1; i < chunks.length; i++) expect(chunks[i].startOffset).toBeCloseTo(chunks[i - 1].startOffset + chunks[i - 1].duration, 2);
+    const end = (x: { startOffset: number; duration: number }) => x.startOffset + x.duration;
+    expect(Math.abs(end(chunks.at(-1)!) - end(segs.at(-1)!))).toBeLessThan(0.1);
+    // Each is under this session's chunk keys, in storage, 16 kHz mono PCM, as long as announced.
+    for (const c of chunks) {
+      expect(c.storageKey).toMatch(/^sessions\/s-chunks\/chunks\/\d{5}-\d{5}\.wav$/);
+      const file = path.join(tmp, "check", c.storageKey.replaceAll("/", "_"));
+      await store.download(c.storageKey, file);
+      const info = JSON.parse(execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,sample_rate,channels:format=duration", "-of", "json", file]).toString());
+      expect(info.streams[0]).toMatchObject({ codec_name: "pcm_s16le", sample_rate: "16000", channels: 1 });
+      expect(Math.abs(Number(info.format.duration) - c.duration)).toBeLessThan(0.05);
+    }
+    } finally {
+      await rec.stop();
+    }
+  });
+
+  it("records a source without audio with no chunks (ffmpeg refuses an empty chunk output): the segments are unaffected", async () => {
+    const silent = path.join(tmp, "video-only.mp4");
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=15:duration=4", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", silent]);
+    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-noaudio"), store, log: quiet });
+    try {
+    expect((await control(rec.url, "POST", "/sessions", { ...startReq("s-noaudio", `file://${silent}`), segmentSeconds: 2, audioChunkSeconds: 1 })).status).toBe(201);
+    const [ended] = await until("session.ended", () => app.ended("s-noaudio").length > 0 && app.ended("s-noaudio"));
+    expect(ended.reason).toBe("source_ended");
+    expect(app.chunks("s-noaudio")).toEqual([]);
+    const segs = app.segments("s-noaudio");
+    expectNumbered(segs);
+    expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - 4)).toBeLessThan(0.5);
+    } finally {
+      await rec.stop();
+    }
+  });
+
   it("records a source into contiguous, playable segments announced in order (through webhook 500s), then ends the session", async () => {
     const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-1"), store, log: quiet });
     app.state.failNext = 3; // the first deliveries get 500: they must arrive later, exactly once

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { runTool } from "@/lib/media/run";
 import { checkStreamSource } from "@/lib/net/check-stream-source";
-import type { TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
+import type { TAudioChunk, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { storageKeys, type BlobStore } from "@/lib/storage";
 import type { TFrameSource, TFrameSourceFactory } from "./frame-source";
 import type { TOutbox } from "./outbox";
@@ -22,6 +22,8 @@ type TState = {
   lastEnd: number;
   /** ffmpeg runs started so far (one per connection to the source); names the run directories. */
   runs: number;
+  /** The source turned out to have no audio: no audio chunks for this session (ffmpeg refuses an empty output). */
+  noAudio?: boolean;
 };
 
 export type TRecordingDeps = {
@@ -73,6 +75,8 @@ export class Recording {
   /** The pump.fun room feeding the current run, if any. */
   private frames: TFrameSource | null = null;
   private stopRequested = false;
+  /** The last run failed for a reason the next run fixes (no audio for chunks): retry at once. */
+  private retryNow = false;
   private detached = false;
   /** Aborted by stop()/detach(): cuts reconnect waits short. */
   private wakeup = new AbortController();
@@ -206,6 +210,10 @@ export class Recording {
           backoff = 1000;
         }
         if (this.stopRequested) break;
+        if (this.retryNow) {
+          this.retryNow = false;
+          continue;
+        }
         const reason = this.state.segments > 0 ? "source_ended" : "failed";
         const why = reason === "failed" ? this.lastError : undefined;
         if (localPath(this.sourceUrl)) return this.finish(reason, why);
@@ -279,6 +287,7 @@ export class Recording {
     fs.mkdirSync(runDir, { recursive: true });
     const list = path.join(runDir, "list.csv");
     const before = this.state.segments;
+    const run = this.state.runs - 1;
     if (!this.stopRequested) this.status = "recording";
     // Stream time of this run's first frame: 0 for the first run; after a drop or restart, the wall-clock
     // time since the session began (the gap is part of stream time), never before the last segment's end.
@@ -300,6 +309,9 @@ export class Recording {
       }
     }
     this.frames = frames;
+    const runStart = this.cursor;
+    const chunkSeconds = this.state.noAudio ? 0 : (this.state.req.audioChunkSeconds ?? 0);
+    const chunkList = path.join(runDir, "chunks.csv");
     const args = [
       "-hide_banner", "-loglevel", "error", "-nostdin",
       ...(frames ? rawInputArgs(frames, this.state.req.segmentSeconds) : [
@@ -311,6 +323,12 @@ export class Recording {
       "-f", "segment", "-segment_time", String(this.state.req.segmentSeconds), "-segment_format", "mpegts",
       "-reset_timestamps", "1", "-segment_list", list, "-segment_list_type", "csv",
       "-segment_start_number", String(this.state.nextNumber), path.join(runDir, "%05d.ts"),
+      // Audio sent ahead: the same audio as 16 kHz mono WAV chunks, cut on the same clock as the segments.
+      ...(chunkSeconds > 0 ? [
+        "-map", frames ? "1:a" : "0:a:0?", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
+        "-f", "segment", "-segment_time", String(chunkSeconds), "-segment_format", "wav", "-reset_timestamps", "1",
+        "-segment_list", chunkList, "-segment_list_type", "csv", path.join(runDir, "a-%05d.wav"),
+      ] : []),
     ];
     const proc = spawn(this.deps.ffmpegPath, args, { stdio: ["ignore", "ignore", "pipe", ...(frames ? (["pipe", "pipe"] as const) : [])] });
     this.proc = proc;
@@ -331,6 +349,13 @@ export class Recording {
     // The one ffmpeg lists as it exits has no successor and is left to announceRemaining, which knows
     // whether it is final (otherwise a drain between that list write and the exit would announce it as not).
     let seen = 0;
+    let chunksSeen = 0;
+    const drainChunks = () => {
+      for (const c of parseList(chunkList, /^a-\d+\.wav$/).slice(chunksSeen)) {
+        chunksSeen++;
+        this.enqueueChunk(path.join(runDir, c.file), run, c, runStart);
+      }
+    };
     const drain = () => {
       const entries = parseList(list);
       for (const e of entries.slice(seen)) {
@@ -339,10 +364,19 @@ export class Recording {
         this.enqueue(n, path.join(runDir, e.file), e.end - e.start, false);
         seen++;
       }
+      if (chunkSeconds > 0) drainChunks();
     };
     const timer = setInterval(drain, 250);
     await exited;
     clearInterval(timer);
+    if (chunkSeconds > 0 && !this.detached) drainChunks();
+    if (chunkSeconds > 0 && /does not contain any stream/.test(stderr) && this.state.segments === before) {
+      // A source without audio: ffmpeg refused the (empty) chunk output. Record it without chunks.
+      this.deps.log(`[${this.id}] source has no audio; recording without audio chunks`);
+      this.state.noAudio = true;
+      this.save();
+      this.retryNow = true;
+    }
     this.proc = null;
     frames?.close();
     this.frames = null;
@@ -361,6 +395,27 @@ export class Recording {
       .then(() => this.announce(number, file, duration, final))
       .catch((err) => {
         if (!(err instanceof Detached)) this.deps.log(`[${this.id}] segment ${number}: ${(err as Error).message}`);
+      });
+  }
+
+  /**
+   * Audio chunk → storage → outbox (`audio.chunk`) → local delete, in the session's chain. Best effort by
+   * design: a chunk lost to a crash only means its segment transcribes that stretch itself.
+   */
+  private enqueueChunk(file: string, run: number, entry: TListEntry, runStart: number) {
+    const index = Number.parseInt(entry.file.slice(2), 10);
+    this.chain = this.chain
+      .then(async () => {
+        const duration = entry.end - entry.start;
+        if (!(duration > 0) || !fs.existsSync(file)) return;
+        const key = storageKeys.audioChunk(this.id, run, index);
+        await this.putWithRetry(key, file, "audio/wav");
+        const msg: TAudioChunk = { type: "audio.chunk", sessionId: this.id, startOffset: round(runStart + entry.start), duration: round(duration), storageKey: key };
+        this.deps.outbox.enqueue(msg);
+        fs.rmSync(file, { force: true });
+      })
+      .catch((err) => {
+        if (!(err instanceof Detached)) this.deps.log(`[${this.id}] audio chunk ${run}/${index}: ${(err as Error).message}`);
       });
   }
 
@@ -408,11 +463,11 @@ export class Recording {
   }
 
   /** Storage outages hold the session's queue (segments wait on disk) rather than losing a segment. */
-  private async putWithRetry(key: string, file: string) {
+  private async putWithRetry(key: string, file: string, contentType = "video/mp2t") {
     for (let attempt = 0; ; attempt++) {
       if (this.detached) throw new Detached();
       try {
-        return await this.deps.store.put(key, file, { contentType: "video/mp2t" });
+        return await this.deps.store.put(key, file, { contentType });
       } catch (err) {
         if (attempt === 0) this.deps.log(`[${this.id}] storing ${key} failed (${(err as Error).message}); retrying`);
         await sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)), this.detaching.signal);
@@ -475,7 +530,7 @@ export function readState(dir: string): TState | null {
 }
 
 /** Complete lines only: ffmpeg may be halfway through writing the last one. */
-function parseList(file: string): TListEntry[] {
+function parseList(file: string, name = /^\d+\.ts$/): TListEntry[] {
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, "utf8")
@@ -485,7 +540,7 @@ function parseList(file: string): TListEntry[] {
       const [f, s, e] = l.split(",");
       return { file: f, start: Number(s), end: Number(e) };
     })
-    .filter((e) => /^\d+\.ts$/.test(e.file) && Number.isFinite(e.start) && Number.isFinite(e.end));
+    .filter((e) => name.test(e.file) && Number.isFinite(e.start) && Number.isFinite(e.end));
 }
 
 /**

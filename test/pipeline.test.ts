@@ -207,6 +207,71 @@ describe("segment → clip pipeline", () => {
     expect(await unknown.json()).toEqual({ error: { code: "not_found", message: "Unknown session." } });
   });
 
+  it("transcribes live audio sent ahead of a long segment, and the segment takes those words instead of decoding them again", async () => {
+    const { prisma, sample, streamer, user } = ctx;
+    const samplePath = path.join(tmp, "sample.mp4");
+    const { getStore, storageKeys } = await import("@/lib/storage");
+    const { extractAudio } = await import("@/lib/media");
+    const { writeWavSlice } = await import("@/lib/media/wav");
+    const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 36, status: "ENDED" } });
+    const wav = path.join(tmp, "early.wav");
+    await extractAudio(samplePath, wav, { sampleRate: 16000 });
+    const chunk = async (index: number, from: number, to: number) => {
+      const file = path.join(tmp, `early-${index}.wav`);
+      await writeWavSlice(wav, file, from, to);
+      const storageKey = storageKeys.audioChunk(session.id, 0, index);
+      await getStore().put(storageKey, file);
+      return { type: "audio.chunk", sessionId: session.id, startOffset: from, duration: to - from, storageKey };
+    };
+    // The recorder sends 0–12 s and 12–24 s while the segment records; the last 12 s come with the segment.
+    const chunks = [await chunk(0, 0, 12), await chunk(1, 12, 24)];
+    for (const c of chunks) {
+      const res = await post(c);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true, duplicate: false });
+    }
+    const done = await waitFor(
+      async () => {
+        const rows = await prisma.audioChunk.findMany({ where: { sessionId: session.id }, orderBy: { startOffset: "asc" } });
+        return rows.length === 2 && rows.every((r) => r.status === "DONE") ? rows : null;
+      },
+      60_000,
+      "both chunks transcribed by transcribe-audio-chunk",
+    );
+    const early = done.flatMap((r) => r.words as { w: string; s: number; e: number }[]);
+    expect(early.length).toBeGreaterThan(10);
+    // A resend is a no-op; a key outside this session's chunks, or an unknown session, is refused.
+    const runs = await prisma.jobRun.count({ where: { functionId: "clipstream-transcribe-audio-chunk" } });
+    expect(await (await post(chunks[0])).json()).toMatchObject({ ok: true, duplicate: true });
+    const foreign = await post({ ...chunks[0], storageKey: `sessions/${sessionId}/segments/00000.ts` });
+    expect(foreign.status).toBe(422);
+    expect(await foreign.json()).toEqual({ error: { code: "invalid_input", message: "storageKey is not an audio chunk key of this session." } });
+    expect((await post({ ...chunks[0], sessionId: "no-such-session" })).status).toBe(404);
+    expect(await prisma.jobRun.count({ where: { functionId: "clipstream-transcribe-audio-chunk" } })).toBe(runs);
+    expect(await prisma.audioChunk.count({ where: { sessionId: session.id } })).toBe(2);
+
+    const segKey = storageKeys.segment(session.id, 0, "mp4");
+    await getStore().put(segKey, samplePath);
+    const res = await post({ type: "segment.recorded", sessionId: session.id, number: 0, startOffset: 0, duration: 36, storageKey: segKey, sizeBytes: fs.statSync(samplePath).size, final: true });
+    expect(res.status).toBe(200);
+    const seg = await waitFor(() => prisma.segment.findFirst({ where: { sessionId: session.id, status: { in: ["DONE", "ERROR"] } } }), 120_000, "the segment processed");
+    expect([seg.status, seg.error]).toEqual(["DONE", null]);
+    const words = (await prisma.transcript.findUniqueOrThrow({ where: { segmentId: seg.id } })).words as { w: string; s: number }[];
+    // The chunks' words as they were, then the last 12 s decoded from the segment.
+    expect(words.slice(0, early.length)).toEqual(early);
+    expect(words.length).toBeGreaterThan(early.length);
+    expect(words.slice(early.length).every((w) => w.s >= 24 - 0.5)).toBe(true);
+    // The excited passage (16–24 s, in the chunks) still becomes the clip.
+    await waitFor(
+      () => prisma.clip.findFirst({ where: { sessionId: session.id, status: "READY", startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } } }),
+      60_000,
+      "the excited passage's clip",
+    );
+    // Consumed chunks are gone, audio included.
+    expect(await prisma.audioChunk.count({ where: { sessionId: session.id } })).toBe(0);
+    for (const c of chunks) expect(await getStore().stat(c.storageKey)).toBeNull();
+  }, 180_000);
+
   it("retries a failing segment, then marks it ERROR with the reason, without touching other segments", async () => {
     const { prisma } = ctx;
     const doneBefore = await prisma.segment.count({ where: { sessionId, status: "DONE" } });

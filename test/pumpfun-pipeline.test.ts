@@ -130,7 +130,7 @@ describe("pump.fun streamer → live session → segments → clip → ended", (
     const active = await fetch(`${ctx.server.url}/api/recorder/sessions`, {
       headers: { [SIGNATURE_HEADER]: signRequest(process.env.RECORDER_SECRET!, "GET", "/api/recorder/sessions", "") },
     });
-    expect((await active.json()).sessions).toContainEqual({ sessionId: session.id, streamerId: streamer.id, source: { kind: "pumpfun", mint: MINT }, segmentSeconds: SEGMENT });
+    expect((await active.json()).sessions).toContainEqual({ sessionId: session.id, streamerId: streamer.id, source: { kind: "pumpfun", mint: MINT }, segmentSeconds: SEGMENT, audioChunkSeconds: 0 });
     await waitFor(async () => room.joins >= 2, 30_000, "the recorder to try the room again");
     expect(room.plays).toBe(0);
     expect(await prisma.segment.count({ where: { sessionId: session.id } })).toBe(0);

@@ -84,6 +84,8 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
 
   const { prisma } = await import("@/lib/db");
   await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
+  // Sessions an interrupted benchmark left open would be resumed by the recorder and compete for the cores.
+  await prisma.liveSession.updateMany({ where: { status: "RECORDING" }, data: { status: "ENDED", endedAt: new Date(), endReason: "bench_cleanup" } });
   const webhook = await import("@/app/api/webhooks/recorder/route");
   const activeSessions = await import("@/app/api/recorder/sessions/route");
   const inngestRoute = await import("@/app/api/inngest/route");

@@ -6,8 +6,10 @@ import { getDetector, isNearWindowEnd, mergeCandidates } from "@/lib/detect";
 import { summarizeSegmentText, summaryBefore, upsertSummaryLine } from "@/lib/detect/summarize";
 import { detectSilences, extractAudio, measureLoudness } from "@/lib/media";
 import { getStore, storageKeys } from "@/lib/storage";
-import { getTranscriber, spotKeywords } from "@/lib/transcribe";
-import type { TWord } from "@/lib/transcribe";
+import { getTranscriber, spotKeywords, transcriberIdentity } from "@/lib/transcribe";
+import type { TTranscript, TWord } from "@/lib/transcribe";
+import { dropConsumedChunks, earlyKeywordHits, earlyWords, overGaps, uncovered } from "./early-audio";
+import { keywordsFor } from "./keywords";
 import { withWorkdir } from "./workdir";
 
 /**
@@ -15,7 +17,7 @@ import { withWorkdir } from "./workdir";
  * from the database / blob storage, writes its outputs there), idempotent, and returns small JSON.
  */
 
-export const DEFAULT_KEYWORDS = ["oh my god", "no way", "lets go", "insane", "what", "huge", "crazy", "wow", "unbelievable"];
+export { DEFAULT_KEYWORDS } from "./keywords";
 /** A candidate ending this close to a segment's end is held back: the next window will see all of it. */
 const HOLD_BACK_SECONDS = 3;
 
@@ -64,39 +66,62 @@ export async function extractSegmentAudio(segmentId: string): Promise<string> {
   return key;
 }
 
-export async function transcribeSegment(segmentId: string): Promise<{ words: number; engine: string }> {
+/**
+ * Words of the segment in stream time: those its audio chunks already hold (early transcription), plus the
+ * stretches no chunk covered, decoded now (the whole segment when it had no chunks).
+ */
+export async function transcribeSegment(segmentId: string): Promise<{ words: number; engine: string; earlyWords: number }> {
   const seg = await loadSegment(segmentId);
-  const keywords = [...DEFAULT_KEYWORDS, ...seg.session.streamer.keywords];
-  const t = await withWorkdir(async (dir) => {
-    const wav = path.join(dir, "audio.wav");
-    await getStore().download(audioKey(seg.sessionId, seg.number), wav);
-    return getTranscriber().transcribe(wav, { offset: seg.startOffset, keywords });
-  });
+  const keywords = keywordsFor(seg.session.streamer.keywords);
+  const early = await earlyWords(seg);
+  const range = { start: seg.startOffset, end: seg.startOffset + seg.duration };
+  const t: TTranscript = !early.covered.length
+    ? await withWorkdir(async (dir) => {
+        const wav = path.join(dir, "audio.wav");
+        await getStore().download(audioKey(seg.sessionId, seg.number), wav);
+        return getTranscriber().transcribe(wav, { offset: seg.startOffset, keywords });
+      })
+    : await withWorkdir(async (dir) => {
+        let language: string | undefined;
+        const decoded = !uncovered(range, early.covered).length ? [] : await (async () => {
+          const wav = path.join(dir, "audio.wav");
+          await getStore().download(audioKey(seg.sessionId, seg.number), wav);
+          return overGaps(wav, seg, early.covered, async (file, offset) => {
+            const part = await getTranscriber().transcribe(file, { offset, keywords });
+            language ??= part.language;
+            return part.words;
+          });
+        })();
+        const words = [...early.words, ...decoded].sort((x, y) => x.s - y.s);
+        return { ...transcriberIdentity(), language: language ?? early.language, text: words.map((w) => w.w).join(" "), words };
+      });
   await prisma.transcript.upsert({
     where: { segmentId },
     create: { segmentId, userId: seg.userId, engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },
     update: { engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },
   });
   await prisma.segment.update({ where: { id: segmentId }, data: { progress: 0.7, stage: "detecting" } });
-  return { words: t.words.length, engine: t.engine };
+  return { words: t.words.length, engine: t.engine, earlyWords: early.words.length };
 }
 
 export async function analyseSegmentAudio(segmentId: string): Promise<string> {
   const seg = await loadSegment(segmentId);
-  const keywords = [...DEFAULT_KEYWORDS, ...seg.session.streamer.keywords];
+  const keywords = keywordsFor(seg.session.streamer.keywords);
+  const early = await earlyKeywordHits(seg, keywords);
   const signals: TStoredSignals = await withWorkdir(async (dir) => {
     const wav = path.join(dir, "audio.wav");
     await getStore().download(audioKey(seg.sessionId, seg.number), wav);
-    const shift = <T extends { t: number }>(xs: T[]) => xs.map((x) => ({ ...x, t: x.t + seg.startOffset }));
+    const shift = <T extends { t: number }>(xs: T[], by = seg.startOffset) => xs.map((x) => ({ ...x, t: x.t + by }));
     const [loudness, silences, keywordHits] = await Promise.all([
       measureLoudness(wav),
       detectSilences(wav),
-      spotKeywords(wav, keywords),
+      // Keyword spotting of the stretches the audio chunks did not already cover.
+      overGaps(wav, seg, early.covered, async (file, offset) => shift(await spotKeywords(file, keywords), offset)),
     ]);
     return {
       loudness: shift(loudness),
       silences: silences.map((s) => ({ start: s.start + seg.startOffset, end: s.end + seg.startOffset })),
-      keywordHits: shift(keywordHits),
+      keywordHits: [...early.hits, ...keywordHits].sort((a, b) => a.t - b.t),
     };
   });
   const key = signalsKey(seg.sessionId, seg.number);
@@ -242,10 +267,12 @@ export async function summarizeSegment(segmentId: string): Promise<string> {
 }
 
 export async function finishSegment(segmentId: string): Promise<void> {
-  await prisma.segment.update({
+  const seg = await prisma.segment.update({
     where: { id: segmentId },
     data: { status: "DONE", stage: null, progress: 1, processedAt: new Date(), error: null },
+    select: { sessionId: true, startOffset: true, duration: true, final: true },
   });
+  await dropConsumedChunks(seg);
 }
 
 /** Stores why processing failed, in words the owner can act on (no storage paths or stack traces). */

@@ -14,6 +14,16 @@ async function call(method: string, path: string, body?: unknown): Promise<Respo
   });
 }
 
+/**
+ * Seconds of the audio chunks the recorder sends ahead for a session with segments this long (early
+ * transcription, lib/pipeline/early-audio.ts): EARLY_TRANSCRIPTION_SECONDS for segments at least twice as
+ * long, else 0 (a short segment is decoded about as fast whole).
+ */
+export function audioChunkSecondsFor(segmentSeconds: number): number {
+  const chunk = env.EARLY_TRANSCRIPTION_SECONDS;
+  return chunk > 0 && segmentSeconds >= 2 * chunk ? chunk : 0;
+}
+
 export async function startRecording(req: TStartRecording): Promise<void> {
   const res = await call("POST", "/sessions", req);
   if (!res.ok) throw new Error(`recorder refused session ${req.sessionId}: ${res.status} ${await res.text()}`);

@@ -24,6 +24,12 @@ export const ZStartRecording = z.object({
   streamerId: z.string().min(1),
   source: ZRecorderSource,
   segmentSeconds: z.number().int().min(2).max(3600),
+  /**
+   * When > 0, the recorder also cuts the audio into 16 kHz mono WAV chunks of this length and announces each
+   * (`audio.chunk`) while the segment is still recording, so most of a long segment is transcribed before it
+   * closes. 0 or absent: segments only.
+   */
+  audioChunkSeconds: z.number().int().min(0).max(600).optional(),
 });
 export type TStartRecording = z.infer<typeof ZStartRecording>;
 
@@ -47,9 +53,19 @@ export const ZSessionEnded = z.object({
   message: z.string().optional(),
   segments: z.number().int().min(0),
 });
-export const ZRecorderWebhook = z.discriminatedUnion("type", [ZSegmentRecorded, ZSessionEnded]);
+/** Recorder → app: a stretch of the live audio (16 kHz mono WAV) ahead of the segment that will contain it. */
+export const ZAudioChunk = z.object({
+  type: z.literal("audio.chunk"),
+  sessionId: z.string().min(1),
+  /** Stream seconds (same clock as segments' startOffset). */
+  startOffset: z.number().min(0),
+  duration: z.number().positive().max(600),
+  storageKey: z.string().min(1),
+});
+export const ZRecorderWebhook = z.discriminatedUnion("type", [ZSegmentRecorded, ZSessionEnded, ZAudioChunk]);
 export type TSegmentRecorded = z.infer<typeof ZSegmentRecorded>;
 export type TSessionEnded = z.infer<typeof ZSessionEnded>;
+export type TAudioChunk = z.infer<typeof ZAudioChunk>;
 export type TRecorderWebhook = z.infer<typeof ZRecorderWebhook>;
 
 /** App → recorder on GET {APP_URL}/api/recorder/sessions: sessions that should be recording (for resume after restart). */

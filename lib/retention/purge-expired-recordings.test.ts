@@ -135,3 +135,40 @@ describe("purgeExpiredRecordings: per-user retention and pending renders", () =>
     }
   });
 });
+
+describe("purgeExpiredRecordings: leftover audio chunks", () => {
+  it("deletes early-transcription chunks past retention (row and audio), keeps recent ones", async () => {
+    const { prisma } = db;
+    const { getStore, storageKeys } = storage;
+    const store = getStore();
+    const stamp = Date.now();
+    const now = new Date();
+    const user = await prisma.user.create({ data: { id: `ret-chunks-${stamp}`, name: "C", email: `ret-chunks-${stamp}@example.com`, retentionHours: 2 } });
+    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "C", kind: "URL", source: `https://example.com/c-${stamp}.m3u8`, monitored: false } });
+    const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 900, status: "FAILED" } });
+    const make = async (index: number, ageHours: number) => {
+      const storageKey = storageKeys.audioChunk(session.id, 0, index);
+      await store.put(storageKey, Buffer.from("RIFF"));
+      return prisma.audioChunk.create({
+        data: { userId: user.id, sessionId: session.id, startOffset: index * 60, duration: 60, storageKey, status: "SKIPPED", createdAt: new Date(now.getTime() - ageHours * 3600_000) },
+      });
+    };
+    const old = await make(0, 3);
+    const recent = await make(1, 1);
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((m: string) => void logged.push(m));
+    const first = await mod.purgeExpiredRecordings(now).finally(() => spy.mockRestore());
+    expect(first.chunks).toBeGreaterThanOrEqual(1);
+    expect(logged.filter((l) => l.includes(user.id))).toEqual([
+      `[retention] user ${user.id}: removed 1 leftover audio chunk(s) older than ${new Date(now.getTime() - 2 * 3600_000).toISOString()}`,
+    ]);
+    expect(await prisma.audioChunk.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await store.stat(old.storageKey)).toBeNull();
+    expect(await prisma.audioChunk.findUnique({ where: { id: recent.id } })).not.toBeNull();
+    expect(await store.stat(recent.storageKey)).toEqual({ size: 4 });
+    const spy2 = vi.spyOn(console, "log").mockImplementation(() => {});
+    const again = await mod.purgeExpiredRecordings(now).finally(() => spy2.mockRestore());
+    expect(await prisma.audioChunk.count({ where: { sessionId: session.id } })).toBe(1);
+    expect(again.segments).toBe(0);
+  });
+});

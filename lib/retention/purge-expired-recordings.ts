@@ -1,19 +1,20 @@
 import { prisma } from "@/lib/db";
 import { getStore, storageKeys } from "@/lib/storage";
 
-export type TPurgeResult = { segments: number; bytes: number; users: number };
+export type TPurgeResult = { segments: number; bytes: number; users: number; chunks: number };
 
 const BATCH = 200;
 
 /**
  * Deletes raw recordings past each owner's retention period (User.retentionHours, default 48 h): the
- * segment file, its extracted audio and analysis, and its transcript. Clips and their renders are kept.
+ * segment file, its extracted audio and analysis, and its transcript, plus leftover early-transcription audio
+ * chunks. Clips and their renders are kept.
  * Segments still in the pipeline, and those of a session with a clip still to be rendered, are left alone. Idempotent: a deleted segment is marked and skipped, and
  * deleting a blob that is already gone is not an error.
  */
 export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeResult> {
   const store = getStore();
-  const result: TPurgeResult = { segments: 0, bytes: 0, users: 0 };
+  const result: TPurgeResult = { segments: 0, bytes: 0, users: 0, chunks: 0 };
   const users = await prisma.user.findMany({ select: { id: true, retentionHours: true } });
   for (const user of users) {
     const cutoff = new Date(now.getTime() - user.retentionHours * 3600_000);
@@ -47,6 +48,14 @@ export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeRe
       removedIds.push(...ids);
       bytesForUser += batch.reduce((n, s) => n + (s.sizeBytes ?? 0), 0);
       result.bytes += batch.reduce((n, s) => n + (s.sizeBytes ?? 0), 0);
+    }
+    // Audio chunks sent ahead of a segment that never got to use them (a crash, an aborted session).
+    const chunks = await prisma.audioChunk.findMany({ where: { userId: user.id, createdAt: { lt: cutoff } }, select: { id: true, storageKey: true } });
+    if (chunks.length) {
+      await Promise.all(chunks.map((c) => store.delete(c.storageKey)));
+      await prisma.audioChunk.deleteMany({ where: { id: { in: chunks.map((c) => c.id) } } });
+      result.chunks += chunks.length;
+      console.log(`[retention] user ${user.id}: removed ${chunks.length} leftover audio chunk(s) older than ${cutoff.toISOString()}`);
     }
     if (removedForUser) {
       result.users++;

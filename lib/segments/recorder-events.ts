@@ -1,8 +1,8 @@
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
-import type { TSegmentRecorded, TSessionEnded } from "@/lib/recorder/protocol";
+import type { TAudioChunk, TSegmentRecorded, TSessionEnded } from "@/lib/recorder/protocol";
 import { inngest } from "@/inngest/client";
-import { segmentReady, sessionEnded } from "@/inngest/events";
+import { audioChunkReady, segmentReady, sessionEnded } from "@/inngest/events";
 
 /**
  * A segment announced by the recorder becomes a READY row (unique on session + number, so a repeated
@@ -56,4 +56,34 @@ export async function endSession(p: TSessionEnded): Promise<void> {
     ]);
   }
   await inngest.send({ id: `session-ended-${session.id}`, name: sessionEnded.name, data: { sessionId: session.id, userId: session.userId } });
+}
+
+/**
+ * Live audio sent ahead of its segment becomes a PENDING AudioChunk (unique on its storage key, so a resend is
+ * a no-op) and an `audio/chunk.ready` event. A chunk whose segment is already being processed is stored as
+ * SKIPPED: that segment decodes the stretch itself.
+ */
+export async function recordAudioChunk(p: TAudioChunk): Promise<{ chunkId: string; duplicate: boolean }> {
+  const session = await prisma.liveSession.findUnique({ where: { id: p.sessionId }, select: { id: true, userId: true } });
+  if (!session) throw new AppError("not_found", "Unknown session.");
+  // The app later deletes this key: it must be one of this session's chunk keys.
+  if (!p.storageKey.startsWith(`sessions/${session.id}/chunks/`)) {
+    throw new AppError("invalid_input", "storageKey is not an audio chunk key of this session.");
+  }
+  const mid = p.startOffset + p.duration / 2;
+  const taken = await prisma.segment.findFirst({
+    where: { sessionId: session.id, startOffset: { lte: mid }, status: { in: ["PROCESSING", "DONE", "ERROR"] } },
+    orderBy: { startOffset: "desc" },
+    select: { startOffset: true, duration: true },
+  });
+  const late = !!taken && taken.startOffset + taken.duration > mid;
+  const inserted = await prisma.audioChunk.createMany({
+    data: { userId: session.userId, sessionId: session.id, startOffset: p.startOffset, duration: p.duration, storageKey: p.storageKey, status: late ? "SKIPPED" : "PENDING" },
+    skipDuplicates: true,
+  });
+  const chunk = await prisma.audioChunk.findUniqueOrThrow({ where: { storageKey: p.storageKey }, select: { id: true, status: true } });
+  if (chunk.status === "PENDING") {
+    await inngest.send({ id: `audio-chunk-${chunk.id}`, name: audioChunkReady.name, data: { chunkId: chunk.id, sessionId: session.id, userId: session.userId } });
+  }
+  return { chunkId: chunk.id, duplicate: inserted.count === 0 };
 }

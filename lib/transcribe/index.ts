@@ -1,7 +1,7 @@
 import { env } from "@/lib/env";
 import { createGroqTranscriber } from "./groq";
 import { createPocketsphinxTranscriber, spotKeywordsPocketsphinx, type TChunkOptions } from "./pocketsphinx";
-import type { TKeywordHit, Transcriber } from "./types";
+import type { TKeywordHit, TTranscript, Transcriber } from "./types";
 
 export type { TWord, TTranscript, TTranscribeOptions, Transcriber, TKeywordHit } from "./types";
 export { createPocketsphinxTranscriber, parsePocketsphinxWords, type TChunkOptions } from "./pocketsphinx";
@@ -10,6 +10,11 @@ export { createGroqTranscriber } from "./groq";
 /** Groq Whisper when GROQ_API_KEY is set, otherwise offline PocketSphinx. */
 export function getTranscriber(): Transcriber {
   return env.GROQ_API_KEY ? createGroqTranscriber() : createPocketsphinxTranscriber();
+}
+
+/** The engine and model getTranscriber() transcribes with, as TTranscript reports them. */
+export function transcriberIdentity(): { engine: TTranscript["engine"]; model: string } {
+  return env.GROQ_API_KEY ? { engine: "groq", model: env.GROQ_TRANSCRIBE_MODEL } : { engine: "pocketsphinx", model: "en-us" };
 }
 
 /**

@@ -4,6 +4,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { detectSilences, extractAudio } from "@/lib/media";
 import { runTool } from "@/lib/media/run";
+import { isSpeechWav, pcmData, SPEECH_RATE, wavFile } from "@/lib/media/wav";
 import type { TKeywordHit, TTranscribeOptions, TTranscript, Transcriber, TWord } from "./types";
 
 /**
@@ -13,7 +14,7 @@ import type { TKeywordHit, TTranscribeOptions, TTranscript, Transcriber, TWord }
  */
 
 export const POCKETSPHINX_DICT = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
-const RATE = 16000;
+const RATE = SPEECH_RATE;
 
 export type TChunkOptions = {
   /** Parallel decoder processes; defaults to the number of cores. */
@@ -76,35 +77,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-/** Locates the PCM data of a WAV that ffmpeg wrote (it may add a LIST chunk before `data`). */
-function pcmData(buf: Buffer): Buffer {
-  let off = 12;
-  while (off + 8 <= buf.length) {
-    const id = buf.toString("ascii", off, off + 4);
-    const size = buf.readUInt32LE(off + 4);
-    if (id === "data") return buf.subarray(off + 8, Math.min(buf.length, off + 8 + size));
-    off += 8 + size + (size % 2);
-  }
-  throw new Error("WAV file has no data chunk");
-}
-
-function wavFile(pcm: Buffer): Buffer {
-  const h = Buffer.alloc(44);
-  h.write("RIFF", 0, "ascii");
-  h.writeUInt32LE(36 + pcm.length, 4);
-  h.write("WAVEfmt ", 8, "ascii");
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(RATE, 24);
-  h.writeUInt32LE(RATE * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write("data", 36, "ascii");
-  h.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([h, pcm]);
-}
-
 /** Chooses cut points: for each chunk, the silence midpoint in [min, max] closest to target, else a hard cut at target. */
 export function planCuts(duration: number, silences: { start: number; end: number }[], c = DEFAULT_CHUNKS): number[] {
   const cuts: number[] = [];
@@ -118,26 +90,11 @@ export function planCuts(duration: number, silences: { start: number; end: numbe
   return cuts;
 }
 
-/** True for a plain 16 kHz mono 16-bit PCM WAV (what extract-audio writes), which needs no re-encoding. */
-function isDecoderWav(buf: Buffer): boolean {
-  if (buf.length < 44 || buf.toString("ascii", 0, 4) !== "RIFF" || buf.toString("ascii", 8, 12) !== "WAVE") return false;
-  let off = 12;
-  while (off + 8 <= buf.length) {
-    const id = buf.toString("ascii", off, off + 4);
-    const size = buf.readUInt32LE(off + 4);
-    if (id === "fmt ") {
-      return buf.readUInt16LE(off + 8) === 1 && buf.readUInt16LE(off + 10) === 1 && buf.readUInt32LE(off + 12) === RATE && buf.readUInt16LE(off + 22) === 16;
-    }
-    off += 8 + size + (size % 2);
-  }
-  return false;
-}
-
 /** Normalises to 16 kHz mono s16 (unless it already is) and writes one WAV per chunk into `dir`. */
 async function splitIntoChunks(wav: string, dir: string, opts: TChunkOptions): Promise<TChunk[]> {
   let norm = wav;
   let buf = await fs.readFile(wav);
-  if (!isDecoderWav(buf)) {
+  if (!isSpeechWav(buf)) {
     norm = path.join(dir, "norm.wav");
     await extractAudio(wav, norm, { sampleRate: RATE });
     buf = await fs.readFile(norm);

@@ -2,6 +2,7 @@ import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
+import { audioChunkSecondsFor } from "@/lib/recorder/client";
 import { recorderSourceOf, type TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
 import { claimNonce } from "@/lib/webhooks/claim-delivery";
@@ -28,6 +29,7 @@ export const GET = api(async (req) => {
     streamerId: r.streamerId,
     source: recorderSourceOf(r.streamer),
     segmentSeconds: r.segmentSeconds,
+    audioChunkSeconds: audioChunkSecondsFor(r.segmentSeconds),
   }));
   return Response.json({ sessions });
 });

@@ -3,13 +3,13 @@ import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
 import { parseJson, readBody } from "@/lib/http/read-json";
 import { ZRecorderWebhook } from "@/lib/recorder/protocol";
-import { endSession, recordSegment } from "@/lib/segments/recorder-events";
+import { endSession, recordAudioChunk, recordSegment } from "@/lib/segments/recorder-events";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/signing";
 import { claimDelivery } from "@/lib/webhooks/claim-delivery";
 
 export const runtime = "nodejs";
 
-/** Recorder → app: `segment.recorded` and `session.ended`, HMAC-signed over the raw body. */
+/** Recorder → app: `segment.recorded`, `audio.chunk` and `session.ended`, HMAC-signed over the raw body. */
 export const POST = api(async (req) => {
   const body = await readBody(req, 16 * 1024);
   const check = verifySignature(env.recorderSecret, body, req.headers.get(SIGNATURE_HEADER));
@@ -20,6 +20,10 @@ export const POST = api(async (req) => {
     if (msg.type === "segment.recorded") {
       const r = await recordSegment(msg);
       return Response.json({ ok: true, segmentId: r.segmentId, duplicate: r.duplicate });
+    }
+    if (msg.type === "audio.chunk") {
+      const r = await recordAudioChunk(msg);
+      return Response.json({ ok: true, chunkId: r.chunkId, duplicate: r.duplicate });
     }
     await endSession(msg);
     return Response.json({ ok: true });

@@ -1,0 +1,164 @@
+import path from "node:path";
+import { prisma } from "@/lib/db";
+import { writeWavSlice } from "@/lib/media/wav";
+import { getStore } from "@/lib/storage";
+import { getTranscriber, spotKeywords, transcriberIdentity, type TKeywordHit, type TWord } from "@/lib/transcribe";
+import { keywordsFor, keywordsKey } from "./keywords";
+import { withWorkdir } from "./workdir";
+
+/**
+ * Early transcription. For long segments the recorder also sends the live audio ahead in short chunks
+ * (`audio.chunk`, see lib/recorder/protocol.ts); each is transcribed and keyword-spotted while the segment
+ * is still recording (`transcribe-audio-chunk`). When the segment closes, its transcription and keyword
+ * spotting take the chunks' results and decode only the stretches no chunk covers, so a 15-minute segment
+ * waits for about one chunk of decoding instead of fifteen minutes of audio.
+ *
+ * A chunk is claimed by exactly one side: the chunk function (PENDING → RUNNING → DONE) or the segment
+ * (PENDING → SKIPPED, decoding that stretch itself). A segment waits for chunks that are RUNNING.
+ */
+
+export type TRange = { start: number; end: number };
+
+/** Longest chunk the protocol allows (ZAudioChunk.duration): bounds the overlap query. */
+const MAX_CHUNK_SECONDS = 600;
+/** How long a closing segment waits for chunks being transcribed before doing their stretch itself. */
+const CHUNK_WAIT_MS = 180_000;
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The parts of `range` that no range in `covered` covers; slivers shorter than `minGap` seconds are dropped. */
+export function uncovered(range: TRange, covered: TRange[], minGap = 0.25): TRange[] {
+  const parts = covered
+    .map((c) => ({ start: Math.max(range.start, c.start), end: Math.min(range.end, c.end) }))
+    .filter((c) => c.end > c.start)
+    .sort((a, b) => a.start - b.start);
+  const gaps: TRange[] = [];
+  let at = range.start;
+  for (const c of parts) {
+    if (c.start > at) gaps.push({ start: at, end: c.start });
+    at = Math.max(at, c.end);
+  }
+  if (range.end > at) gaps.push({ start: at, end: range.end });
+  return gaps.filter((g) => g.end - g.start >= minGap).map((g) => ({ start: r3(g.start), end: r3(g.end) }));
+}
+
+type TSegmentRange = { sessionId: string; startOffset: number; duration: number; final?: boolean };
+
+/** Chunks of the segment's session that overlap it, optionally only in some states. */
+async function overlapping(seg: TSegmentRange, status?: ("PENDING" | "RUNNING" | "DONE" | "SKIPPED" | "ERROR")[]) {
+  const end = seg.startOffset + seg.duration;
+  const rows = await prisma.audioChunk.findMany({
+    where: { sessionId: seg.sessionId, startOffset: { lt: end, gt: seg.startOffset - MAX_CHUNK_SECONDS }, ...(status ? { status: { in: status } } : {}) },
+    orderBy: { startOffset: "asc" },
+  });
+  return rows.filter((r) => r.startOffset + r.duration > seg.startOffset);
+}
+
+/**
+ * Step before transcription: chunks of this segment not started yet are taken over (SKIPPED), chunks being
+ * transcribed are waited for (at most CHUNK_WAIT_MS, then taken over too). Afterwards no chunk of the
+ * segment changes state, so transcription and analysis see the same coverage. Returns the seconds covered.
+ */
+export async function settleEarlyAudio(segmentId: string, opts: { waitMs?: number; pollMs?: number } = {}): Promise<{ chunks: number; coveredSeconds: number }> {
+  const seg = await prisma.segment.findUniqueOrThrow({ where: { id: segmentId }, select: { sessionId: true, startOffset: true, duration: true } });
+  const skip = async (from: "PENDING" | "RUNNING") => {
+    const ids = (await overlapping(seg, [from])).map((c) => c.id);
+    if (ids.length) await prisma.audioChunk.updateMany({ where: { id: { in: ids }, status: from }, data: { status: "SKIPPED" } });
+  };
+  await skip("PENDING");
+  const deadline = Date.now() + (opts.waitMs ?? CHUNK_WAIT_MS);
+  while ((await overlapping(seg, ["RUNNING"])).length) {
+    if (Date.now() >= deadline) {
+      await skip("RUNNING");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+  }
+  const done = await overlapping(seg, ["DONE"]);
+  const range = { start: seg.startOffset, end: seg.startOffset + seg.duration };
+  const gaps = uncovered(range, done.map((c) => ({ start: c.startOffset, end: c.startOffset + c.duration })), 0);
+  return { chunks: done.length, coveredSeconds: r3(seg.duration - gaps.reduce((n, g) => n + g.end - g.start, 0)) };
+}
+
+const inSegment = (seg: TSegmentRange) => (t: number) => t >= seg.startOffset && t < seg.startOffset + seg.duration;
+
+/** Words the segment's DONE chunks hold (by the current engine), and the stretches they cover. */
+export async function earlyWords(seg: TSegmentRange): Promise<{ words: TWord[]; covered: TRange[]; language?: string }> {
+  const id = transcriberIdentity();
+  const rows = (await overlapping(seg, ["DONE"])).filter((c) => c.engine === id.engine && c.model === id.model && c.words);
+  const inSeg = inSegment(seg);
+  return {
+    words: rows.flatMap((c) => c.words as TWord[]).filter((w) => inSeg((w.s + w.e) / 2)),
+    language: rows.find((c) => c.language)?.language ?? undefined,
+    covered: rows.map((c) => ({ start: c.startOffset, end: c.startOffset + c.duration })),
+  };
+}
+
+/** Keyword hits the segment's DONE chunks hold (spotted with the same keyword list), and what they cover. */
+export async function earlyKeywordHits(seg: TSegmentRange, keywords: string[]): Promise<{ hits: TKeywordHit[]; covered: TRange[] }> {
+  const key = keywordsKey(keywords);
+  const rows = (await overlapping(seg, ["DONE"])).filter((c) => c.keywords === key && c.keywordHits);
+  const inSeg = inSegment(seg);
+  return {
+    hits: rows.flatMap((c) => c.keywordHits as TKeywordHit[]).filter((h) => inSeg(h.t)),
+    covered: rows.map((c) => ({ start: c.startOffset, end: c.startOffset + c.duration })),
+  };
+}
+
+/**
+ * Runs `fn` over the stretches of a segment's WAV that `covered` misses: the whole file when nothing is
+ * covered, otherwise one slice per gap. `fn` gets a WAV path and that file's start in stream time.
+ */
+export async function overGaps<T>(wav: string, seg: TSegmentRange, covered: TRange[], fn: (file: string, offset: number) => Promise<T[]>): Promise<T[]> {
+  if (!covered.length) return fn(wav, seg.startOffset);
+  const gaps = uncovered({ start: seg.startOffset, end: seg.startOffset + seg.duration }, covered);
+  const out: T[] = [];
+  for (const [i, g] of gaps.entries()) {
+    const file = path.join(path.dirname(wav), `gap-${i}.wav`);
+    const seconds = await writeWavSlice(wav, file, g.start - seg.startOffset, g.end - seg.startOffset);
+    if (seconds > 0) out.push(...(await fn(file, g.start)));
+  }
+  return out;
+}
+
+/** The `transcribe-audio-chunk` step: words and keyword hits of one chunk, unless its segment took it over. */
+export async function transcribeAudioChunk(chunkId: string): Promise<{ status: "done" | "skipped"; words: number }> {
+  const claimed = await prisma.audioChunk.updateMany({ where: { id: chunkId, status: { in: ["PENDING", "RUNNING"] } }, data: { status: "RUNNING", claimedAt: new Date() } });
+  if (!claimed.count) return { status: "skipped", words: 0 };
+  const chunk = await prisma.audioChunk.findUniqueOrThrow({
+    where: { id: chunkId },
+    select: { storageKey: true, startOffset: true, session: { select: { streamer: { select: { keywords: true } } } } },
+  });
+  const keywords = keywordsFor(chunk.session.streamer.keywords);
+  const r = await withWorkdir(async (dir) => {
+    const wav = path.join(dir, "chunk.wav");
+    await getStore().download(chunk.storageKey, wav);
+    const t = await getTranscriber().transcribe(wav, { offset: chunk.startOffset, keywords });
+    const hits = await spotKeywords(wav, keywords);
+    return { t, hits: hits.map((h) => ({ ...h, t: r3(h.t + chunk.startOffset) })) };
+  });
+  const done = await prisma.audioChunk.updateMany({
+    where: { id: chunkId, status: "RUNNING" },
+    data: { status: "DONE", words: r.t.words, keywordHits: r.hits, keywords: keywordsKey(keywords), engine: r.t.engine, model: r.t.model ?? null, language: r.t.language ?? null },
+  });
+  await getStore().delete(chunk.storageKey);
+  return { status: done.count ? "done" : "skipped", words: r.t.words.length };
+}
+
+/** A chunk whose function gave up: its segment decodes that stretch itself. */
+export async function failAudioChunk(chunkId: string, message: string): Promise<void> {
+  await prisma.audioChunk.updateMany({ where: { id: chunkId, status: { in: ["PENDING", "RUNNING"] } }, data: { status: "ERROR", error: message.slice(0, 300) } });
+}
+
+/**
+ * After a segment is done: its chunks are no longer needed (a chunk reaching into the next segment stays
+ * for that one, unless this segment is the session's last). Their audio is deleted with them.
+ */
+export async function dropConsumedChunks(seg: TSegmentRange): Promise<number> {
+  const end = seg.startOffset + seg.duration;
+  const rows = (await overlapping(seg, ["DONE", "SKIPPED", "ERROR"])).filter((c) => seg.final || c.startOffset + c.duration <= end + 0.5);
+  if (!rows.length) return 0;
+  await Promise.all(rows.map((c) => getStore().delete(c.storageKey)));
+  await prisma.audioChunk.deleteMany({ where: { id: { in: rows.map((c) => c.id) } } });
+  return rows.length;
+}
