@@ -82,8 +82,9 @@ async function main() {
     const build = startChild("build", bin("next"), ["build"], env, { quiet });
     if ((await build.exited) !== 0) throw new Error("next build failed");
   }
+  // --prod: the production server `npm start` runs (scripts/serve.mjs: WEB_CONCURRENCY processes on one port).
   const web = args.prod
-    ? startChild("web", bin("next"), ["start", "-p", String(ports.web), "-H", "127.0.0.1"], env, { quiet })
+    ? startChild("web", process.execPath, ["scripts/serve.mjs", "-p", String(ports.web), "-H", "127.0.0.1"], env, { quiet })
     : startChild("web", bin("next"), ["dev", "-p", String(ports.web), "-H", "127.0.0.1"], env, { quiet });
   children.push(web);
   children.push(startChild("runner", bin("tsx"), ["lib/jobs/server.ts"], env, { quiet }));
@@ -133,7 +134,7 @@ async function seedDemo(appUrl: string, streamUrl: string) {
   if (!add.ok && add.status !== 409) throw new Error(`could not add the demo streamer: ${add.status} ${await add.text()}`);
 }
 
-/** Random secrets made once per data directory, so `next start` (production mode) has real ones. */
+/** Random secrets made once per data directory, so the production server (--prod) has real ones. */
 function loadSecrets(dataDir: string): { auth: string; recorder: string } {
   const file = path.join(dataDir, "secrets.json");
   if (!fs.existsSync(file)) {

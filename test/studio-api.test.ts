@@ -78,7 +78,7 @@ async function setup() {
   const daveClip = await prisma.clip.create({
     data: { userId: dave.id, streamerId: d.streamer.id, sessionId: d.session.id, detectionKey: "d", startTime: 0, endTime: 10, title: "Insane comeback by Dave", reason: "loud", score: 90, engine: "test", status: "READY" },
   });
-  return { prisma, server, carol, dave, a, b, seg1, clips, daveClip };
+  return { prisma, server, carol, dave, a, b, seg0, seg1, clips, daveClip };
 }
 
 beforeAll(async () => {
@@ -231,6 +231,15 @@ describe("full-text search", () => {
     expect(dave.json).toEqual({ q: "hard route", moments: [], clips: [] });
   });
 
+  it("with more matches than the limit, the best ones come first, each with its own first matching word", async () => {
+    const search = async (limit: number) => ((await call("GET", `/api/search?q=${encodeURIComponent("route or careful")}&limit=${limit}`, ctx.carol)).json as TSearch).moments;
+    const two = await search(2);
+    // "route" is word 9 of the first segment (1 + 9 × 0.4 s), "careful" word 1 of the second (38 + 0.4 s).
+    expect(Object.fromEntries(two.map((m) => [m.segmentId, Math.round(m.at * 10) / 10]))).toEqual({ [ctx.seg0.id]: 4.6, [ctx.seg1.id]: 38.4 });
+    const one = await search(1);
+    expect(one).toEqual([two[0]]);
+  });
+
   it("quoted phrases, negation and stop-word-only queries follow websearch syntax", async () => {
     const ids = async (q: string) => ((await call("GET", `/api/search?q=${encodeURIComponent(q)}`, ctx.carol)).json as TSearch).moments.map((m) => m.segmentId);
     expect(await ids('"times a week"')).toEqual([ctx.seg1.id]);
@@ -241,15 +250,15 @@ describe("full-text search", () => {
     expect(await ctx.prisma.clip.count({ where: { userId: ctx.carol.id } })).toBe(7);
   });
 
-  it("the planner can use the GIN expression indexes", async () => {
+  it("the planner can use the GIN indexes on the stored tsvector columns", async () => {
     const plan = await ctx.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
-      const t = await tx.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN SELECT 1 FROM "Transcript" WHERE to_tsvector('english', "text") @@ websearch_to_tsquery('english', ${"week"})`;
-      const c = await tx.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN SELECT 1 FROM "Clip" WHERE to_tsvector('english', "title") @@ websearch_to_tsquery('english', ${"week"})`;
+      const t = await tx.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN SELECT 1 FROM "Transcript" WHERE "textSearch" @@ websearch_to_tsquery('english', ${"week"})`;
+      const c = await tx.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN SELECT 1 FROM "Clip" WHERE "titleSearch" @@ websearch_to_tsquery('english', ${"week"})`;
       return [...t, ...c].map((x) => x["QUERY PLAN"]).join("\n");
     });
-    expect(plan).toContain("Transcript_text_fts_idx");
-    expect(plan).toContain("Clip_title_fts_idx");
+    expect(plan).toContain("Transcript_textSearch_idx");
+    expect(plan).toContain("Clip_titleSearch_idx");
   });
 
   const invalid = (message: string) => ({ error: { code: "invalid_input", message } });

@@ -83,7 +83,12 @@ export async function listClips(userId: string, q: TClipQuery) {
     favorite: q.favorite,
     score: q.minScore !== undefined ? { gte: q.minScore } : undefined,
     createdAt: q.from || q.to ? { gte: q.from ? new Date(q.from) : undefined, lt: q.to ? new Date(new Date(q.to).getTime() + day) : undefined } : undefined,
-    ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+    // Keyset: (createdAt, id) before the cursor. The redundant `createdAt <= cursor` is what lets PostgreSQL
+    // start the (userId, createdAt) index scan at the cursor; with the OR alone it walked and filtered every
+    // newer clip first (65 ms at the 50 000th of 100k clips, 0.14 ms with it; bench:api feed-deep-cursor).
+    ...(after
+      ? { AND: [{ createdAt: { lte: after.createdAt } }, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      : {}),
   };
   const rows = await prisma.clip.findMany({ where, include: clipInclude, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: q.limit + 1 });
   const page = rows.slice(0, q.limit);

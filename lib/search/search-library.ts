@@ -30,46 +30,56 @@ type TClipRow = { id: string; title: string; streamerName: string; startTime: nu
 
 /**
  * Full-text search over the user's transcripts and clip titles (PostgreSQL `websearch_to_tsquery`, English
- * stemming, GIN expression indexes from the clip_studio_review_search migration). Each transcript hit carries
+ * stemming, stored tsvector columns with GIN indexes from the search_tsvector_columns migration). Each transcript hit carries
  * the stream time of its first matching word and, when a clip covers that moment, the clip and the offset to
  * seek to. Parameters are bound by Prisma's tagged template; nothing is interpolated into the SQL text.
  */
 export async function searchLibrary(userId: string, { q, limit }: TSearchQuery) {
+  // Rank first and keep the top `limit` transcripts; only those get the first matching word's time (a walk
+  // over their word timings), a covering clip and a headline. A word every transcript says would otherwise
+  // walk every transcript's words before the LIMIT.
   const moments = await prisma.$queryRaw<TMomentRow[]>`
     WITH query AS (SELECT websearch_to_tsquery('english', ${q}) AS tsq,
-                          tsvector_to_array(to_tsvector('english', ${q})) AS lexemes)
-    SELECT s."id" AS "segmentId", s."sessionId", st."id" AS "streamerId", st."name" AS "streamerName",
-           s."startOffset" AS "segmentStart",
+                          tsvector_to_array(to_tsvector('english', ${q})) AS lexemes),
+    top AS (
+      SELECT t."text", t."words", s."id", s."sessionId", s."startOffset", s."recordedAt",
+             ts_rank(t."textSearch", query.tsq) AS rank
+      FROM "Transcript" t
+      JOIN "Segment" s ON s."id" = t."segmentId" AND s."userId" = ${userId}
+      CROSS JOIN query
+      WHERE t."userId" = ${userId} AND t."textSearch" @@ query.tsq
+      ORDER BY rank DESC, s."recordedAt" DESC, s."id"
+      LIMIT ${limit}
+    )
+    SELECT top."id" AS "segmentId", top."sessionId", st."id" AS "streamerId", st."name" AS "streamerName",
+           top."startOffset" AS "segmentStart",
            w.at,
-           ts_headline('english', t."text", query.tsq,
+           ts_headline('english', top."text", query.tsq,
              'StartSel=' || ${HIT_START} || ', StopSel=' || ${HIT_END} || ', MaxWords=20, MinWords=8, MaxFragments=1') AS snippet,
-           ts_rank(to_tsvector('english', t."text"), query.tsq) AS rank,
+           top.rank,
            c."id" AS "clipId", c."startTime" AS "clipStart", c."title" AS "clipTitle"
-    FROM "Transcript" t
-    JOIN "Segment" s ON s."id" = t."segmentId" AND s."userId" = ${userId}
-    JOIN "LiveSession" ls ON ls."id" = s."sessionId"
+    FROM top
+    JOIN "LiveSession" ls ON ls."id" = top."sessionId"
     JOIN "Streamer" st ON st."id" = ls."streamerId"
     CROSS JOIN query
     LEFT JOIN LATERAL (
       SELECT min((x->>'s')::float8) AS at
-      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(t."words") = 'array' THEN t."words" ELSE '[]'::jsonb END) x
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(top."words") = 'array' THEN top."words" ELSE '[]'::jsonb END) x
       WHERE tsvector_to_array(to_tsvector('english', coalesce(x->>'w', ''))) && query.lexemes
     ) w ON true
     LEFT JOIN LATERAL (
       SELECT c."id", c."startTime", c."title" FROM "Clip" c
-      WHERE c."userId" = ${userId} AND c."sessionId" = s."sessionId"
-        AND c."startTime" <= coalesce(w.at, s."startOffset") AND c."endTime" >= coalesce(w.at, s."startOffset")
+      WHERE c."userId" = ${userId} AND c."sessionId" = top."sessionId"
+        AND c."startTime" <= coalesce(w.at, top."startOffset") AND c."endTime" >= coalesce(w.at, top."startOffset")
       ORDER BY c."score" DESC, c."id" LIMIT 1
     ) c ON true
-    WHERE t."userId" = ${userId} AND to_tsvector('english', t."text") @@ query.tsq
-    ORDER BY rank DESC, s."recordedAt" DESC, s."id"
-    LIMIT ${limit}`;
+    ORDER BY top.rank DESC, top."recordedAt" DESC, top."id"`;
 
   const clips = await prisma.$queryRaw<TClipRow[]>`
     SELECT c."id", c."title", st."name" AS "streamerName", c."startTime", c."score", c."thumbKey", c."status"::text AS "status",
-           ts_rank(to_tsvector('english', c."title"), websearch_to_tsquery('english', ${q})) AS rank
+           ts_rank(c."titleSearch", websearch_to_tsquery('english', ${q})) AS rank
     FROM "Clip" c JOIN "Streamer" st ON st."id" = c."streamerId"
-    WHERE c."userId" = ${userId} AND to_tsvector('english', c."title") @@ websearch_to_tsquery('english', ${q})
+    WHERE c."userId" = ${userId} AND c."titleSearch" @@ websearch_to_tsquery('english', ${q})
     ORDER BY rank DESC, c."createdAt" DESC, c."id"
     LIMIT ${limit}`;
 

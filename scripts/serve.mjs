@@ -1,0 +1,87 @@
+/**
+ * Production web server: the Next.js build served by WEB_CONCURRENCY processes sharing one port (node:cluster).
+ * One Node process runs route handlers on one core, so on a multi-core host a single `next start` queues
+ * requests behind each other long before the machine is busy; two or more processes spread them.
+ *
+ *   node scripts/serve.mjs [-p 3000] [-H 0.0.0.0]
+ *
+ * PORT / WEB_HOST: where to listen (-p / -H win). WEB_CONCURRENCY: number of processes (default: available cores, at most 4; 1 serves in this process).
+ * Workers that die are replaced; SIGTERM/SIGINT stop them all. On Vercel none of this runs: each request is
+ * a function invocation.
+ */
+import cluster from "node:cluster";
+import http from "node:http";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import next from "next";
+
+const { values } = parseArgs({
+  options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
+});
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+// Not HOSTNAME: shells and containers set it to the machine's name.
+const hostname = values.hostname ?? process.env.WEB_HOST ?? "0.0.0.0";
+
+function concurrency() {
+  const raw = process.env.WEB_CONCURRENCY;
+  if (raw === undefined || raw === "") return Math.min(4, os.availableParallelism());
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    console.error(`WEB_CONCURRENCY must be a whole number from 1 to 64 (got "${raw}").`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function serve() {
+  const app = next({ dev: false, hostname, port, dir: process.cwd() });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => handle(req, res));
+  // Longer than a typical proxy's keep-alive, so a reused upstream connection is not closed under it.
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname);
+  await new Promise((resolve, reject) => server.once("listening", resolve).once("error", reject));
+  const stop = () => server.close(() => process.exit(0));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return server;
+}
+
+const workers = concurrency();
+if (workers === 1) {
+  await serve();
+  console.log(`web: serving on http://${hostname}:${port} (1 process)`);
+} else if (cluster.isPrimary) {
+  let stopping = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  const listening = new Set();
+  cluster.on("listening", (worker) => {
+    listening.add(worker.id);
+    if (listening.size === workers) console.log(`web: serving on http://${hostname}:${port} (${workers} processes)`);
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    if (!listening.delete(worker.id)) {
+      // Died before serving (no build, port taken, bad config): restarting would only loop.
+      console.error(`web: process ${worker.process.pid} exited (${signal ?? code}) before serving; stopping`);
+      stop(1);
+      return;
+    }
+    console.error(`web: process ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
+  function stop(code = 0) {
+    if (stopping) return;
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill("SIGTERM");
+    setTimeout(() => process.exit(code), 5000).unref();
+    cluster.on("exit", () => {
+      if (!Object.keys(cluster.workers ?? {}).length) process.exit(code);
+    });
+  }
+  process.once("SIGTERM", () => stop());
+  process.once("SIGINT", () => stop());
+} else {
+  await serve();
+}
