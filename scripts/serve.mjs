@@ -5,7 +5,8 @@
  *
  *   node scripts/serve.mjs [-p 3000] [-H 0.0.0.0]
  *
- * PORT / WEB_HOST: where to listen (-p / -H win). WEB_CONCURRENCY: number of processes (default: available cores, at most 4; 1 serves in this process).
+ * PORT / WEB_HOST: where to listen (-p / -H win). WEB_CONCURRENCY: number of processes (default: available
+ * cores, at most 4; 1 serves in this process).
  * Workers that die are replaced; SIGTERM/SIGINT stop them all. On Vercel none of this runs: each request is
  * a function invocation.
  */
@@ -19,6 +20,10 @@ const { values } = parseArgs({
   options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
 });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`The port must be a whole number from 0 to 65535 (got "${values.port ?? process.env.PORT}").`);
+  process.exit(2);
+}
 // Not HOSTNAME: shells and containers set it to the machine's name.
 const hostname = values.hostname ?? process.env.WEB_HOST ?? "0.0.0.0";
 

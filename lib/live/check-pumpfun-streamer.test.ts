@@ -74,7 +74,8 @@ describe("checkStreamer for pump.fun", () => {
     expect(sessions).toHaveLength(1);
     const starts = recorderCalls.filter((c) => c.method === "POST");
     expect(starts).toEqual([
-      { method: "POST", url: "/sessions", body: { sessionId: sessions[0].id, streamerId: streamer.id, source: { kind: "pumpfun", mint: MINT }, segmentSeconds: 10 } },
+      // 10 s segments are too short to send audio ahead (audioChunkSecondsFor).
+      { method: "POST", url: "/sessions", body: { sessionId: sessions[0].id, streamerId: streamer.id, source: { kind: "pumpfun", mint: MINT }, segmentSeconds: 10, audioChunkSeconds: 0 } },
     ]);
 
     // pump.fun failing says nothing about the stream: the recording goes on.
