@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { env } from "@/lib/env";
 import { runTool } from "./run";
+import { wavFile } from "./wav";
 
 /**
  * A synthetic "live stream" for tests, the demo streamer and benchmarks: a testsrc2 picture with a burnt-in
@@ -69,25 +70,13 @@ function readWavMono16(buf: Buffer): Float32Array {
 }
 
 function writeWavMono16(samples: Float32Array, rate: number): Buffer {
-  const buf = Buffer.alloc(44 + samples.length * 2);
-  buf.write("RIFF", 0, "ascii");
-  buf.writeUInt32LE(36 + samples.length * 2, 4);
-  buf.write("WAVEfmt ", 8, "ascii");
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write("data", 36, "ascii");
-  buf.writeUInt32LE(samples.length * 2, 40);
+  const pcm = Buffer.alloc(samples.length * 2);
   for (let i = 0; i < samples.length; i++) {
     // Soft clip (tanh) so the loud passage saturates like a hot microphone instead of wrapping.
     const v = Math.tanh(samples[i]);
-    buf.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), 44 + i * 2);
+    pcm.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), i * 2);
   }
-  return buf;
+  return wavFile(pcm, rate);
 }
 
 export async function makeSampleStream(opts: TSampleStreamOptions): Promise<TSampleStream> {
