@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { startChild, stopChild, waitForHttp } from "@/scripts/lib/processes";
 import { startBenchDb } from "./lib/stack";
-import { emit, machine, median, progress, round, summarize, treeCpuTicks } from "./lib/stats";
+import { emit, machine, median, progress, readCpuTimes, round, stealPercent, summarize, treeCpuTicks } from "./lib/stats";
 import type { TBenchOptions } from "./run";
 
 const CLIPS = 100_000;
@@ -27,8 +27,9 @@ async function load(cfg: { url: string; headers: Record<string, string>; rate?: 
  * work on a shared machine does not inflate much. */
 async function measured(serverPid: number, cfg: Parameters<typeof load>[0]) {
   const before = treeCpuTicks(serverPid);
+  const cpu = readCpuTimes();
   const r = await load(cfg);
-  return { ...r, serverCpuMsPerRequest: ((treeCpuTicks(serverPid) - before) * 10) / Math.max(1, r.requests) };
+  return { ...r, serverCpuMsPerRequest: ((treeCpuTicks(serverPid) - before) * 10) / Math.max(1, r.requests), stealPercent: stealPercent(cpu, readCpuTimes()) };
 }
 
 /** Seeds one user's account with 100k clips over 5 streamers and 50 sessions (24 segments each), in SQL. */
@@ -239,7 +240,7 @@ export async function run(opts: TBenchOptions) {
       }
       const start = machine();
       const arrivals = e.arrivals ?? "poisson";
-      const results: (TLoadResult & { serverCpuMsPerRequest: number })[] = [];
+      const results: Awaited<ReturnType<typeof measured>>[] = [];
       for (let r = 0; r < runs; r++) {
         progress(`api ${e.name}: run ${r + 1}/${runs}, ${e.rate ?? rate} req/s (${arrivals}) for ${duration}s`);
         results.push(await measured(web.proc.pid!, { url: `${appUrl}${e.path}`, headers, rate: e.rate ?? rate, duration, connections: 20, arrivals }));
@@ -258,6 +259,7 @@ export async function run(opts: TBenchOptions) {
         p99Ms: round(median(results.map((x) => x.p99))),
         achievedReqPerSec: round(median(results.map((x) => x.reqPerSec)), 1),
         serverCpuMsPerRequest: round(median(results.map((x) => x.serverCpuMsPerRequest))),
+        stealPercent: round(Math.max(...results.map((x) => x.stealPercent))),
         non2xx: results.reduce((n, x) => n + x.non2xx + x.errors, 0),
         unloadedSequentialMs: summarize(sequential),
         ...(e.name === "feed" ? { seedSeconds, explain } : {}),
@@ -265,7 +267,7 @@ export async function run(opts: TBenchOptions) {
     }
     headers = await signIn();
     const start = machine();
-    const max: (TLoadResult & { serverCpuMsPerRequest: number })[] = [];
+    const max: Awaited<ReturnType<typeof measured>>[] = [];
     for (let r = 0; r < runs; r++) {
       progress(`api feed max throughput: run ${r + 1}/${runs}`);
       max.push(await measured(web.proc.pid!, { url: `${appUrl}/api/clips`, headers, duration, connections: 20 }));
@@ -281,6 +283,7 @@ export async function run(opts: TBenchOptions) {
       ...start,
       p95LatencyMs: round(median(max.map((x) => x.p95))),
       serverCpuMsPerRequest: round(median(max.map((x) => x.serverCpuMsPerRequest))),
+      stealPercent: round(Math.max(...max.map((x) => x.stealPercent))),
       non2xx: max.reduce((n, x) => n + x.non2xx + x.errors, 0),
     });
   } finally {

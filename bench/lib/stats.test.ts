@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuPercent, median, p95, percentile, readCpuTimes, summarize, summarizeBreakdown } from "./stats";
+import { cpuPercent, median, p95, percentile, readCpuTimes, stealPercent, summarize, summarizeBreakdown } from "./stats";
 
 describe("bench statistics", () => {
   it("computes median and interpolated percentiles regardless of input order", () => {
@@ -19,7 +19,14 @@ describe("bench statistics", () => {
   it("reads busy CPU share from /proc/stat lines", () => {
     const a = readCpuTimes("cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 1 2 3 4\n");
     const b = readCpuTimes("cpu  200 0 200 1000 0 0 0 0 0 0\n");
-    expect(a).toEqual({ busy: 200, total: 1000 });
+    expect(a).toEqual({ busy: 200, total: 1000, steal: 0 });
     expect(cpuPercent(a, b)).toBe(50);
+  });
+
+  it("reads the share of time the hypervisor stole (8th field)", () => {
+    const a = readCpuTimes("cpu  100 0 100 700 0 0 0 100 0 0\n");
+    const b = readCpuTimes("cpu  150 0 150 800 0 0 0 300 0 0\n");
+    expect(a).toEqual({ busy: 300, total: 1000, steal: 100 });
+    expect(stealPercent(a, b)).toBe(50);
   });
 });

@@ -43,13 +43,19 @@ export function machine() {
   return { cores: os.cpus().length, loadavg: os.loadavg().map((x) => round(x)) };
 }
 
-/** Aggregate CPU jiffies from /proc/stat (busy, total). */
-export function readCpuTimes(text = fs.readFileSync("/proc/stat", "utf8")): { busy: number; total: number } {
+/** Aggregate CPU jiffies from /proc/stat (busy, total, and steal: time the hypervisor gave to other guests). */
+export function readCpuTimes(text = fs.readFileSync("/proc/stat", "utf8")): { busy: number; total: number; steal: number } {
   const line = text.split("\n").find((l) => l.startsWith("cpu "))!;
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   const idleAll = idle + (iowait || 0);
   const total = user + nice + system + idleAll + (irq || 0) + (softirq || 0) + (steal || 0);
-  return { busy: total - idleAll, total };
+  return { busy: total - idleAll, total, steal: steal || 0 };
+}
+
+/** Percent of CPU time stolen by the hypervisor between two readings (a noisy neighbour slows every figure). */
+export function stealPercent(a: { steal: number; total: number }, b: { steal: number; total: number }): number {
+  const total = b.total - a.total;
+  return total > 0 ? (100 * (b.steal - a.steal)) / total : 0;
 }
 
 /** Percent of all cores busy between two /proc/stat readings. */
