@@ -74,27 +74,26 @@ export async function transcribeSegment(segmentId: string): Promise<{ words: num
   const seg = await loadSegment(segmentId);
   const keywords = keywordsFor(seg.session.streamer.keywords);
   const early = await earlyWords(seg);
-  const range = { start: seg.startOffset, end: seg.startOffset + seg.duration };
-  const t: TTranscript = !early.covered.length
-    ? await withWorkdir(async (dir) => {
-        const wav = path.join(dir, "audio.wav");
-        await getStore().download(audioKey(seg.sessionId, seg.number), wav);
-        return getTranscriber().transcribe(wav, { offset: seg.startOffset, keywords });
-      })
-    : await withWorkdir(async (dir) => {
-        let language: string | undefined;
-        const decoded = !uncovered(range, early.covered).length ? [] : await (async () => {
-          const wav = path.join(dir, "audio.wav");
-          await getStore().download(audioKey(seg.sessionId, seg.number), wav);
-          return overGaps(wav, seg, early.covered, async (file, offset) => {
-            const part = await getTranscriber().transcribe(file, { offset, keywords });
-            language ??= part.language;
-            return part.words;
-          });
-        })();
-        const words = [...early.words, ...decoded].sort((x, y) => x.s - y.s);
-        return { ...transcriberIdentity(), language: language ?? early.language, text: words.map((w) => w.w).join(" "), words };
-      });
+  const t: TTranscript = await withWorkdir(async (dir) => {
+    const download = async () => {
+      const wav = path.join(dir, "audio.wav");
+      await getStore().download(audioKey(seg.sessionId, seg.number), wav);
+      return wav;
+    };
+    // No chunks: the engine's own transcript (its text keeps the engine's punctuation).
+    if (!early.covered.length) return getTranscriber().transcribe(await download(), { offset: seg.startOffset, keywords });
+    let language: string | undefined;
+    const range = { start: seg.startOffset, end: seg.startOffset + seg.duration };
+    const decoded = uncovered(range, early.covered).length
+      ? await overGaps(await download(), seg, early.covered, async (file, offset) => {
+          const part = await getTranscriber().transcribe(file, { offset, keywords });
+          language ??= part.language;
+          return part.words;
+        })
+      : [];
+    const words = [...early.words, ...decoded].sort((x, y) => x.s - y.s);
+    return { ...transcriberIdentity(), language: language ?? early.language, text: words.map((w) => w.w).join(" "), words };
+  });
   await prisma.transcript.upsert({
     where: { segmentId },
     create: { segmentId, userId: seg.userId, engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },

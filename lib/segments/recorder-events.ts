@@ -1,6 +1,7 @@
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import type { TAudioChunk, TSegmentRecorded, TSessionEnded } from "@/lib/recorder/protocol";
+import { storageKeys } from "@/lib/storage";
 import { inngest } from "@/inngest/client";
 import { audioChunkReady, segmentReady, sessionEnded } from "@/inngest/events";
 
@@ -67,7 +68,7 @@ export async function recordAudioChunk(p: TAudioChunk): Promise<{ chunkId: strin
   const session = await prisma.liveSession.findUnique({ where: { id: p.sessionId }, select: { id: true, userId: true } });
   if (!session) throw new AppError("not_found", "Unknown session.");
   // The app later deletes this key: it must be one of this session's chunk keys.
-  if (!p.storageKey.startsWith(`sessions/${session.id}/chunks/`)) {
+  if (!p.storageKey.startsWith(storageKeys.audioChunks(session.id))) {
     throw new AppError("invalid_input", "storageKey is not an audio chunk key of this session.");
   }
   const mid = p.startOffset + p.duration / 2;

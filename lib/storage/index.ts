@@ -21,8 +21,10 @@ export const storageKeys = {
   segmentAudio: (sessionId: string, number: number) => `sessions/${sessionId}/audio/${n5(number)}.wav`,
   /** Loudness, silences and keyword hits of a segment, in stream time. */
   segmentSignals: (sessionId: string, number: number) => `sessions/${sessionId}/analysis/${n5(number)}.json`,
+  /** Folder of a session's audio chunks (the webhook accepts chunk keys only under it). */
+  audioChunks: (sessionId: string) => `sessions/${sessionId}/chunks/`,
   /** Live audio sent ahead of its segment (recorder run + chunk index), deleted once transcribed. */
-  audioChunk: (sessionId: string, run: number, index: number) => `sessions/${sessionId}/chunks/${n5(run)}-${n5(index)}.wav`,
+  audioChunk: (sessionId: string, run: number, index: number) => `${storageKeys.audioChunks(sessionId)}${n5(run)}-${n5(index)}.wav`,
   clipVideo: (clipId: string) => `clips/${clipId}/clip.mp4`,
   clipThumb: (clipId: string) => `clips/${clipId}/thumb.jpg`,
   /** A re-render (trim) under a new name, so the current file keeps playing until the swap. */
