@@ -226,7 +226,9 @@ export async function run(opts: TBenchOptions) {
       { name: "search-common-word", path: "/api/search?q=game", rate: 10 },
       { name: "search-every-title", path: "/api/search?q=number", rate: 10 },
     ];
-    for (const e of endpoints) {
+    // BENCH_API_ONLY=feed,dashboard: only these rows (and api-feed-throughput only if named "throughput").
+    const only = process.env.BENCH_API_ONLY?.split(",").map((x) => x.trim());
+    for (const e of endpoints.filter((x) => !only || only.includes(x.name))) {
       headers = await signIn();
       // An endpoint answering with an error would measure the error path: every one must answer 200 first.
       const probe = await fetch(`${appUrl}${e.path}`, { headers });
@@ -265,6 +267,7 @@ export async function run(opts: TBenchOptions) {
         ...(e.name === "feed" ? { seedSeconds, explain } : {}),
       });
     }
+    if (only && !only.includes("throughput")) return;
     headers = await signIn();
     const start = machine();
     const max: Awaited<ReturnType<typeof measured>>[] = [];

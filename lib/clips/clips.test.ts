@@ -75,7 +75,7 @@ describe("listClips keyset paging", () => {
     const r = await clips.listClips(userId, clips.ZClipQuery.parse({ limit: "24", cursor: clips.encodeCursor(row) }));
     expect(r.clips.map((c) => c.id)).toEqual(ids.slice(at + 1, at + 25));
 
-    const sent = statements.find((s) => /FROM "public"\."Clip"/.test(s.query));
+    const sent = statements.find((s) => /from "Clip" c/.test(s.query));
     expect(sent, statements.map((s) => s.query).join("\n")).toBeDefined();
     const [{ "QUERY PLAN": plan }] = await client.$queryRawUnsafe<{ "QUERY PLAN": { Plan: TPlanNode }[] }[]>(
       `EXPLAIN (ANALYZE, FORMAT JSON) ${sent!.query}`,
@@ -86,5 +86,30 @@ describe("listClips keyset paging", () => {
     // 1 500 newer clips (what the OR condition alone did).
     expect(scan?.["Index Cond"]).toMatch(/"createdAt" <=/);
     expect(scan?.["Rows Removed by Filter"] ?? 0).toBeLessThan(10);
+  });
+});
+
+describe("the feed's JSON rows", () => {
+  it("give the same clip as the clip page (every field, nulls, arrays, times)", async () => {
+    const uid = `${userId}-dto`;
+    await client.user.create({ data: { id: uid, name: "Dto", email: `${uid}@example.com` } });
+    try {
+      const streamer = await client.streamer.create({ data: { userId: uid, name: "Ünïcode \"quoted\" streamer", kind: "URL", source: "https://93.184.215.14/d.m3u8", monitored: false } });
+      const session = await client.liveSession.create({ data: { userId: uid, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+      const base = { userId: uid, streamerId: streamer.id, sessionId: session.id, reason: "r", engine: "offline" };
+      await client.clip.createMany({
+        data: [
+          { ...base, id: "dto-ready", detectionKey: "a", startTime: 12.25, endTime: 40.5, title: "Ready, \"quoted\" ☃", hook: "h", score: 91, tags: ["hype", "a,b"], engineModel: "m", excerpt: "x", status: "READY", videoKey: "clips/dto/v.mp4", thumbKey: "clips/dto/t.jpg", duration: 28.25, shareSlug: `s${Date.now()}`, review: "APPROVED", favorite: true, trimStart: 13, trimEnd: 39.5, trimError: "boom", createdAt: new Date(Date.UTC(2026, 10, 2, 3, 4, 5, 678)) },
+          { ...base, id: "dto-error", detectionKey: "b", startTime: 0, endTime: 9, title: "Failed", score: 10, status: "ERROR", error: "ffmpeg exited 1", createdAt: new Date(Date.UTC(2026, 10, 1)) },
+        ],
+      });
+      const feed = await clips.listClips(uid, clips.ZClipQuery.parse({}));
+      expect(feed.clips.map((c) => c.id)).toEqual(["dto-ready", "dto-error"]);
+      for (const c of feed.clips) expect({ ...c, transcriptEngine: null }).toEqual({ ...(await clips.getClip(uid, c.id)), transcriptEngine: null });
+      expect(feed.clips[0]).toMatchObject({ createdAt: "2026-11-02T03:04:05.678Z", tags: ["hype", "a,b"], trim: { start: 13, end: 39.5 }, streamer: { id: streamer.id, name: streamer.name } });
+      expect(feed.clips[1]).toMatchObject({ duration: 9, videoUrl: null, error: "Rendering failed. Try again later.", hook: null });
+    } finally {
+      await client.user.delete({ where: { id: uid } });
+    }
   });
 });

@@ -1,0 +1,79 @@
+/** The dashboard's session list against real PostgreSQL: newest 10 sessions, counts, the last 24 segments. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "@/lib/db";
+import { getDashboard } from "./get-dashboard";
+
+const userId = `dash-${Date.now()}`;
+let streamerId = "";
+const t0 = Date.UTC(2026, 10, 20, 10, 0, 0, 250);
+
+beforeAll(async () => {
+  await prisma.user.create({ data: { id: userId, name: "Dash", email: `${userId}@example.com` } });
+  const streamer = await prisma.streamer.create({ data: { userId, name: "Dash streamer", kind: "URL", source: "https://93.184.215.14/d.m3u8", monitored: false } });
+  streamerId = streamer.id;
+  // 12 sessions an hour apart; the newest (s11) is still recording and has 30 segments and 3 clips.
+  for (let i = 0; i < 12; i++) {
+    await prisma.liveSession.create({
+      data: {
+        id: `${userId}-s${i}`,
+        userId,
+        streamerId,
+        segmentSeconds: 60,
+        status: i === 11 ? "RECORDING" : "ENDED",
+        startedAt: new Date(t0 + i * 3600_000),
+        endedAt: i === 11 ? null : new Date(t0 + i * 3600_000 + 1800_000),
+        endReason: i === 11 ? null : "offline",
+      },
+    });
+  }
+  const live = `${userId}-s11`;
+  await prisma.segment.createMany({
+    data: Array.from({ length: 30 }, (_, n) => ({
+      userId,
+      sessionId: live,
+      number: n,
+      startOffset: n * 60,
+      duration: 60,
+      status: n === 29 ? ("PROCESSING" as const) : n === 28 ? ("ERROR" as const) : n === 27 ? ("ERROR" as const) : ("DONE" as const),
+      stage: n === 29 ? "transcribe" : null,
+      progress: n === 29 ? 0.5 : 1,
+      error: n === 27 ? "ffmpeg exited 1" : n === 5 ? "an old error on a segment that later succeeded" : null,
+      deletedAt: n < 10 ? new Date(t0) : null,
+    })),
+  });
+  await prisma.clip.createMany({
+    data: [0, 1, 2].map((i) => ({ userId, streamerId, sessionId: live, detectionKey: `k${i}`, startTime: i * 60, endTime: i * 60 + 20, title: `C${i}`, reason: "r", score: 50, engine: "offline" })),
+  });
+});
+
+afterAll(async () => {
+  await prisma.user.delete({ where: { id: userId } });
+});
+
+describe("getDashboard", () => {
+  it("lists the 10 newest sessions with counts and their last 24 segments, oldest first", async () => {
+    const d = await getDashboard(userId);
+    expect(d.sessions.map((s) => s.id)).toEqual(Array.from({ length: 10 }, (_, i) => `${userId}-s${11 - i}`));
+    const [live, ended] = d.sessions;
+    expect(live).toMatchObject({
+      streamer: { id: streamerId, name: "Dash streamer" },
+      status: "RECORDING",
+      startedAt: new Date(t0 + 11 * 3600_000).toISOString(),
+      endedAt: null,
+      endReason: null,
+      segmentSeconds: 60,
+      segmentCount: 30,
+      clipCount: 3,
+    });
+    expect(ended).toMatchObject({ status: "ENDED", endedAt: new Date(t0 + 10 * 3600_000 + 1800_000).toISOString(), endReason: "offline", segmentCount: 0, clipCount: 0, segments: [] });
+    expect(live.segments.map((g) => g.number)).toEqual(Array.from({ length: 24 }, (_, i) => i + 6));
+    expect(live.segments.at(-1)).toEqual({ id: expect.any(String), number: 29, startOffset: 1740, duration: 60, status: "PROCESSING", stage: "transcribe", progress: 0.5, error: null, deleted: false });
+    // A failed segment shows its error (or a generic one); an old error on a segment that succeeded is not shown.
+    expect(live.segments.find((g) => g.number === 28)?.error).toBe("Processing failed");
+    expect(live.segments.find((g) => g.number === 27)?.error).toBe("ffmpeg exited 1");
+    expect(live.segments.find((g) => g.number === 6)).toMatchObject({ deleted: true, error: null });
+    expect(live.segments.find((g) => g.number === 10)?.deleted).toBe(false);
+    expect(d.clips.map((c) => c.title).sort()).toEqual(["C0", "C1", "C2"]);
+    expect(d.streamers.map((s) => s.id)).toEqual([streamerId]);
+  });
+});
