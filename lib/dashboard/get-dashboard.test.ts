@@ -76,4 +76,25 @@ describe("getDashboard", () => {
     expect(d.clips.map((c) => c.title).sort()).toEqual(["C0", "C1", "C2"]);
     expect(d.streamers.map((s) => s.id)).toEqual([streamerId]);
   });
+
+  it("keeps each session's clip count through inserts, upserts, deletes and cascades", async () => {
+    const count = async (id: string) => (await prisma.liveSession.findUniqueOrThrow({ where: { id }, select: { clipCount: true } })).clipCount;
+    const session = `${userId}-s3`;
+    const clip = (k: string) => ({ userId, streamerId, sessionId: session, detectionKey: k, startTime: 0, endTime: 10, title: k, reason: "r", score: 50, engine: "offline" });
+    await prisma.clip.createMany({ data: ["a", "b", "c", "d"].map(clip) });
+    expect(await count(session)).toBe(4);
+    // The pipeline's upsert: a repeat of a known detection inserts nothing.
+    await prisma.clip.upsert({ where: { sessionId_detectionKey: { sessionId: session, detectionKey: "a" } }, create: clip("a"), update: {} });
+    await prisma.clip.upsert({ where: { sessionId_detectionKey: { sessionId: session, detectionKey: "e" } }, create: clip("e"), update: {} });
+    expect(await count(session)).toBe(5);
+    await prisma.clip.deleteMany({ where: { sessionId: session, detectionKey: { in: ["a", "b"] } } });
+    await prisma.clip.update({ where: { sessionId_detectionKey: { sessionId: session, detectionKey: "c" } }, data: { review: "APPROVED" } });
+    expect(await count(session)).toBe(3);
+    expect(await count(`${userId}-s11`)).toBe(3);
+    expect((await getDashboard(userId)).sessions.find((s) => s.id === session)?.clipCount).toBe(3);
+    // Deleting the session takes its clips with it (the trigger finds no session row to update).
+    await prisma.liveSession.delete({ where: { id: session } });
+    expect(await prisma.clip.count({ where: { sessionId: session } })).toBe(0);
+    expect(await count(`${userId}-s11`)).toBe(3);
+  });
 });

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 
 /**
@@ -42,10 +43,31 @@ export function schemaFiles(dir = SCHEMA_DIR): { path: string; content: string }
     .map((f) => ({ path: path.join(dir, f), content: fs.readFileSync(path.join(dir, f), "utf8") }));
 }
 
+/**
+ * adapter-pg's executeScript splits a migration on every ";" and sends the pieces one at a time, which breaks a
+ * function body (and any comment with a ";" in it) and leaves a failed migration half applied. Prisma's native
+ * engine sends the whole script as one simple-protocol query, which PostgreSQL runs as one implicit
+ * transaction; so does this.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    const pool = adapter.underlyingDriver() as pg.Pool;
+    adapter.executeScript = async (script: string) => {
+      try {
+        await pool.query(script);
+      } catch (err) {
+        (adapter as unknown as { onError(e: unknown): never }).onError(err);
+      }
+    };
+    return adapter;
+  }
+}
+
 async function engineFor(url: string) {
   const bg = await loadWasm();
   const files = schemaFiles();
-  const factory = new PrismaPg({ connectionString: url });
+  const factory = new WholeScriptPg({ connectionString: url });
   return bg.SchemaEngine.new(
     { datamodels: files.map((f) => [f.path, f.content] as [string, string]) },
     () => {},
@@ -53,30 +75,28 @@ async function engineFor(url: string) {
   );
 }
 
-function migrationsList() {
-  const dirs = fs.existsSync(MIGRATIONS_DIR)
-    ? fs.readdirSync(MIGRATIONS_DIR).filter((d) => fs.existsSync(path.join(MIGRATIONS_DIR, d, "migration.sql"))).sort()
-    : [];
-  const lockPath = path.join(MIGRATIONS_DIR, "migration_lock.toml");
+function migrationsList(root = MIGRATIONS_DIR) {
+  const dirs = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, "migration.sql"))).sort() : [];
+  const lockPath = path.join(root, "migration_lock.toml");
   return {
-    baseDir: MIGRATIONS_DIR,
+    baseDir: root,
     lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
     shadowDbInitScript: "",
     migrationDirectories: dirs.map((d) => ({
       path: d,
       migrationFile: {
         path: "migration.sql",
-        content: { tag: "ok" as const, value: fs.readFileSync(path.join(MIGRATIONS_DIR, d, "migration.sql"), "utf8") },
+        content: { tag: "ok" as const, value: fs.readFileSync(path.join(root, d, "migration.sql"), "utf8") },
       },
     })),
   };
 }
 
-/** `prisma migrate deploy`: applies every migration not yet recorded in `_prisma_migrations`. */
-export async function applyMigrations(url: string): Promise<string[]> {
+/** `prisma migrate deploy`: applies every migration not yet recorded in `_prisma_migrations` (`dir`: tests). */
+export async function applyMigrations(url: string, dir = MIGRATIONS_DIR): Promise<string[]> {
   const engine = await engineFor(url);
   try {
-    const out = await engine.applyMigrations({ migrationsList: migrationsList(), filters });
+    const out = await engine.applyMigrations({ migrationsList: migrationsList(dir), filters });
     return out.appliedMigrationNames;
   } finally {
     engine.free();
