@@ -142,6 +142,30 @@ describe("review actions", () => {
 });
 
 describe("gallery filters and keyset paging", () => {
+  it("a poll of an unchanged feed or dashboard is a bodiless 304; a change answers 200 with a new ETag", async () => {
+    const get = (p: string, etag?: string) => fetch(`${ctx.server.url}${p}`, { headers: { cookie: ctx.carol.cookie, ...(etag ? { "if-none-match": etag } : {}) } });
+    for (const p of ["/api/clips?limit=3", "/api/dashboard"]) {
+      const first = await get(p);
+      const etag = first.headers.get("etag")!;
+      expect([first.status, first.headers.get("cache-control"), etag]).toEqual([200, "private, no-cache", expect.stringMatching(/^W\/"/)]);
+      await first.json();
+      const again = await get(p, etag);
+      expect([again.status, await again.text()]).toEqual([304, ""]);
+      // Another user's poll with Carol's ETag gets Dave's list, not a 304.
+      const other = await fetch(`${ctx.server.url}${p}`, { headers: { cookie: ctx.dave.cookie, "if-none-match": etag } });
+      expect(other.status).toBe(200);
+      await other.text();
+    }
+    const etag = (await get("/api/clips?limit=3")).headers.get("etag")!;
+    const newest = [...ctx.clips].sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime())[0];
+    await call("PATCH", `/api/clips/${newest.id}`, ctx.carol, { favorite: true });
+    const changed = await get("/api/clips?limit=3", etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(etag);
+    expect(((await changed.json()) as TList).clips.find((c) => c.id === newest.id)?.favorite).toBe(true);
+    await call("PATCH", `/api/clips/${newest.id}`, ctx.carol, { favorite: false });
+  });
+
   it("pages newest first with an opaque cursor, without gaps or repeats", async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
