@@ -97,7 +97,10 @@ async function seedTranscripts(client: pg.Client, userId: string) {
   );
 }
 
-/** EXPLAIN ANALYZE of the feed's first page and of a deep cursor page, in the shape listClips issues. */
+/**
+ * EXPLAIN ANALYZE of the feed's first page and of a deep cursor page: listClips's WHERE, ORDER BY and LIMIT (it
+ * wraps them in json_agg with the streamer join; lib/clips/clips.test.ts EXPLAINs the statement it sends).
+ */
 async function explainFeed(client: pg.Client, userId: string, cursorId: string) {
   const first = await client.query(
     `explain (analyze, format json) select * from "Clip" where "userId" = $1 order by "createdAt" desc, id desc limit 25`,

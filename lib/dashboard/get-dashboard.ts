@@ -1,30 +1,19 @@
 import { listClips, ZClipQuery } from "@/lib/clips/clips";
 import { prisma } from "@/lib/db";
+import type { LiveSession, Segment } from "@/generated/prisma/client";
 import { streamerSelect } from "@/lib/streamers/streamers";
 
-type TDashboardSegment = {
-  id: string;
-  number: number;
-  startOffset: number;
-  duration: number;
-  status: "RECORDING" | "READY" | "PROCESSING" | "DONE" | "ERROR";
-  stage: string | null;
-  progress: number;
+type TDashboardSegment = Pick<Segment, "id" | "number" | "startOffset" | "duration" | "status" | "stage" | "progress"> & {
   /** Only for a failed segment (a generic message when none was stored). */
   error: string | null;
   /** Its recording was removed by retention (clips are kept). */
   deleted: boolean;
 };
-type TSessionRow = {
-  id: string;
+type TSessionRow = Pick<LiveSession, "id" | "status" | "endReason" | "segmentSeconds" | "clipCount"> & {
   streamer: { id: string; name: string };
-  status: "RECORDING" | "ENDED" | "FAILED";
   startedAtMs: number;
   endedAtMs: number | null;
-  endReason: string | null;
-  segmentSeconds: number;
   segmentCount: number;
-  clipCount: number;
   /** The last 24, oldest first. */
   segments: TDashboardSegment[];
 };
