@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { buildIsFresh } from "@/scripts/lib/build-freshness";
 import { startChild, stopChild, waitForHttp } from "@/scripts/lib/processes";
 import { startBenchDb } from "./lib/stack";
 import { emit, machine, median, progress, readCpuTimes, round, stealPercent, summarize, treeCpuTicks } from "./lib/stats";
@@ -125,19 +126,6 @@ async function explainFeed(client: pg.Client, userId: string, cursorId: string) 
     return { executionMs: round(plan["Execution Time"], 3), plan: nodes.join(" > ") };
   };
   return { firstPage: summary(first), deepCursorPage: summary(deep) };
-}
-
-/** A production build newer than every source it is made of (a stale build measures old code). */
-function buildIsFresh(): boolean {
-  if (!fs.existsSync(".next/BUILD_ID")) return false;
-  const built = fs.statSync(".next/BUILD_ID").mtimeMs;
-  const newer = (dir: string): boolean =>
-    fs.existsSync(dir) &&
-    fs.readdirSync(dir, { withFileTypes: true }).some((e) => {
-      const p = path.join(dir, e.name);
-      return e.isDirectory() ? e.name !== "node_modules" && newer(p) : fs.statSync(p).mtimeMs > built;
-    });
-  return !["app", "components", "lib", "inngest", "generated", "prisma"].some(newer);
 }
 
 /**

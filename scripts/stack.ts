@@ -3,21 +3,29 @@
  * app, the embedded Inngest runner, the recorder, and (unless --no-demo) a demo live stream with a demo
  * account that gets clipped.
  *
- *   tsx scripts/stack.ts [--prod] [--ports 3000] [--db clipstream] [--no-demo] [--segment-seconds 30]
+ * The web app is the production build (`next build` once, and again only when its sources changed);
+ * `--dev` runs `next dev` instead. The terminal shows a short activity log (streams going live, segments,
+ * clips, errors) and the services' error output; `--verbose` shows everything every process prints.
+ *
+ *   tsx scripts/stack.ts [--dev] [--verbose] [--ports 3000] [--db clipstream] [--no-demo] [--segment-seconds 30]
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { resolveDatabase } from "./lib/database-url";
+import { ActivityLog } from "./lib/activity-log";
+import { buildIsFresh } from "./lib/build-freshness";
 import { startDemoBroadcaster } from "./lib/demo-broadcaster";
 import { applyMigrations } from "./lib/migrate";
 import { startChild, stopChild, waitForHttp, type TChild } from "./lib/processes";
 
 const { values: args } = parseArgs({
   options: {
+    // The production build is the default; --prod stays accepted for older scripts.
     prod: { type: "boolean", default: false },
     dev: { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
     ports: { type: "string" },
     db: { type: "string", default: process.env.CLIPSTREAM_DB_NAME ?? "clipstream" },
     "no-demo": { type: "boolean", default: false },
@@ -28,6 +36,8 @@ const { values: args } = parseArgs({
 });
 
 const DEMO = { email: "demo@clipstream.local", password: "clipstream-demo", name: "Demo" };
+
+const startedAt = Date.now();
 
 async function main() {
   const dataDir = path.resolve(args["data-dir"]!);
@@ -63,12 +73,17 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   const quiet = args.quiet;
+  // Quiet: nothing. Default: the activity log and each service's error output. Verbose: everything.
+  const output = quiet ? "none" : args.verbose ? "all" : "stderr";
+  const prod = !args.dev;
   const children: TChild[] = [];
+  let activity: ActivityLog | null = null;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log("stopping…");
+    await activity?.stop();
     await Promise.all(children.map((c) => stopChild(c)));
     await db.stop();
     process.exit(code);
@@ -77,27 +92,33 @@ async function main() {
   process.on("SIGTERM", () => void shutdown(0));
 
   const bin = (name: string) => path.resolve("node_modules/.bin", name);
-  if (args.prod && !fs.existsSync(".next/BUILD_ID")) {
-    log("building the web app (next build)…");
-    const build = startChild("build", bin("next"), ["build"], env, { quiet });
-    if ((await build.exited) !== 0) throw new Error("next build failed");
+  if (prod && !buildIsFresh()) {
+    log(fs.existsSync(".next/BUILD_ID") ? "sources changed since the last build: rebuilding the web app…" : "building the web app (next build, once)…");
+    const build = startChild("build", bin("next"), ["build"], env, { output: args.verbose ? "all" : "none" });
+    if ((await build.exited) !== 0) {
+      if (!args.verbose) for (const l of build.tail) console.error(`build    │ ${l}`);
+      throw new Error("next build failed");
+    }
+    log(`built in ${elapsed()}`);
   }
-  // --prod: the production server `npm start` runs (scripts/serve.mjs: WEB_CONCURRENCY processes on one port).
-  const web = args.prod
-    ? startChild("web", process.execPath, ["scripts/serve.mjs", "-p", String(ports.web), "-H", "127.0.0.1"], env, { quiet })
-    : startChild("web", bin("next"), ["dev", "-p", String(ports.web), "-H", "127.0.0.1"], env, { quiet });
+  // The production server `npm start` runs (scripts/serve.mjs: WEB_CONCURRENCY processes on one port).
+  const web = prod
+    ? startChild("web", process.execPath, ["scripts/serve.mjs", "-p", String(ports.web), "-H", "127.0.0.1"], env, { output })
+    : startChild("web", bin("next"), ["dev", "-p", String(ports.web), "-H", "127.0.0.1"], env, { output });
   children.push(web);
-  children.push(startChild("runner", bin("tsx"), ["lib/jobs/server.ts"], env, { quiet }));
-  children.push(startChild("recorder", bin("tsx"), ["recorder/main.ts"], env, { quiet }));
+  children.push(startChild("runner", bin("tsx"), ["lib/jobs/server.ts"], env, { output }));
+  children.push(startChild("recorder", bin("tsx"), ["recorder/main.ts"], env, { output }));
   for (const c of children) {
     void c.exited.then((code) => {
       if (stopping) return;
+      if (output === "stderr") for (const l of c.tail.slice(-15)) console.error(`${c.name.padEnd(9)}│ ${l}`);
       log(`${c.name} exited (${code}); stopping the stack`);
       void shutdown(1);
     });
   }
 
   await waitForHttp(`${appUrl}/api/auth/ok`, 180_000, "web app");
+  log(`web app serving ${appUrl} (${elapsed()} after start)`);
   await waitForHttp(`http://127.0.0.1:${ports.runner}/health`, 60_000, "job runner");
   await waitForHttp(`http://127.0.0.1:${ports.recorder}/health`, 60_000, "recorder");
 
@@ -109,13 +130,18 @@ async function main() {
       fs.mkdirSync(path.dirname(sample), { recursive: true });
       await makeSampleStream({ out: sample, seconds: 90, excitedAt: 50 });
     }
-    const demo = await startDemoBroadcaster({ sample, dir: path.join(dataDir, "demo/live"), port: ports.demo, env, quiet });
+    const demo = await startDemoBroadcaster({ sample, dir: path.join(dataDir, "demo/live"), port: ports.demo, env, quiet: output !== "all" });
     children.push(demo.ffmpeg);
     await waitForHttp(demo.url, 30_000, "demo stream");
     await seedDemo(appUrl, demo.url);
     log(`demo stream live at ${demo.url}`);
   }
   log(`Clipstream is up: ${appUrl}  (demo account ${DEMO.email} / ${DEMO.password})`);
+  if (!quiet) {
+    activity = new ActivityLog({ databaseUrl: db.url, appUrl, print: (line, isError) => (isError ? logError : log)(line) });
+    await activity.start();
+    if (!args.verbose) log("showing streams, segments, clips and errors (--verbose for every process's output)");
+  }
   fs.writeFileSync(path.join(dataDir, "stack.json"), JSON.stringify({ appUrl, ports, databaseUrl: db.url }, null, 2));
 }
 
@@ -144,8 +170,18 @@ function loadSecrets(dataDir: string): { auth: string; recorder: string } {
   return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
+/** Time since the stack started, as m:ss. */
+function elapsed(): string {
+  const s = Math.round((Date.now() - startedAt) / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
 function log(msg: string) {
-  console.log(`\x1b[1mclipstream\x1b[0m│ ${msg}`);
+  console.log(`\x1b[1mclipstream\x1b[0m│ \x1b[2m${elapsed().padStart(5)}\x1b[0m ${msg}`);
+}
+
+function logError(msg: string) {
+  console.error(`\x1b[1mclipstream\x1b[0m│ \x1b[2m${elapsed().padStart(5)}\x1b[0m \x1b[31m${msg}\x1b[0m`);
 }
 
 main().catch((err) => {

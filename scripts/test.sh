@@ -8,7 +8,7 @@ bash scripts/ensure-deps.sh
 export NEXT_TELEMETRY_DISABLED=1
 mkdir -p .data/e2e
 echo "== typecheck"
-node_modules/.bin/tsc --noEmit
+npm run -s typecheck
 echo "== unit and integration tests"
 rm -f .data/vitest.json .data/e2e/results.json
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest.json
