@@ -44,7 +44,8 @@ export class AppSync {
   private async syncOnce(runnerUrl: string): Promise<boolean> {
     const { serveUrl } = this;
     try {
-      const headers = { [RUNNER_SIGNATURE_HEADER]: signRequest(this.signingSecret, "PUT", `${serveUrl.pathname}${serveUrl.search}`, "") };
+      const signature = signRequest(this.signingSecret, "PUT", `${serveUrl.pathname}${serveUrl.search}`, "");
+      const headers = { [RUNNER_SIGNATURE_HEADER]: signature };
       const res = await fetch(serveUrl, { method: "PUT", headers, signal: AbortSignal.timeout(30_000) });
       const body = (await res.json().catch(() => ({}))) as { message?: string };
       if (res.ok) return true;
@@ -52,7 +53,9 @@ export class AppSync {
       const hint = res.status === 500 ? ` (is INNGEST_DEV=${runnerUrl} set in the app?)` : "";
       if (!this.synced) log(`sync: ${serveUrl.href} answered ${res.status} ${body.message ?? ""}${hint}`);
     } catch (err) {
-      if (!this.stopping && !this.synced && !this.waitingLogged) log(`sync: waiting for the app at ${serveUrl.href} (${(err as Error).message})`);
+      if (!this.stopping && !this.synced && !this.waitingLogged) {
+        log(`sync: waiting for the app at ${serveUrl.href} (${(err as Error).message})`);
+      }
       this.waitingLogged = true;
     }
     return false;

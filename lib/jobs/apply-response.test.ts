@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { MAX_CONN_FAILURES, applyResponse, completeStep, scheduleRetry, type TApplyContext, type TRunState, type TServeResponse } from "./apply-response";
+import {
+  MAX_CONN_FAILURES,
+  applyResponse,
+  completeStep,
+  scheduleRetry,
+  type TApplyContext,
+  type TRunState,
+  type TServeResponse,
+} from "./apply-response";
 import { MAX_WAIT_MS, type TPendingOp } from "./protocol";
 
 const NOW = 1_000_000;

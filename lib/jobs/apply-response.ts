@@ -98,11 +98,14 @@ export function applyResponse(state: TRunState, res: TServeResponse, ctx: TApply
     const s = { ...state, connFailures: state.connFailures + 1 };
     if (s.connFailures > MAX_CONN_FAILURES) return failed(s, { name: "Error", message: `app unreachable: ${res.error}` });
     const delay = Math.min(30_000, ctx.backoff(s.connFailures));
-    const logs = s.connFailures <= 3 || s.connFailures % 20 === 0 ? [`app unreachable (${res.error}), retry in ${Math.round(delay)} ms`] : [];
+    const quiet = s.connFailures > 3 && s.connFailures % 20 !== 0;
+    const logs = quiet ? [] : [`app unreachable (${res.error}), retry in ${Math.round(delay)} ms`];
     return { state: scheduleRetry(s, planned, now + delay), outcome: CONTINUE, invokes: [], logs };
   }
   const s = { ...state, connFailures: 0 };
-  if (res.status === 200 && !planned) return { state: s, outcome: { kind: "completed", output: parseJson(res.body) ?? null }, invokes: [], logs: [] };
+  if (res.status === 200 && !planned) {
+    return { state: s, outcome: { kind: "completed", output: parseJson(res.body) ?? null }, invokes: [], logs: [] };
+  }
   if (res.status === 206) {
     const ops = ZOutgoingOps.safeParse(parseJson(res.body));
     if (ops.success) return applyOps(s, ops.data, res.headers, planned, ctx);
@@ -127,7 +130,13 @@ const known = (s: TRunState, id: string) => Boolean(s.steps[id] || s.pending[id]
 const withPending = (s: TRunState, id: string, p: TPendingOp): TRunState => ({ ...s, pending: { ...s.pending, [id]: p } });
 
 /** Applies the ops of a 206. */
-function applyOps(state: TRunState, ops: TOutgoingOp[], hdrs: THeaders, planned: string | undefined, ctx: TApplyContext): TApplied {
+function applyOps(
+  state: TRunState,
+  ops: TOutgoingOp[],
+  hdrs: THeaders,
+  planned: string | undefined,
+  ctx: TApplyContext,
+): TApplied {
   const { now } = ctx;
   let s = state;
   let progressed = false;
@@ -152,7 +161,9 @@ function applyOps(state: TRunState, ops: TOutgoingOp[], hdrs: THeaders, planned:
           break;
         }
         const delay = retryDelay(hdrs, next, ctx);
-        logs.push(`step "${op.displayName ?? op.name ?? op.id}" failed (attempt ${next}/${ctx.maxAttempts}), retry in ${Math.round(delay)} ms: ${errMessage(op.error)}`);
+        const step = op.displayName ?? op.name ?? op.id;
+        const retry = `retry in ${Math.round(delay)} ms: ${errMessage(op.error)}`;
+        logs.push(`step "${step}" failed (attempt ${next}/${ctx.maxAttempts}), ${retry}`);
         s = scheduleRetry(s, planned, now + delay, next);
         break;
       }

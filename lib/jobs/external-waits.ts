@@ -5,7 +5,16 @@
  */
 import { prisma } from "@/lib/db";
 import { completeStep, type TRunState } from "./apply-response";
-import { FUNCTION_INVOKED_EVENT, MAX_WAIT_MS, Op, isExternalWait, sleepUntil, type TOutgoingOp, type TPendingOp, type TRunEvent } from "./protocol";
+import {
+  FUNCTION_INVOKED_EVENT,
+  MAX_WAIT_MS,
+  Op,
+  isExternalWait,
+  sleepUntil,
+  type TOutgoingOp,
+  type TPendingOp,
+  type TRunEvent,
+} from "./protocol";
 import { createChildRun, log, settleWaits, wakeWaiters } from "./store";
 
 /** Creates the child runs of InvokeFunction ops and returns the state that waits for them (or has their error). */

@@ -7,7 +7,17 @@ import { JobRunStatus, Prisma, type JobRun } from "@/generated/prisma/client";
 import { applyResponse, completeStep, type TOutcome, type TRunState, type TServeResponse } from "./apply-response";
 import { recheckParkedWaits, settleExternalWaits, startInvokes, wakeInvoker } from "./external-waits";
 import { postJson, type THttpResult } from "./post-json";
-import { DISCOVERY_STEP_ID, FUNCTION_FAILED_EVENT, Op, errMessage, type TExecRequest, type TMemo, type TOutgoingOp, type TPendingOp, type TRunEvent } from "./protocol";
+import {
+  DISCOVERY_STEP_ID,
+  FUNCTION_FAILED_EVENT,
+  Op,
+  errMessage,
+  type TExecRequest,
+  type TMemo,
+  type TOutgoingOp,
+  type TPendingOp,
+  type TRunEvent,
+} from "./protocol";
 import { ingestEvents, log, saveRun } from "./store";
 
 export type TFunctionWithApp = Prisma.JobFunctionGetPayload<{ include: { app: true } }>;
@@ -79,7 +89,8 @@ export class RunExecution {
       const outcome = await this.send(ready);
       if (this.host.isLost(this.token)) continue;
       if (outcome.kind !== "continue") return this.finish(outcome);
-      const renewed = await saveRun(row.id, this.token, { ...this.saved(), leaseUntil: new Date(Date.now() + this.host.leaseMs) });
+      const leaseUntil = new Date(Date.now() + this.host.leaseMs);
+      const renewed = await saveRun(row.id, this.token, { ...this.saved(), leaseUntil });
       if (!renewed) this.host.markLost(this.token);
     }
   }
@@ -168,13 +179,24 @@ export class RunExecution {
     log(`${tag} FAILED after ${took}: ${errMessage(end.error)}`);
     // The SDK serves onFailure as a separate function triggered by this event (InngestFunction.getConfig).
     await ingestEvents([
-      { name: FUNCTION_FAILED_EVENT, id: `failed-${row.id}`, data: { function_id: row.functionId, run_id: row.id, error: end.error, event } },
+      {
+        name: FUNCTION_FAILED_EVENT,
+        id: `failed-${row.id}`,
+        data: { function_id: row.functionId, run_id: row.id, error: end.error, event },
+      },
     ]);
   }
 
   /** The run's state as saved after every response. */
   private saved(): Prisma.JobRunUpdateManyMutationInput {
     const { steps, stack, pending, needsDiscovery, attempt, connFailures } = this.state;
-    return { steps: steps as Prisma.InputJsonValue, stack, pending: pending as Prisma.InputJsonValue, needsDiscovery, attempt, connFailures };
+    return {
+      steps: steps as Prisma.InputJsonValue,
+      stack,
+      pending: pending as Prisma.InputJsonValue,
+      needsDiscovery,
+      attempt,
+      connFailures,
+    };
   }
 }
