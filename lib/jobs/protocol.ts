@@ -177,3 +177,16 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/** A request or response body as JSON, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The message of an error the SDK serialized (or the value itself as JSON). */
+export const errMessage = (e: unknown) =>
+  e && typeof e === "object" && "message" in e ? String((e as { message: unknown }).message) : JSON.stringify(e);
