@@ -5,8 +5,8 @@ import { runTool } from "@/lib/media/run";
 /**
  * Raw media for the segmenter from a source ffmpeg cannot open itself (a pump.fun LiveKit room): I420 video
  * frames of `width`×`height` at a constant `fps`, and interleaved s16le PCM audio. The recorder pipes both
- * byte streams into the same ffmpeg segmenter as every other source (recorder/recording.ts); the streams end
- * when the source does (room closed, publisher gone, size change).
+ * byte streams into the same ffmpeg segmenter as every other source (recorder/spawn-segmenter.ts); the
+ * streams end when the source does (room closed, publisher gone, size change).
  */
 export type TRawFormat = { width: number; height: number; fps: number; sampleRate: number; channels: number };
 export type TFrameSource = { format: TRawFormat; video: Readable; audio: Readable; close(): void };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { runTool } from "@/lib/media/run";
@@ -6,25 +6,14 @@ import { checkStreamSource } from "@/lib/net/check-stream-source";
 import type { TAudioChunk, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { storageKeys, type BlobStore } from "@/lib/storage";
 import type { TFrameSource, TFrameSourceFactory } from "./frame-source";
+import { openFrameSource } from "./open-frame-source";
 import type { TOutbox } from "./outbox";
+import { parseSegmentList, type TListEntry } from "./parse-segment-list";
+import { SEGMENT_LIST, segmenterArgs, type TSegmenterInput } from "./segmenter-args";
 import { sleep } from "./sleep";
-
-/** Persisted per session (spool/sessions/<id>/state.json), so a restarted recorder continues where it was. */
-type TState = {
-  req: TStartRecording;
-  /** Wall-clock ms when the session's recording began: stream time 0. */
-  startedAt: number;
-  /** Next segment number to hand out. Only ever grows, so a number is never reused. */
-  nextNumber: number;
-  /** Segments announced so far (`segments` of session.ended). */
-  segments: number;
-  /** End of the last announced segment, in stream seconds. */
-  lastEnd: number;
-  /** ffmpeg runs started so far (one per connection to the source); names the run directories. */
-  runs: number;
-  /** The source turned out to have no audio: no audio chunks for this session (ffmpeg refuses an empty output). */
-  noAudio?: boolean;
-};
+import { SEGMENTER_PID_FILE, spawnSegmenter } from "./spawn-segmenter";
+import { readSpoolState, writeSpoolState, type TSpoolState } from "./spool-state";
+import { watchSegmentList } from "./watch-segment-list";
 
 export type TRecordingDeps = {
   spoolDir: string;
@@ -44,8 +33,6 @@ export type TRecordingDeps = {
 };
 
 export type TRecordingStatus = "idle" | "recording" | "reconnecting" | "stopping" | "ended";
-
-type TListEntry = { file: string; start: number; end: number };
 
 class Detached extends Error {}
 /** The source (or something it points to) is on a private network: the session ends, no retry. */
@@ -70,7 +57,7 @@ export class Recording {
   status: TRecordingStatus = "idle";
   lastError: string | undefined;
   private dir: string;
-  private state: TState;
+  private state: TSpoolState;
   private proc: ChildProcess | null = null;
   /** The pump.fun room feeding the current run, if any. */
   private frames: TFrameSource | null = null;
@@ -98,7 +85,7 @@ export class Recording {
     this.id = req.sessionId;
     this.dir = path.join(deps.spoolDir, "sessions", req.sessionId);
     fs.mkdirSync(this.dir, { recursive: true });
-    const saved = readState(this.dir);
+    const saved = readSpoolState(this.dir);
     this.state = saved ?? { req, startedAt: Date.now(), nextNumber: 0, segments: 0, lastEnd: 0, runs: 0 };
     this.state.req = req;
     this.save();
@@ -194,9 +181,7 @@ export class Recording {
   }
 
   private save() {
-    const file = path.join(this.dir, "state.json");
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(this.state));
-    fs.renameSync(`${file}.tmp`, file);
+    writeSpoolState(this.dir, this.state);
   }
 
   private async loop(): Promise<void> {
@@ -244,132 +229,55 @@ export class Recording {
     return src.kind === "url" ? src.url : undefined;
   }
 
-  /** ffmpeg input arguments of a URL source; null when the guard's pre-flight could not reach it (retried). */
-  private async inputArgs(): Promise<string[] | null> {
-    let url = this.sourceUrl!;
+  /** Segmenter input of a URL source; null when the guard's pre-flight could not reach it (retried). */
+  private async urlInput(url: string): Promise<TSegmenterInput | null> {
     const file = localPath(url);
-    // -re: a file is read at its own pace, like a live stream.
-    if (file) return ["-re", "-i", file];
-    // rw_timeout (µs): a source that stops sending without closing is noticed instead of waited on forever.
-    const args = ["-rw_timeout", "15000000"];
+    if (file) return { kind: "file", path: file };
     const guard = this.deps.guard;
-    if (guard) {
-      const checked = await checkStreamSource(url, { isPrivate: guard.isPrivateHost });
-      if (!checked.ok && checked.transient) {
-        this.lastError = checked.reason;
-        return null;
-      }
-      if (!checked.ok) throw new Refused(`refused: ${checked.reason}`);
-      url = checked.url;
+    if (!guard) return { kind: "network", url };
+    const checked = await checkStreamSource(url, { isPrivate: guard.isPrivateHost });
+    if (!checked.ok && checked.transient) {
+      this.lastError = checked.reason;
+      return null;
     }
-    const parsed = new URL(url);
-    if (parsed.protocol === "http:" || parsed.protocol === "https:") {
-      // Every request (playlist reloads, variants, segments, redirects) goes through the checking proxy.
-      if (guard) args.push("-http_proxy", guard.proxyUrl);
-      // Short network blips are bridged inside ffmpeg, without a segment boundary.
-      args.push("-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "5");
-      // A live playlist that stops advancing counts as ended after 10 reloads (ffmpeg's default is 1000).
-      if (parsed.pathname.endsWith(".m3u8")) args.push("-m3u8_hold_counters", "10");
-    }
-    return [...args, "-i", url];
+    if (!checked.ok) throw new Refused(`refused: ${checked.reason}`);
+    return { kind: "network", url: checked.url, proxyUrl: guard.proxyUrl };
   }
 
   /** One ffmpeg process (one connection to the source). Resolves with whether it recorded anything. */
   private async runOnce(): Promise<boolean> {
     const src = this.state.req.source;
-    // pump.fun rooms arrive as raw frames (below); URL sources are read by ffmpeg itself.
-    const input = src.kind === "url" ? await this.inputArgs() : [];
-    if (!input) return false;
-    const runDir = path.join(this.dir, `run-${String(this.state.runs).padStart(4, "0")}`);
-    const firstRun = this.state.runs === 0;
-    this.state.runs++;
-    this.save();
-    fs.mkdirSync(runDir, { recursive: true });
-    const list = path.join(runDir, "list.csv");
+    // A URL source is checked, then read by ffmpeg itself; a pump.fun room is joined once the run is set up.
+    let input = src.kind === "url" ? await this.urlInput(src.url) : undefined;
+    if (input === null) return false;
+    const run = this.beginRun();
     const before = this.state.segments;
-    const run = this.state.runs - 1;
-    if (!this.stopRequested) this.status = "recording";
-    // Stream time of this run's first frame: 0 for the first run; after a drop or restart, the wall-clock
-    // time since the session began (the gap is part of stream time), never before the last segment's end.
-    this.cursor = firstRun ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
-    let frames: TFrameSource | null = null;
-    if (src.kind === "pumpfun") {
-      try {
-        frames = await this.deps.frameSources(src.mint, this.deps.log, this.wakeup.signal);
-      } catch (err) {
-        // Not publishing yet (or not joinable): the reconnect loop tries again within its grace period.
-        this.lastError = `pump.fun room: ${(err as Error).message}`;
-        fs.rmSync(runDir, { recursive: true, force: true });
-        return false;
-      }
-      if (this.stopRequested) {
-        frames.close();
-        fs.rmSync(runDir, { recursive: true, force: true });
-        return false;
-      }
-    }
+    const frames = src.kind === "pumpfun" ? await this.openRoom(src.mint, run.dir) : null;
+    if (frames) input = { kind: "raw", format: frames.format };
+    if (!input) return false; // no room this time, or the session stopped meanwhile
     this.frames = frames;
     const runStart = this.cursor;
     const chunkSeconds = this.state.noAudio ? 0 : (this.state.req.audioChunkSeconds ?? 0);
-    const chunkList = path.join(runDir, "chunks.csv");
-    const args = [
-      "-hide_banner", "-loglevel", "error", "-nostdin",
-      ...(frames ? rawInputArgs(frames, this.state.req.segmentSeconds) : [
-        ...input,
-        // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
-        // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
-        "-sn", "-dn", "-c", "copy",
-      ]),
-      "-f", "segment", "-segment_time", String(this.state.req.segmentSeconds), "-segment_format", "mpegts",
-      "-reset_timestamps", "1", "-segment_list", list, "-segment_list_type", "csv",
-      "-segment_start_number", String(this.state.nextNumber), path.join(runDir, "%05d.ts"),
-      // Audio sent ahead: the same audio as 16 kHz mono WAV chunks, cut on the same clock as the segments.
-      ...(chunkSeconds > 0 ? [
-        "-map", frames ? "1:a" : "0:a:0?", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
-        "-f", "segment", "-segment_time", String(chunkSeconds), "-segment_format", "wav", "-reset_timestamps", "1",
-        "-segment_list", chunkList, "-segment_list_type", "csv", path.join(runDir, "a-%05d.wav"),
-      ] : []),
-    ];
-    const proc = spawn(this.deps.ffmpegPath, args, { stdio: ["ignore", "ignore", "pipe", ...(frames ? (["pipe", "pipe"] as const) : [])] });
-    this.proc = proc;
-    if (frames) feed(frames, proc);
-    if (proc.pid) fs.writeFileSync(path.join(runDir, "ffmpeg.pid"), String(proc.pid));
-    let stderr = "";
-    proc.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    const exited = new Promise<void>((resolve) => {
-      proc.once("close", () => resolve());
-      proc.once("error", (err) => {
-        stderr += `\n${err.message}`;
-        resolve();
-      });
+    const args = segmenterArgs({
+      input,
+      segmentSeconds: this.state.req.segmentSeconds,
+      startNumber: this.state.nextNumber,
+      audioChunkSeconds: chunkSeconds,
+      runDir: run.dir,
     });
-    if (this.stopRequested && !this.detached) proc.kill("SIGINT"); // stop() raced the spawn
+    const segmenter = spawnSegmenter(this.deps.ffmpegPath, args, frames, run.dir);
+    this.proc = segmenter.proc;
+    if (this.stopRequested && !this.detached) segmenter.proc.kill("SIGINT"); // stop() raced the spawn
 
     // Segments are announced as ffmpeg lists them, while it keeps recording: each once the next one is open.
-    // The one ffmpeg lists as it exits has no successor and is left to announceRemaining, which knows
-    // whether it is final (otherwise a drain between that list write and the exit would announce it as not).
-    let seen = 0;
-    let chunksSeen = 0;
-    const drainChunks = () => {
-      for (const c of parseList(chunkList, /^a-\d+\.wav$/).slice(chunksSeen)) {
-        chunksSeen++;
-        this.enqueueChunk(path.join(runDir, c.file), run, c, runStart);
-      }
-    };
-    const drain = () => {
-      const entries = parseList(list);
-      for (const e of entries.slice(seen)) {
-        const n = Number.parseInt(e.file, 10);
-        if (!fs.existsSync(path.join(runDir, `${String(n + 1).padStart(5, "0")}.ts`))) break;
-        this.enqueue(n, path.join(runDir, e.file), e.end - e.start, false);
-        seen++;
-      }
-      if (chunkSeconds > 0) drainChunks();
-    };
-    const timer = setInterval(drain, 250);
-    await exited;
-    clearInterval(timer);
-    if (chunkSeconds > 0 && !this.detached) drainChunks();
+    // The one ffmpeg lists as it exits is left to announceRemaining (in endRun), which knows whether it is final.
+    const chunk = (file: string, c: TListEntry) => this.enqueueChunk(file, run.number, c, runStart);
+    const watch = watchSegmentList(run.dir, {
+      segment: (number, file, duration) => this.enqueue(number, file, duration, false),
+      ...(chunkSeconds > 0 ? { chunk } : {}),
+    });
+    const stderr = await segmenter.exited;
+    watch.stop({ drainChunks: !this.detached });
     if (chunkSeconds > 0 && /does not contain any stream/.test(stderr) && this.state.segments === before) {
       // A source without audio: ffmpeg refused the (empty) chunk output. Record it without chunks.
       this.deps.log(`[${this.id}] source has no audio; recording without audio chunks`);
@@ -377,17 +285,46 @@ export class Recording {
       this.save();
       this.retryNow = true;
     }
+    await this.endRun(run.dir, stderr);
+    return this.state.segments > before;
+  }
+
+  /** Claims the next run directory and sets the stream clock to where this run's first frame falls. */
+  private beginRun(): { dir: string; number: number } {
+    const number = this.state.runs;
+    const dir = path.join(this.dir, `run-${String(number).padStart(4, "0")}`);
+    this.state.runs++;
+    this.save();
+    fs.mkdirSync(dir, { recursive: true });
+    if (!this.stopRequested) this.status = "recording";
+    // Stream time of this run's first frame: 0 for the first run; after a drop or restart, the wall-clock
+    // time since the session began (the gap is part of stream time), never before the last segment's end.
+    this.cursor = number === 0 ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
+    return { dir, number };
+  }
+
+  /** The pump.fun room for a run; null (and the run directory gone) when there is none this time. */
+  private async openRoom(mint: string, runDir: string): Promise<TFrameSource | null> {
+    const opened = await openFrameSource(this.deps.frameSources, mint, this.deps.log, this.wakeup.signal);
+    if (opened.frames) return opened.frames;
+    // Not publishing yet (or not joinable): the reconnect loop tries again within its grace period.
+    if (opened.error) this.lastError = opened.error;
+    fs.rmSync(runDir, { recursive: true, force: true });
+    return null;
+  }
+
+  /** After ffmpeg exited: release the room, keep its last word, announce the rest of the run, remove its directory. */
+  private async endRun(runDir: string, stderr: string): Promise<void> {
     this.proc = null;
-    frames?.close();
+    this.frames?.close();
     this.frames = null;
     const lastLine = stderr.trim().split("\n").at(-1);
     if (lastLine) this.lastError = lastLine;
     await this.chain;
-    if (this.detached) return this.state.segments > before; // the run directory is recovered on restart
+    if (this.detached) return; // the run directory is recovered on restart
     // The rest, including the last (partial) segment; final when nothing will follow it.
     await this.announceRemaining(runDir, this.stopRequested || !!localPath(this.sourceUrl));
     fs.rmSync(runDir, { recursive: true, force: true });
-    return this.state.segments > before;
   }
 
   private enqueue(number: number, file: string, duration: number, final: boolean) {
@@ -421,7 +358,7 @@ export class Recording {
 
   /** Segment files in a run directory not yet announced, in order: listed ones, then an unlisted partial. */
   private async announceRemaining(runDir: string, markLastFinal: boolean) {
-    const listed = new Map(parseList(path.join(runDir, "list.csv")).map((e) => [e.file, e.end - e.start]));
+    const listed = new Map(parseSegmentList(path.join(runDir, SEGMENT_LIST)).map((e) => [e.file, e.end - e.start]));
     const files = fs
       .readdirSync(runDir)
       .filter((f) => /^\d+\.ts$/.test(f) && Number.parseInt(f, 10) >= this.state.nextNumber)
@@ -500,55 +437,11 @@ export class Recording {
 }
 
 /**
- * ffmpeg input for a frame source: raw I420 video on fd 3, s16le PCM on fd 4, encoded (H.264 + AAC) since
- * raw frames cannot be stream-copied; a keyframe is forced at every segment boundary so cuts are on time.
- */
-function rawInputArgs(frames: TFrameSource, segmentSeconds: number): string[] {
-  const f = frames.format;
-  return [
-    "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${f.width}x${f.height}`, "-framerate", String(f.fps), "-i", "pipe:3",
-    "-f", "s16le", "-ar", String(f.sampleRate), "-ac", String(f.channels), "-i", "pipe:4",
-    "-map", "0:v", "-map", "1:a",
-    "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", String(f.fps * 2),
-    "-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`,
-    "-c:a", "aac", "-b:a", "128k",
-  ];
-}
-
-/** Frame source → ffmpeg's pipes, with backpressure; ffmpeg sees EOF when the source ends. */
-function feed(frames: TFrameSource, proc: ChildProcess) {
-  const pipes = [proc.stdio[3], proc.stdio[4]] as NodeJS.WritableStream[];
-  for (const [from, to] of [[frames.video, pipes[0]], [frames.audio, pipes[1]]] as const) {
-    to.on("error", () => frames.close()); // ffmpeg gone: EPIPE
-    from.pipe(to);
-  }
-}
-
-export function readState(dir: string): TState | null {
-  const file = path.join(dir, "state.json");
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as TState) : null;
-}
-
-/** Complete lines only: ffmpeg may be halfway through writing the last one. */
-function parseList(file: string, name = /^\d+\.ts$/): TListEntry[] {
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, "utf8")
-    .split("\n")
-    .slice(0, -1)
-    .map((l) => {
-      const [f, s, e] = l.split(",");
-      return { file: f, start: Number(s), end: Number(e) };
-    })
-    .filter((e) => name.test(e.file) && Number.isFinite(e.start) && Number.isFinite(e.end));
-}
-
-/**
  * An ffmpeg whose recorder was killed keeps running (and writing into its run directory). Kill it before
  * the directory is read, if the pid still belongs to that ffmpeg (Linux /proc; elsewhere a no-op).
  */
 async function killOrphan(runDir: string) {
-  const pidFile = path.join(runDir, "ffmpeg.pid");
+  const pidFile = path.join(runDir, SEGMENTER_PID_FILE);
   const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").trim()) : NaN;
   const owned = () => {
     try {

@@ -11,8 +11,9 @@ import { NonceStore } from "./nonce-store";
 import type { TFrameSourceFactory } from "./frame-source";
 import { livekitFrameSources } from "./livekit-frame-source";
 import { createOutbox } from "./outbox";
-import { readState, Recording, type TRecordingDeps } from "./recording";
+import { Recording, type TRecordingDeps } from "./recording";
 import { sleep } from "./sleep";
+import { readSpoolState } from "./spool-state";
 
 export type TRecorderOptions = {
   /** 0 = an ephemeral port. Default 3100. */
@@ -103,7 +104,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
 
   // (b) Sessions of a previous process: their leftovers are announced; they wait (idle) for the app's list.
   for (const id of fs.readdirSync(sessionsDir)) {
-    const state = readState(path.join(sessionsDir, id));
+    const state = readSpoolState(path.join(sessionsDir, id));
     if (!state) {
       fs.rmSync(path.join(sessionsDir, id), { recursive: true, force: true });
       continue;

@@ -1,0 +1,104 @@
+/**
+ * The segmenter's exact ffmpeg arguments per source kind. The expected lists are the ones recording.ts
+ * passed to ffmpeg before segmenterArgs was split out of it (captured with a stand-in ffmpeg that wrote its argv).
+ */
+import { describe, expect, it } from "vitest";
+import { segmenterArgs, type TSegmenterOptions } from "./segmenter-args";
+
+const RUN = "/spool/sessions/s1/run-0000";
+const RESUMED = "/spool/sessions/s1/run-0003";
+const FORMAT = { width: 640, height: 360, fps: 30, sampleRate: 48_000, channels: 2 };
+
+const HEAD = ["-hide_banner", "-loglevel", "error", "-nostdin"];
+const COPY = ["-sn", "-dn", "-c", "copy"];
+const NETWORK = ["-rw_timeout", "15000000"];
+const RECONNECT = ["-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "5"];
+const RAW = [
+  "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "640x360", "-framerate", "30", "-i", "pipe:3",
+  "-f", "s16le", "-ar", "48000", "-ac", "2", "-i", "pipe:4",
+  "-map", "0:v", "-map", "1:a",
+  "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "60",
+  "-force_key_frames", "expr:gte(t,n_forced*10)",
+  "-c:a", "aac", "-b:a", "128k",
+];
+const segments = (dir: string, start: string) => [
+  "-f", "segment", "-segment_time", "10", "-segment_format", "mpegts",
+  "-reset_timestamps", "1", "-segment_list", `${dir}/list.csv`, "-segment_list_type", "csv",
+  "-segment_start_number", start, `${dir}/%05d.ts`,
+];
+const chunks = (dir: string, map: string, seconds: string) => [
+  "-map", map, "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
+  "-f", "segment", "-segment_time", seconds, "-segment_format", "wav", "-reset_timestamps", "1",
+  "-segment_list", `${dir}/chunks.csv`, "-segment_list_type", "csv", `${dir}/a-%05d.wav`,
+];
+
+const base = { segmentSeconds: 10, startNumber: 0, audioChunkSeconds: 0, runDir: RUN };
+const HLS = "http://127.0.0.1:8080/live.m3u8";
+const PROXY = "http://127.0.0.1:9/proxy";
+const RTMP = "rtmp://127.0.0.1/live/key";
+
+describe("segmenterArgs", () => {
+  const cases: [string, TSegmenterOptions, string[]][] = [
+    [
+      "local file, read in real time",
+      { ...base, input: { kind: "file", path: "/media/in.ts" } },
+      [...HEAD, "-re", "-i", "/media/in.ts", ...COPY, ...segments(RUN, "0")],
+    ],
+    [
+      "local file with audio chunks",
+      { ...base, input: { kind: "file", path: "/media/my in.ts" }, audioChunkSeconds: 30 },
+      [...HEAD, "-re", "-i", "/media/my in.ts", ...COPY, ...segments(RUN, "0"), ...chunks(RUN, "0:a:0?", "30")],
+    ],
+    [
+      "HLS playlist without the guard",
+      { ...base, input: { kind: "network", url: HLS } },
+      [...HEAD, ...NETWORK, ...RECONNECT, "-m3u8_hold_counters", "10", "-i", HLS, ...COPY, ...segments(RUN, "0")],
+    ],
+    [
+      "HLS playlist through the guard proxy, with audio chunks",
+      { ...base, input: { kind: "network", url: HLS, proxyUrl: PROXY }, audioChunkSeconds: 30 },
+      [
+        ...HEAD, ...NETWORK, "-http_proxy", PROXY, ...RECONNECT, "-m3u8_hold_counters", "10", "-i", HLS,
+        ...COPY, ...segments(RUN, "0"), ...chunks(RUN, "0:a:0?", "30"),
+      ],
+    ],
+    [
+      "HTTP media (not a playlist) through the guard proxy",
+      { ...base, input: { kind: "network", url: "http://127.0.0.1:8080/v.flv", proxyUrl: PROXY } },
+      [...HEAD, ...NETWORK, "-http_proxy", PROXY, ...RECONNECT, "-i", "http://127.0.0.1:8080/v.flv", ...COPY, ...segments(RUN, "0")],
+    ],
+    [
+      "RTMP: no HTTP proxy or reconnect options even with the guard",
+      { ...base, input: { kind: "network", url: RTMP, proxyUrl: PROXY } },
+      [...HEAD, ...NETWORK, "-i", RTMP, ...COPY, ...segments(RUN, "0")],
+    ],
+    [
+      "RTMP, resumed run numbering from 7, 15 s audio chunks",
+      { ...base, input: { kind: "network", url: RTMP }, startNumber: 7, audioChunkSeconds: 15, runDir: RESUMED },
+      [...HEAD, ...NETWORK, "-i", RTMP, ...COPY, ...segments(RESUMED, "7"), ...chunks(RESUMED, "0:a:0?", "15")],
+    ],
+    [
+      "raw frame pipes (pump.fun room), encoded",
+      { ...base, input: { kind: "raw", format: FORMAT } },
+      [...HEAD, ...RAW, ...segments(RUN, "0")],
+    ],
+    [
+      "raw frame pipes with audio chunks from the PCM pipe",
+      { ...base, input: { kind: "raw", format: FORMAT }, audioChunkSeconds: 30 },
+      [...HEAD, ...RAW, ...segments(RUN, "0"), ...chunks(RUN, "1:a", "30")],
+    ],
+  ];
+  it.each(cases)("%s", (_name, opts, expected) => {
+    expect(segmenterArgs(opts)).toEqual(expected);
+  });
+
+  it("forces keyframes on the segment clock and sets the GOP from the frame rate", () => {
+    const args = segmenterArgs({ ...base, segmentSeconds: 4, input: { kind: "raw", format: { ...FORMAT, fps: 25 } } });
+    expect(args[args.indexOf("-force_key_frames") + 1]).toBe("expr:gte(t,n_forced*4)");
+    expect(args[args.indexOf("-g") + 1]).toBe("50");
+  });
+
+  it("throws on a network URL ffmpeg could not parse either", () => {
+    expect(() => segmenterArgs({ ...base, input: { kind: "network", url: "not a url" } })).toThrow(/Invalid URL/);
+  });
+});

@@ -1,0 +1,87 @@
+import path from "node:path";
+import type { TRawFormat } from "./frame-source";
+
+/** ffmpeg's list of finished segments in a run directory (CSV: file, start, end). */
+export const SEGMENT_LIST = "list.csv";
+/** The same for audio chunks. */
+export const CHUNK_LIST = "chunks.csv";
+
+/** What one segmenter run reads. */
+export type TSegmenterInput =
+  /** A local file: read at its own pace (`-re`), like a live stream. */
+  | { kind: "file"; path: string }
+  /** A network source (HTTP(S), HLS, RTMP …), already checked by the SSRF guard; `proxyUrl`: the guard's proxy. */
+  | { kind: "network"; url: string; proxyUrl?: string }
+  /** A frame source: raw I420 video on fd 3, s16le PCM on fd 4. */
+  | { kind: "raw"; format: TRawFormat };
+
+export type TSegmenterOptions = {
+  input: TSegmenterInput;
+  segmentSeconds: number;
+  /** Number of the run's first segment file (numbers only ever grow across a session's runs). */
+  startNumber: number;
+  /** > 0: the audio also goes out as 16 kHz mono WAV chunks of this length. */
+  audioChunkSeconds: number;
+  /** Where the segments, chunks and their lists are written. */
+  runDir: string;
+};
+
+/**
+ * ffmpeg arguments of one segmenter run: the source cut into MPEG-TS segments of `segmentSeconds` (stream
+ * copy, or H.264/AAC for raw frames), listed in SEGMENT_LIST as they close, and optionally the same audio cut
+ * into WAV chunks on the same clock (CHUNK_LIST). Pure: no I/O.
+ */
+export function segmenterArgs(opts: TSegmenterOptions): string[] {
+  const { input, segmentSeconds, audioChunkSeconds: chunkSeconds, runDir } = opts;
+  return [
+    "-hide_banner", "-loglevel", "error", "-nostdin",
+    ...(input.kind === "raw" ? rawInputArgs(input.format, segmentSeconds) : [
+      ...sourceInputArgs(input),
+      // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
+      // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
+      "-sn", "-dn", "-c", "copy",
+    ]),
+    "-f", "segment", "-segment_time", String(segmentSeconds), "-segment_format", "mpegts",
+    "-reset_timestamps", "1", "-segment_list", path.join(runDir, SEGMENT_LIST), "-segment_list_type", "csv",
+    "-segment_start_number", String(opts.startNumber), path.join(runDir, "%05d.ts"),
+    // Audio sent ahead: the same audio as 16 kHz mono WAV chunks, cut on the same clock as the segments.
+    ...(chunkSeconds > 0 ? [
+      "-map", input.kind === "raw" ? "1:a" : "0:a:0?", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
+      "-f", "segment", "-segment_time", String(chunkSeconds), "-segment_format", "wav", "-reset_timestamps", "1",
+      "-segment_list", path.join(runDir, CHUNK_LIST), "-segment_list_type", "csv", path.join(runDir, "a-%05d.wav"),
+    ] : []),
+  ];
+}
+
+/** ffmpeg input arguments of a file or network source. */
+function sourceInputArgs(input: Exclude<TSegmenterInput, { kind: "raw" }>): string[] {
+  // -re: a file is read at its own pace, like a live stream.
+  if (input.kind === "file") return ["-re", "-i", input.path];
+  // rw_timeout (µs): a source that stops sending without closing is noticed instead of waited on forever.
+  const args = ["-rw_timeout", "15000000"];
+  const parsed = new URL(input.url);
+  if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+    // Every request (playlist reloads, variants, segments, redirects) goes through the checking proxy.
+    if (input.proxyUrl) args.push("-http_proxy", input.proxyUrl);
+    // Short network blips are bridged inside ffmpeg, without a segment boundary.
+    args.push("-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "5");
+    // A live playlist that stops advancing counts as ended after 10 reloads (ffmpeg's default is 1000).
+    if (parsed.pathname.endsWith(".m3u8")) args.push("-m3u8_hold_counters", "10");
+  }
+  return [...args, "-i", input.url];
+}
+
+/**
+ * ffmpeg input for a frame source: raw I420 video on fd 3, s16le PCM on fd 4, encoded (H.264 + AAC) since
+ * raw frames cannot be stream-copied; a keyframe is forced at every segment boundary so cuts are on time.
+ */
+function rawInputArgs(f: TRawFormat, segmentSeconds: number): string[] {
+  return [
+    "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${f.width}x${f.height}`, "-framerate", String(f.fps), "-i", "pipe:3",
+    "-f", "s16le", "-ar", String(f.sampleRate), "-ac", String(f.channels), "-i", "pipe:4",
+    "-map", "0:v", "-map", "1:a",
+    "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", String(f.fps * 2),
+    "-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`,
+    "-c:a", "aac", "-b:a", "128k",
+  ];
+}
