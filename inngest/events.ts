@@ -30,16 +30,13 @@ export const streamerCheck = eventType("streamer/check.requested", { schema: ZSt
 
 /** One render event per clip; the id makes a repeated fan-out a no-op. */
 export const clipRenderEvents = (clipIds: string[], userId: string) =>
-  clipIds.map((clipId) => ({ id: `render-${clipId}`, name: clipRequested.name, data: { clipId, userId } }));
+  clipIds.map((clipId) => clipRequested.create({ clipId, userId }, { id: `render-${clipId}` }));
 
 /** LiveKit session: rotate to segment `number` (start its egress, then stop `number - 1` after the overlap). */
 export const ZLivekitRotate = z.object({ sessionId: z.string().min(1), userId: z.string().min(1), number: z.number().int().min(1) });
 export const livekitRotate = eventType("livekit/segment.rotate", { schema: ZLivekitRotate });
-export const livekitRotateEvent = (data: z.infer<typeof ZLivekitRotate>) => ({
-  id: `livekit-rotate-${data.sessionId}-${data.number}`,
-  name: livekitRotate.name,
-  data,
-});
+export const livekitRotateEvent = (data: z.infer<typeof ZLivekitRotate>) =>
+  livekitRotate.create(data, { id: `livekit-rotate-${data.sessionId}-${data.number}` });
 
 /** A clip's new range (stored on the clip as trimStart/trimEnd) needs rendering; the swap follows the render. */
 export const ZClipTrim = z.object({ clipId: z.string().min(1), userId: z.string().min(1) });

@@ -1,7 +1,7 @@
 import { inngest } from "./client";
 import { clipRenderEvents, sessionEnded } from "./events";
 import { lastSegmentState } from "@/lib/pipeline/finalize-session";
-import { detectSegmentClips } from "@/lib/pipeline/segment-steps";
+import { detectAtSessionEnd } from "@/lib/pipeline/segment-steps";
 
 /**
  * session/live.ended → once the last segment is processed, detect again over its window without holding
@@ -18,7 +18,7 @@ export const finalizeSession = inngest.createFunction(
     }
     if (!state.segmentId || !state.settled) return { clips: 0, settled: state.settled };
     const segmentId = state.segmentId;
-    const clipIds = await step.run("detect-tail", () => detectSegmentClips(segmentId, { final: true }));
+    const clipIds = await step.run("detect-tail", () => detectAtSessionEnd(segmentId));
     if (clipIds.length) {
       await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId));
     }

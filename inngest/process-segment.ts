@@ -4,7 +4,7 @@ import { clipRenderEvents, segmentReady } from "./events";
 import {
   analyseSegmentAudio,
   beginSegment,
-  detectSegmentClips,
+  detectForSegment,
   extractSegmentAudio,
   failSegment,
   finishSegment,
@@ -39,7 +39,7 @@ export const processSegment = inngest.createFunction(
       step.run("transcribe", () => transcribeSegment(segmentId)),
       step.run("analyse-audio", () => analyseSegmentAudio(segmentId)),
     ]);
-    const clipIds = await step.run("detect", () => detectSegmentClips(segmentId));
+    const clipIds = await step.run("detect", () => detectForSegment(segmentId));
     if (clipIds.length) {
       await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId));
     }

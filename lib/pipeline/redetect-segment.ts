@@ -2,7 +2,7 @@ import { z } from "zod";
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { getStore } from "@/lib/storage";
-import { detectSegmentClips } from "./segment-steps";
+import { detectAgain } from "./segment-steps";
 
 /** POST /api/segments/[id]/redetect takes no options: it uses the streamer's current clip settings. */
 export const ZRedetectRequest = z.object({}).strict();
@@ -33,9 +33,5 @@ export async function redetectSegment(segmentId: string, userId: string): Promis
   await Promise.all(
     old.flatMap((c) => [c.videoKey, c.thumbKey]).filter((k): k is string => !!k).map((k) => getStore().delete(k)),
   );
-  // Held-back moments were clipped by a later run only if this segment had not clipped them; with this
-  // segment's clips gone, a moment at its end is kept now unless a later segment already has it (merge).
-  const seg = await prisma.segment.findFirstOrThrow({ where: { id: segmentId, userId }, select: { sessionId: true, number: true, session: { select: { status: true } } } });
-  const later = await prisma.segment.count({ where: { sessionId: seg.sessionId, number: { gt: seg.number }, status: "DONE" } });
-  return detectSegmentClips(segmentId, { redetect: true, final: seg.session.status !== "RECORDING" || later > 0 });
+  return detectAgain(segmentId, userId);
 }

@@ -71,26 +71,26 @@ async function seed(texts: string[]) {
 describe("rolling summary (Groq)", () => {
   it("each segment's summary goes onto the session; the next detection prompt carries the earlier ones", async () => {
     const { prisma } = db;
-    const { session, segs } = await seed(["we plan the dragon boss and buy potions", "here comes the dragon oh no", "we won the fight"]);
+    const { user, session, segs } = await seed(["we plan the dragon boss and buy potions", "here comes the dragon oh no", "we won the fight"]);
     fake.requests.length = 0;
 
-    await steps.detectSegmentClips(segs[0].id);
+    await steps.detectForSegment(segs[0].id);
     expect(userPrompt(fake.requests[0])).not.toContain("Earlier in the stream");
     expect(await steps.summarizeSegment(segs[0].id)).toBe(`#0 0:00–0:30: ${SUMMARIES[0]}`);
     // The summary request carries the segment's transcript.
     expect(userPrompt(fake.requests[1])).toContain("Transcript: we plan the dragon boss and buy potions");
 
-    await steps.detectSegmentClips(segs[1].id);
+    await steps.detectForSegment(segs[1].id);
     expect(userPrompt(fake.requests[2])).toContain(`Earlier in the stream (one line per earlier segment):\n#0 0:00–0:30: ${SUMMARIES[0]}`);
     await steps.summarizeSegment(segs[1].id);
 
-    await steps.detectSegmentClips(segs[2].id);
+    await steps.detectForSegment(segs[2].id);
     expect(userPrompt(fake.requests[4])).toContain(`#0 0:00–0:30: ${SUMMARIES[0]}\n#1 0:30–1:00: ${SUMMARIES[1]}`);
     expect(fake.requests.map(isDetect)).toEqual([true, false, true, false, true]);
 
     // Re-detecting segment 1 later sees only what came before it, not its own or later summaries.
     fake.requests.length = 0;
-    await steps.detectSegmentClips(segs[1].id, { redetect: true });
+    await steps.detectAgain(segs[1].id, user.id);
     const prompt = userPrompt(fake.requests[0]);
     expect(prompt).toContain(`#0 0:00–0:30: ${SUMMARIES[0]}`);
     expect(prompt).not.toContain("#1 ");

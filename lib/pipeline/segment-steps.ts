@@ -1,15 +1,17 @@
 import path from "node:path";
-import { z } from "zod";
+import type { Prisma } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
-import type { TCandidate, TSignals } from "@/lib/detect";
-import { getDetector, isNearWindowEnd, mergeCandidates } from "@/lib/detect";
-import { summarizeSegmentText, summaryBefore, upsertSummaryLine } from "@/lib/detect/summarize";
+import { getDetector, isNearWindowEnd } from "@/lib/detect";
+import { summarizeSegmentText, upsertSummaryLine } from "@/lib/detect/summarize";
 import { detectSilences, extractAudio, measureLoudness } from "@/lib/media";
 import { getStore, storageKeys } from "@/lib/storage";
 import { getTranscriber, spotKeywords, transcriberIdentity } from "@/lib/transcribe";
-import type { TTranscript, TWord } from "@/lib/transcribe";
+import type { TTranscript } from "@/lib/transcribe";
 import { dropConsumedChunks, earlyKeywordHits, earlyWords, overGaps, uncovered } from "./early-audio";
+import { insertDetectedClips } from "./insert-detected-clips";
 import { keywordsFor } from "./keywords";
+import { loadDetectionWindow, type TDetectionWindow } from "./load-detection-window";
+import type { TStoredSignals } from "./stored-signals";
 import { withWorkdir } from "./workdir";
 
 /**
@@ -23,13 +25,6 @@ const HOLD_BACK_SECONDS = 3;
 
 const audioKey = storageKeys.segmentAudio;
 const signalsKey = storageKeys.segmentSignals;
-
-const ZStoredSignals = z.object({
-  loudness: z.array(z.object({ t: z.number(), lufs: z.number() })),
-  silences: z.array(z.object({ start: z.number(), end: z.number() })),
-  keywordHits: z.array(z.object({ phrase: z.string(), t: z.number() })),
-});
-type TStoredSignals = z.infer<typeof ZStoredSignals>;
 
 async function setStage(segmentId: string, stage: string, progress: number) {
   await prisma.segment.update({ where: { id: segmentId }, data: { status: "PROCESSING", stage, progress } });
@@ -128,117 +123,59 @@ export async function analyseSegmentAudio(segmentId: string): Promise<string> {
   return key;
 }
 
-async function readSignals(sessionId: string, n: number): Promise<TStoredSignals | null> {
-  const res = await getStore().read(signalsKey(sessionId, n));
-  if (!res) return null;
-  const chunks: Buffer[] = [];
-  for await (const c of res.stream) chunks.push(Buffer.from(c));
-  return ZStoredSignals.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+/** How a detection run treats a moment running into the window's end, and what else its transaction does. */
+type TDetectionRun = {
+  /** Keep such a moment now (true) instead of leaving it to the next segment's window. */
+  keepsEnd: (w: TDetectionWindow) => boolean;
+  /** Runs in the insert's transaction. */
+  alsoInTx?: (tx: Prisma.TransactionClient) => Promise<unknown>;
+};
+
+/**
+ * Detects highlights in the segment plus the tail of the previous one (load-detection-window), holds back a
+ * moment that runs into the segment's end unless the run keeps it, and creates PENDING clips for what earlier
+ * segments did not already clip (insert-detected-clips); returns their ids.
+ */
+async function detectClips(segmentId: string, run: TDetectionRun): Promise<string[]> {
+  const { target, window } = await loadDetectionWindow(segmentId);
+  const { window: range, settings } = window.input;
+  const candidates = await getDetector().detect(window.input);
+  const ready = run.keepsEnd(window) ? candidates : candidates.filter((c) => !isNearWindowEnd(c, range, HOLD_BACK_SECONDS));
+  return prisma.$transaction(async (tx) => {
+    const ids = await insertDetectedClips(tx, { target, candidates: ready, knownSince: range.start - settings.maxClipSeconds });
+    await run.alsoInTx?.(tx);
+    return ids;
+  });
+}
+
+const toRendering = (segmentId: string) => (tx: Prisma.TransactionClient) =>
+  tx.segment.update({ where: { id: segmentId }, data: { progress: 0.9, stage: "rendering" } });
+
+/** process-segment: a moment running into the segment's end waits for the next segment, unless none will come. */
+export function detectForSegment(segmentId: string): Promise<string[]> {
+  return detectClips(segmentId, { keepsEnd: (w) => w.lastOfStream, alsoInTx: toRendering(segmentId) });
+}
+
+/** finalize-session: the session has ended, so nothing is held back (no next segment will complete it). */
+export function detectAtSessionEnd(segmentId: string): Promise<string[]> {
+  return detectClips(segmentId, { keepsEnd: () => true, alsoInTx: toRendering(segmentId) });
 }
 
 /**
- * Detects highlights in the segment plus the tail of the previous one (so a moment crossing the boundary
- * is seen whole), skips what earlier segments already clipped, and holds back a moment that runs into the
- * segment's end unless this is the session's last segment. Creates PENDING clips; returns their ids.
+ * redetect-segment, once the segment's unshared clips are gone: detection again over the owner's processed
+ * segment (stored transcript and signals). Held-back moments were clipped by a later run only if this segment
+ * had not clipped them; with this segment's clips gone, a moment at its end is kept now unless the stream
+ * still records with no later segment processed (then the next segment picks it up); where a later segment
+ * already has it, the merge drops it. Does not reopen the segment.
  */
-export async function detectSegmentClips(segmentId: string, opts: { final?: boolean; redetect?: boolean } = {}): Promise<string[]> {
-  const seg = await loadSegment(segmentId);
-  const streamer = seg.session.streamer;
-  const end = seg.startOffset + seg.duration;
-  const carry = Math.min(streamer.maxClipSeconds, 60);
-  const window = { start: Math.max(0, seg.startOffset - carry), end };
-
-  // Every earlier segment that overlaps the carry window contributes its signals and words.
-  const earlier = await prisma.segment.findMany({
-    where: { sessionId: seg.sessionId, number: { lt: seg.number }, startOffset: { lt: window.end } },
-    include: { transcript: true },
-    orderBy: { number: "asc" },
+export async function detectAgain(segmentId: string, userId: string): Promise<string[]> {
+  const seg = await prisma.segment.findFirstOrThrow({
+    where: { id: segmentId, userId },
+    select: { sessionId: true, number: true, session: { select: { status: true } } },
   });
-  const covering = [...earlier.filter((e) => e.startOffset + e.duration > window.start), seg];
-  const parts = await Promise.all(covering.map((c) => readSignals(seg.sessionId, c.number)));
-  const transcript = await prisma.transcript.findUnique({ where: { segmentId } });
-  const words = [
-    ...covering.slice(0, -1).flatMap((c) => ((c as (typeof earlier)[number]).transcript?.words as TWord[] | undefined) ?? []),
-    ...((transcript?.words as TWord[] | undefined) ?? []),
-  ];
-  const inWindow = (t: number) => t >= window.start && t <= window.end;
-  const signals: TSignals = {
-    words: words.filter((w) => inWindow(w.s)).sort((a, b) => a.s - b.s),
-    loudness: parts.flatMap((p) => p?.loudness ?? []).filter((x) => inWindow(x.t)).sort((a, b) => a.t - b.t),
-    silences: parts.flatMap((p) => p?.silences ?? []).filter((s) => s.end >= window.start && s.start <= window.end).sort((a, b) => a.start - b.start),
-    keywordHits: parts.flatMap((p) => p?.keywordHits ?? []).filter((k) => inWindow(k.t)).sort((a, b) => a.t - b.t),
-  };
-
-  const session = await prisma.liveSession.findUniqueOrThrow({ where: { id: seg.sessionId }, select: { status: true, contextSummary: true } });
-  const lastNumber = await prisma.segment.aggregate({ where: { sessionId: seg.sessionId }, _max: { number: true } });
-  const final = opts.final || seg.final || (session.status !== "RECORDING" && lastNumber._max.number === seg.number);
-
-  const candidates = await getDetector().detect({
-    signals,
-    window,
-    context: summaryBefore(session.contextSummary, seg.number),
-    settings: {
-      minClipSeconds: streamer.minClipSeconds,
-      maxClipSeconds: streamer.maxClipSeconds,
-      minScore: streamer.minScore,
-      keywords: streamer.keywords,
-      customPrompt: streamer.customPrompt ?? undefined,
-    },
-  });
-  const ready = final ? candidates : candidates.filter((c) => !isNearWindowEnd(c, window, HOLD_BACK_SECONDS));
-
-  // One writer per session at a time, so a finalizing run and a segment run cannot both add the same moment.
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${seg.sessionId}))`;
-    const existing = await tx.clip.findMany({
-      where: { sessionId: seg.sessionId, endTime: { gte: window.start - streamer.maxClipSeconds } },
-      select: { startTime: true, endTime: true, title: true, hook: true, reason: true, score: true, tags: true, engine: true, excerpt: true },
-    });
-    const known: TCandidate[] = existing.map((c) => ({
-      start: c.startTime,
-      end: c.endTime,
-      title: c.title,
-      hook: c.hook ?? "",
-      reason: c.reason,
-      score: c.score,
-      tags: c.tags,
-      engine: c.engine as TCandidate["engine"],
-      excerpt: c.excerpt,
-    }));
-    const fresh = mergeCandidates(known, ready).filter(
-      (c) => !known.some((k) => Math.min(k.end, c.end) - Math.max(k.start, c.start) > 0),
-    );
-    const ids: string[] = [];
-    for (const c of fresh) {
-      const clip = await tx.clip.upsert({
-        where: { sessionId_detectionKey: { sessionId: seg.sessionId, detectionKey: `t${Math.round(c.start * 10)}` } },
-        create: {
-          userId: seg.userId,
-          streamerId: streamer.id,
-          sessionId: seg.sessionId,
-          segmentId: seg.id,
-          detectionKey: `t${Math.round(c.start * 10)}`,
-          startTime: c.start,
-          endTime: c.end,
-          title: c.title,
-          hook: c.hook,
-          reason: c.reason,
-          score: c.score,
-          tags: c.tags,
-          engine: c.engine,
-          engineModel: c.model ?? null,
-          excerpt: c.excerpt,
-        },
-        update: {},
-        select: { id: true, status: true },
-      });
-      if (clip.status === "PENDING") ids.push(clip.id);
-    }
-    // A re-detection must not reopen the segment.
-    if (opts.redetect) return ids;
-    await tx.segment.update({ where: { id: segmentId }, data: { progress: 0.9, stage: "rendering" } });
-    return ids;
-  });
+  const later = await prisma.segment.count({ where: { sessionId: seg.sessionId, number: { gt: seg.number }, status: "DONE" } });
+  const followed = seg.session.status !== "RECORDING" || later > 0;
+  return detectClips(segmentId, { keepsEnd: (w) => followed || w.lastOfStream });
 }
 
 /**

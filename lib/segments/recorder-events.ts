@@ -32,11 +32,9 @@ export async function recordSegment(p: TSegmentRecorded): Promise<{ segmentId: s
     select: { id: true, status: true },
   });
   if (inserted.count === 1 || segment.status === "READY") {
-    await inngest.send({
-      id: `segment-ready-${segment.id}`,
-      name: segmentReady.name,
-      data: { segmentId: segment.id, sessionId: session.id, userId: session.userId },
-    });
+    await inngest.send(
+      segmentReady.create({ segmentId: segment.id, sessionId: session.id, userId: session.userId }, { id: `segment-ready-${segment.id}` }),
+    );
   }
   return { segmentId: segment.id, duplicate: inserted.count === 0 };
 }
@@ -56,7 +54,7 @@ export async function endSession(p: TSessionEnded): Promise<void> {
       }),
     ]);
   }
-  await inngest.send({ id: `session-ended-${session.id}`, name: sessionEnded.name, data: { sessionId: session.id, userId: session.userId } });
+  await inngest.send(sessionEnded.create({ sessionId: session.id, userId: session.userId }, { id: `session-ended-${session.id}` }));
 }
 
 /**
@@ -84,7 +82,9 @@ export async function recordAudioChunk(p: TAudioChunk): Promise<{ chunkId: strin
   });
   const chunk = await prisma.audioChunk.findUniqueOrThrow({ where: { storageKey: p.storageKey }, select: { id: true, status: true } });
   if (chunk.status === "PENDING") {
-    await inngest.send({ id: `audio-chunk-${chunk.id}`, name: audioChunkReady.name, data: { chunkId: chunk.id, sessionId: session.id, userId: session.userId } });
+    await inngest.send(
+      audioChunkReady.create({ chunkId: chunk.id, sessionId: session.id, userId: session.userId }, { id: `audio-chunk-${chunk.id}` }),
+    );
   }
   return { chunkId: chunk.id, duplicate: inserted.count === 0 };
 }

@@ -1,10 +1,9 @@
-import { inngest } from "@/inngest/client";
-import { exportRequested } from "@/inngest/events";
 import { requireUser } from "@/lib/auth/server";
 import { api } from "@/lib/http/api";
 import { readJson } from "@/lib/http/read-json";
-import { createExports, failExport, listExports, ZExportIds } from "@/lib/studio/exports";
+import { listExports, ZExportIds } from "@/lib/studio/exports";
 import { ZExportRequest } from "@/lib/studio/exports";
+import { queueExports } from "@/lib/studio/queue-exports";
 
 /** `?ids=a,b` (polling a batch) or `?clipId=…` (a clip's exports), newest first. */
 export const GET = api(async (req) => {
@@ -19,12 +18,5 @@ export const GET = api(async (req) => {
 export const POST = api(async (req) => {
   const user = await requireUser();
   const input = await readJson(req, ZExportRequest);
-  const exports = await createExports(user.id, input);
-  try {
-    await inngest.send(exports.map((e) => ({ id: `export-${e.id}`, name: exportRequested.name, data: { exportId: e.id, userId: user.id } })));
-  } catch (err) {
-    await Promise.all(exports.map((e) => failExport(e.id, "Could not queue the export.")));
-    throw err;
-  }
-  return Response.json({ exports }, { status: 202 });
+  return Response.json({ exports: await queueExports(user.id, input) }, { status: 202 });
 });

@@ -1,10 +1,9 @@
-import { inngest } from "@/inngest/client";
-import { streamerCheck } from "@/inngest/events";
 import { requireUser } from "@/lib/auth/server";
 import { prisma } from "@/lib/db";
 import { api } from "@/lib/http/api";
 import { readJson } from "@/lib/http/read-json";
-import { createStreamer, streamerSelect, ZCreateStreamer } from "@/lib/streamers/streamers";
+import { addStreamer } from "@/lib/streamers/add-streamer";
+import { streamerSelect, ZCreateStreamer } from "@/lib/streamers/streamers";
 
 export const GET = api(async () => {
   const user = await requireUser();
@@ -15,8 +14,5 @@ export const GET = api(async () => {
 export const POST = api(async (req) => {
   const user = await requireUser();
   const input = await readJson(req, ZCreateStreamer);
-  const streamer = await createStreamer(user.id, input);
-  // Check right away instead of waiting for the next 30-second poll.
-  await inngest.send({ name: streamerCheck.name, data: { streamerId: streamer.id, userId: user.id } });
-  return Response.json({ streamer }, { status: 201 });
+  return Response.json({ streamer: await addStreamer(user.id, input) }, { status: 201 });
 });
