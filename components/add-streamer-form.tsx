@@ -1,27 +1,24 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { apiFetch } from "@/lib/query-client";
+import { useAddStreamer } from "./hooks/use-streamers";
+import { Button } from "./ui/button";
+import { Card } from "./ui/card";
 
 export function AddStreamerForm() {
-  const qc = useQueryClient();
   const [source, setSource] = useState("");
   const [name, setName] = useState("");
-  const add = useMutation({
-    mutationFn: () =>
-      apiFetch("/api/streamers", { method: "POST", body: JSON.stringify({ source, name: name.trim() || undefined }) }),
+  const add = useAddStreamer({
     onSuccess: () => {
       setSource("");
       setName("");
-      qc.invalidateQueries({ queryKey: ["dashboard"] });
     },
   });
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    add.mutate();
+    add.mutate({ source, name: name.trim() || undefined });
   }
   return (
-    <form onSubmit={onSubmit} className="card space-y-3 p-4" aria-label="Add a streamer">
+    <Card as="form" onSubmit={onSubmit} className="space-y-3 p-4" aria-label="Add a streamer">
       <h2 className="text-sm font-semibold">Add a streamer</h2>
       <label className="block">
         <span className="text-xs text-zinc-400">Stream URL (HLS .m3u8, RTMP or HTTP) or pump.fun coin</span>
@@ -49,9 +46,9 @@ export function AddStreamerForm() {
           {add.error.message}
         </p>
       )}
-      <button className="btn-primary w-full sm:w-auto" disabled={add.isPending}>
+      <Button variant="primary" className="w-full sm:w-auto" disabled={add.isPending}>
         {add.isPending ? "Adding…" : "Add streamer"}
-      </button>
-    </form>
+      </Button>
+    </Card>
   );
 }

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { authClient } from "@/lib/auth/client";
+import { Button, buttonClass } from "./ui/button";
 import { Logo } from "./ui/logo";
 
 export function AppHeader({ email }: { email: string }) {
@@ -21,11 +22,11 @@ export function AppHeader({ email }: { email: string }) {
         </Link>
         <div className="flex items-center gap-3 text-sm">
           <span className="hidden text-zinc-400 sm:inline">{email}</span>
-          <Link href="/settings" className="btn-ghost">
+          <Link href="/settings" className={buttonClass("ghost")}>
             Settings
           </Link>
-          <button
-            className="btn-ghost"
+          <Button
+            variant="ghost"
             onClick={async () => {
               await authClient.signOut();
               router.replace("/sign-in");
@@ -33,7 +34,7 @@ export function AppHeader({ email }: { email: string }) {
             }}
           >
             Sign out
-          </button>
+          </Button>
         </div>
       </div>
       <nav aria-label="Studio" className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-3 pb-2 text-sm">

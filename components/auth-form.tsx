@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth/client";
+import { Button } from "./ui/button";
 import { Logo } from "./ui/logo";
 
 export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
@@ -66,9 +67,9 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
             {error}
           </p>
         )}
-        <button type="submit" disabled={pending} className="btn-primary w-full">
+        <Button type="submit" variant="primary" disabled={pending} className="w-full">
           {pending ? "Please wait…" : signUp ? "Create account" : "Sign in"}
-        </button>
+        </Button>
       </form>
       <p className="mt-6 text-sm text-zinc-400">
         {signUp ? "Already have an account? " : "New to Clipstream? "}

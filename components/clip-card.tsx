@@ -1,12 +1,15 @@
 import Link from "next/link";
 import type { TClipDto } from "@/lib/clips/clips";
+import { Badge } from "./ui/badge";
+import { Card } from "./ui/card";
 import { formatClock } from "./ui/format";
 
 export function ClipCard({ clip }: { clip: TClipDto }) {
   return (
-    <Link
+    <Card
+      as={Link}
       href={`/clips/${clip.id}`}
-      className="card group block overflow-hidden transition hover:border-zinc-600"
+      className="group block overflow-hidden transition hover:border-zinc-600"
       aria-label={`Clip: ${clip.title}`}
     >
       <div className="relative aspect-video bg-zinc-800">
@@ -21,7 +24,9 @@ export function ClipCard({ clip }: { clip: TClipDto }) {
         <span className="absolute bottom-2 right-2 rounded bg-black/70 px-1.5 py-0.5 text-xs tabular-nums">
           {formatClock(clip.duration)}
         </span>
-        <span className="absolute left-2 top-2 rounded bg-rose-500 px-1.5 py-0.5 text-xs font-semibold text-white">{clip.score}</span>
+        <Badge tone="brand" size="sm" className="absolute left-2 top-2">
+          {clip.score}
+        </Badge>
       </div>
       <div className="p-3">
         <p className="line-clamp-2 text-sm font-medium">{clip.title}</p>
@@ -29,6 +34,6 @@ export function ClipCard({ clip }: { clip: TClipDto }) {
           {clip.streamer.name} · at {formatClock(clip.startTime)}
         </p>
       </div>
-    </Link>
+    </Card>
   );
 }

@@ -1,13 +1,13 @@
 "use client";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import type { TClipDto } from "@/lib/clips/clips";
-import type { TDashboard } from "@/lib/dashboard/get-dashboard";
-import { apiFetch } from "@/lib/query-client";
 import { ClipCard } from "./clip-card";
+import { useClips } from "./hooks/use-clips";
+import { useDashboard } from "./hooks/use-dashboard";
+import { Badge } from "./ui/badge";
+import { Button } from "./ui/button";
+import { Card } from "./ui/card";
 
-type TList = { clips: TClipDto[]; nextCursor: string | null };
 const FILTERS = ["streamerId", "sessionId", "review", "favorite", "minScore", "from", "to"] as const;
 
 /** All clips with filters kept in the URL (shareable, back button works), 24 per page, polled for new clips. */
@@ -29,14 +29,8 @@ export function ClipGallery() {
     router.replace(`${pathname}${search ? `?${search}` : ""}`, { scroll: false });
   };
 
-  const { data: dash } = useQuery({ queryKey: ["dashboard"], queryFn: () => apiFetch<TDashboard>("/api/dashboard"), refetchInterval: 15_000 });
-  const clips = useInfiniteQuery({
-    queryKey: ["clips", "gallery", qs],
-    queryFn: ({ pageParam }) => apiFetch<TList>(`/api/clips?limit=24${qs ? `&${qs}` : ""}${pageParam ? `&cursor=${pageParam}` : ""}`),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: 5_000,
-  });
+  const { data: dash } = useDashboard({ refetchInterval: 15_000 });
+  const clips = useClips(qs);
   const items = clips.data?.pages.flatMap((p) => p.clips) ?? [];
   const sessions = (dash?.sessions ?? []).filter((s) => !filters.streamerId || s.streamer.id === filters.streamerId);
 
@@ -57,12 +51,12 @@ export function ClipGallery() {
               Clear filters
             </button>
           )}
-          <button type="button" className="btn-ghost sm:hidden" aria-expanded={showFilters} onClick={() => setShowFilters((v) => !v)}>
+          <Button type="button" variant="ghost" className="sm:hidden" aria-expanded={showFilters} onClick={() => setShowFilters((v) => !v)}>
             Filters{active ? ` · ${active}` : ""}
-          </button>
+          </Button>
         </div>
       </div>
-      <form aria-label="Filters" className={`card mt-3 ${showFilters ? "grid" : "hidden"} grid-cols-2 gap-3 p-3 sm:grid sm:grid-cols-4 lg:grid-cols-7`} onSubmit={(e) => e.preventDefault()}>
+      <Card as="form" aria-label="Filters" className={`mt-3 ${showFilters ? "grid" : "hidden"} grid-cols-2 gap-3 p-3 sm:grid sm:grid-cols-4 lg:grid-cols-7`} onSubmit={(e) => e.preventDefault()}>
         <label className={label}>
           Streamer
           <select className={field} value={filters.streamerId ?? ""} onChange={(e) => set("streamerId", e.target.value)}>
@@ -117,13 +111,15 @@ export function ClipGallery() {
           <input type="checkbox" className="size-4 accent-rose-500" checked={filters.favorite === "true"} onChange={(e) => set("favorite", e.target.checked ? "true" : "")} />
           Favourites only
         </label>
-      </form>
+      </Card>
 
       {clips.error && <p role="alert" className="mt-4 text-sm text-red-300">{clips.error.message}</p>}
       {clips.isPending ? (
         <p className="mt-6 text-sm text-zinc-400">Loading…</p>
       ) : items.length === 0 ? (
-        <p className="card mt-4 p-6 text-center text-sm text-zinc-400">No clips match these filters.</p>
+        <Card as="p" className="mt-4 p-6 text-center text-sm text-zinc-400">
+          No clips match these filters.
+        </Card>
       ) : (
         <section aria-label="Clip gallery" className="mt-4 grid grid-cols-1 gap-3 min-[480px]:grid-cols-2 md:grid-cols-3 lg:grid-cols-4">
           {items.map((c) => (
@@ -131,9 +127,9 @@ export function ClipGallery() {
               <ClipCard clip={c} />
               {(c.review !== "PENDING" || c.favorite) && (
                 <span className="pointer-events-none absolute right-2 top-2 flex gap-1 text-xs font-semibold">
-                  {c.favorite && <span className="rounded bg-amber-400 px-1.5 py-0.5 text-amber-950">★</span>}
-                  {c.review === "APPROVED" && <span className="rounded bg-emerald-500 px-1.5 py-0.5 text-emerald-950">Approved</span>}
-                  {c.review === "REJECTED" && <span className="rounded bg-zinc-700 px-1.5 py-0.5 text-zinc-200">Rejected</span>}
+                  {c.favorite && <Badge tone="favorite">★</Badge>}
+                  {c.review === "APPROVED" && <Badge tone="success">Approved</Badge>}
+                  {c.review === "REJECTED" && <Badge tone="neutral">Rejected</Badge>}
                 </span>
               )}
             </div>
@@ -142,9 +138,9 @@ export function ClipGallery() {
       )}
       {clips.hasNextPage && (
         <div className="mt-4 flex justify-center">
-          <button className="btn-ghost" onClick={() => clips.fetchNextPage()} disabled={clips.isFetchingNextPage}>
+          <Button variant="ghost" onClick={() => clips.fetchNextPage()} disabled={clips.isFetchingNextPage}>
             {clips.isFetchingNextPage ? "Loading…" : "Load more"}
-          </button>
+          </Button>
         </div>
       )}
     </main>

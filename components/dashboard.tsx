@@ -1,21 +1,19 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
-import { apiFetch } from "@/lib/query-client";
 import { AddStreamerForm } from "./add-streamer-form";
 import { ClipCard } from "./clip-card";
+import { useDashboard } from "./hooks/use-dashboard";
+import { useRemoveStreamer } from "./hooks/use-streamers";
 import { SessionTimeline } from "./session-timeline";
 import { StreamerSettings } from "./streamer-settings";
+import { Badge, type TBadgeTone } from "./ui/badge";
+import { Card } from "./ui/card";
 import { timeAgo } from "./ui/format";
 
 /** The live dashboard: polls one endpoint every 2 s, so new segments and clips appear without a reload. */
 export function Dashboard() {
-  const { data, error, isPending } = useQuery({
-    queryKey: ["dashboard"],
-    queryFn: () => apiFetch<TDashboard>("/api/dashboard"),
-    refetchInterval: 2_000,
-  });
+  const { data, error, isPending } = useDashboard({ refetchInterval: 2_000 });
   if (isPending) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
   if (error) return <p role="alert" className="p-6 text-sm text-red-300">{error.message}</p>;
 
@@ -24,7 +22,7 @@ export function Dashboard() {
     <div className="mx-auto grid max-w-6xl gap-6 px-4 py-6 lg:grid-cols-[320px_1fr]">
       <aside className="min-w-0 space-y-4">
         <AddStreamerForm />
-        <section className="card p-4" aria-label="Streamers">
+        <Card as="section" className="p-4" aria-label="Streamers">
           <h2 className="mb-3 text-sm font-semibold">Streamers</h2>
           {data.streamers.length === 0 && <p className="text-sm text-zinc-400">Add a stream URL to start clipping.</p>}
           <ul className="space-y-2">
@@ -32,7 +30,7 @@ export function Dashboard() {
               <StreamerRow key={s.id} streamer={s} />
             ))}
           </ul>
-        </section>
+        </Card>
         <p className="px-1 text-xs leading-relaxed text-zinc-500">
           Offline mode: speech is transcribed on this machine with PocketSphinx, which is fast but rough — transcripts
           and titles can be wrong. Set GROQ_API_KEY for Whisper-quality transcripts.
@@ -50,9 +48,9 @@ export function Dashboard() {
         <section aria-label="Clips">
           <h2 className="mb-3 text-sm font-semibold text-zinc-300">Latest clips</h2>
           {data.clips.length === 0 ? (
-            <div className="card p-6 text-sm text-zinc-400">
+            <Card className="p-6 text-sm text-zinc-400">
               No clips yet. Clips appear here while the stream is still live, a few seconds after each segment closes.
-            </div>
+            </Card>
           ) : (
             <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3">
               {data.clips.map((c) => (
@@ -77,36 +75,27 @@ export function Dashboard() {
 }
 
 function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }) {
-  const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
-  const remove = useMutation({
-    mutationFn: () => apiFetch(`/api/streamers/${streamer.id}`, { method: "DELETE" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["dashboard"] }),
-  });
-  const badge =
-    streamer.status === "LIVE"
-      ? "bg-rose-500 text-white"
-      : streamer.status === "ERROR"
-        ? "bg-amber-500/20 text-amber-300"
-        : "bg-zinc-800 text-zinc-400";
+  const remove = useRemoveStreamer(streamer.id);
+  const tone: TBadgeTone = streamer.status === "LIVE" ? "brand" : streamer.status === "ERROR" ? "warning" : "muted";
   return (
     <>
     <li className="flex items-center justify-between gap-2 rounded-lg bg-zinc-900 px-3 py-2">
       <div className="min-w-0">
         <p className="flex min-w-0 items-center gap-1.5 text-sm font-medium">
           <span className="truncate">{streamer.name}</span>
-          <span data-testid="streamer-kind" className="shrink-0 rounded bg-zinc-800 px-1.5 py-0.5 text-[10px] font-semibold uppercase text-zinc-400">
+          <Badge data-testid="streamer-kind" tone="muted" size="xs" className="shrink-0 uppercase">
             {streamer.kind === "PUMPFUN" ? "pump.fun" : streamer.kind === "LIVEKIT" ? "LiveKit" : "URL"}
-          </span>
+          </Badge>
         </p>
         <p className="truncate text-xs text-zinc-500" title={streamer.source}>
           {streamer.lastError ?? (streamer.lastCheckedAt ? `checked ${timeAgo(streamer.lastCheckedAt)}` : "checking…")}
         </p>
       </div>
       <div className="flex shrink-0 items-center gap-2">
-        <span data-testid="streamer-status" className={`rounded px-2 py-0.5 text-xs font-semibold ${badge}`}>
+        <Badge data-testid="streamer-status" tone={tone} size="md">
           {streamer.status === "LIVE" ? "● LIVE" : streamer.status === "ERROR" ? "Error" : "Offline"}
-        </span>
+        </Badge>
         <button
           className="text-xs text-zinc-400 hover:text-zinc-200"
           aria-expanded={editing}

@@ -1,27 +1,22 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
-import { apiFetch } from "@/lib/query-client";
-
-type TIngress = { ingressId: string; type: "rtmp" | "whip"; url: string; streamKey: string };
+import { useCreateIngress } from "./hooks/use-streamers";
+import { Button } from "./ui/button";
 
 /**
  * For a LiveKit room streamer who pushes directly (OBS…): creates an RTMP or WHIP ingress into the room and
  * shows its URL and stream key once. Clipstream does not store the key; create a new ingress if it is lost.
  */
 export function LivekitIngress({ streamerId }: { streamerId: string }) {
-  const create = useMutation({
-    mutationFn: (type: TIngress["type"]) =>
-      apiFetch<{ ingress: TIngress }>(`/api/streamers/${streamerId}/ingress`, { method: "POST", body: JSON.stringify({ type }) }).then((r) => r.ingress),
-  });
+  const create = useCreateIngress(streamerId);
   const ingress = create.data;
   return (
     <section aria-label="Push to this room" className="mt-2 space-y-2 rounded-lg bg-zinc-950 p-3">
       <p className="text-xs text-zinc-400">Push from OBS or a browser straight into this LiveKit room.</p>
       <div className="flex flex-wrap gap-2">
         {(["rtmp", "whip"] as const).map((type) => (
-          <button key={type} type="button" className="btn-ghost text-xs" disabled={create.isPending} onClick={() => create.mutate(type)}>
+          <Button key={type} type="button" variant="ghost" className="text-xs" disabled={create.isPending} onClick={() => create.mutate(type)}>
             Create {type.toUpperCase()} ingress
-          </button>
+          </Button>
         ))}
       </div>
       {create.error && (

@@ -1,28 +1,23 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import { apiFetch } from "@/lib/query-client";
-
-type TSettings = { settings: { retentionHours: number } };
+import { useSaveSettings, useSettings } from "./hooks/use-settings";
+import { Button } from "./ui/button";
+import { Card } from "./ui/card";
 
 /** How long raw recordings and transcripts are kept (clips stay). GET/PATCH /api/settings. */
 export function RetentionSettings() {
-  const qc = useQueryClient();
-  const q = useQuery({ queryKey: ["settings"], queryFn: () => apiFetch<TSettings>("/api/settings") });
+  const q = useSettings();
   const [hours, setHours] = useState("");
   useEffect(() => {
     if (q.data) setHours(String(q.data.settings.retentionHours));
   }, [q.data]);
-  const save = useMutation({
-    mutationFn: () => apiFetch<TSettings>("/api/settings", { method: "PATCH", body: JSON.stringify({ retentionHours: Number(hours) }) }),
-    onSuccess: (data) => qc.setQueryData(["settings"], data),
-  });
+  const save = useSaveSettings();
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    save.mutate();
+    save.mutate({ retentionHours: Number(hours) });
   }
   return (
-    <form onSubmit={onSubmit} className="card space-y-3 p-4" aria-label="Retention">
+    <Card as="form" onSubmit={onSubmit} className="space-y-3 p-4" aria-label="Retention">
       <h2 className="text-sm font-semibold">Retention</h2>
       <p className="text-xs text-zinc-400">
         Raw recordings and transcripts are deleted this many hours after they were recorded. Clips are kept.
@@ -49,9 +44,9 @@ export function RetentionSettings() {
         </p>
       )}
       {save.isSuccess && !save.isPending && <p role="status" className="text-sm text-emerald-300">Saved.</p>}
-      <button className="btn-primary w-full sm:w-auto" disabled={save.isPending || q.isPending}>
+      <Button variant="primary" className="w-full sm:w-auto" disabled={save.isPending || q.isPending}>
         {save.isPending ? "Saving…" : "Save"}
-      </button>
-    </form>
+      </Button>
+    </Card>
   );
 }

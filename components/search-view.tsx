@@ -1,10 +1,10 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
-import type { TSearchResult } from "@/lib/search/search-library";
-import { apiFetch } from "@/lib/query-client";
+import { useSearch } from "./hooks/use-search";
+import { Button } from "./ui/button";
+import { Card } from "./ui/card";
 import { formatClock } from "./ui/format";
 
 const HIT_START = "\u27e6";
@@ -34,11 +34,7 @@ export function SearchView() {
   const pathname = usePathname();
   const q = params.get("q") ?? "";
   const [draft, setDraft] = useState(q);
-  const { data, error, isFetching } = useQuery({
-    queryKey: ["search", q],
-    queryFn: () => apiFetch<TSearchResult>(`/api/search?q=${encodeURIComponent(q)}`),
-    enabled: q.trim().length >= 2,
-  });
+  const { data, error, isFetching } = useSearch(q);
 
   return (
     <main className="mx-auto max-w-3xl px-4 py-4">
@@ -60,9 +56,9 @@ export function SearchView() {
           maxLength={200}
           onChange={(e) => setDraft(e.target.value)}
         />
-        <button className="btn-primary shrink-0" type="submit">
+        <Button variant="primary" className="shrink-0" type="submit">
           Search
-        </button>
+        </Button>
       </form>
       <p className="mt-2 text-xs text-zinc-500">Words are matched by stem (“streaming” finds “stream”). Use quotes for an exact phrase, -word to exclude.</p>
 
@@ -76,7 +72,7 @@ export function SearchView() {
               <ul className="space-y-2">
                 {data.clips.map((c) => (
                   <li key={c.id}>
-                    <Link href={`/clips/${c.id}`} className="card flex items-center gap-3 p-2 hover:border-zinc-600">
+                    <Card as={Link} href={`/clips/${c.id}`} className="flex items-center gap-3 p-2 hover:border-zinc-600">
                       <div className="aspect-video w-24 shrink-0 overflow-hidden rounded-md bg-zinc-800">
                         {/* eslint-disable-next-line @next/next/no-img-element */}
                         {c.thumbUrl && <img src={c.thumbUrl} alt="" className="size-full object-cover" />}
@@ -87,7 +83,7 @@ export function SearchView() {
                           {c.streamerName} · at {formatClock(c.startTime)} · score {c.score}
                         </p>
                       </div>
-                    </Link>
+                    </Card>
                   </li>
                 ))}
               </ul>
@@ -100,7 +96,7 @@ export function SearchView() {
             ) : (
               <ul className="space-y-2">
                 {data.moments.map((m) => (
-                  <li key={m.segmentId} className="card p-3" data-testid="search-moment">
+                  <Card as="li" key={m.segmentId} className="p-3" data-testid="search-moment">
                     <p className="text-xs text-zinc-400">
                       {m.streamer.name} · at <span className="tabular-nums">{formatClock(m.at)}</span> in the stream
                     </p>
@@ -114,7 +110,7 @@ export function SearchView() {
                     ) : (
                       <p className="mt-2 text-xs text-zinc-500">No clip covers this moment.</p>
                     )}
-                  </li>
+                  </Card>
                 ))}
               </ul>
             )}

@@ -1,8 +1,8 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
-import { apiFetch } from "@/lib/query-client";
+import { useRedetectSegment, useRetrySegment } from "./hooks/use-segments";
+import { Card } from "./ui/card";
 import { formatClock, timeAgo } from "./ui/format";
 
 type TSession = TDashboard["sessions"][number];
@@ -25,7 +25,7 @@ function segmentLabel(s: TSegment): string {
 export function SessionTimeline({ session }: { session: TSession }) {
   const live = session.status === "RECORDING";
   return (
-    <div className="card p-4" data-testid="session">
+    <Card className="p-4" data-testid="session">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <p className="text-sm font-medium">
           <Link href={`/sessions/${session.id}`} className="hover:underline">
@@ -50,20 +50,13 @@ export function SessionTimeline({ session }: { session: TSession }) {
           </li>
         )}
       </ol>
-    </div>
+    </Card>
   );
 }
 
 function SegmentChip({ segment: s }: { segment: TSegment }) {
-  const qc = useQueryClient();
-  const retry = useMutation({
-    mutationFn: () => apiFetch(`/api/segments/${s.id}/retry`, { method: "POST" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["dashboard"] }),
-  });
-  const redetect = useMutation({
-    mutationFn: () => apiFetch(`/api/segments/${s.id}/redetect`, { method: "POST", body: "{}" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["dashboard"] }),
-  });
+  const retry = useRetrySegment(s.id);
+  const redetect = useRedetectSegment(s.id);
   const tone =
     s.status === "DONE"
       ? "border-emerald-600/50 bg-emerald-500/10"

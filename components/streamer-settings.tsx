@@ -1,9 +1,9 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
-import { apiFetch } from "@/lib/query-client";
+import { useUpdateStreamer } from "./hooks/use-streamers";
 import { LivekitIngress } from "./livekit-ingress";
+import { Button } from "./ui/button";
 
 type TStreamer = TDashboard["streamers"][number];
 
@@ -15,32 +15,21 @@ const PRESETS = [
 
 /** Clip settings of one streamer: length range (presets or custom), minimum score, keywords, custom prompt. */
 export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; onDone: () => void }) {
-  const qc = useQueryClient();
   const [min, setMin] = useState(streamer.minClipSeconds);
   const [max, setMax] = useState(streamer.maxClipSeconds);
   const [minScore, setMinScore] = useState(streamer.minScore);
   const [keywords, setKeywords] = useState(streamer.keywords.join(", "));
   const [customPrompt, setCustomPrompt] = useState(streamer.customPrompt ?? "");
-  const save = useMutation({
-    mutationFn: () =>
-      apiFetch(`/api/streamers/${streamer.id}`, {
-        method: "PATCH",
-        body: JSON.stringify({
-          minClipSeconds: min,
-          maxClipSeconds: max,
-          minScore,
-          keywords: keywords.split(",").map((k) => k.trim()).filter(Boolean),
-          customPrompt,
-        }),
-      }),
-    onSuccess: () => {
-      qc.invalidateQueries({ queryKey: ["dashboard"] });
-      onDone();
-    },
-  });
+  const save = useUpdateStreamer(streamer.id, { onSuccess: onDone });
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    save.mutate();
+    save.mutate({
+      minClipSeconds: min,
+      maxClipSeconds: max,
+      minScore,
+      keywords: keywords.split(",").map((k) => k.trim()).filter(Boolean),
+      customPrompt,
+    });
   }
   const num = (set: (n: number) => void) => (e: { target: { value: string } }) => set(Number(e.target.value));
   return (
@@ -99,12 +88,12 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
         </p>
       )}
       <div className="flex gap-2">
-        <button className="btn-primary" disabled={save.isPending}>
+        <Button variant="primary" disabled={save.isPending}>
           {save.isPending ? "Saving…" : "Save settings"}
-        </button>
-        <button type="button" className="btn-ghost" onClick={onDone}>
+        </Button>
+        <Button type="button" variant="ghost" onClick={onDone}>
           Cancel
-        </button>
+        </Button>
       </div>
     </form>
     {streamer.kind === "LIVEKIT" && <LivekitIngress streamerId={streamer.id} />}

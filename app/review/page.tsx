@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { AppHeader } from "@/components/app-header";
-import { ReviewFeed } from "@/components/review-feed";
+import { ReviewFeed } from "@/components/review/review-feed";
 import { getSessionUser } from "@/lib/auth/server";
 
 export const metadata = { title: "Review clips" };

@@ -1,29 +1,19 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { apiFetch } from "@/lib/query-client";
-
-type TCue = { start: number; end: number; text: string };
-type TCaptions = { edited: boolean; duration: number; cues: TCue[] };
+import { useCaptions, useResetCaptions, useSaveCaptions, type TCue } from "../hooks/use-captions";
+import { Button, buttonClass } from "../ui/button";
 
 const t = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, "0")}`;
 
 /** Caption cues (word-timed from the transcript) with editable text; saved cues are what SRT, WebVTT and exports use. */
 export function CaptionsEditor({ clipId, version }: { clipId: string; version: string }) {
-  const qc = useQueryClient();
-  const q = useQuery({ queryKey: ["captions", clipId, version], queryFn: () => apiFetch<TCaptions>(`/api/clips/${clipId}/captions`) });
+  const q = useCaptions(clipId, version);
   const [cues, setCues] = useState<TCue[]>([]);
   useEffect(() => {
     if (q.data) setCues(q.data.cues.map(({ start, end, text }) => ({ start, end, text })));
   }, [q.data]);
-  const save = useMutation({
-    mutationFn: () => apiFetch<TCaptions>(`/api/clips/${clipId}/captions`, { method: "PUT", body: JSON.stringify({ cues: cues.filter((c) => c.text.trim()) }) }),
-    onSuccess: (r) => qc.setQueryData(["captions", clipId, version], r),
-  });
-  const reset = useMutation({
-    mutationFn: () => apiFetch(`/api/clips/${clipId}/captions`, { method: "DELETE" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["captions", clipId] }),
-  });
+  const save = useSaveCaptions(clipId, version);
+  const reset = useResetCaptions(clipId);
 
   if (q.error) return <p role="alert" className="text-sm text-red-300">{q.error.message}</p>;
   if (!q.data) return <p className="text-sm text-zinc-400">Loading captions…</p>;
@@ -53,20 +43,20 @@ export function CaptionsEditor({ clipId, version }: { clipId: string; version: s
       )}
       <div className="flex flex-wrap items-center gap-2">
         <span className="w-full text-xs text-zinc-500 sm:w-auto sm:flex-1">{q.data.edited ? "Edited" : "From the transcript"} · SRT, WebVTT and exports use these captions</span>
-        <a className="btn-ghost" href={`/api/clips/${clipId}/captions?format=srt`} download>
+        <a className={buttonClass("ghost")} href={`/api/clips/${clipId}/captions?format=srt`} download>
           .srt
         </a>
-        <a className="btn-ghost" href={`/api/clips/${clipId}/captions?format=vtt`} download>
+        <a className={buttonClass("ghost")} href={`/api/clips/${clipId}/captions?format=vtt`} download>
           .vtt
         </a>
         {q.data.edited && (
-          <button className="btn-ghost" onClick={() => reset.mutate()} disabled={reset.isPending}>
+          <Button variant="ghost" onClick={() => reset.mutate()} disabled={reset.isPending}>
             Use transcript
-          </button>
+          </Button>
         )}
-        <button className="btn-primary" onClick={() => save.mutate()} disabled={!dirty || save.isPending}>
+        <Button variant="primary" onClick={() => save.mutate(cues.filter((c) => c.text.trim()))} disabled={!dirty || save.isPending}>
           {save.isSuccess && !dirty ? "Saved" : "Save captions"}
-        </button>
+        </Button>
       </div>
       {save.error && <p role="alert" className="text-sm text-red-300">{save.error.message}</p>}
     </div>

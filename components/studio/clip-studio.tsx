@@ -2,19 +2,21 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
 import { CaptionsEditor } from "./captions-editor";
 import { ExportPanel } from "./export-panel";
 import { TrimEditor } from "./trim-editor";
 
 function Section({ title, children, aside }: { title: string; children: React.ReactNode; aside?: React.ReactNode }) {
   return (
-    <section className="card mt-3 p-3 sm:p-4" aria-label={title}>
+    <Card as="section" className="mt-3 p-3 sm:p-4" aria-label={title}>
       <div className="mb-3 flex items-baseline justify-between gap-2">
         <h2 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">{title}</h2>
         {aside}
       </div>
       {children}
-    </section>
+    </Card>
   );
 }
 
@@ -40,9 +42,9 @@ export function ClipStudio({ clip }: { clip: TClipDto }) {
             <p className="flex-1 text-sm text-zinc-400">
               {ready ? "Move the start and end over the waveform; the clip is re-rendered frame-accurately." : "Available once the clip is rendered."}
             </p>
-            <button className="btn-ghost" onClick={() => setTrimming(true)} disabled={!ready}>
+            <Button variant="ghost" onClick={() => setTrimming(true)} disabled={!ready}>
               Trim clip
-            </button>
+            </Button>
           </div>
         )}
       </Section>

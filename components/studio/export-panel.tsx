@@ -1,9 +1,9 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { EXPORT_LAYOUTS, EXPORT_PRESETS, LAYOUT_IDS, PRESET_IDS, type TExportLayout, type TExportPreset } from "@/lib/studio/export-presets";
 import type { TExportDto } from "@/lib/studio/exports";
-import { apiFetch } from "@/lib/query-client";
+import { useCreateExports, useExports, type TExportsOf } from "../hooks/use-exports";
+import { Button, buttonClass } from "../ui/button";
 
 const limit = (p: TExportPreset) => {
   const x = EXPORT_PRESETS[p];
@@ -12,14 +12,11 @@ const limit = (p: TExportPreset) => {
 };
 
 /** Preset, layout and captions choices; `onCreated` receives the new exports. */
-export function ExportOptions(props: { clipIds: string[]; disabled?: boolean; onCreated: (e: TExportDto[]) => void; cta?: string }) {
+export function ExportOptions(props: { clipIds: string[]; disabled?: boolean; onCreated?: (e: TExportDto[]) => void; cta?: string }) {
   const [preset, setPreset] = useState<TExportPreset>("youtube_shorts");
   const [layout, setLayout] = useState<TExportLayout>("blur");
   const [captions, setCaptions] = useState(true);
-  const go = useMutation({
-    mutationFn: () => apiFetch<{ exports: TExportDto[] }>("/api/exports", { method: "POST", body: JSON.stringify({ clipIds: props.clipIds, preset, layout, captions }) }),
-    onSuccess: (r) => props.onCreated(r.exports),
-  });
+  const go = useCreateExports({ onSuccess: props.onCreated });
   return (
     <div className="space-y-3">
       <div className="grid gap-3 sm:grid-cols-2">
@@ -50,9 +47,9 @@ export function ExportOptions(props: { clipIds: string[]; disabled?: boolean; on
           <input type="checkbox" checked={captions} onChange={(e) => setCaptions(e.target.checked)} className="size-4 accent-rose-500" />
           Burn in captions
         </label>
-        <button className="btn-primary" onClick={() => go.mutate()} disabled={props.disabled || !props.clipIds.length || go.isPending}>
+        <Button variant="primary" onClick={() => go.mutate({ clipIds: props.clipIds, preset, layout, captions })} disabled={props.disabled || !props.clipIds.length || go.isPending}>
           {props.cta ?? "Export"}
-        </button>
+        </Button>
       </div>
       {go.error && <p role="alert" className="text-sm text-red-300">{go.error.message}</p>}
     </div>
@@ -60,12 +57,8 @@ export function ExportOptions(props: { clipIds: string[]; disabled?: boolean; on
 }
 
 /** Exports with live progress (polled while any is rendering), download links and the zip of the ready ones. */
-export function ExportList({ query, queryKey }: { query: string; queryKey: unknown[] }) {
-  const q = useQuery({
-    queryKey,
-    queryFn: () => apiFetch<{ exports: TExportDto[] }>(`/api/exports?${query}`),
-    refetchInterval: (x) => (x.state.data?.exports.some((e) => e.status === "PENDING" || e.status === "RENDERING") ? 1_000 : false),
-  });
+export function ExportList({ of }: { of: TExportsOf }) {
+  const q = useExports(of);
   const list = q.data?.exports ?? [];
   if (!list.length) return null;
   const ready = list.filter((e) => e.status === "READY");
@@ -83,7 +76,7 @@ export function ExportList({ query, queryKey }: { query: string; queryKey: unkno
               {e.status === "READY" ? (
                 <>
                   <span className="text-xs tabular-nums text-zinc-500">{e.width}×{e.height}</span>
-                  <a className="btn-ghost py-1.5" href={e.url!} download>
+                  <a className={buttonClass("ghost", "py-1.5")} href={e.url!} download>
                     Download
                   </a>
                   {e.captionsUrl && (
@@ -107,7 +100,7 @@ export function ExportList({ query, queryKey }: { query: string; queryKey: unkno
         ))}
       </ul>
       {ready.length > 1 && (
-        <a className="btn-ghost w-full" href={`/api/exports/zip?ids=${ready.map((e) => e.id).join(",")}`} download>
+        <a className={buttonClass("ghost", "w-full")} href={`/api/exports/zip?ids=${ready.map((e) => e.id).join(",")}`} download>
           Download {ready.length} exports as .zip
         </a>
       )}
@@ -115,13 +108,12 @@ export function ExportList({ query, queryKey }: { query: string; queryKey: unkno
   );
 }
 
-/** The clip page's export section. */
+/** The clip page's export section (creating exports refetches the clip's list). */
 export function ExportPanel({ clipId, ready }: { clipId: string; ready: boolean }) {
-  const qc = useQueryClient();
   return (
     <div className="space-y-3">
-      <ExportOptions clipIds={[clipId]} disabled={!ready} onCreated={() => qc.invalidateQueries({ queryKey: ["exports", clipId] })} />
-      <ExportList query={`clipId=${clipId}`} queryKey={["exports", clipId]} />
+      <ExportOptions clipIds={[clipId]} disabled={!ready} />
+      <ExportList of={{ clipId }} />
     </div>
   );
 }

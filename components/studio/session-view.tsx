@@ -1,23 +1,17 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import type { TClipDto } from "@/lib/clips/clips";
 import type { TExportDto } from "@/lib/studio/exports";
-import type { TSessionView } from "@/lib/studio/session-view";
-import { apiFetch } from "@/lib/query-client";
+import { useCutClip, useSession } from "../hooks/use-session";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
 import { formatClock } from "../ui/format";
 import { ExportList, ExportOptions } from "./export-panel";
 import { RangeInputs, RangeTimeline, type TRangeValue } from "./range-timeline";
 
 /** A live session's timeline: loudness, segments and clips; cut a manual clip from any range; export a selection. */
 export function SessionView({ id }: { id: string }) {
-  const qc = useQueryClient();
-  const q = useQuery({
-    queryKey: ["session", id],
-    queryFn: () => apiFetch<TSessionView>(`/api/sessions/${id}`),
-    refetchInterval: (x) => (x.state.data?.session.status === "RECORDING" || x.state.data?.clips.some((c) => c.status === "PENDING" || c.status === "RENDERING") ? 2_000 : false),
-  });
+  const q = useSession(id);
   const [range, setRange] = useState<TRangeValue | null>(null);
   const [title, setTitle] = useState("");
   const [selected, setSelected] = useState<string[]>([]);
@@ -26,13 +20,7 @@ export function SessionView({ id }: { id: string }) {
   useEffect(() => {
     if (!range && duration > 0) setRange({ start: Math.max(0, duration / 2 - 5), end: Math.min(duration, duration / 2 + 5) });
   }, [duration, range]);
-  const cut = useMutation({
-    mutationFn: () => apiFetch<{ clip: TClipDto }>(`/api/sessions/${id}/clips`, { method: "POST", body: JSON.stringify({ ...range, ...(title.trim() ? { title: title.trim() } : {}) }) }),
-    onSuccess: () => {
-      setTitle("");
-      return qc.invalidateQueries({ queryKey: ["session", id] });
-    },
-  });
+  const cut = useCutClip(id, { onSuccess: () => setTitle("") });
 
   if (q.error) return <p role="alert" className="p-6 text-sm text-red-300">{q.error.message}</p>;
   if (!q.data || !range) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
@@ -54,7 +42,7 @@ export function SessionView({ id }: { id: string }) {
         </p>
       </div>
 
-      <section className="card mt-4 p-3 sm:p-4" aria-label="Timeline">
+      <Card as="section" className="mt-4 p-3 sm:p-4" aria-label="Timeline">
         <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Timeline</h2>
         <RangeTimeline
           label="Session loudness"
@@ -86,14 +74,14 @@ export function SessionView({ id }: { id: string }) {
             Title (optional)
             <input className="input text-sm" value={title} maxLength={120} placeholder={`Clip at ${formatClock(range.start)}`} onChange={(e) => setTitle(e.target.value)} />
           </label>
-          <button className="btn-primary" onClick={() => cut.mutate()} disabled={cut.isPending}>
+          <Button variant="primary" onClick={() => cut.mutate({ ...range, ...(title.trim() ? { title: title.trim() } : {}) })} disabled={cut.isPending}>
             Clip {(range.end - range.start).toFixed(1)} s
-          </button>
+          </Button>
         </div>
         {cut.error && <p role="alert" className="mt-2 text-sm text-red-300">{cut.error.message}</p>}
-      </section>
+      </Card>
 
-      <section className="card mt-3 p-3 sm:p-4" aria-label="Clips">
+      <Card as="section" className="mt-3 p-3 sm:p-4" aria-label="Clips">
         <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Clips</h2>
         {clips.length === 0 ? (
           <p className="text-sm text-zinc-400">No clips yet. Select a range above and clip it.</p>
@@ -113,17 +101,17 @@ export function SessionView({ id }: { id: string }) {
             ))}
           </ul>
         )}
-      </section>
+      </Card>
 
-      <section className="card mt-3 p-3 sm:p-4" aria-label="Export selected clips">
+      <Card as="section" className="mt-3 p-3 sm:p-4" aria-label="Export selected clips">
         <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Export selected ({readyIds.length})</h2>
         <ExportOptions clipIds={readyIds} cta={`Export ${readyIds.length} clip${readyIds.length === 1 ? "" : "s"}`} onCreated={(e: TExportDto[]) => setBatch(e.map((x) => x.id))} />
         {batch.length > 0 && (
           <div className="mt-3">
-            <ExportList query={`ids=${batch.join(",")}`} queryKey={["exports", "batch", batch.join(",")]} />
+            <ExportList of={{ exportIds: batch }} />
           </div>
         )}
-      </section>
+      </Card>
     </main>
   );
 }

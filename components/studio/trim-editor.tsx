@@ -1,23 +1,15 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
-import { apiFetch } from "@/lib/query-client";
+import { useTrimClip, useTrimPreview, useWaveform } from "../hooks/use-trim";
+import { Button } from "../ui/button";
 import { formatClock } from "../ui/format";
 import { RangeInputs, RangeTimeline, type TRangeValue } from "./range-timeline";
 
-type TWaveform = { window: TRangeValue; stored: boolean; peaks: (number | null)[] };
-
 /** Trim: drag the range over the waveform, watch it loop in the preview, apply to re-render the clip. */
 export function TrimEditor({ clip }: { clip: TClipDto }) {
-  const qc = useQueryClient();
-  const wave = useQuery({ queryKey: ["waveform", clip.id, clip.startTime, clip.endTime], queryFn: () => apiFetch<TWaveform>(`/api/clips/${clip.id}/waveform`) });
-  const preview = useQuery({
-    queryKey: ["preview", clip.id, wave.data?.window.start, wave.data?.window.end],
-    queryFn: () => apiFetch<{ window: TRangeValue; url: string }>(`/api/clips/${clip.id}/preview`),
-    enabled: !!wave.data?.stored,
-    staleTime: Infinity,
-  });
+  const wave = useWaveform(clip);
+  const preview = useTrimPreview(clip.id, wave.data?.window, !!wave.data?.stored);
   const [range, setRange] = useState<TRangeValue>({ start: clip.startTime, end: clip.endTime });
   const [playhead, setPlayhead] = useState<number | null>(null);
   useEffect(() => setRange({ start: clip.startTime, end: clip.endTime }), [clip.startTime, clip.endTime]);
@@ -36,10 +28,7 @@ export function TrimEditor({ clip }: { clip: TClipDto }) {
     if (t >= range.end || t < range.start - 0.25) v.currentTime = range.start - offset;
   };
 
-  const trim = useMutation({
-    mutationFn: () => apiFetch<{ clip: TClipDto }>(`/api/clips/${clip.id}/trim`, { method: "POST", body: JSON.stringify(range) }),
-    onSuccess: (r) => qc.setQueryData(["clip", clip.id], r),
-  });
+  const trim = useTrimClip(clip.id);
 
   if (wave.error) return <p role="alert" className="text-sm text-red-300">{wave.error.message}</p>;
   if (!wave.data) return <p className="text-sm text-zinc-400">Loading waveform…</p>;
@@ -88,12 +77,12 @@ export function TrimEditor({ clip }: { clip: TClipDto }) {
         <p className="flex-1 text-sm tabular-nums text-zinc-300" data-testid="trim-summary">
           {formatClock(range.start)}–{formatClock(range.end)} · {(range.end - range.start).toFixed(1)} s
         </p>
-        <button className="btn-ghost" onClick={() => setRange({ start: clip.startTime, end: clip.endTime })} disabled={!changed}>
+        <Button variant="ghost" onClick={() => setRange({ start: clip.startTime, end: clip.endTime })} disabled={!changed}>
           Reset
-        </button>
-        <button className="btn-primary" onClick={() => trim.mutate()} disabled={!changed || !!pending || trim.isPending}>
+        </Button>
+        <Button variant="primary" onClick={() => trim.mutate(range)} disabled={!changed || !!pending || trim.isPending}>
           Apply trim
-        </button>
+        </Button>
       </div>
       {pending && (
         <p role="status" className="text-sm text-amber-200">

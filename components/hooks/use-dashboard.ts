@@ -1,0 +1,9 @@
+import { useQuery } from "@tanstack/react-query";
+import type { TDashboard } from "@/lib/dashboard/get-dashboard";
+import { apiFetch } from "@/lib/query-client";
+import { queryKeys } from "./query-keys";
+
+/** Streamers, sessions with their latest segments and the latest clips (GET /api/dashboard), polled. */
+export function useDashboard({ refetchInterval = 2_000 }: { refetchInterval?: number } = {}) {
+  return useQuery({ queryKey: queryKeys.dashboard(), queryFn: () => apiFetch<TDashboard>("/api/dashboard"), refetchInterval });
+}

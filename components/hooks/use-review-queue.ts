@@ -1,0 +1,69 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState } from "react";
+import type { TClipDto } from "@/lib/clips/clips";
+import { apiFetch } from "@/lib/query-client";
+import type { TClipPage } from "./use-clips";
+import { queryKeys } from "./query-keys";
+
+export type TReviewDecision = "APPROVED" | "REJECTED";
+type TPatch = { id: string; body: { review?: TReviewDecision | "PENDING"; favorite?: boolean } };
+
+/**
+ * The review queue (pending, rendered clips, polled every 4 s so new ones arrive live) and its decisions.
+ * Decisions apply optimistically: a decided clip leaves the queue at once and comes back if the PATCH fails;
+ * `undo` puts the last decided clip back to pending.
+ */
+export function useReviewQueue() {
+  const qc = useQueryClient();
+  const { data, error } = useQuery({
+    queryKey: queryKeys.clips.reviewQueue(),
+    queryFn: () => apiFetch<TClipPage>("/api/clips?review=PENDING&render=READY&limit=50"),
+    refetchInterval: 4_000,
+  });
+  // Decided locally but maybe not yet confirmed by a refetch: hidden from the queue right away.
+  const [decided, setDecided] = useState<Record<string, TReviewDecision>>({});
+  const [last, setLast] = useState<{ id: string; title: string; review: TReviewDecision } | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  // Oldest first, so clips arriving live join the end of the queue instead of replacing the one on screen.
+  const queue = (data?.clips ?? []).filter((c) => !decided[c.id]).reverse();
+  const clip = queue[0] ?? null;
+
+  const patch = useMutation({
+    mutationFn: (v: TPatch) => apiFetch<{ clip: TClipDto }>(`/api/clips/${v.id}`, { method: "PATCH", body: JSON.stringify(v.body) }),
+    onError: (err, v) => {
+      setFailure(err.message);
+      if (v.body.review) setDecided(({ [v.id]: _, ...rest }) => rest);
+      void qc.invalidateQueries({ queryKey: queryKeys.clips.reviewQueue() });
+    },
+    onSuccess: () => {
+      setFailure(null);
+      void qc.invalidateQueries({ queryKey: queryKeys.clips.all(), refetchType: "none" });
+      void qc.invalidateQueries({ queryKey: queryKeys.dashboard() });
+    },
+  });
+
+  const decide = useCallback(
+    (review: TReviewDecision) => {
+      if (!clip) return;
+      setDecided((d) => ({ ...d, [clip.id]: review }));
+      setLast({ id: clip.id, title: clip.title, review });
+      patch.mutate({ id: clip.id, body: { review } });
+    },
+    [clip, patch],
+  );
+  const toggleFavorite = useCallback(() => {
+    if (!clip) return;
+    const favorite = !clip.favorite;
+    qc.setQueryData<TClipPage>(queryKeys.clips.reviewQueue(), (old) => old && { ...old, clips: old.clips.map((c) => (c.id === clip.id ? { ...c, favorite } : c)) });
+    patch.mutate({ id: clip.id, body: { favorite } });
+  }, [clip, patch, qc]);
+  const undo = useCallback(() => {
+    if (!last) return;
+    setDecided(({ [last.id]: _, ...rest }) => rest);
+    patch.mutate({ id: last.id, body: { review: "PENDING" } });
+    setLast(null);
+  }, [last, patch]);
+
+  return { data, error, queue, clip, last, failure, decide, toggleFavorite, undo };
+}

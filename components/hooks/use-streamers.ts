@@ -1,0 +1,47 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/query-client";
+import { queryKeys } from "./query-keys";
+
+type TStreamerSettings = { minClipSeconds: number; maxClipSeconds: number; minScore: number; keywords: string[]; customPrompt: string };
+export type TIngress = { ingressId: string; type: "rtmp" | "whip"; url: string; streamKey: string };
+
+/** POST /api/streamers; the dashboard lists the new streamer. */
+export function useAddStreamer({ onSuccess }: { onSuccess?: () => void } = {}) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { source: string; name?: string }) => apiFetch("/api/streamers", { method: "POST", body: JSON.stringify(body) }),
+    onSuccess: () => {
+      onSuccess?.();
+      void qc.invalidateQueries({ queryKey: queryKeys.dashboard() });
+    },
+  });
+}
+
+/** PATCH /api/streamers/[id] with the clip settings. */
+export function useUpdateStreamer(id: string, { onSuccess }: { onSuccess?: () => void } = {}) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TStreamerSettings) => apiFetch(`/api/streamers/${id}`, { method: "PATCH", body: JSON.stringify(body) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: queryKeys.dashboard() });
+      onSuccess?.();
+    },
+  });
+}
+
+/** DELETE /api/streamers/[id] (its clips go too); settles once the dashboard has refetched. */
+export function useRemoveStreamer(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch(`/api/streamers/${id}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.dashboard() }),
+  });
+}
+
+/** POST /api/streamers/[id]/ingress: an RTMP or WHIP ingress into a LiveKit room streamer's room (key shown once). */
+export function useCreateIngress(streamerId: string) {
+  return useMutation({
+    mutationFn: (type: TIngress["type"]) =>
+      apiFetch<{ ingress: TIngress }>(`/api/streamers/${streamerId}/ingress`, { method: "POST", body: JSON.stringify({ type }) }).then((r) => r.ingress),
+  });
+}
