@@ -7,20 +7,48 @@ import pg from "pg";
 import { buildIsFresh } from "@/scripts/lib/build-freshness";
 import { startChild, stopChild, waitForHttp } from "@/scripts/lib/processes";
 import { startBenchDb } from "./lib/stack";
-import { emit, machine, median, progress, readCpuTimes, round, stealPercent, summarize, treeCpuTicks } from "./lib/stats";
+import {
+  emit,
+  machine,
+  median,
+  progress,
+  readCpuTimes,
+  round,
+  stealPercent,
+  summarize,
+  treeCpuTicks,
+} from "./lib/stats";
 import type { TBenchOptions } from "./run";
 
 const CLIPS = 100_000;
 const STREAMERS = 5;
 const SESSIONS = 50;
 
-type TLoadResult = { requests: number; non2xx: number; errors: number; reqPerSec: number; p50: number; p95: number; p99: number; max: number };
+type TLoadResult = {
+  requests: number;
+  non2xx: number;
+  errors: number;
+  reqPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+};
 
 /** One autocannon run from a separate process (bench/lib/load.ts). */
 type TArrivals = "poisson" | "burst";
 
-async function load(cfg: { url: string; headers: Record<string, string>; rate?: number; duration: number; connections: number; arrivals?: TArrivals }): Promise<TLoadResult> {
-  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["bench/lib/load.ts", JSON.stringify(cfg)], { maxBuffer: 1 << 24 });
+async function load(cfg: {
+  url: string;
+  headers: Record<string, string>;
+  rate?: number;
+  duration: number;
+  connections: number;
+  arrivals?: TArrivals;
+}): Promise<TLoadResult> {
+  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["bench/lib/load.ts", JSON.stringify(cfg)], {
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(stdout.trim().split("\n").at(-1)!);
 }
 
@@ -30,7 +58,11 @@ async function measured(serverPid: number, cfg: Parameters<typeof load>[0]) {
   const before = treeCpuTicks(serverPid);
   const cpu = readCpuTimes();
   const r = await load(cfg);
-  return { ...r, serverCpuMsPerRequest: ((treeCpuTicks(serverPid) - before) * 10) / Math.max(1, r.requests), stealPercent: stealPercent(cpu, readCpuTimes()) };
+  return {
+    ...r,
+    serverCpuMsPerRequest: ((treeCpuTicks(serverPid) - before) * 10) / Math.max(1, r.requests),
+    stealPercent: stealPercent(cpu, readCpuTimes()),
+  };
 }
 
 /** Above this much hypervisor steal in a run, the host was busy and the row is not comparable with quiet ones. */
@@ -41,7 +73,11 @@ function stealFields(runs: { stealPercent: number }[]) {
   const steal = round(Math.max(...runs.map((x) => x.stealPercent)));
   return {
     stealPercent: steal,
-    ...(steal > STEAL_WARN_PERCENT ? { warning: `the hypervisor took ${steal}% of CPU time during a run (steal): the host was busy, so this row is not comparable with quiet runs` } : {}),
+    ...(steal > STEAL_WARN_PERCENT
+      ? {
+          warning: `the hypervisor took ${steal}% of CPU time during a run (steal): the host was busy, so this row is not comparable with quiet runs`,
+        }
+      : {}),
   };
 }
 
@@ -78,7 +114,28 @@ async function seed(client: pg.Client, userId: string) {
 }
 
 /** Filler speech for seeded transcripts (none of the searched phrase's words). */
-const FILLER = ["so", "the", "game", "right", "now", "we", "are", "going", "to", "push", "this", "lane", "and", "see", "what", "happens", "chat", "is", "it", "okay"];
+const FILLER = [
+  "so",
+  "the",
+  "game",
+  "right",
+  "now",
+  "we",
+  "are",
+  "going",
+  "to",
+  "push",
+  "this",
+  "lane",
+  "and",
+  "see",
+  "what",
+  "happens",
+  "chat",
+  "is",
+  "it",
+  "okay",
+];
 /** The phrase only three segments say (search-phrase), at word 200. */
 const PHRASE = ["unbelievable", "clutch", "comeback"];
 
@@ -144,7 +201,9 @@ export async function run(opts: TBenchOptions) {
     progress("no production build, or sources changed since the last one: running next build…");
     await new Promise<void>((resolve, reject) =>
       // Build output goes to stderr: stdout carries only the benchmark's JSON.
-      spawn("node_modules/.bin/next", ["build"], { stdio: ["ignore", 2, 2] }).on("exit", (c) => (c === 0 ? resolve() : reject(new Error("next build failed")))),
+      spawn("node_modules/.bin/next", ["build"], { stdio: ["ignore", 2, 2] }).on("exit", (c) =>
+        c === 0 ? resolve() : reject(new Error("next build failed")),
+      ),
     );
   }
   const db = await startBenchDb("clipstream_bench_api", true);
@@ -154,11 +213,15 @@ export async function run(opts: TBenchOptions) {
   // instead one `next start` process writing a V8 CPU profile at exit, to see where a request's time goes.
   const prof = Boolean(process.env.BENCH_CPU_PROF);
   const processes = prof ? 1 : Number(process.env.WEB_CONCURRENCY || Math.min(4, os.availableParallelism()));
-  const server = prof ? "next start --experimental-cpu-prof" : `scripts/serve.mjs, ${processes} process${processes > 1 ? "es" : ""}`;
+  const server = prof
+    ? "next start --experimental-cpu-prof"
+    : `scripts/serve.mjs, ${processes} process${processes > 1 ? "es" : ""}`;
   const web = startChild(
     "web",
     prof ? "node_modules/.bin/next" : process.execPath,
-    prof ? ["start", "-p", String(port), "-H", "127.0.0.1", "--experimental-cpu-prof"] : ["scripts/serve.mjs", "-p", String(port), "-H", "127.0.0.1"],
+    prof
+      ? ["start", "-p", String(port), "-H", "127.0.0.1", "--experimental-cpu-prof"]
+      : ["scripts/serve.mjs", "-p", String(port), "-H", "127.0.0.1"],
     {
       ...process.env,
       NODE_ENV: "production",
@@ -191,7 +254,12 @@ export async function run(opts: TBenchOptions) {
         body: JSON.stringify({ email: account.email, password: account.password }),
       });
       if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-      return { cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
+      return {
+        cookie: res.headers
+          .getSetCookie()
+          .map((c) => c.split(";")[0])
+          .join("; "),
+      };
     };
 
     progress(`seeding ${CLIPS} clips…`);
@@ -201,15 +269,23 @@ export async function run(opts: TBenchOptions) {
     const cursorId = `bc${String(CLIPS / 2).padStart(7, "0")}`;
     const explain = await explainFeed(client, userId, cursorId);
     // The feed's keyset cursor (lib/clips/clips.ts encodeCursor): the 50 000th clip's createdAt (ms) and id.
-    const { rows: [cursorRow] } = await client.query(`select (extract(epoch from "createdAt") * 1000)::bigint as ms from "Clip" where id = $1`, [cursorId]);
+    const {
+      rows: [cursorRow],
+    } = await client.query(`select (extract(epoch from "createdAt") * 1000)::bigint as ms from "Clip" where id = $1`, [
+      cursorId,
+    ]);
     const cursor = `${cursorRow.ms}_${cursorId}`;
 
     let headers = await signIn();
     const check = await fetch(`${appUrl}/api/clips`, { headers });
     const page = (await check.json()) as { clips: unknown[] };
-    if (!check.ok || page.clips.length !== 24) throw new Error(`feed answered ${check.status} with ${page.clips?.length} clips`);
-    const found = (await (await fetch(`${appUrl}/api/search?q=${encodeURIComponent(PHRASE.join(" "))}`, { headers })).json()) as { moments: { at: number }[] };
-    if (found.moments?.length !== 3 || found.moments.some((m) => m.at % 900 !== 400)) throw new Error(`search found ${JSON.stringify(found).slice(0, 300)}`);
+    if (!check.ok || page.clips.length !== 24)
+      throw new Error(`feed answered ${check.status} with ${page.clips?.length} clips`);
+    const found = (await (
+      await fetch(`${appUrl}/api/search?q=${encodeURIComponent(PHRASE.join(" "))}`, { headers })
+    ).json()) as { moments: { at: number }[] };
+    if (found.moments?.length !== 3 || found.moments.some((m) => m.at % 900 !== 400))
+      throw new Error(`search found ${JSON.stringify(found).slice(0, 300)}`);
 
     // Warm-up (JIT, connection pool, Next's route caches); not measured.
     await load({ url: `${appUrl}/api/clips`, headers, duration: 3, connections: 10 });
@@ -235,7 +311,8 @@ export async function run(opts: TBenchOptions) {
       headers = await signIn();
       // An endpoint answering with an error would measure the error path: every one must answer 200 first.
       const probe = await fetch(`${appUrl}${e.path}`, { headers });
-      if (!probe.ok) throw new Error(`${e.name}: ${e.path} answered ${probe.status} ${(await probe.text()).slice(0, 200)}`);
+      if (!probe.ok)
+        throw new Error(`${e.name}: ${e.path} answered ${probe.status} ${(await probe.text()).slice(0, 200)}`);
       // One request at a time, nothing else running: the floor under the loaded figures.
       const sequential: number[] = [];
       for (let i = 0; i < 10; i++) {
@@ -248,12 +325,30 @@ export async function run(opts: TBenchOptions) {
       const results: Awaited<ReturnType<typeof measured>>[] = [];
       for (let r = 0; r < runs; r++) {
         progress(`api ${e.name}: run ${r + 1}/${runs}, ${e.rate ?? rate} req/s (${arrivals}) for ${duration}s`);
-        results.push(await measured(web.proc.pid!, { url: `${appUrl}${e.path}`, headers, rate: e.rate ?? rate, duration, connections: 20, arrivals }));
+        results.push(
+          await measured(web.proc.pid!, {
+            url: `${appUrl}${e.path}`,
+            headers,
+            rate: e.rate ?? rate,
+            duration,
+            connections: 20,
+            arrivals,
+          }),
+        );
       }
       const p95s = summarize(results.map((x) => x.p95));
       emit({
         name: `api-${e.name}`,
-        inputs: { path: e.path.replace(/cursor=.*/, "cursor=<50000th clip>"), clips: CLIPS, transcripts: SESSIONS * 24, rate: e.rate ?? rate, arrivals, durationS: duration, connections: 20, server },
+        inputs: {
+          path: e.path.replace(/cursor=.*/, "cursor=<50000th clip>"),
+          clips: CLIPS,
+          transcripts: SESSIONS * 24,
+          rate: e.rate ?? rate,
+          arrivals,
+          durationS: duration,
+          connections: 20,
+          server,
+        },
         runs,
         median: p95s.median,
         p95: p95s.p95,
@@ -278,7 +373,10 @@ export async function run(opts: TBenchOptions) {
       progress(`api feed max throughput: run ${r + 1}/${runs}`);
       max.push(await measured(web.proc.pid!, { url: `${appUrl}/api/clips`, headers, duration, connections: 20 }));
     }
-    const rps = summarize(max.map((x) => x.reqPerSec), 1);
+    const rps = summarize(
+      max.map((x) => x.reqPerSec),
+      1,
+    );
     emit({
       name: "api-feed-throughput",
       inputs: { path: "/api/clips", clips: CLIPS, durationS: duration, connections: 20, server },

@@ -30,7 +30,8 @@ export async function run(opts: TBenchOptions) {
   const app = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    if (req.method === "POST" && req.url === "/api/webhooks/recorder") received.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    if (req.method === "POST" && req.url === "/api/webhooks/recorder")
+      received.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
     res.writeHead(200, { "content-type": "application/json" });
     res.end(req.url === "/api/recorder/sessions" ? JSON.stringify({ sessions: [] }) : JSON.stringify({ ok: true }));
   });
@@ -41,7 +42,15 @@ export async function run(opts: TBenchOptions) {
   const { startRecorder } = await import("@/recorder/server");
   const { createLocalStore } = await import("@/lib/storage/local-store");
   const { signRequest, SIGNATURE_HEADER } = await import("@/lib/signing");
-  const recorder = await startRecorder({ port: 0, appUrl, secret, allowPrivateSources: true, spoolDir: path.join(spool, "spool"), store: createLocalStore(path.join(spool, "blobs")), log: () => {} });
+  const recorder = await startRecorder({
+    port: 0,
+    appUrl,
+    secret,
+    allowPrivateSources: true,
+    spoolDir: path.join(spool, "spool"),
+    store: createLocalStore(path.join(spool, "blobs")),
+    log: () => {},
+  });
 
   const start = machine();
   const results: Record<string, unknown>[] = [];
@@ -64,16 +73,29 @@ export async function run(opts: TBenchOptions) {
       try {
         await Promise.all(
           ids.map(async (sessionId) => {
-            const body = JSON.stringify({ sessionId, streamerId: "bench", source: { kind: "url", url: `file://${s.file}` }, segmentSeconds: SEGMENT_SECONDS });
+            const body = JSON.stringify({
+              sessionId,
+              streamerId: "bench",
+              source: { kind: "url", url: `file://${s.file}` },
+              segmentSeconds: SEGMENT_SECONDS,
+            });
             const res = await fetch(`${recorder.url}/sessions`, {
               method: "POST",
-              headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signRequest(secret, "POST", "/sessions", body) },
+              headers: {
+                "content-type": "application/json",
+                [SIGNATURE_HEADER]: signRequest(secret, "POST", "/sessions", body),
+              },
               body,
             });
             if (!res.ok) throw new Error(`recorder refused ${sessionId}: ${res.status}`);
           }),
         );
-        await waitFor(async () => ids.every((id) => received.some((m) => m.type === "session.ended" && m.sessionId === id)), SOURCE_SECONDS * 1000 + 120_000, `${n} sessions to end`, 250);
+        await waitFor(
+          async () => ids.every((id) => received.some((m) => m.type === "session.ended" && m.sessionId === id)),
+          SOURCE_SECONDS * 1000 + 120_000,
+          `${n} sessions to end`,
+          250,
+        );
       } finally {
         clearInterval(sampler);
       }
@@ -86,7 +108,11 @@ export async function run(opts: TBenchOptions) {
       const failedSessions = received.filter((m) => m.type === "session.ended" && m.reason === "failed").length;
       const totals = ids.map((id) => segs.filter((m) => m.sessionId === id).reduce((x, m) => x + m.duration!, 0));
       const maxDurationErrorPct = errs.length ? Math.max(...errs) : 100;
-      const ok = failedSessions === 0 && maxDurationErrorPct <= 1 && treeCpu < 80 && totals.every((t) => Math.abs(t - SOURCE_SECONDS) < 0.5);
+      const ok =
+        failedSessions === 0 &&
+        maxDurationErrorPct <= 1 &&
+        treeCpu < 80 &&
+        totals.every((t) => Math.abs(t - SOURCE_SECONDS) < 0.5);
       results.push({
         streams: n,
         ok,
@@ -109,7 +135,12 @@ export async function run(opts: TBenchOptions) {
   }
   emit({
     name: "concurrent-recording",
-    inputs: { segmentSeconds: SEGMENT_SECONDS, sourceSeconds: SOURCE_SECONDS, source: "file with -re (640x360 15 fps h264 + aac)", maxTried: max },
+    inputs: {
+      segmentSeconds: SEGMENT_SECONDS,
+      sourceSeconds: SOURCE_SECONDS,
+      source: "file with -re (640x360 15 fps h264 + aac)",
+      maxTried: max,
+    },
     runs: results.length,
     median: maxPassing,
     p95: maxPassing,

@@ -24,11 +24,20 @@ export async function run(opts: TBenchOptions) {
     for (let r = 0; r < runs; r++) {
       progress(`moment-to-clip run ${r + 1}/${runs} (${seconds}s live source)`);
       const streamer = await p.prisma.streamer.create({
-        data: { userId: p.user.id, name: `moment ${r}`, kind: "URL", source: `file://${s.file}`, segmentSeconds: SEGMENT_SECONDS, minClipSeconds: 8, maxClipSeconds: 20 },
+        data: {
+          userId: p.user.id,
+          name: `moment ${r}`,
+          kind: "URL",
+          source: `file://${s.file}`,
+          segmentSeconds: SEGMENT_SECONDS,
+          minClipSeconds: 8,
+          maxClipSeconds: 20,
+        },
       });
       const streamStart = Date.now();
       const check = await checkStreamer(streamer.id, p.user.id);
-      if (check.status !== "live" || !check.sessionId) throw new Error(`the source was not found live: ${JSON.stringify(check)}`);
+      if (check.status !== "live" || !check.sessionId)
+        throw new Error(`the source was not found live: ${JSON.stringify(check)}`);
       // Recording has started; the cron must not start a second session once this one ends.
       await p.prisma.streamer.update({ where: { id: streamer.id }, data: { monitored: false } });
       const moment = streamStart + s.excitedEnd * 1000;
@@ -53,12 +62,23 @@ export async function run(opts: TBenchOptions) {
           heldBackSegments: clip.segment!.number - Math.floor(s.excitedEnd / SEGMENT_SECONDS),
         },
       });
-      await waitFor(async () => (await p.prisma.liveSession.findUniqueOrThrow({ where: { id: check.sessionId! } })).status !== "RECORDING", 120_000, "the session to end", 500);
+      await waitFor(
+        async () =>
+          (await p.prisma.liveSession.findUniqueOrThrow({ where: { id: check.sessionId! } })).status !== "RECORDING",
+        120_000,
+        "the session to end",
+        500,
+      );
     }
     const t = summarize(rows.map((x) => x.totalS));
     emit({
       name: "moment-to-clip",
-      inputs: { segmentSeconds: SEGMENT_SECONDS, streamSeconds: seconds, excitedEndS: round(s.excitedEnd), transcriber: process.env.GROQ_API_KEY ? "groq" : "pocketsphinx" },
+      inputs: {
+        segmentSeconds: SEGMENT_SECONDS,
+        streamSeconds: seconds,
+        excitedEndS: round(s.excitedEnd),
+        transcriber: process.env.GROQ_API_KEY ? "groq" : "pocketsphinx",
+      },
       runs,
       median: t.median,
       p95: t.p95,

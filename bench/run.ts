@@ -7,7 +7,14 @@ import { parseArgs } from "node:util";
 
 export type TBenchOptions = { full: boolean; runs?: number; maxStreams?: number };
 
-export const BENCHMARKS = ["segment-latency", "moment-to-clip", "throughput", "transcription", "concurrent-recording", "api"] as const;
+export const BENCHMARKS = [
+  "segment-latency",
+  "moment-to-clip",
+  "throughput",
+  "transcription",
+  "concurrent-recording",
+  "api",
+] as const;
 
 async function main() {
   const { values, positionals } = parseArgs({

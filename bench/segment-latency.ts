@@ -29,7 +29,11 @@ export async function run(opts: TBenchOptions) {
       for (let r = 0; r < c.runs; r++) {
         progress(`segment-latency ${c.seconds}s${c.live ? " live" : ""} run ${r + 1}/${c.runs}`);
         const label = `${c.seconds}s-${c.live ? "live-" : ""}${r}`;
-        rows.push(c.live ? await runLiveSegment(p, samples[i].file, c.seconds, label) : await runSegment(p, samples[i].file, c.seconds, label));
+        rows.push(
+          c.live
+            ? await runLiveSegment(p, samples[i].file, c.seconds, label)
+            : await runSegment(p, samples[i].file, c.seconds, label),
+        );
       }
       const totals = summarize(rows.map((x) => x.totalS));
       emit({

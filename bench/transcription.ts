@@ -40,7 +40,12 @@ export async function run(opts: TBenchOptions) {
       const w = summarize(walls);
       emit({
         name: "transcription",
-        inputs: { audioSeconds: c.seconds, search: name, flags: search.join(" ") || "(decoder defaults)", processes: os.cpus().length },
+        inputs: {
+          audioSeconds: c.seconds,
+          search: name,
+          flags: search.join(" ") || "(decoder defaults)",
+          processes: os.cpus().length,
+        },
         runs: walls.length,
         median: w.median,
         p95: w.p95,

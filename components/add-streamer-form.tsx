@@ -34,7 +34,8 @@ export function AddStreamerForm() {
           required
         />
         <span id="source-hint" className="mt-1 block text-xs text-zinc-500">
-          pump.fun: paste the coin link (https://pump.fun/coin/…) or its mint id; we record whenever it goes live. A room on your LiveKit server: livekit:&lt;room&gt;.
+          pump.fun: paste the coin link (https://pump.fun/coin/…) or its mint id; we record whenever it goes live. A
+          room on your LiveKit server: livekit:&lt;room&gt;.
         </span>
       </label>
       <label className="block">

@@ -18,7 +18,9 @@ export function ClipGallery() {
   type TFilters = Partial<Record<(typeof FILTERS)[number], string>>;
   // Local state is the source of truth (quick successive changes never read a stale URL); the URL mirrors it.
   const [showFilters, setShowFilters] = useState(false);
-  const [filters, setFilters] = useState<TFilters>(() => Object.fromEntries(FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))));
+  const [filters, setFilters] = useState<TFilters>(() =>
+    Object.fromEntries(FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))),
+  );
   const qs = new URLSearchParams(filters as Record<string, string>).toString();
   const set = (k: (typeof FILTERS)[number], v: string) => {
     const next: TFilters = { ...filters, [k]: v || undefined };
@@ -40,7 +42,8 @@ export function ClipGallery() {
     setFilters({});
     router.replace(pathname, { scroll: false });
   };
-  const field = "mt-1 block h-10 w-full rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 text-sm text-zinc-100 focus:border-rose-500 focus:outline-none";
+  const field =
+    "mt-1 block h-10 w-full rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 text-sm text-zinc-100 focus:border-rose-500 focus:outline-none";
   return (
     <main className="mx-auto max-w-6xl px-4 py-4">
       <div className="flex items-center justify-between gap-3">
@@ -51,15 +54,30 @@ export function ClipGallery() {
               Clear filters
             </button>
           )}
-          <Button type="button" variant="ghost" className="sm:hidden" aria-expanded={showFilters} onClick={() => setShowFilters((v) => !v)}>
+          <Button
+            type="button"
+            variant="ghost"
+            className="sm:hidden"
+            aria-expanded={showFilters}
+            onClick={() => setShowFilters((v) => !v)}
+          >
             Filters{active ? ` · ${active}` : ""}
           </Button>
         </div>
       </div>
-      <Card as="form" aria-label="Filters" className={`mt-3 ${showFilters ? "grid" : "hidden"} grid-cols-2 gap-3 p-3 sm:grid sm:grid-cols-4 lg:grid-cols-7`} onSubmit={(e) => e.preventDefault()}>
+      <Card
+        as="form"
+        aria-label="Filters"
+        className={`mt-3 ${showFilters ? "grid" : "hidden"} grid-cols-2 gap-3 p-3 sm:grid sm:grid-cols-4 lg:grid-cols-7`}
+        onSubmit={(e) => e.preventDefault()}
+      >
         <label className={label}>
           Streamer
-          <select className={field} value={filters.streamerId ?? ""} onChange={(e) => set("streamerId", e.target.value)}>
+          <select
+            className={field}
+            value={filters.streamerId ?? ""}
+            onChange={(e) => set("streamerId", e.target.value)}
+          >
             <option value="">All</option>
             {dash?.streamers.map((s) => (
               <option key={s.id} value={s.id}>
@@ -74,7 +92,13 @@ export function ClipGallery() {
             <option value="">All</option>
             {sessions.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.streamer.name} · {new Date(s.startedAt).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })}
+                {s.streamer.name} ·{" "}
+                {new Date(s.startedAt).toLocaleString(undefined, {
+                  month: "short",
+                  day: "numeric",
+                  hour: "2-digit",
+                  minute: "2-digit",
+                })}
               </option>
             ))}
           </select>
@@ -101,19 +125,33 @@ export function ClipGallery() {
         </label>
         <label className={label}>
           From
-          <input type="date" className={field} value={filters.from ?? ""} onChange={(e) => set("from", e.target.value)} />
+          <input
+            type="date"
+            className={field}
+            value={filters.from ?? ""}
+            onChange={(e) => set("from", e.target.value)}
+          />
         </label>
         <label className={label}>
           To
           <input type="date" className={field} value={filters.to ?? ""} onChange={(e) => set("to", e.target.value)} />
         </label>
         <label className="col-span-2 flex h-10 items-center gap-2 self-end text-sm text-zinc-300 sm:col-span-1">
-          <input type="checkbox" className="size-4 accent-rose-500" checked={filters.favorite === "true"} onChange={(e) => set("favorite", e.target.checked ? "true" : "")} />
+          <input
+            type="checkbox"
+            className="size-4 accent-rose-500"
+            checked={filters.favorite === "true"}
+            onChange={(e) => set("favorite", e.target.checked ? "true" : "")}
+          />
           Favourites only
         </label>
       </Card>
 
-      {clips.error && <p role="alert" className="mt-4 text-sm text-red-300">{clips.error.message}</p>}
+      {clips.error && (
+        <p role="alert" className="mt-4 text-sm text-red-300">
+          {clips.error.message}
+        </p>
+      )}
       {clips.isPending ? (
         <p className="mt-6 text-sm text-zinc-400">Loading…</p>
       ) : items.length === 0 ? (
@@ -121,7 +159,10 @@ export function ClipGallery() {
           No clips match these filters.
         </Card>
       ) : (
-        <section aria-label="Clip gallery" className="mt-4 grid grid-cols-1 gap-3 min-[480px]:grid-cols-2 md:grid-cols-3 lg:grid-cols-4">
+        <section
+          aria-label="Clip gallery"
+          className="mt-4 grid grid-cols-1 gap-3 min-[480px]:grid-cols-2 md:grid-cols-3 lg:grid-cols-4"
+        >
           {items.map((c) => (
             <div key={c.id} className="relative" data-testid="gallery-clip" data-review={c.review}>
               <ClipCard clip={c} />

@@ -12,10 +12,21 @@ import { formatClock } from "./ui/format";
 export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
   const { data, error } = useClip(id);
   const [copied, setCopied] = useState(false);
-  const share = useShareClip(id, { onSuccess: (r) => navigator.clipboard?.writeText(r.url).then(() => setCopied(true), () => {}) });
+  const share = useShareClip(id, {
+    onSuccess: (r) =>
+      navigator.clipboard?.writeText(r.url).then(
+        () => setCopied(true),
+        () => {},
+      ),
+  });
   const unshare = useUnshareClip(id);
 
-  if (error) return <p role="alert" className="p-6 text-sm text-red-300">{error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" className="p-6 text-sm text-red-300">
+        {error.message}
+      </p>
+    );
   if (!data) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
   const c = data.clip;
   const transcriber = transcriberLabel(c.transcriptEngine);
@@ -46,16 +57,21 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
       </div>
       <h1 className="mt-4 text-xl font-semibold">{c.title}</h1>
       <p className="mt-1 text-sm text-zinc-400">
-        {c.streamer.name} · {formatClock(c.startTime)}–{formatClock(c.endTime)} in the stream · {formatClock(c.duration)} long
+        {c.streamer.name} · {formatClock(c.startTime)}–{formatClock(c.endTime)} in the stream ·{" "}
+        {formatClock(c.duration)} long
       </p>
       <div className="mt-4 grid gap-3 sm:grid-cols-[auto_1fr]">
         <Card className="flex flex-col items-center justify-center px-5 py-3">
-          <span className="text-3xl font-bold text-rose-400" data-testid="clip-score">{c.score}</span>
+          <span className="text-3xl font-bold text-rose-400" data-testid="clip-score">
+            {c.score}
+          </span>
           <span className="text-xs text-zinc-400">score</span>
         </Card>
         <Card className="p-3">
           <p className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Why it was picked</p>
-          <p className="mt-1 text-sm" data-testid="clip-reason">{c.reason}</p>
+          <p className="mt-1 text-sm" data-testid="clip-reason">
+            {c.reason}
+          </p>
           <p className="mt-2 text-xs text-zinc-500">
             Detected by <span data-testid="clip-engine">{detectorLabel(c.engine, c.engineModel)}</span>
             {c.tags.length ? ` · ${c.tags.join(", ")}` : ""}
@@ -64,7 +80,9 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
       </div>
       <Card as="section" className="mt-3 p-3">
         <p className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Transcript</p>
-        <p className="mt-1 text-sm leading-relaxed" data-testid="clip-excerpt">{c.excerpt || "No speech recognised."}</p>
+        <p className="mt-1 text-sm leading-relaxed" data-testid="clip-excerpt">
+          {c.excerpt || "No speech recognised."}
+        </p>
         {transcriber ? (
           <p className="mt-2 text-xs text-zinc-500">
             Transcribed by <span data-testid="transcript-engine">{transcriber.label}</span>
@@ -78,8 +96,17 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
       <Card as="section" className="mt-3 flex flex-wrap items-center gap-3 p-3">
         {shareUrl ? (
           <>
-            <input readOnly value={shareUrl} aria-label="Share link" className="input mt-0 flex-1" onFocus={(e) => e.target.select()} />
-            <Button variant="primary" onClick={() => navigator.clipboard?.writeText(shareUrl).then(() => setCopied(true))}>
+            <input
+              readOnly
+              value={shareUrl}
+              aria-label="Share link"
+              className="input mt-0 flex-1"
+              onFocus={(e) => e.target.select()}
+            />
+            <Button
+              variant="primary"
+              onClick={() => navigator.clipboard?.writeText(shareUrl).then(() => setCopied(true))}
+            >
               {copied ? "Copied" : "Copy link"}
             </Button>
             <Button variant="ghost" onClick={() => unshare.mutate()} disabled={unshare.isPending}>
@@ -94,7 +121,11 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
             </Button>
           </>
         )}
-        {share.error && <p role="alert" className="w-full text-sm text-red-300">{share.error.message}</p>}
+        {share.error && (
+          <p role="alert" className="w-full text-sm text-red-300">
+            {share.error.message}
+          </p>
+        )}
       </Card>
     </main>
   );

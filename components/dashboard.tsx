@@ -15,7 +15,12 @@ import { timeAgo } from "./ui/format";
 export function Dashboard() {
   const { data, error, isPending } = useDashboard({ refetchInterval: 2_000 });
   if (isPending) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
-  if (error) return <p role="alert" className="p-6 text-sm text-red-300">{error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" className="p-6 text-sm text-red-300">
+        {error.message}
+      </p>
+    );
 
   const live = data.sessions.filter((s) => s.status === "RECORDING");
   return (
@@ -80,44 +85,45 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
   const tone: TBadgeTone = streamer.status === "LIVE" ? "brand" : streamer.status === "ERROR" ? "warning" : "muted";
   return (
     <>
-    <li className="flex items-center justify-between gap-2 rounded-lg bg-zinc-900 px-3 py-2">
-      <div className="min-w-0">
-        <p className="flex min-w-0 items-center gap-1.5 text-sm font-medium">
-          <span className="truncate">{streamer.name}</span>
-          <Badge data-testid="streamer-kind" tone="muted" size="xs" className="shrink-0 uppercase">
-            {streamer.kind === "PUMPFUN" ? "pump.fun" : streamer.kind === "LIVEKIT" ? "LiveKit" : "URL"}
+      <li className="flex items-center justify-between gap-2 rounded-lg bg-zinc-900 px-3 py-2">
+        <div className="min-w-0">
+          <p className="flex min-w-0 items-center gap-1.5 text-sm font-medium">
+            <span className="truncate">{streamer.name}</span>
+            <Badge data-testid="streamer-kind" tone="muted" size="xs" className="shrink-0 uppercase">
+              {streamer.kind === "PUMPFUN" ? "pump.fun" : streamer.kind === "LIVEKIT" ? "LiveKit" : "URL"}
+            </Badge>
+          </p>
+          <p className="truncate text-xs text-zinc-500" title={streamer.source}>
+            {streamer.lastError ??
+              (streamer.lastCheckedAt ? `checked ${timeAgo(streamer.lastCheckedAt)}` : "checking…")}
+          </p>
+        </div>
+        <div className="flex shrink-0 items-center gap-2">
+          <Badge data-testid="streamer-status" tone={tone} size="md">
+            {streamer.status === "LIVE" ? "● LIVE" : streamer.status === "ERROR" ? "Error" : "Offline"}
           </Badge>
-        </p>
-        <p className="truncate text-xs text-zinc-500" title={streamer.source}>
-          {streamer.lastError ?? (streamer.lastCheckedAt ? `checked ${timeAgo(streamer.lastCheckedAt)}` : "checking…")}
-        </p>
-      </div>
-      <div className="flex shrink-0 items-center gap-2">
-        <Badge data-testid="streamer-status" tone={tone} size="md">
-          {streamer.status === "LIVE" ? "● LIVE" : streamer.status === "ERROR" ? "Error" : "Offline"}
-        </Badge>
-        <button
-          className="text-xs text-zinc-400 hover:text-zinc-200"
-          aria-expanded={editing}
-          aria-label={`Clip settings for ${streamer.name}`}
-          onClick={() => setEditing((v) => !v)}
-        >
-          ⚙
-        </button>
-        <button
-          className="text-xs text-zinc-500 hover:text-red-300"
-          aria-label={`Remove ${streamer.name}`}
-          onClick={() => confirm(`Remove ${streamer.name}? Its clips are deleted too.`) && remove.mutate()}
-        >
-          ✕
-        </button>
-      </div>
-    </li>
-    {editing && (
-      <li className="list-none">
-        <StreamerSettings streamer={streamer} onDone={() => setEditing(false)} />
+          <button
+            className="text-xs text-zinc-400 hover:text-zinc-200"
+            aria-expanded={editing}
+            aria-label={`Clip settings for ${streamer.name}`}
+            onClick={() => setEditing((v) => !v)}
+          >
+            ⚙
+          </button>
+          <button
+            className="text-xs text-zinc-500 hover:text-red-300"
+            aria-label={`Remove ${streamer.name}`}
+            onClick={() => confirm(`Remove ${streamer.name}? Its clips are deleted too.`) && remove.mutate()}
+          >
+            ✕
+          </button>
+        </div>
       </li>
-    )}
+      {editing && (
+        <li className="list-none">
+          <StreamerSettings streamer={streamer} onDone={() => setEditing(false)} />
+        </li>
+      )}
     </>
   );
 }

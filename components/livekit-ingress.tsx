@@ -14,7 +14,14 @@ export function LivekitIngress({ streamerId }: { streamerId: string }) {
       <p className="text-xs text-zinc-400">Push from OBS or a browser straight into this LiveKit room.</p>
       <div className="flex flex-wrap gap-2">
         {(["rtmp", "whip"] as const).map((type) => (
-          <Button key={type} type="button" variant="ghost" className="text-xs" disabled={create.isPending} onClick={() => create.mutate(type)}>
+          <Button
+            key={type}
+            type="button"
+            variant="ghost"
+            className="text-xs"
+            disabled={create.isPending}
+            onClick={() => create.mutate(type)}
+          >
             Create {type.toUpperCase()} ingress
           </Button>
         ))}

@@ -43,7 +43,11 @@ export function RetentionSettings() {
           {(save.error ?? q.error)!.message}
         </p>
       )}
-      {save.isSuccess && !save.isPending && <p role="status" className="text-sm text-emerald-300">Saved.</p>}
+      {save.isSuccess && !save.isPending && (
+        <p role="status" className="text-sm text-emerald-300">
+          Saved.
+        </p>
+      )}
       <Button variant="primary" className="w-full sm:w-auto" disabled={save.isPending || q.isPending}>
         {save.isPending ? "Saving…" : "Save"}
       </Button>

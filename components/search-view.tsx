@@ -60,9 +60,15 @@ export function SearchView() {
           Search
         </Button>
       </form>
-      <p className="mt-2 text-xs text-zinc-500">Words are matched by stem (“streaming” finds “stream”). Use quotes for an exact phrase, -word to exclude.</p>
+      <p className="mt-2 text-xs text-zinc-500">
+        Words are matched by stem (“streaming” finds “stream”). Use quotes for an exact phrase, -word to exclude.
+      </p>
 
-      {error && <p role="alert" className="mt-4 text-sm text-red-300">{error.message}</p>}
+      {error && (
+        <p role="alert" className="mt-4 text-sm text-red-300">
+          {error.message}
+        </p>
+      )}
       {isFetching && !data && <p className="mt-4 text-sm text-zinc-400">Searching…</p>}
       {data && (
         <div className="mt-4 space-y-6">
@@ -72,7 +78,11 @@ export function SearchView() {
               <ul className="space-y-2">
                 {data.clips.map((c) => (
                   <li key={c.id}>
-                    <Card as={Link} href={`/clips/${c.id}`} className="flex items-center gap-3 p-2 hover:border-zinc-600">
+                    <Card
+                      as={Link}
+                      href={`/clips/${c.id}`}
+                      className="flex items-center gap-3 p-2 hover:border-zinc-600"
+                    >
                       <div className="aspect-video w-24 shrink-0 overflow-hidden rounded-md bg-zinc-800">
                         {/* eslint-disable-next-line @next/next/no-img-element */}
                         {c.thumbUrl && <img src={c.thumbUrl} alt="" className="size-full object-cover" />}
@@ -92,7 +102,9 @@ export function SearchView() {
           <section aria-label="Spoken matches">
             <h2 className="mb-2 text-sm font-semibold text-zinc-300">Said on stream</h2>
             {data.moments.length === 0 ? (
-              <p className="text-sm text-zinc-400">{data.clips.length ? "No transcript matches." : `Nothing found for “${data.q}”.`}</p>
+              <p className="text-sm text-zinc-400">
+                {data.clips.length ? "No transcript matches." : `Nothing found for “${data.q}”.`}
+              </p>
             ) : (
               <ul className="space-y-2">
                 {data.moments.map((m) => (
@@ -104,7 +116,10 @@ export function SearchView() {
                       <Snippet text={m.snippet} />
                     </p>
                     {m.clip ? (
-                      <Link href={`/clips/${m.clip.id}?t=${m.clip.offset}`} className="mt-2 inline-flex text-sm font-medium text-rose-400 hover:text-rose-300">
+                      <Link
+                        href={`/clips/${m.clip.id}?t=${m.clip.offset}`}
+                        className="mt-2 inline-flex text-sm font-medium text-rose-400 hover:text-rose-300"
+                      >
                         ▶ Play from this moment in “{m.clip.title}”
                       </Link>
                     ) : (

@@ -73,7 +73,10 @@ function SegmentChip({ segment: s }: { segment: TSegment }) {
       <span className="block font-medium tabular-nums">#{s.number}</span>
       <span className="block text-zinc-400">{segmentLabel(s)}</span>
       {s.status === "PROCESSING" && (
-        <span className="absolute inset-x-0 bottom-0 h-0.5 bg-rose-500 transition-all" style={{ width: `${Math.round(s.progress * 100)}%` }} />
+        <span
+          className="absolute inset-x-0 bottom-0 h-0.5 bg-rose-500 transition-all"
+          style={{ width: `${Math.round(s.progress * 100)}%` }}
+        />
       )}
       {s.status === "ERROR" && !s.deleted && (
         <button className="mt-1 text-rose-300 underline" onClick={() => retry.mutate()} disabled={retry.isPending}>
@@ -84,7 +87,10 @@ function SegmentChip({ segment: s }: { segment: TSegment }) {
         <button
           className="mt-1 text-zinc-300 underline"
           aria-label={`Re-detect clips in segment ${s.number} with current settings`}
-          title={redetect.error?.message ?? "Find clips again with the streamer's current settings (unshared clips are replaced)"}
+          title={
+            redetect.error?.message ??
+            "Find clips again with the streamer's current settings (unshared clips are replaced)"
+          }
           onClick={() => redetect.mutate()}
           disabled={redetect.isPending || redetect.isSuccess}
         >

@@ -27,76 +27,88 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
       minClipSeconds: min,
       maxClipSeconds: max,
       minScore,
-      keywords: keywords.split(",").map((k) => k.trim()).filter(Boolean),
+      keywords: keywords
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
       customPrompt,
     });
   }
   const num = (set: (n: number) => void) => (e: { target: { value: string } }) => set(Number(e.target.value));
   return (
     <>
-    <form onSubmit={onSubmit} aria-label={`Clip settings for ${streamer.name}`} className="mt-2 space-y-3 rounded-lg bg-zinc-950 p-3">
-      <fieldset>
-        <legend className="text-xs text-zinc-400">Clip length</legend>
-        <div className="mt-1 flex flex-wrap gap-2">
-          {PRESETS.map((p) => (
-            <button
-              key={p.label}
-              type="button"
-              aria-pressed={min === p.min && max === p.max}
-              onClick={() => {
-                setMin(p.min);
-                setMax(p.max);
-              }}
-              className={`rounded px-2 py-1 text-xs ${min === p.min && max === p.max ? "bg-rose-500 text-white" : "bg-zinc-800 text-zinc-300"}`}
-            >
-              {p.label}
-            </button>
-          ))}
+      <form
+        onSubmit={onSubmit}
+        aria-label={`Clip settings for ${streamer.name}`}
+        className="mt-2 space-y-3 rounded-lg bg-zinc-950 p-3"
+      >
+        <fieldset>
+          <legend className="text-xs text-zinc-400">Clip length</legend>
+          <div className="mt-1 flex flex-wrap gap-2">
+            {PRESETS.map((p) => (
+              <button
+                key={p.label}
+                type="button"
+                aria-pressed={min === p.min && max === p.max}
+                onClick={() => {
+                  setMin(p.min);
+                  setMax(p.max);
+                }}
+                className={`rounded px-2 py-1 text-xs ${min === p.min && max === p.max ? "bg-rose-500 text-white" : "bg-zinc-800 text-zinc-300"}`}
+              >
+                {p.label}
+              </button>
+            ))}
+          </div>
+          <div className="mt-2 grid grid-cols-2 gap-2">
+            <label className="block">
+              <span className="text-xs text-zinc-500">Min seconds</span>
+              <input className="input" type="number" min={5} max={180} value={min} onChange={num(setMin)} />
+            </label>
+            <label className="block">
+              <span className="text-xs text-zinc-500">Max seconds</span>
+              <input className="input" type="number" min={5} max={180} value={max} onChange={num(setMax)} />
+            </label>
+          </div>
+        </fieldset>
+        <label className="block">
+          <span className="text-xs text-zinc-400">Minimum score (0–100)</span>
+          <input className="input" type="number" min={0} max={100} value={minScore} onChange={num(setMinScore)} />
+        </label>
+        <label className="block">
+          <span className="text-xs text-zinc-400">Keywords (comma separated)</span>
+          <input
+            className="input"
+            value={keywords}
+            onChange={(e) => setKeywords(e.target.value)}
+            placeholder="clutch, gg"
+          />
+        </label>
+        <label className="block">
+          <span className="text-xs text-zinc-400">What to clip (used by the Groq LLM detector)</span>
+          <textarea
+            className="input min-h-20"
+            value={customPrompt}
+            maxLength={1000}
+            onChange={(e) => setCustomPrompt(e.target.value)}
+            placeholder="Boss fights, big wins, jokes about the chat"
+          />
+        </label>
+        {save.error && (
+          <p role="alert" className="rounded-md bg-red-500/10 px-3 py-2 text-sm text-red-300">
+            {save.error.message}
+          </p>
+        )}
+        <div className="flex gap-2">
+          <Button variant="primary" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save settings"}
+          </Button>
+          <Button type="button" variant="ghost" onClick={onDone}>
+            Cancel
+          </Button>
         </div>
-        <div className="mt-2 grid grid-cols-2 gap-2">
-          <label className="block">
-            <span className="text-xs text-zinc-500">Min seconds</span>
-            <input className="input" type="number" min={5} max={180} value={min} onChange={num(setMin)} />
-          </label>
-          <label className="block">
-            <span className="text-xs text-zinc-500">Max seconds</span>
-            <input className="input" type="number" min={5} max={180} value={max} onChange={num(setMax)} />
-          </label>
-        </div>
-      </fieldset>
-      <label className="block">
-        <span className="text-xs text-zinc-400">Minimum score (0–100)</span>
-        <input className="input" type="number" min={0} max={100} value={minScore} onChange={num(setMinScore)} />
-      </label>
-      <label className="block">
-        <span className="text-xs text-zinc-400">Keywords (comma separated)</span>
-        <input className="input" value={keywords} onChange={(e) => setKeywords(e.target.value)} placeholder="clutch, gg" />
-      </label>
-      <label className="block">
-        <span className="text-xs text-zinc-400">What to clip (used by the Groq LLM detector)</span>
-        <textarea
-          className="input min-h-20"
-          value={customPrompt}
-          maxLength={1000}
-          onChange={(e) => setCustomPrompt(e.target.value)}
-          placeholder="Boss fights, big wins, jokes about the chat"
-        />
-      </label>
-      {save.error && (
-        <p role="alert" className="rounded-md bg-red-500/10 px-3 py-2 text-sm text-red-300">
-          {save.error.message}
-        </p>
-      )}
-      <div className="flex gap-2">
-        <Button variant="primary" disabled={save.isPending}>
-          {save.isPending ? "Saving…" : "Save settings"}
-        </Button>
-        <Button type="button" variant="ghost" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
-    </form>
-    {streamer.kind === "LIVEKIT" && <LivekitIngress streamerId={streamer.id} />}
+      </form>
+      {streamer.kind === "LIVEKIT" && <LivekitIngress streamerId={streamer.id} />}
     </>
   );
 }

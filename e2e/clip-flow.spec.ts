@@ -65,7 +65,12 @@ test("sign up, add a live stream, watch a clip appear, share it publicly", async
   expect(shareUrl).toMatch(/\/c\/[\w-]+$/);
 
   // Signed out, at a phone viewport.
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
   const pub = await phone.newPage();
   const res = await pub.goto(shareUrl);
   expect(res?.status()).toBe(200);

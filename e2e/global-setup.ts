@@ -25,7 +25,13 @@ export default async function globalSetup() {
   // pump.fun's livestream API, local (real response shapes; every coin offline unless a test says otherwise).
   const pumpfun = await startFakePumpfun();
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PUMPFUN_API_URL: pumpfun.url };
-  const demo = await startDemoBroadcaster({ sample, dir: path.join(dataDir, "live"), port: port + 10, env, quiet: true });
+  const demo = await startDemoBroadcaster({
+    sample,
+    dir: path.join(dataDir, "live"),
+    port: port + 10,
+    env,
+    quiet: true,
+  });
   const stopDemo = async () => {
     await stopChild(demo.ffmpeg);
     await demo.close();
@@ -53,12 +59,34 @@ async function startStack(port: number, dataDir: string, env: NodeJS.ProcessEnv,
   await db.stop();
 
   // A LiveKit server speaking LiveKit's API (test/fixtures/fake-livekit.ts) for `livekit:<room>` streamers.
-  const livekit = await startFakeLivekit({ apiKey: "APIe2e", apiSecret: "e2e-livekit-secret-0123456789", webhookUrl: `http://127.0.0.1:${port}/api/webhooks/livekit` });
+  const livekit = await startFakeLivekit({
+    apiKey: "APIe2e",
+    apiSecret: "e2e-livekit-secret-0123456789",
+    webhookUrl: `http://127.0.0.1:${port}/api/webhooks/livekit`,
+  });
   const stack = startChild(
     "stack",
     "node_modules/.bin/tsx",
-    ["scripts/stack.ts", "--prod", "--ports", String(port), "--db", "clipstream_e2e", "--no-demo", "--segment-seconds", "4", "--data-dir", dataDir],
-    { ...env, CLIPSTREAM_E2E: "1", LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: "APIe2e", LIVEKIT_API_SECRET: "e2e-livekit-secret-0123456789" },
+    [
+      "scripts/stack.ts",
+      "--prod",
+      "--ports",
+      String(port),
+      "--db",
+      "clipstream_e2e",
+      "--no-demo",
+      "--segment-seconds",
+      "4",
+      "--data-dir",
+      dataDir,
+    ],
+    {
+      ...env,
+      CLIPSTREAM_E2E: "1",
+      LIVEKIT_URL: livekit.url,
+      LIVEKIT_API_KEY: "APIe2e",
+      LIVEKIT_API_SECRET: "e2e-livekit-secret-0123456789",
+    },
     { quiet: !process.env.E2E_VERBOSE },
   );
   const ready = path.join(dataDir, "stack.json");

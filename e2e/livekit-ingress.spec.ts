@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 
-test("a LiveKit room streamer: added as livekit:<room>, creates an RTMP ingress and shows its URL and key once", async ({ page }) => {
+test("a LiveKit room streamer: added as livekit:<room>, creates an RTMP ingress and shows its URL and key once", async ({
+  page,
+}) => {
   await page.goto("/sign-up");
   await expect(page.locator("form[data-ready]")).toBeVisible();
   await page.getByLabel("Email").fill(`livekit-${Date.now()}@example.com`);

@@ -3,7 +3,9 @@ import { expect, test } from "@playwright/test";
 /** A mint the global setup's fake pump.fun API reports offline (an empty 200 body), as pump.fun does. */
 const MINT = "2qEHjDLDLbuBgRYvsxhc5D6uDWAivNFZGan56P1tpump";
 
-test("pump.fun streamer: a bad mint gets a clear error and saves nothing; a coin link is added, marked pump.fun, checked offline", async ({ page }) => {
+test("pump.fun streamer: a bad mint gets a clear error and saves nothing; a coin link is added, marked pump.fun, checked offline", async ({
+  page,
+}) => {
   await page.goto("/sign-up");
   await expect(page.locator("form[data-ready]")).toBeVisible();
   await page.getByLabel("Email").fill(`pumpfun-${Date.now()}@example.com`);

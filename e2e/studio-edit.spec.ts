@@ -16,12 +16,29 @@ async function probe(page: Page, url: string, name: string) {
   expect(res.status()).toBe(200);
   const file = path.resolve(shots, name);
   fs.writeFileSync(file, await res.body());
-  const out = execFileSync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height:format=duration", "-of", "json", file], { encoding: "utf8" });
+  const out = execFileSync(
+    "ffprobe",
+    [
+      "-v",
+      "error",
+      "-select_streams",
+      "v:0",
+      "-show_entries",
+      "stream=width,height:format=duration",
+      "-of",
+      "json",
+      file,
+    ],
+    { encoding: "utf8" },
+  );
   const j = JSON.parse(out) as { streams: { width: number; height: number }[]; format: { duration: string } };
   return { width: j.streams[0].width, height: j.streams[0].height, duration: Number(j.format.duration) };
 }
 
-test("trim a clip, edit its captions, export it for Shorts, cut a manual clip and zip a batch (phone + desktop)", async ({ page, browser }) => {
+test("trim a clip, edit its captions, export it for Shorts, cut a manual clip and zip a batch (phone + desktop)", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(420_000);
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto("/sign-up");
@@ -46,7 +63,11 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
   await trim.getByRole("button", { name: "Trim clip" }).click();
   await expect(trim.getByTestId("waveform")).toBeVisible();
   await expect(trim.getByTestId("trim-preview")).toBeVisible({ timeout: 60_000 });
-  const before = (await (await page.request.get(`/api/clips/${clipId}`)).json()).clip as { startTime: number; endTime: number; videoUrl: string };
+  const before = (await (await page.request.get(`/api/clips/${clipId}`)).json()).clip as {
+    startTime: number;
+    endTime: number;
+    videoUrl: string;
+  };
   const oldFile = await probe(page, before.videoUrl, "studio-before.mp4");
   const start = Math.round((before.startTime + 1.5) * 10) / 10;
   const end = Math.round((before.endTime - 1.2) * 10) / 10;
@@ -59,7 +80,11 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
   await trim.getByRole("button", { name: "Apply trim" }).click();
   await expect(trim.getByRole("status")).toContainText("the current clip stays until the new one is ready");
   await expect(trim.getByRole("status")).toBeHidden({ timeout: 90_000 });
-  const after = (await (await page.request.get(`/api/clips/${clipId}`)).json()).clip as { startTime: number; endTime: number; videoUrl: string };
+  const after = (await (await page.request.get(`/api/clips/${clipId}`)).json()).clip as {
+    startTime: number;
+    endTime: number;
+    videoUrl: string;
+  };
   expect([after.startTime, after.endTime]).toEqual([start, end]);
   const newFile = await probe(page, after.videoUrl, "studio-after.mp4");
   expect(Math.abs(newFile.duration - (end - start))).toBeLessThanOrEqual(0.15);
@@ -74,7 +99,9 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
     await first.fill(edited);
   } else {
     // Nothing recognised in this range: write the cues through the API the editor uses, then reload.
-    const put = await page.request.put(`/api/clips/${clipId}/captions`, { data: { cues: [{ start: 0.5, end: 2.5, text: edited }] } });
+    const put = await page.request.put(`/api/clips/${clipId}/captions`, {
+      data: { cues: [{ start: 0.5, end: 2.5, text: edited }] },
+    });
     expect(put.status()).toBe(200);
     await page.reload();
     edited = await captions.getByLabel("Caption 1").inputValue();
@@ -95,10 +122,16 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
   const row = exp.getByTestId("export").first();
   await expect(row).toHaveAttribute("data-status", "READY", { timeout: 150_000 });
   await expect(row).toContainText("1080×1920");
-  const exported = await probe(page, (await row.getByRole("link", { name: "Download" }).getAttribute("href"))!, "studio-shorts.mp4");
+  const exported = await probe(
+    page,
+    (await row.getByRole("link", { name: "Download" }).getAttribute("href"))!,
+    "studio-shorts.mp4",
+  );
   expect([exported.width, exported.height]).toEqual([1080, 1920]);
   expect(Math.abs(exported.duration - (end - start))).toBeLessThanOrEqual(0.15);
-  const exportedSrt = await (await page.request.get((await row.getByRole("link", { name: ".srt" }).getAttribute("href"))!)).text();
+  const exportedSrt = await (
+    await page.request.get((await row.getByRole("link", { name: ".srt" }).getAttribute("href"))!)
+  ).text();
   expect(exportedSrt).toBe(srt);
 
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -107,7 +140,10 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
   await page.reload();
   await page.getByRole("region", { name: "Trim" }).getByRole("button", { name: "Trim clip" }).click();
   await expect(page.getByRole("region", { name: "Trim" }).getByTestId("trim-preview")).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByRole("region", { name: "Export", exact: true }).getByTestId("export").first()).toHaveAttribute("data-status", "READY");
+  await expect(page.getByRole("region", { name: "Export", exact: true }).getByTestId("export").first()).toHaveAttribute(
+    "data-status",
+    "READY",
+  );
   await page.screenshot({ path: `${shots}/studio-clip-phone.png`, fullPage: true });
 
   // --- Session view: timeline, a manual clip from a chosen range, batch export to one zip. ---
@@ -140,7 +176,13 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
   expect(names.some((n) => n.includes("Manual-cut-tiktok.mp4"))).toBe(true);
   await page.screenshot({ path: `${shots}/studio-session-desktop.png`, fullPage: true });
 
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: await page.context().storageState() });
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    storageState: await page.context().storageState(),
+  });
   const p2 = await phone.newPage();
   await p2.goto(page.url());
   await expect(p2.getByTestId("session-clip").first()).toBeVisible();

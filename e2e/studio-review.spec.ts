@@ -15,7 +15,10 @@ async function reviewOf(page: Page, id: string) {
   return [clip.review, clip.favorite];
 }
 
-test("review with keys and taps, gallery filters, search a spoken phrase, revoke a share link", async ({ page, browser }) => {
+test("review with keys and taps, gallery filters, search a spoken phrase, revoke a share link", async ({
+  page,
+  browser,
+}) => {
   const stream = process.env.E2E_STREAM_URL;
   if (!stream) throw new Error("E2E_STREAM_URL is set by the global setup");
   // The first clip needs a segment to be recorded, transcribed, detected and rendered; on a loaded 2-core
@@ -75,7 +78,9 @@ test("review with keys and taps, gallery filters, search a spoken phrase, revoke
   // Phone: the same account, taps and a swipe.
   const phone = await browser.newContext({ ...PHONE, storageState: await page.context().storageState() });
   const mob = await phone.newPage();
-  expect((await mob.request.patch(`/api/clips/${id}`, { data: { review: "PENDING", favorite: false } })).status()).toBe(200);
+  expect((await mob.request.patch(`/api/clips/${id}`, { data: { review: "PENDING", favorite: false } })).status()).toBe(
+    200,
+  );
   await mob.goto("/review");
   const mobCard = mob.locator(`[data-testid="review-card"][data-clip-id="${id}"]`);
   await expect(mobCard).toBeVisible();
@@ -92,9 +97,28 @@ test("review with keys and taps, gallery filters, search a spoken phrase, revoke
   // Swipe left with a finger: the card follows, then rejects.
   const box = (await mobCard.boundingBox())!;
   const y = box.y + box.height / 2;
-  await mobCard.dispatchEvent("pointerdown", { pointerType: "touch", pointerId: 7, clientX: box.x + 300, clientY: y, isPrimary: true });
-  for (const x of [260, 200, 140, 80]) await mobCard.dispatchEvent("pointermove", { pointerType: "touch", pointerId: 7, clientX: box.x + x, clientY: y + 4, isPrimary: true });
-  await mobCard.dispatchEvent("pointerup", { pointerType: "touch", pointerId: 7, clientX: box.x + 80, clientY: y + 4, isPrimary: true });
+  await mobCard.dispatchEvent("pointerdown", {
+    pointerType: "touch",
+    pointerId: 7,
+    clientX: box.x + 300,
+    clientY: y,
+    isPrimary: true,
+  });
+  for (const x of [260, 200, 140, 80])
+    await mobCard.dispatchEvent("pointermove", {
+      pointerType: "touch",
+      pointerId: 7,
+      clientX: box.x + x,
+      clientY: y + 4,
+      isPrimary: true,
+    });
+  await mobCard.dispatchEvent("pointerup", {
+    pointerType: "touch",
+    pointerId: 7,
+    clientX: box.x + 80,
+    clientY: y + 4,
+    isPrimary: true,
+  });
   await expect(mobCard).toHaveCount(0);
   await expect.poll(() => reviewOf(mob, id)).toEqual(["REJECTED", true]);
   await mob.goto("/clips?review=REJECTED");

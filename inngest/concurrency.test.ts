@@ -24,24 +24,34 @@ describe("per-account concurrency (process-segment, redetect-segment)", () => {
     let releasedAt = Infinity;
     app = await startTestApp(
       (inngest, id) => [
-        inngest.createFunction({ id: "segment", triggers: [{ event: `${id}/segment` }], concurrency: perSessionAndAccount }, async ({ event, step }) => {
-          const { userId, sessionId } = event.data as { userId: string; sessionId: string };
-          await step.run("transcribe", async () => {
-            active.set(userId, (active.get(userId) ?? 0) + 1);
-            max.set(userId, Math.max(max.get(userId) ?? 0, active.get(userId)!));
-            if (userId === "storm") await storm; // the provider keeps answering 429 for this account
-            else await sleep(50);
-            active.set(userId, active.get(userId)! - 1);
-          });
-          doneAt.set(sessionId, Date.now());
-        }),
+        inngest.createFunction(
+          { id: "segment", triggers: [{ event: `${id}/segment` }], concurrency: perSessionAndAccount },
+          async ({ event, step }) => {
+            const { userId, sessionId } = event.data as { userId: string; sessionId: string };
+            await step.run("transcribe", async () => {
+              active.set(userId, (active.get(userId) ?? 0) + 1);
+              max.set(userId, Math.max(max.get(userId) ?? 0, active.get(userId)!));
+              if (userId === "storm")
+                await storm; // the provider keeps answering 429 for this account
+              else await sleep(50);
+              active.set(userId, active.get(userId)! - 1);
+            });
+            doneAt.set(sessionId, Date.now());
+          },
+        ),
       ],
       // Fewer worker slots than the storming account has sessions: without the account key it takes them all.
       { maxConcurrentRuns: ACCOUNT_CONCURRENCY + 1 },
     );
     const name = `${app.appId}/segment`;
-    await app.inngest.send(Array.from({ length: 6 }, (_, i) => ({ name, data: { userId: "storm", sessionId: `storm-${i}` } })));
-    await waitFor(async () => (active.get("storm") ?? 0) === ACCOUNT_CONCURRENCY, 15_000, "the storming account to fill its slots");
+    await app.inngest.send(
+      Array.from({ length: 6 }, (_, i) => ({ name, data: { userId: "storm", sessionId: `storm-${i}` } })),
+    );
+    await waitFor(
+      async () => (active.get("storm") ?? 0) === ACCOUNT_CONCURRENCY,
+      15_000,
+      "the storming account to fill its slots",
+    );
     await app.inngest.send({ name, data: { userId: "calm", sessionId: "calm-0" } });
     await waitFor(async () => doneAt.has("calm-0"), 15_000, "the other account's segment");
     expect(max.get("storm")).toBe(ACCOUNT_CONCURRENCY);
@@ -55,12 +65,16 @@ describe("per-account concurrency (process-segment, redetect-segment)", () => {
 
   it("the pipeline functions register these keys with the runner", async () => {
     app = await startTestApp((inngest, id) => [
-      inngest.createFunction({ id: "segment", triggers: [{ event: `${id}/segment` }], concurrency: perSessionAndAccount }, async () => null),
+      inngest.createFunction(
+        { id: "segment", triggers: [{ event: `${id}/segment` }], concurrency: perSessionAndAccount },
+        async () => null,
+      ),
     ]);
     const fn = await prisma.jobFunction.findUniqueOrThrow({ where: { id: `${app.appId}-segment` } });
     expect(fn.concurrency).toEqual(perSessionAndAccount);
     const { processSegment } = await import("./process-segment");
     const { redetectSegmentFn } = await import("./redetect-segment");
-    for (const f of [processSegment, redetectSegmentFn]) expect((f as unknown as { opts: { concurrency: unknown } }).opts.concurrency).toBe(perSessionAndAccount);
+    for (const f of [processSegment, redetectSegmentFn])
+      expect((f as unknown as { opts: { concurrency: unknown } }).opts.concurrency).toBe(perSessionAndAccount);
   });
 });

@@ -10,7 +10,11 @@ export const ZSegmentReady = z.object({
 export const segmentReady = eventType("segment/recording.ready", { schema: ZSegmentReady });
 
 /** Live audio sent ahead of its segment is stored (AudioChunk): transcribe it while the segment records. */
-export const ZAudioChunkReady = z.object({ chunkId: z.string().min(1), sessionId: z.string().min(1), userId: z.string().min(1) });
+export const ZAudioChunkReady = z.object({
+  chunkId: z.string().min(1),
+  sessionId: z.string().min(1),
+  userId: z.string().min(1),
+});
 export const audioChunkReady = eventType("audio/chunk.ready", { schema: ZAudioChunkReady });
 
 /** Re-run detection on a processed segment with the streamer's current settings (stored transcript). */
@@ -33,7 +37,11 @@ export const clipRenderEvents = (clipIds: string[], userId: string) =>
   clipIds.map((clipId) => clipRequested.create({ clipId, userId }, { id: `render-${clipId}` }));
 
 /** LiveKit session: rotate to segment `number` (start its egress, then stop `number - 1` after the overlap). */
-export const ZLivekitRotate = z.object({ sessionId: z.string().min(1), userId: z.string().min(1), number: z.number().int().min(1) });
+export const ZLivekitRotate = z.object({
+  sessionId: z.string().min(1),
+  userId: z.string().min(1),
+  number: z.number().int().min(1),
+});
 export const livekitRotate = eventType("livekit/segment.rotate", { schema: ZLivekitRotate });
 export const livekitRotateEvent = (data: z.infer<typeof ZLivekitRotate>) =>
   livekitRotate.create(data, { id: `livekit-rotate-${data.sessionId}-${data.number}` });

@@ -9,4 +9,16 @@ import { trimClipFn } from "./trim-clip";
 import { exportClipFn } from "./export-clip";
 import { transcribeAudioChunkFn } from "./transcribe-audio-chunk";
 
-export const functions = [processSegment, renderClip, finalizeSession, pollStreamers, checkStreamerFn, purgeRecordings, redetectSegmentFn, rotateLivekitEgress, trimClipFn, exportClipFn, transcribeAudioChunkFn];
+export const functions = [
+  processSegment,
+  renderClip,
+  finalizeSession,
+  pollStreamers,
+  checkStreamerFn,
+  purgeRecordings,
+  redetectSegmentFn,
+  rotateLivekitEgress,
+  trimClipFn,
+  exportClipFn,
+  transcribeAudioChunkFn,
+];

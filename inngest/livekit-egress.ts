@@ -21,7 +21,8 @@ export const rotateLivekitEgress = inngest.createFunction(
       const state = await step.run(`check-room-${i}`, () => checkRoomStillLive(sessionId, number));
       if (state !== "live") return { status: state };
     }
-    if (!(await step.run("start-next", () => startNextSegment(sessionId, userId, number)))) return { status: "stopped" };
+    if (!(await step.run("start-next", () => startNextSegment(sessionId, userId, number))))
+      return { status: "stopped" };
     await step.sleep("overlap", `${env.SEGMENT_OVERLAP_SECONDS}s`);
     await step.run("stop-previous", () => stopPreviousSegment(sessionId, number));
     await step.sendEvent("schedule-next", livekitRotateEvent({ sessionId, userId, number: number + 1 }));

@@ -14,7 +14,10 @@ export async function monitoredStreamers() {
 const fanOut = (streamers: { id: string; userId: string }[], round: number) =>
   streamers.map((s) =>
     // One check per streamer per 30-second slot, however many pollers overlap.
-    streamerCheck.create({ streamerId: s.id, userId: s.userId }, { id: `check-${s.id}-${Math.floor(Date.now() / 30_000)}-${round}` }),
+    streamerCheck.create(
+      { streamerId: s.id, userId: s.userId },
+      { id: `check-${s.id}-${Math.floor(Date.now() / 30_000)}-${round}` },
+    ),
   );
 
 /** Every 30 s: ask each monitored, not-recording streamer whether it is live (cron has minute resolution). */

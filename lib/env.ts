@@ -33,7 +33,11 @@ const ZEnv = z.object({
   /** Model for highlight detection; falls back to GROQ_CHAT_MODEL. */
   GROQ_DETECT_MODEL: z.string().optional(),
   /** Audio upload limit for transcription (Groq free tier: 25 MB); longer audio is split on silences. */
-  GROQ_MAX_UPLOAD_BYTES: z.coerce.number().int().min(100_000).default(25 * 1024 * 1024),
+  GROQ_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(100_000)
+    .default(25 * 1024 * 1024),
   ALLOW_PRIVATE_SOURCES: bool,
   /** pump.fun's unofficial livestream API and the LiveKit server its rooms live on. */
   PUMPFUN_API_URL: z.string().url().default("https://livestream-api.pump.fun"),

@@ -11,12 +11,21 @@ describe("redact", () => {
   it.each([
     ["Groq said 401 for key gsk_live_abcdefghijklmnop", "Groq said 401 for key [redacted]"],
     ["hmac recorder-secret-0123456789 mismatch", "hmac [redacted] mismatch"],
-    ["cannot reach postgres://clip:s3cretpw@db.internal:5432/clip", "cannot reach postgres://[redacted]@db.internal:5432/clip"],
+    [
+      "cannot reach postgres://clip:s3cretpw@db.internal:5432/clip",
+      "cannot reach postgres://[redacted]@db.internal:5432/clip",
+    ],
     // Short, common values (the embedded database's password is "clipstream") are not secrets to mask.
     ["clipstream-process-segment started", "clipstream-process-segment started"],
-    ["rtmp://live.example.com/app/sk_9f8e7d: Connection refused", "rtmp://live.example.com/app/[redacted]: Connection refused"],
+    [
+      "rtmp://live.example.com/app/sk_9f8e7d: Connection refused",
+      "rtmp://live.example.com/app/[redacted]: Connection refused",
+    ],
     ["https://user:pa55@cdn.example.com/live.m3u8: 403", "https://[redacted]@cdn.example.com/live.m3u8: 403"],
-    ["GET https://cdn.example.com/live.m3u8?token=abc123&x=1 failed", "GET https://cdn.example.com/live.m3u8?token=[redacted]&x=1 failed"],
+    [
+      "GET https://cdn.example.com/live.m3u8?token=abc123&x=1 failed",
+      "GET https://cdn.example.com/live.m3u8?token=[redacted]&x=1 failed",
+    ],
     ["/api/media/a.mp4?exp=1&sig=Zm9v", "/api/media/a.mp4?exp=1&sig=[redacted]"],
     ["segment 3 stored (1.2 MB)", "segment 3 stored (1.2 MB)"],
   ])("%s", (input, expected) => {

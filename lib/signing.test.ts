@@ -24,7 +24,10 @@ describe("webhook signatures", () => {
 
   it("binds the timestamp: re-stamping an old signature fails", () => {
     const mac = good.split("v1=")[1];
-    expect(verifySignature(secret, body, `t=${now + 10},v1=${mac}`, now + 10)).toEqual({ ok: false, reason: "mismatch" });
+    expect(verifySignature(secret, body, `t=${now + 10},v1=${mac}`, now + 10)).toEqual({
+      ok: false,
+      reason: "mismatch",
+    });
   });
 });
 
@@ -48,6 +51,8 @@ describe("control request signatures", () => {
   });
 
   it("a fresh nonce per call: two signatures of the same request in the same second differ", () => {
-    expect(signRequest(secret, "POST", "/sessions", body, now)).not.toBe(signRequest(secret, "POST", "/sessions", body, now));
+    expect(signRequest(secret, "POST", "/sessions", body, now)).not.toBe(
+      signRequest(secret, "POST", "/sessions", body, now),
+    );
   });
 });

@@ -9,7 +9,8 @@ export function signBody(secret: string, body: string, nowSeconds = Math.floor(D
   return `t=${nowSeconds},v1=${mac}`;
 }
 
-export type TVerifyResult = { ok: true; timestamp: number; mac: string } | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
+export type TVerifyResult =
+  { ok: true; timestamp: number; mac: string } | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
 
 /** Constant-time check of a signature header over the raw body, with a replay window. */
 export function verifySignature(
@@ -32,7 +33,8 @@ export function verifySignature(
   if (Math.abs(nowSeconds - t) > toleranceSeconds) return { ok: false, reason: "stale" };
   const expected = crypto.createHmac("sha256", secret).update(`${t}.${body}`).digest();
   const given = Buffer.from(v1, "hex");
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: "mismatch" };
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+    return { ok: false, reason: "mismatch" };
   return { ok: true, timestamp: t, mac: v1 };
 }
 
@@ -40,7 +42,8 @@ export type TVerifyRequestResult =
   | { ok: true; timestamp: number; nonce: string }
   | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
 
-const requestBase = (t: number, nonce: string, method: string, path: string, body: string) => `${t}.${nonce}.${method.toUpperCase()} ${path}.${body}`;
+const requestBase = (t: number, nonce: string, method: string, path: string, body: string) =>
+  `${t}.${nonce}.${method.toUpperCase()} ${path}.${body}`;
 
 /**
  * App → recorder control calls: `t=<unix s>,n=<random nonce>,v1=HMAC("t.n.METHOD path.body")`. Unlike
@@ -55,7 +58,10 @@ export function signRequest(
   nowSeconds = Math.floor(Date.now() / 1000),
   nonce = crypto.randomBytes(12).toString("hex"),
 ): string {
-  const mac = crypto.createHmac("sha256", secret).update(requestBase(nowSeconds, nonce, method, path, body)).digest("hex");
+  const mac = crypto
+    .createHmac("sha256", secret)
+    .update(requestBase(nowSeconds, nonce, method, path, body))
+    .digest("hex");
   return `t=${nowSeconds},n=${nonce},v1=${mac}`;
 }
 
@@ -75,10 +81,15 @@ export function verifyRequest(
   );
   const t = Number(parts.t);
   const { n, v1 } = parts;
-  if (!Number.isInteger(t) || !n || !/^[0-9a-f]{16,64}$/.test(n) || !v1 || !/^[0-9a-f]{64}$/.test(v1)) return { ok: false, reason: "malformed" };
+  if (!Number.isInteger(t) || !n || !/^[0-9a-f]{16,64}$/.test(n) || !v1 || !/^[0-9a-f]{64}$/.test(v1))
+    return { ok: false, reason: "malformed" };
   if (Math.abs(nowSeconds - t) > toleranceSeconds) return { ok: false, reason: "stale" };
-  const expected = crypto.createHmac("sha256", secret).update(requestBase(t, n, req.method, req.path, req.body)).digest();
+  const expected = crypto
+    .createHmac("sha256", secret)
+    .update(requestBase(t, n, req.method, req.path, req.body))
+    .digest();
   const given = Buffer.from(v1, "hex");
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: "mismatch" };
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+    return { ok: false, reason: "mismatch" };
   return { ok: true, timestamp: t, nonce: n };
 }

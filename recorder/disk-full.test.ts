@@ -42,7 +42,8 @@ function quotaStore(inner: BlobStore, state: { full: boolean }): BlobStore {
   return {
     ...inner,
     async put(key, src, opts) {
-      if (state.full) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${key}'`), { code: "ENOSPC" });
+      if (state.full)
+        throw Object.assign(new Error(`ENOSPC: no space left on device, write '${key}'`), { code: "ENOSPC" });
       return inner.put(key, src, opts);
     },
   };
@@ -57,32 +58,72 @@ afterAll(() => {
 describe("disk full while recording", () => {
   it("logs a clear ENOSPC error, keeps the segments, and stores and announces all of them once space returns", async () => {
     execFileSync("ffmpeg", [
-      "-hide_banner", "-loglevel", "error",
-      "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15:duration=9",
-      "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=9",
-      "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-keyint_min", "15", "-sc_threshold", "0",
-      "-c:a", "aac", "-shortest", source,
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=320x180:rate=15:duration=9",
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:sample_rate=48000:duration=9",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-g",
+      "15",
+      "-keyint_min",
+      "15",
+      "-sc_threshold",
+      "0",
+      "-c:a",
+      "aac",
+      "-shortest",
+      source,
     ]);
     const received: TRecorderWebhook[] = [];
     const app = http.createServer(async (req, res) => {
       let body = "";
       for await (const c of req) body += c;
       if (!recorderCallSigned(SECRET, req, body)) return res.writeHead(401).end();
-      if (req.method === "GET") return res.writeHead(200, { "content-type": "application/json" }).end('{"sessions":[]}');
+      if (req.method === "GET")
+        return res.writeHead(200, { "content-type": "application/json" }).end('{"sessions":[]}');
       received.push(JSON.parse(body));
       res.writeHead(200, { "content-type": "application/json" }).end("{}");
     });
     await new Promise<void>((r) => app.listen(0, "127.0.0.1", () => r()));
     const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
 
-    console.info(tmpfs ? "[disk-full] store on a real 16 KB tmpfs" : "[disk-full] mount not permitted: store answering ENOSPC");
+    console.info(
+      tmpfs ? "[disk-full] store on a real 16 KB tmpfs" : "[disk-full] mount not permitted: store answering ENOSPC",
+    );
     const quota = { full: true };
     const local = createLocalStore(blobs);
     const store = tmpfs ? local : quotaStore(local, quota);
     const logs: string[] = [];
-    const rec = await startRecorder({ port: 0, appUrl, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool"), store, log: (m) => logs.push(m) });
-    const text = JSON.stringify({ sessionId: "full-1", streamerId: "st", source: { kind: "url", url: `file://${source}` }, segmentSeconds: 3 });
-    const started = await fetch(`${rec.url}/sessions`, { method: "POST", headers: { [SIGNATURE_HEADER]: signRequest(SECRET, "POST", "/sessions", text) }, body: text });
+    const rec = await startRecorder({
+      port: 0,
+      appUrl,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool"),
+      store,
+      log: (m) => logs.push(m),
+    });
+    const text = JSON.stringify({
+      sessionId: "full-1",
+      streamerId: "st",
+      source: { kind: "url", url: `file://${source}` },
+      segmentSeconds: 3,
+    });
+    const started = await fetch(`${rec.url}/sessions`, {
+      method: "POST",
+      headers: { [SIGNATURE_HEADER]: signRequest(SECRET, "POST", "/sessions", text) },
+      body: text,
+    });
     expect(started.status).toBe(201);
 
     const until = async (what: string, fn: () => boolean, ms = 60_000) => {
@@ -93,7 +134,9 @@ describe("disk full while recording", () => {
       }
     };
     // The disk is full: the error is logged with its cause, and nothing is announced.
-    await until("the storage failure to be logged", () => logs.some((l) => /storing .* failed \(.*(ENOSPC|no space left)/i.test(l)));
+    await until("the storage failure to be logged", () =>
+      logs.some((l) => /storing .* failed \(.*(ENOSPC|no space left)/i.test(l)),
+    );
     expect(received.filter((m) => m.type === "segment.recorded")).toEqual([]);
     // Space returns.
     if (tmpfs) tmpfs.grow();
@@ -105,7 +148,9 @@ describe("disk full while recording", () => {
     expect(segs.length).toBe(3);
     expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - 9)).toBeLessThan(0.5);
     for (const s of segs) expect((await local.stat(s.storageKey))?.size).toBe(s.sizeBytes);
-    expect(received.filter((m): m is TSessionEnded => m.type === "session.ended")).toEqual([{ type: "session.ended", sessionId: "full-1", reason: "source_ended", segments: 3 }]);
+    expect(received.filter((m): m is TSessionEnded => m.type === "session.ended")).toEqual([
+      { type: "session.ended", sessionId: "full-1", reason: "source_ended", segments: 3 },
+    ]);
     // The failure was logged once, not once per retry.
     expect(logs.filter((l) => /storing .* failed/.test(l)).length).toBeLessThanOrEqual(segs.length);
     await rec.stop();

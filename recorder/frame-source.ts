@@ -19,27 +19,74 @@ export const BUFFER_BYTES = 64 * 1024 * 1024;
  * when the stream cannot be joined or no frames arrive (e.g. `isLive` before the streamer publishes).
  * `signal` aborts when the session stops or the recorder shuts down: stop waiting for the publisher.
  */
-export type TFrameSourceFactory = (mint: string, log: (m: string) => void, signal?: AbortSignal) => Promise<TFrameSource>;
+export type TFrameSourceFactory = (
+  mint: string,
+  log: (m: string) => void,
+  signal?: AbortSignal,
+) => Promise<TFrameSource>;
 
 /**
  * A frame source reading a local media file in real time (`ffmpeg -re`), standing in for a LiveKit room in
  * tests and demos: `files` maps a mint id to the file its "room" plays.
  */
-export function fileFrameSources(files: (mint: string) => string | undefined, opts: { ffmpegPath?: string; ffprobePath?: string } = {}): TFrameSourceFactory {
+export function fileFrameSources(
+  files: (mint: string) => string | undefined,
+  opts: { ffmpegPath?: string; ffprobePath?: string } = {},
+): TFrameSourceFactory {
   const ffmpeg = opts.ffmpegPath ?? "ffmpeg";
   const ffprobe = opts.ffprobePath ?? "ffprobe";
   return async (mint) => {
     const file = files(mint);
     if (!file) throw new Error(`no publisher in room ${mint}`);
-    const { stdout } = await runTool(ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height,r_frame_rate", "-of", "csv=p=0", file]);
+    const { stdout } = await runTool(ffprobe, [
+      "-v",
+      "error",
+      "-select_streams",
+      "v:0",
+      "-show_entries",
+      "stream=width,height,r_frame_rate",
+      "-of",
+      "csv=p=0",
+      file,
+    ]);
     const [w, h, rate] = stdout.trim().split(",");
     const [num, den] = rate.split("/").map(Number);
-    const format: TRawFormat = { width: Number(w), height: Number(h), fps: Math.round(num / (den || 1)), sampleRate: 48_000, channels: 2 };
+    const format: TRawFormat = {
+      width: Number(w),
+      height: Number(h),
+      fps: Math.round(num / (den || 1)),
+      sampleRate: 48_000,
+      channels: 2,
+    };
     const proc = spawn(
       ffmpeg,
-      ["-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-i", file,
-        "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-r", String(format.fps), "pipe:1",
-        "-map", "0:a:0", "-f", "s16le", "-ar", String(format.sampleRate), "-ac", String(format.channels), "pipe:3"],
+      [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-re",
+        "-i",
+        file,
+        "-map",
+        "0:v:0",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "yuv420p",
+        "-r",
+        String(format.fps),
+        "pipe:1",
+        "-map",
+        "0:a:0",
+        "-f",
+        "s16le",
+        "-ar",
+        String(format.sampleRate),
+        "-ac",
+        String(format.channels),
+        "pipe:3",
+      ],
       { stdio: ["ignore", "pipe", "ignore", "pipe"] },
     );
     // Generous buffers: ffmpeg opens (probes) its raw inputs one after the other, so one stream must be able

@@ -41,7 +41,10 @@ describe("livekitFrameSources", () => {
   it("joins as a hidden viewer, then fails clearly when the room's server is unreachable", async () => {
     fake.set(MINT, "live");
     const joins = fake.joins.length;
-    const open = livekitFrameSources(pumpfunClient({ apiUrl: fake.url, livekitUrl: `ws://127.0.0.1:${closedPort}` }), 5_000);
+    const open = livekitFrameSources(
+      pumpfunClient({ apiUrl: fake.url, livekitUrl: `ws://127.0.0.1:${closedPort}` }),
+      5_000,
+    );
     await expect(open(MINT, () => {})).rejects.toThrow();
     expect(fake.joins.slice(joins)).toEqual([{ mintId: MINT, viewer: true, hidden: true }]);
     // The recorder's retry rejoins with the kept token while it is valid: no second join.

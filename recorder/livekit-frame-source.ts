@@ -9,7 +9,10 @@ const CHANNELS = 2;
 type TRtc = typeof import("@livekit/rtc-node");
 
 /** A LiveKit video frame as I420 bytes (converted natively from RGBA/BGRA/NV12… when needed). */
-export function toI420(rtc: TRtc, frame: InstanceType<TRtc["VideoFrame"]>): { data: Buffer; width: number; height: number } {
+export function toI420(
+  rtc: TRtc,
+  frame: InstanceType<TRtc["VideoFrame"]>,
+): { data: Buffer; width: number; height: number } {
   const f = frame.type === rtc.VideoBufferType.I420 ? frame : frame.convert(rtc.VideoBufferType.I420);
   return { data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength), width: f.width, height: f.height };
 }
@@ -23,7 +26,10 @@ export function toI420(rtc: TRtc, frame: InstanceType<TRtc["VideoFrame"]>): { da
  * and the pacer, and a local file stands in for the room in the recording tests (pacedFileFrameSources feeds
  * it through the same RawPacer).
  */
-export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), firstFrameTimeoutMs = 30_000): TFrameSourceFactory {
+export function livekitFrameSources(
+  client: TPumpfunClient = pumpfunClient(),
+  firstFrameTimeoutMs = 30_000,
+): TFrameSourceFactory {
   const keepers = new Map<string, ReturnType<typeof viewerTokenKeeper>>();
   return async (mint, log, signal) => {
     if (signal?.aborted) throw new Error("stopped");
@@ -41,7 +47,10 @@ export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), fi
     const close = (why = "closed") => {
       stopRefresh();
       for (const t of timers) clearInterval(t);
-      if (!pacer.ended) log(`[pumpfun ${mint}] room stream ended (${why})${pacer.skippedTicks ? `; ${pacer.skippedTicks} frames skipped, the encoder fell behind` : ""}`);
+      if (!pacer.ended)
+        log(
+          `[pumpfun ${mint}] room stream ended (${why})${pacer.skippedTicks ? `; ${pacer.skippedTicks} frames skipped, the encoder fell behind` : ""}`,
+        );
       pacer.end(why);
       void room.disconnect().catch(() => {});
     };
@@ -73,7 +82,9 @@ export function livekitFrameSources(client: TPumpfunClient = pumpfunClient(), fi
       // Live before the publisher's frames flow: wait for them, but not past a stop.
       format = await Promise.race([
         first,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no video published in room ${mint} yet`)), firstFrameTimeoutMs).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`no video published in room ${mint} yet`)), firstFrameTimeoutMs).unref(),
+        ),
         new Promise<never>((_, reject) => {
           onAbort = () => reject(new Error("stopped"));
           if (signal?.aborted) onAbort();

@@ -23,7 +23,9 @@ const ZRecorderEnv = z.object({
 async function main() {
   const parsed = ZRecorderEnv.safeParse(process.env);
   if (!parsed.success) {
-    throw new Error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+    throw new Error(
+      `Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`,
+    );
   }
   const cfg = parsed.data;
   const recorder = await startRecorder({

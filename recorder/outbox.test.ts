@@ -20,7 +20,11 @@ async function app(answers: { status: number; body: unknown }[]) {
     res.writeHead(a.status, { "content-type": "application/json" }).end(JSON.stringify(a.body));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/recorder`, signatures, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/recorder`,
+    signatures,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 const until = async (fn: () => boolean) => {
@@ -33,9 +37,17 @@ const until = async (fn: () => boolean) => {
 
 describe("outbox and the app's replay protection", () => {
   it("an attempt refused as a replay (its signature was already accepted) is re-signed and resent, not dropped", async () => {
-    const a = await app([{ status: 401, body: { error: { code: "unauthorized", message: "Invalid webhook signature (replayed)." } } }]);
+    const a = await app([
+      { status: 401, body: { error: { code: "unauthorized", message: "Invalid webhook signature (replayed)." } } },
+    ]);
     const dir = path.join(tmp, "replayed");
-    const outbox = createOutbox({ dir, url: a.url, secret: "outbox-test-secret-0123", log: () => {}, maxBackoffMs: 1100 });
+    const outbox = createOutbox({
+      dir,
+      url: a.url,
+      secret: "outbox-test-secret-0123",
+      log: () => {},
+      maxBackoffMs: 1100,
+    });
     outbox.enqueue({ type: "session.ended", sessionId: "s", reason: "stopped", segments: 0 });
     await until(() => outbox.size() === 0);
     await outbox.stop();
@@ -45,7 +57,9 @@ describe("outbox and the app's replay protection", () => {
   });
 
   it("any other 401 is final: the message goes to dead/", async () => {
-    const a = await app([{ status: 401, body: { error: { code: "unauthorized", message: "Invalid webhook signature (mismatch)." } } }]);
+    const a = await app([
+      { status: 401, body: { error: { code: "unauthorized", message: "Invalid webhook signature (mismatch)." } } },
+    ]);
     const dir = path.join(tmp, "mismatch");
     const outbox = createOutbox({ dir, url: a.url, secret: "outbox-test-secret-0123", log: () => {} });
     outbox.enqueue({ type: "session.ended", sessionId: "s", reason: "stopped", segments: 0 });

@@ -13,7 +13,13 @@ import { sleep } from "./sleep";
  *
  * Delivery is strictly in order (head-of-line): the app sees segment N before N+1 and `session.ended` last.
  */
-export function createOutbox(opts: { dir: string; url: string; secret: string; log: (m: string) => void; maxBackoffMs?: number }) {
+export function createOutbox(opts: {
+  dir: string;
+  url: string;
+  secret: string;
+  log: (m: string) => void;
+  maxBackoffMs?: number;
+}) {
   const pending = path.join(opts.dir, "pending");
   const dead = path.join(opts.dir, "dead");
   fs.mkdirSync(pending, { recursive: true });
@@ -23,7 +29,11 @@ export function createOutbox(opts: { dir: string; url: string; secret: string; l
   let wake: (() => void) | null = null;
   let failures = 0;
 
-  const list = () => fs.readdirSync(pending).filter((f) => f.endsWith(".json")).sort();
+  const list = () =>
+    fs
+      .readdirSync(pending)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
 
   function enqueue(message: TRecorderWebhook): void {
     // Time first so files sort in creation order across restarts; seq orders messages within one millisecond.
@@ -47,14 +57,22 @@ export function createOutbox(opts: { dir: string; url: string; secret: string; l
       if (res.ok) return "sent";
       // "replayed": an earlier attempt with this very signature (same second) was accepted but its answer lost;
       // the next attempt is signed anew and answered as a duplicate.
-      if (res.status >= 500 || res.status === 408 || res.status === 429 || (res.status === 401 && text.includes("(replayed)"))) {
+      if (
+        res.status >= 500 ||
+        res.status === 408 ||
+        res.status === 429 ||
+        (res.status === 401 && text.includes("(replayed)"))
+      ) {
         if (failures === 0) opts.log(`webhook answered ${res.status}; will retry`);
         return "retry";
       }
-      opts.log(`webhook refused with ${res.status}: ${text.slice(0, 200)} (dropped: ${path.basename(file)} moved to dead/)`);
+      opts.log(
+        `webhook refused with ${res.status}: ${text.slice(0, 200)} (dropped: ${path.basename(file)} moved to dead/)`,
+      );
       return "dead";
     } catch (err) {
-      if (failures === 0 && !stopper.signal.aborted) opts.log(`webhook delivery failed (${(err as Error).message}); will retry`);
+      if (failures === 0 && !stopper.signal.aborted)
+        opts.log(`webhook delivery failed (${(err as Error).message}); will retry`);
       return "retry";
     }
   }

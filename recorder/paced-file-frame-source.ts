@@ -21,16 +21,48 @@ export function pacedFileFrameSources(
   return async (mint, log, signal) => {
     const file = files(mint);
     if (!file) throw new Error(`no publisher in room ${mint}`);
-    const { stdout } = await runTool(ffprobe, ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", file]);
+    const { stdout } = await runTool(ffprobe, [
+      "-v",
+      "error",
+      "-select_streams",
+      "v:0",
+      "-show_entries",
+      "stream=width,height",
+      "-of",
+      "csv=p=0",
+      file,
+    ]);
     const [width, height] = stdout.trim().split(",").map(Number);
     let gotFirst!: (f: TRawFormat) => void;
     const first = new Promise<TRawFormat>((resolve) => (gotFirst = resolve));
     const pacer = new RawPacer(fps, sampleRate, channels, gotFirst);
     const proc = spawn(
       ffmpeg,
-      ["-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-i", file,
-        "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
-        "-map", "0:a:0", "-f", "s16le", "-ar", String(sampleRate), "-ac", String(channels), "pipe:3"],
+      [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-re",
+        "-i",
+        file,
+        "-map",
+        "0:v:0",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "yuv420p",
+        "pipe:1",
+        "-map",
+        "0:a:0",
+        "-f",
+        "s16le",
+        "-ar",
+        String(sampleRate),
+        "-ac",
+        String(channels),
+        "pipe:3",
+      ],
       { stdio: ["ignore", "pipe", "ignore", "pipe"] },
     );
     // Pipe reads split frames and samples anywhere: hand the pacer whole ones, as a room does.
@@ -38,7 +70,8 @@ export function pacedFileFrameSources(
     let video = Buffer.alloc(0);
     proc.stdout!.on("data", (chunk: Buffer) => {
       video = Buffer.concat([video, chunk]);
-      for (; video.length >= frameBytes; video = video.subarray(frameBytes)) pacer.videoFrame(Buffer.from(video.subarray(0, frameBytes)), width, height);
+      for (; video.length >= frameBytes; video = video.subarray(frameBytes))
+        pacer.videoFrame(Buffer.from(video.subarray(0, frameBytes)), width, height);
     });
     let audio = Buffer.alloc(0);
     (proc.stdio[3] as Readable).on("data", (chunk: Buffer) => {

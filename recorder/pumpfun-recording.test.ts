@@ -31,13 +31,36 @@ let app: http.Server;
 let appUrl: string;
 
 beforeAll(async () => {
-  execFileSync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-    "-t", "8", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", media]);
+  execFileSync("ffmpeg", [
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=320x180:rate=25",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=44100",
+    "-t",
+    "8",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-c:a",
+    "aac",
+    "-shortest",
+    media,
+  ]);
   app = http.createServer(async (req, res) => {
     let body = "";
     for await (const c of req) body += c;
     if (!recorderCallSigned(SECRET, req, body)) return res.writeHead(401).end();
-    if (req.method === "GET") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sessions: appState.active }));
+    if (req.method === "GET")
+      return res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ sessions: appState.active }));
     if (appState.down) return res.writeHead(503).end();
     received.push(JSON.parse(body));
     res.writeHead(200, { "content-type": "application/json" }).end("{}");
@@ -50,8 +73,10 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const segments = (id: string) => received.filter((m): m is TSegmentRecorded => m.type === "segment.recorded" && m.sessionId === id);
-const ended = (id: string) => received.find((m): m is TSessionEnded => m.type === "session.ended" && m.sessionId === id);
+const segments = (id: string) =>
+  received.filter((m): m is TSegmentRecorded => m.type === "segment.recorded" && m.sessionId === id);
+const ended = (id: string) =>
+  received.find((m): m is TSessionEnded => m.type === "session.ended" && m.sessionId === id);
 
 async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
@@ -63,13 +88,32 @@ async function until<T>(what: string, fn: () => T | undefined | null | false, ms
   }
 }
 
-const startReq = (sessionId: string): TStartRecording => ({ sessionId, streamerId: "s-1", source: { kind: "pumpfun", mint: MINT }, segmentSeconds: SEGMENT });
+const startReq = (sessionId: string): TStartRecording => ({
+  sessionId,
+  streamerId: "s-1",
+  source: { kind: "pumpfun", mint: MINT },
+  segmentSeconds: SEGMENT,
+});
 const control = (url: string, method: string, p: string, body?: unknown) => {
   const text = body === undefined ? "" : JSON.stringify(body);
-  return fetch(`${url}${p}`, { method, headers: { [SIGNATURE_HEADER]: signRequest(SECRET, method, p, text) }, body: method === "GET" ? undefined : text });
+  return fetch(`${url}${p}`, {
+    method,
+    headers: { [SIGNATURE_HEADER]: signRequest(SECRET, method, p, text) },
+    body: method === "GET" ? undefined : text,
+  });
 };
 const probe = (file: string) =>
-  JSON.parse(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_type,width,height", "-of", "json", file]).toString()) as {
+  JSON.parse(
+    execFileSync("ffprobe", [
+      "-v",
+      "error",
+      "-show_entries",
+      "format=duration:stream=codec_type,width,height",
+      "-of",
+      "json",
+      file,
+    ]).toString(),
+  ) as {
     format: { duration: string };
     streams: { codec_type: string; width?: number; height?: number }[];
   };
@@ -91,7 +135,16 @@ function room(notYet: number, plays: number) {
 }
 
 async function recorder(frameSources: TFrameSourceFactory, name: string): Promise<TRecorder> {
-  return startRecorder({ port: 0, appUrl, secret: SECRET, spoolDir: path.join(tmp, name), store, reconnectGraceSeconds: 4, frameSources, log: () => {} });
+  return startRecorder({
+    port: 0,
+    appUrl,
+    secret: SECRET,
+    spoolDir: path.join(tmp, name),
+    store,
+    reconnectGraceSeconds: 4,
+    frameSources,
+    log: () => {},
+  });
 }
 
 async function expectPlayable(segs: TSegmentRecorded[]) {
@@ -172,7 +225,15 @@ describe("pump.fun recording through a frame source", () => {
         const file = path.join(tmp, `paced-${s.number}.ts`);
         await store.download(s.storageKey, file);
         const streams = JSON.parse(
-          execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type,r_frame_rate,duration,width,height", "-of", "json", file]).toString(),
+          execFileSync("ffprobe", [
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_type,r_frame_rate,duration,width,height",
+            "-of",
+            "json",
+            file,
+          ]).toString(),
         ).streams as { codec_type: string; r_frame_rate: string; duration: string; width?: number }[];
         const v = streams.find((x) => x.codec_type === "video")!;
         const a = streams.find((x) => x.codec_type === "audio")!;
@@ -234,7 +295,8 @@ describe("pump.fun recording through a frame source", () => {
       appState.active = [];
       const segs = segments("pf-r");
       expect(segs.map((s) => s.number)).toEqual(segs.map((_, i) => i)); // each number once: nothing announced twice
-      for (let i = 1; i < segs.length; i++) expect(segs[i].startOffset).toBeGreaterThanOrEqual(segs[i - 1].startOffset + segs[i - 1].duration - 0.001);
+      for (let i = 1; i < segs.length; i++)
+        expect(segs[i].startOffset).toBeGreaterThanOrEqual(segs[i - 1].startOffset + segs[i - 1].duration - 0.001);
       expect(segs.length).toBeGreaterThan(delivered + 2); // the held one, the partial, and the rejoined room's
       expect(r.calls.opened).toBe(2);
       expect(end).toMatchObject({ reason: "source_ended", segments: segs.length });

@@ -65,7 +65,9 @@ describe("RawPacer", () => {
     p.tick(400); // underrun: silence, buffering again
     await flush();
     expect(out.video).toHaveLength(5);
-    expect(Buffer.concat(out.audio)).toEqual(Buffer.concat([pcm(20, 0), pcm(20, 1), pcm(10, 1), pcm(10, 2), pcm(20, 2), pcm(20, 0)]));
+    expect(Buffer.concat(out.audio)).toEqual(
+      Buffer.concat([pcm(20, 0), pcm(20, 1), pcm(10, 1), pcm(10, 2), pcm(20, 2), pcm(20, 0)]),
+    );
   });
 
   it("drops the oldest audio when the room's audio runs too far ahead, and any before the first video frame", async () => {
@@ -121,7 +123,11 @@ describe("toI420", () => {
     const rgba = new Uint8Array(w * h * 4);
     for (let i = 0; i < w * h; i++) rgba.set([255, 255, 255, 255], i * 4);
     const out = toI420(rtc, new rtc.VideoFrame(rgba, w, h, rtc.VideoBufferType.RGBA));
-    expect({ width: out.width, height: out.height, bytes: out.data.length }).toEqual({ width: w, height: h, bytes: w * h * 1.5 });
+    expect({ width: out.width, height: out.height, bytes: out.data.length }).toEqual({
+      width: w,
+      height: h,
+      bytes: w * h * 1.5,
+    });
     const luma = out.data.subarray(0, w * h);
     const chroma = out.data.subarray(w * h);
     expect(Math.min(...luma)).toBeGreaterThanOrEqual(235); // white

@@ -5,7 +5,13 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TAudioChunk, TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
+import type {
+  TAudioChunk,
+  TRecorderWebhook,
+  TSegmentRecorded,
+  TSessionEnded,
+  TStartRecording,
+} from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
 import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
@@ -45,10 +51,21 @@ async function fakeApp() {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const segments = (id: string) => received.filter((m): m is TSegmentRecorded => m.type === "segment.recorded" && m.sessionId === id);
-  const ended = (id: string) => received.filter((m): m is TSessionEnded => m.type === "session.ended" && m.sessionId === id);
-  const chunks = (id: string) => received.filter((m): m is TAudioChunk => m.type === "audio.chunk" && m.sessionId === id);
-  return { url, received, state, segments, ended, chunks, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const segments = (id: string) =>
+    received.filter((m): m is TSegmentRecorded => m.type === "segment.recorded" && m.sessionId === id);
+  const ended = (id: string) =>
+    received.filter((m): m is TSessionEnded => m.type === "session.ended" && m.sessionId === id);
+  const chunks = (id: string) =>
+    received.filter((m): m is TAudioChunk => m.type === "audio.chunk" && m.sessionId === id);
+  return {
+    url,
+    received,
+    state,
+    segments,
+    ended,
+    chunks,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 60_000): Promise<T> {
@@ -63,7 +80,11 @@ async function until<T>(what: string, fn: () => T | undefined | null | false, ms
 
 function control(url: string, method: string, p: string, body?: unknown) {
   const text = body === undefined ? "" : JSON.stringify(body);
-  return fetch(`${url}${p}`, { method, headers: { [SIGNATURE_HEADER]: signRequest(SECRET, method, p, text) }, body: method === "GET" ? undefined : text });
+  return fetch(`${url}${p}`, {
+    method,
+    headers: { [SIGNATURE_HEADER]: signRequest(SECRET, method, p, text) },
+    body: method === "GET" ? undefined : text,
+  });
 }
 
 const startReq = (sessionId: string, url = `file://${source}`): TStartRecording => ({
@@ -74,7 +95,17 @@ const startReq = (sessionId: string, url = `file://${source}`): TStartRecording 
 });
 
 const probe = (file: string) =>
-  JSON.parse(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", file]).toString()) as {
+  JSON.parse(
+    execFileSync("ffprobe", [
+      "-v",
+      "error",
+      "-show_entries",
+      "format=duration:stream=codec_type",
+      "-of",
+      "json",
+      file,
+    ]).toString(),
+  ) as {
     format: { duration: string };
     streams: { codec_type: string }[];
   };
@@ -101,11 +132,31 @@ let app: Awaited<ReturnType<typeof fakeApp>>;
 beforeAll(async () => {
   // 10 s of h264/aac with a keyframe every second: segment cuts land within a second of the target.
   execFileSync("ffmpeg", [
-    "-hide_banner", "-loglevel", "error",
-    "-f", "lavfi", "-i", `testsrc2=size=320x180:rate=15:duration=${SOURCE_SECONDS}`,
-    "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=48000:duration=${SOURCE_SECONDS}`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-keyint_min", "15", "-sc_threshold", "0",
-    "-c:a", "aac", "-shortest", source,
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=size=320x180:rate=15:duration=${SOURCE_SECONDS}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=440:sample_rate=48000:duration=${SOURCE_SECONDS}`,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-g",
+    "15",
+    "-keyint_min",
+    "15",
+    "-sc_threshold",
+    "0",
+    "-c:a",
+    "aac",
+    "-shortest",
+    source,
   ]);
   app = await fakeApp();
 });
@@ -116,31 +167,138 @@ afterAll(async () => {
 
 describe("recorder control API", () => {
   it("answers only correctly signed, well-formed requests", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-auth"), store, log: quiet });
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-auth"),
+      store,
+      log: quiet,
+    });
     const valid = JSON.stringify(startReq("s-auth"));
     const now = Math.floor(Date.now() / 1000);
-    const cases: { name: string; method: string; path: string; body?: string; sig?: string; status: number; error: { code: string; message: string | RegExp } }[] = [
-      { name: "unsigned", method: "POST", path: "/sessions", body: valid, status: 401, error: { code: "unauthorized", message: "Invalid signature (missing)." } },
-      { name: "other key", method: "POST", path: "/sessions", body: valid, sig: signRequest("another-secret-abcdefgh", "POST", "/sessions", valid), status: 401, error: { code: "unauthorized", message: "Invalid signature (mismatch)." } },
-      { name: "tampered body", method: "POST", path: "/sessions", body: valid.replace("s-auth", "s-evil"), sig: signRequest(SECRET, "POST", "/sessions", valid), status: 401, error: { code: "unauthorized", message: "Invalid signature (mismatch)." } },
-      { name: "replayed", method: "POST", path: "/sessions", body: valid, sig: signRequest(SECRET, "POST", "/sessions", valid, now - 3600), status: 401, error: { code: "unauthorized", message: "Invalid signature (stale)." } },
-      { name: "garbage header", method: "POST", path: "/sessions", body: valid, sig: "v1=zz", status: 401, error: { code: "unauthorized", message: "Invalid signature (malformed)." } },
-      { name: "unsigned list", method: "GET", path: "/sessions", status: 401, error: { code: "unauthorized", message: "Invalid signature (missing)." } },
-      { name: "unsigned stop", method: "DELETE", path: "/sessions/s-auth", status: 401, error: { code: "unauthorized", message: "Invalid signature (missing)." } },
-      { name: "not JSON", method: "POST", path: "/sessions", body: "{nope", sig: signRequest(SECRET, "POST", "/sessions", "{nope"), status: 400, error: { code: "bad_request", message: "Request body is not valid JSON." } },
-      { name: "wrong shape", method: "POST", path: "/sessions", body: '{"sessionId":"x"}', sig: signRequest(SECRET, "POST", "/sessions", '{"sessionId":"x"}'), status: 422, error: { code: "invalid_input", message: /streamerId/ } },
+    const cases: {
+      name: string;
+      method: string;
+      path: string;
+      body?: string;
+      sig?: string;
+      status: number;
+      error: { code: string; message: string | RegExp };
+    }[] = [
+      {
+        name: "unsigned",
+        method: "POST",
+        path: "/sessions",
+        body: valid,
+        status: 401,
+        error: { code: "unauthorized", message: "Invalid signature (missing)." },
+      },
+      {
+        name: "other key",
+        method: "POST",
+        path: "/sessions",
+        body: valid,
+        sig: signRequest("another-secret-abcdefgh", "POST", "/sessions", valid),
+        status: 401,
+        error: { code: "unauthorized", message: "Invalid signature (mismatch)." },
+      },
+      {
+        name: "tampered body",
+        method: "POST",
+        path: "/sessions",
+        body: valid.replace("s-auth", "s-evil"),
+        sig: signRequest(SECRET, "POST", "/sessions", valid),
+        status: 401,
+        error: { code: "unauthorized", message: "Invalid signature (mismatch)." },
+      },
+      {
+        name: "replayed",
+        method: "POST",
+        path: "/sessions",
+        body: valid,
+        sig: signRequest(SECRET, "POST", "/sessions", valid, now - 3600),
+        status: 401,
+        error: { code: "unauthorized", message: "Invalid signature (stale)." },
+      },
+      {
+        name: "garbage header",
+        method: "POST",
+        path: "/sessions",
+        body: valid,
+        sig: "v1=zz",
+        status: 401,
+        error: { code: "unauthorized", message: "Invalid signature (malformed)." },
+      },
+      {
+        name: "unsigned list",
+        method: "GET",
+        path: "/sessions",
+        status: 401,
+        error: { code: "unauthorized", message: "Invalid signature (missing)." },
+      },
+      {
+        name: "unsigned stop",
+        method: "DELETE",
+        path: "/sessions/s-auth",
+        status: 401,
+        error: { code: "unauthorized", message: "Invalid signature (missing)." },
+      },
+      {
+        name: "not JSON",
+        method: "POST",
+        path: "/sessions",
+        body: "{nope",
+        sig: signRequest(SECRET, "POST", "/sessions", "{nope"),
+        status: 400,
+        error: { code: "bad_request", message: "Request body is not valid JSON." },
+      },
+      {
+        name: "wrong shape",
+        method: "POST",
+        path: "/sessions",
+        body: '{"sessionId":"x"}',
+        sig: signRequest(SECRET, "POST", "/sessions", '{"sessionId":"x"}'),
+        status: 422,
+        error: { code: "invalid_input", message: /streamerId/ },
+      },
       ...[
         { name: "path in session id", req: { ...startReq("s"), sessionId: "../../etc" }, message: /sessionId/ },
-        { name: "ffmpeg pseudo-protocol", req: startReq("s-proto", `concat:${source}|${source}`), message: /source\.url/ },
+        {
+          name: "ffmpeg pseudo-protocol",
+          req: startReq("s-proto", `concat:${source}|${source}`),
+          message: /source\.url/,
+        },
       ].map((c) => {
         const text = JSON.stringify(c.req);
-        return { name: c.name, method: "POST", path: "/sessions", body: text, sig: signRequest(SECRET, "POST", "/sessions", text), status: 422, error: { code: "invalid_input", message: c.message } };
+        return {
+          name: c.name,
+          method: "POST",
+          path: "/sessions",
+          body: text,
+          sig: signRequest(SECRET, "POST", "/sessions", text),
+          status: 422,
+          error: { code: "invalid_input", message: c.message },
+        };
       }),
-      { name: "unknown session", method: "DELETE", path: "/sessions/nope", sig: signRequest(SECRET, "DELETE", "/sessions/nope", ""), body: "", status: 404, error: { code: "not_found", message: "No such recording." } },
+      {
+        name: "unknown session",
+        method: "DELETE",
+        path: "/sessions/nope",
+        sig: signRequest(SECRET, "DELETE", "/sessions/nope", ""),
+        body: "",
+        status: 404,
+        error: { code: "not_found", message: "No such recording." },
+      },
     ];
     for (const c of cases) {
       const headers: Record<string, string> = c.sig ? { [SIGNATURE_HEADER]: c.sig } : {};
-      const res = await fetch(`${rec.url}${c.path}`, { method: c.method, headers, body: c.method === "GET" ? undefined : (c.body ?? "") });
+      const res = await fetch(`${rec.url}${c.path}`, {
+        method: c.method,
+        headers,
+        body: c.method === "GET" ? undefined : (c.body ?? ""),
+      });
       expect({ name: c.name, status: res.status }).toEqual({ name: c.name, status: c.status });
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code, c.name).toBe(c.error.code);
@@ -155,30 +313,57 @@ describe("recorder control API", () => {
 
 describe("recording", () => {
   it("sends the audio ahead in 16 kHz mono WAV chunks on the segments' clock, each stored before it is announced", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-chunks"), store, log: quiet });
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-chunks"),
+      store,
+      log: quiet,
+    });
     try {
-    expect((await control(rec.url, "POST", "/sessions", { ...startReq("s-chunks"), segmentSeconds: 6, audioChunkSeconds: 2 })).status).toBe(201);
-    await until("session.ended", () => app.ended("s-chunks").length > 0);
-    const segs = app.segments("s-chunks");
-    const chunks = app.chunks("s-chunks");
-    expect(segs.length).toBe(2);
-    // 2 s each; AAC's last frame may add a sliver of a chunk.
-    expect(chunks.length).toBeGreaterThanOrEqual(SOURCE_SECONDS / 2);
-    expect(chunks.slice(0, SOURCE_SECONDS / 2 - 1).every((c) => Math.abs(c.duration - 2) < 0.05)).toBe(true);
-    // Contiguous from 0, covering what the segments cover.
-    expect(chunks[0].startOffset).toBe(0);
-    for (let i = 1; i < chunks.length; i++) expect(chunks[i].startOffset).toBeCloseTo(chunks[i - 1].startOffset + chunks[i - 1].duration, 2);
-    const end = (x: { startOffset: number; duration: number }) => x.startOffset + x.duration;
-    expect(Math.abs(end(chunks.at(-1)!) - end(segs.at(-1)!))).toBeLessThan(0.1);
-    // Each is under this session's chunk keys, in storage, 16 kHz mono PCM, as long as announced.
-    for (const c of chunks) {
-      expect(c.storageKey).toMatch(/^sessions\/s-chunks\/chunks\/\d{5}-\d{5}\.wav$/);
-      const file = path.join(tmp, "check", c.storageKey.replaceAll("/", "_"));
-      await store.download(c.storageKey, file);
-      const info = JSON.parse(execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,sample_rate,channels:format=duration", "-of", "json", file]).toString());
-      expect(info.streams[0]).toMatchObject({ codec_name: "pcm_s16le", sample_rate: "16000", channels: 1 });
-      expect(Math.abs(Number(info.format.duration) - c.duration)).toBeLessThan(0.05);
-    }
+      expect(
+        (
+          await control(rec.url, "POST", "/sessions", {
+            ...startReq("s-chunks"),
+            segmentSeconds: 6,
+            audioChunkSeconds: 2,
+          })
+        ).status,
+      ).toBe(201);
+      await until("session.ended", () => app.ended("s-chunks").length > 0);
+      const segs = app.segments("s-chunks");
+      const chunks = app.chunks("s-chunks");
+      expect(segs.length).toBe(2);
+      // 2 s each; AAC's last frame may add a sliver of a chunk.
+      expect(chunks.length).toBeGreaterThanOrEqual(SOURCE_SECONDS / 2);
+      expect(chunks.slice(0, SOURCE_SECONDS / 2 - 1).every((c) => Math.abs(c.duration - 2) < 0.05)).toBe(true);
+      // Contiguous from 0, covering what the segments cover.
+      expect(chunks[0].startOffset).toBe(0);
+      for (let i = 1; i < chunks.length; i++)
+        expect(chunks[i].startOffset).toBeCloseTo(chunks[i - 1].startOffset + chunks[i - 1].duration, 2);
+      const end = (x: { startOffset: number; duration: number }) => x.startOffset + x.duration;
+      expect(Math.abs(end(chunks.at(-1)!) - end(segs.at(-1)!))).toBeLessThan(0.1);
+      // Each is under this session's chunk keys, in storage, 16 kHz mono PCM, as long as announced.
+      for (const c of chunks) {
+        expect(c.storageKey).toMatch(/^sessions\/s-chunks\/chunks\/\d{5}-\d{5}\.wav$/);
+        const file = path.join(tmp, "check", c.storageKey.replaceAll("/", "_"));
+        await store.download(c.storageKey, file);
+        const info = JSON.parse(
+          execFileSync("ffprobe", [
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name,sample_rate,channels:format=duration",
+            "-of",
+            "json",
+            file,
+          ]).toString(),
+        );
+        expect(info.streams[0]).toMatchObject({ codec_name: "pcm_s16le", sample_rate: "16000", channels: 1 });
+        expect(Math.abs(Number(info.format.duration) - c.duration)).toBeLessThan(0.05);
+      }
     } finally {
       await rec.stop();
     }
@@ -186,30 +371,71 @@ describe("recording", () => {
 
   it("records a source without audio with no chunks (ffmpeg refuses an empty chunk output): the segments are unaffected", async () => {
     const silent = path.join(tmp, "video-only.mp4");
-    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=15:duration=4", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", silent]);
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-noaudio"), store, log: quiet });
+    execFileSync("ffmpeg", [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=160x90:rate=15:duration=4",
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-g",
+      "15",
+      silent,
+    ]);
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-noaudio"),
+      store,
+      log: quiet,
+    });
     try {
-    expect((await control(rec.url, "POST", "/sessions", { ...startReq("s-noaudio", `file://${silent}`), segmentSeconds: 2, audioChunkSeconds: 1 })).status).toBe(201);
-    const [ended] = await until("session.ended", () => app.ended("s-noaudio").length > 0 && app.ended("s-noaudio"));
-    expect(ended.reason).toBe("source_ended");
-    expect(app.chunks("s-noaudio")).toEqual([]);
-    const segs = app.segments("s-noaudio");
-    expectNumbered(segs);
-    expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - 4)).toBeLessThan(0.5);
+      expect(
+        (
+          await control(rec.url, "POST", "/sessions", {
+            ...startReq("s-noaudio", `file://${silent}`),
+            segmentSeconds: 2,
+            audioChunkSeconds: 1,
+          })
+        ).status,
+      ).toBe(201);
+      const [ended] = await until("session.ended", () => app.ended("s-noaudio").length > 0 && app.ended("s-noaudio"));
+      expect(ended.reason).toBe("source_ended");
+      expect(app.chunks("s-noaudio")).toEqual([]);
+      const segs = app.segments("s-noaudio");
+      expectNumbered(segs);
+      expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - 4)).toBeLessThan(0.5);
     } finally {
       await rec.stop();
     }
   });
 
   it("records a source into contiguous, playable segments announced in order (through webhook 500s), then ends the session", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-1"), store, log: quiet });
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-1"),
+      store,
+      log: quiet,
+    });
     app.state.failNext = 3; // the first deliveries get 500: they must arrive later, exactly once
     const res = await control(rec.url, "POST", "/sessions", startReq("s1"));
     expect(res.status).toBe(201);
     const again = await control(rec.url, "POST", "/sessions", startReq("s1"));
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ ok: true, started: false });
-    const list = (await (await control(rec.url, "GET", "/sessions")).json()) as { sessions: { sessionId: string; status: string }[] };
+    const list = (await (await control(rec.url, "GET", "/sessions")).json()) as {
+      sessions: { sessionId: string; status: string }[];
+    };
     expect(list.sessions).toEqual([expect.objectContaining({ sessionId: "s1", status: "recording" })]);
 
     const [ended] = await until("session.ended", () => app.ended("s1").length > 0 && app.ended("s1"));
@@ -218,7 +444,8 @@ describe("recording", () => {
     expectNumbered(segs);
     expect(segs.length).toBe(Math.ceil(SOURCE_SECONDS / SEGMENT));
     expect(segs[0].startOffset).toBe(0);
-    for (let i = 1; i < segs.length; i++) expect(segs[i].startOffset).toBeCloseTo(segs[i - 1].startOffset + segs[i - 1].duration, 3);
+    for (let i = 1; i < segs.length; i++)
+      expect(segs[i].startOffset).toBeCloseTo(segs[i - 1].startOffset + segs[i - 1].duration, 3);
     expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - SOURCE_SECONDS)).toBeLessThan(0.5);
     expect(segs.map((s) => s.final)).toEqual(segs.map((_, i) => i === segs.length - 1));
     await expectPlayable(segs);
@@ -232,7 +459,15 @@ describe("recording", () => {
   });
 
   it("stops gracefully on DELETE: the current segment is closed, announced as final, then session.ended(stopped)", async () => {
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-2"), store, log: quiet });
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-2"),
+      store,
+      log: quiet,
+    });
     await control(rec.url, "POST", "/sessions", startReq("s2"));
     await until("first segment", () => app.segments("s2").length >= 1);
     await new Promise((r) => setTimeout(r, 1000)); // mid-way through the second segment
@@ -265,7 +500,16 @@ describe("recording", () => {
     });
     await new Promise<void>((r) => media.listen(0, "127.0.0.1", () => r()));
     const mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/live.ts`;
-    const rec = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: path.join(tmp, "spool-4"), store, reconnectGraceSeconds: 4, log: quiet });
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-4"),
+      store,
+      reconnectGraceSeconds: 4,
+      log: quiet,
+    });
     const t0 = Date.now();
     await control(rec.url, "POST", "/sessions", startReq("s4", mediaUrl));
     const [ended] = await until("session.ended", () => app.ended("s4").length > 0 && app.ended("s4"));
@@ -275,7 +519,8 @@ describe("recording", () => {
     expectNumbered(segs);
     // Both connections were recorded into the one session: twice the source, in order, never overlapping.
     expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - 2 * SOURCE_SECONDS)).toBeLessThan(1);
-    for (let i = 1; i < segs.length; i++) expect(segs[i].startOffset).toBeGreaterThanOrEqual(segs[i - 1].startOffset + segs[i - 1].duration - 0.001);
+    for (let i = 1; i < segs.length; i++)
+      expect(segs[i].startOffset).toBeGreaterThanOrEqual(segs[i - 1].startOffset + segs[i - 1].duration - 0.001);
     await expectPlayable(segs);
     // Gave up only after the grace period of silence.
     expect(elapsed).toBeGreaterThan(4);
@@ -290,7 +535,16 @@ describe("recording", () => {
     // A real recorder process, killed with SIGKILL: no cleanup at all, and its ffmpeg outlives it.
     const child = spawn(process.execPath, ["--import", "tsx", "recorder/main.ts"], {
       cwd: path.resolve(__dirname, ".."),
-      env: { ...process.env, NODE_ENV: "test", RECORDER_PORT: "0", APP_URL: app.url, RECORDER_SECRET: SECRET, RECORDER_DIR: spool, STORAGE_DIR: blobs, BLOB_READ_WRITE_TOKEN: "" },
+      env: {
+        ...process.env,
+        NODE_ENV: "test",
+        RECORDER_PORT: "0",
+        APP_URL: app.url,
+        RECORDER_SECRET: SECRET,
+        RECORDER_DIR: spool,
+        STORAGE_DIR: blobs,
+        BLOB_READ_WRITE_TOKEN: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -311,15 +565,26 @@ describe("recording", () => {
 
     app.state.down = false;
     app.state.active = [req];
-    const second = await startRecorder({ port: 0, appUrl: app.url, secret: SECRET, allowPrivateSources: true, spoolDir: spool, store, log: quiet });
+    const second = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: spool,
+      store,
+      log: quiet,
+    });
     await second.resumed;
-    expect(fs.existsSync(`/proc/${orphan}/cmdline`) && fs.readFileSync(`/proc/${orphan}/cmdline`, "utf8").includes(runDir)).toBe(false);
+    expect(
+      fs.existsSync(`/proc/${orphan}/cmdline`) && fs.readFileSync(`/proc/${orphan}/cmdline`, "utf8").includes(runDir),
+    ).toBe(false);
     const [ended] = await until("session.ended", () => app.ended("s5").length > 0 && app.ended("s5"));
     app.state.active = [];
     const segs = app.segments("s5");
     expectNumbered(segs); // each number exactly once, none skipped, none reused
     expect(segs.length).toBeGreaterThan(delivered + Math.ceil(SOURCE_SECONDS / SEGMENT)); // outbox + leftovers + resumed run
-    for (let i = 1; i < segs.length; i++) expect(segs[i].startOffset).toBeGreaterThanOrEqual(segs[i - 1].startOffset + segs[i - 1].duration - 0.001);
+    for (let i = 1; i < segs.length; i++)
+      expect(segs[i].startOffset).toBeGreaterThanOrEqual(segs[i - 1].startOffset + segs[i - 1].duration - 0.001);
     await expectPlayable(segs);
     expect(ended).toMatchObject({ reason: "source_ended", segments: segs.length });
     expect(app.state.badSignatures).toBe(0);

@@ -123,7 +123,10 @@ export class Recording {
   }
 
   private async recover(): Promise<void> {
-    for (const d of fs.readdirSync(this.dir).filter((f) => f.startsWith("run-")).sort()) {
+    for (const d of fs
+      .readdirSync(this.dir)
+      .filter((f) => f.startsWith("run-"))
+      .sort()) {
       const runDir = path.join(this.dir, d);
       await killOrphan(runDir);
       await this.announceRemaining(runDir, false);
@@ -206,7 +209,9 @@ export class Recording {
         if (silentFor >= grace) return this.finish(reason, why);
         this.status = "reconnecting";
         const wait = Math.min(backoff, grace - silentFor);
-        this.deps.log(`[${this.id}] source dropped (${this.lastError ?? "ended"}); retrying in ${(wait / 1000).toFixed(1)}s`);
+        this.deps.log(
+          `[${this.id}] source dropped (${this.lastError ?? "ended"}); retrying in ${(wait / 1000).toFixed(1)}s`,
+        );
         await sleep(wait, this.wakeup.signal);
         backoff = Math.min(backoff * 2, 10_000);
       }
@@ -347,12 +352,19 @@ export class Recording {
         if (!(duration > 0) || !fs.existsSync(file)) return;
         const key = storageKeys.audioChunk(this.id, run, index);
         await this.putWithRetry(key, file, "audio/wav");
-        const msg: TAudioChunk = { type: "audio.chunk", sessionId: this.id, startOffset: round(runStart + entry.start), duration: round(duration), storageKey: key };
+        const msg: TAudioChunk = {
+          type: "audio.chunk",
+          sessionId: this.id,
+          startOffset: round(runStart + entry.start),
+          duration: round(duration),
+          storageKey: key,
+        };
         this.deps.outbox.enqueue(msg);
         fs.rmSync(file, { force: true });
       })
       .catch((err) => {
-        if (!(err instanceof Detached)) this.deps.log(`[${this.id}] audio chunk ${run}/${index}: ${(err as Error).message}`);
+        if (!(err instanceof Detached))
+          this.deps.log(`[${this.id}] audio chunk ${run}/${index}: ${(err as Error).message}`);
       });
   }
 
@@ -364,7 +376,12 @@ export class Recording {
       .filter((f) => /^\d+\.ts$/.test(f) && Number.parseInt(f, 10) >= this.state.nextNumber)
       .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
     for (const [i, f] of files.entries()) {
-      this.enqueue(Number.parseInt(f, 10), path.join(runDir, f), listed.get(f) ?? 0, markLastFinal && i === files.length - 1);
+      this.enqueue(
+        Number.parseInt(f, 10),
+        path.join(runDir, f),
+        listed.get(f) ?? 0,
+        markLastFinal && i === files.length - 1,
+      );
     }
     await this.chain;
   }
@@ -414,7 +431,15 @@ export class Recording {
 
   private async probeDuration(file: string): Promise<number> {
     try {
-      const { stdout } = await runTool(this.deps.ffprobePath, ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file]);
+      const { stdout } = await runTool(this.deps.ffprobePath, [
+        "-v",
+        "error",
+        "-show_entries",
+        "format=duration",
+        "-of",
+        "csv=p=0",
+        file,
+      ]);
       return Number(stdout.trim());
     } catch {
       return 0;
@@ -427,10 +452,18 @@ export class Recording {
     void this.ready
       .then(() => this.chain)
       .then(() => {
-        const msg: TSessionEnded = { type: "session.ended", sessionId: this.id, reason, segments: this.state.segments, ...(message ? { message } : {}) };
+        const msg: TSessionEnded = {
+          type: "session.ended",
+          sessionId: this.id,
+          reason,
+          segments: this.state.segments,
+          ...(message ? { message } : {}),
+        };
         this.deps.outbox.enqueue(msg);
         fs.rmSync(this.dir, { recursive: true, force: true });
-        this.deps.log(`[${this.id}] ended (${reason}${message ? `: ${message}` : ""}) after ${this.state.segments} segments`);
+        this.deps.log(
+          `[${this.id}] ended (${reason}${message ? `: ${message}` : ""}) after ${this.state.segments} segments`,
+        );
         this.resolveDone();
       });
   }

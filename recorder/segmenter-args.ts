@@ -34,22 +34,63 @@ export type TSegmenterOptions = {
 export function segmenterArgs(opts: TSegmenterOptions): string[] {
   const { input, segmentSeconds, audioChunkSeconds: chunkSeconds, runDir } = opts;
   return [
-    "-hide_banner", "-loglevel", "error", "-nostdin",
-    ...(input.kind === "raw" ? rawInputArgs(input.format, segmentSeconds) : [
-      ...sourceInputArgs(input),
-      // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
-      // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
-      "-sn", "-dn", "-c", "copy",
-    ]),
-    "-f", "segment", "-segment_time", String(segmentSeconds), "-segment_format", "mpegts",
-    "-reset_timestamps", "1", "-segment_list", path.join(runDir, SEGMENT_LIST), "-segment_list_type", "csv",
-    "-segment_start_number", String(opts.startNumber), path.join(runDir, "%05d.ts"),
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-nostdin",
+    ...(input.kind === "raw"
+      ? rawInputArgs(input.format, segmentSeconds)
+      : [
+          ...sourceInputArgs(input),
+          // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
+          // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
+          "-sn",
+          "-dn",
+          "-c",
+          "copy",
+        ]),
+    "-f",
+    "segment",
+    "-segment_time",
+    String(segmentSeconds),
+    "-segment_format",
+    "mpegts",
+    "-reset_timestamps",
+    "1",
+    "-segment_list",
+    path.join(runDir, SEGMENT_LIST),
+    "-segment_list_type",
+    "csv",
+    "-segment_start_number",
+    String(opts.startNumber),
+    path.join(runDir, "%05d.ts"),
     // Audio sent ahead: the same audio as 16 kHz mono WAV chunks, cut on the same clock as the segments.
-    ...(chunkSeconds > 0 ? [
-      "-map", input.kind === "raw" ? "1:a" : "0:a:0?", "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
-      "-f", "segment", "-segment_time", String(chunkSeconds), "-segment_format", "wav", "-reset_timestamps", "1",
-      "-segment_list", path.join(runDir, CHUNK_LIST), "-segment_list_type", "csv", path.join(runDir, "a-%05d.wav"),
-    ] : []),
+    ...(chunkSeconds > 0
+      ? [
+          "-map",
+          input.kind === "raw" ? "1:a" : "0:a:0?",
+          "-vn",
+          "-ac",
+          "1",
+          "-ar",
+          "16000",
+          "-c:a",
+          "pcm_s16le",
+          "-f",
+          "segment",
+          "-segment_time",
+          String(chunkSeconds),
+          "-segment_format",
+          "wav",
+          "-reset_timestamps",
+          "1",
+          "-segment_list",
+          path.join(runDir, CHUNK_LIST),
+          "-segment_list_type",
+          "csv",
+          path.join(runDir, "a-%05d.wav"),
+        ]
+      : []),
   ];
 }
 
@@ -64,7 +105,16 @@ function sourceInputArgs(input: Exclude<TSegmenterInput, { kind: "raw" }>): stri
     // Every request (playlist reloads, variants, segments, redirects) goes through the checking proxy.
     if (input.proxyUrl) args.push("-http_proxy", input.proxyUrl);
     // Short network blips are bridged inside ffmpeg, without a segment boundary.
-    args.push("-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "5");
+    args.push(
+      "-reconnect",
+      "1",
+      "-reconnect_streamed",
+      "1",
+      "-reconnect_on_network_error",
+      "1",
+      "-reconnect_delay_max",
+      "5",
+    );
     // A live playlist that stops advancing counts as ended after 10 reloads (ffmpeg's default is 1000).
     if (parsed.pathname.endsWith(".m3u8")) args.push("-m3u8_hold_counters", "10");
   }
@@ -77,11 +127,43 @@ function sourceInputArgs(input: Exclude<TSegmenterInput, { kind: "raw" }>): stri
  */
 function rawInputArgs(f: TRawFormat, segmentSeconds: number): string[] {
   return [
-    "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${f.width}x${f.height}`, "-framerate", String(f.fps), "-i", "pipe:3",
-    "-f", "s16le", "-ar", String(f.sampleRate), "-ac", String(f.channels), "-i", "pipe:4",
-    "-map", "0:v", "-map", "1:a",
-    "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", String(f.fps * 2),
-    "-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`,
-    "-c:a", "aac", "-b:a", "128k",
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "yuv420p",
+    "-s",
+    `${f.width}x${f.height}`,
+    "-framerate",
+    String(f.fps),
+    "-i",
+    "pipe:3",
+    "-f",
+    "s16le",
+    "-ar",
+    String(f.sampleRate),
+    "-ac",
+    String(f.channels),
+    "-i",
+    "pipe:4",
+    "-map",
+    "0:v",
+    "-map",
+    "1:a",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-tune",
+    "zerolatency",
+    "-pix_fmt",
+    "yuv420p",
+    "-g",
+    String(f.fps * 2),
+    "-force_key_frames",
+    `expr:gte(t,n_forced*${segmentSeconds})`,
+    "-c:a",
+    "aac",
+    "-b:a",
+    "128k",
   ];
 }

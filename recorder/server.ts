@@ -132,9 +132,14 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     }
     const body = await readBody(req);
     // Signed over method, path, body, time and a nonce; each signature is accepted once (lib/signing.ts).
-    const check = verifyRequest(opts.secret, { method: req.method ?? "", path: req.url ?? "/", body }, req.headers[SIGNATURE_HEADER] as string | undefined);
+    const check = verifyRequest(
+      opts.secret,
+      { method: req.method ?? "", path: req.url ?? "/", body },
+      req.headers[SIGNATURE_HEADER] as string | undefined,
+    );
     if (!check.ok) throw new HttpError(401, "unauthorized", `Invalid signature (${check.reason}).`);
-    if (!nonces.claim(check.nonce, check.timestamp)) throw new HttpError(401, "unauthorized", "Invalid signature (replayed).");
+    if (!nonces.claim(check.nonce, check.timestamp))
+      throw new HttpError(401, "unauthorized", "Invalid signature (replayed).");
 
     if (req.method === "POST" && url.pathname === "/sessions") {
       let data: unknown;
@@ -145,12 +150,21 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
       }
       const parsed = ZStartRecording.safeParse(data);
       if (!parsed.success) {
-        throw new HttpError(422, "invalid_input", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+        throw new HttpError(
+          422,
+          "invalid_input",
+          parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+        );
       }
-      if (!SESSION_ID_RE.test(parsed.data.sessionId)) throw new HttpError(422, "invalid_input", "sessionId: letters, digits, _ and - only.");
-      if (!sourceAllowed(parsed.data)) throw new HttpError(422, "invalid_input", "source.url: use http(s), rtmp(s) or a file.");
+      if (!SESSION_ID_RE.test(parsed.data.sessionId))
+        throw new HttpError(422, "invalid_input", "sessionId: letters, digits, _ and - only.");
+      if (!sourceAllowed(parsed.data))
+        throw new HttpError(422, "invalid_input", "source.url: use http(s), rtmp(s) or a file.");
       const started = begin(parsed.data);
-      return { status: started ? 201 : 200, body: { ok: true, started, session: recordings.get(parsed.data.sessionId)?.info } };
+      return {
+        status: started ? 201 : 200,
+        body: { ok: true, started, session: recordings.get(parsed.data.sessionId)?.info },
+      };
     }
     const m = /^\/sessions\/([^/]+)$/.exec(url.pathname);
     if (req.method === "DELETE" && m) {
@@ -225,7 +239,8 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
-  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY) throw new HttpError(413, "payload_too_large", "Request body is too large.");
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY)
+    throw new HttpError(413, "payload_too_large", "Request body is too large.");
   let body = "";
   for await (const chunk of req) {
     body += chunk;

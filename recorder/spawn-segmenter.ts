@@ -17,7 +17,9 @@ export function spawnSegmenter(
   frames: TFrameSource | null,
   runDir: string,
 ): { proc: ChildProcess; exited: Promise<string> } {
-  const proc = spawn(ffmpegPath, args, { stdio: ["ignore", "ignore", "pipe", ...(frames ? (["pipe", "pipe"] as const) : [])] });
+  const proc = spawn(ffmpegPath, args, {
+    stdio: ["ignore", "ignore", "pipe", ...(frames ? (["pipe", "pipe"] as const) : [])],
+  });
   if (frames) feed(frames, proc);
   if (proc.pid) fs.writeFileSync(path.join(runDir, SEGMENTER_PID_FILE), String(proc.pid));
   let stderr = "";
@@ -35,7 +37,10 @@ export function spawnSegmenter(
 /** Frame source → ffmpeg's pipes, with backpressure; ffmpeg sees EOF when the source ends. */
 function feed(frames: TFrameSource, proc: ChildProcess) {
   const pipes = [proc.stdio[3], proc.stdio[4]] as NodeJS.WritableStream[];
-  for (const [from, to] of [[frames.video, pipes[0]], [frames.audio, pipes[1]]] as const) {
+  for (const [from, to] of [
+    [frames.video, pipes[0]],
+    [frames.audio, pipes[1]],
+  ] as const) {
     to.on("error", () => frames.close()); // ffmpeg gone: EPIPE
     from.pipe(to);
   }

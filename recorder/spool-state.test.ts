@@ -20,7 +20,12 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const state: TSpoolState = {
-  req: { sessionId: "s1", streamerId: "st", source: { kind: "url", url: "rtmp://example.com/live" }, segmentSeconds: 10 },
+  req: {
+    sessionId: "s1",
+    streamerId: "st",
+    source: { kind: "url", url: "rtmp://example.com/live" },
+    segmentSeconds: 10,
+  },
   startedAt: 1_764_900_000_000,
   nextNumber: 7,
   segments: 7,
@@ -36,7 +41,11 @@ describe("readSpoolState", () => {
   it("reads back what writeSpoolState wrote, with and without the optional fields", () => {
     const chunked: TSpoolState = {
       ...state,
-      req: { ...state.req, source: { kind: "pumpfun", mint: "So11111111111111111111111111111111111111112" }, audioChunkSeconds: 30 },
+      req: {
+        ...state.req,
+        source: { kind: "pumpfun", mint: "So11111111111111111111111111111111111111112" },
+        audioChunkSeconds: 30,
+      },
       noAudio: true,
     };
     for (const s of [state, chunked]) {
@@ -52,9 +61,17 @@ describe("readSpoolState", () => {
   });
 
   const corrupt: [string, string, RegExp][] = [
-    ["missing counters", JSON.stringify({ req: state.req, startedAt: state.startedAt }), /nextNumber: .*; segments: .*; lastEnd: .*; runs: /],
+    [
+      "missing counters",
+      JSON.stringify({ req: state.req, startedAt: state.startedAt }),
+      /nextNumber: .*; segments: .*; lastEnd: .*; runs: /,
+    ],
     ["no request", JSON.stringify({ ...state, req: undefined }), /req: /],
-    ["a request the recorder would not have accepted", JSON.stringify({ ...state, req: { ...state.req, segmentSeconds: 0 } }), /req\.segmentSeconds: /],
+    [
+      "a request the recorder would not have accepted",
+      JSON.stringify({ ...state, req: { ...state.req, segmentSeconds: 0 } }),
+      /req\.segmentSeconds: /,
+    ],
     ["a negative segment number", JSON.stringify({ ...state, nextNumber: -1 }), /nextNumber: /],
     ["a number as a string", JSON.stringify({ ...state, runs: "3" }), /runs: .*expected number/],
     ["JSON that is not an object", "[1,2,3]", /expected object/],

@@ -34,18 +34,44 @@ let recorder: TRecorder;
 const logs: string[] = [];
 
 function listen(server: http.Server, host: string) {
-  return new Promise<string>((r) => server.listen(0, host, () => r(`http://${host}:${(server.address() as AddressInfo).port}`)));
+  return new Promise<string>((r) =>
+    server.listen(0, host, () => r(`http://${host}:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 beforeAll(async () => {
   fs.mkdirSync(hlsDir, { recursive: true });
   // 6 s of real HLS (3 × 2 s segments, ENDLIST) for the positive control.
   execFileSync("ffmpeg", [
-    "-hide_banner", "-loglevel", "error",
-    "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=6",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=6",
-    "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-c:a", "aac", "-shortest",
-    "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_segment_filename", path.join(hlsDir, "seg%d.ts"), path.join(hlsDir, "ok.m3u8"),
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=160x90:rate=10:duration=6",
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=44100:duration=6",
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-g",
+    "10",
+    "-c:a",
+    "aac",
+    "-shortest",
+    "-f",
+    "hls",
+    "-hls_time",
+    "2",
+    "-hls_playlist_type",
+    "vod",
+    "-hls_segment_filename",
+    path.join(hlsDir, "seg%d.ts"),
+    path.join(hlsDir, "ok.m3u8"),
   ]);
   priv = http.createServer((req, res) => {
     privateHits.push(req.url ?? "");
@@ -54,18 +80,22 @@ beforeAll(async () => {
     res.writeHead(200).end("#EXTM3U\n");
   });
   privBase = await listen(priv, "127.0.0.1");
-  const media = (segBase: string) => fs.readFileSync(path.join(hlsDir, "ok.m3u8"), "utf8").replace(/^seg/gm, `${segBase}/seg`);
+  const media = (segBase: string) =>
+    fs.readFileSync(path.join(hlsDir, "ok.m3u8"), "utf8").replace(/^seg/gm, `${segBase}/seg`);
   const master = (variant: string) => `#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=200000\n${variant}\n`;
   pub = http.createServer((req, res) => {
     const routes: Record<string, () => void> = {
       "/redirect-loopback.m3u8": () => res.writeHead(302, { location: `${privBase}/ok.m3u8` }).end(),
-      "/redirect-metadata.m3u8": () => res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end(),
+      "/redirect-metadata.m3u8": () =>
+        res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end(),
       "/redirect-ten.m3u8": () => res.writeHead(301, { location: "http://10.0.0.7/live.m3u8" }).end(),
       "/hop.m3u8": () => res.writeHead(302, { location: "/redirect-loopback.m3u8" }).end(),
       "/segments-loopback.m3u8": () => res.writeHead(200).end(media(privBase)),
       "/segments-metadata.m3u8": () => res.writeHead(200).end(media("http://169.254.169.254")),
       "/key-loopback.m3u8": () =>
-        res.writeHead(200).end(media(pubBase).replace("#EXTINF", `#EXT-X-KEY:METHOD=AES-128,URI="${privBase}/key"\n#EXTINF`)),
+        res
+          .writeHead(200)
+          .end(media(pubBase).replace("#EXTINF", `#EXT-X-KEY:METHOD=AES-128,URI="${privBase}/key"\n#EXTINF`)),
       "/master-ten.m3u8": () => res.writeHead(200).end(master("http://10.1.2.3/variant.m3u8")),
       "/master-nested.m3u8": () => res.writeHead(200).end(master("/segments-metadata.m3u8")),
       "/master-ok.m3u8": () => res.writeHead(200).end(master("/ok.m3u8")),
@@ -85,7 +115,8 @@ beforeAll(async () => {
     let body = "";
     for await (const c of req) body += c;
     if (!recorderCallSigned(SECRET, req, body)) return res.writeHead(401).end();
-    if (req.url === "/api/recorder/sessions") return res.writeHead(200, { "content-type": "application/json" }).end('{"sessions":[]}');
+    if (req.url === "/api/recorder/sessions")
+      return res.writeHead(200, { "content-type": "application/json" }).end('{"sessions":[]}');
     received.push(JSON.parse(body));
     res.writeHead(200, { "content-type": "application/json" }).end("{}");
   });
@@ -111,14 +142,27 @@ afterAll(async () => {
 });
 
 async function record(sessionId: string, p: string): Promise<{ ended: TSessionEnded; segments: number }> {
-  const req: TStartRecording = { sessionId, streamerId: "st", source: { kind: "url", url: `${pubBase}${p}` }, segmentSeconds: 2 };
+  const req: TStartRecording = {
+    sessionId,
+    streamerId: "st",
+    source: { kind: "url", url: `${pubBase}${p}` },
+    segmentSeconds: 2,
+  };
   const text = JSON.stringify(req);
-  const res = await fetch(`${recorder.url}/sessions`, { method: "POST", headers: { [SIGNATURE_HEADER]: signRequest(SECRET, "POST", "/sessions", text) }, body: text });
+  const res = await fetch(`${recorder.url}/sessions`, {
+    method: "POST",
+    headers: { [SIGNATURE_HEADER]: signRequest(SECRET, "POST", "/sessions", text) },
+    body: text,
+  });
   expect(res.status).toBe(201);
   const deadline = Date.now() + 60_000;
   for (;;) {
     const ended = received.find((m): m is TSessionEnded => m.type === "session.ended" && m.sessionId === sessionId);
-    if (ended) return { ended, segments: received.filter((m) => m.type === "segment.recorded" && m.sessionId === sessionId).length };
+    if (ended)
+      return {
+        ended,
+        segments: received.filter((m) => m.type === "segment.recorded" && m.sessionId === sessionId).length,
+      };
     if (Date.now() > deadline) throw new Error(`session ${sessionId} did not end`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -126,14 +170,46 @@ async function record(sessionId: string, p: string): Promise<{ ended: TSessionEn
 
 describe("recorder SSRF guard (ALLOW_PRIVATE_SOURCES off)", () => {
   const cases: { name: string; path: string; message: string | RegExp }[] = [
-    { name: "redirect to loopback", path: "/redirect-loopback.m3u8", message: "refused: it redirects to a private network address (127.0.0.1:PRIV)" },
-    { name: "redirect to cloud metadata", path: "/redirect-metadata.m3u8", message: "refused: it redirects to a private network address (169.254.169.254)" },
-    { name: "redirect to 10.x", path: "/redirect-ten.m3u8", message: "refused: it redirects to a private network address (10.0.0.7)" },
-    { name: "two hops, then loopback", path: "/hop.m3u8", message: "refused: it redirects to a private network address (127.0.0.1:PRIV)" },
-    { name: "media playlist with loopback segments", path: "/segments-loopback.m3u8", message: "refused: the playlist references a private network address (127.0.0.1:PRIV)" },
-    { name: "media playlist with metadata segments", path: "/segments-metadata.m3u8", message: "refused: the playlist references a private network address (169.254.169.254)" },
-    { name: "encryption key on loopback", path: "/key-loopback.m3u8", message: "refused: the playlist references a private network address (127.0.0.1:PRIV)" },
-    { name: "master with a 10.x variant", path: "/master-ten.m3u8", message: "refused: the playlist references a private network address (10.1.2.3)" },
+    {
+      name: "redirect to loopback",
+      path: "/redirect-loopback.m3u8",
+      message: "refused: it redirects to a private network address (127.0.0.1:PRIV)",
+    },
+    {
+      name: "redirect to cloud metadata",
+      path: "/redirect-metadata.m3u8",
+      message: "refused: it redirects to a private network address (169.254.169.254)",
+    },
+    {
+      name: "redirect to 10.x",
+      path: "/redirect-ten.m3u8",
+      message: "refused: it redirects to a private network address (10.0.0.7)",
+    },
+    {
+      name: "two hops, then loopback",
+      path: "/hop.m3u8",
+      message: "refused: it redirects to a private network address (127.0.0.1:PRIV)",
+    },
+    {
+      name: "media playlist with loopback segments",
+      path: "/segments-loopback.m3u8",
+      message: "refused: the playlist references a private network address (127.0.0.1:PRIV)",
+    },
+    {
+      name: "media playlist with metadata segments",
+      path: "/segments-metadata.m3u8",
+      message: "refused: the playlist references a private network address (169.254.169.254)",
+    },
+    {
+      name: "encryption key on loopback",
+      path: "/key-loopback.m3u8",
+      message: "refused: the playlist references a private network address (127.0.0.1:PRIV)",
+    },
+    {
+      name: "master with a 10.x variant",
+      path: "/master-ten.m3u8",
+      message: "refused: the playlist references a private network address (10.1.2.3)",
+    },
     {
       name: "master whose public variant lists metadata segments",
       path: "/master-nested.m3u8",
@@ -144,8 +220,17 @@ describe("recorder SSRF guard (ALLOW_PRIVATE_SOURCES off)", () => {
   it.each(cases)("$name → session ends as failed, refused, nothing recorded", async (c) => {
     const before = privateHits.length;
     const { ended, segments } = await record(`ssrf-${cases.indexOf(c)}`, c.path);
-    const message = typeof c.message === "string" ? c.message.replace("PRIV", new URL(privBase).port).replace("PUB", pubBase) : c.message;
-    expect(ended).toEqual({ type: "session.ended", sessionId: `ssrf-${cases.indexOf(c)}`, reason: "failed", segments: 0, message });
+    const message =
+      typeof c.message === "string"
+        ? c.message.replace("PRIV", new URL(privBase).port).replace("PUB", pubBase)
+        : c.message;
+    expect(ended).toEqual({
+      type: "session.ended",
+      sessionId: `ssrf-${cases.indexOf(c)}`,
+      reason: "failed",
+      segments: 0,
+      message,
+    });
     expect(segments).toBe(0);
     expect(privateHits.length).toBe(before);
   });
@@ -157,13 +242,16 @@ describe("recorder SSRF guard (ALLOW_PRIVATE_SOURCES off)", () => {
     expect(logs.filter((l) => l.includes("refused a request to 127.0.0.1"))).not.toEqual([]);
   });
 
-  it.each(["/ok.m3u8", "/master-ok.m3u8"])("a public HLS source (%s) is recorded through the guard proxy", async (p) => {
-    const before = privateHits.length;
-    const { ended, segments } = await record(`ok-${p.slice(1, 3)}`, p);
-    expect(ended.reason).toBe("source_ended");
-    expect(segments).toBeGreaterThanOrEqual(2);
-    expect(privateHits.length).toBe(before);
-  });
+  it.each(["/ok.m3u8", "/master-ok.m3u8"])(
+    "a public HLS source (%s) is recorded through the guard proxy",
+    async (p) => {
+      const before = privateHits.length;
+      const { ended, segments } = await record(`ok-${p.slice(1, 3)}`, p);
+      expect(ended.reason).toBe("source_ended");
+      expect(segments).toBeGreaterThanOrEqual(2);
+      expect(privateHits.length).toBe(before);
+    },
+  );
 });
 
 describe("guard proxy CONNECT (how ffmpeg tunnels HTTPS)", () => {

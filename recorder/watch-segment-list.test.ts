@@ -36,7 +36,10 @@ describe("watchSegmentList", () => {
     expect(got).toHaveLength(1); // listed in full, but no 00009.ts yet: left to the caller
     touch("00009.ts");
     vi.advanceTimersByTime(500);
-    expect(got).toEqual([[7, path.join(dir, "00007.ts"), 10], [8, path.join(dir, "00008.ts"), 20.04 - 10]]);
+    expect(got).toEqual([
+      [7, path.join(dir, "00007.ts"), 10],
+      [8, path.join(dir, "00008.ts"), 20.04 - 10],
+    ]);
     watch.stop({ drainChunks: true });
     touch("00010.ts");
     append("list.csv", "00009.ts,20.04,30.04\n");
@@ -52,7 +55,10 @@ describe("watchSegmentList", () => {
     expect(chunks).toEqual([[path.join(dir, "a-00000.wav"), 0, 2]]);
     append("chunks.csv", "a-00001.wav,2.000000,3.500000\n");
     watch.stop({ drainChunks: true });
-    expect(chunks).toEqual([[path.join(dir, "a-00000.wav"), 0, 2], [path.join(dir, "a-00001.wav"), 2, 3.5]]);
+    expect(chunks).toEqual([
+      [path.join(dir, "a-00000.wav"), 0, 2],
+      [path.join(dir, "a-00001.wav"), 2, 3.5],
+    ]);
   });
 
   it("leaves chunks alone on stop without drainChunks, and without a chunk handler", () => {

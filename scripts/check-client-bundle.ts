@@ -19,7 +19,10 @@ function* files(dir: string): Generator<string> {
   }
 }
 
-export function findLeaks(nextDir: string, env: Record<string, string | undefined> = process.env): { variable: string; file: string }[] {
+export function findLeaks(
+  nextDir: string,
+  env: Record<string, string | undefined> = process.env,
+): { variable: string; file: string }[] {
   const secrets: [string, string][] = [];
   for (const v of SECRET_VARS) {
     const value = env[v];
@@ -32,7 +35,8 @@ export function findLeaks(nextDir: string, env: Record<string, string | undefine
   const leaks: { variable: string; file: string }[] = [];
   for (const f of browserFiles) {
     const text = fs.readFileSync(f, "latin1");
-    for (const [variable, value] of secrets) if (text.includes(value)) leaks.push({ variable, file: path.relative(process.cwd(), f) });
+    for (const [variable, value] of secrets)
+      if (text.includes(value)) leaks.push({ variable, file: path.relative(process.cwd(), f) });
   }
   return leaks;
 }
@@ -50,6 +54,8 @@ if (process.argv[1] && import.meta.url === `file://${path.resolve(process.argv[1
   }
   const leaks = findLeaks(dir);
   for (const l of leaks) console.error(`LEAK: ${l.variable} appears in ${l.file}`);
-  console.log(`checked ${checked.length} secret values (${checked.join(", ")}) against the browser-visible build: ${leaks.length} leak(s)`);
+  console.log(
+    `checked ${checked.length} secret values (${checked.join(", ")}) against the browser-visible build: ${leaks.length} leak(s)`,
+  );
   process.exit(leaks.length ? 1 : 0);
 }

@@ -93,7 +93,11 @@ async function main() {
 
   const bin = (name: string) => path.resolve("node_modules/.bin", name);
   if (prod && !buildIsFresh()) {
-    log(fs.existsSync(".next/BUILD_ID") ? "sources changed since the last build: rebuilding the web app…" : "building the web app (next build, once)…");
+    log(
+      fs.existsSync(".next/BUILD_ID")
+        ? "sources changed since the last build: rebuilding the web app…"
+        : "building the web app (next build, once)…",
+    );
     const build = startChild("build", bin("next"), ["build"], env, { output: args.verbose ? "all" : "none" });
     if ((await build.exited) !== 0) {
       if (!args.verbose) for (const l of build.tail) console.error(`build    │ ${l}`);
@@ -103,7 +107,9 @@ async function main() {
   }
   // The production server `npm start` runs (scripts/serve.mjs: WEB_CONCURRENCY processes on one port).
   const web = prod
-    ? startChild("web", process.execPath, ["scripts/serve.mjs", "-p", String(ports.web), "-H", "127.0.0.1"], env, { output })
+    ? startChild("web", process.execPath, ["scripts/serve.mjs", "-p", String(ports.web), "-H", "127.0.0.1"], env, {
+        output,
+      })
     : startChild("web", bin("next"), ["dev", "-p", String(ports.web), "-H", "127.0.0.1"], env, { output });
   children.push(web);
   children.push(startChild("runner", bin("tsx"), ["lib/jobs/server.ts"], env, { output }));
@@ -130,7 +136,13 @@ async function main() {
       fs.mkdirSync(path.dirname(sample), { recursive: true });
       await makeSampleStream({ out: sample, seconds: 90, excitedAt: 50 });
     }
-    const demo = await startDemoBroadcaster({ sample, dir: path.join(dataDir, "demo/live"), port: ports.demo, env, quiet: output !== "all" });
+    const demo = await startDemoBroadcaster({
+      sample,
+      dir: path.join(dataDir, "demo/live"),
+      port: ports.demo,
+      env,
+      quiet: output !== "all",
+    });
     children.push(demo.ffmpeg);
     await waitForHttp(demo.url, 30_000, "demo stream");
     await seedDemo(appUrl, demo.url);
@@ -138,7 +150,11 @@ async function main() {
   }
   log(`Clipstream is up: ${appUrl}  (demo account ${DEMO.email} / ${DEMO.password})`);
   if (!quiet) {
-    activity = new ActivityLog({ databaseUrl: db.url, appUrl, print: (line, isError) => (isError ? logError : log)(line) });
+    activity = new ActivityLog({
+      databaseUrl: db.url,
+      appUrl,
+      print: (line, isError) => (isError ? logError : log)(line),
+    });
     await activity.start();
     if (!args.verbose) log("showing streams, segments, clips and errors (--verbose for every process's output)");
   }
@@ -149,15 +165,20 @@ async function main() {
 async function seedDemo(appUrl: string, streamUrl: string) {
   const headers = { "content-type": "application/json", origin: appUrl };
   let res = await fetch(`${appUrl}/api/auth/sign-in/email`, { method: "POST", headers, body: JSON.stringify(DEMO) });
-  if (!res.ok) res = await fetch(`${appUrl}/api/auth/sign-up/email`, { method: "POST", headers, body: JSON.stringify(DEMO) });
+  if (!res.ok)
+    res = await fetch(`${appUrl}/api/auth/sign-up/email`, { method: "POST", headers, body: JSON.stringify(DEMO) });
   if (!res.ok) throw new Error(`could not create the demo account: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const add = await fetch(`${appUrl}/api/streamers`, {
     method: "POST",
     headers: { ...headers, cookie },
     body: JSON.stringify({ source: streamUrl, name: "Demo streamer", segmentSeconds: 30 }),
   });
-  if (!add.ok && add.status !== 409) throw new Error(`could not add the demo streamer: ${add.status} ${await add.text()}`);
+  if (!add.ok && add.status !== 409)
+    throw new Error(`could not add the demo streamer: ${add.status} ${await add.text()}`);
 }
 
 /** Random secrets made once per data directory, so the production server (--prod) has real ones. */

@@ -9,7 +9,11 @@ const v = read(".data/vitest.json");
 // `--check vitest`: fail unless the unit/integration run reported tests and all of them passed.
 if (process.argv[2] === "--check") {
   if (!v || v.numTotalTests === 0 || v.numFailedTests > 0 || v.numFailedTestSuites > 0 || !v.success) {
-    console.error(v ? `vitest: ${v.numFailedTests} failed, ${v.numFailedTestSuites} failed files, success=${v.success}` : "vitest wrote no report");
+    console.error(
+      v
+        ? `vitest: ${v.numFailedTests} failed, ${v.numFailedTestSuites} failed files, success=${v.success}`
+        : "vitest wrote no report",
+    );
     process.exit(1);
   }
   process.exit(0);

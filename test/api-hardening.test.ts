@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, HTTP_METHODS, loadApiRoutes, startRouteServer } from "./app-server";
 
 /** Webhook deliveries claimed (request nonces of the runner and the recorder share the table and arrive at any time). */
-const WEBHOOK_RECEIPTS = { where: { NOT: [{ signature: { startsWith: "runner:" } }, { signature: { startsWith: "recorder:" } }] } };
+const WEBHOOK_RECEIPTS = {
+  where: { NOT: [{ signature: { startsWith: "runner:" } }, { signature: { startsWith: "recorder:" } }] },
+};
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hardening-"));
 const stamp = Date.now();
@@ -39,7 +41,12 @@ async function setup() {
   const routes = await loadApiRoutes();
   const server = await startRouteServer(routes, appPort);
   const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
+  const runner = await startRunner({
+    port: runnerPort,
+    serveUrl: `${server.url}/api/inngest`,
+    backoffBaseMs: 200,
+    syncIntervalMs: 0,
+  });
 
   const signUp = async (name: string): Promise<TUser> => {
     const email = `${name}-${stamp}@example.com`;
@@ -49,7 +56,10 @@ async function setup() {
       body: JSON.stringify({ email, password: "isolation-pass-1", name }),
     });
     expect(res.status).toBe(200);
-    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
     return { id: user.id, email, cookie };
   };
@@ -57,23 +67,74 @@ async function setup() {
   const bob = await signUp("bob");
 
   // Alice's data, one of everything a route can address.
-  const streamer = await prisma.streamer.create({ data: { userId: alice.id, name: "Alice live", kind: "URL", source: "https://93.184.215.14/alice.m3u8", monitored: false } });
-  const session = await prisma.liveSession.create({ data: { userId: alice.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+  const streamer = await prisma.streamer.create({
+    data: {
+      userId: alice.id,
+      name: "Alice live",
+      kind: "URL",
+      source: "https://93.184.215.14/alice.m3u8",
+      monitored: false,
+    },
+  });
+  const session = await prisma.liveSession.create({
+    data: { userId: alice.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" },
+  });
   const segment = await prisma.segment.create({
-    data: { userId: alice.id, sessionId: session.id, number: 0, startOffset: 0, duration: 30, storageKey: `sessions/${session.id}/segments/0.ts`, status: "ERROR", error: "boom" },
+    data: {
+      userId: alice.id,
+      sessionId: session.id,
+      number: 0,
+      startOffset: 0,
+      duration: 30,
+      storageKey: `sessions/${session.id}/segments/0.ts`,
+      status: "ERROR",
+      error: "boom",
+    },
   });
   await prisma.transcript.create({
-    data: { segmentId: segment.id, userId: alice.id, engine: "test", text: "PRIVATE-TRANSCRIPT-BEYOND-EXCERPT the shared words", words: [] },
+    data: {
+      segmentId: segment.id,
+      userId: alice.id,
+      engine: "test",
+      text: "PRIVATE-TRANSCRIPT-BEYOND-EXCERPT the shared words",
+      words: [],
+    },
   });
   const clip = await prisma.clip.create({
     data: {
-      userId: alice.id, streamerId: streamer.id, sessionId: session.id, segmentId: segment.id, detectionKey: "k1", startTime: 2, endTime: 14,
-      title: "Alice's moment", reason: "loud", score: 80, engine: "test", excerpt: "the shared words", status: "READY",
-      videoKey: `clips/${stamp}/v.mp4`, thumbKey: `clips/${stamp}/t.jpg`, shareSlug: `share${stamp}`,
+      userId: alice.id,
+      streamerId: streamer.id,
+      sessionId: session.id,
+      segmentId: segment.id,
+      detectionKey: "k1",
+      startTime: 2,
+      endTime: 14,
+      title: "Alice's moment",
+      reason: "loud",
+      score: 80,
+      engine: "test",
+      excerpt: "the shared words",
+      status: "READY",
+      videoKey: `clips/${stamp}/v.mp4`,
+      thumbKey: `clips/${stamp}/t.jpg`,
+      shareSlug: `share${stamp}`,
     },
   });
   const otherClip = await prisma.clip.create({
-    data: { userId: alice.id, streamerId: streamer.id, sessionId: session.id, detectionKey: "k2", startTime: 20, endTime: 28, title: "Not shared", reason: "loud", score: 70, engine: "test", status: "READY", videoKey: `clips/${stamp}/v2.mp4` },
+    data: {
+      userId: alice.id,
+      streamerId: streamer.id,
+      sessionId: session.id,
+      detectionKey: "k2",
+      startTime: 20,
+      endTime: 28,
+      title: "Not shared",
+      reason: "loud",
+      score: 70,
+      engine: "test",
+      status: "READY",
+      videoKey: `clips/${stamp}/v2.mp4`,
+    },
   });
   const { getStore } = await import("@/lib/storage");
   await getStore().put(clip.videoKey!, Buffer.from("alice video bytes"), { contentType: "video/mp4" });
@@ -91,7 +152,11 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function call(method: string, p: string, opts: { as?: TUser; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  p: string,
+  opts: { as?: TUser; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.as) headers.cookie = opts.as.cookie;
   let body: string | Buffer | undefined = opts.body;
@@ -110,7 +175,17 @@ async function call(method: string, p: string, opts: { as?: TUser; json?: unknow
 
 /** Nothing of Alice's may appear in a response to Bob. */
 function expectNoLeak(text: string) {
-  for (const secret of [ctx.alice.email, ctx.alice.id, ctx.streamer.id, ctx.session.id, ctx.segment.id, ctx.clip.id, ctx.otherClip.id, "Alice live", "PRIVATE-TRANSCRIPT"]) {
+  for (const secret of [
+    ctx.alice.email,
+    ctx.alice.id,
+    ctx.streamer.id,
+    ctx.session.id,
+    ctx.segment.id,
+    ctx.clip.id,
+    ctx.otherClip.id,
+    "Alice live",
+    "PRIVATE-TRANSCRIPT",
+  ]) {
     expect(text).not.toContain(secret);
   }
 }
@@ -130,7 +205,11 @@ const ISOLATION: Record<string, () => Promise<void>> = {
   },
   "POST /api/auth/[...all]": async () => {
     // Bob knows Alice's email but not her password: no session for him.
-    const r = await call("POST", "/api/auth/sign-in/email", { as: ctx.bob, json: { email: ctx.alice.email, password: "wrong-password-1" }, headers: { origin: ctx.server.url, "x-forwarded-for": "10.2.0.1" } });
+    const r = await call("POST", "/api/auth/sign-in/email", {
+      as: ctx.bob,
+      json: { email: ctx.alice.email, password: "wrong-password-1" },
+      headers: { origin: ctx.server.url, "x-forwarded-for": "10.2.0.1" },
+    });
     expect(r.status).toBe(401);
     expectNoLeak(r.text);
   },
@@ -141,12 +220,17 @@ const ISOLATION: Record<string, () => Promise<void>> = {
       expect(r.json).toEqual({ clips: [], nextCursor: null });
     }
     // A cursor built from Alice's clip does not page into her clips (keyset cursors still filter by user).
-    const c = await call("GET", `/api/clips?cursor=${Date.now() + 60_000}_${ctx.clip.id}&review=PENDING&render=READY`, { as: ctx.bob });
+    const c = await call("GET", `/api/clips?cursor=${Date.now() + 60_000}_${ctx.clip.id}&review=PENDING&render=READY`, {
+      as: ctx.bob,
+    });
     expect([c.status, c.json]).toEqual([200, { clips: [], nextCursor: null }]);
     expectNoLeak(c.text);
   },
   "PATCH /api/clips/[id]": async () => {
-    const r = await call("PATCH", `/api/clips/${ctx.clip.id}`, { as: ctx.bob, json: { review: "REJECTED", favorite: true } });
+    const r = await call("PATCH", `/api/clips/${ctx.clip.id}`, {
+      as: ctx.bob,
+      json: { review: "REJECTED", favorite: true },
+    });
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
     const row = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } });
     expect([row.review, row.favorite]).toEqual(["PENDING", false]);
@@ -179,15 +263,23 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     }
   },
   "PUT /api/clips/[id]/captions": async () => {
-    const r = await call("PUT", `/api/clips/${ctx.clip.id}/captions`, { as: ctx.bob, json: { cues: [{ start: 0, end: 1, text: "mine" }] } });
+    const r = await call("PUT", `/api/clips/${ctx.clip.id}/captions`, {
+      as: ctx.bob,
+      json: { cues: [{ start: 0, end: 1, text: "mine" }] },
+    });
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
     expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).captions).toBeNull();
   },
   "DELETE /api/clips/[id]/captions": async () => {
-    await ctx.prisma.clip.update({ where: { id: ctx.otherClip.id }, data: { captions: [{ start: 0, end: 1, text: "kept" }] } });
+    await ctx.prisma.clip.update({
+      where: { id: ctx.otherClip.id },
+      data: { captions: [{ start: 0, end: 1, text: "kept" }] },
+    });
     const r = await call("DELETE", `/api/clips/${ctx.otherClip.id}/captions`, { as: ctx.bob });
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
-    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.otherClip.id } })).captions).toEqual([{ start: 0, end: 1, text: "kept" }]);
+    expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.otherClip.id } })).captions).toEqual([
+      { start: 0, end: 1, text: "kept" },
+    ]);
   },
   "GET /api/clips/[id]/preview": async () => {
     const r = await call("GET", `/api/clips/${ctx.clip.id}/preview`, { as: ctx.bob });
@@ -196,7 +288,11 @@ const ISOLATION: Record<string, () => Promise<void>> = {
   "POST /api/clips/[id]/trim": async () => {
     const r = await call("POST", `/api/clips/${ctx.clip.id}/trim`, { as: ctx.bob, json: { start: 3, end: 9 } });
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
-    expect(await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).toMatchObject({ startTime: 2, endTime: 14, trimStart: null });
+    expect(await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } })).toMatchObject({
+      startTime: 2,
+      endTime: 14,
+      trimStart: null,
+    });
   },
   "GET /api/clips/[id]/waveform": async () => {
     const r = await call("GET", `/api/clips/${ctx.clip.id}/waveform`, { as: ctx.bob });
@@ -209,7 +305,16 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expectNoLeak(r.text);
   },
   "GET /api/exports": async () => {
-    const exp = await ctx.prisma.clipExport.create({ data: { userId: ctx.alice.id, clipId: ctx.clip.id, preset: "tiktok", layout: "pad", status: "READY", outputKey: ctx.clip.videoKey } });
+    const exp = await ctx.prisma.clipExport.create({
+      data: {
+        userId: ctx.alice.id,
+        clipId: ctx.clip.id,
+        preset: "tiktok",
+        layout: "pad",
+        status: "READY",
+        outputKey: ctx.clip.videoKey,
+      },
+    });
     for (const q of [`?ids=${exp.id}`, `?clipId=${ctx.clip.id}`, ""]) {
       const r = await call("GET", `/api/exports${q}`, { as: ctx.bob });
       expect([q, r.status, r.json]).toEqual([q, 200, { exports: [] }]);
@@ -218,12 +323,24 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     await ctx.prisma.clipExport.delete({ where: { id: exp.id } });
   },
   "POST /api/exports": async () => {
-    const r = await call("POST", "/api/exports", { as: ctx.bob, json: { clipIds: [ctx.clip.id], preset: "tiktok", layout: "pad" } });
+    const r = await call("POST", "/api/exports", {
+      as: ctx.bob,
+      json: { clipIds: [ctx.clip.id], preset: "tiktok", layout: "pad" },
+    });
     expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
     expect(await ctx.prisma.clipExport.count({ where: { clipId: ctx.clip.id } })).toBe(0);
   },
   "GET /api/exports/zip": async () => {
-    const exp = await ctx.prisma.clipExport.create({ data: { userId: ctx.alice.id, clipId: ctx.clip.id, preset: "tiktok", layout: "pad", status: "READY", outputKey: ctx.clip.videoKey } });
+    const exp = await ctx.prisma.clipExport.create({
+      data: {
+        userId: ctx.alice.id,
+        clipId: ctx.clip.id,
+        preset: "tiktok",
+        layout: "pad",
+        status: "READY",
+        outputKey: ctx.clip.videoKey,
+      },
+    });
     const r = await call("GET", `/api/exports/zip?ids=${exp.id}`, { as: ctx.bob });
     expect([r.status, r.json]).toEqual([404, notFound("Export not found.")]);
     await ctx.prisma.clipExport.delete({ where: { id: exp.id } });
@@ -231,18 +348,30 @@ const ISOLATION: Record<string, () => Promise<void>> = {
   "GET /api/inngest": async () => {
     // Only the embedded runner may call the Inngest endpoint (its signature; the SDK's with INNGEST_SIGNING_KEY).
     const r = await call("GET", "/api/inngest", { as: ctx.bob });
-    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } }]);
+    expect([r.status, r.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } },
+    ]);
     expectNoLeak(r.text);
   },
   "POST /api/inngest": async () => {
-    const r = await call("POST", "/api/inngest?fnId=clipstream-process-segment&stepId=step", { as: ctx.bob, json: { event: { name: "segment/recording.ready", data: { segmentId: ctx.segment.id } } } });
-    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } }]);
+    const r = await call("POST", "/api/inngest?fnId=clipstream-process-segment&stepId=step", {
+      as: ctx.bob,
+      json: { event: { name: "segment/recording.ready", data: { segmentId: ctx.segment.id } } },
+    });
+    expect([r.status, r.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } },
+    ]);
     expectNoLeak(r.text);
     expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: ctx.segment.id } })).status).toBe("ERROR");
   },
   "PUT /api/inngest": async () => {
     const r = await call("PUT", "/api/inngest", { as: ctx.bob });
-    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } }]);
+    expect([r.status, r.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid runner signature (missing)." } },
+    ]);
     expectNoLeak(r.text);
   },
   "GET /api/media/[...key]": async () => {
@@ -263,7 +392,10 @@ const ISOLATION: Record<string, () => Promise<void>> = {
   },
   "GET /api/recorder/sessions": async () => {
     const r = await call("GET", "/api/recorder/sessions", { as: ctx.bob });
-    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid signature (missing)." } }]);
+    expect([r.status, r.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid signature (missing)." } },
+    ]);
   },
   "POST /api/segments/[id]/retry": async () => {
     const r = await call("POST", `/api/segments/${ctx.segment.id}/retry`, { as: ctx.bob });
@@ -301,7 +433,10 @@ const ISOLATION: Record<string, () => Promise<void>> = {
   },
   "POST /api/streamers": async () => {
     // Alice's source is no conflict for Bob (and tells him nothing about her); his copy is his own.
-    const r = await call("POST", "/api/streamers", { as: ctx.bob, json: { source: ctx.streamer.source, name: "Bob's copy" } });
+    const r = await call("POST", "/api/streamers", {
+      as: ctx.bob,
+      json: { source: ctx.streamer.source, name: "Bob's copy" },
+    });
     expect(r.status).toBe(201);
     expectNoLeak(r.text);
     const mine = (r.json as { streamer: { id: string } }).streamer.id;
@@ -331,9 +466,17 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     const before = await ctx.prisma.webhookReceipt.count(WEBHOOK_RECEIPTS);
     const r = await call("POST", "/api/webhooks/livekit", {
       as: ctx.bob,
-      json: { event: "egress_ended", id: "EV_unsigned", createdAt: String(Math.floor(Date.now() / 1000)), egressInfo: { egressId: "EG_x", status: "EGRESS_COMPLETE" } },
+      json: {
+        event: "egress_ended",
+        id: "EV_unsigned",
+        createdAt: String(Math.floor(Date.now() / 1000)),
+        egressInfo: { egressId: "EG_x", status: "EGRESS_COMPLETE" },
+      },
     });
-    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid webhook signature (missing Authorization)." } }]);
+    expect([r.status, r.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid webhook signature (missing Authorization)." } },
+    ]);
     expect(await ctx.prisma.webhookReceipt.count(WEBHOOK_RECEIPTS)).toBe(before);
   },
   "POST /api/webhooks/recorder": async () => {
@@ -341,27 +484,64 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     const before = await ctx.prisma.segment.count({ where: { sessionId: ctx.session.id } });
     const r = await call("POST", "/api/webhooks/recorder", {
       as: ctx.bob,
-      json: { type: "segment.recorded", sessionId: ctx.session.id, number: 7, startOffset: 210, duration: 30, storageKey: "x.ts", sizeBytes: 1, final: false },
+      json: {
+        type: "segment.recorded",
+        sessionId: ctx.session.id,
+        number: 7,
+        startOffset: 210,
+        duration: 30,
+        storageKey: "x.ts",
+        sizeBytes: 1,
+        final: false,
+      },
     });
-    expect([r.status, r.json]).toEqual([401, { error: { code: "unauthorized", message: "Invalid webhook signature (missing)." } }]);
+    expect([r.status, r.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid webhook signature (missing)." } },
+    ]);
     expect(await ctx.prisma.segment.count({ where: { sessionId: ctx.session.id } })).toBe(before);
   },
 };
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
-const SIGNED_IN_ONLY = new Set(["/api/clips", "/api/clips/[id]", "/api/clips/[id]/captions", "/api/clips/[id]/preview", "/api/clips/[id]/share", "/api/clips/[id]/trim", "/api/clips/[id]/waveform", "/api/dashboard", "/api/exports", "/api/exports/zip", "/api/search", "/api/segments/[id]/redetect", "/api/segments/[id]/retry", "/api/sessions/[id]", "/api/sessions/[id]/clips", "/api/settings", "/api/streamers", "/api/streamers/[id]", "/api/streamers/[id]/ingress"]);
+const SIGNED_IN_ONLY = new Set([
+  "/api/clips",
+  "/api/clips/[id]",
+  "/api/clips/[id]/captions",
+  "/api/clips/[id]/preview",
+  "/api/clips/[id]/share",
+  "/api/clips/[id]/trim",
+  "/api/clips/[id]/waveform",
+  "/api/dashboard",
+  "/api/exports",
+  "/api/exports/zip",
+  "/api/search",
+  "/api/segments/[id]/redetect",
+  "/api/segments/[id]/retry",
+  "/api/sessions/[id]",
+  "/api/sessions/[id]/clips",
+  "/api/settings",
+  "/api/streamers",
+  "/api/streamers/[id]",
+  "/api/streamers/[id]/ingress",
+]);
 
 describe("isolation between users", () => {
   it("has an entry for every method of every route under app/api (derived from the filesystem)", async () => {
     const routes = await loadApiRoutes();
-    const onDisk = Object.entries(routes).flatMap(([pattern, methods]) => HTTP_METHODS.filter((m) => methods[m]).map((m) => `${m} ${pattern}`));
+    const onDisk = Object.entries(routes).flatMap(([pattern, methods]) =>
+      HTTP_METHODS.filter((m) => methods[m]).map((m) => `${m} ${pattern}`),
+    );
     expect(onDisk.length).toBeGreaterThanOrEqual(20);
     expect(Object.keys(ISOLATION).sort()).toEqual(onDisk.sort());
   });
 
-  it.each(Object.keys(ISOLATION).sort())("%s: the other user's ids → 404, nothing leaks, nothing changes", async (key) => {
-    await ISOLATION[key]();
-  });
+  it.each(Object.keys(ISOLATION).sort())(
+    "%s: the other user's ids → 404, nothing leaks, nothing changes",
+    async (key) => {
+      await ISOLATION[key]();
+    },
+  );
 
   it("signed out, every user route answers 401 with the error shape", async () => {
     const routes = await loadApiRoutes();
@@ -371,7 +551,12 @@ describe("isolation between users", () => {
       const p = pattern.replace("[id]", ctx.clip.id);
       for (const m of HTTP_METHODS.filter((x) => methods[x])) {
         const r = await call(m, p, m === "GET" || m === "DELETE" ? {} : { json: {} });
-        expect([m, p, r.status, r.json]).toEqual([m, p, 401, { error: { code: "unauthorized", message: "Sign in to continue." } }]);
+        expect([m, p, r.status, r.json]).toEqual([
+          m,
+          p,
+          401,
+          { error: { code: "unauthorized", message: "Sign in to continue." } },
+        ]);
         n++;
       }
     }
@@ -381,28 +566,81 @@ describe("isolation between users", () => {
   it("a share page exposes only what was shared: no transcript beyond the excerpt, no other clips, no owner", async () => {
     const { getSharedClip } = await import("@/lib/clips/clips");
     const shared = await getSharedClip(`share${stamp}`);
-    expect(Object.keys(shared!).sort()).toEqual(["createdAt", "duration", "excerpt", "hook", "streamerName", "thumbUrl", "title", "videoUrl"]);
+    expect(Object.keys(shared!).sort()).toEqual([
+      "createdAt",
+      "duration",
+      "excerpt",
+      "hook",
+      "streamerName",
+      "thumbUrl",
+      "title",
+      "videoUrl",
+    ]);
     expect(shared!.excerpt).toBe("the shared words");
     const text = JSON.stringify(shared);
-    for (const hidden of [ctx.alice.email, ctx.alice.id, ctx.otherClip.id, "Not shared", "PRIVATE-TRANSCRIPT", ctx.segment.id, ctx.session.id]) expect(text).not.toContain(hidden);
+    for (const hidden of [
+      ctx.alice.email,
+      ctx.alice.id,
+      ctx.otherClip.id,
+      "Not shared",
+      "PRIVATE-TRANSCRIPT",
+      ctx.segment.id,
+      ctx.session.id,
+    ])
+      expect(text).not.toContain(hidden);
     // The unshared clip has no page, and slugs are not guessable from ids.
     for (const slug of [ctx.otherClip.id, "", "../x", `share${stamp}x`]) expect(await getSharedClip(slug)).toBeNull();
   });
 });
 
 const invalid = (message: string) => ({ error: { code: "invalid_input", message } });
-const PRIVATE = { error: { code: "invalid_input", message: "That host is on a private network; Clipstream only records public streams." } };
+const PRIVATE = {
+  error: {
+    code: "invalid_input",
+    message: "That host is on a private network; Clipstream only records public streams.",
+  },
+};
 
 describe("bad input gets the exact error and stores nothing", () => {
   const streamerInputs: [string, unknown, number, unknown][] = [
-    ["ftp", { source: "ftp://example.com/x" }, 422, invalid('Unsupported protocol "ftp". Use http, https, rtmp or rtmps.')],
-    ["javascript:", { source: "javascript:alert(1)" }, 422, invalid('Unsupported protocol "javascript". Use http, https, rtmp or rtmps.')],
+    [
+      "ftp",
+      { source: "ftp://example.com/x" },
+      422,
+      invalid('Unsupported protocol "ftp". Use http, https, rtmp or rtmps.'),
+    ],
+    [
+      "javascript:",
+      { source: "javascript:alert(1)" },
+      422,
+      invalid('Unsupported protocol "javascript". Use http, https, rtmp or rtmps.'),
+    ],
     ["empty", { source: "" }, 422, invalid("Enter a stream URL (HLS .m3u8, RTMP or HTTP).")],
     ["blank", { source: "   " }, 422, invalid("Enter a stream URL (HLS .m3u8, RTMP or HTTP).")],
-    ["not a URL", { source: "not a url" }, 422, invalid("That is not a valid URL. Use http(s)://…, rtmp(s)://… or an HLS .m3u8 link.")],
-    ["too long", { source: `https://93.184.215.14/${"a".repeat(2100)}` }, 422, invalid("Stream URL is longer than 2048 characters.")],
-    ["longer than the schema allows", { source: "a".repeat(5000) }, 422, invalid("source: Too big: expected string to have <=4096 characters")],
-    ["credentials in URL", { source: "https://user:pw@93.184.215.14/live.m3u8" }, 422, invalid("Put stream keys in the path, not as user:password in the URL.")],
+    [
+      "not a URL",
+      { source: "not a url" },
+      422,
+      invalid("That is not a valid URL. Use http(s)://…, rtmp(s)://… or an HLS .m3u8 link."),
+    ],
+    [
+      "too long",
+      { source: `https://93.184.215.14/${"a".repeat(2100)}` },
+      422,
+      invalid("Stream URL is longer than 2048 characters."),
+    ],
+    [
+      "longer than the schema allows",
+      { source: "a".repeat(5000) },
+      422,
+      invalid("source: Too big: expected string to have <=4096 characters"),
+    ],
+    [
+      "credentials in URL",
+      { source: "https://user:pw@93.184.215.14/live.m3u8" },
+      422,
+      invalid("Put stream keys in the path, not as user:password in the URL."),
+    ],
     ["loopback", { source: "http://127.0.0.1:8080/live.m3u8" }, 422, PRIVATE],
     ["localhost", { source: "http://localhost/live.m3u8" }, 422, PRIVATE],
     ["decimal loopback", { source: "http://2130706433/live.m3u8" }, 422, PRIVATE],
@@ -415,15 +653,45 @@ describe("bad input gets the exact error and stores nothing", () => {
     ["link-local (cloud metadata)", { source: "http://169.254.169.254/latest/meta-data/" }, 422, PRIVATE],
     ["IPv6 link-local", { source: "http://[fe80::1]/live.m3u8" }, 422, PRIVATE],
     ["unspecified", { source: "rtmp://0.0.0.0/live" }, 422, PRIVATE],
-    ["local file", { source: "/etc/passwd" }, 422, invalid("Local files are disabled on this server (ALLOW_FILE_SOURCES).")],
-    ["file URL", { source: "file:///etc/passwd" }, 422, invalid("Local files are disabled on this server (ALLOW_FILE_SOURCES).")],
+    [
+      "local file",
+      { source: "/etc/passwd" },
+      422,
+      invalid("Local files are disabled on this server (ALLOW_FILE_SOURCES)."),
+    ],
+    [
+      "file URL",
+      { source: "file:///etc/passwd" },
+      422,
+      invalid("Local files are disabled on this server (ALLOW_FILE_SOURCES)."),
+    ],
     ["source not a string", { source: 42 }, 422, invalid("source: Invalid input: expected string, received number")],
     ["no source", {}, 422, invalid("source: Invalid input: expected string, received undefined")],
     ["array body", [], 422, invalid("Invalid input: expected object, received array")],
-    ["segment too short", { source: "https://93.184.215.14/a.m3u8", segmentSeconds: 1 }, 422, invalid("segmentSeconds: must be at least 30 seconds.")],
-    ["segment not an integer", { source: "https://93.184.215.14/a.m3u8", segmentSeconds: 30.5 }, 422, invalid("segmentSeconds: Invalid input: expected int, received number")],
-    ["empty name", { source: "https://93.184.215.14/a.m3u8", name: "" }, 422, invalid("name: Too small: expected string to have >=1 characters")],
-    ["duplicate", { source: "https://93.184.215.14/alice.m3u8" }, 409, { error: { code: "conflict", message: "You already added this stream." } }],
+    [
+      "segment too short",
+      { source: "https://93.184.215.14/a.m3u8", segmentSeconds: 1 },
+      422,
+      invalid("segmentSeconds: must be at least 30 seconds."),
+    ],
+    [
+      "segment not an integer",
+      { source: "https://93.184.215.14/a.m3u8", segmentSeconds: 30.5 },
+      422,
+      invalid("segmentSeconds: Invalid input: expected int, received number"),
+    ],
+    [
+      "empty name",
+      { source: "https://93.184.215.14/a.m3u8", name: "" },
+      422,
+      invalid("name: Too small: expected string to have >=1 characters"),
+    ],
+    [
+      "duplicate",
+      { source: "https://93.184.215.14/alice.m3u8" },
+      409,
+      { error: { code: "conflict", message: "You already added this stream." } },
+    ],
   ];
 
   it.each(streamerInputs)("POST /api/streamers: %s", async (_name, json, status, body) => {
@@ -433,16 +701,69 @@ describe("bad input gets the exact error and stores nothing", () => {
   });
 
   it.each([
-    ["not JSON", "POST", "/api/streamers", "{not json", 400, { error: { code: "bad_request", message: "Request body is not valid JSON." } }],
-    ["not JSON", "PATCH", "/api/settings", "retentionHours=5", 400, { error: { code: "bad_request", message: "Request body is not valid JSON." } }],
-    ["2 MB", "POST", "/api/streamers", JSON.stringify({ source: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
-    ["2 MB", "PATCH", "/api/settings", JSON.stringify({ retentionHours: 5, pad: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
-    ["2 MB", "PATCH", "/api/streamers/[id]", JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
-    ["2 MB", "POST", "/api/auth/sign-up/email", JSON.stringify({ email: "big@example.com", password: "x".repeat(2 * 1024 * 1024), name: "big" }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } }],
-    ["2 MB", "POST", "/api/webhooks/recorder", JSON.stringify({ type: "session.ended", message: "x".repeat(2 * 1024 * 1024) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 16384 bytes." } }],
+    [
+      "not JSON",
+      "POST",
+      "/api/streamers",
+      "{not json",
+      400,
+      { error: { code: "bad_request", message: "Request body is not valid JSON." } },
+    ],
+    [
+      "not JSON",
+      "PATCH",
+      "/api/settings",
+      "retentionHours=5",
+      400,
+      { error: { code: "bad_request", message: "Request body is not valid JSON." } },
+    ],
+    [
+      "2 MB",
+      "POST",
+      "/api/streamers",
+      JSON.stringify({ source: "x".repeat(2 * 1024 * 1024) }),
+      413,
+      { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } },
+    ],
+    [
+      "2 MB",
+      "PATCH",
+      "/api/settings",
+      JSON.stringify({ retentionHours: 5, pad: "x".repeat(2 * 1024 * 1024) }),
+      413,
+      { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } },
+    ],
+    [
+      "2 MB",
+      "PATCH",
+      "/api/streamers/[id]",
+      JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }),
+      413,
+      { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } },
+    ],
+    [
+      "2 MB",
+      "POST",
+      "/api/auth/sign-up/email",
+      JSON.stringify({ email: "big@example.com", password: "x".repeat(2 * 1024 * 1024), name: "big" }),
+      413,
+      { error: { code: "payload_too_large", message: "Request body is larger than 65536 bytes." } },
+    ],
+    [
+      "2 MB",
+      "POST",
+      "/api/webhooks/recorder",
+      JSON.stringify({ type: "session.ended", message: "x".repeat(2 * 1024 * 1024) }),
+      413,
+      { error: { code: "payload_too_large", message: "Request body is larger than 16384 bytes." } },
+    ],
   ])("%s body to %s %s → %i", async (_n, method, p, body, status, expected) => {
     const before = await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } });
-    const r = await call(method, p.replace("[id]", ctx.streamer.id), { as: ctx.alice, body, headers: { "content-type": "application/json" } });
+    const r = await call(method, p.replace("[id]", ctx.streamer.id), {
+      as: ctx.alice,
+      body,
+      headers: { "content-type": "application/json" },
+    });
     expect([r.status, r.json]).toEqual([status, expected]);
     expect(await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } })).toEqual(before);
     expect((await ctx.prisma.user.findUniqueOrThrow({ where: { id: ctx.alice.id } })).retentionHours).toBe(12);
@@ -472,7 +793,10 @@ describe("bad input gets the exact error and stores nothing", () => {
     [{ segmentSeconds: 10 }, invalid("segmentSeconds: must be at least 30 seconds.")],
     [{ monitored: "yes" }, invalid("monitored: Invalid input: expected boolean, received string")],
     [{ keywords: "hype" }, invalid("keywords: Invalid input: expected array, received string")],
-    [{ keywords: Array.from({ length: 31 }, (_, i) => `k${i}`) }, invalid("keywords: Too big: expected array to have <=30 items")],
+    [
+      { keywords: Array.from({ length: 31 }, (_, i) => `k${i}`) },
+      invalid("keywords: Too big: expected array to have <=30 items"),
+    ],
     [{ userId: "someone-else" }, invalid('Unrecognized key: "userId"')],
     [{ source: "http://127.0.0.1/x" }, invalid('Unrecognized key: "source"')],
   ])("PATCH /api/streamers/[id] %j → 422", async (json, body) => {
@@ -497,18 +821,47 @@ describe("bad input gets the exact error and stores nothing", () => {
 
   it("POST /api/segments/[id]/retry only for a failed segment that still has its recording", async () => {
     const seg = (number: number, data: object) =>
-      ctx.prisma.segment.create({ data: { userId: ctx.alice.id, sessionId: ctx.session.id, number, startOffset: number * 30, duration: 30, storageKey: `s/${number}.ts`, ...data } });
+      ctx.prisma.segment.create({
+        data: {
+          userId: ctx.alice.id,
+          sessionId: ctx.session.id,
+          number,
+          startOffset: number * 30,
+          duration: 30,
+          storageKey: `s/${number}.ts`,
+          ...data,
+        },
+      });
     const cases: [string, object, number, unknown][] = [
-      ["processing", { status: "PROCESSING" }, 409, { error: { code: "conflict", message: "Only failed segments can be retried." } }],
-      ["done", { status: "DONE" }, 409, { error: { code: "conflict", message: "Only failed segments can be retried." } }],
-      ["purged", { status: "ERROR", deletedAt: new Date(), storageKey: null }, 409, { error: { code: "conflict", message: "The recording of this segment was deleted after the retention period." } }],
+      [
+        "processing",
+        { status: "PROCESSING" },
+        409,
+        { error: { code: "conflict", message: "Only failed segments can be retried." } },
+      ],
+      [
+        "done",
+        { status: "DONE" },
+        409,
+        { error: { code: "conflict", message: "Only failed segments can be retried." } },
+      ],
+      [
+        "purged",
+        { status: "ERROR", deletedAt: new Date(), storageKey: null },
+        409,
+        {
+          error: { code: "conflict", message: "The recording of this segment was deleted after the retention period." },
+        },
+      ],
     ];
     let n = 100;
     for (const [what, data, status, body] of cases) {
       const s = await seg(n++, data);
       const r = await call("POST", `/api/segments/${s.id}/retry`, { as: ctx.alice });
       expect([what, r.status, r.json]).toEqual([what, status, body]);
-      expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: s.id } })).status).toBe((data as { status: string }).status);
+      expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id: s.id } })).status).toBe(
+        (data as { status: string }).status,
+      );
     }
     const missing = await call("POST", "/api/segments/no-such-segment/retry", { as: ctx.alice });
     expect([missing.status, missing.json]).toEqual([404, notFound("Segment not found.")]);
@@ -519,15 +872,29 @@ describe("bad input gets the exact error and stores nothing", () => {
     const statuses: number[] = [];
     let last: Awaited<ReturnType<typeof call>> | null = null;
     for (let i = 0; i < 11; i++) {
-      last = await call("POST", "/api/auth/sign-in/email", { json: { email: ctx.alice.email, password: `guess-${i}-xxxx` }, headers: { origin: ctx.server.url, "x-forwarded-for": ip } });
+      last = await call("POST", "/api/auth/sign-in/email", {
+        json: { email: ctx.alice.email, password: `guess-${i}-xxxx` },
+        headers: { origin: ctx.server.url, "x-forwarded-for": ip },
+      });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([...Array(10).fill(401), 429]);
-    expect(last!.json).toEqual({ error: { code: "rate_limited", message: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds\.$/) } });
+    expect(last!.json).toEqual({
+      error: {
+        code: "rate_limited",
+        message: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds\.$/),
+      },
+    });
     // Even the right password is refused while limited; another client is not affected.
-    const right = await call("POST", "/api/auth/sign-in/email", { json: { email: ctx.alice.email, password: "isolation-pass-1" }, headers: { origin: ctx.server.url, "x-forwarded-for": ip } });
+    const right = await call("POST", "/api/auth/sign-in/email", {
+      json: { email: ctx.alice.email, password: "isolation-pass-1" },
+      headers: { origin: ctx.server.url, "x-forwarded-for": ip },
+    });
     expect(right.status).toBe(429);
-    const other = await call("POST", "/api/auth/sign-in/email", { json: { email: ctx.alice.email, password: "isolation-pass-1" }, headers: { origin: ctx.server.url, "x-forwarded-for": "10.8.0.1" } });
+    const other = await call("POST", "/api/auth/sign-in/email", {
+      json: { email: ctx.alice.email, password: "isolation-pass-1" },
+      headers: { origin: ctx.server.url, "x-forwarded-for": "10.8.0.1" },
+    });
     expect(other.status).toBe(200);
   });
 });
@@ -537,7 +904,9 @@ describe("the recorder's GET of active sessions", () => {
     const { signBody, signRequest } = await import("@/lib/signing");
     const secret = process.env.RECORDER_SECRET!;
     const path = "/api/recorder/sessions";
-    const unauthorized = (reason: string) => ({ error: { code: "unauthorized", message: `Invalid signature (${reason}).` } });
+    const unauthorized = (reason: string) => ({
+      error: { code: "unauthorized", message: `Invalid signature (${reason}).` },
+    });
     const { SIGNATURE_HEADER } = await import("@/lib/signing");
     const get = (sig: string) => call("GET", path, { headers: { [SIGNATURE_HEADER]: sig } });
     const old = Math.floor(Date.now() / 1000) - 600;

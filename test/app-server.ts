@@ -30,7 +30,9 @@ export async function loadApiRoutes(): Promise<TRoutes> {
   const routes: TRoutes = {};
   for (const { pattern, file } of apiRouteFiles()) {
     const mod = (await import(file)) as Record<string, unknown>;
-    routes[pattern] = Object.fromEntries(HTTP_METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as THandler]));
+    routes[pattern] = Object.fromEntries(
+      HTTP_METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as THandler]),
+    );
   }
   return routes;
 }
@@ -86,8 +88,14 @@ export async function startRouteServer(routes: TRoutes, port = 0): Promise<{ url
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", req.socket.remoteAddress ?? "127.0.0.1");
     try {
-      const request = new Request(url, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body });
-      const response = await requestScope.run(headers, () => handler(request, { params: Promise.resolve(params as Record<string, string>) }));
+      const request = new Request(url, {
+        method: req.method,
+        headers,
+        body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+      });
+      const response = await requestScope.run(headers, () =>
+        handler(request, { params: Promise.resolve(params as Record<string, string>) }),
+      );
       const out: Record<string, string | string[]> = Object.fromEntries(response.headers);
       if (response.headers.getSetCookie().length) out["set-cookie"] = response.headers.getSetCookie();
       res.writeHead(response.status, out);
@@ -106,7 +114,14 @@ export async function startRouteServer(routes: TRoutes, port = 0): Promise<{ url
 /** Reserves free loopback ports (so every service's URL can be configured before anything starts). */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<http.Server>((r) => { const s = http.createServer(); s.listen(0, "127.0.0.1", () => r(s)); })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<http.Server>((r) => {
+          const s = http.createServer();
+          s.listen(0, "127.0.0.1", () => r(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

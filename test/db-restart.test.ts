@@ -26,16 +26,45 @@ async function answer(req: { url: string }) {
   if (req.url.endsWith("/audio/transcriptions")) {
     return {
       json: {
-        task: "transcribe", language: "English", duration: 4, text: " Hello there.",
-        words: [{ word: "Hello", start: 0.5, end: 0.9 }, { word: "there.", start: 0.9, end: 1.3 }],
-        segments: [{ id: 0, seek: 0, start: 0.5, end: 1.3, text: " Hello there.", tokens: [1], temperature: 0, avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.01 }],
+        task: "transcribe",
+        language: "English",
+        duration: 4,
+        text: " Hello there.",
+        words: [
+          { word: "Hello", start: 0.5, end: 0.9 },
+          { word: "there.", start: 0.9, end: 1.3 },
+        ],
+        segments: [
+          {
+            id: 0,
+            seek: 0,
+            start: 0.5,
+            end: 1.3,
+            text: " Hello there.",
+            tokens: [1],
+            temperature: 0,
+            avg_logprob: -0.2,
+            compression_ratio: 1,
+            no_speech_prob: 0.01,
+          },
+        ],
       },
     };
   }
   return {
     json: {
-      id: "chatcmpl-1", object: "chat.completion", created: 1_700_000_000, model: "openai/gpt-oss-120b",
-      choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ highlights: [] }) }, logprobs: null, finish_reason: "stop" }],
+      id: "chatcmpl-1",
+      object: "chat.completion",
+      created: 1_700_000_000,
+      model: "openai/gpt-oss-120b",
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: JSON.stringify({ highlights: [] }) },
+          logprobs: null,
+          finish_reason: "stop",
+        },
+      ],
       usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
     },
   };
@@ -74,13 +103,32 @@ async function setup() {
   await prisma.jobRun.deleteMany({});
   const server = await startRouteServer(await loadApiRoutes(), appPort);
   const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, pollMs: 250, leaseMs: 5000, syncIntervalMs: 0 });
+  const runner = await startRunner({
+    port: runnerPort,
+    serveUrl: `${server.url}/api/inngest`,
+    backoffBaseMs: 200,
+    pollMs: 250,
+    leaseMs: 5000,
+    syncIntervalMs: 0,
+  });
   await waitForFunctions();
 
   const stamp = Date.now();
   const user = await prisma.user.create({ data: { id: `dbr-${stamp}`, name: "R", email: `dbr-${stamp}@example.com` } });
-  const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "r", kind: "URL", source: "https://93.184.215.14/r.m3u8", monitored: false, minClipSeconds: 5, maxClipSeconds: 20 } });
-  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 4 } });
+  const streamer = await prisma.streamer.create({
+    data: {
+      userId: user.id,
+      name: "r",
+      kind: "URL",
+      source: "https://93.184.215.14/r.m3u8",
+      monitored: false,
+      minClipSeconds: 5,
+      maxClipSeconds: 20,
+    },
+  });
+  const session = await prisma.liveSession.create({
+    data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 4 },
+  });
   const media = makeToneSegment(path.join(tmp, "seg.ts"));
   return { prisma, server, runner, session, media, groqServer: server0, transcribeStarted };
 }
@@ -98,7 +146,8 @@ afterAll(async () => {
 });
 
 /** Like support's waitFor, but a failing check (the database is down) counts as "not yet". */
-const waitFor = <T,>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string) => poll(() => fn().catch(() => null), ms, what);
+const waitFor = <T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string) =>
+  poll(() => fn().catch(() => null), ms, what);
 const announce = (number: number) => announceSegment(ctx.server.url, ctx.session.id, number, ctx.media);
 
 describe("database restart mid-pipeline", () => {
@@ -116,21 +165,42 @@ describe("database restart mid-pipeline", () => {
     slow.transcribeMs = 0;
 
     // The outbox's retry, now accepted.
-    const retried = await waitFor(async () => ((await announce(1)).status === 200 ? true : null), 60_000, "the announcement to be accepted again");
+    const retried = await waitFor(
+      async () => ((await announce(1)).status === 200 ? true : null),
+      60_000,
+      "the announcement to be accepted again",
+    );
     expect(retried).toBe(true);
 
-    const segments = await waitFor(async () => {
-      const s = await ctx.prisma.segment.findMany({ where: { sessionId: ctx.session.id }, orderBy: { number: "asc" } });
-      return s.length === 2 && s.every((x) => x.status === "DONE" || x.status === "ERROR") ? s : null;
-    }, 150_000, "both segments processed");
-    expect(segments.map((s) => [s.number, s.status, s.error])).toEqual([[0, "DONE", null], [1, "DONE", null]]);
+    const segments = await waitFor(
+      async () => {
+        const s = await ctx.prisma.segment.findMany({
+          where: { sessionId: ctx.session.id },
+          orderBy: { number: "asc" },
+        });
+        return s.length === 2 && s.every((x) => x.status === "DONE" || x.status === "ERROR") ? s : null;
+      },
+      150_000,
+      "both segments processed",
+    );
+    expect(segments.map((s) => [s.number, s.status, s.error])).toEqual([
+      [0, "DONE", null],
+      [1, "DONE", null],
+    ]);
     expect(await ctx.prisma.transcript.count({ where: { segmentId: { in: segments.map((s) => s.id) } } })).toBe(2);
     // The run whose request died with the database was recovered (lease expiry) and completed; a segment's
     // last step lands just before its run is saved as completed.
-    const runs = await waitFor(async () => {
-      const r = await ctx.prisma.jobRun.findMany({ where: { functionId: "clipstream-process-segment" } });
-      return r.length === 2 && r.every((x) => x.status !== "RUNNING" && x.status !== "QUEUED" && x.status !== "SLEEPING") ? r : null;
-    }, 60_000, "both runs to finish");
+    const runs = await waitFor(
+      async () => {
+        const r = await ctx.prisma.jobRun.findMany({ where: { functionId: "clipstream-process-segment" } });
+        return r.length === 2 &&
+          r.every((x) => x.status !== "RUNNING" && x.status !== "QUEUED" && x.status !== "SLEEPING")
+          ? r
+          : null;
+      },
+      60_000,
+      "both runs to finish",
+    );
     expect(runs.map((r) => r.status).sort()).toEqual(["COMPLETED", "COMPLETED"]);
   }, 300_000);
 });

@@ -37,7 +37,15 @@ const readByCode = new Set([...schemaRead, ...directRead].filter((k) => !PLATFOR
 
 describe(".env.example", () => {
   it("finds the env schemas it checks", () => {
-    expect(schemaKeys("lib/env.ts")).toEqual(expect.arrayContaining(["DATABASE_URL", "BETTER_AUTH_SECRET", "RECORDER_SECRET", "GROQ_API_KEY", "ALLOW_PRIVATE_SOURCES"]));
+    expect(schemaKeys("lib/env.ts")).toEqual(
+      expect.arrayContaining([
+        "DATABASE_URL",
+        "BETTER_AUTH_SECRET",
+        "RECORDER_SECRET",
+        "GROQ_API_KEY",
+        "ALLOW_PRIVATE_SOURCES",
+      ]),
+    );
     expect(schemaKeys("recorder/main.ts")).toContain("RECORDER_PORT");
   });
 

@@ -34,7 +34,9 @@ afterAll(async () => {
 describe("LiveKit egress to S3-compatible storage", () => {
   it("uploads each segment to the bucket, downloads it signed into storage, and deletes the object", async () => {
     const { prisma, user, livekit } = ctx;
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "S3 room", kind: "LIVEKIT", source: "s3-room", segmentSeconds: 3 } });
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "S3 room", kind: "LIVEKIT", source: "s3-room", segmentSeconds: 3 },
+    });
     livekit.publish("s3-room");
     const { checkStreamer } = await import("@/lib/live/check-streamer");
     const check = await checkStreamer(streamer.id, user.id);
@@ -42,12 +44,32 @@ describe("LiveKit egress to S3-compatible storage", () => {
     const sessionId = check.sessionId!;
     expect(livekit.calls.find((c) => c.method === "StartRoomCompositeEgress")!.body).toMatchObject({
       roomName: "s3-room",
-      fileOutputs: [{ fileType: "MP4", filepath: `clipstream/${sessionId}/00000.mp4`, s3: { bucket: "egress-bucket", region: "auto", endpoint: livekit.url, forcePathStyle: true, accessKey: "s3-access-key" } }],
+      fileOutputs: [
+        {
+          fileType: "MP4",
+          filepath: `clipstream/${sessionId}/00000.mp4`,
+          s3: {
+            bucket: "egress-bucket",
+            region: "auto",
+            endpoint: livekit.url,
+            forcePathStyle: true,
+            accessKey: "s3-access-key",
+          },
+        },
+      ],
     });
 
-    await waitFor(() => prisma.segment.count({ where: { sessionId, storageKey: { not: null } } }).then((n) => n >= 2), 60_000, "two segments");
+    await waitFor(
+      () => prisma.segment.count({ where: { sessionId, storageKey: { not: null } } }).then((n) => n >= 2),
+      60_000,
+      "two segments",
+    );
     await livekit.closeRoom("s3-room");
-    await waitFor(async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED", 60_000, "the session to end");
+    await waitFor(
+      async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED",
+      60_000,
+      "the session to end",
+    );
     await livekit.settle();
 
     const segments = await prisma.segment.findMany({ where: { sessionId }, orderBy: { number: "asc" } });
@@ -62,8 +84,18 @@ describe("LiveKit egress to S3-compatible storage", () => {
     }
     // Every object was fetched with a valid signature and then deleted; the bucket is empty again.
     const keys = segments.map((s) => `egress-bucket/clipstream/${sessionId}/${String(s.number).padStart(5, "0")}.mp4`);
-    expect(livekit.s3Requests.filter((r) => r.method === "GET").map((r) => r.key).sort()).toEqual(keys);
-    expect(livekit.s3Requests.filter((r) => r.method === "DELETE").map((r) => r.key).sort()).toEqual(keys);
+    expect(
+      livekit.s3Requests
+        .filter((r) => r.method === "GET")
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(keys);
+    expect(
+      livekit.s3Requests
+        .filter((r) => r.method === "DELETE")
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(keys);
     expect([...livekit.objects.keys()]).toEqual([]);
   });
 });

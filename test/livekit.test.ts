@@ -61,12 +61,30 @@ describe("LiveKit webhooks", () => {
 
   beforeAll(async () => {
     const { prisma, user } = ctx;
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "hooks", kind: "LIVEKIT", source: "hooks-room", monitored: false } });
-    session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 } });
-    await prisma.liveKitEgress.create({ data: { egressId, userId: user.id, sessionId: session.id, number: 0, filepath: path.join(tmp, "egress", "x.mp4") } });
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "hooks", kind: "LIVEKIT", source: "hooks-room", monitored: false },
+    });
+    session = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 },
+    });
+    await prisma.liveKitEgress.create({
+      data: {
+        egressId,
+        userId: user.id,
+        sessionId: session.id,
+        number: 0,
+        filepath: path.join(tmp, "egress", "x.mp4"),
+      },
+    });
   });
 
-  const aborted = () => new EgressInfo({ egressId, roomName: "hooks-room", status: EgressStatus.EGRESS_ABORTED, error: "Start signal not received" });
+  const aborted = () =>
+    new EgressInfo({
+      egressId,
+      roomName: "hooks-room",
+      status: EgressStatus.EGRESS_ABORTED,
+      error: "Start signal not received",
+    });
 
   async function snapshot() {
     const { prisma } = ctx;
@@ -78,17 +96,68 @@ describe("LiveKit webhooks", () => {
     };
   }
 
-  const unauthorized = (reason: string) => ({ error: { code: "unauthorized", message: `Invalid webhook signature (${reason}).` } });
+  const unauthorized = (reason: string) => ({
+    error: { code: "unauthorized", message: `Invalid webhook signature (${reason}).` },
+  });
 
   it.each<[string, () => Promise<{ body: string; auth?: string }>, string]>([
     ["no Authorization header", async () => ({ body: egressEnded(aborted()) }), "missing Authorization"],
-    ["signed with another secret", async () => { const body = egressEnded(aborted()); return { body, auth: await sign(body, { secret: "another-secret-0123456789abcdef" }) }; }, "bad or expired token"],
-    ["signed for another API key", async () => { const body = egressEnded(aborted()); return { body, auth: await sign(body, { key: "APIother" }) }; }, "bad or expired token"],
-    ["body changed after signing", async () => { const body = egressEnded(aborted()); return { body: body.replace("Start signal", "Start_signal"), auth: await sign(body) }; }, "body digest mismatch"],
-    ["expired token", async () => { const body = egressEnded(aborted()); return { body, auth: await sign(body, { ttl: -60 }) }; }, "bad or expired token"],
-    ["stale event (created 10 minutes ago)", async () => { const body = egressEnded(aborted(), { createdAt: Math.floor(Date.now() / 1000) - 600 }); return { body, auth: await sign(body) }; }, "stale event"],
-    ["token sent as Bearer (LiveKit sends the raw JWT)", async () => { const body = egressEnded(aborted()); return { body, auth: `Bearer ${await sign(body)}` }; }, "bad or expired token"],
-    ["event without an id", async () => { const body = egressEnded(aborted(), { id: "" }); return { body, auth: await sign(body) }; }, "event without id"],
+    [
+      "signed with another secret",
+      async () => {
+        const body = egressEnded(aborted());
+        return { body, auth: await sign(body, { secret: "another-secret-0123456789abcdef" }) };
+      },
+      "bad or expired token",
+    ],
+    [
+      "signed for another API key",
+      async () => {
+        const body = egressEnded(aborted());
+        return { body, auth: await sign(body, { key: "APIother" }) };
+      },
+      "bad or expired token",
+    ],
+    [
+      "body changed after signing",
+      async () => {
+        const body = egressEnded(aborted());
+        return { body: body.replace("Start signal", "Start_signal"), auth: await sign(body) };
+      },
+      "body digest mismatch",
+    ],
+    [
+      "expired token",
+      async () => {
+        const body = egressEnded(aborted());
+        return { body, auth: await sign(body, { ttl: -60 }) };
+      },
+      "bad or expired token",
+    ],
+    [
+      "stale event (created 10 minutes ago)",
+      async () => {
+        const body = egressEnded(aborted(), { createdAt: Math.floor(Date.now() / 1000) - 600 });
+        return { body, auth: await sign(body) };
+      },
+      "stale event",
+    ],
+    [
+      "token sent as Bearer (LiveKit sends the raw JWT)",
+      async () => {
+        const body = egressEnded(aborted());
+        return { body, auth: `Bearer ${await sign(body)}` };
+      },
+      "bad or expired token",
+    ],
+    [
+      "event without an id",
+      async () => {
+        const body = egressEnded(aborted(), { id: "" });
+        return { body, auth: await sign(body) };
+      },
+      "event without id",
+    ],
   ])("%s → 401, nothing changes", async (_name, make, reason) => {
     const before = await snapshot();
     const { body, auth } = await make();
@@ -98,26 +167,54 @@ describe("LiveKit webhooks", () => {
 
   it("a completed egress whose file lies outside LIVEKIT_EGRESS_DIR fails its segment and reads nothing", async () => {
     const { prisma, user } = ctx;
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "outside", kind: "LIVEKIT", source: "outside-room", monitored: false } });
-    const s = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 } });
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "outside", kind: "LIVEKIT", source: "outside-room", monitored: false },
+    });
+    const s = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 },
+    });
     const id = `EG_outside_${Date.now()}`;
-    await prisma.liveKitEgress.create({ data: { egressId: id, userId: user.id, sessionId: s.id, number: 0, filepath: path.join(tmp, "egress", "x.mp4") } });
+    await prisma.liveKitEgress.create({
+      data: { egressId: id, userId: user.id, sessionId: s.id, number: 0, filepath: path.join(tmp, "egress", "x.mp4") },
+    });
     const file = { filename: "/etc/passwd", location: "/etc/passwd", size: 10n };
-    const body = egressEnded(new EgressInfo({ egressId: id, status: EgressStatus.EGRESS_COMPLETE, fileResults: [file] }));
+    const body = egressEnded(
+      new EgressInfo({ egressId: id, status: EgressStatus.EGRESS_COMPLETE, fileResults: [file] }),
+    );
     const detail = "could not read the egress file: the egress file is outside LIVEKIT_EGRESS_DIR";
-    expect(await deliver(body, await sign(body))).toEqual({ status: 200, json: { ok: true, status: "failed", detail } });
-    expect(await prisma.segment.findFirstOrThrow({ where: { sessionId: s.id } })).toMatchObject({ status: "ERROR", error: detail, storageKey: null });
+    expect(await deliver(body, await sign(body))).toEqual({
+      status: 200,
+      json: { ok: true, status: "failed", detail },
+    });
+    expect(await prisma.segment.findFirstOrThrow({ where: { sessionId: s.id } })).toMatchObject({
+      status: "ERROR",
+      error: detail,
+      storageKey: null,
+    });
   });
 
   it("an aborted egress marks its segment failed with LiveKit's reason; a replay is 401, a duplicate delivery a no-op", async () => {
     const { prisma } = ctx;
     const body = egressEnded(aborted());
     const auth = await sign(body);
-    expect(await deliver(body, auth)).toEqual({ status: 200, json: { ok: true, status: "failed", detail: "Start signal not received" } });
-    const segment = await prisma.segment.findUniqueOrThrow({ where: { sessionId_number: { sessionId: session.id, number: 0 } } });
-    expect(segment).toMatchObject({ status: "ERROR", error: "Start signal not received", storageKey: null, final: true });
+    expect(await deliver(body, auth)).toEqual({
+      status: 200,
+      json: { ok: true, status: "failed", detail: "Start signal not received" },
+    });
+    const segment = await prisma.segment.findUniqueOrThrow({
+      where: { sessionId_number: { sessionId: session.id, number: 0 } },
+    });
+    expect(segment).toMatchObject({
+      status: "ERROR",
+      error: "Start signal not received",
+      storageKey: null,
+      final: true,
+    });
     // Its only egress failed and nothing follows: the session is over, as failed.
-    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({ status: "FAILED", endReason: "LiveKit egress failed: Start signal not received" });
+    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({
+      status: "FAILED",
+      endReason: "LiveKit egress failed: Start signal not received",
+    });
     const after = await snapshot();
     expect(after.egress).toBe("FAILED");
 
@@ -132,7 +229,10 @@ describe("LiveKit webhooks", () => {
     expect(await snapshot()).toEqual({ ...after, receipts: after.receipts + 1 });
     // Events of egresses Clipstream did not start are acknowledged and ignored.
     const foreign = egressEnded(new EgressInfo({ egressId: "EG_someone_else", status: EgressStatus.EGRESS_COMPLETE }));
-    expect(await deliver(foreign, await sign(foreign))).toEqual({ status: 200, json: { ok: true, status: "ignored", detail: "not a Clipstream egress" } });
+    expect(await deliver(foreign, await sign(foreign))).toEqual({
+      status: 200,
+      json: { ok: true, status: "ignored", detail: "not a Clipstream egress" },
+    });
   });
 });
 
@@ -147,9 +247,16 @@ describe("recording a LiveKit room", () => {
     // No room yet, then a room with only a viewer: offline.
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "the room does not exist" });
     livekit.join("show-room");
-    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "nobody is publishing in the room" });
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({
+      status: "offline",
+      detail: "nobody is publishing in the room",
+    });
     const list = livekit.calls.filter((c) => c.method === "ListParticipants");
-    expect(list.at(-1)).toMatchObject({ service: "RoomService", body: { room: "show-room" }, grants: { iss: KEY, video: { roomAdmin: true, room: "show-room" } } });
+    expect(list.at(-1)).toMatchObject({
+      service: "RoomService",
+      body: { room: "show-room" },
+      grants: { iss: KEY, video: { roomAdmin: true, room: "show-room" } },
+    });
 
     livekit.publish("show-room");
     const check = await checkStreamer(streamer.id, user.id);
@@ -160,16 +267,32 @@ describe("recording a LiveKit room", () => {
     expect(start0).toMatchObject({
       service: "Egress",
       grants: { iss: KEY, video: { roomRecord: true } },
-      body: { roomName: "show-room", layout: "speaker", fileOutputs: [{ fileType: "MP4", filepath: path.join(tmp, "egress", sessionId, "00000.mp4") }] },
+      body: {
+        roomName: "show-room",
+        layout: "speaker",
+        fileOutputs: [{ fileType: "MP4", filepath: path.join(tmp, "egress", sessionId, "00000.mp4") }],
+      },
     });
 
     // Segment 1's egress fails mid-way (LiveKit reports EGRESS_FAILED with a reason when it is stopped).
-    const egress1 = await waitFor(() => prisma.liveKitEgress.findUnique({ where: { sessionId_number: { sessionId, number: 1 } } }), 60_000, "egress 1");
+    const egress1 = await waitFor(
+      () => prisma.liveKitEgress.findUnique({ where: { sessionId_number: { sessionId, number: 1 } } }),
+      60_000,
+      "egress 1",
+    );
     livekit.failEgress(egress1.egressId, "pipeline frozen");
     // Let a few segments record, then everyone leaves and the room closes.
-    await waitFor(() => prisma.segment.count({ where: { sessionId, status: { not: "RECORDING" } } }).then((n) => n >= 3), 90_000, "three segments");
+    await waitFor(
+      () => prisma.segment.count({ where: { sessionId, status: { not: "RECORDING" } } }).then((n) => n >= 3),
+      90_000,
+      "three segments",
+    );
     await livekit.closeRoom("show-room");
-    await waitFor(async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED", 60_000, "the session to end");
+    await waitFor(
+      async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED",
+      60_000,
+      "the session to end",
+    );
     await livekit.settle();
 
     const egresses = await prisma.liveKitEgress.findMany({ where: { sessionId }, orderBy: { number: "asc" } });
@@ -180,11 +303,18 @@ describe("recording a LiveKit room", () => {
     expect(egresses.filter((e) => e.final).map((e) => e.number)).toEqual([egresses.length - 1]);
     expect(segments[1]).toMatchObject({ status: "ERROR", error: "pipeline frozen", storageKey: null });
     expect(segments.at(-1)!.final).toBe(true);
-    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({ endReason: "the LiveKit room ended" });
+    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({
+      endReason: "the LiveKit room ended",
+    });
 
     // Rotation: segment n+1's egress starts before segment n's is stopped (the overlap), every time.
     const order = livekit.calls.filter((c) => c.method === "StartRoomCompositeEgress" || c.method === "StopEgress");
-    const startedAt = (n: number) => order.findIndex((c) => c.method === "StartRoomCompositeEgress" && (c.body.fileOutputs as { filepath: string }[])[0].filepath.endsWith(`${String(n).padStart(5, "0")}.mp4`));
+    const startedAt = (n: number) =>
+      order.findIndex(
+        (c) =>
+          c.method === "StartRoomCompositeEgress" &&
+          (c.body.fileOutputs as { filepath: string }[])[0].filepath.endsWith(`${String(n).padStart(5, "0")}.mp4`),
+      );
     const stoppedAt = (id: string) => order.findIndex((c) => c.method === "StopEgress" && c.body.egressId === id);
     for (const e of egresses.slice(0, -1)) {
       expect(startedAt(e.number + 1)).toBeGreaterThan(-1);
@@ -206,14 +336,18 @@ describe("recording a LiveKit room", () => {
       expect(media).toMatchObject({ hasVideo: true, hasAudio: true });
       expect(media.duration).toBeCloseTo(s.duration, 1);
       const next = egresses[s.number + 1];
-      if (next) expect(Math.abs(s.duration - (next.startedAt.getTime() - e.startedAt.getTime()) / 1000)).toBeLessThan(0.25);
+      if (next)
+        expect(Math.abs(s.duration - (next.startedAt.getTime() - e.startedAt.getTime()) / 1000)).toBeLessThan(0.25);
       // The egress's own file is gone once stored.
       expect(fs.existsSync(e.filepath)).toBe(false);
     }
 
     // Recorded segments go through the normal pipeline.
     await waitFor(
-      () => prisma.segment.findMany({ where: { sessionId, storageKey: { not: null } } }).then((xs) => xs.every((x) => x.status === "DONE")),
+      () =>
+        prisma.segment
+          .findMany({ where: { sessionId, storageKey: { not: null } } })
+          .then((xs) => xs.every((x) => x.status === "DONE")),
       120_000,
       "segments processed",
     );
@@ -221,11 +355,15 @@ describe("recording a LiveKit room", () => {
 
   it("deleting a recording LiveKit streamer hands back its running egress, which is stopped", async () => {
     const { prisma, user, livekit } = ctx;
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "Gone", kind: "LIVEKIT", source: "gone-room", segmentSeconds: 60 } });
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "Gone", kind: "LIVEKIT", source: "gone-room", segmentSeconds: 60 },
+    });
     livekit.publish("gone-room");
     const { checkStreamer } = await import("@/lib/live/check-streamer");
     const { sessionId } = await checkStreamer(streamer.id, user.id);
-    const egress = await prisma.liveKitEgress.findUniqueOrThrow({ where: { sessionId_number: { sessionId: sessionId!, number: 0 } } });
+    const egress = await prisma.liveKitEgress.findUniqueOrThrow({
+      where: { sessionId_number: { sessionId: sessionId!, number: 0 } },
+    });
     const { deleteStreamer } = await import("@/lib/streamers/streamers");
     const { stopSegmentEgress } = await import("@/lib/livekit/segment-egress");
     const { activeEgressIds } = await deleteStreamer(user.id, streamer.id);
@@ -243,25 +381,48 @@ describe("recording a LiveKit room", () => {
 
   it("creates an RTMP or WHIP ingress into the streamer's room and stores no stream key", async () => {
     const { prisma, user, livekit } = ctx;
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "Pusher", kind: "LIVEKIT", source: "push-room", monitored: false } });
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "Pusher", kind: "LIVEKIT", source: "push-room", monitored: false },
+    });
     const { createIngress } = await import("@/lib/livekit/create-ingress");
     const rtmp = await createIngress(user.id, streamer.id, { type: "rtmp" });
-    expect(rtmp).toMatchObject({ type: "rtmp", url: expect.stringMatching(/^rtmp:\/\//), streamKey: expect.stringMatching(/^\S{12,}$/), ingressId: expect.stringMatching(/^IN_/) });
+    expect(rtmp).toMatchObject({
+      type: "rtmp",
+      url: expect.stringMatching(/^rtmp:\/\//),
+      streamKey: expect.stringMatching(/^\S{12,}$/),
+      ingressId: expect.stringMatching(/^IN_/),
+    });
     const whip = await createIngress(user.id, streamer.id, { type: "whip" });
     expect(whip.url).toMatch(/^http:\/\/.*\/w$/);
     const calls = livekit.calls.filter((c) => c.method === "CreateIngress");
     // Protobuf JSON leaves out defaults: RTMP_INPUT is enum value 0.
     expect(calls.map((c) => CreateIngressRequest.fromJson(c.body as never))).toEqual([
-      expect.objectContaining({ inputType: IngressInput.RTMP_INPUT, roomName: "push-room", participantIdentity: `ingress-${streamer.id}`, participantName: "Pusher" }),
-      expect.objectContaining({ inputType: IngressInput.WHIP_INPUT, roomName: "push-room", participantIdentity: `ingress-${streamer.id}` }),
+      expect.objectContaining({
+        inputType: IngressInput.RTMP_INPUT,
+        roomName: "push-room",
+        participantIdentity: `ingress-${streamer.id}`,
+        participantName: "Pusher",
+      }),
+      expect.objectContaining({
+        inputType: IngressInput.WHIP_INPUT,
+        roomName: "push-room",
+        participantIdentity: `ingress-${streamer.id}`,
+      }),
     ]);
     expect(calls[1].body).toMatchObject({ inputType: "WHIP_INPUT" });
     expect(calls[0].grants.video).toMatchObject({ ingressAdmin: true });
     const row = JSON.stringify(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } }));
     expect(row).not.toContain(rtmp.streamKey);
 
-    const url = await prisma.streamer.create({ data: { userId: user.id, name: "u", kind: "URL", source: "https://93.184.215.14/a.m3u8", monitored: false } });
-    await expect(createIngress(user.id, url.id, { type: "rtmp" })).rejects.toMatchObject({ code: "invalid_input", message: "Ingress is only available for LiveKit room streamers." });
-    await expect(createIngress("someone-else", streamer.id, { type: "rtmp" })).rejects.toMatchObject({ code: "not_found" });
+    const url = await prisma.streamer.create({
+      data: { userId: user.id, name: "u", kind: "URL", source: "https://93.184.215.14/a.m3u8", monitored: false },
+    });
+    await expect(createIngress(user.id, url.id, { type: "rtmp" })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: "Ingress is only available for LiveKit room streamers.",
+    });
+    await expect(createIngress("someone-else", streamer.id, { type: "rtmp" })).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 });

@@ -34,17 +34,36 @@ async function setup() {
     {
       "/api/webhooks/recorder": { POST: webhook.POST as never },
       "/api/recorder/sessions": { GET: activeSessions.GET as never },
-      "/api/inngest": { GET: inngestRoute.GET as never, POST: inngestRoute.POST as never, PUT: inngestRoute.PUT as never },
+      "/api/inngest": {
+        GET: inngestRoute.GET as never,
+        POST: inngestRoute.POST as never,
+        PUT: inngestRoute.PUT as never,
+      },
     },
     appPort,
   );
   const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
+  const runner = await startRunner({
+    port: runnerPort,
+    serveUrl: `${server.url}/api/inngest`,
+    backoffBaseMs: 200,
+    syncIntervalMs: 0,
+  });
   await waitForFunctions();
 
-  const user = await prisma.user.create({ data: { id: `u-${Date.now()}`, name: "Pipeline", email: `pipeline-${Date.now()}@example.com` } });
+  const user = await prisma.user.create({
+    data: { id: `u-${Date.now()}`, name: "Pipeline", email: `pipeline-${Date.now()}@example.com` },
+  });
   const streamer = await prisma.streamer.create({
-    data: { userId: user.id, name: "Generated", kind: "URL", source: "file:///dev/null", segmentSeconds: SEGMENT, minClipSeconds: 8, maxClipSeconds: 20 },
+    data: {
+      userId: user.id,
+      name: "Generated",
+      kind: "URL",
+      source: "file:///dev/null",
+      segmentSeconds: SEGMENT,
+      minClipSeconds: 8,
+      maxClipSeconds: 20,
+    },
   });
   const { makeSampleStream } = await import("@/lib/media/sample-stream");
   const samplePath = path.join(tmp, "sample.mp4");
@@ -69,7 +88,11 @@ async function post(body: unknown, sign = true, mutate?: (s: string) => string) 
   const text = JSON.stringify(body);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (sign) headers[SIGNATURE_HEADER] = signBody(process.env.RECORDER_SECRET!, text);
-  return fetch(`${ctx.server.url}/api/webhooks/recorder`, { method: "POST", headers, body: mutate ? mutate(text) : text });
+  return fetch(`${ctx.server.url}/api/webhooks/recorder`, {
+    method: "POST",
+    headers,
+    body: mutate ? mutate(text) : text,
+  });
 }
 
 beforeAll(async () => {
@@ -84,7 +107,14 @@ afterAll(async () => {
 });
 
 describe("segment → clip pipeline", () => {
-  const announced: { number: number; startOffset: number; duration: number; storageKey: string; sizeBytes: number; final: boolean }[] = [];
+  const announced: {
+    number: number;
+    startOffset: number;
+    duration: number;
+    storageKey: string;
+    sizeBytes: number;
+    final: boolean;
+  }[] = [];
 
   let sessionId = "";
 
@@ -98,12 +128,24 @@ describe("segment → clip pipeline", () => {
     // Overlapping checks never open a second session.
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "recording", sessionId });
     const session = { id: sessionId };
-    await waitFor(async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED", 90_000, "the session to end");
+    await waitFor(
+      async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED",
+      90_000,
+      "the session to end",
+    );
     const rows = await prisma.segment.findMany({ where: { sessionId }, orderBy: { number: "asc" } });
     expect(rows.length).toBeGreaterThanOrEqual(5);
     expect(rows.map((r) => r.number)).toEqual(rows.map((_, i) => i));
     expect(Math.abs(rows.reduce((n, r) => n + r.duration, 0) - 36)).toBeLessThan(0.5);
-    for (const r of rows) announced.push({ number: r.number, startOffset: r.startOffset, duration: r.duration, storageKey: r.storageKey!, sizeBytes: r.sizeBytes!, final: r.final });
+    for (const r of rows)
+      announced.push({
+        number: r.number,
+        startOffset: r.startOffset,
+        duration: r.duration,
+        storageKey: r.storageKey!,
+        sizeBytes: r.sizeBytes!,
+        final: r.final,
+      });
     expect(announced.at(-1)!.final).toBe(true);
 
     const segments = await waitFor(
@@ -122,7 +164,15 @@ describe("segment → clip pipeline", () => {
 
     const clip = await waitFor(
       // excitedStart/End bound the excited take including espeak-ng's own leading/trailing silence (< 1 s).
-      () => prisma.clip.findFirst({ where: { sessionId: session.id, status: "READY", startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } } }),
+      () =>
+        prisma.clip.findFirst({
+          where: {
+            sessionId: session.id,
+            status: "READY",
+            startTime: { lte: sample.excitedStart + 1 },
+            endTime: { gte: sample.excitedEnd - 1 },
+          },
+        }),
       120_000,
       "a rendered clip covering the excited passage",
     );
@@ -134,7 +184,9 @@ describe("segment → clip pipeline", () => {
     // The rendered file plays and has the clip's length.
     const out = path.join(tmp, "clip.mp4");
     await getStore().download(clip.videoKey!, out);
-    const probed = Number(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", out]).toString());
+    const probed = Number(
+      execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", out]).toString(),
+    );
     expect(Math.abs(probed - (clip.endTime - clip.startTime))).toBeLessThan(0.5);
     expect((await getStore().stat(clip.thumbKey!))?.size).toBeGreaterThan(1000);
 
@@ -145,7 +197,11 @@ describe("segment → clip pipeline", () => {
     // The clip page shows which engines made the clip and its transcript.
     const { getClip } = await import("@/lib/clips/clips");
     const dto = await getClip(ctx.user.id, clip.id);
-    expect([dto.engine, dto.engineModel, dto.transcriptEngine]).toEqual(["offline", null, { engine: "pocketsphinx", model: "en-us" }]);
+    expect([dto.engine, dto.engineModel, dto.transcriptEngine]).toEqual([
+      "offline",
+      null,
+      { engine: "pocketsphinx", model: "en-us" },
+    ]);
     // Each processed segment left one line in the session's rolling summary (offline: top words + clip titles).
     const summary = (await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } })).contextSummary ?? "";
     expect(summary.split("\n").map((l) => Number(/^#(\d+) /.exec(l)?.[1]))).toEqual(segments.map((x) => x.number));
@@ -157,17 +213,30 @@ describe("segment → clip pipeline", () => {
     const { prisma, sample, streamer, user } = ctx;
     const { inngest } = await import("@/inngest/client");
     const { prepareRedetect } = await import("@/lib/pipeline/redetect-segment");
-    const old = await prisma.clip.findFirstOrThrow({ where: { sessionId, startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } } });
+    const old = await prisma.clip.findFirstOrThrow({
+      where: { sessionId, startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } },
+    });
     await prisma.streamer.update({ where: { id: streamer.id }, data: { customPrompt: "shouting", minScore: 1 } });
     await inngest.send({ name: "segment/redetect.requested", data: await prepareRedetect(user.id, old.segmentId!) });
     const fresh = await waitFor(
-      () => prisma.clip.findFirst({ where: { sessionId, status: "READY", id: { not: old.id }, startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } } }),
+      () =>
+        prisma.clip.findFirst({
+          where: {
+            sessionId,
+            status: "READY",
+            id: { not: old.id },
+            startTime: { lte: sample.excitedStart + 1 },
+            endTime: { gte: sample.excitedEnd - 1 },
+          },
+        }),
       120_000,
       "a re-detected, rendered clip of the excited passage",
     );
     expect(await prisma.clip.findUnique({ where: { id: old.id } })).toBeNull();
     expect(fresh.segmentId).toBe(old.segmentId);
-    const overlapping = await prisma.clip.count({ where: { sessionId, startTime: { lt: sample.excitedEnd }, endTime: { gt: sample.excitedStart } } });
+    const overlapping = await prisma.clip.count({
+      where: { sessionId, startTime: { lt: sample.excitedEnd }, endTime: { gt: sample.excitedStart } },
+    });
     expect(overlapping).toBe(1);
     expect((await prisma.segment.findUniqueOrThrow({ where: { id: old.segmentId! } })).status).toBe("DONE");
   }, 180_000);
@@ -187,12 +256,21 @@ describe("segment → clip pipeline", () => {
 
   it.each([
     ["no signature", false, undefined, "Invalid webhook signature (missing)."],
-    ["body changed after signing", true, (s: string) => s.replace('"number":', '"number":1'), "Invalid webhook signature (mismatch)."],
+    [
+      "body changed after signing",
+      true,
+      (s: string) => s.replace('"number":', '"number":1'),
+      "Invalid webhook signature (mismatch).",
+    ],
   ])("rejects a webhook with %s (401) and changes nothing", async (_n, sign, mutate, message) => {
     const { prisma } = ctx;
     const session = { id: sessionId };
     const before = await prisma.segment.count({ where: { sessionId: session.id } });
-    const res = await post({ ...announced[0], type: "segment.recorded", sessionId: session.id, number: 99 }, sign, mutate);
+    const res = await post(
+      { ...announced[0], type: "segment.recorded", sessionId: session.id, number: 99 },
+      sign,
+      mutate,
+    );
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: { code: "unauthorized", message } });
     expect(await prisma.segment.count({ where: { sessionId: session.id } })).toBe(before);
@@ -213,7 +291,9 @@ describe("segment → clip pipeline", () => {
     const { getStore, storageKeys } = await import("@/lib/storage");
     const { extractAudio } = await import("@/lib/media");
     const { writeWavSlice } = await import("@/lib/media/wav");
-    const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 36, status: "ENDED" } });
+    const session = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 36, status: "ENDED" },
+    });
     const wav = path.join(tmp, "early.wav");
     await extractAudio(samplePath, wav, { sampleRate: 16000 });
     const chunk = async (index: number, from: number, to: number) => {
@@ -232,7 +312,10 @@ describe("segment → clip pipeline", () => {
     }
     const done = await waitFor(
       async () => {
-        const rows = await prisma.audioChunk.findMany({ where: { sessionId: session.id }, orderBy: { startOffset: "asc" } });
+        const rows = await prisma.audioChunk.findMany({
+          where: { sessionId: session.id },
+          orderBy: { startOffset: "asc" },
+        });
         return rows.length === 2 && rows.every((r) => r.status === "DONE") ? rows : null;
       },
       60_000,
@@ -245,25 +328,51 @@ describe("segment → clip pipeline", () => {
     expect(await (await post(chunks[0])).json()).toMatchObject({ ok: true, duplicate: true });
     const foreign = await post({ ...chunks[0], storageKey: `sessions/${sessionId}/segments/00000.ts` });
     expect(foreign.status).toBe(422);
-    expect(await foreign.json()).toEqual({ error: { code: "invalid_input", message: "storageKey is not an audio chunk key of this session." } });
+    expect(await foreign.json()).toEqual({
+      error: { code: "invalid_input", message: "storageKey is not an audio chunk key of this session." },
+    });
     expect((await post({ ...chunks[0], sessionId: "no-such-session" })).status).toBe(404);
     expect(await prisma.jobRun.count({ where: { functionId: "clipstream-transcribe-audio-chunk" } })).toBe(runs);
     expect(await prisma.audioChunk.count({ where: { sessionId: session.id } })).toBe(2);
 
     const segKey = storageKeys.segment(session.id, 0, "mp4");
     await getStore().put(segKey, samplePath);
-    const res = await post({ type: "segment.recorded", sessionId: session.id, number: 0, startOffset: 0, duration: 36, storageKey: segKey, sizeBytes: fs.statSync(samplePath).size, final: true });
+    const res = await post({
+      type: "segment.recorded",
+      sessionId: session.id,
+      number: 0,
+      startOffset: 0,
+      duration: 36,
+      storageKey: segKey,
+      sizeBytes: fs.statSync(samplePath).size,
+      final: true,
+    });
     expect(res.status).toBe(200);
-    const seg = await waitFor(() => prisma.segment.findFirst({ where: { sessionId: session.id, status: { in: ["DONE", "ERROR"] } } }), 120_000, "the segment processed");
+    const seg = await waitFor(
+      () => prisma.segment.findFirst({ where: { sessionId: session.id, status: { in: ["DONE", "ERROR"] } } }),
+      120_000,
+      "the segment processed",
+    );
     expect([seg.status, seg.error]).toEqual(["DONE", null]);
-    const words = (await prisma.transcript.findUniqueOrThrow({ where: { segmentId: seg.id } })).words as { w: string; s: number }[];
+    const words = (await prisma.transcript.findUniqueOrThrow({ where: { segmentId: seg.id } })).words as {
+      w: string;
+      s: number;
+    }[];
     // The chunks' words as they were, then the last 12 s decoded from the segment.
     expect(words.slice(0, early.length)).toEqual(early);
     expect(words.length).toBeGreaterThan(early.length);
     expect(words.slice(early.length).every((w) => w.s >= 24 - 0.5)).toBe(true);
     // The excited passage (16–24 s, in the chunks) still becomes the clip.
     await waitFor(
-      () => prisma.clip.findFirst({ where: { sessionId: session.id, status: "READY", startTime: { lte: sample.excitedStart + 1 }, endTime: { gte: sample.excitedEnd - 1 } } }),
+      () =>
+        prisma.clip.findFirst({
+          where: {
+            sessionId: session.id,
+            status: "READY",
+            startTime: { lte: sample.excitedStart + 1 },
+            endTime: { gte: sample.excitedEnd - 1 },
+          },
+        }),
       60_000,
       "the excited passage's clip",
     );
@@ -276,7 +385,16 @@ describe("segment → clip pipeline", () => {
     const { prisma } = ctx;
     const doneBefore = await prisma.segment.count({ where: { sessionId, status: "DONE" } });
     // Announced, but its recording is not in storage: every attempt of the first step fails.
-    const res = await post({ type: "segment.recorded", sessionId, number: 90, startOffset: 900, duration: 6, storageKey: `sessions/${sessionId}/segments/missing.ts`, sizeBytes: 10, final: false });
+    const res = await post({
+      type: "segment.recorded",
+      sessionId,
+      number: 90,
+      startOffset: 900,
+      duration: 6,
+      storageKey: `sessions/${sessionId}/segments/missing.ts`,
+      sizeBytes: 10,
+      final: false,
+    });
     expect(res.status).toBe(200);
     const failed = await waitFor(
       () => prisma.segment.findFirst({ where: { sessionId, number: 90, status: "ERROR" } }),
@@ -285,7 +403,13 @@ describe("segment → clip pipeline", () => {
     );
     expect(failed.error).toBe("The recording of this segment is missing from storage.");
     // The run itself failed after its retries (3, as configured); only then did onFailure mark the segment.
-    const run = await prisma.jobRun.findFirstOrThrow({ where: { functionId: "clipstream-process-segment", eventId: { not: "" }, event: { path: ["data", "segmentId"], equals: failed.id } } });
+    const run = await prisma.jobRun.findFirstOrThrow({
+      where: {
+        functionId: "clipstream-process-segment",
+        eventId: { not: "" },
+        event: { path: ["data", "segmentId"], equals: failed.id },
+      },
+    });
     expect(run.status).toBe("FAILED");
     expect(run.maxAttempts).toBe(4);
     expect(await prisma.segment.count({ where: { sessionId, status: "DONE" } })).toBe(doneBefore);

@@ -20,23 +20,57 @@ const provider = { mode: "500" as TMode };
 let ctx: Awaited<ReturnType<typeof setup>>;
 
 function answer(req: TRecordedRequest): { status?: number; json?: unknown; raw?: string } {
-  if (provider.mode === "500") return { status: 500, json: { error: { message: "Internal Server Error", type: "internal_server_error" } } };
-  if (provider.mode === "429") return { status: 429, json: { error: { message: "Rate limit reached for model", type: "tokens", code: "rate_limit_exceeded" } } };
+  if (provider.mode === "500")
+    return { status: 500, json: { error: { message: "Internal Server Error", type: "internal_server_error" } } };
+  if (provider.mode === "429")
+    return {
+      status: 429,
+      json: { error: { message: "Rate limit reached for model", type: "tokens", code: "rate_limit_exceeded" } },
+    };
   if (provider.mode === "garbage") return { raw: "<html><body>502 Bad Gateway</body></html>" };
   if (req.url.endsWith("/audio/transcriptions")) {
     return {
       json: {
-        task: "transcribe", language: "English", duration: 4, text: " Hello there.",
-        words: [{ word: "Hello", start: 0.5, end: 0.9 }, { word: "there.", start: 0.9, end: 1.3 }],
-        segments: [{ id: 0, seek: 0, start: 0.5, end: 1.3, text: " Hello there.", tokens: [1], temperature: 0, avg_logprob: -0.2, compression_ratio: 1, no_speech_prob: 0.01 }],
+        task: "transcribe",
+        language: "English",
+        duration: 4,
+        text: " Hello there.",
+        words: [
+          { word: "Hello", start: 0.5, end: 0.9 },
+          { word: "there.", start: 0.9, end: 1.3 },
+        ],
+        segments: [
+          {
+            id: 0,
+            seek: 0,
+            start: 0.5,
+            end: 1.3,
+            text: " Hello there.",
+            tokens: [1],
+            temperature: 0,
+            avg_logprob: -0.2,
+            compression_ratio: 1,
+            no_speech_prob: 0.01,
+          },
+        ],
         x_groq: { id: "req_1" },
       },
     };
   }
   return {
     json: {
-      id: "chatcmpl-1", object: "chat.completion", created: 1_700_000_000, model: "openai/gpt-oss-120b",
-      choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ highlights: [] }) }, logprobs: null, finish_reason: "stop" }],
+      id: "chatcmpl-1",
+      object: "chat.completion",
+      created: 1_700_000_000,
+      model: "openai/gpt-oss-120b",
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: JSON.stringify({ highlights: [] }) },
+          logprobs: null,
+          finish_reason: "stop",
+        },
+      ],
       usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
     },
   };
@@ -56,7 +90,12 @@ async function setup() {
   await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
   const server = await startRouteServer(await loadApiRoutes(), appPort);
   const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 100, syncIntervalMs: 0 });
+  const runner = await startRunner({
+    port: runnerPort,
+    serveUrl: `${server.url}/api/inngest`,
+    backoffBaseMs: 100,
+    syncIntervalMs: 0,
+  });
   await waitForFunctions();
 
   const email = `faults-${Date.now()}@example.com`;
@@ -66,10 +105,25 @@ async function setup() {
     body: JSON.stringify({ email, password: "faults-pass-1", name: "Faults" }),
   });
   expect(signUp.status).toBe(200);
-  const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = signUp.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-  const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "faults", kind: "URL", source: "https://93.184.215.14/f.m3u8", monitored: false, minClipSeconds: 5, maxClipSeconds: 20 } });
-  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 4 } });
+  const streamer = await prisma.streamer.create({
+    data: {
+      userId: user.id,
+      name: "faults",
+      kind: "URL",
+      source: "https://93.184.215.14/f.m3u8",
+      monitored: false,
+      minClipSeconds: 5,
+      maxClipSeconds: 20,
+    },
+  });
+  const session = await prisma.liveSession.create({
+    data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 4 },
+  });
 
   const media = makeToneSegment(path.join(tmp, "seg.ts"));
   return { prisma, groq, server, runner, cookie, session, media };
@@ -96,10 +150,15 @@ async function announce(number: number): Promise<string> {
   return ((await res.json()) as { segmentId: string }).segmentId;
 }
 
-const settled = (id: string) => waitFor(async () => {
-  const s = await ctx.prisma.segment.findUniqueOrThrow({ where: { id } });
-  return s.status === "DONE" || s.status === "ERROR" ? s : null;
-}, 120_000, `segment ${id} to settle`);
+const settled = (id: string) =>
+  waitFor(
+    async () => {
+      const s = await ctx.prisma.segment.findUniqueOrThrow({ where: { id } });
+      return s.status === "DONE" || s.status === "ERROR" ? s : null;
+    },
+    120_000,
+    `segment ${id} to settle`,
+  );
 
 describe("provider faults", () => {
   const failed: string[] = [];
@@ -108,27 +167,35 @@ describe("provider faults", () => {
     ["500", /^Processing failed: 500 .*Internal Server Error/],
     ["429", /^Processing failed: 429 .*Rate limit/],
     ["garbage", /^Processing failed: /],
-  ] as const)("provider answering %s: retried, then ERROR with a reason (no key in it)", async (mode, reason) => {
-    provider.mode = mode;
-    const before = ctx.groq.requests.length;
-    const id = await announce(failed.length);
-    const seg = await settled(id);
-    expect(seg.status).toBe("ERROR");
-    expect(seg.error).toMatch(reason);
-    expect(seg.error).not.toContain(GROQ_KEY);
-    // Retried: the SDK's retries within each of the function's attempts (4 attempts × 3 requests for 5xx/429).
-    expect(ctx.groq.requests.length - before).toBeGreaterThanOrEqual(4);
-    failed.push(id);
-  }, 150_000);
+  ] as const)(
+    "provider answering %s: retried, then ERROR with a reason (no key in it)",
+    async (mode, reason) => {
+      provider.mode = mode;
+      const before = ctx.groq.requests.length;
+      const id = await announce(failed.length);
+      const seg = await settled(id);
+      expect(seg.status).toBe("ERROR");
+      expect(seg.error).toMatch(reason);
+      expect(seg.error).not.toContain(GROQ_KEY);
+      // Retried: the SDK's retries within each of the function's attempts (4 attempts × 3 requests for 5xx/429).
+      expect(ctx.groq.requests.length - before).toBeGreaterThanOrEqual(4);
+      failed.push(id);
+    },
+    150_000,
+  );
 
   it("once the provider is healthy, a new segment is processed and a failed one is retried to DONE via the API", async () => {
     provider.mode = "ok";
     const fresh = await announce(failed.length);
     expect((await settled(fresh)).status).toBe("DONE");
     // The failed segments stay failed (nothing retried them behind the owner's back)...
-    for (const id of failed) expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id } })).status).toBe("ERROR");
+    for (const id of failed)
+      expect((await ctx.prisma.segment.findUniqueOrThrow({ where: { id } })).status).toBe("ERROR");
     // ...until the owner retries one.
-    const res = await fetch(`${ctx.server.url}/api/segments/${failed[0]}/retry`, { method: "POST", headers: { cookie: ctx.cookie } });
+    const res = await fetch(`${ctx.server.url}/api/segments/${failed[0]}/retry`, {
+      method: "POST",
+      headers: { cookie: ctx.cookie },
+    });
     expect([res.status, await res.json()]).toEqual([202, { ok: true }]);
     const retried = await settled(failed[0]);
     expect([retried.status, retried.error]).toEqual(["DONE", null]);

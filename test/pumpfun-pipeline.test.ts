@@ -37,19 +37,42 @@ async function setup() {
     {
       "/api/webhooks/recorder": { POST: webhook.POST as never },
       "/api/recorder/sessions": { GET: activeSessions.GET as never },
-      "/api/inngest": { GET: inngestRoute.GET as never, POST: inngestRoute.POST as never, PUT: inngestRoute.PUT as never },
+      "/api/inngest": {
+        GET: inngestRoute.GET as never,
+        POST: inngestRoute.POST as never,
+        PUT: inngestRoute.PUT as never,
+      },
     },
     appPort,
   );
   const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, 20_000, "function registration");
+  const runner = await startRunner({
+    port: runnerPort,
+    serveUrl: `${server.url}/api/inngest`,
+    backoffBaseMs: 200,
+    syncIntervalMs: 0,
+  });
+  await waitFor(
+    async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5,
+    20_000,
+    "function registration",
+  );
 
-  const user = await prisma.user.create({ data: { id: `u-pf-${Date.now()}`, name: "Pump", email: `pumpfun-${Date.now()}@example.com` } });
+  const user = await prisma.user.create({
+    data: { id: `u-pf-${Date.now()}`, name: "Pump", email: `pumpfun-${Date.now()}@example.com` },
+  });
   const { parseSource } = await import("@/lib/streamers/parse-source");
   const parsed = await parseSource(`https://pump.fun/coin/${MINT}?include-nsfw=true`);
   const streamer = await prisma.streamer.create({
-    data: { userId: user.id, name: parsed.suggestedName, kind: parsed.kind, source: parsed.source, segmentSeconds: SEGMENT, minClipSeconds: 8, maxClipSeconds: 20 },
+    data: {
+      userId: user.id,
+      name: parsed.suggestedName,
+      kind: parsed.kind,
+      source: parsed.source,
+      segmentSeconds: SEGMENT,
+      minClipSeconds: 8,
+      maxClipSeconds: 20,
+    },
   });
   const { makeSampleStream } = await import("@/lib/media/sample-stream");
   const samplePath = path.join(tmp, "room.mp4");
@@ -75,7 +98,8 @@ async function setup() {
       const { pumpfunClient } = await import("@/lib/pumpfun/client");
       await pumpfunClient().joinAsViewer(mint); // the real join call, against the fake API
       const state = await pumpfunClient().getLivestream(mint);
-      if (!state.live || state.stream.numParticipants === 0 || room.plays > 0) throw new Error(`no video published in room ${mint} yet`);
+      if (!state.live || state.stream.numParticipants === 0 || room.plays > 0)
+        throw new Error(`no video published in room ${mint} yet`);
       room.plays++;
       return play(mint, log, signal);
     },
@@ -123,14 +147,22 @@ describe("pump.fun streamer → live session → segments → clip → ended", (
     fake.set(MINT, "starting");
     const check = await checkStreamer(streamer.id, user.id);
     expect(["live", "recording"]).toContain(check.status);
-    const session = await prisma.liveSession.findFirstOrThrow({ where: { streamerId: streamer.id, status: "RECORDING" } });
+    const session = await prisma.liveSession.findFirstOrThrow({
+      where: { streamerId: streamer.id, status: "RECORDING" },
+    });
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "recording", sessionId: session.id });
     // What a restarted recorder is told to resume: the coin's room, not a URL.
     const { signRequest, SIGNATURE_HEADER } = await import("@/lib/signing");
     const active = await fetch(`${ctx.server.url}/api/recorder/sessions`, {
       headers: { [SIGNATURE_HEADER]: signRequest(process.env.RECORDER_SECRET!, "GET", "/api/recorder/sessions", "") },
     });
-    expect((await active.json()).sessions).toContainEqual({ sessionId: session.id, streamerId: streamer.id, source: { kind: "pumpfun", mint: MINT }, segmentSeconds: SEGMENT, audioChunkSeconds: 0 });
+    expect((await active.json()).sessions).toContainEqual({
+      sessionId: session.id,
+      streamerId: streamer.id,
+      source: { kind: "pumpfun", mint: MINT },
+      segmentSeconds: SEGMENT,
+      audioChunkSeconds: 0,
+    });
     await waitFor(async () => room.joins >= 2, 30_000, "the recorder to try the room again");
     expect(room.plays).toBe(0);
     expect(await prisma.segment.count({ where: { sessionId: session.id } })).toBe(0);
@@ -181,14 +213,24 @@ describe("pump.fun streamer → live session → segments → clip → ended", (
     const clip = await waitFor(
       () =>
         prisma.clip.findFirst({
-          where: { sessionId: session.id, status: "READY", startTime: { lte: offset + sample.excitedStart + 1 }, endTime: { gte: offset + sample.excitedEnd - 1 } },
+          where: {
+            sessionId: session.id,
+            status: "READY",
+            startTime: { lte: offset + sample.excitedStart + 1 },
+            endTime: { gte: offset + sample.excitedEnd - 1 },
+          },
         }),
       120_000,
       "a rendered clip covering the excited passage",
     ).catch(async (err: Error) => {
-      const clips = await prisma.clip.findMany({ where: { sessionId: session.id }, select: { startTime: true, endTime: true, status: true, error: true } });
+      const clips = await prisma.clip.findMany({
+        where: { sessionId: session.id },
+        select: { startTime: true, endTime: true, status: true, error: true },
+      });
       const want = { from: offset + sample.excitedStart, to: offset + sample.excitedEnd };
-      throw new Error(`${err.message}; passage ${JSON.stringify(want)}, clips ${JSON.stringify(clips)}, segments ${JSON.stringify(segs.map((s) => [s.startOffset, s.duration]))}`);
+      throw new Error(
+        `${err.message}; passage ${JSON.stringify(want)}, clips ${JSON.stringify(clips)}, segments ${JSON.stringify(segs.map((s) => [s.startOffset, s.duration]))}`,
+      );
     });
     expect(clip.endTime - clip.startTime).toBeGreaterThanOrEqual(8 - 0.5);
     expect(clip.endTime - clip.startTime).toBeLessThanOrEqual(20 + 0.5);

@@ -32,7 +32,10 @@ async function setup() {
       body: JSON.stringify({ email, password: "studio-pass-12", name }),
     });
     expect(res.status).toBe(200);
-    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
     return { id: user.id, cookie };
   };
@@ -40,8 +43,12 @@ async function setup() {
   const dave = await signUp("dave");
 
   const mk = async (userId: string, name: string) => {
-    const streamer = await prisma.streamer.create({ data: { userId, name, kind: "URL", source: "https://93.184.215.14/s.m3u8", monitored: false } });
-    const session = await prisma.liveSession.create({ data: { userId, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+    const streamer = await prisma.streamer.create({
+      data: { userId, name, kind: "URL", source: "https://93.184.215.14/s.m3u8", monitored: false },
+    });
+    const session = await prisma.liveSession.create({
+      data: { userId, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" },
+    });
     return { streamer, session };
   };
   const a = await mk(carol.id, "Carol plays");
@@ -49,16 +56,29 @@ async function setup() {
   const d = await mk(dave.id, "Dave");
 
   // Two transcripts with word timings in stream time; the phrase sits in the second segment at 41.2 s.
-  const words = (text: string, start: number) => text.split(" ").map((w, i) => ({ w, s: start + i * 0.4, e: start + i * 0.4 + 0.35 }));
-  const seg0 = await prisma.segment.create({ data: { userId: carol.id, sessionId: a.session.id, number: 0, startOffset: 0, duration: 30, status: "DONE" } });
-  const seg1 = await prisma.segment.create({ data: { userId: carol.id, sessionId: a.session.id, number: 1, startOffset: 30, duration: 30, status: "DONE" } });
+  const words = (text: string, start: number) =>
+    text.split(" ").map((w, i) => ({ w, s: start + i * 0.4, e: start + i * 0.4 + 0.35 }));
+  const seg0 = await prisma.segment.create({
+    data: { userId: carol.id, sessionId: a.session.id, number: 0, startOffset: 0, duration: 30, status: "DONE" },
+  });
+  const seg1 = await prisma.segment.create({
+    data: { userId: carol.id, sessionId: a.session.id, number: 1, startOffset: 30, duration: 30, status: "DONE" },
+  });
   const t0 = "welcome back everyone today we are trying the hard route again";
   const t1 = "okay careful now i usually stream three times a week mostly in the evening";
-  await prisma.transcript.create({ data: { segmentId: seg0.id, userId: carol.id, engine: "pocketsphinx", text: t0, words: words(t0, 1) } });
-  await prisma.transcript.create({ data: { segmentId: seg1.id, userId: carol.id, engine: "pocketsphinx", text: t1, words: words(t1, 38) } });
+  await prisma.transcript.create({
+    data: { segmentId: seg0.id, userId: carol.id, engine: "pocketsphinx", text: t0, words: words(t0, 1) },
+  });
+  await prisma.transcript.create({
+    data: { segmentId: seg1.id, userId: carol.id, engine: "pocketsphinx", text: t1, words: words(t1, 38) },
+  });
   // Dave has the same words: his results must never show up for Carol.
-  const dseg = await prisma.segment.create({ data: { userId: dave.id, sessionId: d.session.id, number: 0, startOffset: 0, duration: 30, status: "DONE" } });
-  await prisma.transcript.create({ data: { segmentId: dseg.id, userId: dave.id, engine: "pocketsphinx", text: t1, words: words(t1, 2) } });
+  const dseg = await prisma.segment.create({
+    data: { userId: dave.id, sessionId: d.session.id, number: 0, startOffset: 0, duration: 30, status: "DONE" },
+  });
+  await prisma.transcript.create({
+    data: { segmentId: dseg.id, userId: dave.id, engine: "pocketsphinx", text: t1, words: words(t1, 2) },
+  });
 
   // 7 clips for Carol with distinct creation times (newest last), varied score / streamer / session.
   const clips = [];
@@ -67,16 +87,38 @@ async function setup() {
     clips.push(
       await prisma.clip.create({
         data: {
-          userId: carol.id, streamerId: s.streamer.id, sessionId: s.session.id, segmentId: i === 2 ? seg1.id : null, detectionKey: `k${i}`,
-          startTime: i === 2 ? 36 : i * 60, endTime: i === 2 ? 50 : i * 60 + 12, title: i === 3 ? "Insane comeback in the final round" : `Moment ${i}`,
-          reason: "loud", score: 40 + i * 10, engine: "test", status: i === 6 ? "RENDERING" : "READY", videoKey: `clips/${stamp}/${i}.mp4`,
+          userId: carol.id,
+          streamerId: s.streamer.id,
+          sessionId: s.session.id,
+          segmentId: i === 2 ? seg1.id : null,
+          detectionKey: `k${i}`,
+          startTime: i === 2 ? 36 : i * 60,
+          endTime: i === 2 ? 50 : i * 60 + 12,
+          title: i === 3 ? "Insane comeback in the final round" : `Moment ${i}`,
+          reason: "loud",
+          score: 40 + i * 10,
+          engine: "test",
+          status: i === 6 ? "RENDERING" : "READY",
+          videoKey: `clips/${stamp}/${i}.mp4`,
           createdAt: new Date(Date.UTC(2026, 10, 20 + (i % 3), 12, 0, i)),
         },
       }),
     );
   }
   const daveClip = await prisma.clip.create({
-    data: { userId: dave.id, streamerId: d.streamer.id, sessionId: d.session.id, detectionKey: "d", startTime: 0, endTime: 10, title: "Insane comeback by Dave", reason: "loud", score: 90, engine: "test", status: "READY" },
+    data: {
+      userId: dave.id,
+      streamerId: d.streamer.id,
+      sessionId: d.session.id,
+      detectionKey: "d",
+      startTime: 0,
+      endTime: 10,
+      title: "Insane comeback by Dave",
+      reason: "loud",
+      score: 90,
+      engine: "test",
+      status: "READY",
+    },
   });
   return { prisma, server, carol, dave, a, b, seg0, seg1, clips, daveClip };
 }
@@ -95,12 +137,19 @@ async function call(method: string, p: string, as: { cookie: string } | null, js
   const headers: Record<string, string> = {};
   if (as) headers.cookie = as.cookie;
   if (json !== undefined || rawBody !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${ctx.server.url}${p}`, { method, headers, body: rawBody ?? (json === undefined ? undefined : JSON.stringify(json)) });
+  const res = await fetch(`${ctx.server.url}${p}`, {
+    method,
+    headers,
+    body: rawBody ?? (json === undefined ? undefined : JSON.stringify(json)),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-type TList = { clips: { id: string; review: string; favorite: boolean; score: number; title: string }[]; nextCursor: string | null };
+type TList = {
+  clips: { id: string; review: string; favorite: boolean; score: number; title: string }[];
+  nextCursor: string | null;
+};
 
 describe("review actions", () => {
   it("approve, reject, favourite, back to pending; each answer is the updated clip", async () => {
@@ -127,11 +176,35 @@ describe("review actions", () => {
   const invalid = (message: string) => ({ error: { code: "invalid_input", message } });
   it.each([
     ["empty", {}, undefined, 422, invalid("Nothing to update: send review and/or favorite.")],
-    ["unknown review", { review: "MAYBE" }, undefined, 422, invalid('review: Invalid option: expected one of "PENDING"|"APPROVED"|"REJECTED"')],
-    ["favorite as string", { favorite: "yes" }, undefined, 422, invalid("favorite: Invalid input: expected boolean, received string")],
+    [
+      "unknown review",
+      { review: "MAYBE" },
+      undefined,
+      422,
+      invalid('review: Invalid option: expected one of "PENDING"|"APPROVED"|"REJECTED"'),
+    ],
+    [
+      "favorite as string",
+      { favorite: "yes" },
+      undefined,
+      422,
+      invalid("favorite: Invalid input: expected boolean, received string"),
+    ],
     ["unknown field", { review: "APPROVED", title: "x" }, undefined, 422, invalid('Unrecognized key: "title"')],
-    ["not JSON", undefined, "{review", 400, { error: { code: "bad_request", message: "Request body is not valid JSON." } }],
-    ["too large", undefined, JSON.stringify({ review: "APPROVED", pad: "x".repeat(5000) }), 413, { error: { code: "payload_too_large", message: "Request body is larger than 4096 bytes." } }],
+    [
+      "not JSON",
+      undefined,
+      "{review",
+      400,
+      { error: { code: "bad_request", message: "Request body is not valid JSON." } },
+    ],
+    [
+      "too large",
+      undefined,
+      JSON.stringify({ review: "APPROVED", pad: "x".repeat(5000) }),
+      413,
+      { error: { code: "payload_too_large", message: "Request body is larger than 4096 bytes." } },
+    ],
   ])("PATCH %s → %i, nothing stored", async (_n, json, raw, status, body) => {
     const id = ctx.clips[1].id;
     const before = await ctx.prisma.clip.findUniqueOrThrow({ where: { id } });
@@ -143,16 +216,25 @@ describe("review actions", () => {
 
 describe("gallery filters and keyset paging", () => {
   it("a poll of an unchanged feed or dashboard is a bodiless 304; a change answers 200 with a new ETag", async () => {
-    const get = (p: string, etag?: string) => fetch(`${ctx.server.url}${p}`, { headers: { cookie: ctx.carol.cookie, ...(etag ? { "if-none-match": etag } : {}) } });
+    const get = (p: string, etag?: string) =>
+      fetch(`${ctx.server.url}${p}`, {
+        headers: { cookie: ctx.carol.cookie, ...(etag ? { "if-none-match": etag } : {}) },
+      });
     for (const p of ["/api/clips?limit=3", "/api/dashboard"]) {
       const first = await get(p);
       const etag = first.headers.get("etag")!;
-      expect([first.status, first.headers.get("cache-control"), etag]).toEqual([200, "private, no-cache", expect.stringMatching(/^W\/"/)]);
+      expect([first.status, first.headers.get("cache-control"), etag]).toEqual([
+        200,
+        "private, no-cache",
+        expect.stringMatching(/^W\/"/),
+      ]);
       await first.json();
       const again = await get(p, etag);
       expect([again.status, await again.text()]).toEqual([304, ""]);
       // Another user's poll with Carol's ETag gets Dave's list, not a 304.
-      const other = await fetch(`${ctx.server.url}${p}`, { headers: { cookie: ctx.dave.cookie, "if-none-match": etag } });
+      const other = await fetch(`${ctx.server.url}${p}`, {
+        headers: { cookie: ctx.dave.cookie, "if-none-match": etag },
+      });
       expect(other.status).toBe(200);
       await other.text();
     }
@@ -171,14 +253,20 @@ describe("gallery filters and keyset paging", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: { status: number; json: TList } = await call("GET", `/api/clips?limit=3${cursor ? `&cursor=${cursor}` : ""}`, ctx.carol);
+      const r: { status: number; json: TList } = await call(
+        "GET",
+        `/api/clips?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+        ctx.carol,
+      );
       expect(r.status).toBe(200);
       seen.push(...r.json.clips.map((c) => c.id));
       cursor = r.json.nextCursor;
       pages++;
     } while (cursor);
     expect(pages).toBe(3);
-    const expected = [...ctx.clips].sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime() || (y.id < x.id ? -1 : 1)).map((c) => c.id);
+    const expected = [...ctx.clips]
+      .sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime() || (y.id < x.id ? -1 : 1))
+      .map((c) => c.id);
     expect(seen).toEqual(expected);
   });
 
@@ -199,7 +287,8 @@ describe("gallery filters and keyset paging", () => {
   it("filter by review and favourite after review actions", async () => {
     await call("PATCH", `/api/clips/${ctx.clips[4].id}`, ctx.carol, { review: "APPROVED", favorite: true });
     await call("PATCH", `/api/clips/${ctx.clips[5].id}`, ctx.carol, { review: "REJECTED" });
-    const ids = async (q: string) => ((await call("GET", `/api/clips?${q}`, ctx.carol)).json as TList).clips.map((c) => c.id).sort();
+    const ids = async (q: string) =>
+      ((await call("GET", `/api/clips?${q}`, ctx.carol)).json as TList).clips.map((c) => c.id).sort();
     expect(await ids("review=APPROVED")).toEqual([ctx.clips[4].id]);
     expect(await ids("favorite=true")).toEqual([ctx.clips[4].id]);
     expect(await ids("review=REJECTED")).toEqual([ctx.clips[5].id]);
@@ -228,13 +317,23 @@ describe("gallery filters and keyset paging", () => {
 
 type TSearch = {
   q: string;
-  moments: { segmentId: string; at: number; snippet: string; streamer: { name: string }; clip: { id: string; offset: number } | null }[];
+  moments: {
+    segmentId: string;
+    at: number;
+    snippet: string;
+    streamer: { name: string };
+    clip: { id: string; offset: number } | null;
+  }[];
   clips: { id: string; title: string }[];
 };
 
 describe("full-text search", () => {
   it("finds a spoken phrase (stemmed) in a transcript and points at the moment and the clip covering it", async () => {
-    const r: { status: number; json: TSearch } = await call("GET", `/api/search?q=${encodeURIComponent("stream three times a week")}`, ctx.carol);
+    const r: { status: number; json: TSearch } = await call(
+      "GET",
+      `/api/search?q=${encodeURIComponent("stream three times a week")}`,
+      ctx.carol,
+    );
     expect(r.status).toBe(200);
     expect(r.json.moments).toHaveLength(1);
     const m = r.json.moments[0];
@@ -256,29 +355,43 @@ describe("full-text search", () => {
   });
 
   it("with more matches than the limit, the best ones come first, each with its own first matching word", async () => {
-    const search = async (limit: number) => ((await call("GET", `/api/search?q=${encodeURIComponent("route or careful")}&limit=${limit}`, ctx.carol)).json as TSearch).moments;
+    const search = async (limit: number) =>
+      (
+        (await call("GET", `/api/search?q=${encodeURIComponent("route or careful")}&limit=${limit}`, ctx.carol))
+          .json as TSearch
+      ).moments;
     const two = await search(2);
     // "route" is word 9 of the first segment (1 + 9 × 0.4 s), "careful" word 1 of the second (38 + 0.4 s).
-    expect(Object.fromEntries(two.map((m) => [m.segmentId, Math.round(m.at * 10) / 10]))).toEqual({ [ctx.seg0.id]: 4.6, [ctx.seg1.id]: 38.4 });
+    expect(Object.fromEntries(two.map((m) => [m.segmentId, Math.round(m.at * 10) / 10]))).toEqual({
+      [ctx.seg0.id]: 4.6,
+      [ctx.seg1.id]: 38.4,
+    });
     const one = await search(1);
     expect(one).toEqual([two[0]]);
   });
 
   it("quoted phrases, negation and stop-word-only queries follow websearch syntax", async () => {
-    const ids = async (q: string) => ((await call("GET", `/api/search?q=${encodeURIComponent(q)}`, ctx.carol)).json as TSearch).moments.map((m) => m.segmentId);
+    const ids = async (q: string) =>
+      ((await call("GET", `/api/search?q=${encodeURIComponent(q)}`, ctx.carol)).json as TSearch).moments.map(
+        (m) => m.segmentId,
+      );
     expect(await ids('"times a week"')).toEqual([ctx.seg1.id]);
     expect(await ids('"week times"')).toEqual([]);
     expect(await ids("route -evening")).toHaveLength(1);
     expect(await ids("the and of")).toEqual([]);
-    expect(await ids("'; drop table \"Clip\"; --")).toEqual([]);
+    expect(await ids('\'; drop table "Clip"; --')).toEqual([]);
     expect(await ctx.prisma.clip.count({ where: { userId: ctx.carol.id } })).toBe(7);
   });
 
   it("the planner can use the GIN indexes on the stored tsvector columns", async () => {
     const plan = await ctx.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
-      const t = await tx.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN SELECT 1 FROM "Transcript" WHERE "textSearch" @@ websearch_to_tsquery('english', ${"week"})`;
-      const c = await tx.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN SELECT 1 FROM "Clip" WHERE "titleSearch" @@ websearch_to_tsquery('english', ${"week"})`;
+      const t = await tx.$queryRaw<
+        { "QUERY PLAN": string }[]
+      >`EXPLAIN SELECT 1 FROM "Transcript" WHERE "textSearch" @@ websearch_to_tsquery('english', ${"week"})`;
+      const c = await tx.$queryRaw<
+        { "QUERY PLAN": string }[]
+      >`EXPLAIN SELECT 1 FROM "Clip" WHERE "titleSearch" @@ websearch_to_tsquery('english', ${"week"})`;
       return [...t, ...c].map((x) => x["QUERY PLAN"]).join("\n");
     });
     expect(plan).toContain("Transcript_textSearch_idx");

@@ -23,8 +23,17 @@ async function setup() {
   await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
   const server = await startRouteServer(await loadApiRoutes(), appPort);
   const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream", id: "clipstream-trim-clip" } })) === 1, 20_000, "function registration");
+  const runner = await startRunner({
+    port: runnerPort,
+    serveUrl: `${server.url}/api/inngest`,
+    backoffBaseMs: 200,
+    syncIntervalMs: 0,
+  });
+  await waitFor(
+    async () => (await prisma.jobFunction.count({ where: { appId: "clipstream", id: "clipstream-trim-clip" } })) === 1,
+    20_000,
+    "function registration",
+  );
 
   const email = `studio-${stamp}@example.com`;
   const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
@@ -33,7 +42,10 @@ async function setup() {
     body: JSON.stringify({ email, password: "studio-pass-123", name: "studio" }),
   });
   expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const user = await prisma.user.findUniqueOrThrow({ where: { email } });
 
   const { seedRecordedSession } = await import("./fixtures/recorded-session");
@@ -43,10 +55,35 @@ async function setup() {
   const { storageKeys } = await import("@/lib/storage");
   const newClip = async (key: string, start: number, end: number) => {
     const clip = await prisma.clip.create({
-      data: { userId: user.id, streamerId: rec.streamer.id, sessionId: rec.session.id, detectionKey: key, startTime: start, endTime: end, title: `Clip ${key}`, reason: "test", score: 50, engine: "offline" },
+      data: {
+        userId: user.id,
+        streamerId: rec.streamer.id,
+        sessionId: rec.session.id,
+        detectionKey: key,
+        startTime: start,
+        endTime: end,
+        title: `Clip ${key}`,
+        reason: "test",
+        score: 50,
+        engine: "offline",
+      },
     });
-    const r = await renderRange({ segments: await storedSegments(rec.session.id), start, end, videoKey: storageKeys.clipVideo(clip.id), thumbKey: storageKeys.clipThumb(clip.id) });
-    return prisma.clip.update({ where: { id: clip.id }, data: { status: "READY", duration: r.duration, videoKey: storageKeys.clipVideo(clip.id), thumbKey: storageKeys.clipThumb(clip.id) } });
+    const r = await renderRange({
+      segments: await storedSegments(rec.session.id),
+      start,
+      end,
+      videoKey: storageKeys.clipVideo(clip.id),
+      thumbKey: storageKeys.clipThumb(clip.id),
+    });
+    return prisma.clip.update({
+      where: { id: clip.id },
+      data: {
+        status: "READY",
+        duration: r.duration,
+        videoKey: storageKeys.clipVideo(clip.id),
+        thumbKey: storageKeys.clipThumb(clip.id),
+      },
+    });
   };
   return { prisma, server, runner, user, cookie, rec, newClip };
 }
@@ -64,7 +101,11 @@ async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: n
 async function call(method: string, p: string, json?: unknown) {
   const headers: Record<string, string> = { cookie: ctx.cookie };
   if (json !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${ctx.server.url}${p}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  const res = await fetch(`${ctx.server.url}${p}`, {
+    method,
+    headers,
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
   const buf = Buffer.from(await res.arrayBuffer());
   let body: unknown = null;
   try {
@@ -79,7 +120,18 @@ async function probeStored(key: string) {
   const { probeMedia, runTool } = await import("@/lib/media");
   const file = path.join(tmp, `probe-${Math.random().toString(36).slice(2)}.mp4`);
   await getStore().download(key, file);
-  const { stdout } = await runTool("ffprobe", ["-v", "error", "-select_streams", "v", "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file]);
+  const { stdout } = await runTool("ffprobe", [
+    "-v",
+    "error",
+    "-select_streams",
+    "v",
+    "-count_frames",
+    "-show_entries",
+    "stream=nb_read_frames",
+    "-of",
+    "csv=p=0",
+    file,
+  ]);
   return { ...(await probeMedia(file)), frames: Number(stdout.trim()), file };
 }
 
@@ -110,10 +162,14 @@ describe("trim", () => {
     expect(dto.startTime).toBe(4);
     expect(dto.videoUrl).toContain(clip.videoKey!);
 
-    const done = await waitFor(async () => {
-      const c = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } });
-      return c.trimStart === null ? c : null;
-    }, 90_000, "trim render");
+    const done = await waitFor(
+      async () => {
+        const c = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } });
+        return c.trimStart === null ? c : null;
+      },
+      90_000,
+      "trim render",
+    );
     expect(done.trimError).toBeNull();
     expect([done.startTime, done.endTime, done.status]).toEqual([5.5, 16.25, "READY"]);
     expect(done.videoKey).not.toBe(clip.videoKey);
@@ -160,10 +216,30 @@ describe("trim", () => {
   it.each([
     ["end before start", { start: 8, end: 6 }, 422, invalid("end must be after start.")],
     ["empty range", { start: 6, end: 6 }, 422, invalid("end must be after start.")],
-    ["too short", { start: 6, end: 6.5 }, 422, invalid("A clip must be between 1 and 180 seconds long (this range is 0.5 s).")],
-    ["too long", { start: 0, end: 200 }, 422, invalid("A clip must be between 1 and 180 seconds long (this range is 200.0 s).")],
-    ["past the recording", { start: 20, end: 30 }, 422, invalid("That range is outside the stored recording of this session. The stored recording here runs 0:00–0:24.")],
-    ["not in the recording", { start: 100, end: 110 }, 422, invalid("That range is outside the stored recording of this session.")],
+    [
+      "too short",
+      { start: 6, end: 6.5 },
+      422,
+      invalid("A clip must be between 1 and 180 seconds long (this range is 0.5 s)."),
+    ],
+    [
+      "too long",
+      { start: 0, end: 200 },
+      422,
+      invalid("A clip must be between 1 and 180 seconds long (this range is 200.0 s)."),
+    ],
+    [
+      "past the recording",
+      { start: 20, end: 30 },
+      422,
+      invalid("That range is outside the stored recording of this session. The stored recording here runs 0:00–0:24."),
+    ],
+    [
+      "not in the recording",
+      { start: 100, end: 110 },
+      422,
+      invalid("That range is outside the stored recording of this session."),
+    ],
     ["negative", { start: -1, end: 5 }, 422, invalid("start: Too small: expected number to be >=0")],
     ["string", { start: "1", end: 5 }, 422, invalid("start: Invalid input: expected number, received string")],
     ["missing end", { start: 1 }, 422, invalid("end: Invalid input: expected number, received undefined")],
@@ -177,22 +253,58 @@ describe("trim", () => {
 
   it("refuses a trim while the clip renders, while another trim renders, and after the recording was purged", async () => {
     const rendering = await ctx.prisma.clip.create({
-      data: { userId: ctx.user.id, streamerId: ctx.rec.streamer.id, sessionId: ctx.rec.session.id, detectionKey: "busy", startTime: 2, endTime: 8, title: "busy", reason: "t", score: 1, engine: "offline", status: "RENDERING" },
+      data: {
+        userId: ctx.user.id,
+        streamerId: ctx.rec.streamer.id,
+        sessionId: ctx.rec.session.id,
+        detectionKey: "busy",
+        startTime: 2,
+        endTime: 8,
+        title: "busy",
+        reason: "t",
+        score: 1,
+        engine: "offline",
+        status: "RENDERING",
+      },
     });
     let r = await call("POST", `/api/clips/${rendering.id}/trim`, { start: 2, end: 6 });
-    expect([r.status, r.json]).toEqual([409, { error: { code: "conflict", message: "The clip is still rendering; trim it when it is ready." } }]);
+    expect([r.status, r.json]).toEqual([
+      409,
+      { error: { code: "conflict", message: "The clip is still rendering; trim it when it is ready." } },
+    ]);
     await ctx.prisma.clip.update({ where: { id: rendering.id }, data: { status: "READY", trimStart: 3, trimEnd: 7 } });
     r = await call("POST", `/api/clips/${rendering.id}/trim`, { start: 2, end: 6 });
-    expect([r.status, r.json]).toEqual([409, { error: { code: "conflict", message: "A trim of this clip is already rendering." } }]);
+    expect([r.status, r.json]).toEqual([
+      409,
+      { error: { code: "conflict", message: "A trim of this clip is already rendering." } },
+    ]);
 
     const { seedRecordedSession } = await import("./fixtures/recorded-session");
     const purged = await seedRecordedSession({ userId: ctx.user.id, dir: tmp, seconds: 24, segmentSeconds: 12 });
-    await ctx.prisma.segment.updateMany({ where: { sessionId: purged.session.id }, data: { deletedAt: new Date(), storageKey: null } });
+    await ctx.prisma.segment.updateMany({
+      where: { sessionId: purged.session.id },
+      data: { deletedAt: new Date(), storageKey: null },
+    });
     const old = await ctx.prisma.clip.create({
-      data: { userId: ctx.user.id, streamerId: purged.streamer.id, sessionId: purged.session.id, detectionKey: "old", startTime: 2, endTime: 8, title: "old", reason: "t", score: 1, engine: "offline", status: "READY" },
+      data: {
+        userId: ctx.user.id,
+        streamerId: purged.streamer.id,
+        sessionId: purged.session.id,
+        detectionKey: "old",
+        startTime: 2,
+        endTime: 8,
+        title: "old",
+        reason: "t",
+        score: 1,
+        engine: "offline",
+        status: "READY",
+      },
     });
     r = await call("POST", `/api/clips/${old.id}/trim`, { start: 2, end: 6 });
-    expect([r.status, r.json]).toEqual([409, { error: { code: "conflict", message: "The recording of this session is no longer stored." } }]);
+    expect([r.status, r.json]).toEqual([
+      409,
+      { error: { code: "conflict", message: "The recording of this session is no longer stored." } },
+    ]);
     r = await call("POST", "/api/clips/no-such-clip/trim", { start: 2, end: 6 });
     expect([r.status, r.json]).toEqual([404, { error: { code: "not_found", message: "Clip not found." } }]);
   });
@@ -209,16 +321,27 @@ describe("captions", () => {
     const clip = await ctx.newClip("cap", 4, 13);
     const j = await call("GET", `/api/clips/${clip.id}/captions`);
     expect(j.status).toBe(200);
-    const body = j.json as { edited: boolean; duration: number; cues: { start: number; end: number; text: string; words: { w: string; s: number }[] }[] };
+    const body = j.json as {
+      edited: boolean;
+      duration: number;
+      cues: { start: number; end: number; text: string; words: { w: string; s: number }[] }[];
+    };
     expect(body.edited).toBe(false);
     expect(body.cues.map((c) => [c.start, c.end, c.text])).toEqual([
       [0.2, 2.08, "welcome back to the stream everyone"],
       [3.6, 5.48, "this round is going to be huge"],
       [7, 8.58, "no way that just happened"],
     ]);
-    expect(body.cues[1].words.slice(0, 2)).toEqual([{ w: "this", s: 3.6, e: 3.88 }, { w: "round", s: 3.9, e: 4.18 }]);
+    expect(body.cues[1].words.slice(0, 2)).toEqual([
+      { w: "this", s: 3.6, e: 3.88 },
+      { w: "round", s: 3.9, e: 4.18 },
+    ]);
     const srt = await call("GET", `/api/clips/${clip.id}/captions?format=srt`);
-    expect([srt.status, srt.headers.get("content-type"), srt.text]).toEqual([200, "application/x-subrip; charset=utf-8", SRT]);
+    expect([srt.status, srt.headers.get("content-type"), srt.text]).toEqual([
+      200,
+      "application/x-subrip; charset=utf-8",
+      SRT,
+    ]);
     const vtt = await call("GET", `/api/clips/${clip.id}/captions?format=vtt`);
     expect(vtt.headers.get("content-disposition")).toBe(`attachment; filename="clip-${clip.id}.vtt"`);
     expect(vtt.text).toBe(
@@ -236,9 +359,13 @@ describe("captions", () => {
     expect(put.status).toBe(200);
     expect(put.json).toEqual({ edited: true, duration: 9, cues });
     const srt = await call("GET", `/api/clips/${clip.id}/captions?format=srt`);
-    expect(srt.text).toBe("1\n00:00:00,200 --> 00:00:02,080\nWelcome back, everyone!\n\n2\n00:00:03,600 --> 00:00:05,480\nThis round is going to be <huge> & loud\n");
+    expect(srt.text).toBe(
+      "1\n00:00:00,200 --> 00:00:02,080\nWelcome back, everyone!\n\n2\n00:00:03,600 --> 00:00:05,480\nThis round is going to be <huge> & loud\n",
+    );
     const vtt = await call("GET", `/api/clips/${clip.id}/captions?format=vtt`);
-    expect(vtt.text).toBe("WEBVTT\n\n00:00:00.200 --> 00:00:02.080\nWelcome back, everyone!\n\n00:00:03.600 --> 00:00:05.480\nThis round is going to be &lt;huge> &amp; loud\n");
+    expect(vtt.text).toBe(
+      "WEBVTT\n\n00:00:00.200 --> 00:00:02.080\nWelcome back, everyone!\n\n00:00:03.600 --> 00:00:05.480\nThis round is going to be &lt;huge> &amp; loud\n",
+    );
     expect((await call("DELETE", `/api/clips/${clip.id}/captions`)).status).toBe(204);
     expect((await call("GET", `/api/clips/${clip.id}/captions?format=srt`)).text).toBe(SRT);
   });
@@ -246,13 +373,38 @@ describe("captions", () => {
   it.each([
     ["end before start", { cues: [{ start: 2, end: 1, text: "x" }] }, invalid("cues.0: end must be after start.")],
     ["past the clip", { cues: [{ start: 1, end: 9.5, text: "x" }] }, invalid("cues.0: ends after the clip (9.000 s).")],
-    ["overlapping", { cues: [{ start: 0, end: 2, text: "a" }, { start: 1.5, end: 3, text: "b" }] }, invalid("cues.1: starts before the previous cue ends.")],
-    ["blank text", { cues: [{ start: 0, end: 2, text: "   " }] }, invalid("cues.0.text: Too small: expected string to have >=1 characters")],
-    ["long text", { cues: [{ start: 0, end: 2, text: "a".repeat(201) }] }, invalid("cues.0.text: Too big: expected string to have <=200 characters")],
-    ["negative start", { cues: [{ start: -1, end: 2, text: "a" }] }, invalid("cues.0.start: Too small: expected number to be >=0")],
+    [
+      "overlapping",
+      {
+        cues: [
+          { start: 0, end: 2, text: "a" },
+          { start: 1.5, end: 3, text: "b" },
+        ],
+      },
+      invalid("cues.1: starts before the previous cue ends."),
+    ],
+    [
+      "blank text",
+      { cues: [{ start: 0, end: 2, text: "   " }] },
+      invalid("cues.0.text: Too small: expected string to have >=1 characters"),
+    ],
+    [
+      "long text",
+      { cues: [{ start: 0, end: 2, text: "a".repeat(201) }] },
+      invalid("cues.0.text: Too big: expected string to have <=200 characters"),
+    ],
+    [
+      "negative start",
+      { cues: [{ start: -1, end: 2, text: "a" }] },
+      invalid("cues.0.start: Too small: expected number to be >=0"),
+    ],
     ["no cues", {}, invalid("cues: Invalid input: expected array, received undefined")],
     ["extra key", { cues: [], clipId: "x" }, invalid('Unrecognized key: "clipId"')],
-    ["extra cue key", { cues: [{ start: 0, end: 1, text: "a", style: "red" }] }, invalid('cues.0: Unrecognized key: "style"')],
+    [
+      "extra cue key",
+      { cues: [{ start: 0, end: 1, text: "a", style: "red" }] },
+      invalid('cues.0: Unrecognized key: "style"'),
+    ],
   ])("PUT /api/clips/[id]/captions: %s → 422", async (_name, json, body) => {
     const clip = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "cap" } });
     const r = await call("PUT", `/api/clips/${clip.id}/captions`, json);
@@ -267,23 +419,47 @@ describe("captions", () => {
   });
 });
 
-type TExport = { id: string; status: string; progress: number; width: number; height: number; duration: number; url: string; captionsUrl: string | null };
+type TExport = {
+  id: string;
+  status: string;
+  progress: number;
+  width: number;
+  height: number;
+  duration: number;
+  url: string;
+  captionsUrl: string | null;
+};
 
 async function waitExports(ids: string[]): Promise<TExport[]> {
-  return waitFor(async () => {
-    const r = await call("GET", `/api/exports?ids=${ids.join(",")}`);
-    const list = (r.json as { exports: TExport[] }).exports;
-    if (list.some((e) => e.status === "ERROR")) throw new Error(`export failed: ${JSON.stringify(list)}`);
-    return list.length === ids.length && list.every((e) => e.status === "READY") ? list : null;
-  }, 150_000, "exports");
+  return waitFor(
+    async () => {
+      const r = await call("GET", `/api/exports?ids=${ids.join(",")}`);
+      const list = (r.json as { exports: TExport[] }).exports;
+      if (list.some((e) => e.status === "ERROR")) throw new Error(`export failed: ${JSON.stringify(list)}`);
+      return list.length === ids.length && list.every((e) => e.status === "READY") ? list : null;
+    },
+    150_000,
+    "exports",
+  );
 }
 
 /** Bright pixels in a horizontal band of one frame (ffmpeg signalstats' YMAX over the band). */
 async function bandMaxLuma(file: string, t: number, y0: number, y1: number): Promise<number> {
   const { runTool } = await import("@/lib/media");
   const { stderr } = await runTool("ffmpeg", [
-    "-hide_banner", "-nostdin", "-ss", String(t), "-i", file, "-frames:v", "1",
-    "-vf", `crop=iw:${y1 - y0}:0:${y0},signalstats,metadata=print:key=lavfi.signalstats.YMAX`, "-f", "null", "-",
+    "-hide_banner",
+    "-nostdin",
+    "-ss",
+    String(t),
+    "-i",
+    file,
+    "-frames:v",
+    "1",
+    "-vf",
+    `crop=iw:${y1 - y0}:0:${y0},signalstats,metadata=print:key=lavfi.signalstats.YMAX`,
+    "-f",
+    "null",
+    "-",
   ]);
   return Number(/YMAX=(\d+)/.exec(stderr)![1]);
 }
@@ -298,13 +474,23 @@ describe("exports", () => {
     ];
     expect((await call("PUT", `/api/clips/${a.id}/captions`, { cues: edited })).status).toBe(200);
 
-    const r = await call("POST", "/api/exports", { clipIds: [a.id, b.id], preset: "tiktok", layout: "pad", captions: true });
+    const r = await call("POST", "/api/exports", {
+      clipIds: [a.id, b.id],
+      preset: "tiktok",
+      layout: "pad",
+      captions: true,
+    });
     expect(r.status).toBe(202);
     const created = (r.json as { exports: (TExport & { clipId: string; preset: string; layout: string })[] }).exports;
-    expect(created.map((e) => [e.clipId, e.preset, e.layout, e.status])).toEqual([[a.id, "tiktok", "pad", "PENDING"], [b.id, "tiktok", "pad", "PENDING"]]);
+    expect(created.map((e) => [e.clipId, e.preset, e.layout, e.status])).toEqual([
+      [a.id, "tiktok", "pad", "PENDING"],
+      [b.id, "tiktok", "pad", "PENDING"],
+    ]);
     const t0 = Date.now();
     const done = await waitExports(created.map((e) => e.id));
-    console.log(`[studio] 2 TikTok exports (9 s + 6 s, pad, captions) rendered in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `[studio] 2 TikTok exports (9 s + 6 s, pad, captions) rendered in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const byClip = Object.fromEntries(done.map((e) => [(e as TExport & { clipId: string }).clipId, e]));
 
     const rows = await ctx.prisma.clipExport.findMany({ where: { id: { in: created.map((e) => e.id) } } });
@@ -318,7 +504,9 @@ describe("exports", () => {
 
     // The captions shipped with the export are the edited ones.
     const srt = await fetch(`${ctx.server.url}${byClip[a.id].captionsUrl}`).then((x) => x.text());
-    expect(srt).toBe("1\n00:00:00,200 --> 00:00:02,080\nEDITED opening line\n\n2\n00:00:03,600 --> 00:00:05,480\nthis round is huge\n");
+    expect(srt).toBe(
+      "1\n00:00:00,200 --> 00:00:02,080\nEDITED opening line\n\n2\n00:00:03,600 --> 00:00:05,480\nthis round is huge\n",
+    );
     // Burned in: white text in the black padding below the picture while a cue shows, nothing between cues.
     const aRow = rows.find((x) => x.clipId === a.id)!;
     const file = (await probeStored(aRow.outputKey!)).file;
@@ -329,14 +517,24 @@ describe("exports", () => {
     expect([zip.status, zip.headers.get("content-type")]).toEqual([200, "application/zip"]);
     const { unzipSync } = await import("fflate");
     const files = unzipSync(new Uint8Array(zip.buf));
-    expect(Object.keys(files).sort()).toEqual(["01-Clip-expA-tiktok.mp4", "01-Clip-expA-tiktok.srt", "02-Clip-expB-tiktok.mp4", "02-Clip-expB-tiktok.srt"]);
+    expect(Object.keys(files).sort()).toEqual([
+      "01-Clip-expA-tiktok.mp4",
+      "01-Clip-expA-tiktok.srt",
+      "02-Clip-expB-tiktok.mp4",
+      "02-Clip-expB-tiktok.srt",
+    ]);
     expect(Buffer.from(files["01-Clip-expA-tiktok.srt"]).toString("utf8")).toBe(srt);
     expect(Buffer.from(files["01-Clip-expA-tiktok.mp4"]).equals(fs.readFileSync(file))).toBe(true);
   });
 
   it("X square with a blurred background and no captions: 1080x1080, no SRT", async () => {
     const a = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "expB" } });
-    const r = await call("POST", "/api/exports", { clipIds: [a.id], preset: "x_square", layout: "blur", captions: false });
+    const r = await call("POST", "/api/exports", {
+      clipIds: [a.id],
+      preset: "x_square",
+      layout: "blur",
+      captions: false,
+    });
     const [done] = await waitExports((r.json as { exports: TExport[] }).exports.map((e) => e.id));
     expect([done.width, done.height, done.captionsUrl]).toEqual([1080, 1080, null]);
     const row = await ctx.prisma.clipExport.findUniqueOrThrow({ where: { id: done.id } });
@@ -346,25 +544,90 @@ describe("exports", () => {
   });
 
   it.each([
-    ["unknown preset", { preset: "vine" }, 422, invalid('preset: Invalid option: expected one of "youtube_shorts"|"tiktok"|"instagram_reels"|"x_landscape"|"x_square"')],
-    ["unknown layout", { layout: "stretch" }, 422, invalid('layout: Invalid option: expected one of "crop"|"blur"|"pad"')],
+    [
+      "unknown preset",
+      { preset: "vine" },
+      422,
+      invalid(
+        'preset: Invalid option: expected one of "youtube_shorts"|"tiktok"|"instagram_reels"|"x_landscape"|"x_square"',
+      ),
+    ],
+    [
+      "unknown layout",
+      { layout: "stretch" },
+      422,
+      invalid('layout: Invalid option: expected one of "crop"|"blur"|"pad"'),
+    ],
     ["no clips", { clipIds: [] }, 422, invalid("clipIds: Too small: expected array to have >=1 items")],
-    ["too many clips", { clipIds: Array.from({ length: 51 }, (_, i) => `c${i}`) }, 422, invalid("clipIds: Too big: expected array to have <=50 items")],
-    ["clip ids not a list", { clipIds: "abc" }, 422, invalid("clipIds: Invalid input: expected array, received string")],
-    ["captions not a boolean", { captions: "yes" }, 422, invalid("captions: Invalid input: expected boolean, received string")],
+    [
+      "too many clips",
+      { clipIds: Array.from({ length: 51 }, (_, i) => `c${i}`) },
+      422,
+      invalid("clipIds: Too big: expected array to have <=50 items"),
+    ],
+    [
+      "clip ids not a list",
+      { clipIds: "abc" },
+      422,
+      invalid("clipIds: Invalid input: expected array, received string"),
+    ],
+    [
+      "captions not a boolean",
+      { captions: "yes" },
+      422,
+      invalid("captions: Invalid input: expected boolean, received string"),
+    ],
     ["extra key", { userId: "x" }, 422, invalid('Unrecognized key: "userId"')],
-    ["too long for Shorts", { clipIds: ["@long"], preset: "youtube_shorts" }, 422, invalid('"Long one" is 75.0 s long; YouTube Shorts takes clips under 60 s. Trim it first.')],
-    ["exactly 60 s for Shorts", { clipIds: ["@sixty"], preset: "youtube_shorts" }, 422, invalid('"Sixty" is 60.0 s long; YouTube Shorts takes clips under 60 s. Trim it first.')],
-    ["too long for Reels", { clipIds: ["@hundred"], preset: "instagram_reels" }, 422, invalid('"Hundred" is 100.0 s long; Instagram Reels takes clips up to 90 s. Trim it first.')],
-    ["too long for X", { clipIds: ["@longer"], preset: "x_landscape" }, 422, invalid('"Longer one" is 150.0 s long; X (16:9) takes clips up to 2:20. Trim it first.')],
-    ["still rendering", { clipIds: ["@pending"] }, 409, { error: { code: "conflict", message: '"Pending" is still rendering; export it when it is ready.' } }],
+    [
+      "too long for Shorts",
+      { clipIds: ["@long"], preset: "youtube_shorts" },
+      422,
+      invalid('"Long one" is 75.0 s long; YouTube Shorts takes clips under 60 s. Trim it first.'),
+    ],
+    [
+      "exactly 60 s for Shorts",
+      { clipIds: ["@sixty"], preset: "youtube_shorts" },
+      422,
+      invalid('"Sixty" is 60.0 s long; YouTube Shorts takes clips under 60 s. Trim it first.'),
+    ],
+    [
+      "too long for Reels",
+      { clipIds: ["@hundred"], preset: "instagram_reels" },
+      422,
+      invalid('"Hundred" is 100.0 s long; Instagram Reels takes clips up to 90 s. Trim it first.'),
+    ],
+    [
+      "too long for X",
+      { clipIds: ["@longer"], preset: "x_landscape" },
+      422,
+      invalid('"Longer one" is 150.0 s long; X (16:9) takes clips up to 2:20. Trim it first.'),
+    ],
+    [
+      "still rendering",
+      { clipIds: ["@pending"] },
+      409,
+      { error: { code: "conflict", message: '"Pending" is still rendering; export it when it is ready.' } },
+    ],
     ["unknown clip", { clipIds: ["no-such-clip"] }, 404, { error: { code: "not_found", message: "Clip not found." } }],
   ])("POST /api/exports: %s → %i", async (_name, over, status, body) => {
     const mk = (key: string, title: string, duration: number, status: "READY" | "PENDING" = "READY") =>
       ctx.prisma.clip.upsert({
         where: { sessionId_detectionKey: { sessionId: ctx.rec.session.id, detectionKey: key } },
         update: {},
-        create: { userId: ctx.user.id, streamerId: ctx.rec.streamer.id, sessionId: ctx.rec.session.id, detectionKey: key, startTime: 0, endTime: duration, duration, title, reason: "t", score: 1, engine: "offline", status },
+        create: {
+          userId: ctx.user.id,
+          streamerId: ctx.rec.streamer.id,
+          sessionId: ctx.rec.session.id,
+          detectionKey: key,
+          startTime: 0,
+          endTime: duration,
+          duration,
+          title,
+          reason: "t",
+          score: 1,
+          engine: "offline",
+          status,
+        },
       });
     const fixtures: Record<string, string> = {
       "@long": (await mk("long", "Long one", 75)).id,
@@ -375,7 +638,9 @@ describe("exports", () => {
     };
     const ok = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "expB" } });
     const json = { clipIds: [ok.id], preset: "tiktok", layout: "pad", ...over } as Record<string, unknown>;
-    json.clipIds = Array.isArray(json.clipIds) ? (json.clipIds as string[]).map((id) => fixtures[id] ?? id) : json.clipIds;
+    json.clipIds = Array.isArray(json.clipIds)
+      ? (json.clipIds as string[]).map((id) => fixtures[id] ?? id)
+      : json.clipIds;
     const before = await ctx.prisma.clipExport.count({ where: { userId: ctx.user.id } });
     const r = await call("POST", "/api/exports", json);
     expect([r.status, r.json]).toEqual([status, body]);
@@ -389,7 +654,9 @@ describe("exports", () => {
     ["not ready", "?ids=@pending", 409, { error: { code: "conflict", message: "Some exports are not ready yet." } }],
   ])("GET /api/exports/zip: %s → %i", async (_name, q, status, body) => {
     const clip = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "expB" } });
-    const pending = await ctx.prisma.clipExport.create({ data: { userId: ctx.user.id, clipId: clip.id, preset: "tiktok", layout: "pad" } });
+    const pending = await ctx.prisma.clipExport.create({
+      data: { userId: ctx.user.id, clipId: clip.id, preset: "tiktok", layout: "pad" },
+    });
     const r = await call("GET", `/api/exports/zip${q.replace("@pending", pending.id)}`);
     expect([r.status, r.json]).toEqual([status, body]);
     await ctx.prisma.clipExport.delete({ where: { id: pending.id } });
@@ -400,24 +667,52 @@ describe("session view", () => {
   it("shows segments, clips and a loudness strip; a manual clip from any range is created and rendered", async () => {
     const r = await call("GET", `/api/sessions/${ctx.rec.session.id}`);
     expect(r.status).toBe(200);
-    const v = r.json as { session: { duration: number }; segments: { number: number; stored: boolean }[]; clips: { id: string }[]; loudness: (number | null)[] };
+    const v = r.json as {
+      session: { duration: number };
+      segments: { number: number; stored: boolean }[];
+      clips: { id: string }[];
+      loudness: (number | null)[];
+    };
     expect(v.session.duration).toBeCloseTo(24, 0);
-    expect(v.segments.map((s) => [s.number, s.stored])).toEqual([[0, true], [1, true], [2, true], [3, true]]);
+    expect(v.segments.map((s) => [s.number, s.stored])).toEqual([
+      [0, true],
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
     expect(v.loudness.length).toBe(Math.ceil(v.session.duration));
     // The excited passage (14 s on) is the loudest part of the strip.
     const loudest = v.loudness.indexOf(Math.max(...v.loudness.map((x) => x ?? 0)));
     expect(loudest).toBeGreaterThanOrEqual(14);
     expect(loudest).toBeLessThan(20);
 
-    const c = await call("POST", `/api/sessions/${ctx.rec.session.id}/clips`, { start: 10.5, end: 17.25, title: "My cut" });
+    const c = await call("POST", `/api/sessions/${ctx.rec.session.id}/clips`, {
+      start: 10.5,
+      end: 17.25,
+      title: "My cut",
+    });
     expect(c.status).toBe(202);
-    const clip = (c.json as { clip: { id: string; title: string; engine: string; startTime: number; endTime: number; status: string } }).clip;
-    expect([clip.title, clip.engine, clip.startTime, clip.endTime, clip.status]).toEqual(["My cut", "manual", 10.5, 17.25, "PENDING"]);
-    const ready = await waitFor(async () => {
-      const row = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } });
-      if (row.status === "ERROR") throw new Error(row.error ?? "render failed");
-      return row.status === "READY" ? row : null;
-    }, 90_000, "manual clip render");
+    const clip = (
+      c.json as {
+        clip: { id: string; title: string; engine: string; startTime: number; endTime: number; status: string };
+      }
+    ).clip;
+    expect([clip.title, clip.engine, clip.startTime, clip.endTime, clip.status]).toEqual([
+      "My cut",
+      "manual",
+      10.5,
+      17.25,
+      "PENDING",
+    ]);
+    const ready = await waitFor(
+      async () => {
+        const row = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } });
+        if (row.status === "ERROR") throw new Error(row.error ?? "render failed");
+        return row.status === "READY" ? row : null;
+      },
+      90_000,
+      "manual clip render",
+    );
     const p = await probeStored(ready.videoKey!);
     expect(Math.abs(p.duration - 6.75)).toBeLessThanOrEqual(0.1);
     expect(Math.abs(p.frames - 6.75 * 15)).toBeLessThanOrEqual(2);
@@ -427,9 +722,24 @@ describe("session view", () => {
 
   it.each([
     ["end before start", { start: 9, end: 3 }, 422, invalid("end must be after start.")],
-    ["too long", { start: 0, end: 181 }, 422, invalid("A clip must be between 1 and 180 seconds long (this range is 181.0 s).")],
-    ["outside", { start: 22, end: 40 }, 422, invalid("That range is outside the stored recording of this session. The stored recording here runs 0:00–0:24.")],
-    ["blank title", { start: 1, end: 5, title: " " }, 422, invalid("title: Too small: expected string to have >=1 characters")],
+    [
+      "too long",
+      { start: 0, end: 181 },
+      422,
+      invalid("A clip must be between 1 and 180 seconds long (this range is 181.0 s)."),
+    ],
+    [
+      "outside",
+      { start: 22, end: 40 },
+      422,
+      invalid("That range is outside the stored recording of this session. The stored recording here runs 0:00–0:24."),
+    ],
+    [
+      "blank title",
+      { start: 1, end: 5, title: " " },
+      422,
+      invalid("title: Too small: expected string to have >=1 characters"),
+    ],
     ["extra key", { start: 1, end: 5, score: 100 }, 422, invalid('Unrecognized key: "score"')],
   ])("POST /api/sessions/[id]/clips: %s → %i", async (_name, json, status, body) => {
     const before = await ctx.prisma.clip.count({ where: { sessionId: ctx.rec.session.id } });

@@ -7,7 +7,12 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 
 /** Polls `fn` until it returns something truthy (which is returned), or throws after `ms`. */
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string, everyMs = 250): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  ms: number,
+  what: string,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -20,16 +25,38 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
 /** Waits until the embedded runner has synced the app's functions (the app is served at /api/inngest). */
 export async function waitForFunctions(ms = 20_000): Promise<void> {
   const { prisma } = await import("@/lib/db");
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5, ms, "function registration");
+  await waitFor(
+    async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5,
+    ms,
+    "function registration",
+  );
 }
 
 /** Writes `seconds` of small test video with a tone as MPEG-TS, like a recorded segment. */
 export function makeToneSegment(file: string, seconds = 4): string {
   execFileSync("ffmpeg", [
-    "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", `testsrc2=size=160x90:rate=10:duration=${seconds}`,
-    "-f", "lavfi", "-i", `sine=frequency=440:sample_rate=16000:duration=${seconds}`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", "-f", "mpegts", file,
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=size=160x90:rate=10:duration=${seconds}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=440:sample_rate=16000:duration=${seconds}`,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-c:a",
+    "aac",
+    "-shortest",
+    "-f",
+    "mpegts",
+    file,
   ]);
   return file;
 }
@@ -46,12 +73,24 @@ export async function postRecorderWebhook(appUrl: string, body: unknown): Promis
 }
 
 /** Stores `media` as segment `number` of the session and announces it (segments of `seconds` each). */
-export async function announceSegment(appUrl: string, sessionId: string, number: number, media: string, seconds = 4): Promise<Response> {
+export async function announceSegment(
+  appUrl: string,
+  sessionId: string,
+  number: number,
+  media: string,
+  seconds = 4,
+): Promise<Response> {
   const { getStore, storageKeys } = await import("@/lib/storage");
   const key = storageKeys.segment(sessionId, number);
   await getStore().put(key, media, { contentType: "video/mp2t" });
   return postRecorderWebhook(appUrl, {
-    type: "segment.recorded", sessionId, number, startOffset: number * seconds, duration: seconds,
-    storageKey: key, sizeBytes: fs.statSync(media).size, final: false,
+    type: "segment.recorded",
+    sessionId,
+    number,
+    startOffset: number * seconds,
+    duration: seconds,
+    storageKey: key,
+    sizeBytes: fs.statSync(media).size,
+    final: false,
   });
 }

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, startRouteServer } from "./app-server";
 
 /** Webhook deliveries claimed (request nonces of the runner and the recorder share the table and arrive at any time). */
-const WEBHOOK_RECEIPTS = { where: { NOT: [{ signature: { startsWith: "runner:" } }, { signature: { startsWith: "recorder:" } }] } };
+const WEBHOOK_RECEIPTS = {
+  where: { NOT: [{ signature: { startsWith: "runner:" } }, { signature: { startsWith: "recorder:" } }] },
+};
 
 let ctx: Awaited<ReturnType<typeof setup>>;
 const SECRET = "webhook-replay-test-secret";
@@ -28,9 +30,15 @@ async function setup() {
   const { startRunner } = await import("@/lib/jobs/runner");
   const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, syncIntervalMs: 0 });
   const stamp = Date.now();
-  const user = await prisma.user.create({ data: { id: `wh-${stamp}`, name: "Webhook", email: `webhook-${stamp}@example.com` } });
-  const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "s", kind: "URL", source: "https://93.184.215.14/s.m3u8", monitored: false } });
-  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 } });
+  const user = await prisma.user.create({
+    data: { id: `wh-${stamp}`, name: "Webhook", email: `webhook-${stamp}@example.com` },
+  });
+  const streamer = await prisma.streamer.create({
+    data: { userId: user.id, name: "s", kind: "URL", source: "https://93.184.215.14/s.m3u8", monitored: false },
+  });
+  const session = await prisma.liveSession.create({
+    data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 },
+  });
   return { prisma, server, runner, session };
 }
 
@@ -45,7 +53,16 @@ afterAll(async () => {
   await ctx?.server.close();
 });
 
-const segment = (number: number) => ({ type: "segment.recorded", sessionId: ctx.session.id, number, startOffset: number * 30, duration: 30, storageKey: `s/${number}.ts`, sizeBytes: 10, final: false });
+const segment = (number: number) => ({
+  type: "segment.recorded",
+  sessionId: ctx.session.id,
+  number,
+  startOffset: number * 30,
+  duration: 30,
+  storageKey: `s/${number}.ts`,
+  sizeBytes: 10,
+  final: false,
+});
 
 async function deliver(body: string, header?: string) {
   const { SIGNATURE_HEADER } = await import("@/lib/signing");
@@ -58,7 +75,11 @@ async function deliver(body: string, header?: string) {
 }
 
 async function snapshot() {
-  const segs = await ctx.prisma.segment.findMany({ where: { sessionId: ctx.session.id }, orderBy: { number: "asc" }, select: { id: true, number: true, status: true } });
+  const segs = await ctx.prisma.segment.findMany({
+    where: { sessionId: ctx.session.id },
+    orderBy: { number: "asc" },
+    select: { id: true, number: true, status: true },
+  });
   return {
     segments: segs,
     events: await ctx.prisma.jobEvent.count({ where: { data: { path: ["sessionId"], equals: ctx.session.id } } }),
@@ -79,7 +100,10 @@ describe("recorder webhook replay protection", () => {
     expect(after.events).toBe(1);
 
     const replay = await deliver(body, header);
-    expect(replay).toEqual({ status: 401, json: { error: { code: "unauthorized", message: "Invalid webhook signature (replayed)." } } });
+    expect(replay).toEqual({
+      status: 401,
+      json: { error: { code: "unauthorized", message: "Invalid webhook signature (replayed)." } },
+    });
     expect(await snapshot()).toEqual(after);
   });
 
@@ -97,10 +121,35 @@ describe("recorder webhook replay protection", () => {
 
   it.each([
     ["unsigned", (b: string) => [b, undefined], "missing"],
-    ["tampered body", (b: string, sign: (x: string) => string) => [b.replace('"number":5', '"number":6'), sign(b)], "mismatch"],
-    ["wrong secret", (b: string, _s: unknown, signWith: (k: string, x: string) => string) => [b, signWith("another-secret-0123456", b)], "mismatch"],
-    ["stale (10 minutes old)", (b: string, _s: unknown, _w: unknown, signAt: (x: string, t: number) => string) => [b, signAt(b, Math.floor(Date.now() / 1000) - 600)], "stale"],
-    ["from the future", (b: string, _s: unknown, _w: unknown, signAt: (x: string, t: number) => string) => [b, signAt(b, Math.floor(Date.now() / 1000) + 600)], "stale"],
+    [
+      "tampered body",
+      (b: string, sign: (x: string) => string) => [b.replace('"number":5', '"number":6'), sign(b)],
+      "mismatch",
+    ],
+    [
+      "wrong secret",
+      (b: string, _s: unknown, signWith: (k: string, x: string) => string) => [
+        b,
+        signWith("another-secret-0123456", b),
+      ],
+      "mismatch",
+    ],
+    [
+      "stale (10 minutes old)",
+      (b: string, _s: unknown, _w: unknown, signAt: (x: string, t: number) => string) => [
+        b,
+        signAt(b, Math.floor(Date.now() / 1000) - 600),
+      ],
+      "stale",
+    ],
+    [
+      "from the future",
+      (b: string, _s: unknown, _w: unknown, signAt: (x: string, t: number) => string) => [
+        b,
+        signAt(b, Math.floor(Date.now() / 1000) + 600),
+      ],
+      "stale",
+    ],
     ["garbage header", (b: string) => [b, "t=abc,v1=zz"], "malformed"],
   ] as const)("%s → 401, nothing stored", async (_name, make, reason) => {
     const { signBody } = await import("@/lib/signing");
@@ -112,7 +161,10 @@ describe("recorder webhook replay protection", () => {
       (x: string, t: number) => signBody(SECRET, x, t),
     );
     const r = await deliver(body, header);
-    expect(r).toEqual({ status: 401, json: { error: { code: "unauthorized", message: `Invalid webhook signature (${reason}).` } } });
+    expect(r).toEqual({
+      status: 401,
+      json: { error: { code: "unauthorized", message: `Invalid webhook signature (${reason}).` } },
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -122,7 +174,10 @@ describe("recorder webhook replay protection", () => {
     const header = signBody(SECRET, body);
     const before = await snapshot();
     for (let i = 0; i < 2; i++) {
-      expect(await deliver(body, header)).toEqual({ status: 404, json: { error: { code: "not_found", message: "Unknown session." } } });
+      expect(await deliver(body, header)).toEqual({
+        status: 404,
+        json: { error: { code: "not_found", message: "Unknown session." } },
+      });
     }
     expect(await snapshot()).toEqual(before);
   });

@@ -36,14 +36,42 @@ async function makeRecording(i: number, excitedAt: number): Promise<{ segments: 
   await extractAudio(video, wav, { sampleRate: 16000 });
   const noisy = path.join(dir, "noisy.wav");
   await runTool(env.FFMPEG_PATH, [
-    "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", wav,
-    "-f", "lavfi", "-i", `anoisesrc=color=pink:amplitude=0.015:seed=${i + 1}:sample_rate=16000:duration=${SECONDS}`,
-    "-filter_complex", "amix=inputs=2:duration=first:normalize=0", "-ac", "1", "-ar", "16000", noisy,
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "error",
+    "-y",
+    "-i",
+    wav,
+    "-f",
+    "lavfi",
+    "-i",
+    `anoisesrc=color=pink:amplitude=0.015:seed=${i + 1}:sample_rate=16000:duration=${SECONDS}`,
+    "-filter_complex",
+    "amix=inputs=2:duration=first:normalize=0",
+    "-ac",
+    "1",
+    "-ar",
+    "16000",
+    noisy,
   ]);
   const segments: string[] = [];
   for (let n = 0; n * SEGMENT < SECONDS; n++) {
     const seg = path.join(dir, `seg${n}.wav`);
-    await runTool(env.FFMPEG_PATH, ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-ss", String(n * SEGMENT), "-t", String(SEGMENT), "-i", noisy, seg]);
+    await runTool(env.FFMPEG_PATH, [
+      "-hide_banner",
+      "-nostdin",
+      "-loglevel",
+      "error",
+      "-y",
+      "-ss",
+      String(n * SEGMENT),
+      "-t",
+      String(SEGMENT),
+      "-i",
+      noisy,
+      seg,
+    ]);
     segments.push(seg);
   }
   return { segments, label: { start: info.excitedStart, end: info.excitedEnd } };
@@ -81,13 +109,20 @@ async function detectSession(parts: TSignals[], detector: Detector): Promise<TCa
     const candidates = await detector.detect({ signals, window, settings: SETTINGS });
     const final = i === parts.length - 1;
     const ready = final ? candidates : candidates.filter((c) => !isNearWindowEnd(c, window, 3));
-    const fresh = mergeCandidates(known, ready).filter((c) => !known.some((k) => Math.min(k.end, c.end) - Math.max(k.start, c.start) > 0));
+    const fresh = mergeCandidates(known, ready).filter(
+      (c) => !known.some((k) => Math.min(k.end, c.end) - Math.max(k.start, c.start) > 0),
+    );
     known = [...known, ...fresh];
   }
   return known;
 }
 
-async function runEngine(name: string, transcriber: Transcriber, detector: Detector, recs: { segments: string[]; label: TLabel }[]) {
+async function runEngine(
+  name: string,
+  transcriber: Transcriber,
+  detector: Detector,
+  recs: { segments: string[]; label: TLabel }[],
+) {
   let clips = 0;
   let truePositives = 0;
   let found = 0;
@@ -99,9 +134,11 @@ async function runEngine(name: string, transcriber: Transcriber, detector: Detec
     // The analysed signals are kept beside the recording: `--reuse-signals` re-runs only detection on them.
     const cache = path.join(path.dirname(rec.segments[0]), `signals-${name}.json`);
     let parts: TSignals[] = [];
-    if (REUSE && (await fs.stat(cache).catch(() => null))) parts = JSON.parse(await fs.readFile(cache, "utf8")) as TSignals[];
+    if (REUSE && (await fs.stat(cache).catch(() => null)))
+      parts = JSON.parse(await fs.readFile(cache, "utf8")) as TSignals[];
     else {
-      for (let n = 0; n < rec.segments.length; n++) parts.push(await analyse(rec.segments[n], n * SEGMENT, transcriber));
+      for (let n = 0; n < rec.segments.length; n++)
+        parts.push(await analyse(rec.segments[n], n * SEGMENT, transcriber));
       await fs.writeFile(cache, JSON.stringify(parts));
     }
     const out = await detectSession(parts, detector);
@@ -116,7 +153,8 @@ async function runEngine(name: string, transcriber: Transcriber, detector: Detec
       endErr.push(Math.abs(best.end - rec.label.end));
     }
   }
-  const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null);
+  const mean = (xs: number[]) =>
+    xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null;
   return {
     engine: name,
     recordings: recs.length,
@@ -148,7 +186,9 @@ async function main() {
   }
   const results = [await runEngine("offline", createPocketsphinxTranscriber(), createOfflineDetector(), recs)];
   if (env.GROQ_API_KEY) results.push(await runEngine("groq", createGroqTranscriber(), createGroqDetector(), recs));
-  console.log(JSON.stringify({ settings: SETTINGS, segmentSeconds: SEGMENT, labels: recs.map((r) => r.label), results }, null, 2));
+  console.log(
+    JSON.stringify({ settings: SETTINGS, segmentSeconds: SEGMENT, labels: recs.map((r) => r.label), results }, null, 2),
+  );
 }
 
 main().catch((err) => {

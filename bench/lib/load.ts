@@ -15,7 +15,14 @@ import http from "node:http";
 import autocannon from "autocannon";
 import { percentile, round } from "./stats";
 
-type TLoad = { url: string; headers?: Record<string, string>; rate?: number; duration: number; connections: number; arrivals?: "poisson" | "burst" };
+type TLoad = {
+  url: string;
+  headers?: Record<string, string>;
+  rate?: number;
+  duration: number;
+  connections: number;
+  arrivals?: "poisson" | "burst";
+};
 
 const cfg = JSON.parse(process.argv[2]) as TLoad;
 
@@ -86,7 +93,13 @@ function autocannonRun() {
   const times: number[] = [];
   let non2xx = 0;
   const instance = autocannon(
-    { url: cfg.url, headers: cfg.headers, duration: cfg.duration, connections: cfg.connections, ...(cfg.rate ? { overallRate: cfg.rate } : {}) },
+    {
+      url: cfg.url,
+      headers: cfg.headers,
+      duration: cfg.duration,
+      connections: cfg.connections,
+      ...(cfg.rate ? { overallRate: cfg.rate } : {}),
+    },
     (err, result) => {
       if (err) throw err;
       // autocannon's histogram has no p95: percentiles come from every response's own time.

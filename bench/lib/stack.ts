@@ -39,7 +39,8 @@ export async function startBenchDb(database: string, fresh = false) {
 }
 
 /** test/support's waitFor, polling every 100 ms by default (latency figures are read from it). */
-export const waitFor = <T,>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string, everyMs = 100) => poll(fn, ms, what, everyMs);
+export const waitFor = <T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string, everyMs = 100) =>
+  poll(fn, ms, what, everyMs);
 
 /** A cached makeSampleStream output (mp4) and, when `ts`, its MPEG-TS copy (what the recorder stores). */
 export async function sample(
@@ -62,7 +63,12 @@ export async function sample(
   if (ts && !fs.existsSync(`${base}.ts`)) {
     execFileSync("ffmpeg", ["-v", "error", "-y", "-i", `${base}.mp4`, "-c", "copy", "-f", "mpegts", `${base}.ts`]);
   }
-  return { file: ts ? `${base}.ts` : `${base}.mp4`, excitedStart: s.excitedStart, excitedEnd: s.excitedEnd, script: s.script };
+  return {
+    file: ts ? `${base}.ts` : `${base}.mp4`,
+    excitedStart: s.excitedStart,
+    excitedEnd: s.excitedEnd,
+    script: s.script,
+  };
 }
 
 /**
@@ -85,7 +91,10 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
   const { prisma } = await import("@/lib/db");
   await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
   // Sessions an interrupted benchmark left open would be resumed by the recorder and compete for the cores.
-  await prisma.liveSession.updateMany({ where: { status: "RECORDING" }, data: { status: "ENDED", endedAt: new Date(), endReason: "bench_cleanup" } });
+  await prisma.liveSession.updateMany({
+    where: { status: "RECORDING" },
+    data: { status: "ENDED", endedAt: new Date(), endReason: "bench_cleanup" },
+  });
   const webhook = await import("@/app/api/webhooks/recorder/route");
   const activeSessions = await import("@/app/api/recorder/sessions/route");
   const inngestRoute = await import("@/app/api/inngest/route");
@@ -93,12 +102,21 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
     {
       "/api/webhooks/recorder": { POST: webhook.POST as never },
       "/api/recorder/sessions": { GET: activeSessions.GET as never },
-      "/api/inngest": { GET: inngestRoute.GET as never, POST: inngestRoute.POST as never, PUT: inngestRoute.PUT as never },
+      "/api/inngest": {
+        GET: inngestRoute.GET as never,
+        POST: inngestRoute.POST as never,
+        PUT: inngestRoute.PUT as never,
+      },
     },
     appPort,
   );
   const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({ port: runnerPort, serveUrl: `${server.url}/api/inngest`, backoffBaseMs: 200, syncIntervalMs: 0 });
+  const runner = await startRunner({
+    port: runnerPort,
+    serveUrl: `${server.url}/api/inngest`,
+    backoffBaseMs: 200,
+    syncIntervalMs: 0,
+  });
   await waitForFunctions(30_000);
 
   let recorder: Awaited<ReturnType<typeof import("@/recorder/server").startRecorder>> | null = null;
@@ -115,7 +133,9 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
       log: () => {},
     });
   }
-  const user = await prisma.user.create({ data: { id: `bench-${Date.now()}`, name: "Bench", email: `bench-${Date.now()}@example.com` } });
+  const user = await prisma.user.create({
+    data: { id: `bench-${Date.now()}`, name: "Bench", email: `bench-${Date.now()}@example.com` },
+  });
 
   return {
     prisma,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { cpuPercent, median, p95, percentile, readCpuTimes, stealPercent, summarize, summarizeBreakdown } from "./stats";
+import {
+  cpuPercent,
+  median,
+  p95,
+  percentile,
+  readCpuTimes,
+  stealPercent,
+  summarize,
+  summarizeBreakdown,
+} from "./stats";
 
 describe("bench statistics", () => {
   it("computes median and interpolated percentiles regardless of input order", () => {
@@ -13,7 +22,10 @@ describe("bench statistics", () => {
 
   it("summarizes runs and per-stage breakdowns", () => {
     expect(summarize([1, 2, 3, 4, 5])).toEqual({ median: 3, p95: 4.8, min: 1, max: 5 });
-    expect(summarizeBreakdown([{ a: 1, b: 10 }, { a: 3, b: 30 }, { a: 2 }])).toEqual({ a: { median: 2, p95: 2.9 }, b: { median: 20, p95: 29 } });
+    expect(summarizeBreakdown([{ a: 1, b: 10 }, { a: 3, b: 30 }, { a: 2 }])).toEqual({
+      a: { median: 2, p95: 2.9 },
+      b: { median: 20, p95: 29 },
+    });
   });
 
   it("reads busy CPU share from /proc/stat lines", () => {

@@ -29,7 +29,10 @@ export function summarize(values: number[], digits = 2) {
 }
 
 /** Summarizes each key of a list of records (per-stage breakdowns). */
-export function summarizeBreakdown(rows: Record<string, number>[], digits = 2): Record<string, { median: number; p95: number }> {
+export function summarizeBreakdown(
+  rows: Record<string, number>[],
+  digits = 2,
+): Record<string, { median: number; p95: number }> {
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return Object.fromEntries(
     keys.map((k) => {
@@ -44,7 +47,11 @@ export function machine() {
 }
 
 /** Aggregate CPU jiffies from /proc/stat (busy, total, and steal: time the hypervisor gave to other guests). */
-export function readCpuTimes(text = fs.readFileSync("/proc/stat", "utf8")): { busy: number; total: number; steal: number } {
+export function readCpuTimes(text = fs.readFileSync("/proc/stat", "utf8")): {
+  busy: number;
+  total: number;
+  steal: number;
+} {
   const line = text.split("\n").find((l) => l.startsWith("cpu "))!;
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   const idleAll = idle + (iowait || 0);
@@ -73,15 +80,23 @@ export function treeCpuTicks(root = process.pid): number {
       const s = fs.readFileSync(`/proc/${d}/stat`, "utf8");
       const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
       // fields after "(comm) ": state=0 ppid=1 … utime=11 stime=12 cutime=13 cstime=14
-      procs.push({ pid: Number(d), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+      procs.push({
+        pid: Number(d),
+        ppid: Number(f[1]),
+        ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]),
+      });
     } catch {
       // exited meanwhile
     }
   }
   const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const p of procs) if (!inTree.has(p.pid) && inTree.has(p.ppid)) { inTree.add(p.pid); grew = true; }
+    for (const p of procs)
+      if (!inTree.has(p.pid) && inTree.has(p.ppid)) {
+        inTree.add(p.pid);
+        grew = true;
+      }
   }
   return procs.filter((p) => inTree.has(p.pid)).reduce((n, p) => n + p.ticks, 0);
 }

@@ -9,12 +9,19 @@ describe("word error rate", () => {
   it("counts substitutions, deletions and insertions", () => {
     const a = alignWords(["a", "b", "c", "d"], ["a", "x", "c", "d", "e"]);
     expect({ subs: a.subs, dels: a.dels, ins: a.ins }).toEqual({ subs: 1, dels: 0, ins: 1 });
-    expect(a.matches).toEqual([[0, 0], [2, 2], [3, 3]]);
+    expect(a.matches).toEqual([
+      [0, 0],
+      [2, 2],
+      [3, 3],
+    ]);
     expect(alignWords(["a", "b"], []).dels).toBe(2);
   });
 
   it("checks word times against the script lines", () => {
-    const script = [{ start: 0, end: 2, text: "hello there" }, { start: 10, end: 12, text: "good bye" }];
+    const script = [
+      { start: 0, end: 2, text: "hello there" },
+      { start: 10, end: 12, text: "good bye" },
+    ];
     const words = [
       { w: "hello", s: 0.1, e: 0.5 },
       { w: "there", s: 0.6, e: 1.0 },

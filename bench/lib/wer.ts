@@ -5,7 +5,13 @@ export type TTimedWord = { w: string; s: number; e: number };
 
 /** Lowercase words without punctuation or apostrophes ("Let's go!" → ["lets", "go"]). */
 export function normWords(text: string): string[] {
-  return text.toLowerCase().replace(/[’'`]/g, "").replace(/[^a-z0-9 ]+/g, " ").trim().split(/\s+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .replace(/[’'`]/g, "")
+    .replace(/[^a-z0-9 ]+/g, " ")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 /**
@@ -25,17 +31,23 @@ export function alignWords(ref: string[], hyp: string[]) {
     }
   }
   const matches: [number, number][] = [];
-  let subs = 0, dels = 0, ins = 0;
-  let i = n, j = m;
+  let subs = 0,
+    dels = 0,
+    ins = 0;
+  let i = n,
+    j = m;
   while (i > 0 || j > 0) {
     if (i > 0 && j > 0 && d[i][j] === d[i - 1][j - 1] + (ref[i - 1] === hyp[j - 1] ? 0 : 1)) {
       if (ref[i - 1] === hyp[j - 1]) matches.push([i - 1, j - 1]);
       else subs++;
-      i--; j--;
+      i--;
+      j--;
     } else if (i > 0 && d[i][j] === d[i - 1][j] + 1) {
-      dels++; i--;
+      dels++;
+      i--;
     } else {
-      ins++; j--;
+      ins++;
+      j--;
     }
   }
   matches.reverse();
@@ -49,7 +61,10 @@ export function alignWords(ref: string[], hyp: string[]) {
 export function transcriptQuality(script: TScriptLine[], words: TTimedWord[], slack = 0.5) {
   const ref: { w: string; line: number }[] = script.flatMap((l, line) => normWords(l.text).map((w) => ({ w, line })));
   const hyp = words.map((w) => normWords(w.w).join(""));
-  const a = alignWords(ref.map((r) => r.w), hyp);
+  const a = alignWords(
+    ref.map((r) => r.w),
+    hyp,
+  );
   const inLine = a.matches.filter(([ri, hi]) => {
     const l = script[ref[ri].line];
     const mid = (words[hi].s + words[hi].e) / 2;

@@ -7,14 +7,18 @@ type TCaptions = { edited: boolean; duration: number; cues: TCue[] };
 
 /** GET /api/clips/[id]/captions for one version (range) of the clip. */
 export function useCaptions(clipId: string, version: string) {
-  return useQuery({ queryKey: queryKeys.captions.version(clipId, version), queryFn: () => apiFetch<TCaptions>(`/api/clips/${clipId}/captions`) });
+  return useQuery({
+    queryKey: queryKeys.captions.version(clipId, version),
+    queryFn: () => apiFetch<TCaptions>(`/api/clips/${clipId}/captions`),
+  });
 }
 
 /** PUT /api/clips/[id]/captions: edited cues; the answer replaces the cached captions. */
 export function useSaveCaptions(clipId: string, version: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (cues: TCue[]) => apiFetch<TCaptions>(`/api/clips/${clipId}/captions`, { method: "PUT", body: JSON.stringify({ cues }) }),
+    mutationFn: (cues: TCue[]) =>
+      apiFetch<TCaptions>(`/api/clips/${clipId}/captions`, { method: "PUT", body: JSON.stringify({ cues }) }),
     onSuccess: (r) => qc.setQueryData(queryKeys.captions.version(clipId, version), r),
   });
 }

@@ -8,12 +8,18 @@ export function useClip(id: string) {
   return useQuery({
     queryKey: queryKeys.clip(id),
     queryFn: () => apiFetch<{ clip: TClipDto }>(`/api/clips/${id}`),
-    refetchInterval: (q) => (q.state.data?.clip.trim || !(q.state.data?.clip.status === "READY" || q.state.data?.clip.status === "ERROR") ? 2_000 : false),
+    refetchInterval: (q) =>
+      q.state.data?.clip.trim || !(q.state.data?.clip.status === "READY" || q.state.data?.clip.status === "ERROR")
+        ? 2_000
+        : false,
   });
 }
 
 /** POST /api/clips/[id]/share: a public link; `onSuccess` runs once the clip shows it. */
-export function useShareClip(id: string, { onSuccess }: { onSuccess?: (r: { url: string }) => Promise<unknown> | void } = {}) {
+export function useShareClip(
+  id: string,
+  { onSuccess }: { onSuccess?: (r: { url: string }) => Promise<unknown> | void } = {},
+) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => apiFetch<{ url: string }>(`/api/clips/${id}/share`, { method: "POST" }),

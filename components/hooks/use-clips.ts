@@ -10,7 +10,10 @@ export type TClipPage = { clips: TClipDto[]; nextCursor: string | null };
 export function useClips(filters: string) {
   return useInfiniteQuery({
     queryKey: queryKeys.clips.gallery(filters),
-    queryFn: ({ pageParam }) => apiFetch<TClipPage>(`/api/clips?limit=24${filters ? `&${filters}` : ""}${pageParam ? `&cursor=${pageParam}` : ""}`),
+    queryFn: ({ pageParam }) =>
+      apiFetch<TClipPage>(
+        `/api/clips?limit=24${filters ? `&${filters}` : ""}${pageParam ? `&cursor=${pageParam}` : ""}`,
+      ),
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 5_000,

@@ -5,5 +5,9 @@ import { queryKeys } from "./query-keys";
 
 /** Streamers, sessions with their latest segments and the latest clips (GET /api/dashboard), polled. */
 export function useDashboard({ refetchInterval = 2_000 }: { refetchInterval?: number } = {}) {
-  return useQuery({ queryKey: queryKeys.dashboard(), queryFn: () => apiFetch<TDashboard>("/api/dashboard"), refetchInterval });
+  return useQuery({
+    queryKey: queryKeys.dashboard(),
+    queryFn: () => apiFetch<TDashboard>("/api/dashboard"),
+    refetchInterval,
+  });
 }

@@ -9,11 +9,15 @@ export type TExportsOf = { clipId: string } | { exportIds: string[] };
 
 /** GET /api/exports, polled every second while any of them is queued or rendering. */
 export function useExports(of: TExportsOf) {
-  const [queryKey, query] = "clipId" in of ? [queryKeys.exports.clip(of.clipId), `clipId=${of.clipId}`] : [queryKeys.exports.batch(of.exportIds), `ids=${of.exportIds.join(",")}`];
+  const [queryKey, query] =
+    "clipId" in of
+      ? [queryKeys.exports.clip(of.clipId), `clipId=${of.clipId}`]
+      : [queryKeys.exports.batch(of.exportIds), `ids=${of.exportIds.join(",")}`];
   return useQuery({
     queryKey,
     queryFn: () => apiFetch<{ exports: TExportDto[] }>(`/api/exports?${query}`),
-    refetchInterval: (x) => (x.state.data?.exports.some((e) => e.status === "PENDING" || e.status === "RENDERING") ? 1_000 : false),
+    refetchInterval: (x) =>
+      x.state.data?.exports.some((e) => e.status === "PENDING" || e.status === "RENDERING") ? 1_000 : false,
   });
 }
 
@@ -25,7 +29,9 @@ export function useCreateExports({ onSuccess }: { onSuccess?: (exports: TExportD
       apiFetch<{ exports: TExportDto[] }>("/api/exports", { method: "POST", body: JSON.stringify(body) }),
     onSuccess: (r, body) => {
       onSuccess?.(r.exports);
-      return Promise.all(body.clipIds.map((clipId) => qc.invalidateQueries({ queryKey: queryKeys.exports.clip(clipId) })));
+      return Promise.all(
+        body.clipIds.map((clipId) => qc.invalidateQueries({ queryKey: queryKeys.exports.clip(clipId) })),
+      );
     },
   });
 }

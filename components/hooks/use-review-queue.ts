@@ -30,7 +30,8 @@ export function useReviewQueue() {
   const clip = queue[0] ?? null;
 
   const patch = useMutation({
-    mutationFn: (v: TPatch) => apiFetch<{ clip: TClipDto }>(`/api/clips/${v.id}`, { method: "PATCH", body: JSON.stringify(v.body) }),
+    mutationFn: (v: TPatch) =>
+      apiFetch<{ clip: TClipDto }>(`/api/clips/${v.id}`, { method: "PATCH", body: JSON.stringify(v.body) }),
     onError: (err, v) => {
       setFailure(err.message);
       if (v.body.review) setDecided(({ [v.id]: _, ...rest }) => rest);
@@ -55,7 +56,10 @@ export function useReviewQueue() {
   const toggleFavorite = useCallback(() => {
     if (!clip) return;
     const favorite = !clip.favorite;
-    qc.setQueryData<TClipPage>(queryKeys.clips.reviewQueue(), (old) => old && { ...old, clips: old.clips.map((c) => (c.id === clip.id ? { ...c, favorite } : c)) });
+    qc.setQueryData<TClipPage>(
+      queryKeys.clips.reviewQueue(),
+      (old) => old && { ...old, clips: old.clips.map((c) => (c.id === clip.id ? { ...c, favorite } : c)) },
+    );
     patch.mutate({ id: clip.id, body: { favorite } });
   }, [clip, patch, qc]);
   const undo = useCallback(() => {

@@ -9,7 +9,11 @@ export function useSession(id: string) {
   return useQuery({
     queryKey: queryKeys.session(id),
     queryFn: () => apiFetch<TSessionView>(`/api/sessions/${id}`),
-    refetchInterval: (x) => (x.state.data?.session.status === "RECORDING" || x.state.data?.clips.some((c) => c.status === "PENDING" || c.status === "RENDERING") ? 2_000 : false),
+    refetchInterval: (x) =>
+      x.state.data?.session.status === "RECORDING" ||
+      x.state.data?.clips.some((c) => c.status === "PENDING" || c.status === "RENDERING")
+        ? 2_000
+        : false,
   });
 }
 

@@ -13,7 +13,8 @@ export function useSettings() {
 export function useSaveSettings() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { retentionHours: number }) => apiFetch<TSettings>("/api/settings", { method: "PATCH", body: JSON.stringify(body) }),
+    mutationFn: (body: { retentionHours: number }) =>
+      apiFetch<TSettings>("/api/settings", { method: "PATCH", body: JSON.stringify(body) }),
     onSuccess: (data) => qc.setQueryData(queryKeys.settings(), data),
   });
 }

@@ -2,14 +2,21 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/query-client";
 import { queryKeys } from "./query-keys";
 
-type TStreamerSettings = { minClipSeconds: number; maxClipSeconds: number; minScore: number; keywords: string[]; customPrompt: string };
+type TStreamerSettings = {
+  minClipSeconds: number;
+  maxClipSeconds: number;
+  minScore: number;
+  keywords: string[];
+  customPrompt: string;
+};
 export type TIngress = { ingressId: string; type: "rtmp" | "whip"; url: string; streamKey: string };
 
 /** POST /api/streamers; the dashboard lists the new streamer. */
 export function useAddStreamer({ onSuccess }: { onSuccess?: () => void } = {}) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { source: string; name?: string }) => apiFetch("/api/streamers", { method: "POST", body: JSON.stringify(body) }),
+    mutationFn: (body: { source: string; name?: string }) =>
+      apiFetch("/api/streamers", { method: "POST", body: JSON.stringify(body) }),
     onSuccess: () => {
       onSuccess?.();
       void qc.invalidateQueries({ queryKey: queryKeys.dashboard() });
@@ -21,7 +28,8 @@ export function useAddStreamer({ onSuccess }: { onSuccess?: () => void } = {}) {
 export function useUpdateStreamer(id: string, { onSuccess }: { onSuccess?: () => void } = {}) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: TStreamerSettings) => apiFetch(`/api/streamers/${id}`, { method: "PATCH", body: JSON.stringify(body) }),
+    mutationFn: (body: TStreamerSettings) =>
+      apiFetch(`/api/streamers/${id}`, { method: "PATCH", body: JSON.stringify(body) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: queryKeys.dashboard() });
       onSuccess?.();
@@ -42,6 +50,9 @@ export function useRemoveStreamer(id: string) {
 export function useCreateIngress(streamerId: string) {
   return useMutation({
     mutationFn: (type: TIngress["type"]) =>
-      apiFetch<{ ingress: TIngress }>(`/api/streamers/${streamerId}/ingress`, { method: "POST", body: JSON.stringify({ type }) }).then((r) => r.ingress),
+      apiFetch<{ ingress: TIngress }>(`/api/streamers/${streamerId}/ingress`, {
+        method: "POST",
+        body: JSON.stringify({ type }),
+      }).then((r) => r.ingress),
   });
 }

@@ -8,7 +8,10 @@ type TWaveform = { window: TRange; stored: boolean; peaks: (number | null)[] };
 
 /** GET /api/clips/[id]/waveform: loudness peaks over the window around the clip's current range. */
 export function useWaveform(clip: Pick<TClipDto, "id" | "startTime" | "endTime">) {
-  return useQuery({ queryKey: queryKeys.waveform(clip.id, clip.startTime, clip.endTime), queryFn: () => apiFetch<TWaveform>(`/api/clips/${clip.id}/waveform`) });
+  return useQuery({
+    queryKey: queryKeys.waveform(clip.id, clip.startTime, clip.endTime),
+    queryFn: () => apiFetch<TWaveform>(`/api/clips/${clip.id}/waveform`),
+  });
 }
 
 /** GET /api/clips/[id]/preview: a cached low-resolution proxy of `window` (rendered on first ask). */
@@ -25,7 +28,8 @@ export function useTrimPreview(clipId: string, window: TRange | undefined, enabl
 export function useTrimClip(clipId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (range: TRange) => apiFetch<{ clip: TClipDto }>(`/api/clips/${clipId}/trim`, { method: "POST", body: JSON.stringify(range) }),
+    mutationFn: (range: TRange) =>
+      apiFetch<{ clip: TClipDto }>(`/api/clips/${clipId}/trim`, { method: "POST", body: JSON.stringify(range) }),
     onSuccess: (r) => qc.setQueryData(queryKeys.clip(clipId), r),
   });
 }

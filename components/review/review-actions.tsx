@@ -24,7 +24,10 @@ export function useReviewKeys({ decide, toggleFavorite, undo }: TActions) {
 /** The last decision, with Undo. */
 export function UndoBar({ last, onUndo }: { last: { title: string; review: TReviewDecision }; onUndo: () => void }) {
   return (
-    <div className="mt-3 flex items-center justify-between gap-3 rounded-lg bg-zinc-900 px-3 py-2 text-sm" role="status">
+    <div
+      className="mt-3 flex items-center justify-between gap-3 rounded-lg bg-zinc-900 px-3 py-2 text-sm"
+      role="status"
+    >
       <span className="truncate text-zinc-300">
         {last.review === "APPROVED" ? "Approved" : "Rejected"} “{last.title}”
       </span>
@@ -61,9 +64,10 @@ export function ReviewActions({ favorite, decide, toggleFavorite }: { favorite: 
         </button>
       </div>
       <p className="mt-3 hidden text-center text-xs text-zinc-500 sm:block">
-        Keys: <kbd className="rounded bg-zinc-800 px-1">A</kbd> / <kbd className="rounded bg-zinc-800 px-1">→</kbd> approve ·{" "}
-        <kbd className="rounded bg-zinc-800 px-1">R</kbd> / <kbd className="rounded bg-zinc-800 px-1">←</kbd> reject ·{" "}
-        <kbd className="rounded bg-zinc-800 px-1">F</kbd> favourite · <kbd className="rounded bg-zinc-800 px-1">U</kbd> undo
+        Keys: <kbd className="rounded bg-zinc-800 px-1">A</kbd> / <kbd className="rounded bg-zinc-800 px-1">→</kbd>{" "}
+        approve · <kbd className="rounded bg-zinc-800 px-1">R</kbd> / <kbd className="rounded bg-zinc-800 px-1">←</kbd>{" "}
+        reject · <kbd className="rounded bg-zinc-800 px-1">F</kbd> favourite ·{" "}
+        <kbd className="rounded bg-zinc-800 px-1">U</kbd> undo
       </p>
     </div>
   );

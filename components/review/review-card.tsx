@@ -16,7 +16,10 @@ export function ReviewCard({ clip, swipe }: { clip: TClipDto; swipe: TSwipe }) {
       data-testid="review-card"
       data-clip-id={clip.id}
       className="mt-3 touch-pan-y select-none overflow-hidden"
-      style={{ transform: dx ? `translateX(${dx}px) rotate(${dx / 40}deg)` : undefined, transition: dx ? "none" : "transform 150ms" }}
+      style={{
+        transform: dx ? `translateX(${dx}px) rotate(${dx / 40}deg)` : undefined,
+        transition: dx ? "none" : "transform 150ms",
+      }}
       {...swipe.handlers}
     >
       <div className="relative bg-black">
@@ -50,7 +53,10 @@ export function ReviewCard({ clip, swipe }: { clip: TClipDto; swipe: TSwipe }) {
           {clip.streamer.name} · at {formatClock(clip.startTime)} · {formatClock(clip.duration)} long
         </p>
         <p className="text-sm text-zinc-300">{clip.reason}</p>
-        <Link href={`/clips/${clip.id}`} className="inline-block text-sm text-zinc-400 underline-offset-2 hover:underline">
+        <Link
+          href={`/clips/${clip.id}`}
+          className="inline-block text-sm text-zinc-400 underline-offset-2 hover:underline"
+        >
           Open clip page
         </Link>
       </div>

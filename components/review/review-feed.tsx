@@ -14,9 +14,17 @@ export function ReviewFeed() {
   const { data, error, queue, clip, last, failure, decide, toggleFavorite, undo } = useReviewQueue();
   useReviewKeys({ decide, toggleFavorite, undo });
   // The card follows the finger; past SWIPE_PX it decides.
-  const swipe = useSwipe({ threshold: SWIPE_PX, onSwipe: (direction) => decide(direction === "right" ? "APPROVED" : "REJECTED") });
+  const swipe = useSwipe({
+    threshold: SWIPE_PX,
+    onSwipe: (direction) => decide(direction === "right" ? "APPROVED" : "REJECTED"),
+  });
 
-  if (error) return <p role="alert" className="p-6 text-sm text-red-300">{error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" className="p-6 text-sm text-red-300">
+        {error.message}
+      </p>
+    );
   if (!data) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
 
   return (
@@ -28,7 +36,11 @@ export function ReviewFeed() {
         </p>
       </div>
       {last && <UndoBar last={last} onUndo={undo} />}
-      {failure && <p role="alert" className="mt-3 text-sm text-red-300">{failure}</p>}
+      {failure && (
+        <p role="alert" className="mt-3 text-sm text-red-300">
+          {failure}
+        </p>
+      )}
       {clip ? <ReviewCard key={clip.id} clip={clip} swipe={swipe} /> : <ReviewEmpty />}
       {clip && <ReviewActions favorite={clip.favorite} decide={decide} toggleFavorite={toggleFavorite} />}
     </main>

@@ -7,7 +7,13 @@ export type TSwipe = ReturnType<typeof useSwipe>;
  * controls clickable): `dx` follows the pointer while the move is more sideways than vertical, and a release
  * past `threshold` px calls `onSwipe`. `progress` (0–1) is how far towards the threshold the pointer is.
  */
-export function useSwipe({ threshold, onSwipe }: { threshold: number; onSwipe: (direction: "left" | "right") => void }) {
+export function useSwipe({
+  threshold,
+  onSwipe,
+}: {
+  threshold: number;
+  onSwipe: (direction: "left" | "right") => void;
+}) {
   const [dx, setDx] = useState(0);
   const start = useRef<{ x: number; y: number; id: number } | null>(null);
   const onPointerDown = (e: PointerEvent) => {

@@ -15,9 +15,15 @@ export function CaptionsEditor({ clipId, version }: { clipId: string; version: s
   const save = useSaveCaptions(clipId, version);
   const reset = useResetCaptions(clipId);
 
-  if (q.error) return <p role="alert" className="text-sm text-red-300">{q.error.message}</p>;
+  if (q.error)
+    return (
+      <p role="alert" className="text-sm text-red-300">
+        {q.error.message}
+      </p>
+    );
   if (!q.data) return <p className="text-sm text-zinc-400">Loading captions…</p>;
-  const dirty = JSON.stringify(cues) !== JSON.stringify(q.data.cues.map(({ start, end, text }) => ({ start, end, text })));
+  const dirty =
+    JSON.stringify(cues) !== JSON.stringify(q.data.cues.map(({ start, end, text }) => ({ start, end, text })));
 
   return (
     <div className="space-y-3">
@@ -42,7 +48,9 @@ export function CaptionsEditor({ clipId, version }: { clipId: string; version: s
         </ol>
       )}
       <div className="flex flex-wrap items-center gap-2">
-        <span className="w-full text-xs text-zinc-500 sm:w-auto sm:flex-1">{q.data.edited ? "Edited" : "From the transcript"} · SRT, WebVTT and exports use these captions</span>
+        <span className="w-full text-xs text-zinc-500 sm:w-auto sm:flex-1">
+          {q.data.edited ? "Edited" : "From the transcript"} · SRT, WebVTT and exports use these captions
+        </span>
         <a className={buttonClass("ghost")} href={`/api/clips/${clipId}/captions?format=srt`} download>
           .srt
         </a>
@@ -54,11 +62,19 @@ export function CaptionsEditor({ clipId, version }: { clipId: string; version: s
             Use transcript
           </Button>
         )}
-        <Button variant="primary" onClick={() => save.mutate(cues.filter((c) => c.text.trim()))} disabled={!dirty || save.isPending}>
+        <Button
+          variant="primary"
+          onClick={() => save.mutate(cues.filter((c) => c.text.trim()))}
+          disabled={!dirty || save.isPending}
+        >
           {save.isSuccess && !dirty ? "Saved" : "Save captions"}
         </Button>
       </div>
-      {save.error && <p role="alert" className="text-sm text-red-300">{save.error.message}</p>}
+      {save.error && (
+        <p role="alert" className="text-sm text-red-300">
+          {save.error.message}
+        </p>
+      )}
     </div>
   );
 }

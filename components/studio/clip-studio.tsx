@@ -40,7 +40,9 @@ export function ClipStudio({ clip }: { clip: TClipDto }) {
         ) : (
           <div className="flex flex-wrap items-center gap-3">
             <p className="flex-1 text-sm text-zinc-400">
-              {ready ? "Move the start and end over the waveform; the clip is re-rendered frame-accurately." : "Available once the clip is rendered."}
+              {ready
+                ? "Move the start and end over the waveform; the clip is re-rendered frame-accurately."
+                : "Available once the clip is rendered."}
             </p>
             <Button variant="ghost" onClick={() => setTrimming(true)} disabled={!ready}>
               Trim clip

@@ -3,7 +3,13 @@ import { useRef } from "react";
 import { formatClock } from "../ui/format";
 
 export type TRangeValue = { start: number; end: number };
-export type TMarker = { start: number; end: number; label: string; tone: "clip" | "segment" | "pending"; href?: string };
+export type TMarker = {
+  start: number;
+  end: number;
+  label: string;
+  tone: "clip" | "segment" | "pending";
+  href?: string;
+};
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -75,9 +81,15 @@ export function RangeTimeline(props: {
         </div>
         <div className="absolute inset-y-0 bg-zinc-950/70" style={{ left: 0, width: pct(value.start) }} />
         <div className="absolute inset-y-0 right-0 bg-zinc-950/70" style={{ left: pct(value.end) }} />
-        <div className="pointer-events-none absolute inset-y-0 border-y-2 border-rose-500/80 bg-rose-500/10" style={{ left: pct(value.start), right: `calc(100% - ${pct(value.end)})` }} />
+        <div
+          className="pointer-events-none absolute inset-y-0 border-y-2 border-rose-500/80 bg-rose-500/10"
+          style={{ left: pct(value.start), right: `calc(100% - ${pct(value.end)})` }}
+        />
         {props.playhead != null && props.playhead >= w.start && props.playhead <= w.end && (
-          <div className="pointer-events-none absolute inset-y-0 w-0.5 bg-white/90" style={{ left: pct(props.playhead) }} />
+          <div
+            className="pointer-events-none absolute inset-y-0 w-0.5 bg-white/90"
+            style={{ left: pct(props.playhead) }}
+          />
         )}
         {(["start", "end"] as const).map((which) => (
           <button
@@ -147,13 +159,25 @@ function MarkerLanes({ markers, pct }: { markers: TMarker[]; pct: (t: number) =>
     <div className="relative mt-1" style={{ height: `${lanes.length * 26}px` }} aria-label="Clips">
       {placed.map(({ m, lane }, i) => {
         const cls = `absolute h-6 truncate rounded px-1.5 text-[11px] leading-6 ${
-          m.tone === "clip" ? "bg-emerald-500/25 text-emerald-100 ring-1 ring-emerald-500/50 hover:bg-emerald-500/40" : m.tone === "pending" ? "bg-amber-500/20 text-amber-100 ring-1 ring-amber-500/40" : "bg-zinc-800 text-zinc-400"
+          m.tone === "clip"
+            ? "bg-emerald-500/25 text-emerald-100 ring-1 ring-emerald-500/50 hover:bg-emerald-500/40"
+            : m.tone === "pending"
+              ? "bg-amber-500/20 text-amber-100 ring-1 ring-amber-500/40"
+              : "bg-zinc-800 text-zinc-400"
         }`;
-        const style = { top: `${lane * 26}px`, left: pct(m.start), width: `max(1.5rem, calc(${pct(m.end)} - ${pct(m.start)}))` };
+        const style = {
+          top: `${lane * 26}px`,
+          left: pct(m.start),
+          width: `max(1.5rem, calc(${pct(m.end)} - ${pct(m.start)}))`,
+        };
         return m.href ? (
-          <a key={i} href={m.href} className={cls} style={style} title={m.label}>{m.label}</a>
+          <a key={i} href={m.href} className={cls} style={style} title={m.label}>
+            {m.label}
+          </a>
         ) : (
-          <span key={i} className={cls} style={style} title={m.label}>{m.label}</span>
+          <span key={i} className={cls} style={style} title={m.label}>
+            {m.label}
+          </span>
         );
       })}
     </div>

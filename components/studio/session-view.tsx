@@ -18,11 +18,17 @@ export function SessionView({ id }: { id: string }) {
   const [batch, setBatch] = useState<string[]>([]);
   const duration = q.data?.session.duration ?? 0;
   useEffect(() => {
-    if (!range && duration > 0) setRange({ start: Math.max(0, duration / 2 - 5), end: Math.min(duration, duration / 2 + 5) });
+    if (!range && duration > 0)
+      setRange({ start: Math.max(0, duration / 2 - 5), end: Math.min(duration, duration / 2 + 5) });
   }, [duration, range]);
   const cut = useCutClip(id, { onSuccess: () => setTitle("") });
 
-  if (q.error) return <p role="alert" className="p-6 text-sm text-red-300">{q.error.message}</p>;
+  if (q.error)
+    return (
+      <p role="alert" className="p-6 text-sm text-red-300">
+        {q.error.message}
+      </p>
+    );
   if (!q.data || !range) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
   const { session, segments, clips, loudness } = q.data;
   const w = { start: 0, end: Math.max(duration, 1) };
@@ -37,8 +43,14 @@ export function SessionView({ id }: { id: string }) {
       <div className="mt-3 flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-xl font-semibold">{session.streamer.name}</h1>
         <p className="text-sm text-zinc-400">
-          {session.status === "RECORDING" ? <span className="text-rose-400">● recording</span> : session.status === "FAILED" ? "failed" : "ended"} · {formatClock(duration)} ·{" "}
-          {segments.length} segments · {clips.length} clips
+          {session.status === "RECORDING" ? (
+            <span className="text-rose-400">● recording</span>
+          ) : session.status === "FAILED" ? (
+            "failed"
+          ) : (
+            "ended"
+          )}{" "}
+          · {formatClock(duration)} · {segments.length} segments · {clips.length} clips
         </p>
       </div>
 
@@ -50,7 +62,13 @@ export function SessionView({ id }: { id: string }) {
           peaks={loudness}
           value={range}
           onChange={setRange}
-          markers={clips.map((c) => ({ start: c.startTime, end: c.endTime, label: c.title, tone: c.status === "READY" ? ("clip" as const) : ("pending" as const), href: `/clips/${c.id}` }))}
+          markers={clips.map((c) => ({
+            start: c.startTime,
+            end: c.endTime,
+            label: c.title,
+            tone: c.status === "READY" ? ("clip" as const) : ("pending" as const),
+            href: `/clips/${c.id}`,
+          }))}
         />
         <p className="mt-2 text-[11px] uppercase tracking-wide text-zinc-600">Segments</p>
         <div className="relative mt-1 h-5 overflow-hidden rounded" aria-label="Segments">
@@ -59,7 +77,13 @@ export function SessionView({ id }: { id: string }) {
               key={s.id}
               title={`Segment #${s.number} · ${formatClock(s.startOffset)}–${formatClock(s.startOffset + s.duration)}${s.stored ? "" : " · deleted"}`}
               className={`absolute top-0 h-5 overflow-hidden border-l border-zinc-950 px-1 text-[10px] leading-5 ${
-                !s.stored ? "bg-zinc-900 text-zinc-600" : s.status === "ERROR" ? "bg-red-500/20 text-red-200" : s.status === "DONE" ? "bg-zinc-700/70 text-zinc-300" : "bg-zinc-800 text-zinc-400"
+                !s.stored
+                  ? "bg-zinc-900 text-zinc-600"
+                  : s.status === "ERROR"
+                    ? "bg-red-500/20 text-red-200"
+                    : s.status === "DONE"
+                      ? "bg-zinc-700/70 text-zinc-300"
+                      : "bg-zinc-800 text-zinc-400"
               }`}
               style={{ left: `${(s.startOffset / w.end) * 100}%`, width: `${(s.duration / w.end) * 100}%` }}
               data-testid="session-segment"
@@ -72,13 +96,27 @@ export function SessionView({ id }: { id: string }) {
           <RangeInputs value={range} onChange={setRange} />
           <label className="text-xs text-zinc-400">
             Title (optional)
-            <input className="input text-sm" value={title} maxLength={120} placeholder={`Clip at ${formatClock(range.start)}`} onChange={(e) => setTitle(e.target.value)} />
+            <input
+              className="input text-sm"
+              value={title}
+              maxLength={120}
+              placeholder={`Clip at ${formatClock(range.start)}`}
+              onChange={(e) => setTitle(e.target.value)}
+            />
           </label>
-          <Button variant="primary" onClick={() => cut.mutate({ ...range, ...(title.trim() ? { title: title.trim() } : {}) })} disabled={cut.isPending}>
+          <Button
+            variant="primary"
+            onClick={() => cut.mutate({ ...range, ...(title.trim() ? { title: title.trim() } : {}) })}
+            disabled={cut.isPending}
+          >
             Clip {(range.end - range.start).toFixed(1)} s
           </Button>
         </div>
-        {cut.error && <p role="alert" className="mt-2 text-sm text-red-300">{cut.error.message}</p>}
+        {cut.error && (
+          <p role="alert" className="mt-2 text-sm text-red-300">
+            {cut.error.message}
+          </p>
+        )}
       </Card>
 
       <Card as="section" className="mt-3 p-3 sm:p-4" aria-label="Clips">
@@ -88,13 +126,31 @@ export function SessionView({ id }: { id: string }) {
         ) : (
           <ul className="grid gap-2 sm:grid-cols-2">
             {clips.map((c) => (
-              <li key={c.id} className="flex items-center gap-3 rounded-lg bg-zinc-950 p-2 ring-1 ring-zinc-800" data-testid="session-clip">
-                <input type="checkbox" aria-label={`Select ${c.title}`} checked={selected.includes(c.id)} onChange={() => toggle(c.id)} disabled={c.status !== "READY"} className="size-4 accent-rose-500" />
-                {c.thumbUrl ? <img src={c.thumbUrl} alt="" className="h-12 w-20 rounded object-cover" /> : <div className="grid h-12 w-20 place-items-center rounded bg-zinc-900 text-[10px] text-zinc-500">{c.status === "ERROR" ? "failed" : "rendering"}</div>}
+              <li
+                key={c.id}
+                className="flex items-center gap-3 rounded-lg bg-zinc-950 p-2 ring-1 ring-zinc-800"
+                data-testid="session-clip"
+              >
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${c.title}`}
+                  checked={selected.includes(c.id)}
+                  onChange={() => toggle(c.id)}
+                  disabled={c.status !== "READY"}
+                  className="size-4 accent-rose-500"
+                />
+                {c.thumbUrl ? (
+                  <img src={c.thumbUrl} alt="" className="h-12 w-20 rounded object-cover" />
+                ) : (
+                  <div className="grid h-12 w-20 place-items-center rounded bg-zinc-900 text-[10px] text-zinc-500">
+                    {c.status === "ERROR" ? "failed" : "rendering"}
+                  </div>
+                )}
                 <Link href={`/clips/${c.id}`} className="min-w-0 flex-1">
                   <span className="block truncate text-sm font-medium">{c.title}</span>
                   <span className="block text-xs tabular-nums text-zinc-500">
-                    {formatClock(c.startTime)}–{formatClock(c.endTime)} · {c.engine === "manual" ? "manual" : `score ${c.score}`}
+                    {formatClock(c.startTime)}–{formatClock(c.endTime)} ·{" "}
+                    {c.engine === "manual" ? "manual" : `score ${c.score}`}
                   </span>
                 </Link>
               </li>
@@ -104,8 +160,14 @@ export function SessionView({ id }: { id: string }) {
       </Card>
 
       <Card as="section" className="mt-3 p-3 sm:p-4" aria-label="Export selected clips">
-        <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Export selected ({readyIds.length})</h2>
-        <ExportOptions clipIds={readyIds} cta={`Export ${readyIds.length} clip${readyIds.length === 1 ? "" : "s"}`} onCreated={(e: TExportDto[]) => setBatch(e.map((x) => x.id))} />
+        <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">
+          Export selected ({readyIds.length})
+        </h2>
+        <ExportOptions
+          clipIds={readyIds}
+          cta={`Export ${readyIds.length} clip${readyIds.length === 1 ? "" : "s"}`}
+          onCreated={(e: TExportDto[]) => setBatch(e.map((x) => x.id))}
+        />
         {batch.length > 0 && (
           <div className="mt-3">
             <ExportList of={{ exportIds: batch }} />

@@ -30,9 +30,19 @@ export function TrimEditor({ clip }: { clip: TClipDto }) {
 
   const trim = useTrimClip(clip.id);
 
-  if (wave.error) return <p role="alert" className="text-sm text-red-300">{wave.error.message}</p>;
+  if (wave.error)
+    return (
+      <p role="alert" className="text-sm text-red-300">
+        {wave.error.message}
+      </p>
+    );
   if (!wave.data) return <p className="text-sm text-zinc-400">Loading waveform…</p>;
-  if (!wave.data.stored) return <p className="text-sm text-zinc-400">The recording around this clip was deleted after the retention period, so it can no longer be trimmed.</p>;
+  if (!wave.data.stored)
+    return (
+      <p className="text-sm text-zinc-400">
+        The recording around this clip was deleted after the retention period, so it can no longer be trimmed.
+      </p>
+    );
   const changed = Math.abs(range.start - clip.startTime) > 0.0005 || Math.abs(range.end - clip.endTime) > 0.0005;
   const pending = clip.trim;
 
@@ -54,7 +64,9 @@ export function TrimEditor({ clip }: { clip: TClipDto }) {
               data-testid="trim-preview"
             />
           ) : (
-            <div className="grid aspect-video place-items-center text-sm text-zinc-400">{preview.error ? preview.error.message : "Preparing preview…"}</div>
+            <div className="grid aspect-video place-items-center text-sm text-zinc-400">
+              {preview.error ? preview.error.message : "Preparing preview…"}
+            </div>
           )}
         </div>
         <div className="space-y-3">
@@ -71,13 +83,20 @@ export function TrimEditor({ clip }: { clip: TClipDto }) {
         value={range}
         onChange={setRange}
         playhead={playhead}
-        markers={[{ start: clip.startTime, end: clip.endTime, label: "current", tone: "clip" }, ...(pending ? [{ ...pending, label: "rendering", tone: "pending" as const }] : [])]}
+        markers={[
+          { start: clip.startTime, end: clip.endTime, label: "current", tone: "clip" },
+          ...(pending ? [{ ...pending, label: "rendering", tone: "pending" as const }] : []),
+        ]}
       />
       <div className="flex flex-wrap items-center gap-3">
         <p className="flex-1 text-sm tabular-nums text-zinc-300" data-testid="trim-summary">
           {formatClock(range.start)}–{formatClock(range.end)} · {(range.end - range.start).toFixed(1)} s
         </p>
-        <Button variant="ghost" onClick={() => setRange({ start: clip.startTime, end: clip.endTime })} disabled={!changed}>
+        <Button
+          variant="ghost"
+          onClick={() => setRange({ start: clip.startTime, end: clip.endTime })}
+          disabled={!changed}
+        >
           Reset
         </Button>
         <Button variant="primary" onClick={() => trim.mutate(range)} disabled={!changed || !!pending || trim.isPending}>
@@ -86,11 +105,20 @@ export function TrimEditor({ clip }: { clip: TClipDto }) {
       </div>
       {pending && (
         <p role="status" className="text-sm text-amber-200">
-          Rendering {formatClock(pending.start)}–{formatClock(pending.end)}… the current clip stays until the new one is ready.
+          Rendering {formatClock(pending.start)}–{formatClock(pending.end)}… the current clip stays until the new one is
+          ready.
         </p>
       )}
-      {trim.error && <p role="alert" className="text-sm text-red-300">{trim.error.message}</p>}
-      {clip.trimError && !pending && <p role="alert" className="text-sm text-red-300">{clip.trimError}</p>}
+      {trim.error && (
+        <p role="alert" className="text-sm text-red-300">
+          {trim.error.message}
+        </p>
+      )}
+      {clip.trimError && !pending && (
+        <p role="alert" className="text-sm text-red-300">
+          {clip.trimError}
+        </p>
+      )}
     </div>
   );
 }

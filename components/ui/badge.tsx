@@ -20,6 +20,11 @@ const SIZES = {
 export type TBadgeTone = keyof typeof TONES;
 
 /** A small rounded label: scores, streamer status and kind, review state. */
-export function Badge({ tone = "muted", size = "sm", className, ...props }: ComponentProps<"span"> & { tone?: TBadgeTone; size?: keyof typeof SIZES }) {
+export function Badge({
+  tone = "muted",
+  size = "sm",
+  className,
+  ...props
+}: ComponentProps<"span"> & { tone?: TBadgeTone; size?: keyof typeof SIZES }) {
   return <span className={cx("rounded py-0.5 font-semibold", SIZES[size], TONES[tone], className)} {...props} />;
 }

@@ -10,6 +10,10 @@ export function buttonClass(variant: TButtonVariant, className?: string): string
 }
 
 /** A `<button>` (no default `type`, so inside a form it submits, as a plain button does). */
-export function Button({ variant = "ghost", className, ...props }: ComponentProps<"button"> & { variant?: TButtonVariant }) {
+export function Button({
+  variant = "ghost",
+  className,
+  ...props
+}: ComponentProps<"button"> & { variant?: TButtonVariant }) {
   return <button className={buttonClass(variant, className)} {...props} />;
 }

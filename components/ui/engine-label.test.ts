@@ -9,9 +9,18 @@ describe("engine labels", () => {
   ])("detector %s %s → %s", (engine, model, label) => expect(detectorLabel(engine, model)).toBe(label));
 
   it.each([
-    [{ engine: "groq", model: "whisper-large-v3-turbo" }, { label: "Groq Whisper · whisper-large-v3-turbo", rough: false }],
-    [{ engine: "pocketsphinx", model: "en-us" }, { label: "PocketSphinx, offline · en-us", rough: true }],
-    [{ engine: "pocketsphinx", model: null }, { label: "PocketSphinx, offline", rough: true }],
+    [
+      { engine: "groq", model: "whisper-large-v3-turbo" },
+      { label: "Groq Whisper · whisper-large-v3-turbo", rough: false },
+    ],
+    [
+      { engine: "pocketsphinx", model: "en-us" },
+      { label: "PocketSphinx, offline · en-us", rough: true },
+    ],
+    [
+      { engine: "pocketsphinx", model: null },
+      { label: "PocketSphinx, offline", rough: true },
+    ],
     [null, null],
   ])("transcriber %j → %j", (t, label) => expect(transcriberLabel(t)).toEqual(label));
 });

@@ -4,7 +4,9 @@ export function detectorLabel(engine: string, model: string | null): string {
   return "Offline signal detector (loudness, keywords, speech rate)";
 }
 
-export function transcriberLabel(t: { engine: string; model: string | null } | null): { label: string; rough: boolean } | null {
+export function transcriberLabel(
+  t: { engine: string; model: string | null } | null,
+): { label: string; rough: boolean } | null {
   if (!t) return null;
   if (t.engine === "groq") return { label: `Groq Whisper${t.model ? ` · ${t.model}` : ""}`, rough: false };
   return { label: `PocketSphinx, offline${t.model ? ` · ${t.model}` : ""}`, rough: true };

@@ -7,11 +7,20 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
 
-type TPlanNode = { "Node Type": string; "Relation Name"?: string; "Index Cond"?: string; "Rows Removed by Filter"?: number; Plans?: TPlanNode[] };
+type TPlanNode = {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Cond"?: string;
+  "Rows Removed by Filter"?: number;
+  Plans?: TPlanNode[];
+};
 
 // A client that reports the SQL it sends, installed where lib/db keeps its per-process client.
 const statements: { query: string; params: string }[] = [];
-const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
+const client = new PrismaClient({
+  adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }),
+  log: [{ emit: "event", level: "query" }],
+});
 client.$on("query", (e) => statements.push({ query: e.query, params: e.params }));
 (globalThis as { prisma?: PrismaClient }).prisma = client;
 
@@ -23,8 +32,12 @@ let clips: typeof import("./clips");
 beforeAll(async () => {
   clips = await import("./clips");
   await client.user.create({ data: { id: userId, name: "Keyset", email: `${userId}@example.com` } });
-  const streamer = await client.streamer.create({ data: { userId, name: "S", kind: "URL", source: "https://93.184.215.14/s.m3u8", monitored: false } });
-  const session = await client.liveSession.create({ data: { userId, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+  const streamer = await client.streamer.create({
+    data: { userId, name: "S", kind: "URL", source: "https://93.184.215.14/s.m3u8", monitored: false },
+  });
+  const session = await client.liveSession.create({
+    data: { userId, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" },
+  });
   // Three clips per millisecond: the id decides the order within a tie.
   const t0 = Date.UTC(2026, 10, 1);
   await client.clip.createMany({
@@ -94,20 +107,78 @@ describe("the feed's JSON rows", () => {
     const uid = `${userId}-dto`;
     await client.user.create({ data: { id: uid, name: "Dto", email: `${uid}@example.com` } });
     try {
-      const streamer = await client.streamer.create({ data: { userId: uid, name: "Ünïcode \"quoted\" streamer", kind: "URL", source: "https://93.184.215.14/d.m3u8", monitored: false } });
-      const session = await client.liveSession.create({ data: { userId: uid, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+      const streamer = await client.streamer.create({
+        data: {
+          userId: uid,
+          name: 'Ünïcode "quoted" streamer',
+          kind: "URL",
+          source: "https://93.184.215.14/d.m3u8",
+          monitored: false,
+        },
+      });
+      const session = await client.liveSession.create({
+        data: { userId: uid, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" },
+      });
       const base = { userId: uid, streamerId: streamer.id, sessionId: session.id, reason: "r", engine: "offline" };
       await client.clip.createMany({
         data: [
-          { ...base, id: "dto-ready", detectionKey: "a", startTime: 12.25, endTime: 40.5, title: "Ready, \"quoted\" ☃", hook: "h", score: 91, tags: ["hype", "a,b"], engineModel: "m", excerpt: "x", status: "READY", videoKey: "clips/dto/v.mp4", thumbKey: "clips/dto/t.jpg", duration: 28.25, shareSlug: `s${Date.now()}`, review: "APPROVED", favorite: true, trimStart: 13, trimEnd: 39.5, trimError: "boom", createdAt: new Date(Date.UTC(2026, 10, 2, 3, 4, 5, 678)) },
-          { ...base, id: "dto-error", detectionKey: "b", startTime: 0, endTime: 9, title: "Failed", score: 10, status: "ERROR", error: "ffmpeg exited 1", createdAt: new Date(Date.UTC(2026, 10, 1)) },
+          {
+            ...base,
+            id: "dto-ready",
+            detectionKey: "a",
+            startTime: 12.25,
+            endTime: 40.5,
+            title: 'Ready, "quoted" ☃',
+            hook: "h",
+            score: 91,
+            tags: ["hype", "a,b"],
+            engineModel: "m",
+            excerpt: "x",
+            status: "READY",
+            videoKey: "clips/dto/v.mp4",
+            thumbKey: "clips/dto/t.jpg",
+            duration: 28.25,
+            shareSlug: `s${Date.now()}`,
+            review: "APPROVED",
+            favorite: true,
+            trimStart: 13,
+            trimEnd: 39.5,
+            trimError: "boom",
+            createdAt: new Date(Date.UTC(2026, 10, 2, 3, 4, 5, 678)),
+          },
+          {
+            ...base,
+            id: "dto-error",
+            detectionKey: "b",
+            startTime: 0,
+            endTime: 9,
+            title: "Failed",
+            score: 10,
+            status: "ERROR",
+            error: "ffmpeg exited 1",
+            createdAt: new Date(Date.UTC(2026, 10, 1)),
+          },
         ],
       });
       const feed = await clips.listClips(uid, clips.ZClipQuery.parse({}));
       expect(feed.clips.map((c) => c.id)).toEqual(["dto-ready", "dto-error"]);
-      for (const c of feed.clips) expect({ ...c, transcriptEngine: null }).toEqual({ ...(await clips.getClip(uid, c.id)), transcriptEngine: null });
-      expect(feed.clips[0]).toMatchObject({ createdAt: "2026-11-02T03:04:05.678Z", tags: ["hype", "a,b"], trim: { start: 13, end: 39.5 }, streamer: { id: streamer.id, name: streamer.name } });
-      expect(feed.clips[1]).toMatchObject({ duration: 9, videoUrl: null, error: "Rendering failed. Try again later.", hook: null });
+      for (const c of feed.clips)
+        expect({ ...c, transcriptEngine: null }).toEqual({
+          ...(await clips.getClip(uid, c.id)),
+          transcriptEngine: null,
+        });
+      expect(feed.clips[0]).toMatchObject({
+        createdAt: "2026-11-02T03:04:05.678Z",
+        tags: ["hype", "a,b"],
+        trim: { start: 13, end: 39.5 },
+        streamer: { id: streamer.id, name: streamer.name },
+      });
+      expect(feed.clips[1]).toMatchObject({
+        duration: 9,
+        videoUrl: null,
+        error: "Rendering failed. Try again later.",
+        hook: null,
+      });
     } finally {
       await client.user.delete({ where: { id: uid } });
     }

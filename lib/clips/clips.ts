@@ -10,9 +10,30 @@ type TClipRow = Prisma.ClipGetPayload<{ include: typeof clipInclude }>;
 /** The columns toClipDto reads (the feed's SQL selects exactly these). */
 type TClipFields = Pick<
   TClipRow,
-  | "id" | "streamer" | "sessionId" | "startTime" | "endTime" | "duration" | "title" | "hook" | "reason" | "score" | "tags" | "engine"
-  | "engineModel" | "excerpt" | "status" | "videoKey" | "thumbKey" | "shareSlug" | "review" | "favorite" | "createdAt" | "trimStart"
-  | "trimEnd" | "trimError"
+  | "id"
+  | "streamer"
+  | "sessionId"
+  | "startTime"
+  | "endTime"
+  | "duration"
+  | "title"
+  | "hook"
+  | "reason"
+  | "score"
+  | "tags"
+  | "engine"
+  | "engineModel"
+  | "excerpt"
+  | "status"
+  | "videoKey"
+  | "thumbKey"
+  | "shareSlug"
+  | "review"
+  | "favorite"
+  | "createdAt"
+  | "trimStart"
+  | "trimEnd"
+  | "trimError"
 >;
 
 /** The client-facing shape: stream times, status, signed media URLs. No storage keys or internal errors. */
@@ -121,9 +142,15 @@ async function feedRows(userId: string, q: TClipQuery, take: number): Promise<TF
 }
 
 export async function listClips(userId: string, q: TClipQuery) {
-  const rows = (await feedRows(userId, q, q.limit + 1)).map(({ createdAtMs, ...c }) => ({ ...c, createdAt: new Date(createdAtMs) }));
+  const rows = (await feedRows(userId, q, q.limit + 1)).map(({ createdAtMs, ...c }) => ({
+    ...c,
+    createdAt: new Date(createdAtMs),
+  }));
   const page = rows.slice(0, q.limit);
-  return { clips: page.map((c) => toClipDto(c)), nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!) : null };
+  return {
+    clips: page.map((c) => toClipDto(c)),
+    nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!) : null,
+  };
 }
 
 export const ZClipReviewPatch = z
@@ -131,13 +158,19 @@ export const ZClipReviewPatch = z
     review: z.enum(["PENDING", "APPROVED", "REJECTED"]).optional(),
     favorite: z.boolean().optional(),
   })
-  .refine((p) => p.review !== undefined || p.favorite !== undefined, { message: "Nothing to update: send review and/or favorite." });
+  .refine((p) => p.review !== undefined || p.favorite !== undefined, {
+    message: "Nothing to update: send review and/or favorite.",
+  });
 
 /** Review actions from the studio: approve / reject / back to pending, favourite on or off. */
 export async function reviewClip(userId: string, id: string, patch: z.infer<typeof ZClipReviewPatch>) {
   const res = await prisma.clip.updateMany({
     where: { id, userId },
-    data: { review: patch.review, favorite: patch.favorite, ...(patch.review ? { reviewedAt: patch.review === "PENDING" ? null : new Date() } : {}) },
+    data: {
+      review: patch.review,
+      favorite: patch.favorite,
+      ...(patch.review ? { reviewedAt: patch.review === "PENDING" ? null : new Date() } : {}),
+    },
   });
   if (res.count === 0) throw new AppError("not_found", "Clip not found.");
   return getClip(userId, id);
@@ -154,9 +187,13 @@ export async function getClip(userId: string, id: string) {
 
 /** Creates (or returns) the public slug. Idempotent. */
 export async function shareClip(userId: string, id: string) {
-  const clip = await prisma.clip.findFirst({ where: { id, userId }, select: { id: true, shareSlug: true, status: true } });
+  const clip = await prisma.clip.findFirst({
+    where: { id, userId },
+    select: { id: true, shareSlug: true, status: true },
+  });
   if (!clip) throw new AppError("not_found", "Clip not found.");
-  if (clip.status !== "READY") throw new AppError("conflict", "The clip is still rendering; share it when it is ready.");
+  if (clip.status !== "READY")
+    throw new AppError("conflict", "The clip is still rendering; share it when it is ready.");
   if (clip.shareSlug) return { shareSlug: clip.shareSlug };
   const shareSlug = crypto.randomBytes(9).toString("base64url");
   await prisma.clip.update({ where: { id }, data: { shareSlug, sharedAt: new Date() } });

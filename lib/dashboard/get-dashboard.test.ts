@@ -9,7 +9,9 @@ const t0 = Date.UTC(2026, 10, 20, 10, 0, 0, 250);
 
 beforeAll(async () => {
   await prisma.user.create({ data: { id: userId, name: "Dash", email: `${userId}@example.com` } });
-  const streamer = await prisma.streamer.create({ data: { userId, name: "Dash streamer", kind: "URL", source: "https://93.184.215.14/d.m3u8", monitored: false } });
+  const streamer = await prisma.streamer.create({
+    data: { userId, name: "Dash streamer", kind: "URL", source: "https://93.184.215.14/d.m3u8", monitored: false },
+  });
   streamerId = streamer.id;
   // 12 sessions an hour apart; the newest (s11) is still recording and has 30 segments and 3 clips.
   for (let i = 0; i < 12; i++) {
@@ -34,7 +36,14 @@ beforeAll(async () => {
       number: n,
       startOffset: n * 60,
       duration: 60,
-      status: n === 29 ? ("PROCESSING" as const) : n === 28 ? ("ERROR" as const) : n === 27 ? ("ERROR" as const) : ("DONE" as const),
+      status:
+        n === 29
+          ? ("PROCESSING" as const)
+          : n === 28
+            ? ("ERROR" as const)
+            : n === 27
+              ? ("ERROR" as const)
+              : ("DONE" as const),
       stage: n === 29 ? "transcribe" : null,
       progress: n === 29 ? 0.5 : 1,
       error: n === 27 ? "ffmpeg exited 1" : n === 5 ? "an old error on a segment that later succeeded" : null,
@@ -42,7 +51,18 @@ beforeAll(async () => {
     })),
   });
   await prisma.clip.createMany({
-    data: [0, 1, 2].map((i) => ({ userId, streamerId, sessionId: live, detectionKey: `k${i}`, startTime: i * 60, endTime: i * 60 + 20, title: `C${i}`, reason: "r", score: 50, engine: "offline" })),
+    data: [0, 1, 2].map((i) => ({
+      userId,
+      streamerId,
+      sessionId: live,
+      detectionKey: `k${i}`,
+      startTime: i * 60,
+      endTime: i * 60 + 20,
+      title: `C${i}`,
+      reason: "r",
+      score: 50,
+      engine: "offline",
+    })),
   });
 });
 
@@ -65,9 +85,26 @@ describe("getDashboard", () => {
       segmentCount: 30,
       clipCount: 3,
     });
-    expect(ended).toMatchObject({ status: "ENDED", endedAt: new Date(t0 + 10 * 3600_000 + 1800_000).toISOString(), endReason: "offline", segmentCount: 0, clipCount: 0, segments: [] });
+    expect(ended).toMatchObject({
+      status: "ENDED",
+      endedAt: new Date(t0 + 10 * 3600_000 + 1800_000).toISOString(),
+      endReason: "offline",
+      segmentCount: 0,
+      clipCount: 0,
+      segments: [],
+    });
     expect(live.segments.map((g) => g.number)).toEqual(Array.from({ length: 24 }, (_, i) => i + 6));
-    expect(live.segments.at(-1)).toEqual({ id: expect.any(String), number: 29, startOffset: 1740, duration: 60, status: "PROCESSING", stage: "transcribe", progress: 0.5, error: null, deleted: false });
+    expect(live.segments.at(-1)).toEqual({
+      id: expect.any(String),
+      number: 29,
+      startOffset: 1740,
+      duration: 60,
+      status: "PROCESSING",
+      stage: "transcribe",
+      progress: 0.5,
+      error: null,
+      deleted: false,
+    });
     // A failed segment shows its error (or a generic one); an old error on a segment that succeeded is not shown.
     expect(live.segments.find((g) => g.number === 28)?.error).toBe("Processing failed");
     expect(live.segments.find((g) => g.number === 27)?.error).toBe("ffmpeg exited 1");
@@ -78,17 +115,40 @@ describe("getDashboard", () => {
   });
 
   it("keeps each session's clip count through inserts, upserts, deletes and cascades", async () => {
-    const count = async (id: string) => (await prisma.liveSession.findUniqueOrThrow({ where: { id }, select: { clipCount: true } })).clipCount;
+    const count = async (id: string) =>
+      (await prisma.liveSession.findUniqueOrThrow({ where: { id }, select: { clipCount: true } })).clipCount;
     const session = `${userId}-s3`;
-    const clip = (k: string) => ({ userId, streamerId, sessionId: session, detectionKey: k, startTime: 0, endTime: 10, title: k, reason: "r", score: 50, engine: "offline" });
+    const clip = (k: string) => ({
+      userId,
+      streamerId,
+      sessionId: session,
+      detectionKey: k,
+      startTime: 0,
+      endTime: 10,
+      title: k,
+      reason: "r",
+      score: 50,
+      engine: "offline",
+    });
     await prisma.clip.createMany({ data: ["a", "b", "c", "d"].map(clip) });
     expect(await count(session)).toBe(4);
     // The pipeline's upsert: a repeat of a known detection inserts nothing.
-    await prisma.clip.upsert({ where: { sessionId_detectionKey: { sessionId: session, detectionKey: "a" } }, create: clip("a"), update: {} });
-    await prisma.clip.upsert({ where: { sessionId_detectionKey: { sessionId: session, detectionKey: "e" } }, create: clip("e"), update: {} });
+    await prisma.clip.upsert({
+      where: { sessionId_detectionKey: { sessionId: session, detectionKey: "a" } },
+      create: clip("a"),
+      update: {},
+    });
+    await prisma.clip.upsert({
+      where: { sessionId_detectionKey: { sessionId: session, detectionKey: "e" } },
+      create: clip("e"),
+      update: {},
+    });
     expect(await count(session)).toBe(5);
     await prisma.clip.deleteMany({ where: { sessionId: session, detectionKey: { in: ["a", "b"] } } });
-    await prisma.clip.update({ where: { sessionId_detectionKey: { sessionId: session, detectionKey: "c" } }, data: { review: "APPROVED" } });
+    await prisma.clip.update({
+      where: { sessionId_detectionKey: { sessionId: session, detectionKey: "c" } },
+      data: { review: "APPROVED" },
+    });
     expect(await count(session)).toBe(3);
     expect(await count(`${userId}-s11`)).toBe(3);
     expect((await getDashboard(userId)).sessions.find((s) => s.id === session)?.clipCount).toBe(3);

@@ -3,7 +3,10 @@ import { prisma } from "@/lib/db";
 import type { LiveSession, Segment } from "@/generated/prisma/client";
 import { streamerSelect } from "@/lib/streamers/streamers";
 
-type TDashboardSegment = Pick<Segment, "id" | "number" | "startOffset" | "duration" | "status" | "stage" | "progress"> & {
+type TDashboardSegment = Pick<
+  Segment,
+  "id" | "number" | "startOffset" | "duration" | "status" | "stage" | "progress"
+> & {
   /** Only for a failed segment (a generic message when none was stored). */
   error: string | null;
   /** Its recording was removed by retention (clips are kept). */
@@ -55,7 +58,11 @@ export async function getDashboard(userId: string) {
     listClips(userId, ZClipQuery.parse({ limit: "24" })),
   ]);
   return {
-    streamers: streamers.map((s) => ({ ...s, lastCheckedAt: s.lastCheckedAt?.toISOString() ?? null, createdAt: s.createdAt.toISOString() })),
+    streamers: streamers.map((s) => ({
+      ...s,
+      lastCheckedAt: s.lastCheckedAt?.toISOString() ?? null,
+      createdAt: s.createdAt.toISOString(),
+    })),
     sessions: sessions.map(({ startedAtMs, endedAtMs, ...s }) => ({
       ...s,
       startedAt: new Date(startedAtMs).toISOString(),

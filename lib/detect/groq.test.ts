@@ -6,7 +6,13 @@ import type { TDetectInput } from "./types";
 const input: TDetectInput = {
   window: { start: 100, end: 160 },
   context: "The streamer has been trying the hard route for an hour.",
-  settings: { minClipSeconds: 5, maxClipSeconds: 20, minScore: 50, keywords: ["gg"], customPrompt: "Clip the boss fights." },
+  settings: {
+    minClipSeconds: 5,
+    maxClipSeconds: 20,
+    minScore: 50,
+    keywords: ["gg"],
+    customPrompt: "Clip the boss fights.",
+  },
   signals: {
     words: [
       { w: "okay", s: 120.0, e: 120.3 },
@@ -43,7 +49,15 @@ describe("Groq detector (wire contract)", () => {
   it("sends transcript + signals with a strict json_schema and returns validated, limited candidates", async () => {
     const answer = {
       highlights: [
-        { start: 133.5, end: 142, title: "No way!", hook: "He did not expect that", reason: "shout, +15 LU, 'oh my god'", score: 88.4, tags: ["hype"] },
+        {
+          start: 133.5,
+          end: 142,
+          title: "No way!",
+          hook: "He did not expect that",
+          reason: "shout, +15 LU, 'oh my god'",
+          score: 88.4,
+          tags: ["hype"],
+        },
         { start: 150, end: 190, title: "Too long, past the window", hook: "", reason: "long", score: 70, tags: [] },
         { start: 110, end: 112, title: "Too short", hook: "", reason: "short", score: 60, tags: [] },
         { start: 121, end: 128, title: "Meh", hook: "", reason: "weak", score: 20, tags: [] },
@@ -51,12 +65,49 @@ describe("Groq detector (wire contract)", () => {
     };
     const server = await startFakeGroq(() => ({ json: completion(JSON.stringify(answer)) }));
     try {
-      const out = await createGroqDetector({ apiKey: "gsk_test", baseURL: server.baseURL, model: "openai/gpt-oss-120b" }).detect(input);
+      const out = await createGroqDetector({
+        apiKey: "gsk_test",
+        baseURL: server.baseURL,
+        model: "openai/gpt-oss-120b",
+      }).detect(input);
       expect(out).toEqual([
         // 133.5 is inside the pause 133–134.8: the clip starts 0.25 s before the speech after it.
-        { start: 134.55, end: 142, title: "No way!", hook: "He did not expect that", reason: "shout, +15 LU, 'oh my god'", score: 88, tags: ["hype"], engine: "groq", model: "openai/gpt-oss-120b", excerpt: "oh my god no way" },
-        { start: 150, end: 160, title: "Too long, past the window", hook: "", reason: "long", score: 70, tags: [], engine: "groq", model: "openai/gpt-oss-120b", excerpt: "" },
-        { start: 108.5, end: 113.5, title: "Too short", hook: "", reason: "short", score: 60, tags: [], engine: "groq", model: "openai/gpt-oss-120b", excerpt: "" },
+        {
+          start: 134.55,
+          end: 142,
+          title: "No way!",
+          hook: "He did not expect that",
+          reason: "shout, +15 LU, 'oh my god'",
+          score: 88,
+          tags: ["hype"],
+          engine: "groq",
+          model: "openai/gpt-oss-120b",
+          excerpt: "oh my god no way",
+        },
+        {
+          start: 150,
+          end: 160,
+          title: "Too long, past the window",
+          hook: "",
+          reason: "long",
+          score: 70,
+          tags: [],
+          engine: "groq",
+          model: "openai/gpt-oss-120b",
+          excerpt: "",
+        },
+        {
+          start: 108.5,
+          end: 113.5,
+          title: "Too short",
+          hook: "",
+          reason: "short",
+          score: 60,
+          tags: [],
+          engine: "groq",
+          model: "openai/gpt-oss-120b",
+          excerpt: "",
+        },
       ]);
       const req = server.requests[0];
       expect(req.url).toBe("/openai/v1/chat/completions");
@@ -80,13 +131,20 @@ describe("Groq detector (wire contract)", () => {
 
   it.each([
     ["malformed JSON", '{"highlights": [ {"start": 1, '],
-    ["wrong shape", JSON.stringify({ highlights: [{ start: "soon", end: 140, title: "x", hook: "", reason: "r", score: 50, tags: [] }] })],
+    [
+      "wrong shape",
+      JSON.stringify({
+        highlights: [{ start: "soon", end: 140, title: "x", hook: "", reason: "r", score: 50, tags: [] }],
+      }),
+    ],
     ["missing list", JSON.stringify({ clips: [] })],
     ["empty content", ""],
   ])("rejects %s after asking again once", async (_name, content) => {
     const server = await startFakeGroq(() => ({ json: completion(content) }));
     try {
-      await expect(createGroqDetector({ apiKey: "k", baseURL: server.baseURL }).detect(input)).rejects.toThrow(/Groq detector: /);
+      await expect(createGroqDetector({ apiKey: "k", baseURL: server.baseURL }).detect(input)).rejects.toThrow(
+        /Groq detector: /,
+      );
       expect(server.requests).toHaveLength(2);
     } finally {
       await server.close();
@@ -104,10 +162,14 @@ describe("Groq detector (wire contract)", () => {
 });
 
 describe("Groq detector (retries)", () => {
-  const valid = completion(JSON.stringify({ highlights: [{ start: 135, end: 142, title: "t", hook: "h", reason: "r", score: 80, tags: [] }] }));
+  const valid = completion(
+    JSON.stringify({ highlights: [{ start: 135, end: 142, title: "t", hook: "h", reason: "r", score: 80, tags: [] }] }),
+  );
 
   it("asks again after an invalid answer and uses the valid one", async () => {
-    const server = await startFakeGroq((req) => ({ json: server.requests.indexOf(req) === 0 ? completion('{"highlights": 3}') : valid }));
+    const server = await startFakeGroq((req) => ({
+      json: server.requests.indexOf(req) === 0 ? completion('{"highlights": 3}') : valid,
+    }));
     try {
       const out = await createGroqDetector({ apiKey: "k", baseURL: server.baseURL }).detect(input);
       expect(out.map((c) => [c.start, c.end, c.title])).toEqual([[135, 142, "t"]]);
@@ -120,7 +182,9 @@ describe("Groq detector (retries)", () => {
   it("retries 429 with retry-after, then succeeds", async () => {
     const limited = { error: { message: "Rate limit reached for model", type: "tokens", code: "rate_limit_exceeded" } };
     const server = await startFakeGroq((req) =>
-      server.requests.indexOf(req) === 0 ? { status: 429, headers: { "retry-after": "1" }, json: limited } : { json: valid },
+      server.requests.indexOf(req) === 0
+        ? { status: 429, headers: { "retry-after": "1" }, json: limited }
+        : { json: valid },
     );
     try {
       const out = await createGroqDetector({ apiKey: "k", baseURL: server.baseURL }).detect(input);
@@ -132,9 +196,14 @@ describe("Groq detector (retries)", () => {
   });
 
   it("retries 500 and gives up after maxRetries with the API's message", async () => {
-    const server = await startFakeGroq(() => ({ status: 500, json: { error: { message: "Internal Server Error", type: "internal_server_error" } } }));
+    const server = await startFakeGroq(() => ({
+      status: 500,
+      json: { error: { message: "Internal Server Error", type: "internal_server_error" } },
+    }));
     try {
-      await expect(createGroqDetector({ apiKey: "k", baseURL: server.baseURL, maxRetries: 1 }).detect(input)).rejects.toThrow(/Internal Server Error/);
+      await expect(
+        createGroqDetector({ apiKey: "k", baseURL: server.baseURL, maxRetries: 1 }).detect(input),
+      ).rejects.toThrow(/Internal Server Error/);
       expect(server.requests).toHaveLength(2);
     } finally {
       await server.close();
@@ -144,7 +213,9 @@ describe("Groq detector (retries)", () => {
   it("times out a hanging request", async () => {
     const server = await startFakeGroq(() => ({ json: valid, delayMs: 5_000 }));
     try {
-      await expect(createGroqDetector({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0, timeoutMs: 200 }).detect(input)).rejects.toThrow(/timed out/i);
+      await expect(
+        createGroqDetector({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0, timeoutMs: 200 }).detect(input),
+      ).rejects.toThrow(/timed out/i);
     } finally {
       await server.close();
     }

@@ -85,7 +85,9 @@ function buildPrompt(input: TDetectInput): string {
     `Loudness baseline ${baseline.toFixed(1)} LUFS; peaks: ${peaks.join(", ") || "none"}`,
     `Keyword hits: ${signals.keywordHits.map((h) => `${h.phrase}@${h.t.toFixed(1)}`).join(", ") || "none"}`,
     `Transcript:\n${lines.join("\n") || "(no speech)"}`,
-  ].filter(Boolean).join("\n");
+  ]
+    .filter(Boolean)
+    .join("\n");
 }
 
 export type TGroqDetectorOptions = {
@@ -134,7 +136,8 @@ export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
       return new Error(`Groq detector: answer is not JSON: ${content.slice(0, 120)}`);
     }
     const parsed = ZHighlights.safeParse(json);
-    if (!parsed.success) return new Error(`Groq detector: answer does not match the schema: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      return new Error(`Groq detector: answer does not match the schema: ${parsed.error.issues[0]?.message}`);
     return toCandidates(parsed.data.highlights, input, model);
   }
 }
@@ -144,7 +147,11 @@ export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
  * start, a start inside a pause to just before the speech after it; an end inside a word moves to the word's
  * end, an end inside a pause to just after the speech before it.
  */
-export function snapToSpeech(start: number, end: number, signals: Pick<TDetectInput["signals"], "words" | "silences">): { start: number; end: number } {
+export function snapToSpeech(
+  start: number,
+  end: number,
+  signals: Pick<TDetectInput["signals"], "words" | "silences">,
+): { start: number; end: number } {
   const PAD = 0.25;
   let s = start;
   let e = end;
@@ -180,7 +187,11 @@ function toCandidates(highlights: z.infer<typeof ZHighlight>[], input: TDetectIn
     }
     const score = Math.round(h.score);
     if (score < settings.minScore) continue;
-    const excerpt = signals.words.filter((x) => x.s >= start && x.e <= end + 0.2).map((x) => x.w).join(" ").slice(0, 300);
+    const excerpt = signals.words
+      .filter((x) => x.s >= start && x.e <= end + 0.2)
+      .map((x) => x.w)
+      .join(" ")
+      .slice(0, 300);
     out.push({
       start: Math.round(start * 100) / 100,
       end: Math.round(end * 100) / 100,

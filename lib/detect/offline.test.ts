@@ -57,7 +57,8 @@ describe("offline detector", () => {
     // Scores are ranked and overlapping candidates were merged.
     for (let i = 1; i < out.length; i++) {
       expect(out[i].score).toBeLessThanOrEqual(out[i - 1].score);
-      for (let j = 0; j < i; j++) expect(Math.min(out[i].end, out[j].end) - Math.max(out[i].start, out[j].start)).toBeLessThanOrEqual(0);
+      for (let j = 0; j < i; j++)
+        expect(Math.min(out[i].end, out[j].end) - Math.max(out[i].start, out[j].start)).toBeLessThanOrEqual(0);
     }
   });
 
@@ -102,7 +103,9 @@ describe("offline detector", () => {
       const final = i === segments.length - 1;
       const candidates = detectOffline({ signals, window, settings });
       const ready = final ? candidates : candidates.filter((c) => !isNearWindowEnd(c, window, 3));
-      const fresh = mergeCandidates(known, ready).filter((c) => !known.some((k) => Math.min(k.end, c.end) - Math.max(k.start, c.start) > 0));
+      const fresh = mergeCandidates(known, ready).filter(
+        (c) => !known.some((k) => Math.min(k.end, c.end) - Math.max(k.start, c.start) > 0),
+      );
       perSegment.push(fresh);
       known = [...known, ...fresh];
     });
@@ -116,7 +119,15 @@ describe("offline detector", () => {
 
 describe("window helpers", () => {
   const c = (start: number, end: number, score: number, title = `${start}`): TCandidate => ({
-    start, end, score, title, hook: "", reason: "r", tags: [], engine: "offline", excerpt: "",
+    start,
+    end,
+    score,
+    title,
+    hook: "",
+    reason: "r",
+    tags: [],
+    engine: "offline",
+    excerpt: "",
   });
 
   it("isNearWindowEnd", () => {
@@ -150,7 +161,11 @@ describe("offline detector: a loud burst ends where the loudness is back at the 
     });
     const words = [
       ...Array.from({ length: 16 }, (_, i) => ({ w: "calm", s: 30 + i * 0.75, e: 30.5 + i * 0.75 })),
-      ...["oh", "my", "god", "no", "way", "lets", "go", "insane", "oh", "my", "god"].map((w, i) => ({ w, s: 44 + i * 0.6, e: 44.5 + i * 0.6 })),
+      ...["oh", "my", "god", "no", "way", "lets", "go", "insane", "oh", "my", "god"].map((w, i) => ({
+        w,
+        s: 44 + i * 0.6,
+        e: 44.5 + i * 0.6,
+      })),
       // Faster talk after the burst: 4 words per second.
       ...Array.from({ length: 14 }, (_, i) => ({ w: "talk", s: 51.8 + i * 0.25, e: 52 + i * 0.25 })),
     ];
@@ -160,16 +175,33 @@ describe("offline detector: a loud burst ends where the loudness is back at the 
       { phrase: "lets go", t: 47 },
       { phrase: "insane", t: 48.2 },
       { phrase: "oh my god", t: 48.8 },
-      ...(opts.misheardAfter ? [{ phrase: "what", t: 52.94 }, { phrase: "wow", t: 52.94 }] : []),
+      ...(opts.misheardAfter
+        ? [
+            { phrase: "what", t: 52.94 },
+            { phrase: "wow", t: 52.94 },
+          ]
+        : []),
     ];
-    return { words, loudness, keywordHits, silences: [{ start: 42.6, end: 44 }, { start: 55.5, end: 56.6 }] };
+    return {
+      words,
+      loudness,
+      keywordHits,
+      silences: [
+        { start: 42.6, end: 44 },
+        { start: 55.5, end: 56.6 },
+      ],
+    };
   }
 
   it.each([
     ["with misheard keywords in the calm speech after it", true],
     ["without them", false],
   ])("%s: one clip, starting at the pause before the burst, ending shortly after it", (_name, misheardAfter) => {
-    const out = detectOffline({ signals: signals({ misheardAfter }), window: { start: 30, end: 60 }, settings: { minClipSeconds: 10, maxClipSeconds: 30, minScore: 40, keywords: [] } });
+    const out = detectOffline({
+      signals: signals({ misheardAfter }),
+      window: { start: 30, end: 60 },
+      settings: { minClipSeconds: 10, maxClipSeconds: 30, minScore: 40, keywords: [] },
+    });
     const burst = out.filter((c) => c.start < 51 && c.end > 44);
     expect(burst).toHaveLength(1);
     expect(burst[0].start).toBeGreaterThanOrEqual(41);

@@ -12,8 +12,21 @@ import type { TCandidate, TDetectInput, Detector, TWindow } from "./types";
  */
 
 export const EXCITEMENT_PHRASES = [
-  "oh my god", "no way", "let's go", "lets go", "insane", "huge", "crazy", "wow", "unbelievable",
-  "what", "holy", "clutch", "amazing", "incredible", "yes",
+  "oh my god",
+  "no way",
+  "let's go",
+  "lets go",
+  "insane",
+  "huge",
+  "crazy",
+  "wow",
+  "unbelievable",
+  "what",
+  "holy",
+  "clutch",
+  "amazing",
+  "incredible",
+  "yes",
 ];
 
 const BIN = 0.5; // seconds per activation bin
@@ -31,7 +44,15 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-const norm = (s: string) => s.toLowerCase().replace(/[’`]/g, "'").replace(/[^a-z' ]+/g, " ").replace(/'/g, "").trim().split(/\s+/).filter(Boolean);
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[’`]/g, "'")
+    .replace(/[^a-z' ]+/g, " ")
+    .replace(/'/g, "")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
 
 type THit = { phrase: string; t: number };
 
@@ -100,8 +121,7 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
   });
   const medianRate = median(rate.filter((r) => r > 0));
 
-  const inSilence = (a: number, b: number) =>
-    signals.silences.some((s) => s.start <= a && s.end >= b);
+  const inSilence = (a: number, b: number) => signals.silences.some((s) => s.start <= a && s.end >= b);
 
   const silent = t.map((b) => inSilence(b, b + BIN));
   const activation = t.map((b, i) => {
@@ -123,25 +143,39 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
  * the loudness is back at the baseline: calm speech after it (even with a misheard "what" or "wow", or fast
  * talk) does not extend it; nor does a weaker peak's region reach into a stronger one's (claimed) bins.
  */
-function growRegion(act: number[], silent: boolean[], loud: boolean[], claimed: boolean[], peak: number): [number, number] {
+function growRegion(
+  act: number[],
+  silent: boolean[],
+  loud: boolean[],
+  claimed: boolean[],
+  peak: number,
+): [number, number] {
   const floor = act[peak] * 0.4;
   const maxGap = Math.round(1.5 / BIN);
   const inside = (i: number) => act[i] >= floor && (!loud[peak] || loud[i]);
   let lo = peak;
   let hi = peak;
   for (let i = peak - 1, gap = 0; i >= 0 && gap <= maxGap && !silent[i] && !claimed[i]; i--) {
-    if (inside(i)) (lo = i), (gap = 0);
+    if (inside(i)) ((lo = i), (gap = 0));
     else gap++;
   }
   for (let i = peak + 1, gap = 0; i < act.length && gap <= maxGap && !silent[i] && !claimed[i]; i++) {
-    if (inside(i)) (hi = i), (gap = 0);
+    if (inside(i)) ((hi = i), (gap = 0));
     else gap++;
   }
   return [lo, hi];
 }
 
 /** Fits [start, end] to [min, max] seconds and into the window, keeping `keep` covered when it can. */
-function fitRange(start: number, end: number, keep: [number, number], peakT: number, w: TWindow, min: number, max: number) {
+function fitRange(
+  start: number,
+  end: number,
+  keep: [number, number],
+  peakT: number,
+  w: TWindow,
+  min: number,
+  max: number,
+) {
   const avail = w.end - w.start;
   const lo = Math.min(min, avail);
   const hi = Math.min(max, avail);
@@ -156,8 +190,8 @@ function fitRange(start: number, end: number, keep: [number, number], peakT: num
     end = start + hi;
   }
   len = end - start;
-  if (start < w.start) (start = w.start), (end = w.start + len);
-  if (end > w.end) (end = w.end), (start = Math.max(w.start, w.end - len));
+  if (start < w.start) ((start = w.start), (end = w.start + len));
+  if (end > w.end) ((end = w.end), (start = Math.max(w.start, w.end - len)));
   return { start, end };
 }
 
@@ -196,7 +230,10 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
   const act = bins.activation;
 
   // Peaks, strongest first (ties: earliest), each claiming its region so one moment yields one clip.
-  const order = act.map((a, i) => i).filter((i) => act[i] >= MIN_ACTIVATION).sort((a, b) => act[b] - act[a] || a - b);
+  const order = act
+    .map((a, i) => i)
+    .filter((i) => act[i] >= MIN_ACTIVATION)
+    .sort((a, b) => act[b] - act[a] || a - b);
   const claimed = new Array<boolean>(act.length).fill(false);
   const raw: TCandidate[] = [];
   for (const peak of order) {
@@ -206,7 +243,15 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
     const region: [number, number] = [bins.t[lo], bins.t[hi] + BIN];
     const peakT = bins.t[peak] + BIN / 2;
     const leadIn = clamp((region[1] - region[0]) * 0.25, 1.5, 4);
-    let { start, end } = fitRange(region[0] - leadIn, region[1] + 1, region, peakT, w, settings.minClipSeconds, settings.maxClipSeconds);
+    let { start, end } = fitRange(
+      region[0] - leadIn,
+      region[1] + 1,
+      region,
+      peakT,
+      w,
+      settings.minClipSeconds,
+      settings.maxClipSeconds,
+    );
     ({ start, end } = snap(start, end, words, signals.silences));
     ({ start, end } = fitRange(start, end, region, peakT, w, settings.minClipSeconds, settings.maxClipSeconds));
     raw.push(describe({ start: r2(start), end: r2(end), region, lo, hi, bins, hits, words, userKeys }));
@@ -252,7 +297,8 @@ function describe(a: {
   const reasons: string[] = [];
   if (excess >= 1) reasons.push(`loudness +${Math.round(excess)} LU above baseline`);
   if (phrases.length) reasons.push(`keywords: ${phrases.map((p) => `'${p}'`).join(", ")}`);
-  if (rate > 0) reasons.push(`speech rate ${rate.toFixed(1)} w/s${rateRatio >= 1.3 ? ` (${rateRatio.toFixed(1)}× usual)` : ""}`);
+  if (rate > 0)
+    reasons.push(`speech rate ${rate.toFixed(1)} w/s${rateRatio >= 1.3 ? ` (${rateRatio.toFixed(1)}× usual)` : ""}`);
 
   const clipWords = a.words.filter((x) => x.s >= a.start && x.e <= a.end + 0.2);
   const hot = a.words.filter((x) => x.s >= a.region[0] - 0.5 && x.s <= a.region[1]);
@@ -260,7 +306,10 @@ function describe(a: {
   const title = titleWords.length
     ? `${titleWords.join(" ").replace(/^./, (c) => c.toUpperCase())}${excess >= 6 ? "!" : ""}`
     : `Loud moment at ${fmtClock(a.region[0])}`;
-  const excerpt = clipWords.map((x) => x.w).join(" ").slice(0, 300);
+  const excerpt = clipWords
+    .map((x) => x.w)
+    .join(" ")
+    .slice(0, 300);
   const hook = phrases.length
     ? `“${phrases.slice(0, 3).join("… ")}!” — ${excess >= 6 ? "the volume spikes" : "listen to this"} at ${fmtClock(a.region[0])}`
     : `Things get ${excess >= 6 ? "loud" : "lively"} at ${fmtClock(a.region[0])}`;
@@ -270,7 +319,17 @@ function describe(a: {
     ...(rateRatio >= 1.3 ? ["fast-talk"] : []),
     ...phrases.map((p) => norm(p).join("-")),
   ];
-  return { start: a.start, end: a.end, title, hook, reason: reasons.join("; ") || "activity above baseline", score, tags, engine: "offline", excerpt };
+  return {
+    start: a.start,
+    end: a.end,
+    title,
+    hook,
+    reason: reasons.join("; ") || "activity above baseline",
+    score,
+    tags,
+    engine: "offline",
+    excerpt,
+  };
 }
 
 export function createOfflineDetector(): Detector {

@@ -30,14 +30,20 @@ export function offlineSummary(input: TSegmentSummaryInput): string {
     if (c) c.n++;
     else counts.set(w, { n: 1, first: i });
   });
-  const top = [...counts].sort((a, b) => b[1].n - a[1].n || a[1].first - b[1].first).slice(0, 6).map(([w]) => w);
+  const top = [...counts]
+    .sort((a, b) => b[1].n - a[1].n || a[1].first - b[1].first)
+    .slice(0, 6)
+    .map(([w]) => w);
   const talk = top.length ? `talk: ${top.join(", ")}` : "no speech";
   const clips = input.clipTitles.length ? `; clips: ${input.clipTitles.map((t) => `"${t}"`).join(", ")}` : "";
   return `${talk}${clips}`;
 }
 
 /** One sentence from the Groq chat model (GROQ_CHAT_MODEL), about what happened in the segment. */
-export async function groqSummary(input: TSegmentSummaryInput, opts: TGroqClientOptions & { model?: string } = {}): Promise<string> {
+export async function groqSummary(
+  input: TSegmentSummaryInput,
+  opts: TGroqClientOptions & { model?: string } = {},
+): Promise<string> {
   const client = createGroqClient(opts, 60_000);
   const res = await client.chat.completions.create({
     model: opts.model ?? env.GROQ_CHAT_MODEL,
@@ -74,7 +80,9 @@ export async function summarizeSegmentText(
     try {
       body = await groqSummary(input, opts.groq);
     } catch (err) {
-      (opts.log ?? console.warn)(`[summary] segment ${input.number}: Groq failed (${(err as Error).message}); using the offline summary`);
+      (opts.log ?? console.warn)(
+        `[summary] segment ${input.number}: Groq failed (${(err as Error).message}); using the offline summary`,
+      );
     }
   }
   return `#${input.number} ${mmss(input.start)}–${mmss(input.end)}: ${body}`.slice(0, MAX_LINE_CHARS);
@@ -86,7 +94,10 @@ const lineNumber = (line: string) => Number(/^#(\d+) /.exec(line)?.[1] ?? NaN);
 export function upsertSummaryLine(rolling: string | null | undefined, number: number, line: string): string {
   const lines = (rolling ?? "").split("\n").filter((l) => Number.isInteger(lineNumber(l)) && lineNumber(l) !== number);
   lines.push(line);
-  return lines.sort((a, b) => lineNumber(a) - lineNumber(b)).slice(-MAX_LINES).join("\n");
+  return lines
+    .sort((a, b) => lineNumber(a) - lineNumber(b))
+    .slice(-MAX_LINES)
+    .join("\n");
 }
 
 /** The lines of segments before `number`: the context of that segment's detection (also on re-detection). */

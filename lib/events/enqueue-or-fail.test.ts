@@ -35,15 +35,43 @@ describe("queueExports (POST /api/exports) around the send", () => {
   async function seed() {
     const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     const user = await prisma.user.create({ data: { id: `eq-${stamp}`, name: "E", email: `eq-${stamp}@example.com` } });
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false } });
-    const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 } });
-    const base = { userId: user.id, streamerId: streamer.id, sessionId: session.id, reason: "r", engine: "offline", score: 50, status: "READY" as const };
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false },
+    });
+    const session = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 },
+    });
+    const base = {
+      userId: user.id,
+      streamerId: streamer.id,
+      sessionId: session.id,
+      reason: "r",
+      engine: "offline",
+      score: 50,
+      status: "READY" as const,
+    };
     const clips = await Promise.all(
-      [0, 1].map((i) => prisma.clip.create({ data: { ...base, detectionKey: `t${i}`, startTime: i * 20, endTime: i * 20 + 15, duration: 15, title: `Clip ${i}` } })),
+      [0, 1].map((i) =>
+        prisma.clip.create({
+          data: {
+            ...base,
+            detectionKey: `t${i}`,
+            startTime: i * 20,
+            endTime: i * 20 + 15,
+            duration: 15,
+            title: `Clip ${i}`,
+          },
+        }),
+      ),
     );
     return { user, clips };
   }
-  const input = (clipIds: string[]) => ({ clipIds, preset: "tiktok" as const, layout: "blur" as const, captions: true });
+  const input = (clipIds: string[]) => ({
+    clipIds,
+    preset: "tiktok" as const,
+    layout: "blur" as const,
+    captions: true,
+  });
 
   it("queues one export-clip event per export, keyed by the export, each valid against its schema", async () => {
     const { user, clips } = await seed();
@@ -51,7 +79,11 @@ describe("queueExports (POST /api/exports) around the send", () => {
     const exports = await queueExports(user.id, input(clips.map((c) => c.id)));
     const sent = send.mock.calls[0][0] as { id?: string; name: string; data: unknown; validate: () => Promise<void> }[];
     expect(sent.map((e) => ({ id: e.id, name: e.name, data: e.data }))).toEqual(
-      exports.map((e) => ({ id: `export-${e.id}`, name: "clip/export.requested", data: { exportId: e.id, userId: user.id } })),
+      exports.map((e) => ({
+        id: `export-${e.id}`,
+        name: "clip/export.requested",
+        data: { exportId: e.id, userId: user.id },
+      })),
     );
     for (const e of sent) await e.validate();
     const rows = await prisma.clipExport.findMany({ where: { userId: user.id } });
@@ -64,7 +96,10 @@ describe("queueExports (POST /api/exports) around the send", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const err = await queueExports(user.id, input(clips.map((c) => c.id))).catch((e: unknown) => e);
     const res = handleApiError(err);
-    expect([res.status, await res.json()]).toEqual([500, { error: { code: "internal", message: "Something went wrong on our side." } }]);
+    expect([res.status, await res.json()]).toEqual([
+      500,
+      { error: { code: "internal", message: "Something went wrong on our side." } },
+    ]);
     const rows = await prisma.clipExport.findMany({ where: { userId: user.id } });
     expect(rows.map((r) => [r.status, r.error])).toEqual([
       ["ERROR", "Could not queue the export."],

@@ -6,8 +6,16 @@ import { readJson } from "./read-json";
 describe("handleApiError", () => {
   it.each([
     [new AppError("not_found", "Clip not found."), 404, { error: { code: "not_found", message: "Clip not found." } }],
-    [new AppError("unauthorized", "Sign in to continue."), 401, { error: { code: "unauthorized", message: "Sign in to continue." } }],
-    [z.object({ a: z.number() }).safeParse({ a: "x" }).error!, 422, { error: { code: "invalid_input", message: "a: Invalid input: expected number, received string" } }],
+    [
+      new AppError("unauthorized", "Sign in to continue."),
+      401,
+      { error: { code: "unauthorized", message: "Sign in to continue." } },
+    ],
+    [
+      z.object({ a: z.number() }).safeParse({ a: "x" }).error!,
+      422,
+      { error: { code: "invalid_input", message: "a: Invalid input: expected number, received string" } },
+    ],
   ])("maps %s", async (err, status, body) => {
     const res = handleApiError(err);
     expect(res.status).toBe(status);
@@ -25,7 +33,8 @@ describe("handleApiError", () => {
 
 describe("readJson", () => {
   const schema = z.object({ source: z.string() });
-  const req = (body: string, headers: Record<string, string> = {}) => new Request("http://x/", { method: "POST", body, headers });
+  const req = (body: string, headers: Record<string, string> = {}) =>
+    new Request("http://x/", { method: "POST", body, headers });
 
   it.each([
     ["{not json", { code: "bad_request", message: "Request body is not valid JSON." }],

@@ -42,9 +42,7 @@ export function errorBody(code: TErrorCode, message: string) {
 }
 
 function zodMessage(err: ZodError): string {
-  return err.issues
-    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
-    .join("; ");
+  return err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
 /** Maps any thrown value to a JSON response; internal details never reach the client. */

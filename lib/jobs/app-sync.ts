@@ -27,7 +27,8 @@ export class AppSync {
         await new Promise((r) => this.timers.push(setTimeout(r, delay)));
       }
     })();
-    if (this.intervalMs > 0) this.timers.push(setInterval(() => void (this.synced && this.syncOnce(runnerUrl)), this.intervalMs));
+    if (this.intervalMs > 0)
+      this.timers.push(setInterval(() => void (this.synced && this.syncOnce(runnerUrl)), this.intervalMs));
   }
 
   /** The SDK's POST /fn/register arrived. */

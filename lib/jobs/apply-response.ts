@@ -38,9 +38,7 @@ export type TServeResponse = THttpResult & { planned?: string };
 export type TApplyContext = { now: number; maxAttempts: number; backoff: (attempt: number) => number };
 
 export type TOutcome =
-  | { kind: "continue" }
-  | { kind: "completed"; output: unknown }
-  | { kind: "failed"; error: Record<string, unknown> };
+  { kind: "continue" } | { kind: "completed"; output: unknown } | { kind: "failed"; error: Record<string, unknown> };
 
 export type TApplied = {
   state: TRunState;
@@ -68,7 +66,10 @@ export function completeStep(state: TRunState, id: string, memo: TMemo): TRunSta
 export function scheduleRetry(state: TRunState, planned: string | undefined, at: number, attempt?: number): TRunState {
   const p = planned ? state.pending[planned] : undefined;
   if (planned && p && p.op === Op.StepPlanned) {
-    return { ...state, pending: { ...state.pending, [planned]: { ...p, attempt: attempt ?? p.attempt, notBefore: at } } };
+    return {
+      ...state,
+      pending: { ...state.pending, [planned]: { ...p, attempt: attempt ?? p.attempt, notBefore: at } },
+    };
   }
   return { ...state, attempt: attempt ?? state.attempt, needsDiscovery: true, discoveryNotBefore: at };
 }
@@ -80,7 +81,8 @@ function attemptOf(state: TRunState, planned: string | undefined): number {
 }
 
 type THeaders = Extract<THttpResult, { kind: "http" }>["headers"];
-const givesUp = (hdrs: THeaders, next: number, ctx: TApplyContext) => hdrs[H.noRetry] === "true" || next >= ctx.maxAttempts;
+const givesUp = (hdrs: THeaders, next: number, ctx: TApplyContext) =>
+  hdrs[H.noRetry] === "true" || next >= ctx.maxAttempts;
 const retryDelay = (hdrs: THeaders, next: number, ctx: TApplyContext) =>
   retryAfterMs(String(hdrs[H.retryAfter] ?? ""), ctx.now) ?? ctx.backoff(next);
 
@@ -96,7 +98,8 @@ export function applyResponse(state: TRunState, res: TServeResponse, ctx: TApply
   const { now } = ctx;
   if (res.kind === "net") {
     const s = { ...state, connFailures: state.connFailures + 1 };
-    if (s.connFailures > MAX_CONN_FAILURES) return failed(s, { name: "Error", message: `app unreachable: ${res.error}` });
+    if (s.connFailures > MAX_CONN_FAILURES)
+      return failed(s, { name: "Error", message: `app unreachable: ${res.error}` });
     const delay = Math.min(30_000, ctx.backoff(s.connFailures));
     const quiet = s.connFailures > 3 && s.connFailures % 20 !== 0;
     const logs = quiet ? [] : [`app unreachable (${res.error}), retry in ${Math.round(delay)} ms`];
@@ -115,7 +118,9 @@ export function applyResponse(state: TRunState, res: TServeResponse, ctx: TApply
   const next = attemptOf(s, planned) + 1;
   if (givesUp(res.headers, next, ctx)) return failed(s, error);
   const delay = retryDelay(res.headers, next, ctx);
-  const logs = [`attempt ${next}/${ctx.maxAttempts} in ${Math.round(delay)} ms after HTTP ${res.status}: ${errMessage(error)}`];
+  const logs = [
+    `attempt ${next}/${ctx.maxAttempts} in ${Math.round(delay)} ms after HTTP ${res.status}: ${errMessage(error)}`,
+  ];
   return { state: scheduleRetry(s, planned, now + delay, next), outcome: CONTINUE, invokes: [], logs };
 }
 
@@ -127,7 +132,10 @@ const failed = (state: TRunState, error: Record<string, unknown>): TApplied => (
 });
 
 const known = (s: TRunState, id: string) => Boolean(s.steps[id] || s.pending[id]);
-const withPending = (s: TRunState, id: string, p: TPendingOp): TRunState => ({ ...s, pending: { ...s.pending, [id]: p } });
+const withPending = (s: TRunState, id: string, p: TPendingOp): TRunState => ({
+  ...s,
+  pending: { ...s.pending, [id]: p },
+});
 
 /** Applies the ops of a 206. */
 function applyOps(
@@ -178,7 +186,13 @@ function applyOps(
         if (!known(s, op.id)) {
           const o = (op.opts ?? {}) as { timeout?: string; if?: string | null };
           const until = o.timeout ? sleepUntil(o.timeout, now) : now + MAX_WAIT_MS;
-          s = withPending(s, op.id, { op: Op.WaitForEvent, event: String(op.name), if: o.if ?? null, since: now, until });
+          s = withPending(s, op.id, {
+            op: Op.WaitForEvent,
+            event: String(op.name),
+            if: o.if ?? null,
+            since: now,
+            until,
+          });
         }
         break;
       case Op.InvokeFunction:

@@ -18,10 +18,19 @@ import {
 import { createChildRun, log, settleWaits, wakeWaiters } from "./store";
 
 /** Creates the child runs of InvokeFunction ops and returns the state that waits for them (or has their error). */
-export async function startInvokes(state: TRunState, runId: string, ops: TOutgoingOp[], tag: string): Promise<TRunState> {
+export async function startInvokes(
+  state: TRunState,
+  runId: string,
+  ops: TOutgoingOp[],
+  tag: string,
+): Promise<TRunState> {
   let s = state;
   for (const op of ops) {
-    const o = (op.opts ?? {}) as { function_id?: string; payload?: { data?: unknown; v?: string | null }; timeout?: string };
+    const o = (op.opts ?? {}) as {
+      function_id?: string;
+      payload?: { data?: unknown; v?: string | null };
+      timeout?: string;
+    };
     const res = await createChildRun(runId, op.id, String(o.function_id), o.payload);
     if ("error" in res) {
       s = completeStep(s, op.id, { type: "error", error: { name: "Error", message: res.error } });
@@ -49,7 +58,11 @@ export async function settleExternalWaits(state: TRunState, event: TRunEvent): P
  * wake, so look again now that the parked state is committed (its producer wakes what it sees after that).
  * True when the run was made due again.
  */
-export async function recheckParkedWaits(runId: string, pending: Record<string, TPendingOp>, event: TRunEvent): Promise<boolean> {
+export async function recheckParkedWaits(
+  runId: string,
+  pending: Record<string, TPendingOp>,
+  event: TRunEvent,
+): Promise<boolean> {
   if (!Object.values(pending).some(isExternalWait)) return false;
   if (!Object.keys(await settleWaits(pending, event)).length) return false;
   await prisma.jobRun.updateMany({ where: { id: runId, leaseOwner: null }, data: { nextAt: new Date() } });

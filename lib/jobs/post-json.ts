@@ -7,8 +7,7 @@ import { RUNNER_SIGNATURE_HEADER } from "./runner-auth";
 const REQUEST_TIMEOUT_MS = 15 * 60 * 1000; // above Next's maxDuration (800 s) for long steps
 
 export type THttpResult =
-  | { kind: "net"; error: string }
-  | { kind: "http"; status: number; headers: http.IncomingHttpHeaders; body: string };
+  { kind: "net"; error: string } | { kind: "http"; status: number; headers: http.IncomingHttpHeaders; body: string };
 
 /** POST with node:http: unlike fetch it has no 300 s headers timeout, and steps may run for minutes. */
 export function postJson(url: URL, body: string, secret: string): Promise<THttpResult> {
@@ -30,7 +29,12 @@ export function postJson(url: URL, body: string, secret: string): Promise<THttpR
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () =>
-          resolve({ kind: "http", status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+          resolve({
+            kind: "http",
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
         );
         res.on("error", (err) => resolve({ kind: "net", error: err.message }));
       },

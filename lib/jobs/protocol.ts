@@ -149,7 +149,8 @@ export type TPendingOp =
 
 /** Wait ops settled by something outside the run (an event, another run) rather than by the SDK. */
 export type TExternalWait = Extract<TPendingOp, { op: "WaitForEvent" | "InvokeFunction" }>;
-export const isExternalWait = (p: TPendingOp): p is TExternalWait => p.op === "WaitForEvent" || p.op === "InvokeFunction";
+export const isExternalWait = (p: TPendingOp): p is TExternalWait =>
+  p.op === "WaitForEvent" || p.op === "InvokeFunction";
 
 /** An invoke without a timeout still ends some day: Inngest caps waits at a year. */
 export const MAX_WAIT_MS = 366 * 24 * 60 * 60 * 1000;

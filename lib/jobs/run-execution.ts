@@ -68,7 +68,10 @@ export class RunExecution {
     const { row } = this;
     this.fn = await this.host.lookupFunction(row.functionId);
     if (!this.fn) {
-      return this.finish({ kind: "failed", error: { name: "Error", message: `function ${row.functionId} is not registered` } });
+      return this.finish({
+        kind: "failed",
+        error: { name: "Error", message: `function ${row.functionId} is not registered` },
+      });
     }
     if (!row.stack.length && row.attempt === 0 && !Object.keys(this.state.pending).length && row.needsDiscovery) {
       log(`${this.tag} started (${this.event.name})`);
@@ -77,7 +80,8 @@ export class RunExecution {
       if (this.host.isLost(this.token)) return log(`${this.tag} lease lost; another runner took over`);
       const now = Date.now();
       for (const [id, p] of Object.entries(this.state.pending)) {
-        if (p.op === Op.Sleep && p.until <= now) this.state = completeStep(this.state, id, { type: "data", data: null });
+        if (p.op === Op.Sleep && p.until <= now)
+          this.state = completeStep(this.state, id, { type: "data", data: null });
       }
       this.state = await settleExternalWaits(this.state, this.event);
       const ready = Object.entries(this.state.pending).filter(

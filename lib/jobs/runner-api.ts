@@ -63,7 +63,8 @@ export class RunnerApi {
       if (req.method === "GET" && url.pathname === "/runs") return await this.runs(url, res);
       return send(res, 404, { error: { code: "not_found", message: `${req.method} ${url.pathname}` } });
     } catch (err) {
-      const status = (err as { status?: number }).status ?? (err instanceof Error && err.name === "ZodError" ? 400 : 500);
+      const status =
+        (err as { status?: number }).status ?? (err instanceof Error && err.name === "ZodError" ? 400 : 500);
       if (status >= 500) log(`${req.method} ${url.pathname} failed: ${(err as Error).message}`);
       return send(res, status, { status, error: status >= 500 ? "internal error" : (err as Error).message });
     }

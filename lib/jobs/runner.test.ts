@@ -16,20 +16,23 @@ describe("embedded runner: execution", () => {
     const hit = (k: string) => (calls[k] = (calls[k] ?? 0) + 1);
     const firstStepAt: number[] = [];
     app = await startTestApp((inngest, id) => [
-      inngest.createFunction({ id: "pipeline", triggers: [{ event: `${id}/thing.created` }] }, async ({ event, step }) => {
-        const n = (event.data as { n: number }).n;
-        const a = await step.run("a", () => {
-          firstStepAt[n] = Date.now();
-          hit(`a${n}`);
-          return n + 1;
-        });
-        const [b, c] = await Promise.all([
-          step.run("b", () => (hit(`b${n}`), a * 2)),
-          step.run("c", () => (hit(`c${n}`), a * 3)),
-        ]);
-        const d = await step.run("d", () => (hit(`d${n}`), b + c));
-        return { a, b, c, d };
-      }),
+      inngest.createFunction(
+        { id: "pipeline", triggers: [{ event: `${id}/thing.created` }] },
+        async ({ event, step }) => {
+          const n = (event.data as { n: number }).n;
+          const a = await step.run("a", () => {
+            firstStepAt[n] = Date.now();
+            hit(`a${n}`);
+            return n + 1;
+          });
+          const [b, c] = await Promise.all([
+            step.run("b", () => (hit(`b${n}`), a * 2)),
+            step.run("c", () => (hit(`c${n}`), a * 3)),
+          ]);
+          const d = await step.run("d", () => (hit(`d${n}`), b + c));
+          return { a, b, c, d };
+        },
+      ),
     ]);
     const name = `${app.appId}/thing.created`;
     const sentAt: number[] = [];
@@ -46,7 +49,9 @@ describe("embedded runner: execution", () => {
     console.log(`send → first step: ${latency.join(", ")} ms; send → completed (5 requests): ${total.join(", ")} ms`);
 
     expect(runs.map((r) => r.status)).toEqual(ns.map(() => "COMPLETED"));
-    expect(runs.map((r) => r.output)).toEqual(ns.map((n) => ({ a: n + 1, b: 2 * (n + 1), c: 3 * (n + 1), d: 5 * (n + 1) })));
+    expect(runs.map((r) => r.output)).toEqual(
+      ns.map((n) => ({ a: n + 1, b: 2 * (n + 1), c: 3 * (n + 1), d: 5 * (n + 1) })),
+    );
     expect(Object.values(calls).every((v) => v === 1)).toBe(true);
     expect(Object.keys(calls)).toHaveLength(4 * ns.length);
     expect(runs[0].stack).toHaveLength(4);
@@ -130,7 +135,11 @@ describe("embedded runner: execution", () => {
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(44);
     expect(times[2] - times[1]).toBeGreaterThanOrEqual(89);
     await waitFor(() => failure !== undefined, 10_000, "onFailure");
-    expect(failure).toEqual({ message: expect.stringContaining("kaput"), original: { segmentId: "s1" }, fnId: `${app.appId}-flaky` });
+    expect(failure).toEqual({
+      message: expect.stringContaining("kaput"),
+      original: { segmentId: "s1" },
+      fnId: `${app.appId}-flaky`,
+    });
     const [handler] = await settledRuns(app.appId, "flaky-failure", 1);
     expect(handler.status).toBe("COMPLETED");
   });
@@ -139,11 +148,14 @@ describe("embedded runner: execution", () => {
     let before = 0;
     const defaultAttempts: number[] = [];
     app = await startTestApp((inngest, id) => [
-      inngest.createFunction({ id: "recovers", retries: 3, triggers: [{ event: `${id}/go` }] }, async ({ step, attempt }) => {
-        await step.run("before", () => before++);
-        if (attempt < 2) throw new Error(`not yet (${attempt})`);
-        return { attempt };
-      }),
+      inngest.createFunction(
+        { id: "recovers", retries: 3, triggers: [{ event: `${id}/go` }] },
+        async ({ step, attempt }) => {
+          await step.run("before", () => before++);
+          if (attempt < 2) throw new Error(`not yet (${attempt})`);
+          return { attempt };
+        },
+      ),
       inngest.createFunction({ id: "default-retries", triggers: [{ event: `${id}/go` }] }, async ({ attempt }) => {
         defaultAttempts.push(attempt);
         throw new Error("always");
@@ -174,12 +186,14 @@ describe("embedded runner: execution", () => {
           });
         },
       ),
-      inngest.createFunction({ id: "later", retries: 3, triggers: [{ event: `${id}/go` }] }, async ({ step, attempt }) =>
-        step.run("rate-limited", () => {
-          retryAfter.push(Date.now());
-          if (attempt === 0) throw new RetryAfterError("slow down", 1000);
-          return "ok";
-        }),
+      inngest.createFunction(
+        { id: "later", retries: 3, triggers: [{ event: `${id}/go` }] },
+        async ({ step, attempt }) =>
+          step.run("rate-limited", () => {
+            retryAfter.push(Date.now());
+            if (attempt === 0) throw new RetryAfterError("slow down", 1000);
+            return "ok";
+          }),
       ),
     ]);
     await app.inngest.send({ name: `${app.appId}/go`, data: {} });
@@ -228,7 +242,11 @@ describe("embedded runner: execution", () => {
   it("step.waitForEvent resolves with the first matching event after the wait starts, or null on timeout", async () => {
     app = await startTestApp((inngest, id) => [
       inngest.createFunction({ id: "waiter", triggers: [{ event: `${id}/order.placed` }] }, async ({ event, step }) => {
-        const paid = await step.waitForEvent("paid", { event: `${id}/order.paid`, match: "data.orderId", timeout: "5s" });
+        const paid = await step.waitForEvent("paid", {
+          event: `${id}/order.paid`,
+          match: "data.orderId",
+          timeout: "5s",
+        });
         const shipped = await step.waitForEvent("shipped", { event: `${id}/order.shipped`, timeout: "1s" });
         return { order: (event.data as { orderId: string }).orderId, paid: paid?.data ?? null, shipped };
       }),
@@ -253,12 +271,16 @@ describe("embedded runner: execution", () => {
 
   it("step.invoke runs another function and returns its output or throws its error", async () => {
     app = await startTestApp((inngest, id) => {
-      const double = inngest.createFunction({ id: "double", triggers: [{ event: `${id}/unused` }] }, async ({ event, step }) =>
-        step.run("work", () => (event.data as { n: number }).n * 2),
+      const double = inngest.createFunction(
+        { id: "double", triggers: [{ event: `${id}/unused` }] },
+        async ({ event, step }) => step.run("work", () => (event.data as { n: number }).n * 2),
       );
-      const broken = inngest.createFunction({ id: "broken", retries: 0, triggers: [{ event: `${id}/unused` }] }, async () => {
-        throw new NonRetriableError("child says no");
-      });
+      const broken = inngest.createFunction(
+        { id: "broken", retries: 0, triggers: [{ event: `${id}/unused` }] },
+        async () => {
+          throw new NonRetriableError("child says no");
+        },
+      );
       const parent = inngest.createFunction({ id: "caller", triggers: [{ event: `${id}/call` }] }, async ({ step }) => {
         const doubled = await step.invoke("call-double", { function: double, data: { n: 21 } });
         const failed = await step.invoke("call-broken", { function: broken, data: {} }).then(
@@ -306,8 +328,9 @@ describe("embedded runner: execution", () => {
           await step.run("two", () => keyed.hold(k, 80));
         },
       ),
-      inngest.createFunction({ id: "capped", triggers: [{ event: `${id}/capped` }], concurrency: [{ limit: 2 }] }, async ({ step }) =>
-        step.run("work", () => capped.hold("all", 150)),
+      inngest.createFunction(
+        { id: "capped", triggers: [{ event: `${id}/capped` }], concurrency: [{ limit: 2 }] },
+        async ({ step }) => step.run("work", () => capped.hold("all", 150)),
       ),
     ]);
     const { appId } = app;
@@ -325,7 +348,10 @@ describe("embedded runner: execution", () => {
 
   it("fires a due cron slot exactly once across two runners and schedules the next one", async () => {
     app = await startTestApp((inngest) => [
-      inngest.createFunction({ id: "tick", triggers: [{ cron: "TZ=Europe/Paris */5 * * * *" }] }, async ({ event }) => event.name),
+      inngest.createFunction(
+        { id: "tick", triggers: [{ cron: "TZ=Europe/Paris */5 * * * *" }] },
+        async ({ event }) => event.name,
+      ),
     ]);
     await app.addRunner();
     const where = { functionId_cron: { functionId: `${app.appId}-tick`, cron: "TZ=Europe/Paris */5 * * * *" } };
@@ -352,10 +378,17 @@ describe("embedded runner: execution", () => {
     await settledRuns(app.appId, "hello", 1);
     const health = await fetch(`${app.runners[0].url}/health`).then((r) => r.json());
     expect(health).toMatchObject({ status: "ok", synced: true, serveUrl: app.serveUrl, activeRuns: 0 });
-    const { runs } = (await fetch(`${app.runners[0].url}/runs?limit=5&functionId=${app.appId}-hello`).then((r) => r.json())) as {
+    const { runs } = (await fetch(`${app.runners[0].url}/runs?limit=5&functionId=${app.appId}-hello`).then((r) =>
+      r.json(),
+    )) as {
       runs: { functionId: string; status: string; output: unknown; eventName: string }[];
     };
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ functionId: `${app.appId}-hello`, status: "COMPLETED", output: "hi", eventName: `${app.appId}/hello` });
+    expect(runs[0]).toMatchObject({
+      functionId: `${app.appId}-hello`,
+      status: "COMPLETED",
+      output: "hi",
+      eventName: `${app.appId}/hello`,
+    });
   });
 });

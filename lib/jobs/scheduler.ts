@@ -115,7 +115,8 @@ export class Scheduler {
     this.dueTimer = undefined;
     if (due && !this.stopping) {
       const wait = due.getTime() - Date.now();
-      if (wait < this.opts.pollMs) this.dueTimer = setTimeout(() => void this.pump({ crons: true }), Math.max(0, wait) + 5);
+      if (wait < this.opts.pollMs)
+        this.dueTimer = setTimeout(() => void this.pump({ crons: true }), Math.max(0, wait) + 5);
     }
   }
 

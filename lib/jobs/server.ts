@@ -25,7 +25,9 @@ const ZRunnerEnv = z.object({
 async function main() {
   const parsed = ZRunnerEnv.safeParse(process.env);
   if (!parsed.success) {
-    console.error(`[jobs] invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    console.error(
+      `[jobs] invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
     process.exit(2);
   }
   const e = parsed.data;

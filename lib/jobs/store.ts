@@ -94,10 +94,14 @@ export async function registerApp(raw: unknown): Promise<{ modified: boolean; fu
   const configs = body.functions;
   for (const cfg of configs) {
     const unsupported = UNSUPPORTED_FN_OPTIONS.filter((k) => cfg[k] !== undefined && cfg[k] !== null);
-    if (unsupported.length) warnOnce(`opts:${cfg.id}`, `${cfg.id}: ignoring unsupported options ${unsupported.join(", ")}`);
+    if (unsupported.length)
+      warnOnce(`opts:${cfg.id}`, `${cfg.id}: ignoring unsupported options ${unsupported.join(", ")}`);
   }
   return prisma.$transaction(async (tx) => {
-    const before = await tx.jobFunction.findMany({ where: { appId: body.appName }, select: { id: true, config: true } });
+    const before = await tx.jobFunction.findMany({
+      where: { appId: body.appName },
+      select: { id: true, config: true },
+    });
     await tx.jobApp.upsert({
       where: { id: body.appName },
       create: { id: body.appName, url: body.url, sdk: body.sdk ?? null },
@@ -127,7 +131,10 @@ export async function registerApp(raw: unknown): Promise<{ modified: boolean; fu
             update: {},
           });
         } catch (err) {
-          warnOnce(`cron:${cfg.id}:${t.cron}`, `${cfg.id}: invalid cron ${JSON.stringify(t.cron)} (${(err as Error).message})`);
+          warnOnce(
+            `cron:${cfg.id}:${t.cron}`,
+            `${cfg.id}: invalid cron ${JSON.stringify(t.cron)} (${(err as Error).message})`,
+          );
         }
       }
       await tx.jobCron.deleteMany({ where: { functionId: cfg.id, cron: { notIn: crons } } });
@@ -233,7 +240,13 @@ export async function wakeWaiters(op: "WaitForEvent" | "InvokeFunction", field: 
   if (woken) await notify();
 }
 
-const toRunEvent = (e: { id: string; externalId: string | null; name: string; data: unknown; ts: Date }): TRunEvent => ({
+const toRunEvent = (e: {
+  id: string;
+  externalId: string | null;
+  name: string;
+  data: unknown;
+  ts: Date;
+}): TRunEvent => ({
   id: e.externalId ?? e.id,
   name: e.name,
   data: (e.data ?? {}) as Record<string, unknown>,
@@ -263,12 +276,20 @@ export async function settleWaits(
       if (hit) out[id] = { type: "data", data: toRunEvent(hit) };
       else if (p.until <= now) out[id] = { type: "data", data: null };
     } else if (p.op === "InvokeFunction") {
-      const child = await prisma.jobRun.findUnique({ where: { id: p.child }, select: { status: true, output: true, error: true } });
+      const child = await prisma.jobRun.findUnique({
+        where: { id: p.child },
+        select: { status: true, output: true, error: true },
+      });
       if (child?.status === JobRunStatus.COMPLETED) out[id] = { type: "data", data: child.output ?? null };
-      else if (child?.status === JobRunStatus.FAILED) out[id] = { type: "error", error: child.error ?? { name: "Error", message: "invoked function failed" } };
-      else if (!child) out[id] = { type: "error", error: { name: "Error", message: `invoked run ${p.child} does not exist` } };
+      else if (child?.status === JobRunStatus.FAILED)
+        out[id] = { type: "error", error: child.error ?? { name: "Error", message: "invoked function failed" } };
+      else if (!child)
+        out[id] = { type: "error", error: { name: "Error", message: `invoked run ${p.child} does not exist` } };
       else if (p.until <= now) {
-        out[id] = { type: "error", error: { name: "InngestInvokeTimeoutError", message: "Timed out waiting for invoked function to complete" } };
+        out[id] = {
+          type: "error",
+          error: { name: "InngestInvokeTimeoutError", message: "Timed out waiting for invoked function to complete" },
+        };
       }
     }
   }

@@ -48,7 +48,11 @@ export async function startTestApp(
   const functions = build(inngest, appId);
   handler = serve({ client: inngest, functions });
   const expected = functions.reduce((n, f) => n + (f["onFailureFn"] ? 2 : 1), 0);
-  await waitFor(async () => (await prisma.jobFunction.count({ where: { appId } })) === expected, 15_000, "app registration");
+  await waitFor(
+    async () => (await prisma.jobFunction.count({ where: { appId } })) === expected,
+    15_000,
+    "app registration",
+  );
   return {
     appId,
     inngest,

@@ -11,7 +11,11 @@ import { RUNNER_SIGNATURE_HEADER, runnerSigningSecret } from "./runner-auth";
 export async function verifyRunnerRequest(req: Request): Promise<void> {
   const url = new URL(req.url);
   const body = req.method === "GET" || req.method === "HEAD" ? "" : await req.clone().text();
-  const check = verifyRequest(runnerSigningSecret(), { method: req.method, path: `${url.pathname}${url.search}`, body }, req.headers.get(RUNNER_SIGNATURE_HEADER));
+  const check = verifyRequest(
+    runnerSigningSecret(),
+    { method: req.method, path: `${url.pathname}${url.search}`, body },
+    req.headers.get(RUNNER_SIGNATURE_HEADER),
+  );
   if (!check.ok) throw new AppError("unauthorized", `Invalid runner signature (${check.reason}).`);
   await claimNonce("runner", check.nonce, "Invalid runner signature (replayed).");
 }

@@ -24,7 +24,9 @@ beforeAll(async () => {
     for await (const c of req) body += c;
     recorderCalls.push({ method: req.method!, url: req.url!, body: body ? JSON.parse(body) : null });
     if (req.method === "DELETE" && unknownToRecorder.has(decodeURIComponent(req.url!.split("/").at(-1)!))) {
-      return res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "not_found", message: "No such recording." } }));
+      return res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { code: "not_found", message: "No such recording." } }));
     }
     res.writeHead(req.method === "DELETE" ? 202 : 201, { "content-type": "application/json" }).end("{}");
   });
@@ -34,7 +36,12 @@ beforeAll(async () => {
   // Receives the app's events (session/ended); no app is served, so nothing runs them. Imported only now:
   // the runner reads lib/env, which takes PUMPFUN_API_URL once, when first imported.
   const { startRunner } = await import("@/lib/jobs/runner");
-  runner = await startRunner({ port: 0, serveUrl: "http://127.0.0.1:9/api/inngest", syncIntervalMs: 0, pollMs: 60_000 });
+  runner = await startRunner({
+    port: 0,
+    serveUrl: "http://127.0.0.1:9/api/inngest",
+    syncIntervalMs: 0,
+    pollMs: 60_000,
+  });
   process.env.INNGEST_DEV = runner.url;
 });
 afterAll(async () => {
@@ -46,7 +53,10 @@ afterAll(async () => {
 /** Leaves nothing for other tests' pollers (shared database): sessions ended, streamers unmonitored. */
 async function retire(userId: string) {
   const { prisma } = await import("@/lib/db");
-  await prisma.liveSession.updateMany({ where: { userId, status: "RECORDING" }, data: { status: "ENDED", endedAt: new Date() } });
+  await prisma.liveSession.updateMany({
+    where: { userId, status: "RECORDING" },
+    data: { status: "ENDED", endedAt: new Date() },
+  });
   await prisma.streamer.updateMany({ where: { userId }, data: { monitored: false } });
 }
 
@@ -54,18 +64,31 @@ describe("checkStreamer for pump.fun", () => {
   it("goes live through the API, opens one session, and ends it only when pump.fun says offline", async () => {
     const { prisma } = await import("@/lib/db");
     const { checkStreamer } = await import("./check-streamer");
-    const user = await prisma.user.create({ data: { id: `u-pfc-${Date.now()}`, name: "P", email: `pfc-${Date.now()}@example.com` } });
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "coin", kind: "PUMPFUN", source: MINT, segmentSeconds: 10 } });
+    const user = await prisma.user.create({
+      data: { id: `u-pfc-${Date.now()}`, name: "P", email: `pfc-${Date.now()}@example.com` },
+    });
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "coin", kind: "PUMPFUN", source: MINT, segmentSeconds: 10 },
+    });
 
     // pump.fun failing: offline as far as we know, and the dashboard says why.
     fake.set(MINT, "error");
-    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "pump.fun is having trouble (HTTP 500)." });
-    expect(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).toMatchObject({ status: "OFFLINE", lastError: "pump.fun is having trouble (HTTP 500)." });
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({
+      status: "offline",
+      detail: "pump.fun is having trouble (HTTP 500).",
+    });
+    expect(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).toMatchObject({
+      status: "OFFLINE",
+      lastError: "pump.fun is having trouble (HTTP 500).",
+    });
 
     fake.set(MINT, "offline");
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "pump.fun: not live" });
     expect(fake.calls.at(-1)).toBe(`GET /livestream?mintId=${MINT}`);
-    expect(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).toMatchObject({ status: "OFFLINE", lastError: null });
+    expect(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).toMatchObject({
+      status: "OFFLINE",
+      lastError: null,
+    });
 
     fake.set(MINT, "starting");
     const results = await Promise.all([1, 2, 3].map(() => checkStreamer(streamer.id, user.id)));
@@ -75,7 +98,17 @@ describe("checkStreamer for pump.fun", () => {
     const starts = recorderCalls.filter((c) => c.method === "POST");
     expect(starts).toEqual([
       // 10 s segments are too short to send audio ahead (audioChunkSecondsFor).
-      { method: "POST", url: "/sessions", body: { sessionId: sessions[0].id, streamerId: streamer.id, source: { kind: "pumpfun", mint: MINT }, segmentSeconds: 10, audioChunkSeconds: 0 } },
+      {
+        method: "POST",
+        url: "/sessions",
+        body: {
+          sessionId: sessions[0].id,
+          streamerId: streamer.id,
+          source: { kind: "pumpfun", mint: MINT },
+          segmentSeconds: 10,
+          audioChunkSeconds: 0,
+        },
+      },
     ]);
 
     // pump.fun failing says nothing about the stream: the recording goes on.
@@ -86,21 +119,37 @@ describe("checkStreamer for pump.fun", () => {
     expect(recorderCalls.filter((c) => c.method === "DELETE")).toHaveLength(0);
 
     fake.set(MINT, "offline");
-    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", sessionId: sessions[0].id, detail: "pump.fun: not live" });
-    expect(recorderCalls.filter((c) => c.method === "DELETE")).toEqual([{ method: "DELETE", url: `/sessions/${sessions[0].id}`, body: null }]);
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({
+      status: "offline",
+      sessionId: sessions[0].id,
+      detail: "pump.fun: not live",
+    });
+    expect(recorderCalls.filter((c) => c.method === "DELETE")).toEqual([
+      { method: "DELETE", url: `/sessions/${sessions[0].id}`, body: null },
+    ]);
     await retire(user.id);
   });
 
   it("ends a session the recorder no longer has once pump.fun says offline, so the next go-live opens a new one", async () => {
     const { prisma } = await import("@/lib/db");
     const { checkStreamer } = await import("./check-streamer");
-    const user = await prisma.user.create({ data: { id: `u-pfl-${Date.now()}`, name: "P", email: `pfl-${Date.now()}@example.com` } });
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "coin", kind: "PUMPFUN", source: MINT, segmentSeconds: 10, status: "LIVE" } });
-    const lost = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 10 } });
+    const user = await prisma.user.create({
+      data: { id: `u-pfl-${Date.now()}`, name: "P", email: `pfl-${Date.now()}@example.com` },
+    });
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "coin", kind: "PUMPFUN", source: MINT, segmentSeconds: 10, status: "LIVE" },
+    });
+    const lost = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 10 },
+    });
     unknownToRecorder.add(lost.id);
 
     fake.set(MINT, "offline");
-    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", sessionId: lost.id, detail: "pump.fun: not live" });
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({
+      status: "offline",
+      sessionId: lost.id,
+      detail: "pump.fun: not live",
+    });
     expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({
       status: "ENDED",
       endReason: "pump.fun stream ended; the recorder had no recording of it",
@@ -114,16 +163,29 @@ describe("checkStreamer for pump.fun", () => {
     expect(next.status).toBe("live");
     expect(next.sessionId).not.toBe(lost.id);
     await retire(user.id);
-    await prisma.jobRun.deleteMany({ where: { eventId: { in: (await prisma.jobEvent.findMany({ where: { externalId: `session-ended-${lost.id}` } })).map((e) => e.id) } } });
+    await prisma.jobRun.deleteMany({
+      where: {
+        eventId: {
+          in: (await prisma.jobEvent.findMany({ where: { externalId: `session-ended-${lost.id}` } })).map((e) => e.id),
+        },
+      },
+    });
   });
 
   it("lists recording pump.fun streamers for the poller, but not recording URL streamers", async () => {
     const { prisma } = await import("@/lib/db");
     const { monitoredStreamers } = await import("@/inngest/monitor-streamers");
-    const user = await prisma.user.create({ data: { id: `u-pfm-${Date.now()}`, name: "P", email: `pfm-${Date.now()}@example.com` } });
-    const pf = await prisma.streamer.create({ data: { userId: user.id, name: "coin", kind: "PUMPFUN", source: MINT, segmentSeconds: 10 } });
-    const url = await prisma.streamer.create({ data: { userId: user.id, name: "hls", kind: "URL", source: "https://8.8.8.8/a.m3u8", segmentSeconds: 10 } });
-    for (const s of [pf, url]) await prisma.liveSession.create({ data: { userId: user.id, streamerId: s.id, segmentSeconds: 10 } });
+    const user = await prisma.user.create({
+      data: { id: `u-pfm-${Date.now()}`, name: "P", email: `pfm-${Date.now()}@example.com` },
+    });
+    const pf = await prisma.streamer.create({
+      data: { userId: user.id, name: "coin", kind: "PUMPFUN", source: MINT, segmentSeconds: 10 },
+    });
+    const url = await prisma.streamer.create({
+      data: { userId: user.id, name: "hls", kind: "URL", source: "https://8.8.8.8/a.m3u8", segmentSeconds: 10 },
+    });
+    for (const s of [pf, url])
+      await prisma.liveSession.create({ data: { userId: user.id, streamerId: s.id, segmentSeconds: 10 } });
     const listed = (await monitoredStreamers()).map((s) => s.id);
     expect(listed).toContain(pf.id);
     expect(listed).not.toContain(url.id);

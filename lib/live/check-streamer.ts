@@ -8,7 +8,11 @@ import { recorderSourceOf } from "@/lib/recorder/protocol";
 import { endSession } from "@/lib/segments/recorder-events";
 import { isSourceLive } from "./is-source-live";
 
-export type TCheckResult = { status: "live" | "offline" | "recording" | "error" | "skipped"; sessionId?: string; detail?: string };
+export type TCheckResult = {
+  status: "live" | "offline" | "recording" | "error" | "skipped";
+  sessionId?: string;
+  detail?: string;
+};
 
 /**
  * Looks at one streamer: if it is live and not being recorded, opens a live session and asks the recorder
@@ -26,7 +30,10 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   const livekit = streamer.kind === "LIVEKIT";
   if (livekit && !livekitConfig()) {
     const detail = "LiveKit is not configured on this server";
-    await prisma.streamer.update({ where: { id: streamer.id }, data: { status: "ERROR", lastCheckedAt: new Date(), lastError: detail } });
+    await prisma.streamer.update({
+      where: { id: streamer.id },
+      data: { status: "ERROR", lastCheckedAt: new Date(), lastError: detail },
+    });
     return { status: "error", detail };
   }
   const probe = livekit
@@ -38,7 +45,11 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     await prisma.streamer.update({
       where: { id: streamer.id },
       // pump.fun's API failing is shown (e.g. "pump.fun could not be reached."): offline as far as we know.
-      data: { status: "OFFLINE", lastCheckedAt: new Date(), lastError: "unknown" in probe && probe.unknown ? (probe.detail ?? null) : null },
+      data: {
+        status: "OFFLINE",
+        lastCheckedAt: new Date(),
+        lastError: "unknown" in probe && probe.unknown ? (probe.detail ?? null) : null,
+      },
     });
     return { status: "offline", detail: probe.detail };
   }
@@ -47,7 +58,9 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     await tx.$queryRaw`select id from "Streamer" where id = ${streamer.id} for update`;
     const existing = await tx.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
     if (existing) return null;
-    const created = await tx.liveSession.create({ data: { userId, streamerId, segmentSeconds: streamer.segmentSeconds } });
+    const created = await tx.liveSession.create({
+      data: { userId, streamerId, segmentSeconds: streamer.segmentSeconds },
+    });
     await tx.streamer.update({
       where: { id: streamer.id },
       data: { status: "LIVE", lastCheckedAt: new Date(), lastError: null },
@@ -74,7 +87,10 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
         where: { id: session.id },
         data: { status: "FAILED", endedAt: new Date(), endReason: "recorder_unavailable" },
       }),
-      prisma.streamer.update({ where: { id: streamer.id }, data: { status: "ERROR", lastError: livekit ? "LiveKit egress unavailable" : "Recorder unavailable" } }),
+      prisma.streamer.update({
+        where: { id: streamer.id },
+        data: { status: "ERROR", lastError: livekit ? "LiveKit egress unavailable" : "Recorder unavailable" },
+      }),
     ]);
     throw new Error(`could not start recording: ${message}`);
   }
@@ -91,7 +107,13 @@ async function endPumpfunIfOffline(mint: string, sessionId: string): Promise<TCh
   if (probe.live || probe.unknown) return { status: "recording", sessionId };
   if (!(await stopRecording(sessionId))) {
     const segments = await prisma.segment.count({ where: { sessionId } });
-    await endSession({ type: "session.ended", sessionId, reason: "source_ended", segments, message: "pump.fun stream ended; the recorder had no recording of it" });
+    await endSession({
+      type: "session.ended",
+      sessionId,
+      reason: "source_ended",
+      segments,
+      message: "pump.fun stream ended; the recorder had no recording of it",
+    });
   }
   return { status: "offline", sessionId, detail: probe.detail };
 }

@@ -9,7 +9,10 @@ import { checkRedirects } from "@/lib/net/check-redirects";
  */
 export async function isSourceLive(source: string, timeoutMs = 10_000): Promise<{ live: boolean; detail?: string }> {
   if (source.startsWith("file://")) {
-    const ok = await fs.stat(new URL(source).pathname).then((s) => s.isFile(), () => false);
+    const ok = await fs.stat(new URL(source).pathname).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     return ok ? { live: true } : { live: false, detail: "file not found" };
   }
   // SSRF: unless private sources are allowed, every redirect hop is checked and ffprobe follows none itself.
@@ -24,11 +27,26 @@ export async function isSourceLive(source: string, timeoutMs = 10_000): Promise<
   return new Promise((resolve) => {
     execFile(
       env.FFPROBE_PATH,
-      ["-v", "error", ...guard, "-rw_timeout", String(Math.floor((timeoutMs / 2) * 1000)), "-show_entries", "stream=codec_type", "-of", "csv=p=0", target],
+      [
+        "-v",
+        "error",
+        ...guard,
+        "-rw_timeout",
+        String(Math.floor((timeoutMs / 2) * 1000)),
+        "-show_entries",
+        "stream=codec_type",
+        "-of",
+        "csv=p=0",
+        target,
+      ],
       { timeout: timeoutMs },
       (err, stdout, stderr) => {
-        if (err) return resolve({ live: false, detail: (stderr || err.message).trim().split("\n").at(-1)?.slice(0, 200) });
-        const types = stdout.split("\n").map((s) => s.trim()).filter(Boolean);
+        if (err)
+          return resolve({ live: false, detail: (stderr || err.message).trim().split("\n").at(-1)?.slice(0, 200) });
+        const types = stdout
+          .split("\n")
+          .map((s) => s.trim())
+          .filter(Boolean);
         resolve(types.length ? { live: true } : { live: false, detail: "no media streams" });
       },
     );

@@ -12,7 +12,11 @@ export function livekitConfig(): TLivekitConfig | null {
 
 export function requireLivekit(): TLivekitConfig {
   const c = livekitConfig();
-  if (!c) throw new AppError("unavailable", "LiveKit is not configured on this server (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).");
+  if (!c)
+    throw new AppError(
+      "unavailable",
+      "LiveKit is not configured on this server (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).",
+    );
   return c;
 }
 

@@ -11,14 +11,21 @@ export const ZCreateIngress = z.object({ type: z.enum(["rtmp", "whip"]) }).stric
  * The URL and stream key go back to the caller once and are not stored (LiveKit keeps the key).
  */
 export async function createIngress(userId: string, streamerId: string, input: z.infer<typeof ZCreateIngress>) {
-  const streamer = await prisma.streamer.findFirst({ where: { id: streamerId, userId }, select: { id: true, kind: true, source: true, name: true } });
-  if (!streamer) throw new AppError("not_found", "Streamer not found.");
-  if (streamer.kind !== "LIVEKIT") throw new AppError("invalid_input", "Ingress is only available for LiveKit room streamers.");
-  const info = await ingressClient().createIngress(input.type === "whip" ? IngressInput.WHIP_INPUT : IngressInput.RTMP_INPUT, {
-    name: `clipstream-${streamer.id}-${input.type}`,
-    roomName: streamer.source,
-    participantIdentity: `ingress-${streamer.id}`,
-    participantName: streamer.name,
+  const streamer = await prisma.streamer.findFirst({
+    where: { id: streamerId, userId },
+    select: { id: true, kind: true, source: true, name: true },
   });
+  if (!streamer) throw new AppError("not_found", "Streamer not found.");
+  if (streamer.kind !== "LIVEKIT")
+    throw new AppError("invalid_input", "Ingress is only available for LiveKit room streamers.");
+  const info = await ingressClient().createIngress(
+    input.type === "whip" ? IngressInput.WHIP_INPUT : IngressInput.RTMP_INPUT,
+    {
+      name: `clipstream-${streamer.id}-${input.type}`,
+      roomName: streamer.source,
+      participantIdentity: `ingress-${streamer.id}`,
+      participantName: streamer.name,
+    },
+  );
   return { ingressId: info.ingressId, type: input.type, url: info.url, streamKey: info.streamKey };
 }

@@ -11,7 +11,11 @@ import { deleteObject, downloadObject, egressS3 } from "./s3";
 
 type TFileInfo = EgressInfo["fileResults"][number];
 
-export type TEgressEndedResult = { status: "ignored" | "duplicate" | "recorded" | "failed"; segmentId?: string; detail?: string };
+export type TEgressEndedResult = {
+  status: "ignored" | "duplicate" | "recorded" | "failed";
+  segmentId?: string;
+  detail?: string;
+};
 
 const seconds = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 1000;
 
@@ -32,7 +36,10 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
   if (row.status !== "ACTIVE") return { status: "duplicate" };
   const { session } = row;
   if (session.status !== "RECORDING") {
-    await prisma.liveKitEgress.update({ where: { egressId: row.egressId }, data: { status: "ENDED", endedAt: new Date() } });
+    await prisma.liveKitEgress.update({
+      where: { egressId: row.egressId },
+      data: { status: "ENDED", endedAt: new Date() },
+    });
     return { status: "ignored", detail: "the session already ended" };
   }
 
@@ -51,21 +58,43 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
   if (!failure) {
     // An unreadable file fails the segment; anything else (storage, database) is thrown, so the delivery
     // fails, its claim is released and LiveKit's retry tries again.
-    const stored = await ingestEgressFile(row.filepath, file!, session.id, row.number, next ? nominal : undefined).catch((err: Error) => {
+    const stored = await ingestEgressFile(
+      row.filepath,
+      file!,
+      session.id,
+      row.number,
+      next ? nominal : undefined,
+    ).catch((err: Error) => {
       if (!(err instanceof EgressFileError)) throw err;
       failure = `could not read the egress file: ${err.message.split("\n")[0].slice(0, 200)}`;
       return null;
     });
     if (stored) {
       const { cleanup, ...media } = stored;
-      const r = await recordSegment({ type: "segment.recorded", sessionId: session.id, number: row.number, startOffset, final, ...media });
+      const r = await recordSegment({
+        type: "segment.recorded",
+        sessionId: session.id,
+        number: row.number,
+        startOffset,
+        final,
+        ...media,
+      });
       segmentId = r.segmentId;
       await cleanup();
     }
   }
   if (failure) {
     await prisma.segment.createMany({
-      data: { userId: session.userId, sessionId: session.id, number: row.number, startOffset, duration: nominal, status: "ERROR", error: failure.slice(0, 500), final },
+      data: {
+        userId: session.userId,
+        sessionId: session.id,
+        number: row.number,
+        startOffset,
+        duration: nominal,
+        status: "ERROR",
+        error: failure.slice(0, 500),
+        final,
+      },
       skipDuplicates: true,
     });
   }
@@ -78,7 +107,10 @@ export async function handleEgressEnded(info: EgressInfo): Promise<TEgressEndedR
       data: { status: failure ? "FAILED" : "ENDED", error: failure, endedAt: new Date(), final },
     });
     const [last, active] = await Promise.all([
-      tx.liveKitEgress.findFirst({ where: { sessionId: session.id, final: true, status: { not: "ACTIVE" } }, orderBy: { number: "desc" } }),
+      tx.liveKitEgress.findFirst({
+        where: { sessionId: session.id, final: true, status: { not: "ACTIVE" } },
+        orderBy: { number: "desc" },
+      }),
       tx.liveKitEgress.count({ where: { sessionId: session.id, status: "ACTIVE" } }),
     ]);
     return active === 0 ? last : null;
@@ -106,14 +138,34 @@ class EgressFileError extends Error {}
  * must stay inside it) — cuts it at `cut` seconds (stream copy), remuxes to MPEG-TS and stores it as the
  * segment. `cleanup` removes LiveKit's copy once the segment is recorded.
  */
-async function ingestEgressFile(filepath: string, file: TFileInfo, sessionId: string, number: number, cut: number | undefined) {
+async function ingestEgressFile(
+  filepath: string,
+  file: TFileInfo,
+  sessionId: string,
+  number: number,
+  cut: number | undefined,
+) {
   const s3 = egressS3();
   return withWorkdir(async (dir) => {
     const input = s3 ? path.join(dir, "egress.mp4") : path.resolve(file.location || file.filename);
     const out = path.join(dir, "segment.ts");
     const probeAndCut = async () => {
       const limit = cut !== undefined ? ["-t", cut.toFixed(3)] : [];
-      await runTool(env.FFMPEG_PATH, ["-v", "error", "-i", input, ...limit, "-map", "0", "-c", "copy", "-f", "mpegts", "-y", out]);
+      await runTool(env.FFMPEG_PATH, [
+        "-v",
+        "error",
+        "-i",
+        input,
+        ...limit,
+        "-map",
+        "0",
+        "-c",
+        "copy",
+        "-f",
+        "mpegts",
+        "-y",
+        out,
+      ]);
       const info = await probeMedia(out);
       if (!(info.duration > 0)) throw new Error("the egress file holds no media");
       return info;
@@ -124,7 +176,8 @@ async function ingestEgressFile(filepath: string, file: TFileInfo, sessionId: st
         throw err.status === 404 ? new EgressFileError(err.message) : err;
       });
     }
-    if (!s3 && !input.startsWith(env.livekitEgressDir + path.sep)) throw new EgressFileError("the egress file is outside LIVEKIT_EGRESS_DIR");
+    if (!s3 && !input.startsWith(env.livekitEgressDir + path.sep))
+      throw new EgressFileError("the egress file is outside LIVEKIT_EGRESS_DIR");
     const media = await probeAndCut().catch((err: Error) => {
       throw new EgressFileError(err.message);
     });

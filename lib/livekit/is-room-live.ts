@@ -8,7 +8,9 @@ import { roomClient } from "./clients";
 export async function isRoomLive(room: string): Promise<{ live: boolean; detail?: string }> {
   try {
     const participants = await roomClient().listParticipants(room);
-    const publishing = participants.filter((p) => p.state !== ParticipantInfo_State.DISCONNECTED && p.tracks.length > 0);
+    const publishing = participants.filter(
+      (p) => p.state !== ParticipantInfo_State.DISCONNECTED && p.tracks.length > 0,
+    );
     if (publishing.length) return { live: true };
     return { live: false, detail: participants.length ? "nobody is publishing in the room" : "the room is empty" };
   } catch (err) {

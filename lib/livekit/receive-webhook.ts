@@ -9,7 +9,11 @@ import { livekitConfig } from "./clients";
  * own `createdAt` must be within the signature window too, and it must carry an id (replays are refused by
  * id in the route). Anything else is 401.
  */
-export async function receiveLivekitWebhook(body: string, authorization: string | null, now = Date.now()): Promise<WebhookEvent> {
+export async function receiveLivekitWebhook(
+  body: string,
+  authorization: string | null,
+  now = Date.now(),
+): Promise<WebhookEvent> {
   const config = livekitConfig();
   if (!config) throw new AppError("unauthorized", "LiveKit webhooks are not configured on this server.");
   if (!authorization) throw new AppError("unauthorized", "Invalid webhook signature (missing Authorization).");

@@ -26,11 +26,14 @@ async function activeSession(sessionId: string) {
  */
 export async function rotationPlan(sessionId: string, number: number): Promise<{ checks: string[] } | null> {
   const session = await activeSession(sessionId);
-  const previous = await prisma.liveKitEgress.findUnique({ where: { sessionId_number: { sessionId, number: number - 1 } } });
+  const previous = await prisma.liveKitEgress.findUnique({
+    where: { sessionId_number: { sessionId, number: number - 1 } },
+  });
   if (!session || !previous || previous.status !== "ACTIVE" || previous.final) return null;
   const start = previous.startedAt.getTime();
   const checks: string[] = [];
-  for (let t = ROOM_CHECK_SECONDS; t < session.segmentSeconds; t += ROOM_CHECK_SECONDS) checks.push(new Date(start + t * 1000).toISOString());
+  for (let t = ROOM_CHECK_SECONDS; t < session.segmentSeconds; t += ROOM_CHECK_SECONDS)
+    checks.push(new Date(start + t * 1000).toISOString());
   checks.push(new Date(start + session.segmentSeconds * 1000).toISOString());
   return { checks };
 }
@@ -43,7 +46,10 @@ export async function checkRoomStillLive(sessionId: string, number: number): Pro
   const session = await activeSession(sessionId);
   if (!session) return "stopped";
   if ((await isRoomLive(session.streamer.source)).live) return "live";
-  const current = await prisma.liveKitEgress.update({ where: { sessionId_number: { sessionId, number: number - 1 } }, data: { final: true } });
+  const current = await prisma.liveKitEgress.update({
+    where: { sessionId_number: { sessionId, number: number - 1 } },
+    data: { final: true },
+  });
   if (current.status === "ACTIVE") await stopSegmentEgress(current.egressId);
   return "ended";
 }
@@ -63,6 +69,8 @@ export async function startNextSegment(sessionId: string, userId: string, number
 
 /** After the overlap: stops segment `number - 1`; its `egress_ended` webhook turns the file into the segment. */
 export async function stopPreviousSegment(sessionId: string, number: number): Promise<void> {
-  const previous = await prisma.liveKitEgress.findUnique({ where: { sessionId_number: { sessionId, number: number - 1 } } });
+  const previous = await prisma.liveKitEgress.findUnique({
+    where: { sessionId_number: { sessionId, number: number - 1 } },
+  });
   if (previous?.status === "ACTIVE") await stopSegmentEgress(previous.egressId);
 }

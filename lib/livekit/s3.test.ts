@@ -23,8 +23,19 @@ describe("S3 signature version 4", () => {
   });
 
   it("addresses objects path-style on S3-compatible endpoints and virtual-hosted on AWS", () => {
-    const c = { bucket: "clips", region: "auto", accessKey: "a", secret: "s", forcePathStyle: true, endpoint: "http://127.0.0.1:9000" };
-    expect(objectUrl(c, "clipstream/s 1/00001.mp4").href).toBe("http://127.0.0.1:9000/clips/clipstream/s%201/00001.mp4");
-    expect(objectUrl({ ...c, endpoint: undefined, region: "eu-west-1", forcePathStyle: false }, "a/b.mp4").href).toBe("https://clips.s3.eu-west-1.amazonaws.com/a/b.mp4");
+    const c = {
+      bucket: "clips",
+      region: "auto",
+      accessKey: "a",
+      secret: "s",
+      forcePathStyle: true,
+      endpoint: "http://127.0.0.1:9000",
+    };
+    expect(objectUrl(c, "clipstream/s 1/00001.mp4").href).toBe(
+      "http://127.0.0.1:9000/clips/clipstream/s%201/00001.mp4",
+    );
+    expect(objectUrl({ ...c, endpoint: undefined, region: "eu-west-1", forcePathStyle: false }, "a/b.mp4").href).toBe(
+      "https://clips.s3.eu-west-1.amazonaws.com/a/b.mp4",
+    );
   });
 });

@@ -5,7 +5,14 @@ import { env } from "@/lib/env";
 import { encodeSegment, signS3Request } from "./s3-sign";
 
 /** S3-compatible bucket LiveKit egress uploads segment files to (LIVEKIT_EGRESS_S3_*), or null for the local directory. */
-export type TS3Config = { bucket: string; region: string; endpoint?: string; accessKey: string; secret: string; forcePathStyle: boolean };
+export type TS3Config = {
+  bucket: string;
+  region: string;
+  endpoint?: string;
+  accessKey: string;
+  secret: string;
+  forcePathStyle: boolean;
+};
 
 export function egressS3(): TS3Config | null {
   if (!env.LIVEKIT_EGRESS_S3_BUCKET || !env.LIVEKIT_EGRESS_S3_ACCESS_KEY || !env.LIVEKIT_EGRESS_S3_SECRET) return null;

@@ -17,7 +17,14 @@ export function egressFilepath(sessionId: string, number: number): string {
 function fileOutput(filepath: string): EncodedFileOutput {
   const s3 = egressS3();
   if (!s3) return new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath });
-  const upload = new S3Upload({ accessKey: s3.accessKey, secret: s3.secret, region: s3.region, endpoint: s3.endpoint ?? "", bucket: s3.bucket, forcePathStyle: s3.forcePathStyle });
+  const upload = new S3Upload({
+    accessKey: s3.accessKey,
+    secret: s3.secret,
+    region: s3.region,
+    endpoint: s3.endpoint ?? "",
+    bucket: s3.bucket,
+    forcePathStyle: s3.forcePathStyle,
+  });
   return new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath, output: { case: "s3", value: upload } });
 }
 
@@ -26,14 +33,12 @@ function fileOutput(filepath: string): EncodedFileOutput {
  * (LiveKitEgress row; its start time places the segment in stream time). Idempotent per (session, number).
  */
 export async function startSegmentEgress(p: { sessionId: string; userId: string; room: string; number: number }) {
-  const existing = await prisma.liveKitEgress.findUnique({ where: { sessionId_number: { sessionId: p.sessionId, number: p.number } } });
+  const existing = await prisma.liveKitEgress.findUnique({
+    where: { sessionId_number: { sessionId: p.sessionId, number: p.number } },
+  });
   if (existing) return existing;
   const filepath = egressFilepath(p.sessionId, p.number);
-  const info = await egressClient().startRoomCompositeEgress(
-    p.room,
-    fileOutput(filepath),
-    { layout: "speaker" },
-  );
+  const info = await egressClient().startRoomCompositeEgress(p.room, fileOutput(filepath), { layout: "speaker" });
   return prisma.liveKitEgress.create({
     data: { egressId: info.egressId, userId: p.userId, sessionId: p.sessionId, number: p.number, filepath },
   });

@@ -15,8 +15,20 @@ const FLOOR_LUFS = -70;
  */
 export async function measureLoudness(wav: string): Promise<TLoudness[]> {
   const { stderr } = await runTool(env.FFMPEG_PATH, [
-    "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
-    "-i", wav, "-map", "0:a:0", "-af", "ebur128=framelog=info", "-f", "null", "-",
+    "-hide_banner",
+    "-nostdin",
+    "-nostats",
+    "-loglevel",
+    "info",
+    "-i",
+    wav,
+    "-map",
+    "0:a:0",
+    "-af",
+    "ebur128=framelog=info",
+    "-f",
+    "null",
+    "-",
   ]);
   const out: TLoudness[] = [];
   const re = /\bt:\s*([\d.]+)\s+TARGET:\S+\s+LUFS\s+M:\s*(-?[\d.]+|-?inf|nan)/g;
@@ -38,8 +50,20 @@ export async function detectSilences(
   const noiseDb = opts.noiseDb ?? -35;
   const minSeconds = opts.minSeconds ?? 0.35;
   const { stderr } = await runTool(env.FFMPEG_PATH, [
-    "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
-    "-i", wav, "-map", "0:a:0", "-af", `silencedetect=noise=${noiseDb}dB:duration=${minSeconds}`, "-f", "null", "-",
+    "-hide_banner",
+    "-nostdin",
+    "-nostats",
+    "-loglevel",
+    "info",
+    "-i",
+    wav,
+    "-map",
+    "0:a:0",
+    "-af",
+    `silencedetect=noise=${noiseDb}dB:duration=${minSeconds}`,
+    "-f",
+    "null",
+    "-",
   ]);
   const out: TSilence[] = [];
   let open: number | null = null;

@@ -5,9 +5,24 @@ import { runTool } from "./run";
 export async function extractAudio(input: string, outWav: string, opts: { sampleRate?: number } = {}): Promise<void> {
   const sampleRate = opts.sampleRate ?? 16000;
   await runTool(env.FFMPEG_PATH, [
-    "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-    "-i", input,
-    "-map", "0:a:0", "-vn", "-ac", "1", "-ar", String(sampleRate), "-c:a", "pcm_s16le",
-    "-f", "wav", outWav,
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "error",
+    "-y",
+    "-i",
+    input,
+    "-map",
+    "0:a:0",
+    "-vn",
+    "-ac",
+    "1",
+    "-ar",
+    String(sampleRate),
+    "-c:a",
+    "pcm_s16le",
+    "-f",
+    "wav",
+    outWav,
   ]);
 }

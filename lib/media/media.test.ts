@@ -4,7 +4,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { segmentFile } from "@/test/fixtures/stream-signals";
-import { detectSilences, extractAudio, makeSampleStream, measureLoudness, probeMedia, renderClip, runTool } from "./index";
+import {
+  detectSilences,
+  extractAudio,
+  makeSampleStream,
+  measureLoudness,
+  probeMedia,
+  renderClip,
+  runTool,
+} from "./index";
 import type { TSampleStream } from "./index";
 
 let dir: string;
@@ -31,14 +39,34 @@ describe("sample stream", () => {
     expect(await probeMedia(sample)).toMatchObject({ hasVideo: true, hasAudio: true, width: 640, height: 360 });
     expect(Math.abs((await probeMedia(sample)).duration - 60)).toBeLessThan(0.1);
     const { stdout } = await runTool("ffprobe", [
-      "-v", "error", "-show_entries", "stream=codec_name,sample_rate", "-of", "csv=p=0", sample,
+      "-v",
+      "error",
+      "-show_entries",
+      "stream=codec_name,sample_rate",
+      "-of",
+      "csv=p=0",
+      sample,
     ]);
     expect(stdout).toContain("h264");
     expect(stdout).toContain("aac,48000");
     const keys = await runTool("ffprobe", [
-      "-v", "error", "-select_streams", "v", "-skip_frame", "nokey", "-show_entries", "frame=pts_time", "-of", "csv=p=0", sample,
+      "-v",
+      "error",
+      "-select_streams",
+      "v",
+      "-skip_frame",
+      "nokey",
+      "-show_entries",
+      "frame=pts_time",
+      "-of",
+      "csv=p=0",
+      sample,
     ]);
-    const times = keys.stdout.split("\n").map((l) => l.replace(/,.*$/, "").trim()).filter(Boolean).map(Number);
+    const times = keys.stdout
+      .split("\n")
+      .map((l) => l.replace(/,.*$/, "").trim())
+      .filter(Boolean)
+      .map(Number);
     expect(times.length).toBe(60);
     times.forEach((t, i) => expect(t).toBeCloseTo(i, 3));
     expect(info.excitedStart).toBe(35);
@@ -47,7 +75,10 @@ describe("sample stream", () => {
   });
 
   it("is deterministic", async () => {
-    const hash = async (f: string) => createHash("sha256").update(await fs.readFile(f)).digest("hex");
+    const hash = async (f: string) =>
+      createHash("sha256")
+        .update(await fs.readFile(f))
+        .digest("hex");
     const a = path.join(dir, "a.ts");
     const b = path.join(dir, "b.ts");
     await makeSampleStream({ out: a, seconds: 12, excitedAt: 3 });
@@ -96,7 +127,9 @@ describe("audio analysis", () => {
   });
 
   it("reports tool failures with the tail of stderr", async () => {
-    await expect(extractAudio(path.join(dir, "missing.ts"), path.join(dir, "x.wav"))).rejects.toThrow(/exited with code \d+: .*missing\.ts/s);
+    await expect(extractAudio(path.join(dir, "missing.ts"), path.join(dir, "x.wav"))).rejects.toThrow(
+      /exited with code \d+: .*missing\.ts/s,
+    );
     await expect(probeMedia(path.join(dir, "missing.ts"))).rejects.toThrow(/No such file/);
   });
 });
@@ -107,7 +140,9 @@ describe("renderClip", () => {
     await fs.mkdir(segDir);
     const files = await segmentFile(sample, segDir, 30);
     expect(files.length).toBe(2);
-    const inputs = await Promise.all(files.map(async (f, i) => ({ path: f, startOffset: i * 30, duration: (await probeMedia(f)).duration })));
+    const inputs = await Promise.all(
+      files.map(async (f, i) => ({ path: f, startOffset: i * 30, duration: (await probeMedia(f)).duration })),
+    );
     const outVideo = path.join(dir, "clip.mp4");
     const outThumb = path.join(dir, "clip.jpg");
     const start = 22.37;
@@ -119,7 +154,16 @@ describe("renderClip", () => {
     expect(probed).toMatchObject({ hasVideo: true, hasAudio: true, width: 640, height: 360 });
     // Every frame of the range is there (15 fps): a keyframe-snapped or gappy join would lose ~0.6 s.
     const { stdout } = await runTool("ffprobe", [
-      "-v", "error", "-select_streams", "v", "-count_frames", "-show_entries", "stream=nb_read_frames,duration", "-of", "csv=p=0", outVideo,
+      "-v",
+      "error",
+      "-select_streams",
+      "v",
+      "-count_frames",
+      "-show_entries",
+      "stream=nb_read_frames,duration",
+      "-of",
+      "csv=p=0",
+      outVideo,
     ]);
     const [videoDuration, frames] = stdout.trim().split(",").map(Number);
     expect(Math.abs(frames - (end - start) * 15)).toBeLessThanOrEqual(2);
@@ -133,6 +177,8 @@ describe("renderClip", () => {
     expect(moov).toBeLessThan(mdat); // +faststart
 
     // A range the inputs do not cover is refused.
-    await expect(renderClip({ inputs: inputs.slice(0, 1), start: 25, end: 35, outVideo, outThumb })).rejects.toThrow(/cover/);
+    await expect(renderClip({ inputs: inputs.slice(0, 1), start: 25, end: 35, outVideo, outThumb })).rejects.toThrow(
+      /cover/,
+    );
   });
 });

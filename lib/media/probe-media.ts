@@ -5,15 +5,28 @@ import { runTool } from "./run";
 export type TMediaInfo = { duration: number; hasVideo: boolean; hasAudio: boolean; width?: number; height?: number };
 
 const ZProbe = z.object({
-  streams: z.array(
-    z.object({ codec_type: z.string().optional(), width: z.number().optional(), height: z.number().optional(), duration: z.string().optional() }),
-  ).default([]),
+  streams: z
+    .array(
+      z.object({
+        codec_type: z.string().optional(),
+        width: z.number().optional(),
+        height: z.number().optional(),
+        duration: z.string().optional(),
+      }),
+    )
+    .default([]),
   format: z.object({ duration: z.string().optional() }).default({}),
 });
 
 export async function probeMedia(file: string): Promise<TMediaInfo> {
   const { stdout } = await runTool(env.FFPROBE_PATH, [
-    "-v", "error", "-print_format", "json", "-show_format", "-show_streams", file,
+    "-v",
+    "error",
+    "-print_format",
+    "json",
+    "-show_format",
+    "-show_streams",
+    file,
   ]);
   const info = ZProbe.parse(JSON.parse(stdout));
   const video = info.streams.find((s) => s.codec_type === "video");

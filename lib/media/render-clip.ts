@@ -33,7 +33,9 @@ export async function renderClip(opts: TRenderClipOptions): Promise<{ duration: 
   if (!parts.length) throw new Error(`renderClip: no input covers ${fmt(start)}–${fmt(end)}`);
   const covered = { start: parts[0].startOffset + parts[0].from, end: parts.at(-1)!.startOffset + parts.at(-1)!.to };
   if (covered.start > start + 0.05 || covered.end < end - 0.05) {
-    throw new Error(`renderClip: inputs cover ${fmt(covered.start)}–${fmt(covered.end)}, not ${fmt(start)}–${fmt(end)}`);
+    throw new Error(
+      `renderClip: inputs cover ${fmt(covered.start)}–${fmt(covered.end)}, not ${fmt(start)}–${fmt(end)}`,
+    );
   }
 
   const infos = await Promise.all(parts.map((p) => probeMedia(p.path)));
@@ -53,21 +55,50 @@ export async function renderClip(opts: TRenderClipOptions): Promise<{ duration: 
     if (withAudio) chains.push(`[${i}:a:0]atrim=${range},asetpts=PTS-STARTPTS[a${i}]`);
   });
   const labels = parts.map((_, i) => (withAudio ? `[v${i}][a${i}]` : `[v${i}]`)).join("");
-  const graph = [...chains, `${labels}concat=n=${parts.length}:v=1:a=${withAudio ? 1 : 0}[cv]${withAudio ? "[a]" : ""}`, opts.proxy ? "[cv]scale=-2:'min(360,ih)',format=yuv420p[v]" : "[cv]format=yuv420p[v]"].join(";");
+  const graph = [
+    ...chains,
+    `${labels}concat=n=${parts.length}:v=1:a=${withAudio ? 1 : 0}[cv]${withAudio ? "[a]" : ""}`,
+    opts.proxy ? "[cv]scale=-2:'min(360,ih)',format=yuv420p[v]" : "[cv]format=yuv420p[v]",
+  ].join(";");
   args.push("-filter_complex", graph, "-map", "[v]");
   if (withAudio) args.push("-map", "[a]", "-c:a", "aac", "-b:a", "128k");
   args.push(
-    "-c:v", "libx264", "-preset", opts.proxy ? "ultrafast" : "veryfast", "-crf", opts.proxy ? "30" : "23",
-    "-t", fmt(end - start),
-    "-movflags", "+faststart", "-f", "mp4", opts.outVideo,
+    "-c:v",
+    "libx264",
+    "-preset",
+    opts.proxy ? "ultrafast" : "veryfast",
+    "-crf",
+    opts.proxy ? "30" : "23",
+    "-t",
+    fmt(end - start),
+    "-movflags",
+    "+faststart",
+    "-f",
+    "mp4",
+    opts.outVideo,
   );
   await runTool(env.FFMPEG_PATH, args);
 
   const { duration } = await probeMedia(opts.outVideo);
   await runTool(env.FFMPEG_PATH, [
-    "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-    "-ss", fmt(duration / 2), "-i", opts.outVideo,
-    "-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "3", "-f", "image2", opts.outThumb,
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "error",
+    "-y",
+    "-ss",
+    fmt(duration / 2),
+    "-i",
+    opts.outVideo,
+    "-frames:v",
+    "1",
+    "-vf",
+    "scale='min(640,iw)':-2",
+    "-q:v",
+    "3",
+    "-f",
+    "image2",
+    opts.outThumb,
   ]);
   return { duration };
 }

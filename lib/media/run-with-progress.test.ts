@@ -13,7 +13,24 @@ describe("runFfmpegWithProgress", () => {
     const out = path.join(dir, "out.mp4");
     const seen: number[] = [];
     await runFfmpegWithProgress(
-      ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1080x1920:rate=30:duration=6", "-c:v", "libx264", "-preset", "veryfast", "-f", "mp4", out],
+      [
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=1080x1920:rate=30:duration=6",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-f",
+        "mp4",
+        out,
+      ],
       6,
       (f) => {
         seen.push(f);
@@ -27,6 +44,8 @@ describe("runFfmpegWithProgress", () => {
   });
 
   it("rejects with ffmpeg's own explanation", async () => {
-    await expect(runFfmpegWithProgress(["-hide_banner", "-i", path.join(dir, "missing.mp4"), "-f", "null", "-"], 1, () => {})).rejects.toThrow(/missing\.mp4: No such file/);
+    await expect(
+      runFfmpegWithProgress(["-hide_banner", "-i", path.join(dir, "missing.mp4"), "-f", "null", "-"], 1, () => {}),
+    ).rejects.toThrow(/missing\.mp4: No such file/);
   });
 });

@@ -13,7 +13,10 @@ export function runFfmpegWithProgress(
 ): Promise<void> {
   const everyMs = opts.everyMs ?? 1000;
   return new Promise((resolve, reject) => {
-    const child = spawn(env.FFMPEG_PATH, ["-progress", "pipe:1", "-stats_period", "0.25", "-nostats", ...args], { stdio: ["ignore", "pipe", "pipe"], cwd: opts.cwd });
+    const child = spawn(env.FFMPEG_PATH, ["-progress", "pipe:1", "-stats_period", "0.25", "-nostats", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      cwd: opts.cwd,
+    });
     let stderr = "";
     let buf = "";
     let last = 0;

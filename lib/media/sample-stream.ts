@@ -54,7 +54,8 @@ function readWavMono16(buf: Buffer): Float32Array {
       const channels = buf.readUInt16LE(off + 10);
       const rate = buf.readUInt32LE(off + 12);
       const bits = buf.readUInt16LE(off + 22);
-      if (channels !== 1 || bits !== 16 || rate !== SPEECH_RATE) throw new Error(`unexpected espeak-ng WAV: ${channels}ch ${bits}bit ${rate}Hz`);
+      if (channels !== 1 || bits !== 16 || rate !== SPEECH_RATE)
+        throw new Error(`unexpected espeak-ng WAV: ${channels}ch ${bits}bit ${rate}Hz`);
     }
     if (id === "data") {
       // espeak-ng writing to a file may leave the size field as 0x7fffffff; trust the buffer length instead.
@@ -85,11 +86,14 @@ export async function makeSampleStream(opts: TSampleStreamOptions): Promise<TSam
   const fps = opts.fps ?? 15;
   const size = opts.size ?? "640x360";
   if (!/^\d+x\d+$/.test(size)) throw new Error(`size must look like 640x360, got ${size}`);
-  if (!(excitedAt >= 0 && excitedAt + 8 <= seconds)) throw new Error(`excitedAt (${excitedAt}) must leave at least 8 s before the end (${seconds})`);
+  if (!(excitedAt >= 0 && excitedAt + 8 <= seconds))
+    throw new Error(`excitedAt (${excitedAt}) must leave at least 8 s before the end (${seconds})`);
 
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "clipstream-sample-"));
   try {
-    const calm = await Promise.all(CALM.map((s, i) => speak(dir, `calm${i}`, s, ["-s", "165", "-p", "45", "-a", "100"])));
+    const calm = await Promise.all(
+      CALM.map((s, i) => speak(dir, `calm${i}`, s, ["-s", "165", "-p", "45", "-a", "100"])),
+    );
     const excited = await speak(dir, "excited", EXCITED, ["-s", "200", "-p", "80", "-a", "200"]);
 
     const track = new Float32Array(Math.ceil(seconds * SPEECH_RATE));
@@ -107,7 +111,7 @@ export async function makeSampleStream(opts: TSampleStreamOptions): Promise<TSam
     let n = 0;
     const fill = (from: number, to: number) => {
       let t = from;
-      for (let tries = 0; tries < CALM.length; ) {
+      for (let tries = 0; tries < CALM.length;) {
         const clip = calm[n % CALM.length];
         const d = clip.length / SPEECH_RATE;
         if (t + d > to) {
@@ -136,19 +140,55 @@ export async function makeSampleStream(opts: TSampleStreamOptions): Promise<TSam
     const isTs = /\.(ts|m2ts)$/i.test(opts.out);
     await fs.mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
     await runTool(env.FFMPEG_PATH, [
-      "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-      "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=${fps}:duration=${seconds}`,
-      "-i", speechWav,
-      "-f", "lavfi", "-i", crowd,
+      "-hide_banner",
+      "-nostdin",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc2=size=${size}:rate=${fps}:duration=${seconds}`,
+      "-i",
+      speechWav,
+      "-f",
+      "lavfi",
+      "-i",
+      crowd,
       "-filter_complex",
       `[0:v]drawtext=text='%{pts\\:hms}':x=16:y=16:fontsize=32:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=6[v];` +
         `[1:a]aresample=48000[s];[s][2:a]amix=inputs=2:normalize=0:duration=first,aformat=sample_rates=48000:channel_layouts=stereo[a]`,
-      "-map", "[v]", "-map", "[a]", "-t", String(seconds),
-      "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+      "-map",
+      "[v]",
+      "-map",
+      "[a]",
+      "-t",
+      String(seconds),
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
       // A keyframe every second exactly, so stream-copy segmenting cuts on whole seconds.
-      "-g", String(fps), "-keyint_min", String(fps), "-sc_threshold", "0",
-      "-c:a", "aac", "-b:a", "128k", "-ar", "48000",
-      "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact",
+      "-g",
+      String(fps),
+      "-keyint_min",
+      String(fps),
+      "-sc_threshold",
+      "0",
+      "-c:a",
+      "aac",
+      "-b:a",
+      "128k",
+      "-ar",
+      "48000",
+      "-fflags",
+      "+bitexact",
+      "-flags:v",
+      "+bitexact",
+      "-flags:a",
+      "+bitexact",
       ...(isTs ? ["-f", "mpegts"] : ["-movflags", "+faststart", "-f", "mp4"]),
       opts.out,
     ]);

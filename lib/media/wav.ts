@@ -40,13 +40,19 @@ export function wavFile(pcm: Buffer, rate = SPEECH_RATE): Buffer {
 
 /** True for a plain 16 kHz mono 16-bit PCM WAV (what extract-audio writes), which needs no re-encoding. */
 export function isSpeechWav(buf: Buffer): boolean {
-  if (buf.length < 44 || buf.toString("ascii", 0, 4) !== "RIFF" || buf.toString("ascii", 8, 12) !== "WAVE") return false;
+  if (buf.length < 44 || buf.toString("ascii", 0, 4) !== "RIFF" || buf.toString("ascii", 8, 12) !== "WAVE")
+    return false;
   let off = 12;
   while (off + 8 <= buf.length) {
     const id = buf.toString("ascii", off, off + 4);
     const size = buf.readUInt32LE(off + 4);
     if (id === "fmt ") {
-      return buf.readUInt16LE(off + 8) === 1 && buf.readUInt16LE(off + 10) === 1 && buf.readUInt32LE(off + 12) === SPEECH_RATE && buf.readUInt16LE(off + 22) === 16;
+      return (
+        buf.readUInt16LE(off + 8) === 1 &&
+        buf.readUInt16LE(off + 10) === 1 &&
+        buf.readUInt32LE(off + 12) === SPEECH_RATE &&
+        buf.readUInt16LE(off + 22) === 16
+      );
     }
     off += 8 + size + (size % 2);
   }

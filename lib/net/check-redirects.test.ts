@@ -42,7 +42,10 @@ describe("checkRedirects", () => {
   ])("%s", async (p, expected) => {
     const port = new URL(base).port;
     const out = await checkRedirects(`${base}${p}`, { isPrivate: onlyLocalhostIsPrivate });
-    const want = "url" in expected ? { ...expected, url: `${base}${expected.url}` } : { ...expected, reason: expected.reason.replace("PORT", port) };
+    const want =
+      "url" in expected
+        ? { ...expected, url: `${base}${expected.url}` }
+        : { ...expected, reason: expected.reason.replace("PORT", port) };
     expect(out).toEqual(want);
   });
 
@@ -54,7 +57,10 @@ describe("checkRedirects", () => {
 
   it("with the real predicate, a loopback source is refused before any request", async () => {
     hits.length = 0;
-    expect(await checkRedirects(`${base}/live.m3u8`)).toEqual({ ok: false, reason: "the host is on a private network" });
+    expect(await checkRedirects(`${base}/live.m3u8`)).toEqual({
+      ok: false,
+      reason: "the host is on a private network",
+    });
     expect(hits).toEqual([]);
   });
 
@@ -62,7 +68,10 @@ describe("checkRedirects", () => {
     process.env.ALLOW_PRIVATE_SOURCES = "false"; // read once, at the first import of lib/env (below)
     const { isSourceLive } = await import("@/lib/live/is-source-live");
     hits.length = 0;
-    expect(await isSourceLive(`${base}/to-private.m3u8`)).toEqual({ live: false, detail: "refused: the host is on a private network" });
+    expect(await isSourceLive(`${base}/to-private.m3u8`)).toEqual({
+      live: false,
+      detail: "refused: the host is on a private network",
+    });
     expect(hits).toEqual([]);
   });
 });

@@ -18,11 +18,19 @@ export async function checkRedirects(
   if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: true, url: source };
   for (let hop = 0; ; hop++) {
     if (await isPrivate(url.hostname)) {
-      return { ok: false, reason: hop === 0 ? "the host is on a private network" : `it redirects to a private network address (${url.host})` };
+      return {
+        ok: false,
+        reason:
+          hop === 0 ? "the host is on a private network" : `it redirects to a private network address (${url.host})`,
+      };
     }
     let res: Response;
     try {
-      res = await fetch(url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+      res = await fetch(url, {
+        method: "GET",
+        redirect: "manual",
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+      });
     } catch (err) {
       return { ok: false, reason: `unreachable (${(err as Error).message})` };
     }
@@ -31,7 +39,8 @@ export async function checkRedirects(
     if (!location) return { ok: true, url: url.toString() };
     if (hop >= MAX_HOPS) return { ok: false, reason: "too many redirects" };
     const next = new URL(location, url);
-    if (next.protocol !== "http:" && next.protocol !== "https:") return { ok: false, reason: `it redirects to an unsupported protocol (${next.protocol})` };
+    if (next.protocol !== "http:" && next.protocol !== "https:")
+      return { ok: false, reason: `it redirects to an unsupported protocol (${next.protocol})` };
     url = next;
   }
 }

@@ -39,7 +39,9 @@ export async function checkStreamSource(
   const isPrivate = opts.isPrivate ?? hostIsPrivate;
   const url = new URL(source);
   if (url.protocol === "rtmp:" || url.protocol === "rtmps:") {
-    return (await isPrivate(url.hostname)) ? { ok: false, reason: "the host is on a private network" } : { ok: true, url: source };
+    return (await isPrivate(url.hostname))
+      ? { ok: false, reason: "the host is on a private network" }
+      : { ok: true, url: source };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: true, url: source };
 
@@ -78,8 +80,10 @@ async function checkPlaylistAt(
   const hosts = new Map<string, URL>();
   for (const u of uris) if (!hosts.has(u.hostname)) hosts.set(u.hostname, u);
   for (const [host, u] of hosts) {
-    if (u.protocol !== "http:" && u.protocol !== "https:") return { ok: false, reason: `the playlist references an unsupported protocol (${u.protocol})` };
-    if (await isPrivate(host)) return { ok: false, reason: `the playlist references a private network address (${u.host})` };
+    if (u.protocol !== "http:" && u.protocol !== "https:")
+      return { ok: false, reason: `the playlist references an unsupported protocol (${u.protocol})` };
+    if (await isPrivate(host))
+      return { ok: false, reason: `the playlist references a private network address (${u.host})` };
   }
   const isMaster = /^#EXT-X-STREAM-INF/m.test(head);
   const variants = isMaster ? playlistUris(head, chain.url).map((u) => u.toString()) : [];

@@ -34,7 +34,9 @@ export async function startGuardProxy(opts: TGuardProxyOptions = {}): Promise<TG
   /** The address to connect to, or null when the host is (or resolves to) a private address. */
   async function resolveChecked(hostname: string): Promise<string | null> {
     const host = hostname.replace(/^\[|\]$/g, "");
-    const addrs = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true, verbatim: true }).catch(() => [])).map((r) => r.address);
+    const addrs = net.isIP(host)
+      ? [host]
+      : (await dns.lookup(host, { all: true, verbatim: true }).catch(() => [])).map((r) => r.address);
     if (!addrs.length || addrs.some((a) => isPrivate(a))) {
       refused.push(host);
       opts.log?.(`refused a request to ${host} (private network address)`);
@@ -57,7 +59,14 @@ export async function startGuardProxy(opts: TGuardProxyOptions = {}): Promise<TG
       const headers: http.OutgoingHttpHeaders = { ...req.headers, host: target.host };
       delete headers["proxy-connection"];
       const upstream = http.request(
-        { host: ip, port: Number(target.port || 80), method: req.method, path: `${target.pathname}${target.search}`, headers, setHost: false },
+        {
+          host: ip,
+          port: Number(target.port || 80),
+          method: req.method,
+          path: `${target.pathname}${target.search}`,
+          headers,
+          setHost: false,
+        },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);

@@ -25,7 +25,9 @@ export function isPrivateAddress(ip: string): boolean {
   }
   if (net.isIPv6(mapped)) {
     const v = mapped.toLowerCase();
-    return v === "::" || v === "::1" || v.startsWith("fc") || v.startsWith("fd") || /^fe[89ab]/.test(v) || v.startsWith("ff");
+    return (
+      v === "::" || v === "::1" || v.startsWith("fc") || v.startsWith("fd") || /^fe[89ab]/.test(v) || v.startsWith("ff")
+    );
   }
   return false;
 }

@@ -44,11 +44,46 @@ describe("uncovered", () => {
   it.each([
     { name: "nothing covered", covered: [], gaps: [{ start: 10, end: 20 }] },
     { name: "all covered by one chunk reaching past both ends", covered: [{ start: 5, end: 25 }], gaps: [] },
-    { name: "a hole in the middle", covered: [{ start: 10, end: 13 }, { start: 16, end: 20 }], gaps: [{ start: 13, end: 16 }] },
-    { name: "the tail (last chunk still missing)", covered: [{ start: 8, end: 12 }, { start: 12, end: 18 }], gaps: [{ start: 18, end: 20 }] },
-    { name: "overlapping, unsorted chunks", covered: [{ start: 14, end: 19 }, { start: 10, end: 15 }], gaps: [{ start: 19, end: 20 }] },
-    { name: "slivers under 0.25 s are not worth a decoder run", covered: [{ start: 10.1, end: 15 }, { start: 15.2, end: 19.9 }], gaps: [] },
-    { name: "chunks outside the range", covered: [{ start: 0, end: 9 }, { start: 21, end: 30 }], gaps: [{ start: 10, end: 20 }] },
+    {
+      name: "a hole in the middle",
+      covered: [
+        { start: 10, end: 13 },
+        { start: 16, end: 20 },
+      ],
+      gaps: [{ start: 13, end: 16 }],
+    },
+    {
+      name: "the tail (last chunk still missing)",
+      covered: [
+        { start: 8, end: 12 },
+        { start: 12, end: 18 },
+      ],
+      gaps: [{ start: 18, end: 20 }],
+    },
+    {
+      name: "overlapping, unsorted chunks",
+      covered: [
+        { start: 14, end: 19 },
+        { start: 10, end: 15 },
+      ],
+      gaps: [{ start: 19, end: 20 }],
+    },
+    {
+      name: "slivers under 0.25 s are not worth a decoder run",
+      covered: [
+        { start: 10.1, end: 15 },
+        { start: 15.2, end: 19.9 },
+      ],
+      gaps: [],
+    },
+    {
+      name: "chunks outside the range",
+      covered: [
+        { start: 0, end: 9 },
+        { start: 21, end: 30 },
+      ],
+      gaps: [{ start: 10, end: 20 }],
+    },
   ])("$name", ({ covered, gaps }) => {
     expect(early.uncovered({ start: 10, end: 20 }, covered)).toEqual(gaps);
   });
@@ -58,10 +93,22 @@ async function seedSegment() {
   const { prisma } = db;
   const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const user = await prisma.user.create({ data: { id: `ea-${stamp}`, name: "E", email: `ea-${stamp}@example.com` } });
-  const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false } });
-  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: SECONDS } });
+  const streamer = await prisma.streamer.create({
+    data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false },
+  });
+  const session = await prisma.liveSession.create({
+    data: { userId: user.id, streamerId: streamer.id, segmentSeconds: SECONDS },
+  });
   const seg = await prisma.segment.create({
-    data: { userId: user.id, sessionId: session.id, number: 1, startOffset: OFFSET, duration: SECONDS, status: "PROCESSING", storageKey: storage.storageKeys.segment(session.id, 1) },
+    data: {
+      userId: user.id,
+      sessionId: session.id,
+      number: 1,
+      startOffset: OFFSET,
+      duration: SECONDS,
+      status: "PROCESSING",
+      storageKey: storage.storageKeys.segment(session.id, 1),
+    },
   });
   await storage.getStore().put(storage.storageKeys.segmentAudio(session.id, 1), wav);
   /** A chunk as the recorder sends it: a slice of the live audio, in storage, announced PENDING. */
@@ -70,7 +117,15 @@ async function seedSegment() {
     await wavMod.writeWavSlice(wav, file, from, to);
     const key = storage.storageKeys.audioChunk(session.id, 0, index);
     await storage.getStore().put(key, file);
-    return prisma.audioChunk.create({ data: { userId: user.id, sessionId: session.id, startOffset: OFFSET + from, duration: to - from, storageKey: key } });
+    return prisma.audioChunk.create({
+      data: {
+        userId: user.id,
+        sessionId: session.id,
+        startOffset: OFFSET + from,
+        duration: to - from,
+        storageKey: key,
+      },
+    });
   };
   return { user, session, seg, chunk };
 }
@@ -109,16 +164,23 @@ describe("early transcription", () => {
     expect(words.some((w) => w.s > OFFSET + 30)).toBe(true);
     for (let i = 1; i < words.length; i++) expect(words[i].s).toBeGreaterThanOrEqual(words[i - 1].s);
     // As good as decoding the whole segment: recognised words lie in the sentence that says them.
-    const q = transcriptQuality(info.script, words.map((w) => ({ ...w, s: w.s - OFFSET, e: w.e - OFFSET })));
+    const q = transcriptQuality(
+      info.script,
+      words.map((w) => ({ ...w, s: w.s - OFFSET, e: w.e - OFFSET })),
+    );
     expect(q.correct).toBeGreaterThan(q.refWords / 2);
     expect(q.timedInLine).toBe(1);
 
     // Keyword hits: the chunk's (spotted when it was transcribed) plus the decoded stretches' own.
     const chunkHits = (doneA.keywordHits as { t: number }[]) ?? [];
     await steps.analyseSegmentAudio(seg.id);
-    const signals = JSON.parse(fs.readFileSync(path.join(storageDir, storage.storageKeys.segmentSignals(session.id, 1)), "utf8")) as { keywordHits: { phrase: string; t: number }[] };
+    const signals = JSON.parse(
+      fs.readFileSync(path.join(storageDir, storage.storageKeys.segmentSignals(session.id, 1)), "utf8"),
+    ) as { keywordHits: { phrase: string; t: number }[] };
     for (const h of chunkHits) expect(signals.keywordHits).toContainEqual(h);
-    const shouted = signals.keywordHits.filter((h) => h.t >= OFFSET + info.excitedStart - 1 && h.t <= OFFSET + info.excitedEnd + 1);
+    const shouted = signals.keywordHits.filter(
+      (h) => h.t >= OFFSET + info.excitedStart - 1 && h.t <= OFFSET + info.excitedEnd + 1,
+    );
     expect(shouted.length).toBeGreaterThanOrEqual(1);
 
     // Done with the segment: its chunks and their audio are gone.
@@ -132,11 +194,17 @@ describe("early transcription", () => {
     const { seg, chunk } = await seedSegment();
     const running = await chunk(0, 0, 20);
     const stuck = await chunk(1, 20, 40);
-    await prisma.audioChunk.updateMany({ where: { id: { in: [running.id, stuck.id] } }, data: { status: "RUNNING", claimedAt: new Date() } });
+    await prisma.audioChunk.updateMany({
+      where: { id: { in: [running.id, stuck.id] } },
+      data: { status: "RUNNING", claimedAt: new Date() },
+    });
     // One finishes while the segment waits; the other never does.
     // (A Prisma query runs when awaited or then-ed.)
     const finishing = new Promise((r) => setTimeout(r, 300)).then(() =>
-      prisma.audioChunk.update({ where: { id: running.id }, data: { status: "DONE", engine: "pocketsphinx", model: "en-us", words: [] } }),
+      prisma.audioChunk.update({
+        where: { id: running.id },
+        data: { status: "DONE", engine: "pocketsphinx", model: "en-us", words: [] },
+      }),
     );
     const settled = await early.settleEarlyAudio(seg.id, { waitMs: 1500, pollMs: 50 });
     await finishing;
@@ -153,7 +221,14 @@ describe("early transcription", () => {
     const c = await chunk(0, 0, 40);
     await prisma.audioChunk.update({
       where: { id: c.id },
-      data: { status: "DONE", engine: "groq", model: "whisper-large-v3-turbo", words: [{ w: "stale", s: OFFSET + 1, e: OFFSET + 1.5 }], keywords: "wow", keywordHits: [{ phrase: "wow", t: OFFSET + 1 }] },
+      data: {
+        status: "DONE",
+        engine: "groq",
+        model: "whisper-large-v3-turbo",
+        words: [{ w: "stale", s: OFFSET + 1, e: OFFSET + 1.5 }],
+        keywords: "wow",
+        keywordHits: [{ phrase: "wow", t: OFFSET + 1 }],
+      },
     });
     const words = await early.earlyWords(seg);
     expect(words).toEqual({ words: [], covered: [], language: undefined });

@@ -48,7 +48,11 @@ type TSegmentRange = { sessionId: string; startOffset: number; duration: number;
 async function overlapping(seg: TSegmentRange, status?: ("PENDING" | "RUNNING" | "DONE" | "SKIPPED" | "ERROR")[]) {
   const end = seg.startOffset + seg.duration;
   const rows = await prisma.audioChunk.findMany({
-    where: { sessionId: seg.sessionId, startOffset: { lt: end, gt: seg.startOffset - MAX_CHUNK_SECONDS }, ...(status ? { status: { in: status } } : {}) },
+    where: {
+      sessionId: seg.sessionId,
+      startOffset: { lt: end, gt: seg.startOffset - MAX_CHUNK_SECONDS },
+      ...(status ? { status: { in: status } } : {}),
+    },
     orderBy: { startOffset: "asc" },
   });
   return rows.filter((r) => r.startOffset + r.duration > seg.startOffset);
@@ -59,11 +63,18 @@ async function overlapping(seg: TSegmentRange, status?: ("PENDING" | "RUNNING" |
  * transcribed are waited for (at most CHUNK_WAIT_MS, then taken over too). Afterwards no chunk of the
  * segment changes state, so transcription and analysis see the same coverage. Returns the seconds covered.
  */
-export async function settleEarlyAudio(segmentId: string, opts: { waitMs?: number; pollMs?: number } = {}): Promise<{ chunks: number; coveredSeconds: number }> {
-  const seg = await prisma.segment.findUniqueOrThrow({ where: { id: segmentId }, select: { sessionId: true, startOffset: true, duration: true } });
+export async function settleEarlyAudio(
+  segmentId: string,
+  opts: { waitMs?: number; pollMs?: number } = {},
+): Promise<{ chunks: number; coveredSeconds: number }> {
+  const seg = await prisma.segment.findUniqueOrThrow({
+    where: { id: segmentId },
+    select: { sessionId: true, startOffset: true, duration: true },
+  });
   const skip = async (from: "PENDING" | "RUNNING") => {
     const ids = (await overlapping(seg, [from])).map((c) => c.id);
-    if (ids.length) await prisma.audioChunk.updateMany({ where: { id: { in: ids }, status: from }, data: { status: "SKIPPED" } });
+    if (ids.length)
+      await prisma.audioChunk.updateMany({ where: { id: { in: ids }, status: from }, data: { status: "SKIPPED" } });
   };
   await skip("PENDING");
   const deadline = Date.now() + (opts.waitMs ?? CHUNK_WAIT_MS);
@@ -76,16 +87,24 @@ export async function settleEarlyAudio(segmentId: string, opts: { waitMs?: numbe
   }
   const done = await overlapping(seg, ["DONE"]);
   const range = { start: seg.startOffset, end: seg.startOffset + seg.duration };
-  const gaps = uncovered(range, done.map((c) => ({ start: c.startOffset, end: c.startOffset + c.duration })), 0);
+  const gaps = uncovered(
+    range,
+    done.map((c) => ({ start: c.startOffset, end: c.startOffset + c.duration })),
+    0,
+  );
   return { chunks: done.length, coveredSeconds: r3(seg.duration - gaps.reduce((n, g) => n + g.end - g.start, 0)) };
 }
 
 const inSegment = (seg: TSegmentRange) => (t: number) => t >= seg.startOffset && t < seg.startOffset + seg.duration;
 
 /** Words the segment's DONE chunks hold (by the current engine), and the stretches they cover. */
-export async function earlyWords(seg: TSegmentRange): Promise<{ words: TWord[]; covered: TRange[]; language?: string }> {
+export async function earlyWords(
+  seg: TSegmentRange,
+): Promise<{ words: TWord[]; covered: TRange[]; language?: string }> {
   const id = transcriberIdentity();
-  const rows = (await overlapping(seg, ["DONE"])).filter((c) => c.engine === id.engine && c.model === id.model && c.words);
+  const rows = (await overlapping(seg, ["DONE"])).filter(
+    (c) => c.engine === id.engine && c.model === id.model && c.words,
+  );
   const inSeg = inSegment(seg);
   return {
     words: rows.flatMap((c) => c.words as TWord[]).filter((w) => inSeg((w.s + w.e) / 2)),
@@ -95,7 +114,10 @@ export async function earlyWords(seg: TSegmentRange): Promise<{ words: TWord[]; 
 }
 
 /** Keyword hits the segment's DONE chunks hold (spotted with the same keyword list), and what they cover. */
-export async function earlyKeywordHits(seg: TSegmentRange, keywords: string[]): Promise<{ hits: TKeywordHit[]; covered: TRange[] }> {
+export async function earlyKeywordHits(
+  seg: TSegmentRange,
+  keywords: string[],
+): Promise<{ hits: TKeywordHit[]; covered: TRange[] }> {
   const key = keywordsKey(keywords);
   const rows = (await overlapping(seg, ["DONE"])).filter((c) => c.keywords === key && c.keywordHits);
   const inSeg = inSegment(seg);
@@ -109,7 +131,12 @@ export async function earlyKeywordHits(seg: TSegmentRange, keywords: string[]): 
  * Runs `fn` over the stretches of a segment's WAV that `covered` misses: the whole file when nothing is
  * covered, otherwise one slice per gap. `fn` gets a WAV path and that file's start in stream time.
  */
-export async function overGaps<T>(wav: string, seg: TSegmentRange, covered: TRange[], fn: (file: string, offset: number) => Promise<T[]>): Promise<T[]> {
+export async function overGaps<T>(
+  wav: string,
+  seg: TSegmentRange,
+  covered: TRange[],
+  fn: (file: string, offset: number) => Promise<T[]>,
+): Promise<T[]> {
   if (!covered.length) return fn(wav, seg.startOffset);
   const gaps = uncovered({ start: seg.startOffset, end: seg.startOffset + seg.duration }, covered);
   const out: T[] = [];
@@ -123,7 +150,10 @@ export async function overGaps<T>(wav: string, seg: TSegmentRange, covered: TRan
 
 /** The `transcribe-audio-chunk` step: words and keyword hits of one chunk, unless its segment took it over. */
 export async function transcribeAudioChunk(chunkId: string): Promise<{ status: "done" | "skipped"; words: number }> {
-  const claimed = await prisma.audioChunk.updateMany({ where: { id: chunkId, status: { in: ["PENDING", "RUNNING"] } }, data: { status: "RUNNING", claimedAt: new Date() } });
+  const claimed = await prisma.audioChunk.updateMany({
+    where: { id: chunkId, status: { in: ["PENDING", "RUNNING"] } },
+    data: { status: "RUNNING", claimedAt: new Date() },
+  });
   if (!claimed.count) return { status: "skipped", words: 0 };
   const chunk = await prisma.audioChunk.findUniqueOrThrow({
     where: { id: chunkId },
@@ -139,7 +169,15 @@ export async function transcribeAudioChunk(chunkId: string): Promise<{ status: "
   });
   const done = await prisma.audioChunk.updateMany({
     where: { id: chunkId, status: "RUNNING" },
-    data: { status: "DONE", words: r.t.words, keywordHits: r.hits, keywords: keywordsKey(keywords), engine: r.t.engine, model: r.t.model ?? null, language: r.t.language ?? null },
+    data: {
+      status: "DONE",
+      words: r.t.words,
+      keywordHits: r.hits,
+      keywords: keywordsKey(keywords),
+      engine: r.t.engine,
+      model: r.t.model ?? null,
+      language: r.t.language ?? null,
+    },
   });
   await getStore().delete(chunk.storageKey);
   return { status: done.count ? "done" : "skipped", words: r.t.words.length };
@@ -147,7 +185,10 @@ export async function transcribeAudioChunk(chunkId: string): Promise<{ status: "
 
 /** A chunk whose function gave up: its segment decodes that stretch itself. */
 export async function failAudioChunk(chunkId: string, message: string): Promise<void> {
-  await prisma.audioChunk.updateMany({ where: { id: chunkId, status: { in: ["PENDING", "RUNNING"] } }, data: { status: "ERROR", error: message.slice(0, 300) } });
+  await prisma.audioChunk.updateMany({
+    where: { id: chunkId, status: { in: ["PENDING", "RUNNING"] } },
+    data: { status: "ERROR", error: message.slice(0, 300) },
+  });
 }
 
 /**
@@ -156,7 +197,9 @@ export async function failAudioChunk(chunkId: string, message: string): Promise<
  */
 export async function dropConsumedChunks(seg: TSegmentRange): Promise<number> {
   const end = seg.startOffset + seg.duration;
-  const rows = (await overlapping(seg, ["DONE", "SKIPPED", "ERROR"])).filter((c) => seg.final || c.startOffset + c.duration <= end + 0.5);
+  const rows = (await overlapping(seg, ["DONE", "SKIPPED", "ERROR"])).filter(
+    (c) => seg.final || c.startOffset + c.duration <= end + 0.5,
+  );
   if (!rows.length) return 0;
   await Promise.all(rows.map((c) => getStore().delete(c.storageKey)));
   await prisma.audioChunk.deleteMany({ where: { id: { in: rows.map((c) => c.id) } } });

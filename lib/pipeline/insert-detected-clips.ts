@@ -22,7 +22,17 @@ export async function insertDetectedClips(
   await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${target.sessionId}))`;
   const existing = await tx.clip.findMany({
     where: { sessionId: target.sessionId, endTime: { gte: p.knownSince } },
-    select: { startTime: true, endTime: true, title: true, hook: true, reason: true, score: true, tags: true, engine: true, excerpt: true },
+    select: {
+      startTime: true,
+      endTime: true,
+      title: true,
+      hook: true,
+      reason: true,
+      score: true,
+      tags: true,
+      engine: true,
+      excerpt: true,
+    },
   });
   const known: TCandidate[] = existing.map((c) => ({
     start: c.startTime,

@@ -1,5 +1,15 @@
 /** Excitement phrases every streamer's audio is searched for (plus the streamer's own keywords). */
-export const DEFAULT_KEYWORDS = ["oh my god", "no way", "lets go", "insane", "what", "huge", "crazy", "wow", "unbelievable"];
+export const DEFAULT_KEYWORDS = [
+  "oh my god",
+  "no way",
+  "lets go",
+  "insane",
+  "what",
+  "huge",
+  "crazy",
+  "wow",
+  "unbelievable",
+];
 
 export const keywordsFor = (streamerKeywords: string[]) => [...DEFAULT_KEYWORDS, ...streamerKeywords];
 

@@ -47,15 +47,25 @@ describe("detectionWindow", () => {
     // A silence counts when any part of it is in the window (39.5–40.5 would; 30–31 does not).
     expect(input.signals.silences.map((x) => x.start)).toEqual([45, 61, 88]);
     expect(input.signals.keywordHits.map((x) => x.t)).toEqual([45, 61, 88]);
-    const edge = detectionWindow(rows({ signals: new Map([[1, { ...signals([]), silences: [{ start: 39.5, end: 40.5 }] }]]) }));
+    const edge = detectionWindow(
+      rows({ signals: new Map([[1, { ...signals([]), silences: [{ start: 39.5, end: 40.5 }] }]]) }),
+    );
     expect(edge.input.signals.silences).toEqual([{ start: 39.5, end: 40.5 }]);
   });
 
   it("gives the summary lines of earlier segments and the streamer's settings", () => {
     const { input } = detectionWindow(rows());
     expect(input.context).toBe("#0 0:00–0:30: zero\n#1 0:30–1:00: one");
-    expect(input.settings).toEqual({ minClipSeconds: 10, maxClipSeconds: 20, minScore: 40, keywords: ["gg"], customPrompt: undefined });
-    expect(detectionWindow(rows({ session: { status: "RECORDING", contextSummary: null } })).input.context).toBeUndefined();
+    expect(input.settings).toEqual({
+      minClipSeconds: 10,
+      maxClipSeconds: 20,
+      minScore: 40,
+      keywords: ["gg"],
+      customPrompt: undefined,
+    });
+    expect(
+      detectionWindow(rows({ session: { status: "RECORDING", contextSummary: null } })).input.context,
+    ).toBeUndefined();
   });
 
   it("reads no transcript or signals as nothing, not an error", () => {
@@ -70,7 +80,11 @@ describe("detectionWindow", () => {
     ["ended, a later segment exists", { status: "ENDED" }, 3, false, false],
     ["failed, last segment", { status: "FAILED" }, 2, false, true],
   ] as const)("last of the stream: %s", (_name, session, lastNumber, final, expected) => {
-    const r = rows({ session: { ...session, contextSummary: null }, lastNumber, segment: { number: 2, startOffset: 60, duration: 30, final } });
+    const r = rows({
+      session: { ...session, contextSummary: null },
+      lastNumber,
+      segment: { number: 2, startOffset: 60, duration: 30, final },
+    });
     expect(detectionWindow(r).lastOfStream).toBe(expected);
   });
 });

@@ -13,7 +13,13 @@ type TSpan = { number: number; startOffset: number; duration: number };
 /** What detection reads for one segment: its rows, the earlier segments' words and the stored signals. */
 export type TDetectionRows = {
   segment: TSpan & { final: boolean };
-  streamer: { minClipSeconds: number; maxClipSeconds: number; minScore: number; keywords: string[]; customPrompt: string | null };
+  streamer: {
+    minClipSeconds: number;
+    maxClipSeconds: number;
+    minScore: number;
+    keywords: string[];
+    customPrompt: string | null;
+  };
   session: { status: string; contextSummary: string | null };
   /** The highest segment number the session has so far. */
   lastNumber: number | null;
@@ -57,12 +63,18 @@ export function detectionWindow(rows: TDetectionRows): TDetectionWindow {
     window,
     signals: {
       words: words.filter((w) => inWindow(w.s)).sort((a, b) => a.s - b.s),
-      loudness: parts.flatMap((p) => p?.loudness ?? []).filter((x) => inWindow(x.t)).sort((a, b) => a.t - b.t),
+      loudness: parts
+        .flatMap((p) => p?.loudness ?? [])
+        .filter((x) => inWindow(x.t))
+        .sort((a, b) => a.t - b.t),
       silences: parts
         .flatMap((p) => p?.silences ?? [])
         .filter((s) => s.end >= window.start && s.start <= window.end)
         .sort((a, b) => a.start - b.start),
-      keywordHits: parts.flatMap((p) => p?.keywordHits ?? []).filter((k) => inWindow(k.t)).sort((a, b) => a.t - b.t),
+      keywordHits: parts
+        .flatMap((p) => p?.keywordHits ?? [])
+        .filter((k) => inWindow(k.t))
+        .sort((a, b) => a.t - b.t),
     },
     context: summaryBefore(session.contextSummary, segment.number),
     settings: {
@@ -82,7 +94,9 @@ export function detectionWindow(rows: TDetectionRows): TDetectionWindow {
 const wordsOf = (t: { words: unknown } | null) => (t?.words as TWord[] | undefined) ?? null;
 
 /** Reads the rows of `detectionWindow` for a segment; also returns where its clips go. */
-export async function loadDetectionWindow(segmentId: string): Promise<{ target: TClipTarget; window: TDetectionWindow }> {
+export async function loadDetectionWindow(
+  segmentId: string,
+): Promise<{ target: TClipTarget; window: TDetectionWindow }> {
   const seg = await prisma.segment.findUniqueOrThrow({
     where: { id: segmentId },
     include: { session: { include: { streamer: true } }, transcript: { select: { words: true } } },
@@ -108,5 +122,8 @@ export async function loadDetectionWindow(segmentId: string): Promise<{ target: 
     words: wordsOf(seg.transcript),
     signals: new Map(covering.map((c, i) => [c.number, parts[i]])),
   });
-  return { target: { segmentId: seg.id, userId: seg.userId, sessionId: seg.sessionId, streamerId: session.streamerId }, window };
+  return {
+    target: { segmentId: seg.id, userId: seg.userId, sessionId: seg.sessionId, streamerId: session.streamerId },
+    window,
+  };
 }

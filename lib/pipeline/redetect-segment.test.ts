@@ -31,10 +31,35 @@ async function seed(status: "DONE" | "PROCESSING" = "DONE", withTranscript = tru
   const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const user = await prisma.user.create({ data: { id: `rd-${stamp}`, name: "R", email: `rd-${stamp}@example.com` } });
   const other = await prisma.user.create({ data: { id: `ro-${stamp}`, name: "O", email: `ro-${stamp}@example.com` } });
-  const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false, minClipSeconds: 10, maxClipSeconds: 20, minScore: 10 } });
-  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 60, status: "ENDED" } });
-  const seg = await prisma.segment.create({ data: { userId: user.id, sessionId: session.id, number: 1, startOffset: 60, duration: 60, status, recordedAt: new Date() } });
-  const filler = Array.from({ length: 40 }, (_, i) => ({ w: "okay", s: 61 + i * 1.4, e: 61.3 + i * 1.4 })).filter((w) => w.s < 88 || w.s > 96);
+  const streamer = await prisma.streamer.create({
+    data: {
+      userId: user.id,
+      name: "S",
+      kind: "URL",
+      source: `https://example.com/${stamp}.m3u8`,
+      monitored: false,
+      minClipSeconds: 10,
+      maxClipSeconds: 20,
+      minScore: 10,
+    },
+  });
+  const session = await prisma.liveSession.create({
+    data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 60, status: "ENDED" },
+  });
+  const seg = await prisma.segment.create({
+    data: {
+      userId: user.id,
+      sessionId: session.id,
+      number: 1,
+      startOffset: 60,
+      duration: 60,
+      status,
+      recordedAt: new Date(),
+    },
+  });
+  const filler = Array.from({ length: 40 }, (_, i) => ({ w: "okay", s: 61 + i * 1.4, e: 61.3 + i * 1.4 })).filter(
+    (w) => w.s < 88 || w.s > 96,
+  );
   const shout = [
     { w: "oh", s: 90, e: 90.2 },
     { w: "my", s: 90.2, e: 90.4 },
@@ -43,10 +68,28 @@ async function seed(status: "DONE" | "PROCESSING" = "DONE", withTranscript = tru
     { w: "way", s: 91.2, e: 91.6 },
   ];
   if (withTranscript) {
-    await prisma.transcript.create({ data: { segmentId: seg.id, userId: user.id, engine: "pocketsphinx", text: "okay oh my god no way", words: [...filler, ...shout].sort((a, b) => a.s - b.s) } });
+    await prisma.transcript.create({
+      data: {
+        segmentId: seg.id,
+        userId: user.id,
+        engine: "pocketsphinx",
+        text: "okay oh my god no way",
+        words: [...filler, ...shout].sort((a, b) => a.s - b.s),
+      },
+    });
   }
-  const loudness = Array.from({ length: 600 }, (_, i) => ({ t: 60 + i * 0.1, lufs: 60 + i * 0.1 >= 89.5 && 60 + i * 0.1 <= 93 ? -12 : -30 }));
-  const signals = { loudness, silences: [{ start: 86, end: 89.7 }], keywordHits: [{ phrase: "oh my god", t: 90 }, { phrase: "no way", t: 91 }] };
+  const loudness = Array.from({ length: 600 }, (_, i) => ({
+    t: 60 + i * 0.1,
+    lufs: 60 + i * 0.1 >= 89.5 && 60 + i * 0.1 <= 93 ? -12 : -30,
+  }));
+  const signals = {
+    loudness,
+    silences: [{ start: 86, end: 89.7 }],
+    keywordHits: [
+      { phrase: "oh my god", t: 90 },
+      { phrase: "no way", t: 91 },
+    ],
+  };
   await storage.getStore().put(storage.storageKeys.segmentSignals(session.id, 1), Buffer.from(JSON.stringify(signals)));
   return { user, other, streamer, session, seg };
 }
@@ -56,9 +99,38 @@ describe("redetectSegment", () => {
     const { prisma } = db;
     const store = storage.getStore();
     const { user, streamer, session, seg } = await seed();
-    const base = { userId: user.id, streamerId: streamer.id, sessionId: session.id, segmentId: seg.id, reason: "r", engine: "offline", status: "READY" as const };
-    const stale = await prisma.clip.create({ data: { ...base, detectionKey: "t700", startTime: 70, endTime: 80, title: "Stale", score: 30, videoKey: `clips/stale-${seg.id}.mp4` } });
-    const shared = await prisma.clip.create({ data: { ...base, detectionKey: "t1050", startTime: 105, endTime: 118, title: "Shared", score: 50, shareSlug: `s-${seg.id}`, sharedAt: new Date() } });
+    const base = {
+      userId: user.id,
+      streamerId: streamer.id,
+      sessionId: session.id,
+      segmentId: seg.id,
+      reason: "r",
+      engine: "offline",
+      status: "READY" as const,
+    };
+    const stale = await prisma.clip.create({
+      data: {
+        ...base,
+        detectionKey: "t700",
+        startTime: 70,
+        endTime: 80,
+        title: "Stale",
+        score: 30,
+        videoKey: `clips/stale-${seg.id}.mp4`,
+      },
+    });
+    const shared = await prisma.clip.create({
+      data: {
+        ...base,
+        detectionKey: "t1050",
+        startTime: 105,
+        endTime: 118,
+        title: "Shared",
+        score: 50,
+        shareSlug: `s-${seg.id}`,
+        sharedAt: new Date(),
+      },
+    });
     await store.put(stale.videoKey!, Buffer.from("mp4"));
 
     const ids = await mod.redetectSegment(seg.id, user.id);
@@ -79,7 +151,9 @@ describe("redetectSegment", () => {
     // Running it again replaces those new clips with the same moments.
     const again = await mod.redetectSegment(seg.id, user.id);
     const second = await prisma.clip.findMany({ where: { id: { in: again } }, orderBy: { startTime: "asc" } });
-    expect(second.map((c) => [c.startTime, c.endTime])).toEqual(fresh.sort((a, b) => a.startTime - b.startTime).map((c) => [c.startTime, c.endTime]));
+    expect(second.map((c) => [c.startTime, c.endTime])).toEqual(
+      fresh.sort((a, b) => a.startTime - b.startTime).map((c) => [c.startTime, c.endTime]),
+    );
   });
 });
 
@@ -96,16 +170,46 @@ describe("POST /api/segments/[id]/redetect input", () => {
 
   it("accepts an empty body for the owner's processed segment", async () => {
     const { user, session, seg } = await seed();
-    expect(await call(user.id, seg.id, "")).toEqual({ status: 202, json: { segmentId: seg.id, sessionId: session.id, userId: user.id } });
+    expect(await call(user.id, seg.id, "")).toEqual({
+      status: 202,
+      json: { segmentId: seg.id, sessionId: session.id, userId: user.id },
+    });
   });
 
   it.each([
     ["malformed JSON", "{", "DONE", true, "owner", 400, "bad_request", "Request body is not valid JSON."],
-    ["settings in the body", '{"minScore":5}', "DONE", true, "owner", 422, "invalid_input", 'Unrecognized key: "minScore"'],
+    [
+      "settings in the body",
+      '{"minScore":5}',
+      "DONE",
+      true,
+      "owner",
+      422,
+      "invalid_input",
+      'Unrecognized key: "minScore"',
+    ],
     ["another user's segment", "{}", "DONE", true, "other", 404, "not_found", "Segment not found."],
     ["unknown id", "{}", "DONE", true, "missing", 404, "not_found", "Segment not found."],
-    ["a segment still processing", "{}", "PROCESSING", true, "owner", 409, "conflict", "Only processed segments can be re-detected."],
-    ["a segment whose transcript was purged", "{}", "DONE", false, "owner", 409, "conflict", "The transcript of this segment was deleted after the retention period."],
+    [
+      "a segment still processing",
+      "{}",
+      "PROCESSING",
+      true,
+      "owner",
+      409,
+      "conflict",
+      "Only processed segments can be re-detected.",
+    ],
+    [
+      "a segment whose transcript was purged",
+      "{}",
+      "DONE",
+      false,
+      "owner",
+      409,
+      "conflict",
+      "The transcript of this segment was deleted after the retention period.",
+    ],
   ] as const)("rejects %s", async (_n, body, status, withTranscript, who, code, errCode, message) => {
     const { user, other, seg } = await seed(status, withTranscript);
     const userId = who === "other" ? other.id : user.id;

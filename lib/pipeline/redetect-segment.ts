@@ -15,7 +15,8 @@ export async function prepareRedetect(userId: string, segmentId: string) {
   });
   if (!seg) throw new AppError("not_found", "Segment not found.");
   if (seg.status !== "DONE") throw new AppError("conflict", "Only processed segments can be re-detected.");
-  if (!seg.transcript) throw new AppError("conflict", "The transcript of this segment was deleted after the retention period.");
+  if (!seg.transcript)
+    throw new AppError("conflict", "The transcript of this segment was deleted after the retention period.");
   return { segmentId: seg.id, sessionId: seg.sessionId, userId };
 }
 
@@ -31,7 +32,10 @@ export async function redetectSegment(segmentId: string, userId: string): Promis
   });
   await prisma.clip.deleteMany({ where: { id: { in: old.map((c) => c.id) }, userId } });
   await Promise.all(
-    old.flatMap((c) => [c.videoKey, c.thumbKey]).filter((k): k is string => !!k).map((k) => getStore().delete(k)),
+    old
+      .flatMap((c) => [c.videoKey, c.thumbKey])
+      .filter((k): k is string => !!k)
+      .map((k) => getStore().delete(k)),
   );
   return detectAgain(segmentId, userId);
 }

@@ -24,10 +24,14 @@ const completion = (content: string) => ({
   choices: [{ index: 0, message: { role: "assistant", content }, logprobs: null, finish_reason: "stop" }],
   usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
 });
-const bodyOf = (r: TRecordedRequest) => JSON.parse(r.body.toString("utf8")) as { response_format?: unknown; messages: { role: string; content: string }[] };
+const bodyOf = (r: TRecordedRequest) =>
+  JSON.parse(r.body.toString("utf8")) as { response_format?: unknown; messages: { role: string; content: string }[] };
 const isDetect = (r: TRecordedRequest) => Boolean(bodyOf(r).response_format);
 const userPrompt = (r: TRecordedRequest) => bodyOf(r).messages.find((m) => m.role === "user")!.content;
-const SUMMARIES = ["The streamer explains the dragon boss plan and gathers potions.", "The dragon fight starts and the streamer nearly dies."];
+const SUMMARIES = [
+  "The streamer explains the dragon boss plan and gathers potions.",
+  "The dragon fight starts and the streamer nearly dies.",
+];
 
 beforeAll(async () => {
   let summaries = 0;
@@ -54,15 +58,44 @@ async function seed(texts: string[]) {
   const { prisma } = db;
   const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const user = await prisma.user.create({ data: { id: `sum-${stamp}`, name: "S", email: `sum-${stamp}@example.com` } });
-  const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false, minClipSeconds: 10, maxClipSeconds: 20 } });
-  const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 } });
+  const streamer = await prisma.streamer.create({
+    data: {
+      userId: user.id,
+      name: "S",
+      kind: "URL",
+      source: `https://example.com/${stamp}.m3u8`,
+      monitored: false,
+      minClipSeconds: 10,
+      maxClipSeconds: 20,
+    },
+  });
+  const session = await prisma.liveSession.create({
+    data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 },
+  });
   const segs = [];
   for (const [n, text] of texts.entries()) {
-    const seg = await prisma.segment.create({ data: { userId: user.id, sessionId: session.id, number: n, startOffset: n * 30, duration: 30, status: "PROCESSING" } });
+    const seg = await prisma.segment.create({
+      data: {
+        userId: user.id,
+        sessionId: session.id,
+        number: n,
+        startOffset: n * 30,
+        duration: 30,
+        status: "PROCESSING",
+      },
+    });
     const words = text.split(" ").map((w, i) => ({ w, s: n * 30 + 1 + i * 0.5, e: n * 30 + 1.3 + i * 0.5 }));
-    await prisma.transcript.create({ data: { segmentId: seg.id, userId: user.id, engine: "whisper-large-v3-turbo", text, words } });
-    const signals = { loudness: Array.from({ length: 30 }, (_, i) => ({ t: n * 30 + i, lufs: -30 })), silences: [], keywordHits: [] };
-    await storage.getStore().put(storage.storageKeys.segmentSignals(session.id, n), Buffer.from(JSON.stringify(signals)));
+    await prisma.transcript.create({
+      data: { segmentId: seg.id, userId: user.id, engine: "whisper-large-v3-turbo", text, words },
+    });
+    const signals = {
+      loudness: Array.from({ length: 30 }, (_, i) => ({ t: n * 30 + i, lufs: -30 })),
+      silences: [],
+      keywordHits: [],
+    };
+    await storage
+      .getStore()
+      .put(storage.storageKeys.segmentSignals(session.id, n), Buffer.from(JSON.stringify(signals)));
     segs.push(seg);
   }
   return { user, streamer, session, segs };
@@ -71,7 +104,11 @@ async function seed(texts: string[]) {
 describe("rolling summary (Groq)", () => {
   it("each segment's summary goes onto the session; the next detection prompt carries the earlier ones", async () => {
     const { prisma } = db;
-    const { user, session, segs } = await seed(["we plan the dragon boss and buy potions", "here comes the dragon oh no", "we won the fight"]);
+    const { user, session, segs } = await seed([
+      "we plan the dragon boss and buy potions",
+      "here comes the dragon oh no",
+      "we won the fight",
+    ]);
     fake.requests.length = 0;
 
     await steps.detectForSegment(segs[0].id);
@@ -81,7 +118,9 @@ describe("rolling summary (Groq)", () => {
     expect(userPrompt(fake.requests[1])).toContain("Transcript: we plan the dragon boss and buy potions");
 
     await steps.detectForSegment(segs[1].id);
-    expect(userPrompt(fake.requests[2])).toContain(`Earlier in the stream (one line per earlier segment):\n#0 0:00–0:30: ${SUMMARIES[0]}`);
+    expect(userPrompt(fake.requests[2])).toContain(
+      `Earlier in the stream (one line per earlier segment):\n#0 0:00–0:30: ${SUMMARIES[0]}`,
+    );
     await steps.summarizeSegment(segs[1].id);
 
     await steps.detectForSegment(segs[2].id);
@@ -101,23 +140,43 @@ describe("rolling summary (Groq)", () => {
 
   it.each([
     ["500 on every try", { status: 500, json: { error: { message: "boom", type: "internal_server_error" } } }, 2],
-    ["429 with retry-after", { status: 429, headers: { "retry-after": "0" }, json: { error: { message: "rate limited", type: "rate_limit_exceeded" } } }, 2],
+    [
+      "429 with retry-after",
+      {
+        status: 429,
+        headers: { "retry-after": "0" },
+        json: { error: { message: "rate limited", type: "rate_limit_exceeded" } },
+      },
+      2,
+    ],
     ["empty answer", { json: completion("") }, 1],
     ["no choices", { json: { ...completion("x"), choices: [] } }, 1],
-  ] as const)("Groq summary fault (%s) → the offline summary, logged; the step does not fail", async (_name, answer, tries) => {
-    const failing = await startFakeGroq(() => answer as never);
-    const logs: string[] = [];
-    try {
-      const input = { number: 3, start: 90, end: 120, text: "dragon potions dragon the boss", clipTitles: ["Dragon down"] };
-      const line = await summarize.summarizeSegmentText(input, { groq: { apiKey: "gsk_test", baseURL: failing.baseURL, maxRetries: 1 }, log: (m) => logs.push(m) });
-      expect(line).toBe('#3 1:30–2:00: talk: dragon, potions, boss; clips: "Dragon down"');
-      expect(failing.requests).toHaveLength(tries);
-      expect(logs).toHaveLength(1);
-      expect(logs[0]).toMatch(/^\[summary\] segment 3: Groq failed \(.+\); using the offline summary$/);
-    } finally {
-      await failing.close();
-    }
-  });
+  ] as const)(
+    "Groq summary fault (%s) → the offline summary, logged; the step does not fail",
+    async (_name, answer, tries) => {
+      const failing = await startFakeGroq(() => answer as never);
+      const logs: string[] = [];
+      try {
+        const input = {
+          number: 3,
+          start: 90,
+          end: 120,
+          text: "dragon potions dragon the boss",
+          clipTitles: ["Dragon down"],
+        };
+        const line = await summarize.summarizeSegmentText(input, {
+          groq: { apiKey: "gsk_test", baseURL: failing.baseURL, maxRetries: 1 },
+          log: (m) => logs.push(m),
+        });
+        expect(line).toBe('#3 1:30–2:00: talk: dragon, potions, boss; clips: "Dragon down"');
+        expect(failing.requests).toHaveLength(tries);
+        expect(logs).toHaveLength(1);
+        expect(logs[0]).toMatch(/^\[summary\] segment 3: Groq failed \(.+\); using the offline summary$/);
+      } finally {
+        await failing.close();
+      }
+    },
+  );
 });
 
 describe("offline summary", () => {
@@ -126,7 +185,10 @@ describe("offline summary", () => {
     [{ text: "the the and so okay", clipTitles: [] }, "no speech"],
     [{ text: "boss fight boss jump fight boss", clipTitles: [] }, "talk: boss, fight, jump"],
     [{ text: "zebra apple mango", clipTitles: ["A", "B"] }, 'talk: zebra, apple, mango; clips: "A", "B"'],
-    [{ text: "One two three four five six seven eight nine", clipTitles: [] }, "talk: two, three, four, five, six, seven"], // "one" is a stop word; top 6,
+    [
+      { text: "One two three four five six seven eight nine", clipTitles: [] },
+      "talk: two, three, four, five, six, seven",
+    ], // "one" is a stop word; top 6,
   ])("%j → %s (the same every time)", (input, expected) => {
     const full = { number: 0, start: 0, end: 30, ...input };
     expect(summarize.offlineSummary(full)).toBe(expected);

@@ -65,7 +65,9 @@ export async function extractSegmentAudio(segmentId: string): Promise<string> {
  * Words of the segment in stream time: those its audio chunks already hold (early transcription), plus the
  * stretches no chunk covered, decoded now (the whole segment when it had no chunks).
  */
-export async function transcribeSegment(segmentId: string): Promise<{ words: number; engine: string; earlyWords: number }> {
+export async function transcribeSegment(
+  segmentId: string,
+): Promise<{ words: number; engine: string; earlyWords: number }> {
   const seg = await loadSegment(segmentId);
   const keywords = keywordsFor(seg.session.streamer.keywords);
   const early = await earlyWords(seg);
@@ -76,7 +78,8 @@ export async function transcribeSegment(segmentId: string): Promise<{ words: num
       return wav;
     };
     // No chunks: the engine's own transcript (its text keeps the engine's punctuation).
-    if (!early.covered.length) return getTranscriber().transcribe(await download(), { offset: seg.startOffset, keywords });
+    if (!early.covered.length)
+      return getTranscriber().transcribe(await download(), { offset: seg.startOffset, keywords });
     let language: string | undefined;
     const range = { start: seg.startOffset, end: seg.startOffset + seg.duration };
     const decoded = uncovered(range, early.covered).length
@@ -87,11 +90,24 @@ export async function transcribeSegment(segmentId: string): Promise<{ words: num
         })
       : [];
     const words = [...early.words, ...decoded].sort((x, y) => x.s - y.s);
-    return { ...transcriberIdentity(), language: language ?? early.language, text: words.map((w) => w.w).join(" "), words };
+    return {
+      ...transcriberIdentity(),
+      language: language ?? early.language,
+      text: words.map((w) => w.w).join(" "),
+      words,
+    };
   });
   await prisma.transcript.upsert({
     where: { segmentId },
-    create: { segmentId, userId: seg.userId, engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },
+    create: {
+      segmentId,
+      userId: seg.userId,
+      engine: t.engine,
+      model: t.model ?? null,
+      language: t.language,
+      text: t.text,
+      words: t.words,
+    },
     update: { engine: t.engine, model: t.model ?? null, language: t.language, text: t.text, words: t.words },
   });
   await prisma.segment.update({ where: { id: segmentId }, data: { progress: 0.7, stage: "detecting" } });
@@ -140,9 +156,15 @@ async function detectClips(segmentId: string, run: TDetectionRun): Promise<strin
   const { target, window } = await loadDetectionWindow(segmentId);
   const { window: range, settings } = window.input;
   const candidates = await getDetector().detect(window.input);
-  const ready = run.keepsEnd(window) ? candidates : candidates.filter((c) => !isNearWindowEnd(c, range, HOLD_BACK_SECONDS));
+  const ready = run.keepsEnd(window)
+    ? candidates
+    : candidates.filter((c) => !isNearWindowEnd(c, range, HOLD_BACK_SECONDS));
   return prisma.$transaction(async (tx) => {
-    const ids = await insertDetectedClips(tx, { target, candidates: ready, knownSince: range.start - settings.maxClipSeconds });
+    const ids = await insertDetectedClips(tx, {
+      target,
+      candidates: ready,
+      knownSince: range.start - settings.maxClipSeconds,
+    });
     await run.alsoInTx?.(tx);
     return ids;
   });
@@ -173,7 +195,9 @@ export async function detectAgain(segmentId: string, userId: string): Promise<st
     where: { id: segmentId, userId },
     select: { sessionId: true, number: true, session: { select: { status: true } } },
   });
-  const later = await prisma.segment.count({ where: { sessionId: seg.sessionId, number: { gt: seg.number }, status: "DONE" } });
+  const later = await prisma.segment.count({
+    where: { sessionId: seg.sessionId, number: { gt: seg.number }, status: "DONE" },
+  });
   const followed = seg.session.status !== "RECORDING" || later > 0;
   return detectClips(segmentId, { keepsEnd: (w) => followed || w.lastOfStream });
 }
@@ -185,7 +209,14 @@ export async function detectAgain(segmentId: string, userId: string): Promise<st
 export async function summarizeSegment(segmentId: string): Promise<string> {
   const seg = await prisma.segment.findUniqueOrThrow({
     where: { id: segmentId },
-    select: { sessionId: true, number: true, startOffset: true, duration: true, transcript: { select: { text: true } }, clips: { select: { title: true }, orderBy: { startTime: "asc" } } },
+    select: {
+      sessionId: true,
+      number: true,
+      startOffset: true,
+      duration: true,
+      transcript: { select: { text: true } },
+      clips: { select: { title: true }, orderBy: { startTime: "asc" } },
+    },
   });
   const line = await summarizeSegmentText({
     number: seg.number,
@@ -196,8 +227,14 @@ export async function summarizeSegment(segmentId: string): Promise<string> {
   });
   await prisma.$transaction(async (tx) => {
     await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${seg.sessionId}))`;
-    const session = await tx.liveSession.findUniqueOrThrow({ where: { id: seg.sessionId }, select: { contextSummary: true } });
-    await tx.liveSession.update({ where: { id: seg.sessionId }, data: { contextSummary: upsertSummaryLine(session.contextSummary, seg.number, line) } });
+    const session = await tx.liveSession.findUniqueOrThrow({
+      where: { id: seg.sessionId },
+      select: { contextSummary: true },
+    });
+    await tx.liveSession.update({
+      where: { id: seg.sessionId },
+      data: { contextSummary: upsertSummaryLine(session.contextSummary, seg.number, line) },
+    });
   });
   return line;
 }
@@ -215,6 +252,9 @@ export async function finishSegment(segmentId: string): Promise<void> {
 export async function failSegment(segmentId: string, message: string): Promise<void> {
   const reason = /blob not found/i.test(message)
     ? "The recording of this segment is missing from storage."
-    : `Processing failed: ${message.split("\n")[0].replace(/\/[\w./-]+/g, "…").slice(0, 200)}`;
+    : `Processing failed: ${message
+        .split("\n")[0]
+        .replace(/\/[\w./-]+/g, "…")
+        .slice(0, 200)}`;
   await prisma.segment.updateMany({ where: { id: segmentId }, data: { status: "ERROR", error: reason } });
 }

@@ -19,7 +19,10 @@ describe("pumpfun client", () => {
     await expect(client.getLivestream(MINT)).resolves.toEqual({ live: false });
     fake.set(MINT, "starting");
     const starting = await client.getLivestream(MINT);
-    expect(starting).toMatchObject({ live: true, stream: { mintId: MINT, isLive: true, numParticipants: 0, mode: "livestream" } });
+    expect(starting).toMatchObject({
+      live: true,
+      stream: { mintId: MINT, isLive: true, numParticipants: 0, mode: "livestream" },
+    });
     fake.set(MINT, "live");
     await expect(client.getLivestream(MINT)).resolves.toMatchObject({ live: true, stream: { numParticipants: 12 } });
     expect(fake.calls).toContain(`GET /livestream?mintId=${MINT}`);
@@ -92,7 +95,10 @@ describe("pumpfun client", () => {
       const stop = keeper.keepFresh((e) => errors.push(e), 200);
       const end = Date.now() + 20_000;
       while (errors.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-      expect(errors.map((e) => e.message).slice(0, 2)).toEqual(["That pump.fun stream is not live.", "That pump.fun stream is not live."]);
+      expect(errors.map((e) => e.message).slice(0, 2)).toEqual([
+        "That pump.fun stream is not live.",
+        "That pump.fun stream is not live.",
+      ]);
       fake.set(MINT, "live");
       while (keeper.current === first && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       stop();
@@ -102,23 +108,32 @@ describe("pumpfun client", () => {
     }
   });
 
-  it.each([
-    ["error", "pump.fun is having trouble (HTTP 500)."],
-  ] as const)("turns a %s stream lookup into a friendly error", async (state, message) => {
-    fake.set(MINT, state);
-    const err = await pumpfunClient({ apiUrl: fake.url }).getLivestream(MINT).catch((e) => e);
-    expect(err).toBeInstanceOf(PumpfunError);
-    expect(err.message).toBe(message);
-  });
+  it.each([["error", "pump.fun is having trouble (HTTP 500)."]] as const)(
+    "turns a %s stream lookup into a friendly error",
+    async (state, message) => {
+      fake.set(MINT, state);
+      const err = await pumpfunClient({ apiUrl: fake.url })
+        .getLivestream(MINT)
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(PumpfunError);
+      expect(err.message).toBe(message);
+    },
+  );
 
   it("refuses to join an offline stream", async () => {
     fake.set(MINT, "offline");
-    await expect(pumpfunClient({ apiUrl: fake.url }).joinAsViewer(MINT)).rejects.toThrow("That pump.fun stream is not live.");
+    await expect(pumpfunClient({ apiUrl: fake.url }).joinAsViewer(MINT)).rejects.toThrow(
+      "That pump.fun stream is not live.",
+    );
   });
 
   it.each([
     ["not json", "{oops", "pump.fun sent an unreadable livestream response."],
-    ["wrong shape", JSON.stringify({ mintId: MINT, isLive: "yes" }), "pump.fun sent an unexpected livestream response."],
+    [
+      "wrong shape",
+      JSON.stringify({ mintId: MINT, isLive: "yes" }),
+      "pump.fun sent an unexpected livestream response.",
+    ],
   ])("rejects a %s body", async (_name, body, message) => {
     const server = http.createServer((_req, res) => res.end(body));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -131,6 +146,8 @@ describe("pumpfun client", () => {
   });
 
   it("says so when pump.fun cannot be reached", async () => {
-    await expect(pumpfunClient({ apiUrl: "http://127.0.0.1:1" }).getLivestream(MINT)).rejects.toThrow("pump.fun could not be reached.");
+    await expect(pumpfunClient({ apiUrl: "http://127.0.0.1:1" }).getLivestream(MINT)).rejects.toThrow(
+      "pump.fun could not be reached.",
+    );
   });
 });

@@ -90,11 +90,13 @@ export function pumpfunClient(opts: TPumpfunClientOptions = {}) {
       body: JSON.stringify({ mintId: mint, viewer: true, hidden: true }),
     });
     if (status === 404) throw new PumpfunError("That pump.fun stream is not live.", 404);
-    if (status < 200 || status >= 300) throw new PumpfunError(`pump.fun refused to let us watch (HTTP ${status}).`, status);
+    if (status < 200 || status >= 300)
+      throw new PumpfunError(`pump.fun refused to let us watch (HTTP ${status}).`, status);
     const { token } = parseJson(ZPumpfunJoin, text, "join");
     const claims = decodeJwtClaims(token);
     if (!claims) throw new PumpfunError("pump.fun sent a viewer token we cannot read.");
-    const room = typeof claims.video === "object" && claims.video && "room" in claims.video ? String(claims.video.room) : mint;
+    const room =
+      typeof claims.video === "object" && claims.video && "room" in claims.video ? String(claims.video.room) : mint;
     const exp = typeof claims.exp === "number" ? claims.exp * 1000 : Date.now() + 10 * 60_000;
     return { token, url: livekitUrl, room, expiresAt: exp };
   }
@@ -120,7 +122,11 @@ export function decodeJwtClaims(token: string): Record<string, unknown> | null {
  * `refreshBeforeMs` of expiry (default 2 minutes, so a ~15-minute token is renewed at ~13); `keepFresh()`
  * does the same in the background while a room is open (recorder/livekit-frame-source.ts).
  */
-export function viewerTokenKeeper(client: Pick<TPumpfunClient, "joinAsViewer">, mint: string, refreshBeforeMs = 120_000) {
+export function viewerTokenKeeper(
+  client: Pick<TPumpfunClient, "joinAsViewer">,
+  mint: string,
+  refreshBeforeMs = 120_000,
+) {
   let current: TViewerToken | null = null;
   let pending: Promise<TViewerToken> | null = null;
   return {

@@ -8,7 +8,9 @@ import { pumpfunClient, PumpfunError } from "./client";
 export async function isPumpfunLive(mint: string): Promise<{ live: boolean; detail?: string; unknown?: true }> {
   try {
     const status = await pumpfunClient().getLivestream(mint);
-    return status.live ? { live: true, detail: `${status.stream.numParticipants ?? 0} watching` } : { live: false, detail: "pump.fun: not live" };
+    return status.live
+      ? { live: true, detail: `${status.stream.numParticipants ?? 0} watching` }
+      : { live: false, detail: "pump.fun: not live" };
   } catch (err) {
     // The API failed: not live as far as starting a session goes, but no proof that a recording should stop.
     if (err instanceof PumpfunError) return { live: false, detail: err.message, unknown: true };

@@ -10,7 +10,10 @@ const PUMPFUN_HOSTS = new Set(["pump.fun", "www.pump.fun"]);
  */
 export function looksLikePumpfun(raw: string): boolean {
   if (/^[A-Za-z0-9]+$/.test(raw) && raw.length >= 16) return true;
-  const host = raw.replace(/^https?:\/\//i, "").split(/[/?#]/, 1)[0].toLowerCase();
+  const host = raw
+    .replace(/^https?:\/\//i, "")
+    .split(/[/?#]/, 1)[0]
+    .toLowerCase();
   return PUMPFUN_HOSTS.has(host);
 }
 
@@ -26,21 +29,35 @@ export function parsePumpfunMint(raw: string): string {
     try {
       url = new URL(/^https?:\/\//i.test(candidate) ? candidate : `https://${candidate}`);
     } catch {
-      throw new AppError("invalid_input", "That is not a valid pump.fun URL. Paste https://pump.fun/coin/<mint> or the mint id.");
+      throw new AppError(
+        "invalid_input",
+        "That is not a valid pump.fun URL. Paste https://pump.fun/coin/<mint> or the mint id.",
+      );
     }
     if (!PUMPFUN_HOSTS.has(url.hostname.toLowerCase())) {
-      throw new AppError("invalid_input", "That is not a pump.fun URL. Paste https://pump.fun/coin/<mint> or the mint id.");
+      throw new AppError(
+        "invalid_input",
+        "That is not a pump.fun URL. Paste https://pump.fun/coin/<mint> or the mint id.",
+      );
     }
     const parts = url.pathname.split("/").filter(Boolean);
-    const mint = parts[0] === "coin" ? (parts.length === 2 ? parts[1] : undefined) : parts.length === 1 ? parts[0] : undefined;
-    if (!mint) throw new AppError("invalid_input", "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id.");
+    const mint =
+      parts[0] === "coin" ? (parts.length === 2 ? parts[1] : undefined) : parts.length === 1 ? parts[0] : undefined;
+    if (!mint)
+      throw new AppError(
+        "invalid_input",
+        "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id.",
+      );
     candidate = mint;
   }
   if (!BASE58_RE.test(candidate)) {
     throw new AppError("invalid_input", "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l).");
   }
   if (candidate.length < 32 || candidate.length > 44) {
-    throw new AppError("invalid_input", `A pump.fun mint id is 32 to 44 characters long; this one has ${candidate.length}.`);
+    throw new AppError(
+      "invalid_input",
+      `A pump.fun mint id is 32 to 44 characters long; this one has ${candidate.length}.`,
+    );
   }
   if (base58Decode(candidate).length !== 32) {
     throw new AppError("invalid_input", "That mint id is not a valid Solana address (it does not decode to 32 bytes).");

@@ -8,7 +8,10 @@ async function call(method: string, path: string, body?: unknown): Promise<Respo
   const url = new URL(path, env.RECORDER_URL);
   return fetch(url, {
     method,
-    headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signRequest(env.recorderSecret, method, `${url.pathname}${url.search}`, text) },
+    headers: {
+      "content-type": "application/json",
+      [SIGNATURE_HEADER]: signRequest(env.recorderSecret, method, `${url.pathname}${url.search}`, text),
+    },
     body: method === "GET" ? undefined : text,
     signal: AbortSignal.timeout(10_000),
   });

@@ -15,7 +15,9 @@ export type TRecorderSource = z.infer<typeof ZRecorderSource>;
 
 /** What the recorder records for a streamer it records itself (LiveKit rooms are recorded by egress instead). */
 export function recorderSourceOf(streamer: { kind: string; source: string }): TRecorderSource {
-  return streamer.kind === "PUMPFUN" ? { kind: "pumpfun", mint: streamer.source } : { kind: "url", url: streamer.source };
+  return streamer.kind === "PUMPFUN"
+    ? { kind: "pumpfun", mint: streamer.source }
+    : { kind: "url", url: streamer.source };
 }
 
 /** App → recorder: POST {RECORDER_URL}/sessions. Idempotent per sessionId. */

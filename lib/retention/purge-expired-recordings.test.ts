@@ -26,9 +26,15 @@ describe("purgeExpiredRecordings", () => {
     const { getStore, storageKeys } = storage;
     const store = getStore();
     const stamp = Date.now();
-    const user = await prisma.user.create({ data: { id: `ret-${stamp}`, name: "R", email: `ret-${stamp}@example.com`, retentionHours: 1 } });
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false } });
-    const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+    const user = await prisma.user.create({
+      data: { id: `ret-${stamp}`, name: "R", email: `ret-${stamp}@example.com`, retentionHours: 1 },
+    });
+    const streamer = await prisma.streamer.create({
+      data: { userId: user.id, name: "S", kind: "URL", source: `https://example.com/${stamp}.m3u8`, monitored: false },
+    });
+    const session = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" },
+    });
     const now = new Date();
     const make = async (number: number, ageHours: number, status: "DONE" | "PROCESSING" = "DONE") => {
       const key = storageKeys.segment(session.id, number);
@@ -36,16 +42,42 @@ describe("purgeExpiredRecordings", () => {
       await store.put(storageKeys.segmentAudio(session.id, number), Buffer.from("wav"));
       await store.put(storageKeys.segmentSignals(session.id, number), Buffer.from("{}"));
       const seg = await prisma.segment.create({
-        data: { userId: user.id, sessionId: session.id, number, startOffset: number * 30, duration: 30, storageKey: key, sizeBytes: 1000, status, recordedAt: new Date(now.getTime() - ageHours * 3600_000) },
+        data: {
+          userId: user.id,
+          sessionId: session.id,
+          number,
+          startOffset: number * 30,
+          duration: 30,
+          storageKey: key,
+          sizeBytes: 1000,
+          status,
+          recordedAt: new Date(now.getTime() - ageHours * 3600_000),
+        },
       });
-      await prisma.transcript.create({ data: { segmentId: seg.id, userId: user.id, engine: "pocketsphinx", text: "hello", words: [] } });
+      await prisma.transcript.create({
+        data: { segmentId: seg.id, userId: user.id, engine: "pocketsphinx", text: "hello", words: [] },
+      });
       return seg;
     };
     const old = await make(0, 3);
     const busy = await make(1, 3, "PROCESSING");
     const recent = await make(2, 0.25);
     const clip = await prisma.clip.create({
-      data: { userId: user.id, streamerId: streamer.id, sessionId: session.id, segmentId: old.id, detectionKey: "t0", startTime: 1, endTime: 16, title: "T", reason: "r", score: 80, engine: "offline", status: "READY", videoKey: storageKeys.clipVideo(`c-${stamp}`) },
+      data: {
+        userId: user.id,
+        streamerId: streamer.id,
+        sessionId: session.id,
+        segmentId: old.id,
+        detectionKey: "t0",
+        startTime: 1,
+        endTime: 16,
+        title: "T",
+        reason: "r",
+        score: 80,
+        engine: "offline",
+        status: "READY",
+        videoKey: storageKeys.clipVideo(`c-${stamp}`),
+      },
     });
     await store.put(clip.videoKey!, Buffer.from("mp4"));
 
@@ -93,15 +125,39 @@ describe("purgeExpiredRecordings: per-user retention and pending renders", () =>
     const stamp = Date.now();
     const now = new Date();
     const setup = async (name: string, retentionHours: number) => {
-      const user = await prisma.user.create({ data: { id: `ret-${name}-${stamp}`, name, email: `ret-${name}-${stamp}@example.com`, retentionHours } });
-      const streamer = await prisma.streamer.create({ data: { userId: user.id, name, kind: "URL", source: `https://example.com/${name}-${stamp}.m3u8`, monitored: false } });
-      const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" } });
+      const user = await prisma.user.create({
+        data: { id: `ret-${name}-${stamp}`, name, email: `ret-${name}-${stamp}@example.com`, retentionHours },
+      });
+      const streamer = await prisma.streamer.create({
+        data: {
+          userId: user.id,
+          name,
+          kind: "URL",
+          source: `https://example.com/${name}-${stamp}.m3u8`,
+          monitored: false,
+        },
+      });
+      const session = await prisma.liveSession.create({
+        data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" },
+      });
       const key = storageKeys.segment(session.id, 0);
       await store.put(key, Buffer.alloc(10));
       const seg = await prisma.segment.create({
-        data: { userId: user.id, sessionId: session.id, number: 0, startOffset: 0, duration: 30, storageKey: key, sizeBytes: 10, status: "DONE", recordedAt: new Date(now.getTime() - 10 * 3600_000) },
+        data: {
+          userId: user.id,
+          sessionId: session.id,
+          number: 0,
+          startOffset: 0,
+          duration: 30,
+          storageKey: key,
+          sizeBytes: 10,
+          status: "DONE",
+          recordedAt: new Date(now.getTime() - 10 * 3600_000),
+        },
       });
-      await prisma.transcript.create({ data: { segmentId: seg.id, userId: user.id, engine: "pocketsphinx", text: "hi", words: [] } });
+      await prisma.transcript.create({
+        data: { segmentId: seg.id, userId: user.id, engine: "pocketsphinx", text: "hi", words: [] },
+      });
       return { user, streamer, session, seg, key };
     };
     // Same 10-hour-old segment: purged under a 2 h retention, kept under 24 h and 720 h.
@@ -110,7 +166,20 @@ describe("purgeExpiredRecordings: per-user retention and pending renders", () =>
     const month = await setup("month", 720);
     const rendering = await setup("rendering", 2);
     const clip = await prisma.clip.create({
-      data: { userId: rendering.user.id, streamerId: rendering.streamer.id, sessionId: rendering.session.id, segmentId: rendering.seg.id, detectionKey: "t0", startTime: 1, endTime: 16, title: "T", reason: "r", score: 80, engine: "offline", status: "RENDERING" },
+      data: {
+        userId: rendering.user.id,
+        streamerId: rendering.streamer.id,
+        sessionId: rendering.session.id,
+        segmentId: rendering.seg.id,
+        detectionKey: "t0",
+        startTime: 1,
+        endTime: 16,
+        title: "T",
+        reason: "r",
+        score: 80,
+        engine: "offline",
+        status: "RENDERING",
+      },
     });
     const state = async (x: { seg: { id: string }; key: string }) => {
       const row = await prisma.segment.findUniqueOrThrow({ where: { id: x.seg.id }, include: { transcript: true } });
@@ -120,7 +189,8 @@ describe("purgeExpiredRecordings: per-user retention and pending renders", () =>
     try {
       await mod.purgeExpiredRecordings(now);
       expect(await state(short)).toEqual({ deleted: true, transcript: false, blob: false });
-      for (const kept of [day, month, rendering]) expect(await state(kept)).toEqual({ deleted: false, transcript: true, blob: true });
+      for (const kept of [day, month, rendering])
+        expect(await state(kept)).toEqual({ deleted: false, transcript: true, blob: true });
       // Once the render is done, the next run removes the recording; the clip stays.
       await prisma.clip.update({ where: { id: clip.id }, data: { status: "READY" } });
       await mod.purgeExpiredRecordings(now);
@@ -143,14 +213,34 @@ describe("purgeExpiredRecordings: leftover audio chunks", () => {
     const store = getStore();
     const stamp = Date.now();
     const now = new Date();
-    const user = await prisma.user.create({ data: { id: `ret-chunks-${stamp}`, name: "C", email: `ret-chunks-${stamp}@example.com`, retentionHours: 2 } });
-    const streamer = await prisma.streamer.create({ data: { userId: user.id, name: "C", kind: "URL", source: `https://example.com/c-${stamp}.m3u8`, monitored: false } });
-    const session = await prisma.liveSession.create({ data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 900, status: "FAILED" } });
+    const user = await prisma.user.create({
+      data: { id: `ret-chunks-${stamp}`, name: "C", email: `ret-chunks-${stamp}@example.com`, retentionHours: 2 },
+    });
+    const streamer = await prisma.streamer.create({
+      data: {
+        userId: user.id,
+        name: "C",
+        kind: "URL",
+        source: `https://example.com/c-${stamp}.m3u8`,
+        monitored: false,
+      },
+    });
+    const session = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 900, status: "FAILED" },
+    });
     const make = async (index: number, ageHours: number) => {
       const storageKey = storageKeys.audioChunk(session.id, 0, index);
       await store.put(storageKey, Buffer.from("RIFF"));
       return prisma.audioChunk.create({
-        data: { userId: user.id, sessionId: session.id, startOffset: index * 60, duration: 60, storageKey, status: "SKIPPED", createdAt: new Date(now.getTime() - ageHours * 3600_000) },
+        data: {
+          userId: user.id,
+          sessionId: session.id,
+          startOffset: index * 60,
+          duration: 60,
+          storageKey,
+          status: "SKIPPED",
+          createdAt: new Date(now.getTime() - ageHours * 3600_000),
+        },
       });
     };
     const old = await make(0, 3);

@@ -36,7 +36,11 @@ export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeRe
       });
       if (!batch.length) break;
       for (const s of batch) {
-        const keys = [s.storageKey, storageKeys.segmentAudio(s.sessionId, s.number), storageKeys.segmentSignals(s.sessionId, s.number)];
+        const keys = [
+          s.storageKey,
+          storageKeys.segmentAudio(s.sessionId, s.number),
+          storageKeys.segmentSignals(s.sessionId, s.number),
+        ];
         await Promise.all(keys.filter((k): k is string => !!k).map((k) => store.delete(k)));
       }
       const ids = batch.map((s) => s.id);
@@ -50,12 +54,17 @@ export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeRe
       result.bytes += batch.reduce((n, s) => n + (s.sizeBytes ?? 0), 0);
     }
     // Audio chunks sent ahead of a segment that never got to use them (a crash, an aborted session).
-    const chunks = await prisma.audioChunk.findMany({ where: { userId: user.id, createdAt: { lt: cutoff } }, select: { id: true, storageKey: true } });
+    const chunks = await prisma.audioChunk.findMany({
+      where: { userId: user.id, createdAt: { lt: cutoff } },
+      select: { id: true, storageKey: true },
+    });
     if (chunks.length) {
       await Promise.all(chunks.map((c) => store.delete(c.storageKey)));
       await prisma.audioChunk.deleteMany({ where: { id: { in: chunks.map((c) => c.id) } } });
       result.chunks += chunks.length;
-      console.log(`[retention] user ${user.id}: removed ${chunks.length} leftover audio chunk(s) older than ${cutoff.toISOString()}`);
+      console.log(
+        `[retention] user ${user.id}: removed ${chunks.length} leftover audio chunk(s) older than ${cutoff.toISOString()}`,
+      );
     }
     if (removedForUser) {
       result.users++;
@@ -67,7 +76,9 @@ export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeRe
     }
   }
   if (result.segments) {
-    console.log(`[retention] removed ${result.segments} segment recordings (${(result.bytes / 1e6).toFixed(1)} MB) for ${result.users} user(s)`);
+    console.log(
+      `[retention] removed ${result.segments} segment recordings (${(result.bytes / 1e6).toFixed(1)} MB) for ${result.users} user(s)`,
+    );
   }
   return result;
 }

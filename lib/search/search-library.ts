@@ -26,7 +26,16 @@ type TMomentRow = {
   clipStart: number | null;
   clipTitle: string | null;
 };
-type TClipRow = { id: string; title: string; streamerName: string; startTime: number; score: number; thumbKey: string | null; status: string; rank: number };
+type TClipRow = {
+  id: string;
+  title: string;
+  streamerName: string;
+  startTime: number;
+  score: number;
+  thumbKey: string | null;
+  status: string;
+  rank: number;
+};
 
 /**
  * Full-text search over the user's transcripts and clip titles (PostgreSQL `websearch_to_tsquery`, English
@@ -93,7 +102,9 @@ export async function searchLibrary(userId: string, { q, limit }: TSearchQuery) 
         streamer: { id: m.streamerId, name: m.streamerName },
         at,
         snippet: m.snippet,
-        clip: m.clipId ? { id: m.clipId, title: m.clipTitle!, offset: Math.max(0, Math.round((at - m.clipStart!) * 10) / 10) } : null,
+        clip: m.clipId
+          ? { id: m.clipId, title: m.clipTitle!, offset: Math.max(0, Math.round((at - m.clipStart!) * 10) / 10) }
+          : null,
       };
     }),
     clips: clips.map((c) => ({

@@ -11,7 +11,10 @@ import { audioChunkReady, segmentReady, sessionEnded } from "@/inngest/events";
  * so Inngest deduplicates it too. Re-sending on a duplicate covers a crash between insert and send.
  */
 export async function recordSegment(p: TSegmentRecorded): Promise<{ segmentId: string; duplicate: boolean }> {
-  const session = await prisma.liveSession.findUnique({ where: { id: p.sessionId }, select: { id: true, userId: true } });
+  const session = await prisma.liveSession.findUnique({
+    where: { id: p.sessionId },
+    select: { id: true, userId: true },
+  });
   if (!session) throw new AppError("not_found", "Unknown session.");
   const inserted = await prisma.segment.createMany({
     data: {
@@ -33,28 +36,43 @@ export async function recordSegment(p: TSegmentRecorded): Promise<{ segmentId: s
   });
   if (inserted.count === 1 || segment.status === "READY") {
     await inngest.send(
-      segmentReady.create({ segmentId: segment.id, sessionId: session.id, userId: session.userId }, { id: `segment-ready-${segment.id}` }),
+      segmentReady.create(
+        { segmentId: segment.id, sessionId: session.id, userId: session.userId },
+        { id: `segment-ready-${segment.id}` },
+      ),
     );
   }
   return { segmentId: segment.id, duplicate: inserted.count === 0 };
 }
 
 export async function endSession(p: TSessionEnded): Promise<void> {
-  const session = await prisma.liveSession.findUnique({ where: { id: p.sessionId }, select: { id: true, userId: true, streamerId: true, status: true } });
+  const session = await prisma.liveSession.findUnique({
+    where: { id: p.sessionId },
+    select: { id: true, userId: true, streamerId: true, status: true },
+  });
   if (!session) throw new AppError("not_found", "Unknown session.");
   if (session.status === "RECORDING") {
     await prisma.$transaction([
       prisma.liveSession.update({
         where: { id: session.id },
-        data: { status: p.reason === "failed" ? "FAILED" : "ENDED", endedAt: new Date(), endReason: p.message ?? p.reason },
+        data: {
+          status: p.reason === "failed" ? "FAILED" : "ENDED",
+          endedAt: new Date(),
+          endReason: p.message ?? p.reason,
+        },
       }),
       prisma.streamer.updateMany({
         where: { id: session.streamerId, status: "LIVE" },
-        data: { status: p.reason === "failed" ? "ERROR" : "OFFLINE", lastError: p.reason === "failed" ? (p.message ?? "Recording failed") : null },
+        data: {
+          status: p.reason === "failed" ? "ERROR" : "OFFLINE",
+          lastError: p.reason === "failed" ? (p.message ?? "Recording failed") : null,
+        },
       }),
     ]);
   }
-  await inngest.send(sessionEnded.create({ sessionId: session.id, userId: session.userId }, { id: `session-ended-${session.id}` }));
+  await inngest.send(
+    sessionEnded.create({ sessionId: session.id, userId: session.userId }, { id: `session-ended-${session.id}` }),
+  );
 }
 
 /**
@@ -63,7 +81,10 @@ export async function endSession(p: TSessionEnded): Promise<void> {
  * SKIPPED: that segment decodes the stretch itself.
  */
 export async function recordAudioChunk(p: TAudioChunk): Promise<{ chunkId: string; duplicate: boolean }> {
-  const session = await prisma.liveSession.findUnique({ where: { id: p.sessionId }, select: { id: true, userId: true } });
+  const session = await prisma.liveSession.findUnique({
+    where: { id: p.sessionId },
+    select: { id: true, userId: true },
+  });
   if (!session) throw new AppError("not_found", "Unknown session.");
   // The app later deletes this key: it must be one of this session's chunk keys.
   if (!p.storageKey.startsWith(storageKeys.audioChunks(session.id))) {
@@ -77,13 +98,26 @@ export async function recordAudioChunk(p: TAudioChunk): Promise<{ chunkId: strin
   });
   const late = !!taken && taken.startOffset + taken.duration > mid;
   const inserted = await prisma.audioChunk.createMany({
-    data: { userId: session.userId, sessionId: session.id, startOffset: p.startOffset, duration: p.duration, storageKey: p.storageKey, status: late ? "SKIPPED" : "PENDING" },
+    data: {
+      userId: session.userId,
+      sessionId: session.id,
+      startOffset: p.startOffset,
+      duration: p.duration,
+      storageKey: p.storageKey,
+      status: late ? "SKIPPED" : "PENDING",
+    },
     skipDuplicates: true,
   });
-  const chunk = await prisma.audioChunk.findUniqueOrThrow({ where: { storageKey: p.storageKey }, select: { id: true, status: true } });
+  const chunk = await prisma.audioChunk.findUniqueOrThrow({
+    where: { storageKey: p.storageKey },
+    select: { id: true, status: true },
+  });
   if (chunk.status === "PENDING") {
     await inngest.send(
-      audioChunkReady.create({ chunkId: chunk.id, sessionId: session.id, userId: session.userId }, { id: `audio-chunk-${chunk.id}` }),
+      audioChunkReady.create(
+        { chunkId: chunk.id, sessionId: session.id, userId: session.userId },
+        { id: `audio-chunk-${chunk.id}` },
+      ),
     );
   }
   return { chunkId: chunk.id, duplicate: inserted.count === 0 };

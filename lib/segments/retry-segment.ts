@@ -14,10 +14,17 @@ export async function retrySegment(userId: string, segmentId: string): Promise<v
     select: { id: true, status: true, sessionId: true, attempts: true, deletedAt: true },
   });
   if (!seg) throw new AppError("not_found", "Segment not found.");
-  if (seg.deletedAt) throw new AppError("conflict", "The recording of this segment was deleted after the retention period.");
+  if (seg.deletedAt)
+    throw new AppError("conflict", "The recording of this segment was deleted after the retention period.");
   if (seg.status !== "ERROR") throw new AppError("conflict", "Only failed segments can be retried.");
-  await prisma.segment.update({ where: { id: seg.id }, data: { status: "READY", error: null, stage: null, progress: 0 } });
+  await prisma.segment.update({
+    where: { id: seg.id },
+    data: { status: "READY", error: null, stage: null, progress: 0 },
+  });
   await inngest.send(
-    segmentReady.create({ segmentId: seg.id, sessionId: seg.sessionId, userId }, { id: `segment-retry-${seg.id}-${seg.attempts}` }),
+    segmentReady.create(
+      { segmentId: seg.id, sessionId: seg.sessionId, userId },
+      { id: `segment-retry-${seg.id}-${seg.attempts}` },
+    ),
   );
 }

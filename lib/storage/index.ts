@@ -24,7 +24,8 @@ export const storageKeys = {
   /** Folder of a session's audio chunks (the webhook accepts chunk keys only under it). */
   audioChunks: (sessionId: string) => `sessions/${sessionId}/chunks/`,
   /** Live audio sent ahead of its segment (recorder run + chunk index), deleted once transcribed. */
-  audioChunk: (sessionId: string, run: number, index: number) => `${storageKeys.audioChunks(sessionId)}${n5(run)}-${n5(index)}.wav`,
+  audioChunk: (sessionId: string, run: number, index: number) =>
+    `${storageKeys.audioChunks(sessionId)}${n5(run)}-${n5(index)}.wav`,
   clipVideo: (clipId: string) => `clips/${clipId}/clip.mp4`,
   clipThumb: (clipId: string) => `clips/${clipId}/thumb.jpg`,
   /** A re-render (trim) under a new name, so the current file keeps playing until the swap. */

@@ -12,7 +12,10 @@ describe("local blob store", () => {
   it("puts files and buffers, reads ranges, downloads, deletes idempotently", async () => {
     const src = path.join(root, "..", `src-${process.pid}.bin`);
     fs.writeFileSync(src, Buffer.from("0123456789"));
-    expect(await store.put("sessions/a/segments/00001.ts", src)).toEqual({ key: "sessions/a/segments/00001.ts", size: 10 });
+    expect(await store.put("sessions/a/segments/00001.ts", src)).toEqual({
+      key: "sessions/a/segments/00001.ts",
+      size: 10,
+    });
     expect(await store.put("clips/x/thumb.jpg", Buffer.from("jpg"))).toEqual({ key: "clips/x/thumb.jpg", size: 3 });
     expect(await store.stat("sessions/a/segments/00001.ts")).toEqual({ size: 10 });
 

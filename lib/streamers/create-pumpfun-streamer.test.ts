@@ -33,19 +33,33 @@ describe("adding a pump.fun streamer (POST /api/streamers)", () => {
     const user = await seedUser();
     const res = await post(user.id, { source: `https://pump.fun/coin/${MINT}?include-nsfw=true` });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ streamer: { kind: "PUMPFUN", source: MINT, name: "pump.fun 2qEHjD…", status: "OFFLINE" } });
-    expect(await post(user.id, { source: MINT, name: "again" })).toEqual({ status: 409, json: { error: { code: "conflict", message: "You already added this stream." } } });
+    expect(res.json).toMatchObject({
+      streamer: { kind: "PUMPFUN", source: MINT, name: "pump.fun 2qEHjD…", status: "OFFLINE" },
+    });
+    expect(await post(user.id, { source: MINT, name: "again" })).toEqual({
+      status: 409,
+      json: { error: { code: "conflict", message: "You already added this stream." } },
+    });
     // Another user may follow the same coin.
     expect((await post((await seedUser()).id, { source: `pump.fun/${MINT}` })).status).toBe(201);
   });
 
   it.each([
     [`https://pump.fun/coin/${MINT.slice(0, 20)}`, "A pump.fun mint id is 32 to 44 characters long; this one has 20."],
-    ["https://pump.fun/coin/0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl", "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l)."],
-    ["zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "That mint id is not a valid Solana address (it does not decode to 32 bytes)."],
+    [
+      "https://pump.fun/coin/0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl",
+      "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l).",
+    ],
+    [
+      "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+      "That mint id is not a valid Solana address (it does not decode to 32 bytes).",
+    ],
   ])("rejects %j with an exact error body and stores nothing", async (source, message) => {
     const user = await seedUser();
-    expect(await post(user.id, { source })).toEqual({ status: 422, json: { error: { code: "invalid_input", message } } });
+    expect(await post(user.id, { source })).toEqual({
+      status: 422,
+      json: { error: { code: "invalid_input", message } },
+    });
     expect(await prisma.streamer.count({ where: { userId: user.id } })).toBe(0);
   });
 });

@@ -18,7 +18,10 @@ describe("parseSource", () => {
     ["javascript:alert(1)", 'Unsupported protocol "javascript". Use http, https, rtmp or rtmps.'],
     ["https://user:pw@example.com/live.m3u8", "Put stream keys in the path, not as user:password in the URL."],
     ["http://127.0.0.1:8080/live.m3u8", "That host is on a private network; Clipstream only records public streams."],
-    ["http://169.254.169.254/latest/meta-data", "That host is on a private network; Clipstream only records public streams."],
+    [
+      "http://169.254.169.254/latest/meta-data",
+      "That host is on a private network; Clipstream only records public streams.",
+    ],
     ["http://localhost/stream.m3u8", "That host is on a private network; Clipstream only records public streams."],
     ["/etc/passwd", "Local files are disabled on this server (ALLOW_FILE_SOURCES)."],
     ["file:///etc/passwd", "Local files are disabled on this server (ALLOW_FILE_SOURCES)."],
@@ -39,8 +42,14 @@ describe("parseSource", () => {
 
   it("allows loopback and files only when the operator says so", async () => {
     const parseSource = await load({ ALLOW_PRIVATE_SOURCES: "true", ALLOW_FILE_SOURCES: "true" });
-    await expect(parseSource("http://127.0.0.1:3200/stream.m3u8")).resolves.toMatchObject({ source: "http://127.0.0.1:3200/stream.m3u8" });
-    await expect(parseSource("/srv/media/show.mp4")).resolves.toEqual({ kind: "URL", source: "file:///srv/media/show.mp4", suggestedName: "show" });
+    await expect(parseSource("http://127.0.0.1:3200/stream.m3u8")).resolves.toMatchObject({
+      source: "http://127.0.0.1:3200/stream.m3u8",
+    });
+    await expect(parseSource("/srv/media/show.mp4")).resolves.toEqual({
+      kind: "URL",
+      source: "file:///srv/media/show.mp4",
+      suggestedName: "show",
+    });
     await expect(parseSource("relative/file.mp4")).rejects.toMatchObject({ code: "invalid_input" });
   });
 
@@ -49,9 +58,21 @@ describe("parseSource", () => {
       code: "invalid_input",
       message: "LiveKit rooms are not enabled on this server (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).",
     });
-    const parseSource = await load({ LIVEKIT_URL: "wss://lk.example.com", LIVEKIT_API_KEY: "APIkey", LIVEKIT_API_SECRET: "secret" });
-    await expect(parseSource("livekit:show-1")).resolves.toEqual({ kind: "LIVEKIT", source: "show-1", suggestedName: "show-1" });
-    await expect(parseSource(" livekit://Main.Stage_2 ")).resolves.toEqual({ kind: "LIVEKIT", source: "Main.Stage_2", suggestedName: "Main.Stage_2" });
+    const parseSource = await load({
+      LIVEKIT_URL: "wss://lk.example.com",
+      LIVEKIT_API_KEY: "APIkey",
+      LIVEKIT_API_SECRET: "secret",
+    });
+    await expect(parseSource("livekit:show-1")).resolves.toEqual({
+      kind: "LIVEKIT",
+      source: "show-1",
+      suggestedName: "show-1",
+    });
+    await expect(parseSource(" livekit://Main.Stage_2 ")).resolves.toEqual({
+      kind: "LIVEKIT",
+      source: "Main.Stage_2",
+      suggestedName: "Main.Stage_2",
+    });
     for (const bad of ["livekit:", "livekit:../x", "livekit:a b", `livekit:${"r".repeat(129)}`]) {
       await expect(parseSource(bad)).rejects.toMatchObject({
         code: "invalid_input",
@@ -74,20 +95,42 @@ describe("parseSource", () => {
     ["11111111111111111111111111111111", "11111111111111111111111111111111"],
   ])("accepts pump.fun %j as kind PUMPFUN", async (input, mint) => {
     const parseSource = await load();
-    await expect(parseSource(input)).resolves.toEqual({ kind: "PUMPFUN", source: mint, suggestedName: `pump.fun ${mint.slice(0, 6)}…` });
+    await expect(parseSource(input)).resolves.toEqual({
+      kind: "PUMPFUN",
+      source: mint,
+      suggestedName: `pump.fun ${mint.slice(0, 6)}…`,
+    });
   });
 
   it.each([
     ["https://pump.fun/board", "A pump.fun mint id is 32 to 44 characters long; this one has 5."],
     ["https://pump.fun/", "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id."],
-    ["https://pump.fun/coin/", "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id."],
-    [`https://pump.fun/coin/${MINT}/extra`, "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id."],
-    ["https://pump.fun/coin/0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl", "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l)."],
-    ["https://pump.fun/coin/2qEHjDLDLbuBgRYvsxhc5D6uDWAivNFZ-an56P1tpump", "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l)."],
+    [
+      "https://pump.fun/coin/",
+      "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id.",
+    ],
+    [
+      `https://pump.fun/coin/${MINT}/extra`,
+      "That pump.fun URL has no coin in it. Paste https://pump.fun/coin/<mint> or the mint id.",
+    ],
+    [
+      "https://pump.fun/coin/0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl",
+      "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l).",
+    ],
+    [
+      "https://pump.fun/coin/2qEHjDLDLbuBgRYvsxhc5D6uDWAivNFZ-an56P1tpump",
+      "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l).",
+    ],
     ["2qEHjDLDLbuBgRYvsxhc5D6u", "A pump.fun mint id is 32 to 44 characters long; this one has 24."],
     [`${MINT}abc`, "A pump.fun mint id is 32 to 44 characters long; this one has 47."],
-    ["zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "That mint id is not a valid Solana address (it does not decode to 32 bytes)."],
-    ["0000000000000000000000000000000000000000", "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l)."],
+    [
+      "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+      "That mint id is not a valid Solana address (it does not decode to 32 bytes).",
+    ],
+    [
+      "0000000000000000000000000000000000000000",
+      "A pump.fun mint id uses base58 letters and digits only (no 0, O, I or l).",
+    ],
   ])("rejects pump.fun %j", async (input, message) => {
     const parseSource = await load();
     await expect(parseSource(input)).rejects.toMatchObject({ code: "invalid_input", message });

@@ -35,7 +35,10 @@ export async function parseSource(input: string): Promise<TParsedSource> {
     throw new AppError("invalid_input", "That is not a valid URL. Use http(s)://…, rtmp(s)://… or an HLS .m3u8 link.");
   }
   if (!["http:", "https:", "rtmp:", "rtmps:"].includes(url.protocol)) {
-    throw new AppError("invalid_input", `Unsupported protocol "${url.protocol.replace(":", "")}". Use http, https, rtmp or rtmps.`);
+    throw new AppError(
+      "invalid_input",
+      `Unsupported protocol "${url.protocol.replace(":", "")}". Use http, https, rtmp or rtmps.`,
+    );
   }
   if (!url.hostname) throw new AppError("invalid_input", "The URL has no host.");
   if (url.username || url.password) {
@@ -55,12 +58,27 @@ function parseFile(raw: string): TParsedSource {
   }
   const file = raw.startsWith("file:") ? decodeURIComponent(new URL(raw).pathname) : raw;
   if (!path.isAbsolute(file) || file.includes("\0")) throw new AppError("invalid_input", "Use an absolute file path.");
-  return { kind: "URL", source: `file://${path.normalize(file)}`, suggestedName: path.basename(file).replace(/\.\w+$/, "").slice(0, 60) };
+  return {
+    kind: "URL",
+    source: `file://${path.normalize(file)}`,
+    suggestedName: path
+      .basename(file)
+      .replace(/\.\w+$/, "")
+      .slice(0, 60),
+  };
 }
 
 /** `livekit:<room>`: a room on the operator's LiveKit server (LIVEKIT_URL); the room name is the source. */
 function parseLivekitRoom(room: string): TParsedSource {
-  if (!livekitConfig()) throw new AppError("invalid_input", "LiveKit rooms are not enabled on this server (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).");
-  if (!ROOM_RE.test(room)) throw new AppError("invalid_input", "Use livekit:<room name> (letters, digits, '-', '_', '.'; up to 128 characters).");
+  if (!livekitConfig())
+    throw new AppError(
+      "invalid_input",
+      "LiveKit rooms are not enabled on this server (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).",
+    );
+  if (!ROOM_RE.test(room))
+    throw new AppError(
+      "invalid_input",
+      "Use livekit:<room name> (letters, digits, '-', '_', '.'; up to 128 characters).",
+    );
   return { kind: "LIVEKIT", source: room, suggestedName: room.slice(0, 60) };
 }

@@ -77,7 +77,10 @@ export async function createStreamer(userId: string, input: TCreateStreamer) {
 
 export async function updateStreamer(userId: string, id: string, input: z.infer<typeof ZUpdateStreamer>) {
   checkSegmentSeconds(input.segmentSeconds);
-  const current = await prisma.streamer.findFirst({ where: { id, userId }, select: { minClipSeconds: true, maxClipSeconds: true } });
+  const current = await prisma.streamer.findFirst({
+    where: { id, userId },
+    select: { minClipSeconds: true, maxClipSeconds: true },
+  });
   if (!current) throw new AppError("not_found", "Streamer not found.");
   const min = input.minClipSeconds ?? current.minClipSeconds;
   const max = input.maxClipSeconds ?? current.maxClipSeconds;
@@ -85,12 +88,18 @@ export async function updateStreamer(userId: string, id: string, input: z.infer<
   return prisma.streamer.update({ where: { id }, data: input, select: streamerSelect });
 }
 
-export async function deleteStreamer(userId: string, id: string): Promise<{ activeSessionIds: string[]; activeEgressIds: string[] }> {
+export async function deleteStreamer(
+  userId: string,
+  id: string,
+): Promise<{ activeSessionIds: string[]; activeEgressIds: string[] }> {
   const streamer = await prisma.streamer.findFirst({
     where: { id, userId },
     select: {
       id: true,
-      liveSessions: { where: { status: "RECORDING" }, select: { id: true, livekitEgresses: { where: { status: "ACTIVE" }, select: { egressId: true } } } },
+      liveSessions: {
+        where: { status: "RECORDING" },
+        select: { id: true, livekitEgresses: { where: { status: "ACTIVE" }, select: { egressId: true } } },
+      },
     },
   });
   if (!streamer) throw new AppError("not_found", "Streamer not found.");

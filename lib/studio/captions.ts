@@ -17,7 +17,9 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
  * 7 words, 3.2 s, or a pause of 0.7 s; its times are its first word's start and last word's end.
  */
 export function cuesFromWords(words: TWord[], clipStart: number, clipEnd: number): TCue[] {
-  const inside = words.filter((w) => w.s >= clipStart - 0.05 && w.e <= clipEnd + 0.05 && w.w.trim()).sort((a, b) => a.s - b.s);
+  const inside = words
+    .filter((w) => w.s >= clipStart - 0.05 && w.e <= clipEnd + 0.05 && w.w.trim())
+    .sort((a, b) => a.s - b.s);
   const groups: TWord[][] = [];
   for (const w of inside) {
     const g = groups.at(-1);
@@ -37,7 +39,10 @@ export function cuesFromWords(words: TWord[], clipStart: number, clipEnd: number
 const ZStoredCue = z.object({ start: z.number(), end: z.number(), text: z.string() });
 
 /** The clip's captions: the edited ones if saved, else derived from the session's transcripts. */
-export async function getCaptions(userId: string, clipId: string): Promise<{ edited: boolean; duration: number; cues: TCue[] }> {
+export async function getCaptions(
+  userId: string,
+  clipId: string,
+): Promise<{ edited: boolean; duration: number; cues: TCue[] }> {
   const clip = await prisma.clip.findFirst({
     where: { id: clipId, userId },
     select: { sessionId: true, startTime: true, endTime: true, captions: true },
@@ -72,14 +77,19 @@ export const ZCaptionsInput = z
 
 /** Saves edited cues (text and times) after checking they are ordered, non-overlapping and inside the clip. */
 export async function saveCaptions(userId: string, clipId: string, input: z.infer<typeof ZCaptionsInput>) {
-  const clip = await prisma.clip.findFirst({ where: { id: clipId, userId }, select: { startTime: true, endTime: true } });
+  const clip = await prisma.clip.findFirst({
+    where: { id: clipId, userId },
+    select: { startTime: true, endTime: true },
+  });
   if (!clip) throw new AppError("not_found", "Clip not found.");
   const duration = r3(clip.endTime - clip.startTime);
   const cues = input.cues.map((c) => ({ start: r3(c.start), end: r3(c.end), text: c.text.replace(/\s+/g, " ") }));
   cues.forEach((c, i) => {
     if (!(c.end > c.start)) throw new AppError("invalid_input", `cues.${i}: end must be after start.`);
-    if (c.end > duration + 0.05) throw new AppError("invalid_input", `cues.${i}: ends after the clip (${duration.toFixed(3)} s).`);
-    if (i > 0 && c.start < cues[i - 1].end) throw new AppError("invalid_input", `cues.${i}: starts before the previous cue ends.`);
+    if (c.end > duration + 0.05)
+      throw new AppError("invalid_input", `cues.${i}: ends after the clip (${duration.toFixed(3)} s).`);
+    if (i > 0 && c.start < cues[i - 1].end)
+      throw new AppError("invalid_input", `cues.${i}: starts before the previous cue ends.`);
   });
   await prisma.clip.updateMany({ where: { id: clipId, userId }, data: { captions: cues } });
   return { edited: true, duration, cues };

@@ -18,7 +18,14 @@ export async function getClipPreview(userId: string, clipId: string) {
   const base = `clips/${clipId}/proxy-${ms(window.start)}-${ms(window.end)}`;
   const videoKey = `${base}.mp4`;
   if (!(await getStore().stat(videoKey))) {
-    await renderRange({ segments: await storedSegments(clip.sessionId), start: window.start, end: window.end, videoKey, thumbKey: `${base}.jpg`, proxy: true });
+    await renderRange({
+      segments: await storedSegments(clip.sessionId),
+      start: window.start,
+      end: window.end,
+      videoKey,
+      thumbKey: `${base}.jpg`,
+      proxy: true,
+    });
   }
   return { window, url: mediaUrl(videoKey)! };
 }

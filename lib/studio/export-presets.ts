@@ -23,7 +23,10 @@ export function presetLengthProblem(preset: TExportPreset, seconds: number): str
   const p = EXPORT_PRESETS[preset];
   const ok = p.under ? seconds < p.maxSeconds : seconds <= p.maxSeconds + 0.05;
   if (ok) return null;
-  const limit = p.maxSeconds >= 120 && p.maxSeconds % 60 ? `${Math.floor(p.maxSeconds / 60)}:${String(p.maxSeconds % 60).padStart(2, "0")}` : `${p.maxSeconds} s`;
+  const limit =
+    p.maxSeconds >= 120 && p.maxSeconds % 60
+      ? `${Math.floor(p.maxSeconds / 60)}:${String(p.maxSeconds % 60).padStart(2, "0")}`
+      : `${p.maxSeconds} s`;
   return `${p.label} takes clips ${p.under ? "under" : "up to"} ${limit}`;
 }
 

@@ -10,7 +10,15 @@ import { withWorkdir } from "@/lib/pipeline/workdir";
 import { getStore, storageKeys } from "@/lib/storage";
 import type { ClipExport } from "@/generated/prisma/client";
 import { getCaptions, toAss, toSrt } from "./captions";
-import { EXPORT_PRESETS, LAYOUT_IDS, layoutFilter, PRESET_IDS, presetLengthProblem, type TExportLayout, type TExportPreset } from "./export-presets";
+import {
+  EXPORT_PRESETS,
+  LAYOUT_IDS,
+  layoutFilter,
+  PRESET_IDS,
+  presetLengthProblem,
+  type TExportLayout,
+  type TExportPreset,
+} from "./export-presets";
 
 export const ZExportRequest = z
   .object({
@@ -21,7 +29,14 @@ export const ZExportRequest = z
   })
   .strict();
 
-export const ZExportIds = z.object({ ids: z.string().min(1).max(64 * 50 + 49).transform((s) => [...new Set(s.split(","))]).pipe(z.array(z.string().min(1).max(64)).max(50)) });
+export const ZExportIds = z.object({
+  ids: z
+    .string()
+    .min(1)
+    .max(64 * 50 + 49)
+    .transform((s) => [...new Set(s.split(","))])
+    .pipe(z.array(z.string().min(1).max(64)).max(50)),
+});
 
 export const exportCaptionsKey = (exportId: string) => `exports/${exportId}/captions.srt`;
 const srtKey = exportCaptionsKey;
@@ -52,16 +67,26 @@ export type TExportDto = ReturnType<typeof toExportDto>;
 /** Creates one PENDING export per clip, after checking every clip (owned, rendered, within the preset's limit). */
 export async function createExports(userId: string, input: z.infer<typeof ZExportRequest>) {
   const ids = [...new Set(input.clipIds)];
-  const clips = await prisma.clip.findMany({ where: { id: { in: ids }, userId }, select: { id: true, title: true, status: true, startTime: true, endTime: true, duration: true } });
+  const clips = await prisma.clip.findMany({
+    where: { id: { in: ids }, userId },
+    select: { id: true, title: true, status: true, startTime: true, endTime: true, duration: true },
+  });
   if (clips.length !== ids.length) throw new AppError("not_found", "Clip not found.");
   for (const c of ids.map((id) => clips.find((x) => x.id === id)!)) {
-    if (c.status !== "READY") throw new AppError("conflict", `"${c.title}" is still rendering; export it when it is ready.`);
+    if (c.status !== "READY")
+      throw new AppError("conflict", `"${c.title}" is still rendering; export it when it is ready.`);
     const seconds = c.duration ?? c.endTime - c.startTime;
     const problem = presetLengthProblem(input.preset, seconds);
-    if (problem) throw new AppError("invalid_input", `"${c.title}" is ${seconds.toFixed(1)} s long; ${problem}. Trim it first.`);
+    if (problem)
+      throw new AppError("invalid_input", `"${c.title}" is ${seconds.toFixed(1)} s long; ${problem}. Trim it first.`);
   }
   const created = await prisma.$transaction(
-    ids.map((clipId) => prisma.clipExport.create({ data: { userId, clipId, preset: input.preset, layout: input.layout, captions: input.captions }, include: { clip: { select: { title: true } } } })),
+    ids.map((clipId) =>
+      prisma.clipExport.create({
+        data: { userId, clipId, preset: input.preset, layout: input.layout, captions: input.captions },
+        include: { clip: { select: { title: true } } },
+      }),
+    ),
   );
   return created.map(toExportDto);
 }
@@ -82,7 +107,11 @@ export async function listExports(userId: string, q: { ids?: string[]; clipId?: 
  * it. Progress goes to the row from ffmpeg's -progress output.
  */
 export async function renderExport(exportId: string): Promise<{ width: number; height: number; duration: number }> {
-  const e = await prisma.clipExport.update({ where: { id: exportId }, data: { status: "RENDERING", progress: 0, error: null }, include: { clip: true } });
+  const e = await prisma.clipExport.update({
+    where: { id: exportId },
+    data: { status: "RENDERING", progress: 0, error: null },
+    include: { clip: true },
+  });
   if (!e.clip.videoKey) throw new Error("the clip has no rendered video");
   const { width: W, height: H } = EXPORT_PRESETS[e.preset as TExportPreset];
   const store = getStore();
@@ -97,29 +126,74 @@ export async function renderExport(exportId: string): Promise<{ width: number; h
       graph = graph.replace(/\[v\]$/, "[pre];[pre]ass=captions.ass[v]");
     }
     const out = path.join(dir, "export.mp4");
-    const args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", src, "-filter_complex", graph, "-map", "[v]"];
+    const args = [
+      "-hide_banner",
+      "-nostdin",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      src,
+      "-filter_complex",
+      graph,
+      "-map",
+      "[v]",
+    ];
     if (info.hasAudio) args.push("-map", "0:a:0", "-c:a", "aac", "-b:a", "160k");
-    args.push("-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p", "-r", "30", "-movflags", "+faststart", "-f", "mp4", out);
-    await runFfmpegWithProgress(args, info.duration, (progress) =>
-      prisma.clipExport.updateMany({ where: { id: exportId, status: "RENDERING" }, data: { progress } }).then(() => {}),
-    { cwd: dir });
+    args.push(
+      "-c:v",
+      "libx264",
+      "-preset",
+      "veryfast",
+      "-crf",
+      "21",
+      "-pix_fmt",
+      "yuv420p",
+      "-r",
+      "30",
+      "-movflags",
+      "+faststart",
+      "-f",
+      "mp4",
+      out,
+    );
+    await runFfmpegWithProgress(
+      args,
+      info.duration,
+      (progress) =>
+        prisma.clipExport
+          .updateMany({ where: { id: exportId, status: "RENDERING" }, data: { progress } })
+          .then(() => {}),
+      { cwd: dir },
+    );
     const probed = await probeMedia(out);
     const outputKey = storageKeys.exportVideo(exportId, e.preset);
     await store.put(outputKey, out, { contentType: "video/mp4" });
-    if (e.captions) await store.put(srtKey(exportId), Buffer.from(toSrt(cues)), { contentType: "application/x-subrip" });
+    if (e.captions)
+      await store.put(srtKey(exportId), Buffer.from(toSrt(cues)), { contentType: "application/x-subrip" });
     const result = { width: probed.width ?? W, height: probed.height ?? H, duration: probed.duration };
-    await prisma.clipExport.update({ where: { id: exportId }, data: { status: "READY", progress: 1, outputKey, ...result } });
+    await prisma.clipExport.update({
+      where: { id: exportId },
+      data: { status: "READY", progress: 1, outputKey, ...result },
+    });
     return result;
   });
 }
 
 export async function failExport(exportId: string, message: string): Promise<void> {
-  await prisma.clipExport.updateMany({ where: { id: exportId }, data: { status: "ERROR", error: message.slice(0, 500) } });
+  await prisma.clipExport.updateMany({
+    where: { id: exportId },
+    data: { status: "ERROR", error: message.slice(0, 500) },
+  });
 }
 
 /** The READY exports among `ids` that belong to the user, for the zip download. */
 export async function exportsForZip(userId: string, ids: string[]) {
-  const rows = await prisma.clipExport.findMany({ where: { id: { in: ids }, userId }, include: { clip: { select: { title: true } } }, orderBy: { createdAt: "asc" } });
+  const rows = await prisma.clipExport.findMany({
+    where: { id: { in: ids }, userId },
+    include: { clip: { select: { title: true } } },
+    orderBy: { createdAt: "asc" },
+  });
   if (rows.length !== ids.length) throw new AppError("not_found", "Export not found.");
   const notReady = rows.find((r) => r.status !== "READY" || !r.outputKey);
   if (notReady) throw new AppError("conflict", "Some exports are not ready yet.");

@@ -22,7 +22,12 @@ async function readLoudness(sessionId: string, number: number): Promise<{ t: num
  * loudness (100 ms steps) that segment analysis stored; buckets without analysis are null. This is both the
  * trim waveform and the session view's loudness strip.
  */
-export async function loudnessPeaks(sessionId: string, from: number, to: number, buckets: number): Promise<(number | null)[]> {
+export async function loudnessPeaks(
+  sessionId: string,
+  from: number,
+  to: number,
+  buckets: number,
+): Promise<(number | null)[]> {
   const segments = await prisma.segment.findMany({
     where: { sessionId, startOffset: { lt: to } },
     select: { number: true, startOffset: true, duration: true },

@@ -10,6 +10,8 @@ import { failTrim, requestTrim, type TRange } from "./trim-clip";
  */
 export async function queueClipTrim(userId: string, clipId: string, input: TRange) {
   await requestTrim(userId, clipId, input);
-  await enqueueOrFail(clipTrimRequested.create({ clipId, userId }), () => failTrim(clipId, "Could not queue the render."));
+  await enqueueOrFail(clipTrimRequested.create({ clipId, userId }), () =>
+    failTrim(clipId, "Could not queue the render."),
+  );
   return getClip(userId, clipId);
 }

@@ -17,7 +17,15 @@ export async function getSessionView(userId: string, sessionId: string) {
       streamer: { select: { id: true, name: true } },
       segments: {
         orderBy: { number: "asc" },
-        select: { id: true, number: true, startOffset: true, duration: true, status: true, storageKey: true, deletedAt: true },
+        select: {
+          id: true,
+          number: true,
+          startOffset: true,
+          duration: true,
+          status: true,
+          storageKey: true,
+          deletedAt: true,
+        },
       },
       clips: { orderBy: { startTime: "asc" }, include: { streamer: { select: { id: true, name: true } } } },
     },
@@ -52,7 +60,10 @@ export const ZManualClip = ZRange.extend({ title: z.string().trim().min(1).max(1
 
 /** A clip the user cut by hand from any stored range of the session; rendered like a detected one. */
 export async function createManualClip(userId: string, sessionId: string, input: z.infer<typeof ZManualClip>) {
-  const s = await prisma.liveSession.findFirst({ where: { id: sessionId, userId }, select: { id: true, streamerId: true } });
+  const s = await prisma.liveSession.findFirst({
+    where: { id: sessionId, userId },
+    select: { id: true, streamerId: true },
+  });
   if (!s) throw new AppError("not_found", "Session not found.");
   const range = await validateRange(s.id, { start: input.start, end: input.end });
   const clock = (t: number) => `${Math.floor(t / 60)}:${String(Math.floor(t % 60)).padStart(2, "0")}`;

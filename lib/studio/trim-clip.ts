@@ -30,7 +30,10 @@ export async function validateRange(sessionId: string, input: TRange): Promise<T
   if (!(end > start)) throw new AppError("invalid_input", "end must be after start.");
   const len = end - start;
   if (len < MIN_CLIP_SECONDS || len > MAX_CLIP_SECONDS) {
-    throw new AppError("invalid_input", `A clip must be between ${MIN_CLIP_SECONDS} and ${MAX_CLIP_SECONDS} seconds long (this range is ${len.toFixed(1)} s).`);
+    throw new AppError(
+      "invalid_input",
+      `A clip must be between ${MIN_CLIP_SECONDS} and ${MAX_CLIP_SECONDS} seconds long (this range is ${len.toFixed(1)} s).`,
+    );
   }
   const segments = await storedSegments(sessionId);
   const run = continuousRangeAt(segments, start);
@@ -47,9 +50,13 @@ export async function validateRange(sessionId: string, input: TRange): Promise<T
  * One trim at a time per clip.
  */
 export async function requestTrim(userId: string, clipId: string, input: TRange): Promise<TRange> {
-  const clip = await prisma.clip.findFirst({ where: { id: clipId, userId }, select: { id: true, sessionId: true, status: true, trimStart: true } });
+  const clip = await prisma.clip.findFirst({
+    where: { id: clipId, userId },
+    select: { id: true, sessionId: true, status: true, trimStart: true },
+  });
   if (!clip) throw new AppError("not_found", "Clip not found.");
-  if (clip.status === "PENDING" || clip.status === "RENDERING") throw new AppError("conflict", "The clip is still rendering; trim it when it is ready.");
+  if (clip.status === "PENDING" || clip.status === "RENDERING")
+    throw new AppError("conflict", "The clip is still rendering; trim it when it is ready.");
   if (clip.trimStart !== null) throw new AppError("conflict", "A trim of this clip is already rendering.");
   const range = await validateRange(clip.sessionId, input);
   const res = await prisma.clip.updateMany({
@@ -72,10 +79,27 @@ export async function renderTrim(clipId: string): Promise<{ duration: number } |
   const tag = Date.now().toString(36);
   const videoKey = storageKeys.clipVideoVersion(clipId, tag);
   const thumbKey = storageKeys.clipThumbVersion(clipId, tag);
-  const { duration } = await renderRange({ segments: await storedSegments(clip.sessionId), start, end, videoKey, thumbKey });
+  const { duration } = await renderRange({
+    segments: await storedSegments(clip.sessionId),
+    start,
+    end,
+    videoKey,
+    thumbKey,
+  });
   const swapped = await prisma.clip.updateMany({
     where: { id: clipId, trimStart: start, trimEnd: end },
-    data: { startTime: start, endTime: end, duration, videoKey, thumbKey, status: "READY", error: null, trimStart: null, trimEnd: null, captions: Prisma.DbNull },
+    data: {
+      startTime: start,
+      endTime: end,
+      duration,
+      videoKey,
+      thumbKey,
+      status: "READY",
+      error: null,
+      trimStart: null,
+      trimEnd: null,
+      captions: Prisma.DbNull,
+    },
   });
   const store = getStore();
   if (swapped.count === 0) {
@@ -88,5 +112,8 @@ export async function renderTrim(clipId: string): Promise<{ duration: number } |
 }
 
 export async function failTrim(clipId: string, message: string): Promise<void> {
-  await prisma.clip.updateMany({ where: { id: clipId }, data: { trimStart: null, trimEnd: null, trimError: message.slice(0, 500) } });
+  await prisma.clip.updateMany({
+    where: { id: clipId },
+    data: { trimStart: null, trimEnd: null, trimError: message.slice(0, 500) },
+  });
 }

@@ -35,26 +35,36 @@ export function zipFromStore(entries: TZipEntry[]): ReadableStream<Uint8Array> {
     zip.end();
   }
   const it = chunks();
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      out = controller;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        out = controller;
+      },
+      // A pull must enqueue something (or finish), or the stream would stall: read on until it does.
+      async pull(controller) {
+        const before = emitted;
+        for (;;) {
+          const { done } = await it.next();
+          if (failed) return controller.error(failed);
+          if (done || emitted > before) return; // when done, zip.end() emitted the directory and closed
+        }
+      },
+      async cancel() {
+        await it.return(undefined);
+      },
     },
-    // A pull must enqueue something (or finish), or the stream would stall: read on until it does.
-    async pull(controller) {
-      const before = emitted;
-      for (;;) {
-        const { done } = await it.next();
-        if (failed) return controller.error(failed);
-        if (done || emitted > before) return; // when done, zip.end() emitted the directory and closed
-      }
-    },
-    async cancel() {
-      await it.return(undefined);
-    },
-  }, { highWaterMark: 4 });
+    { highWaterMark: 4 },
+  );
 }
 
 /** A file name that is safe in every OS's zip tool. */
 export function safeName(s: string): string {
-  return s.normalize("NFKD").replace(/[^\w\- ]+/g, "").trim().replace(/\s+/g, "-").slice(0, 60) || "clip";
+  return (
+    s
+      .normalize("NFKD")
+      .replace(/[^\w\- ]+/g, "")
+      .trim()
+      .replace(/\s+/g, "-")
+      .slice(0, 60) || "clip"
+  );
 }

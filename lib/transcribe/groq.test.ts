@@ -35,7 +35,18 @@ const VERBOSE = {
     { word: "way.", start: 3.4, end: 3.8 },
   ],
   segments: [
-    { id: 0, seek: 0, start: 2.1, end: 3.8, text: " Oh my god! No way.", tokens: [50365, 876], temperature: 0, avg_logprob: -0.21, compression_ratio: 0.9, no_speech_prob: 0.01 },
+    {
+      id: 0,
+      seek: 0,
+      start: 2.1,
+      end: 3.8,
+      text: " Oh my god! No way.",
+      tokens: [50365, 876],
+      temperature: 0,
+      avg_logprob: -0.21,
+      compression_ratio: 0.9,
+      no_speech_prob: 0.01,
+    },
   ],
   x_groq: { id: "req_01abc" },
 };
@@ -44,8 +55,11 @@ describe("Groq transcriber (wire contract)", () => {
   it("uploads 16 kHz mono FLAC with verbose_json word+segment timestamps and maps words to stream time", async () => {
     const server = await startFakeGroq(() => ({ json: VERBOSE }));
     try {
-      const t = await createGroqTranscriber({ apiKey: "gsk_test", baseURL: server.baseURL, model: "whisper-large-v3-turbo" })
-        .transcribe(wav, { offset: 600, keywords: ["no way"] });
+      const t = await createGroqTranscriber({
+        apiKey: "gsk_test",
+        baseURL: server.baseURL,
+        model: "whisper-large-v3-turbo",
+      }).transcribe(wav, { offset: 600, keywords: ["no way"] });
       expect(t).toEqual({
         engine: "groq",
         model: "whisper-large-v3-turbo",
@@ -84,16 +98,23 @@ describe("Groq transcriber (wire contract)", () => {
   it("rejects an answer that is not a transcription", async () => {
     const server = await startFakeGroq(() => ({ json: { words: "nope" } }));
     try {
-      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL }).transcribe(wav)).rejects.toThrow(/unexpected answer/);
+      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL }).transcribe(wav)).rejects.toThrow(
+        /unexpected answer/,
+      );
     } finally {
       await server.close();
     }
   });
 
   it("surfaces API errors (after the SDK's own retries)", async () => {
-    const server = await startFakeGroq(() => ({ status: 401, json: { error: { message: "Invalid API Key", type: "invalid_request_error", code: "invalid_api_key" } } }));
+    const server = await startFakeGroq(() => ({
+      status: 401,
+      json: { error: { message: "Invalid API Key", type: "invalid_request_error", code: "invalid_api_key" } },
+    }));
     try {
-      await expect(createGroqTranscriber({ apiKey: "bad", baseURL: server.baseURL }).transcribe(wav)).rejects.toThrow(/Invalid API Key/);
+      await expect(createGroqTranscriber({ apiKey: "bad", baseURL: server.baseURL }).transcribe(wav)).rejects.toThrow(
+        /Invalid API Key/,
+      );
       expect(server.requests).toHaveLength(1); // 4xx is not retried
     } finally {
       await server.close();
@@ -103,7 +124,17 @@ describe("Groq transcriber (wire contract)", () => {
   it("retries 429 honouring retry-after, then maps the answer", async () => {
     const server = await startFakeGroq((req) =>
       server.requests.indexOf(req) === 0
-        ? { status: 429, headers: { "retry-after": "1" }, json: { error: { message: "Rate limit reached for model `whisper-large-v3-turbo`", type: "audio_seconds", code: "rate_limit_exceeded" } } }
+        ? {
+            status: 429,
+            headers: { "retry-after": "1" },
+            json: {
+              error: {
+                message: "Rate limit reached for model `whisper-large-v3-turbo`",
+                type: "audio_seconds",
+                code: "rate_limit_exceeded",
+              },
+            },
+          }
         : { json: VERBOSE },
     );
     try {
@@ -117,9 +148,14 @@ describe("Groq transcriber (wire contract)", () => {
   });
 
   it("retries 500 and fails with the API's message after maxRetries", async () => {
-    const server = await startFakeGroq(() => ({ status: 500, json: { error: { message: "Internal Server Error", type: "internal_server_error" } } }));
+    const server = await startFakeGroq(() => ({
+      status: 500,
+      json: { error: { message: "Internal Server Error", type: "internal_server_error" } },
+    }));
     try {
-      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 1 }).transcribe(wav)).rejects.toThrow(/Internal Server Error/);
+      await expect(
+        createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 1 }).transcribe(wav),
+      ).rejects.toThrow(/Internal Server Error/);
       expect(server.requests).toHaveLength(2);
     } finally {
       await server.close();
@@ -129,7 +165,9 @@ describe("Groq transcriber (wire contract)", () => {
   it("rejects a malformed JSON body", async () => {
     const server = await startFakeGroq(() => ({ raw: '{"text": "Oh my' }));
     try {
-      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0 }).transcribe(wav)).rejects.toThrow();
+      await expect(
+        createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0 }).transcribe(wav),
+      ).rejects.toThrow();
     } finally {
       await server.close();
     }
@@ -138,7 +176,9 @@ describe("Groq transcriber (wire contract)", () => {
   it("times out a hanging upload", async () => {
     const server = await startFakeGroq(() => ({ json: VERBOSE, delayMs: 5_000 }));
     try {
-      await expect(createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0, timeoutMs: 300 }).transcribe(wav)).rejects.toThrow(/timed out/i);
+      await expect(
+        createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0, timeoutMs: 300 }).transcribe(wav),
+      ).rejects.toThrow(/timed out/i);
     } finally {
       await server.close();
     }
@@ -148,10 +188,16 @@ describe("Groq transcriber (wire contract)", () => {
     // Each chunk answers with one word 0.5 s into the chunk.
     const server = await startFakeGroq((req) => {
       const k = server.requests.indexOf(req);
-      return { json: { ...VERBOSE, text: `part${k}`, words: [{ word: `part${k}`, start: 0.5, end: 0.9 }], segments: [] } };
+      return {
+        json: { ...VERBOSE, text: `part${k}`, words: [{ word: `part${k}`, start: 0.5, end: 0.9 }], segments: [] },
+      };
     });
     try {
-      const t = await createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxUploadBytes: 100_000 }).transcribe(wav, { offset: 100 });
+      const t = await createGroqTranscriber({
+        apiKey: "k",
+        baseURL: server.baseURL,
+        maxUploadBytes: 100_000,
+      }).transcribe(wav, { offset: 100 });
       const n = server.requests.length;
       expect(n).toBeGreaterThanOrEqual(2);
       expect(t.words.map((w) => w.w)).toEqual(Array.from({ length: n }, (_, k) => `part${k}`));
@@ -180,7 +226,16 @@ describe("Groq transcriber (wire contract)", () => {
 describe("chooseSplitPoints", () => {
   it.each([
     ["even split when there are no pauses", 30, 3, [], [10, 20]],
-    ["moves to the nearest pause middle", 30, 2, [{ start: 13, end: 14 }, { start: 16, end: 16.4 }], [16.2]],
+    [
+      "moves to the nearest pause middle",
+      30,
+      2,
+      [
+        { start: 13, end: 14 },
+        { start: 16, end: 16.4 },
+      ],
+      [16.2],
+    ],
     ["ignores pauses too far from the even split", 40, 2, [{ start: 5, end: 6 }], [20]],
   ])("%s", (_n, duration, parts, silences, want) => {
     expect(chooseSplitPoints(duration, parts, silences)).toEqual(want);

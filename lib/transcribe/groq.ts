@@ -33,16 +33,35 @@ export type TGroqTranscriberOptions = {
 
 const toFlac = (input: string, out: string, from?: number, seconds?: number) =>
   runTool(env.FFMPEG_PATH, [
-    "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-    ...(from !== undefined ? ["-ss", String(from)] : []), "-i", input, ...(seconds !== undefined ? ["-t", String(seconds)] : []),
-    "-map", "0:a:0", "-ac", "1", "-ar", "16000", "-c:a", "flac", out,
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "error",
+    "-y",
+    ...(from !== undefined ? ["-ss", String(from)] : []),
+    "-i",
+    input,
+    ...(seconds !== undefined ? ["-t", String(seconds)] : []),
+    "-map",
+    "0:a:0",
+    "-ac",
+    "1",
+    "-ar",
+    "16000",
+    "-c:a",
+    "flac",
+    out,
   ]);
 
 /**
  * Cut points (seconds) for `parts` chunks of about equal length, each moved to the middle of the silence
  * nearest to the even split (within a quarter chunk), so no word is cut in half.
  */
-export function chooseSplitPoints(duration: number, parts: number, silences: { start: number; end: number }[]): number[] {
+export function chooseSplitPoints(
+  duration: number,
+  parts: number,
+  silences: { start: number; end: number }[],
+): number[] {
   const len = duration / parts;
   const cuts: number[] = [];
   for (let k = 1; k < parts; k++) {
@@ -94,15 +113,25 @@ export function createGroqTranscriber(opts: TGroqTranscriberOptions = {}): Trans
             ...(topts.keywords?.length ? { prompt: topts.keywords.join(", ").slice(0, 800) } : {}),
           });
           const parsed = ZVerbose.safeParse(raw);
-          if (!parsed.success) throw new Error(`Groq transcription: unexpected answer: ${parsed.error.issues[0]?.message}`);
+          if (!parsed.success)
+            throw new Error(`Groq transcription: unexpected answer: ${parsed.error.issues[0]?.message}`);
           answers.push({ v: parsed.data, start: chunk.start });
         }
         const words = answers
-          .flatMap(({ v, start }) => (v.words ?? []).map((x) => ({ w: x.word.trim(), s: r3(x.start + start + offset), e: r3(x.end + start + offset) })))
+          .flatMap(({ v, start }) =>
+            (v.words ?? []).map((x) => ({
+              w: x.word.trim(),
+              s: r3(x.start + start + offset),
+              e: r3(x.end + start + offset),
+            })),
+          )
           .filter((x) => x.w)
           .sort((a, b) => a.s - b.s);
         const v = answers[0].v;
-        const text = answers.map((a) => a.v.text.trim()).filter(Boolean).join(" ");
+        const text = answers
+          .map((a) => a.v.text.trim())
+          .filter(Boolean)
+          .join(" ");
         const language = v.language ? (LANGS[v.language.toLowerCase()] ?? v.language.toLowerCase()) : undefined;
         return { engine: "groq", model, language, text, words };
       } finally {

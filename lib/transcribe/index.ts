@@ -14,7 +14,9 @@ export function getTranscriber(): Transcriber {
 
 /** The engine and model getTranscriber() transcribes with, as TTranscript reports them. */
 export function transcriberIdentity(): { engine: TTranscript["engine"]; model: string } {
-  return env.GROQ_API_KEY ? { engine: "groq", model: env.GROQ_TRANSCRIBE_MODEL } : { engine: "pocketsphinx", model: "en-us" };
+  return env.GROQ_API_KEY
+    ? { engine: "groq", model: env.GROQ_TRANSCRIBE_MODEL }
+    : { engine: "pocketsphinx", model: "en-us" };
 }
 
 /**

@@ -29,7 +29,9 @@ describe("pocketsphinx transcriber", () => {
   it("transcribes in parallel chunks with monotonic, plausible word times in stream time", async () => {
     const offset = 1000;
     // Small chunks so this 50 s file is decoded as several chunks stitched together.
-    const t = await createPocketsphinxTranscriber({ chunkSeconds: { min: 15, target: 20, max: 25 } }).transcribe(wav, { offset });
+    const t = await createPocketsphinxTranscriber({ chunkSeconds: { min: 15, target: 20, max: 25 } }).transcribe(wav, {
+      offset,
+    });
     expect(t.engine).toBe("pocketsphinx");
     expect(t.words.length).toBeGreaterThan(60);
     expect(t.text.split(" ").length).toBe(t.words.length);
@@ -43,11 +45,16 @@ describe("pocketsphinx transcriber", () => {
     }
     // Speech starts at 0.5 s and the excited passage says "oh my god … no way …".
     expect(t.words[0].s - offset).toBeLessThan(2);
-    const excited = t.words.filter((w) => w.s >= offset + info.excitedStart - 0.5 && w.e <= offset + info.excitedEnd + 0.5).map((w) => w.w);
+    const excited = t.words
+      .filter((w) => w.s >= offset + info.excitedStart - 0.5 && w.e <= offset + info.excitedEnd + 0.5)
+      .map((w) => w.w);
     expect(excited.join(" ")).toMatch(/\b(god|way|go|insane|huge)\b/);
     // Against the sample's script: words are recognised, and the ones recognised right lie inside the
     // sentence that says them, in every chunk (a wrong chunk offset would move a whole chunk's words).
-    const q = transcriptQuality(info.script, t.words.map((w) => ({ ...w, s: w.s - offset, e: w.e - offset })));
+    const q = transcriptQuality(
+      info.script,
+      t.words.map((w) => ({ ...w, s: w.s - offset, e: w.e - offset })),
+    );
     expect(q.correct).toBeGreaterThan(q.refWords / 2);
     expect(q.timedInLine).toBe(1);
   });
@@ -89,7 +96,12 @@ describe("pocketsphinx transcriber", () => {
   });
 
   it("plans chunk cuts at silences within the limits", () => {
-    const silences = [{ start: 9, end: 10 }, { start: 24, end: 25 }, { start: 31, end: 32 }, { start: 70, end: 71 }];
+    const silences = [
+      { start: 9, end: 10 },
+      { start: 24, end: 25 },
+      { start: 31, end: 32 },
+      { start: 70, end: 71 },
+    ];
     const cuts = planCuts(150, silences, { min: 20, target: 30, max: 40 });
     // Closest to 30 s after the previous cut, within [20, 40]; a hard cut at the target where no silence is.
     expect(cuts).toEqual([31.5, 70.5, 100.5, 130.5]);

@@ -83,7 +83,8 @@ export function planCuts(duration: number, silences: { start: number; end: numbe
   let from = 0;
   while (duration - from > c.max) {
     const mids = silences.map((s) => (s.start + s.end) / 2).filter((m) => m >= from + c.min && m <= from + c.max);
-    const best = mids.sort((a, b) => Math.abs(a - (from + c.target)) - Math.abs(b - (from + c.target)))[0] ?? from + c.target;
+    const best =
+      mids.sort((a, b) => Math.abs(a - (from + c.target)) - Math.abs(b - (from + c.target)))[0] ?? from + c.target;
     cuts.push(round3(best));
     from = best;
   }
@@ -133,7 +134,10 @@ export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcr
       const words = await withTmp(async (dir) => {
         const chunks = await splitIntoChunks(wav, dir, opts);
         const perChunk = await mapLimit(chunks, opts.concurrency ?? os.cpus().length, async (c) => {
-          const { stdout } = await runTool(env.POCKETSPHINX_PATH, [...(opts.search ?? searchFlags()), ...decoderArgs(c.file)]);
+          const { stdout } = await runTool(env.POCKETSPHINX_PATH, [
+            ...(opts.search ?? searchFlags()),
+            ...decoderArgs(c.file),
+          ]);
           return parsePocketsphinxWords(stdout, c.start + offset);
         });
         return perChunk.flat().sort((a, b) => a.s - b.s);
@@ -172,7 +176,13 @@ export async function prepareKeyphrases(phrases: string[]): Promise<{ line: stri
   const dict = await loadDictionary();
   const out = new Map<string, { line: string; phrase: string; key: string }>();
   for (const phrase of phrases) {
-    const words = phrase.toLowerCase().replace(/[’`]/g, "'").replace(/[^a-z' ]+/g, " ").trim().split(/\s+/).filter(Boolean);
+    const words = phrase
+      .toLowerCase()
+      .replace(/[’`]/g, "'")
+      .replace(/[^a-z' ]+/g, " ")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     const mapped = words.map((w) => (dict.has(w) ? w : dict.has(w.replace(/'/g, "")) ? w.replace(/'/g, "") : null));
     if (!mapped.length || mapped.some((w) => w === null)) continue;
     const key = mapped.join(" ");
@@ -184,7 +194,11 @@ export async function prepareKeyphrases(phrases: string[]): Promise<{ line: stri
 }
 
 /** Finds spoken keyphrases with the decoder's keyword-spotting mode. Times are relative to the file. */
-export async function spotKeywordsPocketsphinx(wav: string, phrases: string[], opts: TChunkOptions = {}): Promise<TKeywordHit[]> {
+export async function spotKeywordsPocketsphinx(
+  wav: string,
+  phrases: string[],
+  opts: TChunkOptions = {},
+): Promise<TKeywordHit[]> {
   const prepared = await prepareKeyphrases(phrases);
   if (!prepared.length) return [];
   const byKey = new Map(prepared.map((p) => [p.key, p.phrase]));

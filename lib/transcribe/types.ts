@@ -2,7 +2,13 @@
 export type TWord = { w: string; s: number; e: number; c?: number };
 
 /** `model`: the Groq Whisper model, or the PocketSphinx acoustic model. */
-export type TTranscript = { engine: "pocketsphinx" | "groq"; model?: string; language?: string; text: string; words: TWord[] };
+export type TTranscript = {
+  engine: "pocketsphinx" | "groq";
+  model?: string;
+  language?: string;
+  text: string;
+  words: TWord[];
+};
 
 export type TTranscribeOptions = {
   /** Added to every time, so callers get stream time for a segment starting at `offset`. */

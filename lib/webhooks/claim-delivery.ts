@@ -15,7 +15,9 @@ export async function claimDelivery<T>(signature: string, handle: () => Promise<
   if (claimed.count === 0) throw new AppError("unauthorized", "Invalid webhook signature (replayed).");
   try {
     const result = await handle();
-    await prisma.webhookReceipt.deleteMany({ where: { receivedAt: { lt: new Date(Date.now() - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000) } } });
+    await prisma.webhookReceipt.deleteMany({
+      where: { receivedAt: { lt: new Date(Date.now() - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000) } },
+    });
     return result;
   } catch (err) {
     await prisma.webhookReceipt.delete({ where: { signature } }).catch(() => {});
@@ -29,7 +31,15 @@ export async function claimDelivery<T>(signature: string, handle: () => Promise<
  * AppError("unauthorized") with `replayedMessage` for a nonce already seen.
  */
 export async function claimNonce(scope: string, nonce: string, replayedMessage: string): Promise<void> {
-  const claimed = await prisma.webhookReceipt.createMany({ data: { signature: `${scope}:${nonce}` }, skipDuplicates: true });
+  const claimed = await prisma.webhookReceipt.createMany({
+    data: { signature: `${scope}:${nonce}` },
+    skipDuplicates: true,
+  });
   if (claimed.count === 0) throw new AppError("unauthorized", replayedMessage);
-  await prisma.webhookReceipt.deleteMany({ where: { signature: { startsWith: `${scope}:` }, receivedAt: { lt: new Date(Date.now() - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000) } } });
+  await prisma.webhookReceipt.deleteMany({
+    where: {
+      signature: { startsWith: `${scope}:` },
+      receivedAt: { lt: new Date(Date.now() - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000) },
+    },
+  });
 }

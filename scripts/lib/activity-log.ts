@@ -9,7 +9,16 @@ import pg from "pg";
 export type TActivity =
   | { kind: "session-live"; id: string; streamer: string; segmentSeconds: number }
   | { kind: "session-ended"; id: string; streamer: string; status: string; reason: string | null }
-  | { kind: "segment-done"; id: string; streamer: string; number: number; start: number; duration: number; tookSeconds: number; clips: number }
+  | {
+      kind: "segment-done";
+      id: string;
+      streamer: string;
+      number: number;
+      start: number;
+      duration: number;
+      tookSeconds: number;
+      clips: number;
+    }
   | { kind: "segment-error"; id: string; streamer: string; number: number; error: string | null }
   | { kind: "clip-ready"; id: string; streamer: string; title: string; score: number; start: number; end: number }
   | { kind: "clip-error"; id: string; streamer: string; title: string; error: string | null };
@@ -70,17 +79,45 @@ export async function readRecentActivity(client: pg.Client): Promise<TActivity[]
     ),
   ]);
   return [
-    ...live.rows.map((r): TActivity => ({ kind: "session-live", id: r.id, streamer: r.streamer, segmentSeconds: r.segmentSeconds })),
-    ...ended.rows.map((r): TActivity => ({ kind: "session-ended", id: r.id, streamer: r.streamer, status: r.status, reason: r.reason })),
+    ...live.rows.map((r): TActivity => ({
+      kind: "session-live",
+      id: r.id,
+      streamer: r.streamer,
+      segmentSeconds: r.segmentSeconds,
+    })),
+    ...ended.rows.map((r): TActivity => ({
+      kind: "session-ended",
+      id: r.id,
+      streamer: r.streamer,
+      status: r.status,
+      reason: r.reason,
+    })),
     ...done.rows.map((r): TActivity =>
       r.status === "ERROR"
         ? { kind: "segment-error", id: r.id, streamer: r.streamer, number: r.number, error: r.error }
-        : { kind: "segment-done", id: r.id, streamer: r.streamer, number: r.number, start: r.start, duration: r.duration, tookSeconds: r.took ?? 0, clips: r.clips },
+        : {
+            kind: "segment-done",
+            id: r.id,
+            streamer: r.streamer,
+            number: r.number,
+            start: r.start,
+            duration: r.duration,
+            tookSeconds: r.took ?? 0,
+            clips: r.clips,
+          },
     ),
     ...clips.rows.map((r): TActivity =>
       r.status === "ERROR"
         ? { kind: "clip-error", id: r.id, streamer: r.streamer, title: r.title, error: r.error }
-        : { kind: "clip-ready", id: r.id, streamer: r.streamer, title: r.title, score: r.score, start: r.start, end: r.end },
+        : {
+            kind: "clip-ready",
+            id: r.id,
+            streamer: r.streamer,
+            title: r.title,
+            score: r.score,
+            start: r.start,
+            end: r.end,
+          },
     ),
   ];
 }
@@ -92,7 +129,12 @@ export class ActivityLog {
   private client: pg.Client | null = null;
 
   constructor(
-    private readonly opts: { databaseUrl: string; appUrl: string; print: (line: string, isError: boolean) => void; intervalMs?: number },
+    private readonly opts: {
+      databaseUrl: string;
+      appUrl: string;
+      print: (line: string, isError: boolean) => void;
+      intervalMs?: number;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -111,7 +153,10 @@ export class ActivityLog {
         const key = activityKey(a);
         if (this.seen.has(key)) continue;
         this.seen.add(key);
-        this.opts.print(formatActivity(a, this.opts.appUrl), a.kind.endsWith("error") || (a.kind === "session-ended" && a.status === "FAILED"));
+        this.opts.print(
+          formatActivity(a, this.opts.appUrl),
+          a.kind.endsWith("error") || (a.kind === "session-ended" && a.status === "FAILED"),
+        );
       }
     } catch {
       // The database is restarting or stopping: the next poll tries again.

@@ -7,16 +7,38 @@ import { startChild, type TChild } from "./processes";
  * A stand-in live streamer on this machine: ffmpeg plays a sample file in real time, looped, as a live HLS
  * stream, served over HTTP — so the demo exercises the same path as a real HLS source.
  */
-export async function startDemoBroadcaster(opts: { sample: string; dir: string; port: number; env: NodeJS.ProcessEnv; quiet?: boolean }) {
+export async function startDemoBroadcaster(opts: {
+  sample: string;
+  dir: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  quiet?: boolean;
+}) {
   fs.rmSync(opts.dir, { recursive: true, force: true });
   fs.mkdirSync(opts.dir, { recursive: true });
   const ffmpeg: TChild = startChild(
     "demo",
     opts.env.FFMPEG_PATH ?? "ffmpeg",
     [
-      "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", opts.sample,
-      "-c", "copy", "-f", "hls", "-hls_time", "2", "-hls_list_size", "8",
-      "-hls_flags", "delete_segments+omit_endlist", path.join(opts.dir, "stream.m3u8"),
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-re",
+      "-stream_loop",
+      "-1",
+      "-i",
+      opts.sample,
+      "-c",
+      "copy",
+      "-f",
+      "hls",
+      "-hls_time",
+      "2",
+      "-hls_list_size",
+      "8",
+      "-hls_flags",
+      "delete_segments+omit_endlist",
+      path.join(opts.dir, "stream.m3u8"),
     ],
     opts.env,
     { quiet: opts.quiet },

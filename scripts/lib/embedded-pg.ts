@@ -41,7 +41,11 @@ function ensureTraversable(target: string) {
  * `dir` (default .data/pg), and makes sure `database` exists. If a server already listens on the port
  * (another Clipstream process started it), that one is reused.
  */
-export async function startEmbeddedPostgres(opts: { dir?: string; port?: number; database: string }): Promise<TEmbeddedDb> {
+export async function startEmbeddedPostgres(opts: {
+  dir?: string;
+  port?: number;
+  database: string;
+}): Promise<TEmbeddedDb> {
   const dir = path.resolve(opts.dir ?? process.env.EMBEDDED_PG_DIR ?? ".data/pg");
   const port = opts.port ?? Number(process.env.EMBEDDED_PG_PORT ?? 54329);
   const user = "clipstream";

@@ -41,12 +41,21 @@ afterAll(async () => {
 describe("applyMigrations", () => {
   it("applies every committed migration once, function bodies included", async () => {
     const url = await freshDatabase("all");
-    const committed = fs.readdirSync(MIGRATIONS_DIR).filter((d) => fs.existsSync(path.join(MIGRATIONS_DIR, d, "migration.sql"))).sort();
+    const committed = fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((d) => fs.existsSync(path.join(MIGRATIONS_DIR, d, "migration.sql")))
+      .sort();
     expect(await applyMigrations(url)).toEqual(committed);
     expect(await applyMigrations(url)).toEqual([]);
-    const rows = await query<{ migration_name: string; finished: boolean }>(url, `select migration_name, finished_at is not null as finished from _prisma_migrations order by migration_name`);
+    const rows = await query<{ migration_name: string; finished: boolean }>(
+      url,
+      `select migration_name, finished_at is not null as finished from _prisma_migrations order by migration_name`,
+    );
     expect(rows).toEqual(committed.map((m) => ({ migration_name: m, finished: true })));
-    const triggers = await query<{ tgname: string }>(url, `select tgname from pg_trigger where tgrelid = '"Clip"'::regclass and not tgisinternal order by tgname`);
+    const triggers = await query<{ tgname: string }>(
+      url,
+      `select tgname from pg_trigger where tgrelid = '"Clip"'::regclass and not tgisinternal order by tgname`,
+    );
     expect(triggers.map((t) => t.tgname)).toEqual(["Clip_count_delete", "Clip_count_insert"]);
   });
 
@@ -55,11 +64,20 @@ describe("applyMigrations", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-"));
     fs.writeFileSync(path.join(dir, "migration_lock.toml"), 'provider = "postgresql"\n');
     fs.mkdirSync(path.join(dir, "20260101000000_ok"));
-    fs.writeFileSync(path.join(dir, "20260101000000_ok", "migration.sql"), `CREATE TABLE "Kept" (id int); -- a comment; with semicolons;\n`);
+    fs.writeFileSync(
+      path.join(dir, "20260101000000_ok", "migration.sql"),
+      `CREATE TABLE "Kept" (id int); -- a comment; with semicolons;\n`,
+    );
     fs.mkdirSync(path.join(dir, "20260102000000_bad"));
-    fs.writeFileSync(path.join(dir, "20260102000000_bad", "migration.sql"), `CREATE TABLE "Half" (id int);\nSELECT 1 / 0;\n`);
+    fs.writeFileSync(
+      path.join(dir, "20260102000000_bad", "migration.sql"),
+      `CREATE TABLE "Half" (id int);\nSELECT 1 / 0;\n`,
+    );
     await expect(applyMigrations(url, dir)).rejects.toThrow(/division by zero/);
-    const tables = await query<{ tablename: string }>(url, `select tablename from pg_tables where schemaname = 'public' and tablename in ('Kept', 'Half')`);
+    const tables = await query<{ tablename: string }>(
+      url,
+      `select tablename from pg_tables where schemaname = 'public' and tablename in ('Kept', 'Half')`,
+    );
     expect(tables.map((t) => t.tablename)).toEqual(["Kept"]);
   });
 });

@@ -7,7 +7,11 @@ import { streamerSelect, ZCreateStreamer } from "@/lib/streamers/streamers";
 
 export const GET = api(async () => {
   const user = await requireUser();
-  const streamers = await prisma.streamer.findMany({ where: { userId: user.id }, select: streamerSelect, orderBy: { createdAt: "desc" } });
+  const streamers = await prisma.streamer.findMany({
+    where: { userId: user.id },
+    select: streamerSelect,
+    orderBy: { createdAt: "desc" },
+  });
   return Response.json({ streamers });
 });
 

@@ -29,11 +29,27 @@ export async function generateMetadata({ params }: P): Promise<Metadata> {
       title: clip.title,
       description,
       images: thumb ? [{ url: thumb, width: 1280, height: 720, alt: clip.title }] : undefined,
-      videos: video ? [{ url: video, secureUrl: video.startsWith("https:") ? video : undefined, type: "video/mp4", width: 1280, height: 720 }] : undefined,
+      videos: video
+        ? [
+            {
+              url: video,
+              secureUrl: video.startsWith("https:") ? video : undefined,
+              type: "video/mp4",
+              width: 1280,
+              height: 720,
+            },
+          ]
+        : undefined,
     },
     // Player card: the share page itself is the embeddable player; the MP4 is the raw stream.
     twitter: video
-      ? { card: "player", title: clip.title, description, images: thumb ? [thumb] : undefined, players: [{ playerUrl: pageUrl, streamUrl: video, width: 1280, height: 720 }] }
+      ? {
+          card: "player",
+          title: clip.title,
+          description,
+          images: thumb ? [thumb] : undefined,
+          players: [{ playerUrl: pageUrl, streamUrl: video, width: 1280, height: 720 }],
+        }
       : { card: "summary_large_image", title: clip.title, description, images: thumb ? [thumb] : undefined },
   };
 }
@@ -46,7 +62,13 @@ export default async function SharePage({ params }: P) {
     <main className="mx-auto max-w-3xl px-4 py-6">
       <Logo className="mb-4" />
       <div className="overflow-hidden rounded-xl bg-black">
-        <video src={clip.videoUrl ?? undefined} poster={clip.thumbUrl ?? undefined} controls playsInline className="aspect-video w-full" />
+        <video
+          src={clip.videoUrl ?? undefined}
+          poster={clip.thumbUrl ?? undefined}
+          controls
+          playsInline
+          className="aspect-video w-full"
+        />
       </div>
       <h1 className="mt-4 text-xl font-semibold">{clip.title}</h1>
       <p className="mt-1 text-sm text-zinc-400">

@@ -6,7 +6,13 @@ import { getSessionUser } from "@/lib/auth/server";
 export const metadata = { title: "Clip" };
 export const dynamic = "force-dynamic";
 
-export default async function ClipPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ t?: string }> }) {
+export default async function ClipPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ t?: string }>;
+}) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
   const { id } = await params;

@@ -5,7 +5,13 @@ import { getStore } from "@/lib/storage";
 
 export const runtime = "nodejs";
 
-const TYPES: Record<string, string> = { mp4: "video/mp4", jpg: "image/jpeg", ts: "video/mp2t", wav: "audio/wav", json: "application/json" };
+const TYPES: Record<string, string> = {
+  mp4: "video/mp4",
+  jpg: "image/jpeg",
+  ts: "video/mp2t",
+  wav: "audio/wav",
+  json: "application/json",
+};
 
 /** Streams stored media for a signed URL (lib/media-url.ts), with HTTP range support for <video> seeking. */
 export async function GET(req: Request, ctx: { params: Promise<{ key: string[] }> }) {
@@ -36,10 +42,16 @@ export async function GET(req: Request, ctx: { params: Promise<{ key: string[] }
     if (!r) return Response.json(errorBody("not_found", "Not found."), { status: 404 });
     return new Response(Readable.toWeb(r.stream) as ReadableStream, {
       status: 206,
-      headers: { ...headers, "content-range": `bytes ${start}-${end}/${meta.size}`, "content-length": String(end - start + 1) },
+      headers: {
+        ...headers,
+        "content-range": `bytes ${start}-${end}/${meta.size}`,
+        "content-length": String(end - start + 1),
+      },
     });
   }
   const r = await store.read(key);
   if (!r) return Response.json(errorBody("not_found", "Not found."), { status: 404 });
-  return new Response(Readable.toWeb(r.stream) as ReadableStream, { headers: { ...headers, "content-length": String(meta.size) } });
+  return new Response(Readable.toWeb(r.stream) as ReadableStream, {
+    headers: { ...headers, "content-length": String(meta.size) },
+  });
 }

@@ -16,7 +16,11 @@ export const dynamic = "force-dynamic";
  */
 export const GET = api(async (req) => {
   const url = new URL(req.url);
-  const check = verifyRequest(env.recorderSecret, { method: "GET", path: `${url.pathname}${url.search}`, body: "" }, req.headers.get(SIGNATURE_HEADER));
+  const check = verifyRequest(
+    env.recorderSecret,
+    { method: "GET", path: `${url.pathname}${url.search}`, body: "" },
+    req.headers.get(SIGNATURE_HEADER),
+  );
   if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
   await claimNonce("recorder", check.nonce, "Invalid signature (replayed).");
   const rows = await prisma.liveSession.findMany({

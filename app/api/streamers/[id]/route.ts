@@ -25,7 +25,13 @@ export const PATCH = api<P>(async (req, { id }) => {
 export const DELETE = api<P>(async (_req, { id }) => {
   const user = await requireUser();
   const { activeSessionIds, activeEgressIds } = await deleteStreamer(user.id, id);
-  await Promise.all(activeSessionIds.map((s) => stopRecording(s).catch((e) => console.warn(`[streamers] stop ${s}: ${e}`))));
-  await Promise.all(activeEgressIds.map((e) => stopSegmentEgress(e).catch((err) => console.warn(`[streamers] stop egress ${e}: ${err}`))));
+  await Promise.all(
+    activeSessionIds.map((s) => stopRecording(s).catch((e) => console.warn(`[streamers] stop ${s}: ${e}`))),
+  );
+  await Promise.all(
+    activeEgressIds.map((e) =>
+      stopSegmentEgress(e).catch((err) => console.warn(`[streamers] stop egress ${e}: ${err}`)),
+    ),
+  );
   return new Response(null, { status: 204 });
 });
