@@ -1,8 +1,9 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth/client";
+import { useHydrated } from "./hooks/use-synced-state";
 import { Button } from "./ui/button";
 import { Logo } from "./ui/logo";
 
@@ -11,8 +12,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   // Marks the form interactive once hydrated (typing before that could be lost).
-  const [ready, setReady] = useState(false);
-  useEffect(() => setReady(true), []);
+  const ready = useHydrated();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();

@@ -1,16 +1,14 @@
 "use client";
-import { useEffect, useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { useSaveSettings, useSettings } from "./hooks/use-settings";
+import { useSyncedState } from "./hooks/use-synced-state";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
 
 /** How long raw recordings and transcripts are kept (clips stay). GET/PATCH /api/settings. */
 export function RetentionSettings() {
   const q = useSettings();
-  const [hours, setHours] = useState("");
-  useEffect(() => {
-    if (q.data) setHours(String(q.data.settings.retentionHours));
-  }, [q.data]);
+  const [hours, setHours] = useSyncedState(q.data?.settings.retentionHours, (h) => (h === undefined ? "" : String(h)));
   const save = useSaveSettings();
   function onSubmit(e: FormEvent) {
     e.preventDefault();

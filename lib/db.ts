@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/client";
+import { env } from "@/lib/env";
 
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
@@ -8,7 +9,7 @@ function create(): PrismaClient {
   const building = process.env.NEXT_PHASE === "phase-production-build";
   const url = process.env.DATABASE_URL ?? (building ? "postgresql://build@127.0.0.1:1/build" : undefined);
   if (!url) throw new Error("DATABASE_URL is not set (the dev and test scripts start embedded PostgreSQL and set it)");
-  const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
+  const adapter = new PrismaPg({ connectionString: url, max: env.DATABASE_POOL_MAX });
   return new PrismaClient({ adapter });
 }
 

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { EnvError, parseEnv } from "./env-parse";
 
 const bool = z
   .enum(["true", "false", "1", "0", ""])
@@ -9,6 +10,8 @@ const bool = z
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: z.string().url().optional(),
+  /** Connections per process in the Prisma pool (lib/db.ts). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   APP_URL: z.string().url().default("http://127.0.0.1:3000"),
   BETTER_AUTH_SECRET: z.string().min(16).optional(),
   DATA_DIR: z.string().default(".data"),
@@ -39,6 +42,14 @@ const ZEnv = z.object({
     .min(100_000)
     .default(25 * 1024 * 1024),
   ALLOW_PRIVATE_SOURCES: bool,
+  /**
+   * Read by the Inngest SDK itself (inngest/client.ts), validated here: keys of Inngest Cloud, or dev mode
+   * ("1" or the URL of a self-hosted `inngest start` / the embedded runner), or a self-hosted base URL.
+   */
+  INNGEST_EVENT_KEY: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+  INNGEST_DEV: z.union([z.enum(["0", "1", "true", "false"]), z.string().url()]).optional(),
+  INNGEST_BASE_URL: z.string().url().optional(),
   /** pump.fun's unofficial livestream API and the LiveKit server its rooms live on. */
   PUMPFUN_API_URL: z.string().url().default("https://livestream-api.pump.fun"),
   PUMPFUN_LIVEKIT_URL: z.string().url().default("wss://pump-prod-tg2x8veh.livekit.cloud"),
@@ -68,16 +79,11 @@ export type TEnv = z.infer<typeof ZEnv> & {
 };
 
 function load(): TEnv {
-  const parsed = ZEnv.safeParse(process.env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(ZEnv);
   const isProd = e.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build";
   const devSecret = "clipstream-development-secret-not-for-production";
   if (isProd && !process.env.CLIPSTREAM_ALLOW_DEV_SECRETS && (!e.BETTER_AUTH_SECRET || !e.RECORDER_SECRET)) {
-    throw new Error("Invalid environment: BETTER_AUTH_SECRET and RECORDER_SECRET are required in production");
+    throw new EnvError(["BETTER_AUTH_SECRET and RECORDER_SECRET are required in production"]);
   }
   return {
     ...e,

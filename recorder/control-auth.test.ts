@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signBody, signRequest, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signBody, signRequest } from "@/lib/signing";
 import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { startRecorder, type TRecorder } from "./server";

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest } from "@/lib/signing";
 import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import type { BlobStore } from "@/lib/storage/types";

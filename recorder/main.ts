@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { env } from "@/lib/env";
+import { parseEnv } from "@/lib/env-parse";
 import { getStore } from "@/lib/storage";
 import { startRecorder } from "./server";
 
@@ -21,13 +22,7 @@ const ZRecorderEnv = z.object({
 });
 
 async function main() {
-  const parsed = ZRecorderEnv.safeParse(process.env);
-  if (!parsed.success) {
-    throw new Error(
-      `Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`,
-    );
-  }
-  const cfg = parsed.data;
+  const cfg = parseEnv(ZRecorderEnv);
   const recorder = await startRecorder({
     port: cfg.RECORDER_PORT,
     host: cfg.RECORDER_HOST,

@@ -12,7 +12,7 @@ import type {
   TSessionEnded,
   TStartRecording,
 } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest } from "@/lib/signing";
 import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { startRecorder } from "./main";

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostIsPrivate, isPrivateAddress } from "@/lib/net/private-address";
 import type { TRecorderWebhook, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, signRequest, verifySignature } from "@/lib/signing";
+import { SIGNATURE_HEADER, signRequest } from "@/lib/signing";
 import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { startRecorder, type TRecorder } from "./server";

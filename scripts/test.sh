@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: typecheck, unit + integration (real PostgreSQL, ffmpeg, pocketsphinx), then the browser
+# Every test: typecheck, ESLint + Prettier check, unit + integration (real PostgreSQL, ffmpeg, pocketsphinx), then the browser
 # end-to-end suite against a production build of the whole stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,9 @@ export NEXT_TELEMETRY_DISABLED=1
 mkdir -p .data/e2e
 echo "== typecheck"
 npm run -s typecheck
+echo "== lint and format"
+npm run -s lint
+npm run -s format:check
 echo "== unit and integration tests"
 rm -f .data/vitest.json .data/e2e/results.json
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest.json

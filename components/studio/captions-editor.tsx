@@ -1,6 +1,6 @@
 "use client";
-import { useEffect, useState } from "react";
 import { useCaptions, useResetCaptions, useSaveCaptions, type TCue } from "../hooks/use-captions";
+import { useSyncedState } from "../hooks/use-synced-state";
 import { Button, buttonClass } from "../ui/button";
 
 const t = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, "0")}`;
@@ -8,10 +8,9 @@ const t = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4
 /** Caption cues (word-timed from the transcript) with editable text; saved cues are what SRT, WebVTT and exports use. */
 export function CaptionsEditor({ clipId, version }: { clipId: string; version: string }) {
   const q = useCaptions(clipId, version);
-  const [cues, setCues] = useState<TCue[]>([]);
-  useEffect(() => {
-    if (q.data) setCues(q.data.cues.map(({ start, end, text }) => ({ start, end, text })));
-  }, [q.data]);
+  const [cues, setCues] = useSyncedState(q.data, (d): TCue[] =>
+    d ? d.cues.map(({ start, end, text }) => ({ start, end, text })) : [],
+  );
   const save = useSaveCaptions(clipId, version);
   const reset = useResetCaptions(clipId);
 

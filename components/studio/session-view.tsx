@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { TExportDto } from "@/lib/studio/exports";
 import { useCutClip, useSession } from "../hooks/use-session";
 import { Button } from "../ui/button";
@@ -17,10 +17,9 @@ export function SessionView({ id }: { id: string }) {
   const [selected, setSelected] = useState<string[]>([]);
   const [batch, setBatch] = useState<string[]>([]);
   const duration = q.data?.session.duration ?? 0;
-  useEffect(() => {
-    if (!range && duration > 0)
-      setRange({ start: Math.max(0, duration / 2 - 5), end: Math.min(duration, duration / 2 + 5) });
-  }, [duration, range]);
+  // A first range in the middle once the duration is known (set during render: no frame without it).
+  if (!range && duration > 0)
+    setRange({ start: Math.max(0, duration / 2 - 5), end: Math.min(duration, duration / 2 + 5) });
   const cut = useCutClip(id, { onSuccess: () => setTitle("") });
 
   if (q.error)
@@ -140,6 +139,7 @@ export function SessionView({ id }: { id: string }) {
                   className="size-4 accent-rose-500"
                 />
                 {c.thumbUrl ? (
+                  // eslint-disable-next-line @next/next/no-img-element -- a signed /api/media thumbnail, already small
                   <img src={c.thumbUrl} alt="" className="h-12 w-20 rounded object-cover" />
                 ) : (
                   <div className="grid h-12 w-20 place-items-center rounded bg-zinc-900 text-[10px] text-zinc-500">

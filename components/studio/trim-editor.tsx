@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
+import { useSyncedState } from "../hooks/use-synced-state";
 import { useTrimClip, useTrimPreview, useWaveform } from "../hooks/use-trim";
 import { Button } from "../ui/button";
 import { formatClock } from "../ui/format";
@@ -10,9 +11,12 @@ import { RangeInputs, RangeTimeline, type TRangeValue } from "./range-timeline";
 export function TrimEditor({ clip }: { clip: TClipDto }) {
   const wave = useWaveform(clip);
   const preview = useTrimPreview(clip.id, wave.data?.window, !!wave.data?.stored);
-  const [range, setRange] = useState<TRangeValue>({ start: clip.startTime, end: clip.endTime });
+  // Starts over when the clip's stored range changes (a trim applied).
+  const [range, setRange] = useSyncedState(`${clip.startTime}-${clip.endTime}`, (): TRangeValue => ({
+    start: clip.startTime,
+    end: clip.endTime,
+  }));
   const [playhead, setPlayhead] = useState<number | null>(null);
-  useEffect(() => setRange({ start: clip.startTime, end: clip.endTime }), [clip.startTime, clip.endTime]);
 
   const video = useRef<HTMLVideoElement>(null);
   const offset = preview.data?.window.start ?? 0;

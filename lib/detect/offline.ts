@@ -156,12 +156,16 @@ function growRegion(
   let lo = peak;
   let hi = peak;
   for (let i = peak - 1, gap = 0; i >= 0 && gap <= maxGap && !silent[i] && !claimed[i]; i--) {
-    if (inside(i)) ((lo = i), (gap = 0));
-    else gap++;
+    if (inside(i)) {
+      lo = i;
+      gap = 0;
+    } else gap++;
   }
   for (let i = peak + 1, gap = 0; i < act.length && gap <= maxGap && !silent[i] && !claimed[i]; i++) {
-    if (inside(i)) ((hi = i), (gap = 0));
-    else gap++;
+    if (inside(i)) {
+      hi = i;
+      gap = 0;
+    } else gap++;
   }
   return [lo, hi];
 }
@@ -190,8 +194,14 @@ function fitRange(
     end = start + hi;
   }
   len = end - start;
-  if (start < w.start) ((start = w.start), (end = w.start + len));
-  if (end > w.end) ((end = w.end), (start = Math.max(w.start, w.end - len)));
+  if (start < w.start) {
+    start = w.start;
+    end = w.start + len;
+  }
+  if (end > w.end) {
+    end = w.end;
+    start = Math.max(w.start, w.end - len);
+  }
   return { start, end };
 }
 

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { env } from "@/lib/env";
+import { EnvError, parseEnv } from "@/lib/env-parse";
 import { startRunner } from "./runner";
 
 const ZRunnerEnv = z.object({
@@ -23,14 +24,14 @@ const ZRunnerEnv = z.object({
 });
 
 async function main() {
-  const parsed = ZRunnerEnv.safeParse(process.env);
-  if (!parsed.success) {
-    console.error(
-      `[jobs] invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
+  let e: z.output<typeof ZRunnerEnv>;
+  try {
+    e = parseEnv(ZRunnerEnv);
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    console.error(`[jobs] ${err.message}`);
     process.exit(2);
   }
-  const e = parsed.data;
   const runner = await startRunner({
     port: e.INNGEST_RUNNER_PORT,
     host: e.INNGEST_RUNNER_HOST,

@@ -26,13 +26,14 @@ export async function startTestApp(
   runnerOpts: Partial<TRunnerOptions> = {},
 ): Promise<TTestApp> {
   const appId = `t-${randomUUID().slice(0, 8)}`;
-  let handler: http.RequestListener | undefined;
+  // The serve handler needs the runner's URL, and the runner needs this server's: answer 503 until it is set.
+  const app: { handler?: http.RequestListener } = {};
   const server = http.createServer((req, res) => {
-    if (!handler) {
+    if (!app.handler) {
       res.writeHead(503).end();
       return;
     }
-    handler(req, res);
+    app.handler(req, res);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const serveUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/inngest`;
@@ -46,7 +47,7 @@ export async function startTestApp(
   const first = await addRunner();
   const inngest = new Inngest({ id: appId, isDev: true, baseUrl: first.url });
   const functions = build(inngest, appId);
-  handler = serve({ client: inngest, functions });
+  app.handler = serve({ client: inngest, functions });
   const expected = functions.reduce((n, f) => n + (f["onFailureFn"] ? 2 : 1), 0);
   await waitFor(
     async () => (await prisma.jobFunction.count({ where: { appId } })) === expected,
