@@ -8,7 +8,12 @@ const streamUrl = () => {
 
 test("sign up, add a live stream, watch a clip appear, share it publicly", async ({ page, browser }) => {
   const email = `e2e-${Date.now()}@example.com`;
+  // Signed out, `/` is the landing page: what Clipstream does, with a demo clip that plays.
   await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("while they are still live");
+  const demo = page.getByLabel("A clip Clipstream made from a stream");
+  await expect.poll(() => demo.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 10_000 }).toBeGreaterThan(0);
+  await page.getByRole("link", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/sign-in/);
   await page.getByRole("link", { name: "Create an account" }).click();
   await expect(page.locator("form[data-ready]")).toBeVisible();
