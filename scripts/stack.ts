@@ -50,7 +50,8 @@ async function main() {
 
   const db = await resolveDatabase(args.db!);
   const applied = await applyMigrations(db.url);
-  log(`database ready${applied.length ? ` (applied ${applied.join(", ")})` : ""}`);
+  const migrations = applied.length === 1 ? `migration ${applied[0]}` : `${applied.length} migrations`;
+  log(`database ready${applied.length ? ` (applied ${migrations})` : ""}`);
 
   const secrets = loadSecrets(dataDir);
   const env: NodeJS.ProcessEnv = {
@@ -164,9 +165,10 @@ async function main() {
 /** Creates the demo account and its demo streamer through the public API (idempotent). */
 async function seedDemo(appUrl: string, streamUrl: string) {
   const headers = { "content-type": "application/json", origin: appUrl };
-  let res = await fetch(`${appUrl}/api/auth/sign-in/email`, { method: "POST", headers, body: JSON.stringify(DEMO) });
+  // Sign-up first: on a fresh data directory a sign-in attempt would log "User not found" in the console.
+  let res = await fetch(`${appUrl}/api/auth/sign-up/email`, { method: "POST", headers, body: JSON.stringify(DEMO) });
   if (!res.ok)
-    res = await fetch(`${appUrl}/api/auth/sign-up/email`, { method: "POST", headers, body: JSON.stringify(DEMO) });
+    res = await fetch(`${appUrl}/api/auth/sign-in/email`, { method: "POST", headers, body: JSON.stringify(DEMO) });
   if (!res.ok) throw new Error(`could not create the demo account: ${res.status} ${await res.text()}`);
   const cookie = res.headers
     .getSetCookie()

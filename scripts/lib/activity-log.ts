@@ -54,29 +54,40 @@ export const activityKey = (a: TActivity) => `${a.kind}:${a.id}`;
 
 const WINDOW = "interval '2 minutes'";
 
+/** Runs the queries in turn: a pg.Client runs one query at a time (pg deprecates queueing concurrent ones). */
+async function oneAfterAnother<T>(queries: (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const q of queries) out.push(await q());
+  return out;
+}
+
 /** Everything that happened in the last two minutes (the caller drops what it has printed). */
 export async function readRecentActivity(client: pg.Client): Promise<TActivity[]> {
-  const [live, ended, done, clips] = await Promise.all([
-    client.query(
-      `select s.id, st.name as streamer, s."segmentSeconds" from "LiveSession" s join "Streamer" st on st.id = s."streamerId"
+  const [live, ended, done, clips] = await oneAfterAnother([
+    () =>
+      client.query(
+        `select s.id, st.name as streamer, s."segmentSeconds" from "LiveSession" s join "Streamer" st on st.id = s."streamerId"
        where s."startedAt" > now() - ${WINDOW} order by s."startedAt"`,
-    ),
-    client.query(
-      `select s.id, st.name as streamer, s.status::text as status, s."endReason" as reason from "LiveSession" s
+      ),
+    () =>
+      client.query(
+        `select s.id, st.name as streamer, s.status::text as status, s."endReason" as reason from "LiveSession" s
        join "Streamer" st on st.id = s."streamerId" where s."endedAt" > now() - ${WINDOW} order by s."endedAt"`,
-    ),
-    client.query(
-      `select g.id, st.name as streamer, g.number, g."startOffset" as start, g.duration, g.status::text as status, g.error,
+      ),
+    () =>
+      client.query(
+        `select g.id, st.name as streamer, g.number, g."startOffset" as start, g.duration, g.status::text as status, g.error,
               extract(epoch from g."processedAt" - g."recordedAt")::float as took,
               (select count(*)::int from "Clip" c where c."segmentId" = g.id) as clips
        from "Segment" g join "LiveSession" s on s.id = g."sessionId" join "Streamer" st on st.id = s."streamerId"
        where g."processedAt" > now() - ${WINDOW} and g.status in ('DONE', 'ERROR') order by g."processedAt"`,
-    ),
-    client.query(
-      `select c.id, st.name as streamer, c.title, c.score, c."startTime" as start, c."endTime" as "end", c.status::text as status, c.error
+      ),
+    () =>
+      client.query(
+        `select c.id, st.name as streamer, c.title, c.score, c."startTime" as start, c."endTime" as "end", c.status::text as status, c.error
        from "Clip" c join "Streamer" st on st.id = c."streamerId"
        where c."updatedAt" > now() - ${WINDOW} and c.status in ('READY', 'ERROR') order by c."updatedAt"`,
-    ),
+      ),
   ]);
   return [
     ...live.rows.map((r): TActivity => ({
