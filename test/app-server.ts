@@ -5,7 +5,7 @@ import path from "node:path";
 import { requestScope } from "./next-headers-shim";
 
 type THandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type TRoutes = Record<string, Partial<Record<string, THandler>>>;
+export type TRoutes = Record<string, Partial<Record<string, THandler>>>;
 
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 

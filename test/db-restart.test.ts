@@ -12,7 +12,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type TEmbeddedDb } from "../scripts/lib/embedded-pg";
 import { applyMigrations } from "../scripts/lib/migrate";
-import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
+import { freePorts, loadApiRoutes } from "./app-server";
+import { startAppWithRunner } from "./fixtures/app-with-runner";
+import { helloThereTranscription, noHighlightsCompletion } from "./fixtures/fake-groq";
 import { announceSegment, makeToneSegment, waitFor as poll, waitForFunctions } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "db-restart-"));
@@ -23,51 +25,9 @@ let ctx: Awaited<ReturnType<typeof setup>>;
 const slow = { transcribeMs: 0 };
 
 async function answer(req: { url: string }) {
-  if (req.url.endsWith("/audio/transcriptions")) {
-    return {
-      json: {
-        task: "transcribe",
-        language: "English",
-        duration: 4,
-        text: " Hello there.",
-        words: [
-          { word: "Hello", start: 0.5, end: 0.9 },
-          { word: "there.", start: 0.9, end: 1.3 },
-        ],
-        segments: [
-          {
-            id: 0,
-            seek: 0,
-            start: 0.5,
-            end: 1.3,
-            text: " Hello there.",
-            tokens: [1],
-            temperature: 0,
-            avg_logprob: -0.2,
-            compression_ratio: 1,
-            no_speech_prob: 0.01,
-          },
-        ],
-      },
-    };
-  }
-  return {
-    json: {
-      id: "chatcmpl-1",
-      object: "chat.completion",
-      created: 1_700_000_000,
-      model: "openai/gpt-oss-120b",
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: JSON.stringify({ highlights: [] }) },
-          logprobs: null,
-          finish_reason: "stop",
-        },
-      ],
-      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-    },
-  };
+  if (req.url.endsWith("/audio/transcriptions")) return { json: helloThereTranscription() };
+
+  return { json: noHighlightsCompletion() };
 }
 
 async function setup() {
@@ -99,17 +59,12 @@ async function setup() {
   process.env.STORAGE_DIR = path.join(tmp, "blobs");
   process.env.RECORDER_SECRET = "db-restart-recorder-secret";
 
-  const { prisma } = await import("@/lib/db");
-  await prisma.jobRun.deleteMany({});
-  const server = await startRouteServer(await loadApiRoutes(), appPort);
-  const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({
-    port: runnerPort,
-    serveUrl: `${server.url}/api/inngest`,
-    backoffBaseMs: 200,
-    pollMs: 250,
-    leaseMs: 5000,
-    syncIntervalMs: 0,
+  const { prisma, server, runner } = await startAppWithRunner({
+    routes: await loadApiRoutes(),
+    appPort,
+    runnerPort,
+    runner: { pollMs: 250, leaseMs: 5000 },
+    clearRuns: "all",
   });
   await waitForFunctions();
 

@@ -9,7 +9,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, startRouteServer } from "./app-server";
+import { freePorts } from "./app-server";
+import { recorderRoutes, startAppWithRunner } from "./fixtures/app-with-runner";
 import { waitFor, waitForFunctions } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pipeline-"));
@@ -24,31 +25,7 @@ async function setup() {
   process.env.STORAGE_DIR = path.join(tmp, "blobs");
   process.env.RECORDER_SECRET = "pipeline-test-recorder-secret";
 
-  const { prisma } = await import("@/lib/db");
-  // Leftover runs of an earlier, interrupted test run must not be picked up by this run's runner.
-  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
-  const webhook = await import("@/app/api/webhooks/recorder/route");
-  const activeSessions = await import("@/app/api/recorder/sessions/route");
-  const inngestRoute = await import("@/app/api/inngest/route");
-  const server = await startRouteServer(
-    {
-      "/api/webhooks/recorder": { POST: webhook.POST as never },
-      "/api/recorder/sessions": { GET: activeSessions.GET as never },
-      "/api/inngest": {
-        GET: inngestRoute.GET as never,
-        POST: inngestRoute.POST as never,
-        PUT: inngestRoute.PUT as never,
-      },
-    },
-    appPort,
-  );
-  const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({
-    port: runnerPort,
-    serveUrl: `${server.url}/api/inngest`,
-    backoffBaseMs: 200,
-    syncIntervalMs: 0,
-  });
+  const { prisma, server, runner } = await startAppWithRunner({ routes: await recorderRoutes(), appPort, runnerPort });
   await waitForFunctions();
 
   const user = await prisma.user.create({

@@ -9,8 +9,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGroq, type TRecordedRequest } from "./fixtures/fake-groq";
-import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
+import {
+  helloThereTranscription,
+  noHighlightsCompletion,
+  startFakeGroq,
+  type TRecordedRequest,
+} from "./fixtures/fake-groq";
+import { freePorts, loadApiRoutes } from "./app-server";
+import { startAppWithRunner } from "./fixtures/app-with-runner";
 import { announceSegment, makeToneSegment, waitFor, waitForFunctions } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "provider-faults-"));
@@ -28,52 +34,9 @@ function answer(req: TRecordedRequest): { status?: number; json?: unknown; raw?:
       json: { error: { message: "Rate limit reached for model", type: "tokens", code: "rate_limit_exceeded" } },
     };
   if (provider.mode === "garbage") return { raw: "<html><body>502 Bad Gateway</body></html>" };
-  if (req.url.endsWith("/audio/transcriptions")) {
-    return {
-      json: {
-        task: "transcribe",
-        language: "English",
-        duration: 4,
-        text: " Hello there.",
-        words: [
-          { word: "Hello", start: 0.5, end: 0.9 },
-          { word: "there.", start: 0.9, end: 1.3 },
-        ],
-        segments: [
-          {
-            id: 0,
-            seek: 0,
-            start: 0.5,
-            end: 1.3,
-            text: " Hello there.",
-            tokens: [1],
-            temperature: 0,
-            avg_logprob: -0.2,
-            compression_ratio: 1,
-            no_speech_prob: 0.01,
-          },
-        ],
-        x_groq: { id: "req_1" },
-      },
-    };
-  }
-  return {
-    json: {
-      id: "chatcmpl-1",
-      object: "chat.completion",
-      created: 1_700_000_000,
-      model: "openai/gpt-oss-120b",
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: JSON.stringify({ highlights: [] }) },
-          logprobs: null,
-          finish_reason: "stop",
-        },
-      ],
-      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-    },
-  };
+  if (req.url.endsWith("/audio/transcriptions")) return { json: helloThereTranscription({ x_groq: { id: "req_1" } }) };
+
+  return { json: noHighlightsCompletion() };
 }
 
 async function setup() {
@@ -86,15 +49,11 @@ async function setup() {
   process.env.STORAGE_DIR = path.join(tmp, "blobs");
   process.env.RECORDER_SECRET = "provider-faults-recorder-secret";
 
-  const { prisma } = await import("@/lib/db");
-  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
-  const server = await startRouteServer(await loadApiRoutes(), appPort);
-  const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({
-    port: runnerPort,
-    serveUrl: `${server.url}/api/inngest`,
-    backoffBaseMs: 100,
-    syncIntervalMs: 0,
+  const { prisma, server, runner } = await startAppWithRunner({
+    routes: await loadApiRoutes(),
+    appPort,
+    runnerPort,
+    runner: { backoffBaseMs: 100 },
   });
   await waitForFunctions();
 

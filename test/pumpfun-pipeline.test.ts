@@ -10,7 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePumpfun, type TFakePumpfun } from "./fixtures/fake-pumpfun";
-import { freePorts, startRouteServer } from "./app-server";
+import { freePorts } from "./app-server";
+import { recorderRoutes, startAppWithRunner } from "./fixtures/app-with-runner";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pumpfun-pipeline-"));
 const SEGMENT = 6;
@@ -28,30 +29,7 @@ async function setup() {
   process.env.RECORDER_SECRET = "pumpfun-pipeline-recorder-secret";
   process.env.PUMPFUN_API_URL = fake.url;
 
-  const { prisma } = await import("@/lib/db");
-  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
-  const webhook = await import("@/app/api/webhooks/recorder/route");
-  const activeSessions = await import("@/app/api/recorder/sessions/route");
-  const inngestRoute = await import("@/app/api/inngest/route");
-  const server = await startRouteServer(
-    {
-      "/api/webhooks/recorder": { POST: webhook.POST as never },
-      "/api/recorder/sessions": { GET: activeSessions.GET as never },
-      "/api/inngest": {
-        GET: inngestRoute.GET as never,
-        POST: inngestRoute.POST as never,
-        PUT: inngestRoute.PUT as never,
-      },
-    },
-    appPort,
-  );
-  const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({
-    port: runnerPort,
-    serveUrl: `${server.url}/api/inngest`,
-    backoffBaseMs: 200,
-    syncIntervalMs: 0,
-  });
+  const { prisma, server, runner } = await startAppWithRunner({ routes: await recorderRoutes(), appPort, runnerPort });
   await waitFor(
     async () => (await prisma.jobFunction.count({ where: { appId: "clipstream" } })) >= 5,
     20_000,

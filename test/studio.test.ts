@@ -7,7 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
+import { freePorts, loadApiRoutes } from "./app-server";
+import { startAppWithRunner } from "./fixtures/app-with-runner";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "studio-"));
 const stamp = Date.now();
@@ -19,16 +20,7 @@ async function setup() {
   process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
   process.env.STORAGE_DIR = path.join(tmp, "blobs");
   process.env.RECORDER_SECRET = "studio-test-recorder-secret";
-  const { prisma } = await import("@/lib/db");
-  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
-  const server = await startRouteServer(await loadApiRoutes(), appPort);
-  const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({
-    port: runnerPort,
-    serveUrl: `${server.url}/api/inngest`,
-    backoffBaseMs: 200,
-    syncIntervalMs: 0,
-  });
+  const { prisma, server, runner } = await startAppWithRunner({ routes: await loadApiRoutes(), appPort, runnerPort });
   await waitFor(
     async () => (await prisma.jobFunction.count({ where: { appId: "clipstream", id: "clipstream-trim-clip" } })) === 1,
     20_000,

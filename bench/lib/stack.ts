@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { freePorts, startRouteServer } from "@/test/app-server";
+import { freePorts } from "@/test/app-server";
+import { recorderRoutes, startAppWithRunner } from "@/test/fixtures/app-with-runner";
 import { postRecorderWebhook, waitFor as poll, waitForFunctions } from "@/test/support";
 import { resolveDatabase } from "@/scripts/lib/database-url";
 import { applyMigrations } from "@/scripts/lib/migrate";
@@ -89,34 +90,12 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
   const db = await startBenchDb("clipstream_bench");
 
   const { prisma } = await import("@/lib/db");
-  await prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
   // Sessions an interrupted benchmark left open would be resumed by the recorder and compete for the cores.
   await prisma.liveSession.updateMany({
     where: { status: "RECORDING" },
     data: { status: "ENDED", endedAt: new Date(), endReason: "bench_cleanup" },
   });
-  const webhook = await import("@/app/api/webhooks/recorder/route");
-  const activeSessions = await import("@/app/api/recorder/sessions/route");
-  const inngestRoute = await import("@/app/api/inngest/route");
-  const server = await startRouteServer(
-    {
-      "/api/webhooks/recorder": { POST: webhook.POST as never },
-      "/api/recorder/sessions": { GET: activeSessions.GET as never },
-      "/api/inngest": {
-        GET: inngestRoute.GET as never,
-        POST: inngestRoute.POST as never,
-        PUT: inngestRoute.PUT as never,
-      },
-    },
-    appPort,
-  );
-  const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({
-    port: runnerPort,
-    serveUrl: `${server.url}/api/inngest`,
-    backoffBaseMs: 200,
-    syncIntervalMs: 0,
-  });
+  const { server, runner } = await startAppWithRunner({ routes: await recorderRoutes(), appPort, runnerPort });
   await waitForFunctions(30_000);
 
   let recorder: Awaited<ReturnType<typeof import("@/recorder/server").startRecorder>> | null = null;
