@@ -60,7 +60,7 @@ async function setup() {
   const samplePath = path.join(tmp, "sample.mp4");
   // The passage starts at 8 s, inside the chunk 5–10 s, and runs past 10 s: it crosses a chunk boundary. The
   // stream goes on long enough for the live edge to get there on a loaded 2-core machine before it ends.
-  const sample = await makeSampleStream({ out: samplePath, seconds: 60, excitedAt: 8 });
+  const sample = await makeSampleStream({ out: samplePath, seconds: 90, excitedAt: 8 });
   const streamer = await prisma.streamer.create({
     data: {
       userId: user.id,
@@ -112,7 +112,7 @@ describe("live edge detection", () => {
       startTime: { lte: sample.excitedStart + 1 },
       endTime: { gte: sample.excitedEnd - 1 },
     };
-    const live = await waitFor(() => prisma.clip.findFirst({ where: covering }), 90_000, "the live clip", 100);
+    const live = await waitFor(() => prisma.clip.findFirst({ where: covering }), 150_000, "the live clip", 100);
     const foundAt = Date.now();
     // No segment exists yet: the stream is still recording its first 900-s segment.
     expect(await prisma.segment.count({ where: { sessionId } })).toBe(0);
@@ -142,7 +142,7 @@ describe("live edge detection", () => {
       atMostMs: live.createdAt.getTime() - passageEnd(zeroEarliest),
     };
 
-    // The stream ends: its only segment (60 s) closes, is processed, and the session is finalized.
+    // The stream ends: its only segment (90 s) closes, is processed, and the session is finalized.
     const segment = await waitFor(
       () => prisma.segment.findFirst({ where: { sessionId, status: { in: ["DONE", "ERROR"] } } }),
       150_000,
@@ -205,5 +205,5 @@ describe("live edge detection", () => {
       },
     };
     console.log(`live-detect figures ${JSON.stringify(figures)}`);
-  }, 300_000);
+  }, 420_000);
 });
