@@ -57,7 +57,9 @@ export class LiveParts {
       try {
         await this.o.store.put(key, file, { contentType: "video/mp2t" });
       } catch (err) {
-        this.o.log(`[${this.o.sessionId}] live part ${key} not stored (${(err as Error).message}); skipped`);
+        // Once per outage: a storage outage would otherwise log a line per second.
+        if (!this.gap)
+          this.o.log(`[${this.o.sessionId}] live part ${key} not stored (${(err as Error).message}); skipping`);
         this.gap = true;
         return;
       } finally {
