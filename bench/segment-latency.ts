@@ -8,7 +8,7 @@ import type { TBenchOptions } from "./run";
  * through the real webhook, job runner, functions, PostgreSQL, ffmpeg and the configured engines.
  * Default: a 60 s segment; --full adds a 15-minute one handed over whole (nothing known before it closes),
  * and a 15-minute one recorded live by the real recorder (about 15 minutes per run), whose audio chunks are
- * transcribed while it records (early transcription, EARLY_TRANSCRIPTION_SECONDS).
+ * transcribed while it records (live audio chunks, LIVE_CHUNK_SECONDS).
  */
 export async function run(opts: TBenchOptions) {
   const cases: { seconds: number; excitedAt: number; runs: number; target: string; live?: boolean }[] = [
@@ -42,7 +42,7 @@ export async function run(opts: TBenchOptions) {
           segmentSeconds: c.seconds,
           // whole: the closed file is all the pipeline gets; live: recorded live, audio chunks sent ahead.
           mode: c.live ? "live" : "whole",
-          earlyTranscriptionSeconds: c.live ? Number(process.env.EARLY_TRANSCRIPTION_SECONDS ?? 60) : 0,
+          liveChunkSeconds: c.live ? Number(process.env.LIVE_CHUNK_SECONDS ?? 5) : 0,
           transcriber: process.env.GROQ_API_KEY ? "groq" : "pocketsphinx",
           detector: process.env.GROQ_API_KEY ? "groq" : "offline",
         },

@@ -33,8 +33,14 @@ export const ZStreamerCheck = z.object({ streamerId: z.string().min(1), userId: 
 export const streamerCheck = eventType("streamer/check.requested", { schema: ZStreamerCheck });
 
 /** One render event per clip; the id makes a repeated fan-out a no-op. */
-export const clipRenderEvents = (clipIds: string[], userId: string) =>
-  clipIds.map((clipId) => clipRequested.create({ clipId, userId }, { id: `render-${clipId}` }));
+/**
+ * `round` names a later render of the same clip (a segment refining a live clip's edges): its event id must
+ * differ from the first render's, which the event id deduplicates.
+ */
+export const clipRenderEvents = (clipIds: string[], userId: string, round?: string) =>
+  clipIds.map((clipId) =>
+    clipRequested.create({ clipId, userId }, { id: round ? `render-${clipId}-${round}` : `render-${clipId}` }),
+  );
 
 /** LiveKit session: rotate to segment `number` (start its egress, then stop `number - 1` after the overlap). */
 export const ZLivekitRotate = z.object({

@@ -20,7 +20,7 @@ export const finalizeSession = inngest.createFunction(
     const segmentId = state.segmentId;
     const clipIds = await step.run("detect-tail", () => detectAtSessionEnd(segmentId));
     if (clipIds.length) {
-      await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId));
+      await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId, `segment-${segmentId}`));
     }
     return { clips: clipIds.length, settled: true };
   },

@@ -41,7 +41,7 @@ export const processSegment = inngest.createFunction(
     ]);
     const clipIds = await step.run("detect", () => detectForSegment(segmentId));
     if (clipIds.length) {
-      await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId));
+      await step.sendEvent("render-clips", clipRenderEvents(clipIds, userId, `segment-${segmentId}`));
     }
     await step.run("summarize", () => summarizeSegment(segmentId));
     await step.run("finish", () => finishSegment(segmentId));

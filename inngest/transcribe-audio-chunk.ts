@@ -1,17 +1,20 @@
 import { inngest } from "./client";
 import { perSessionAndAccount } from "./concurrency";
-import { audioChunkReady } from "./events";
+import { audioChunkReady, clipRenderEvents } from "./events";
 import { failAudioChunk, transcribeAudioChunk } from "@/lib/pipeline/early-audio";
+import { detectLive } from "@/lib/pipeline/live-detect";
 
 /**
- * audio/chunk.ready → transcribe and keyword-spot one stretch of live audio while its segment is still
- * recording (early transcription, lib/pipeline/early-audio.ts). Chunks of a session run in order; a chunk
- * that fails for good is marked ERROR and its segment decodes that stretch itself.
+ * audio/chunk.ready → transcribe, keyword-spot and measure one stretch of live audio while its segment is
+ * still recording (lib/pipeline/early-audio.ts), then run live detection over the rolling window ending at
+ * it (lib/pipeline/live-detect.ts) and render the moments that have ended. Chunks of a session run in order
+ * (one at a time per session); a chunk that fails for good is marked ERROR and its segment decodes that
+ * stretch itself.
  */
 export const transcribeAudioChunkFn = inngest.createFunction(
   {
     id: "transcribe-audio-chunk",
-    name: "Transcribe live audio ahead of its segment",
+    name: "Transcribe and detect on the live edge",
     triggers: [audioChunkReady],
     retries: 2,
     concurrency: perSessionAndAccount,
@@ -19,5 +22,12 @@ export const transcribeAudioChunkFn = inngest.createFunction(
       await failAudioChunk(event.data.event.data.chunkId, error.message);
     },
   },
-  async ({ event, step }) => step.run("transcribe", () => transcribeAudioChunk(event.data.chunkId)),
+  async ({ event, step }) => {
+    const { chunkId, userId } = event.data;
+    const chunk = await step.run("transcribe", () => transcribeAudioChunk(chunkId));
+    if (chunk.status !== "done") return { chunk, live: null };
+    const live = await step.run("live-detect", () => detectLive(chunkId));
+    if (live.clipIds.length) await step.sendEvent("render-clips", clipRenderEvents(live.clipIds, userId));
+    return { chunk, live };
+  },
 );

@@ -25,10 +25,10 @@ const ZEnv = z.object({
   POCKETSPHINX_PATH: z.string().default("pocketsphinx_continuous"),
   POCKETSPHINX_SEARCH: z.enum(["accurate", "fast"]).default("accurate"),
   /**
-   * Early transcription: segments at least twice this long have their audio sent ahead in chunks of this many
-   * seconds and transcribed while they record. 0 turns it off.
+   * Live edge: every recording with audio sends it ahead in chunks of this many seconds, whatever the segment
+   * length; each is transcribed, measured and run through live detection as it lands (lib/pipeline/live-detect.ts).
    */
-  EARLY_TRANSCRIPTION_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  LIVE_CHUNK_SECONDS: z.coerce.number().int().min(2).max(60).default(5),
   GROQ_API_KEY: z.string().optional(),
   GROQ_BASE_URL: z.string().url().optional(),
   GROQ_TRANSCRIBE_MODEL: z.string().default("whisper-large-v3-turbo"),

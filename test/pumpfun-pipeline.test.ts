@@ -139,7 +139,7 @@ describe("pump.fun streamer → live session → segments → clip → ended", (
       streamerId: streamer.id,
       source: { kind: "pumpfun", mint: MINT },
       segmentSeconds: SEGMENT,
-      audioChunkSeconds: 0,
+      audioChunkSeconds: 5,
     });
     await waitFor(async () => room.joins >= 2, 30_000, "the recorder to try the room again");
     expect(room.plays).toBe(0);

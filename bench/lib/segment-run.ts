@@ -63,7 +63,7 @@ export async function runSegment(p: TPipeline, file: string, duration: number, l
 
 /**
  * A real live session: the streamer check starts the real recorder on `file` (read at its own pace, like a
- * live stream) with `segmentSeconds`-long segments, so early transcription (EARLY_TRANSCRIPTION_SECONDS)
+ * live stream) with `segmentSeconds`-long segments, so live audio chunks (LIVE_CHUNK_SECONDS)
  * works on the audio chunks it sends while segment 0 records. Timed from the moment segment 0's last frame
  * was recorded (session start + its end in stream time; the session starts before the recorder does, so
  * this slightly over-states the latency) until its clips are READY in the feed.

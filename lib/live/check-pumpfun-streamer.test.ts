@@ -97,7 +97,7 @@ describe("checkStreamer for pump.fun", () => {
     expect(sessions).toHaveLength(1);
     const starts = recorderCalls.filter((c) => c.method === "POST");
     expect(starts).toEqual([
-      // 10 s segments are too short to send audio ahead (audioChunkSecondsFor).
+      // Audio goes ahead in LIVE_CHUNK_SECONDS chunks whatever the segment length (liveChunkSeconds).
       {
         method: "POST",
         url: "/sessions",
@@ -106,7 +106,7 @@ describe("checkStreamer for pump.fun", () => {
           streamerId: streamer.id,
           source: { kind: "pumpfun", mint: MINT },
           segmentSeconds: 10,
-          audioChunkSeconds: 0,
+          audioChunkSeconds: 5,
         },
       },
     ]);

@@ -3,7 +3,7 @@ import { livekitConfig } from "@/lib/livekit/clients";
 import { isRoomLive } from "@/lib/livekit/is-room-live";
 import { startRoomRecording } from "@/lib/livekit/record-room";
 import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
-import { audioChunkSecondsFor, startRecording, stopRecording } from "@/lib/recorder/client";
+import { liveChunkSeconds, startRecording, stopRecording } from "@/lib/recorder/client";
 import { recorderSourceOf } from "@/lib/recorder/protocol";
 import { endSession } from "@/lib/segments/recorder-events";
 import { isSourceLive } from "./is-source-live";
@@ -77,7 +77,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
         streamerId,
         source: recorderSourceOf(streamer),
         segmentSeconds: session.segmentSeconds,
-        audioChunkSeconds: audioChunkSecondsFor(session.segmentSeconds),
+        audioChunkSeconds: liveChunkSeconds(),
       });
     }
   } catch (err) {

@@ -1,17 +1,19 @@
 import path from "node:path";
 import { prisma } from "@/lib/db";
+import { detectSilences, measureLoudness } from "@/lib/media";
 import { writeWavSlice } from "@/lib/media/wav";
 import { getStore } from "@/lib/storage";
 import { getTranscriber, spotKeywords, transcriberIdentity, type TKeywordHit, type TWord } from "@/lib/transcribe";
 import { keywordsFor, keywordsKey } from "./keywords";
+import { type TChunkSignals, wordsPerSecond } from "./live-window";
 import { withWorkdir } from "./workdir";
 
 /**
- * Early transcription. For long segments the recorder also sends the live audio ahead in short chunks
- * (`audio.chunk`, see lib/recorder/protocol.ts); each is transcribed and keyword-spotted while the segment
- * is still recording (`transcribe-audio-chunk`). When the segment closes, its transcription and keyword
- * spotting take the chunks' results and decode only the stretches no chunk covers, so a 15-minute segment
- * waits for about one chunk of decoding instead of fifteen minutes of audio.
+ * Early transcription. The recorder also sends the live audio ahead in short chunks (LIVE_CHUNK_SECONDS,
+ * `audio.chunk`, see lib/recorder/protocol.ts); each is transcribed, keyword-spotted and measured while the
+ * segment is still recording (`transcribe-audio-chunk`), then live detection runs (live-detect.ts). When the
+ * segment closes, its transcription and keyword spotting take the chunks' results and decode only the
+ * stretches no chunk covers, so a 15-minute segment waits for about one chunk of decoding.
  *
  * A chunk is claimed by exactly one side: the chunk function (PENDING → RUNNING → DONE) or the segment
  * (PENDING → SKIPPED, decoding that stretch itself). A segment waits for chunks that are RUNNING.
@@ -148,8 +150,21 @@ export async function overGaps<T>(
   return out;
 }
 
-/** The `transcribe-audio-chunk` step: words and keyword hits of one chunk, unless its segment took it over. */
-export async function transcribeAudioChunk(chunkId: string): Promise<{ status: "done" | "skipped"; words: number }> {
+/** ebur128's momentary value covers the 400 ms before it: earlier ones in a chunk lack the audio before. */
+const MOMENTARY_WINDOW = 0.4;
+
+export type TChunkWork = {
+  status: "done" | "skipped";
+  words: number;
+  /** Wall time (ms) until decoding, keyword spotting and loudness + silences were each done (they run in parallel). */
+  ms?: { transcribe: number; keywords: number; signals: number };
+};
+
+/**
+ * The `transcribe-audio-chunk` step: words, keyword hits and cheap signals (momentary loudness, silences,
+ * speech rate) of one chunk, for live detection and for its segment, unless its segment took it over.
+ */
+export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork> {
   const claimed = await prisma.audioChunk.updateMany({
     where: { id: chunkId, status: { in: ["PENDING", "RUNNING"] } },
     data: { status: "RUNNING", claimedAt: new Date() },
@@ -157,15 +172,34 @@ export async function transcribeAudioChunk(chunkId: string): Promise<{ status: "
   if (!claimed.count) return { status: "skipped", words: 0 };
   const chunk = await prisma.audioChunk.findUniqueOrThrow({
     where: { id: chunkId },
-    select: { storageKey: true, startOffset: true, session: { select: { streamer: { select: { keywords: true } } } } },
+    select: {
+      storageKey: true,
+      startOffset: true,
+      duration: true,
+      session: { select: { streamer: { select: { keywords: true } } } },
+    },
   });
   const keywords = keywordsFor(chunk.session.streamer.keywords);
+  const at = chunk.startOffset;
   const r = await withWorkdir(async (dir) => {
     const wav = path.join(dir, "chunk.wav");
     await getStore().download(chunk.storageKey, wav);
-    const t = await getTranscriber().transcribe(wav, { offset: chunk.startOffset, keywords });
-    const hits = await spotKeywords(wav, keywords);
-    return { t, hits: hits.map((h) => ({ ...h, t: r3(h.t + chunk.startOffset) })) };
+    // Decoding, keyword spotting and the two ffmpeg measurements run side by side: each is one process, and
+    // the chunk's wall time is what the live edge waits for.
+    const clock = performance.now();
+    const timed = async <T>(p: Promise<T>): Promise<[T, number]> => [await p, Math.round(performance.now() - clock)];
+    const [[t, transcribe], [hits, keywordsMs], [[loudness, silences], signalsMs]] = await Promise.all([
+      timed(getTranscriber().transcribe(wav, { offset: at, keywords })),
+      timed(spotKeywords(wav, keywords)),
+      timed(Promise.all([measureLoudness(wav), detectSilences(wav)])),
+    ]);
+    const signals: TChunkSignals = {
+      loudness: loudness.filter((x) => x.t >= MOMENTARY_WINDOW).map((x) => ({ t: r3(x.t + at), lufs: x.lufs })),
+      silences: silences.map((x) => ({ start: r3(x.start + at), end: r3(x.end + at) })),
+      wordsPerSecond: wordsPerSecond(t.words, chunk.duration),
+    };
+    const ms = { transcribe, keywords: keywordsMs, signals: signalsMs };
+    return { t, hits: hits.map((h) => ({ ...h, t: r3(h.t + at) })), signals, ms };
   });
   const done = await prisma.audioChunk.updateMany({
     where: { id: chunkId, status: "RUNNING" },
@@ -174,13 +208,14 @@ export async function transcribeAudioChunk(chunkId: string): Promise<{ status: "
       words: r.t.words,
       keywordHits: r.hits,
       keywords: keywordsKey(keywords),
+      signals: r.signals,
       engine: r.t.engine,
       model: r.t.model ?? null,
       language: r.t.language ?? null,
     },
   });
   await getStore().delete(chunk.storageKey);
-  return { status: done.count ? "done" : "skipped", words: r.t.words.length };
+  return { status: done.count ? "done" : "skipped", words: r.t.words.length, ms: r.ms };
 }
 
 /** A chunk whose function gave up: its segment decodes that stretch itself. */

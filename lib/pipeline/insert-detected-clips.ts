@@ -2,17 +2,112 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { TCandidate } from "@/lib/detect";
 import { mergeCandidates } from "@/lib/detect";
 
-/** Where a segment's detected clips go. */
-export type TClipTarget = { segmentId: string; userId: string; sessionId: string; streamerId: string };
+/**
+ * Where detected clips go: a segment's detection (SEGMENT, segmentId set), or the live edge (LIVE, segmentId
+ * null until the segment covering the clip closes and attaches it).
+ */
+export type TClipTarget = {
+  segmentId: string | null;
+  userId: string;
+  sessionId: string;
+  streamerId: string;
+  origin?: "LIVE" | "SEGMENT";
+  /** Segment runs: unattached live clips ending by then join the segment (Infinity: the stream's last). */
+  segmentEnd?: number;
+};
 
-const overlaps = (a: TCandidate, b: TCandidate) => Math.min(a.end, b.end) - Math.max(a.start, b.start) > 0;
+/** A segment may move a live clip's edges by this much (seconds) before it is worth a new render. */
+const REFINE_MIN_SECONDS = 1;
+
+type TRange = { start: number; end: number };
+const overlaps = (a: TRange, b: TRange) => Math.min(a.end, b.end) - Math.max(a.start, b.start) > 0;
+
+type TExisting = Prisma.ClipGetPayload<{ select: typeof existingSelect }>;
+const existingSelect = {
+  id: true,
+  origin: true,
+  segmentId: true,
+  status: true,
+  review: true,
+  favorite: true,
+  trimStart: true,
+  trimEnd: true,
+  captions: true,
+  shareSlug: true,
+  startTime: true,
+  endTime: true,
+  title: true,
+  hook: true,
+  reason: true,
+  score: true,
+  tags: true,
+  engine: true,
+  excerpt: true,
+  _count: { select: { exports: true } },
+} as const;
+
+/** Nobody has looked at or used the clip yet (and no render of it is running): its edges may still move. */
+export function isRefinable(
+  c: Pick<TExisting, "status" | "review" | "favorite" | "trimStart" | "trimEnd" | "captions" | "shareSlug" | "_count">,
+): boolean {
+  return (
+    c.review === "PENDING" &&
+    !c.favorite &&
+    c.trimStart === null &&
+    c.trimEnd === null &&
+    c.captions === null &&
+    c.shareSlug === null &&
+    c._count.exports === 0 &&
+    c.status !== "RENDERING"
+  );
+}
+
+/**
+ * Segment close reconciles the live edge: a candidate overlapping a live clip not yet attached to a segment
+ * makes no second clip; the live clip joins this segment and, while nobody has reviewed it, takes the
+ * segment's edges (re-rendered when they moved by more than REFINE_MIN_SECONDS, or when its first render
+ * failed). Live clips ending within the segment that no candidate matched join it too. Returns the
+ * ids to render again.
+ */
+async function reconcileLive(
+  tx: Prisma.TransactionClient,
+  target: TClipTarget,
+  existing: TExisting[],
+  candidates: TCandidate[],
+): Promise<string[]> {
+  const segmentId = target.segmentId;
+  if (!segmentId || target.origin === "LIVE") return [];
+  const live = existing.filter((c) => c.origin === "LIVE" && c.segmentId === null);
+  const rerender: string[] = [];
+  const handled = new Set<string>();
+  for (const c of [...candidates].sort((a, b) => b.score - a.score || a.start - b.start)) {
+    const k = live.find((l) => !handled.has(l.id) && overlaps({ start: l.startTime, end: l.endTime }, c));
+    if (!k) continue;
+    handled.add(k.id);
+    const moved =
+      Math.abs(k.startTime - c.start) > REFINE_MIN_SECONDS || Math.abs(k.endTime - c.end) > REFINE_MIN_SECONDS;
+    const refine = isRefinable(k) && (moved || k.status === "ERROR");
+    await tx.clip.update({
+      where: { id: k.id },
+      data: refine
+        ? { segmentId, startTime: c.start, endTime: c.end, excerpt: c.excerpt, status: "PENDING", error: null }
+        : { segmentId },
+    });
+    if (refine) rerender.push(k.id);
+  }
+  if (target.segmentEnd !== undefined) {
+    const rest = live.filter((l) => !handled.has(l.id) && l.endTime <= target.segmentEnd!).map((l) => l.id);
+    if (rest.length) await tx.clip.updateMany({ where: { id: { in: rest }, segmentId: null }, data: { segmentId } });
+  }
+  return rerender;
+}
 
 /**
  * Inserts the candidates no clip of the session already covers (clips ending at or after `knownSince` are
- * the ones that can overlap them) as PENDING clips, and returns the ids of the PENDING ones. Runs in the
- * caller's transaction under the session's advisory lock: one writer per session at a time, so a finalizing
- * run and a segment run cannot both add the same moment. Clips are keyed by their start, so a repeated
- * run leaves existing ones as they are.
+ * the ones that can overlap them) as PENDING clips, and returns the ids of the clips to render (PENDING ones,
+ * and live clips a segment refined). Runs in the caller's transaction under the session's advisory lock: one
+ * writer per session at a time, so the live edge, a finalizing run and a segment run cannot both add the
+ * same moment. Clips are keyed by their start, so a repeated run leaves existing ones as they are.
  */
 export async function insertDetectedClips(
   tx: Prisma.TransactionClient,
@@ -21,30 +116,29 @@ export async function insertDetectedClips(
   const { target } = p;
   await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${target.sessionId}))`;
   const existing = await tx.clip.findMany({
-    where: { sessionId: target.sessionId, endTime: { gte: p.knownSince } },
-    select: {
-      startTime: true,
-      endTime: true,
-      title: true,
-      hook: true,
-      reason: true,
-      score: true,
-      tags: true,
-      engine: true,
-      excerpt: true,
+    where: {
+      sessionId: target.sessionId,
+      OR: [
+        { endTime: { gte: p.knownSince } },
+        ...(target.segmentEnd !== undefined ? [{ origin: "LIVE" as const, segmentId: null }] : []),
+      ],
     },
+    select: existingSelect,
   });
-  const known: TCandidate[] = existing.map((c) => ({
-    start: c.startTime,
-    end: c.endTime,
-    title: c.title,
-    hook: c.hook ?? "",
-    reason: c.reason,
-    score: c.score,
-    tags: c.tags,
-    engine: c.engine as TCandidate["engine"],
-    excerpt: c.excerpt,
-  }));
+  const known: TCandidate[] = existing
+    .filter((c) => c.endTime >= p.knownSince)
+    .map((c) => ({
+      start: c.startTime,
+      end: c.endTime,
+      title: c.title,
+      hook: c.hook ?? "",
+      reason: c.reason,
+      score: c.score,
+      tags: c.tags,
+      engine: c.engine as TCandidate["engine"],
+      excerpt: c.excerpt,
+    }));
+  const rerender = await reconcileLive(tx, target, existing, p.candidates);
   const fresh = mergeCandidates(known, p.candidates).filter((c) => !known.some((k) => overlaps(k, c)));
   const ids: string[] = [];
   for (const c of fresh) {
@@ -56,6 +150,7 @@ export async function insertDetectedClips(
         streamerId: target.streamerId,
         sessionId: target.sessionId,
         segmentId: target.segmentId,
+        origin: target.origin ?? "SEGMENT",
         detectionKey,
         startTime: c.start,
         endTime: c.end,
@@ -73,5 +168,5 @@ export async function insertDetectedClips(
     });
     if (clip.status === "PENDING") ids.push(clip.id);
   }
-  return ids;
+  return [...new Set([...ids, ...rerender])];
 }

@@ -34,9 +34,14 @@ export type TDetectionRows = {
 /** The detector's input, and whether nothing will follow this window (then nothing is held back). */
 export type TDetectionWindow = { input: TDetectInput; lastOfStream: boolean };
 
-/** The segment plus the tail of the ones before it: the streamer's maximum clip length, at most 60 s. */
+/** How much of what came before a detection window carries: the streamer's maximum clip length, at most 60 s. */
+export function carrySeconds(maxClipSeconds: number): number {
+  return Math.min(maxClipSeconds, MAX_CARRY_SECONDS);
+}
+
+/** The segment plus the tail of the ones before it (carrySeconds). */
 export function detectionRange(segment: TSpan, maxClipSeconds: number): TWindow {
-  const carry = Math.min(maxClipSeconds, MAX_CARRY_SECONDS);
+  const carry = carrySeconds(maxClipSeconds);
   return { start: Math.max(0, segment.startOffset - carry), end: segment.startOffset + segment.duration };
 }
 

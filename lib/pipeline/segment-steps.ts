@@ -150,18 +150,19 @@ type TDetectionRun = {
 /**
  * Detects highlights in the segment plus the tail of the previous one (load-detection-window), holds back a
  * moment that runs into the segment's end unless the run keeps it, and creates PENDING clips for what earlier
- * segments did not already clip (insert-detected-clips); returns their ids.
+ * segments and the live edge did not already clip; live clips it matches join the segment, with refined edges
+ * while unreviewed (insert-detected-clips). Returns the ids of the clips to render.
  */
 async function detectClips(segmentId: string, run: TDetectionRun): Promise<string[]> {
   const { target, window } = await loadDetectionWindow(segmentId);
   const { window: range, settings } = window.input;
   const candidates = await getDetector().detect(window.input);
-  const ready = run.keepsEnd(window)
-    ? candidates
-    : candidates.filter((c) => !isNearWindowEnd(c, range, HOLD_BACK_SECONDS));
+  const keepsEnd = run.keepsEnd(window);
+  const ready = keepsEnd ? candidates : candidates.filter((c) => !isNearWindowEnd(c, range, HOLD_BACK_SECONDS));
   return prisma.$transaction(async (tx) => {
     const ids = await insertDetectedClips(tx, {
-      target,
+      // Live clips this segment's candidates do not match join it once they end inside it.
+      target: { ...target, segmentEnd: keepsEnd ? Infinity : range.end },
       candidates: ready,
       knownSince: range.start - settings.maxClipSeconds,
     });

@@ -18,13 +18,12 @@ async function call(method: string, path: string, body?: unknown): Promise<Respo
 }
 
 /**
- * Seconds of the audio chunks the recorder sends ahead for a session with segments this long (early
- * transcription, lib/pipeline/early-audio.ts): EARLY_TRANSCRIPTION_SECONDS for segments at least twice as
- * long, else 0 (a short segment is decoded about as fast whole).
+ * Seconds of the audio chunks the recorder sends ahead (LIVE_CHUNK_SECONDS), whatever the segment length:
+ * each chunk is transcribed and run through live detection as it lands (lib/pipeline/live-detect.ts), and a
+ * closing segment reuses the chunks' words (lib/pipeline/early-audio.ts).
  */
-export function audioChunkSecondsFor(segmentSeconds: number): number {
-  const chunk = env.EARLY_TRANSCRIPTION_SECONDS;
-  return chunk > 0 && segmentSeconds >= 2 * chunk ? chunk : 0;
+export function liveChunkSeconds(): number {
+  return env.LIVE_CHUNK_SECONDS;
 }
 
 export async function startRecording(req: TStartRecording): Promise<void> {

@@ -38,7 +38,10 @@ export function cuesFromWords(words: TWord[], clipStart: number, clipEnd: number
 
 const ZStoredCue = z.object({ start: z.number(), end: z.number(), text: z.string() });
 
-/** The clip's captions: the edited ones if saved, else derived from the session's transcripts. */
+/**
+ * The clip's captions: the edited ones if saved, else derived from the session's transcripts, and for the
+ * stretch no processed segment covers yet, from the live edge's transcribed audio chunks.
+ */
 export async function getCaptions(
   userId: string,
   clipId: string,
@@ -51,11 +54,21 @@ export async function getCaptions(
   const duration = r3(clip.endTime - clip.startTime);
   const stored = z.array(ZStoredCue).safeParse(clip.captions);
   if (clip.captions !== null && stored.success) return { edited: true, duration, cues: stored.data };
-  const transcripts = await prisma.transcript.findMany({
-    where: { userId, segment: { sessionId: clip.sessionId, startOffset: { lt: clip.endTime } } },
-    select: { words: true },
-  });
-  const words = transcripts.flatMap((t) => (Array.isArray(t.words) ? (t.words as TWord[]) : []));
+  const [transcripts, chunks] = await Promise.all([
+    prisma.transcript.findMany({
+      where: { userId, segment: { sessionId: clip.sessionId, startOffset: { lt: clip.endTime } } },
+      select: { words: true, segment: { select: { startOffset: true, duration: true } } },
+    }),
+    // A live clip whose segment has not closed yet: the live edge's audio chunks hold its words.
+    prisma.audioChunk.findMany({
+      where: { userId, sessionId: clip.sessionId, status: "DONE", startOffset: { lt: clip.endTime } },
+      select: { words: true },
+    }),
+  ]);
+  const wordsOf = (x: { words: unknown }) => (Array.isArray(x.words) ? (x.words as TWord[]) : []);
+  const transcribed = (t: number) =>
+    transcripts.some((x) => t >= x.segment.startOffset && t < x.segment.startOffset + x.segment.duration);
+  const words = [...transcripts.flatMap(wordsOf), ...chunks.flatMap(wordsOf).filter((w) => !transcribed(w.s))];
   return { edited: false, duration, cues: cuesFromWords(words, clip.startTime, clip.endTime) };
 }
 

@@ -73,6 +73,7 @@ export async function createManualClip(userId: string, sessionId: string, input:
       streamerId: s.streamerId,
       sessionId: s.id,
       detectionKey: `manual-${crypto.randomUUID()}`,
+      origin: "MANUAL",
       startTime: range.start,
       endTime: range.end,
       title: input.title ?? `Clip at ${clock(range.start)}`,

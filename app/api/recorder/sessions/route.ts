@@ -2,7 +2,7 @@ import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
-import { audioChunkSecondsFor } from "@/lib/recorder/client";
+import { liveChunkSeconds } from "@/lib/recorder/client";
 import { recorderSourceOf, type TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
 import { claimNonce } from "@/lib/webhooks/claim-delivery";
@@ -33,7 +33,7 @@ export const GET = api(async (req) => {
     streamerId: r.streamerId,
     source: recorderSourceOf(r.streamer),
     segmentSeconds: r.segmentSeconds,
-    audioChunkSeconds: audioChunkSecondsFor(r.segmentSeconds),
+    audioChunkSeconds: liveChunkSeconds(),
   }));
   return Response.json({ sessions });
 });
