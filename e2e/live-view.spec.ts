@@ -86,16 +86,17 @@ test("live view: the stream plays, clips show as markers without a reload, Clip 
   await expect(live.getByTestId("live-marker").first()).toBeVisible({ timeout: 120_000 });
 
   // --- Clip that: the C key with 15 s, then the button with the default-size 30 s (session is long enough). ---
-  await page.waitForTimeout(
-    Math.max(0, 35_000 - (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) * 1000),
-  );
+  const sessionId = new URL(page.url()).pathname.split("/").pop()!;
+  const edgeNow = async () =>
+    ((await (await page.request.get(`/api/sessions/${sessionId}/live`)).json()).live?.edge ?? 0) as number;
+  await expect.poll(edgeNow, { timeout: 60_000 }).toBeGreaterThan(35);
   const timings = [await clipThat(page, 15, "key")];
   await page.screenshot({ path: `${shots}/live-view-desktop.png`, fullPage: true });
   timings.push(await clipThat(page, 30, "button"));
   for (const t of timings) expect(Math.abs(t.duration - t.seconds)).toBeLessThanOrEqual(0.5);
   // A key typed into a field is not "Clip that".
   const count = await live.getByTestId("live-marker").count();
-  await page.getByRole("region", { name: "Timeline" }).getByRole("textbox").first().fill("c");
+  await page.getByRole("region", { name: "Timeline" }).getByLabel("Title (optional)").fill("c");
   await page.waitForTimeout(1_000);
   await expect(live.getByTestId("live-marker")).toHaveCount(count);
 
