@@ -2,6 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { prisma } from "@/lib/db";
 import { toClipDto } from "@/lib/clips/clips";
+import { continuousRangeAt, storedSegments } from "@/lib/studio/stored-range";
 import { getLiveBuffer } from "./live-buffer";
 import { liveClipRange, type TLiveClip } from "./live-clip-range";
 
@@ -10,7 +11,8 @@ const clock = (t: number) => `${Math.floor(t / 60)}:${String(Math.floor(t % 60))
 /** "Clip that": a manual clip of the last N seconds of the live buffer, range chosen from the manifest. */
 export async function createLiveClip(userId: string, sessionId: string, input: TLiveClip) {
   const { session, manifest } = await getLiveBuffer(userId, sessionId);
-  const range = liveClipRange(manifest, input);
+  const segments = await storedSegments(session.id);
+  const range = liveClipRange(manifest, input, (t) => continuousRangeAt(segments, t));
   const clip = await prisma.clip.create({
     data: {
       userId,

@@ -20,11 +20,17 @@ export type TLiveClip = z.infer<typeof ZLiveClip>;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
- * The range to cut: end = min(at, edge); start = end − last, or the start of the unbroken run of parts that
- * ends there when the buffer holds less (a session a few seconds old, or a recorder restart: a clip never
- * spans a discontinuity). Throws 409 when the buffer is over or empty, 422 for a moment it no longer holds.
+ * The range to cut: end = min(at, edge); start = end − last, or, when the buffer holds less, the start of
+ * the unbroken run of parts that ends there, extended back over stored segments that reach that run (the
+ * render cuts segments + parts). A session a few seconds old gives a shorter clip; a clip never spans a
+ * discontinuity (a recorder restart). Throws 409 when the buffer is over or empty, 422 for a moment it no longer holds.
  */
-export function liveClipRange(m: TLiveManifest, input: { last: number; at?: number }): { start: number; end: number } {
+export function liveClipRange(
+  m: TLiveManifest,
+  input: { last: number; at?: number },
+  /** The continuous stretch of stored segments containing a time (stored-range's continuousRangeAt), if any. */
+  storedRunAt: (t: number) => { start: number; end: number } | null = () => null,
+): { start: number; end: number } {
   if (m.ended) throw new AppError("conflict", "The stream is no longer live; cut a range from the timeline instead.");
   const edge = liveEdgeOf(m);
   if (edge === null) throw new AppError("conflict", "The live buffer is empty; try again in a few seconds.");
@@ -40,7 +46,13 @@ export function liveClipRange(m: TLiveManifest, input: { last: number; at?: numb
     m.parts[i - 1].seq === m.parts[i].seq - 1
   )
     i--;
-  const start = Math.max(end - input.last, m.parts[i].start);
+  let start = Math.max(end - input.last, m.parts[i].start);
+  // Parts already dropped (their segment is stored): the segments hold the beginning, if they reach the run.
+  const want = end - input.last;
+  if (start > want + eps) {
+    const run = storedRunAt(Math.max(0, want));
+    if (run && run.end >= start - eps) start = Math.max(want, run.start);
+  }
   if (end - start < MIN_CLIP_SECONDS - eps)
     throw new AppError("conflict", "The live buffer holds less than a second here; try again in a moment.");
   return { start: r3(start), end: r3(end) };

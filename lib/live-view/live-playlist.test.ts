@@ -102,6 +102,15 @@ describe("liveClipRange", () => {
     expect(liveClipRange(manifest(40, 2), { last: 60 })).toEqual({ start: 20, end: 80 });
   });
 
+  it("reaches back over stored segments where parts were already dropped", () => {
+    const stored = (t: number) => (t >= 0 && t <= 110 ? { start: 0, end: 110 } : null);
+    expect(liveClipRange(m, { last: 60 }, stored)).toEqual({ start: 120, end: 180 });
+    expect(liveClipRange(m, { last: 60, at: 150 }, stored)).toEqual({ start: 90, end: 150 });
+    // Segments that stop short of the parts (a gap) do not count.
+    expect(liveClipRange(m, { last: 60, at: 150 }, () => ({ start: 0, end: 99 }))).toEqual({ start: 100, end: 150 });
+    expect(liveClipRange(m, { last: 60, at: 150 }, () => ({ start: 95, end: 101 }))).toEqual({ start: 95, end: 150 });
+  });
+
   it("refuses a moment outside the buffer, an empty or ended buffer", () => {
     expect(err(() => liveClipRange(m, { last: 30, at: 50 }))).toEqual([
       "invalid_input",
