@@ -78,7 +78,9 @@ export function LivePlayer({
     if (!v) return;
     let destroyed = false;
     v.muted = true;
-    if (v.canPlayType("application/vnd.apple.mpegurl")) {
+    // Safari's native HLS (it also exposes the program date, getStartDate()). Chromium now answers canPlayType
+    // for HLS too but without getStartDate, so it gets hls.js, which maps positions to session time.
+    if (v.canPlayType("application/vnd.apple.mpegurl") && typeof (v as TNativeHlsVideo).getStartDate === "function") {
       v.src = src;
       void v.play().catch(() => {});
       return () => {
@@ -171,9 +173,10 @@ export function LivePlayer({
           setMuted(!muted);
           void v.play().catch(() => {});
         }}
-        className="absolute bottom-2 right-2 rounded bg-black/70 px-2 py-1 text-xs font-semibold text-white ring-1 ring-white/20 hover:bg-black/90"
+        className="absolute bottom-2 right-2 flex items-center gap-1 rounded bg-black/70 px-2 py-1 text-xs font-semibold text-white ring-1 ring-white/20 hover:bg-black/90"
       >
-        {muted ? "🔇 Unmute" : "🔊 Mute"}
+        <SpeakerIcon muted={muted} />
+        {muted ? "Unmute" : "Mute"}
       </button>
       {error && (
         <p role="alert" className="absolute inset-x-2 bottom-10 rounded bg-red-950/90 p-2 text-sm text-red-200">
@@ -181,5 +184,14 @@ export function LivePlayer({
         </p>
       )}
     </div>
+  );
+}
+
+function SpeakerIcon({ muted }: { muted: boolean }) {
+  return (
+    <svg viewBox="0 0 16 16" className="size-3.5" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden>
+      <path d="M2 6h2.5L8 3v10L4.5 10H2z" fill="currentColor" />
+      {muted ? <path d="M10.5 6l4 4m0-4l-4 4" /> : <path d="M10.5 5.5a3.5 3.5 0 010 5M12.5 3.5a6.5 6.5 0 010 9" />}
+    </svg>
   );
 }
