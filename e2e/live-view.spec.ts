@@ -34,7 +34,8 @@ async function clipThat(page: Page, seconds: number, how: "key" | "button") {
   } else await live.getByRole("button", { name: /Clip that/ }).click();
   const toast = page.getByTestId("clip-that-toast");
   await expect(toast).toBeVisible();
-  // The new clip is a marker at once, without a reload (pending until it renders).
+  // Once the POST answers, the new clip is a marker at once, without a reload (pending until it renders).
+  await expect(toast).not.toHaveAttribute("data-status", "SENDING", { timeout: 30_000 });
   await expect(markers).toHaveCount(before + 1, { timeout: 5_000 });
   await expect(toast).toHaveAttribute("data-status", "READY", { timeout: 30_000 });
   const video = toast.getByTestId("clip-that-video");
