@@ -31,7 +31,7 @@ async function clipThat(page: Page, seconds: number, how: "key" | "button") {
   if (how === "key") {
     await page.locator("body").click({ position: { x: 2, y: 2 } }); // focus the page, not an input
     await page.keyboard.press("c");
-  } else await live.getByRole("button", { name: /Clip that/ }).click();
+  } else await live.getByRole("button", { name: /^✂ Clip that/ }).click();
   const toast = page.getByTestId("clip-that-toast");
   await expect(toast).toBeVisible();
   // Once the POST answers, the new clip is a marker at once, without a reload (pending until it renders).
