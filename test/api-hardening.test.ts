@@ -138,6 +138,18 @@ async function setup() {
   });
   const { getStore } = await import("@/lib/storage");
   await getStore().put(clip.videoKey!, Buffer.from("alice video bytes"), { contentType: "video/mp4" });
+  // A live buffer for her session, so Bob's 404s below come from ownership, not from a missing manifest.
+  const { liveKeys } = await import("@/lib/live-edge/manifest");
+  const manifest = {
+    sessionId: session.id,
+    updatedAt: new Date().toISOString(),
+    targetDuration: 2,
+    parts: [0, 1, 2].map((seq) => ({ seq, key: liveKeys.part(session.id, seq), start: seq * 2, duration: 2 })),
+    ended: false,
+  };
+  await getStore().put(liveKeys.manifest(session.id), Buffer.from(JSON.stringify(manifest)), {
+    contentType: "application/json",
+  });
   return { prisma, server, runner, alice, bob, streamer, session, segment, clip, otherClip };
 }
 
@@ -414,7 +426,22 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     const before = await ctx.prisma.clip.count({ where: { sessionId: ctx.session.id } });
     const r = await call("POST", `/api/sessions/${ctx.session.id}/clips`, { as: ctx.bob, json: { start: 1, end: 5 } });
     expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+    // "Clip that" on her live buffer: the same 404.
+    const live = await call("POST", `/api/sessions/${ctx.session.id}/clips`, { as: ctx.bob, json: { last: 30 } });
+    expect([live.status, live.json]).toEqual([404, notFound("Session not found.")]);
     expect(await ctx.prisma.clip.count({ where: { sessionId: ctx.session.id } })).toBe(before);
+  },
+  "GET /api/sessions/[id]/live": async () => {
+    const r = await call("GET", `/api/sessions/${ctx.session.id}/live`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+    const own = await call("GET", `/api/sessions/${ctx.session.id}/live`, { as: ctx.alice });
+    expect(own.status).toBe(200);
+  },
+  "GET /api/sessions/[id]/live.m3u8": async () => {
+    const r = await call("GET", `/api/sessions/${ctx.session.id}/live.m3u8`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+    const own = await call("GET", `/api/sessions/${ctx.session.id}/live.m3u8`, { as: ctx.alice });
+    expect(own.status).toBe(200);
   },
   "GET /api/settings": async () => {
     const r = await call("GET", "/api/settings", { as: ctx.bob });
@@ -520,6 +547,8 @@ const SIGNED_IN_ONLY = new Set([
   "/api/segments/[id]/retry",
   "/api/sessions/[id]",
   "/api/sessions/[id]/clips",
+  "/api/sessions/[id]/live",
+  "/api/sessions/[id]/live.m3u8",
   "/api/settings",
   "/api/streamers",
   "/api/streamers/[id]",

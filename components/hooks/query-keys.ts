@@ -17,6 +17,8 @@ export const queryKeys = {
   waveform: (clipId: string, start: number, end: number) => ["waveform", clipId, start, end] as const,
   preview: (clipId: string, start?: number, end?: number) => ["preview", clipId, start, end] as const,
   session: (id: string) => ["session", id] as const,
+  /** The live edge of a recording session (GET /api/sessions/[id]/live). */
+  live: (sessionId: string) => ["live", sessionId] as const,
   exports: {
     clip: (clipId: string) => ["exports", clipId] as const,
     batch: (exportIds: string[]) => ["exports", "batch", exportIds.join(",")] as const,

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { TExportDto } from "@/lib/studio/exports";
+import { LiveView } from "../live/live-view";
 import { useCutClip, useSession } from "../hooks/use-session";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -12,14 +13,15 @@ import { RangeInputs, RangeTimeline, type TRangeValue } from "./range-timeline";
 /** A live session's timeline: loudness, segments and clips; cut a manual clip from any range; export a selection. */
 export function SessionView({ id }: { id: string }) {
   const q = useSession(id);
-  const [range, setRange] = useState<TRangeValue | null>(null);
+  const [picked, setRange] = useState<TRangeValue | null>(null);
   const [title, setTitle] = useState("");
   const [selected, setSelected] = useState<string[]>([]);
   const [batch, setBatch] = useState<string[]>([]);
   const duration = q.data?.session.duration ?? 0;
-  // A first range in the middle once the duration is known (set during render: no frame without it).
-  if (!range && duration > 0)
-    setRange({ start: Math.max(0, duration / 2 - 5), end: Math.min(duration, duration / 2 + 5) });
+  // Until the user picks a range: 10 s around the middle of what is stored (nothing while no segment closed yet).
+  const range =
+    picked ??
+    (duration > 0 ? { start: Math.max(0, duration / 2 - 5), end: Math.min(duration, duration / 2 + 5) } : null);
   const cut = useCutClip(id, { onSuccess: () => setTitle("") });
 
   if (q.error)
@@ -28,7 +30,7 @@ export function SessionView({ id }: { id: string }) {
         {q.error.message}
       </p>
     );
-  if (!q.data || !range) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
+  if (!q.data) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;
   const { session, segments, clips, loudness } = q.data;
   const w = { start: 0, end: Math.max(duration, 1) };
   const toggle = (cid: string) => setSelected((s) => (s.includes(cid) ? s.filter((x) => x !== cid) : [...s, cid]));
@@ -53,64 +55,75 @@ export function SessionView({ id }: { id: string }) {
         </p>
       </div>
 
+      {session.status === "RECORDING" && <LiveView sessionId={session.id} clips={clips} />}
+
       <Card as="section" className="mt-4 p-3 sm:p-4" aria-label="Timeline">
         <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Timeline</h2>
-        <RangeTimeline
-          label="Session loudness"
-          window={w}
-          peaks={loudness}
-          value={range}
-          onChange={setRange}
-          markers={clips.map((c) => ({
-            start: c.startTime,
-            end: c.endTime,
-            label: c.title,
-            tone: c.status === "READY" ? ("clip" as const) : ("pending" as const),
-            href: `/clips/${c.id}`,
-          }))}
-        />
-        <p className="mt-2 text-[11px] uppercase tracking-wide text-zinc-600">Segments</p>
-        <div className="relative mt-1 h-5 overflow-hidden rounded" aria-label="Segments">
-          {segments.map((s) => (
-            <span
-              key={s.id}
-              title={`Segment #${s.number} · ${formatClock(s.startOffset)}–${formatClock(s.startOffset + s.duration)}${s.stored ? "" : " · deleted"}`}
-              className={`absolute top-0 h-5 overflow-hidden border-l border-zinc-950 px-1 text-[10px] leading-5 ${
-                !s.stored
-                  ? "bg-zinc-900 text-zinc-600"
-                  : s.status === "ERROR"
-                    ? "bg-red-500/20 text-red-200"
-                    : s.status === "DONE"
-                      ? "bg-zinc-700/70 text-zinc-300"
-                      : "bg-zinc-800 text-zinc-400"
-              }`}
-              style={{ left: `${(s.startOffset / w.end) * 100}%`, width: `${(s.duration / w.end) * 100}%` }}
-              data-testid="session-segment"
-            >
-              {s.duration / w.end > 0.05 ? `#${s.number}` : ""}
-            </span>
-          ))}
-        </div>
-        <div className="mt-4 grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
-          <RangeInputs value={range} onChange={setRange} />
-          <label className="text-xs text-zinc-400">
-            Title (optional)
-            <input
-              className="input text-sm"
-              value={title}
-              maxLength={120}
-              placeholder={`Clip at ${formatClock(range.start)}`}
-              onChange={(e) => setTitle(e.target.value)}
+        {range ? (
+          <>
+            <RangeTimeline
+              label="Session loudness"
+              window={w}
+              peaks={loudness}
+              value={range}
+              onChange={setRange}
+              markers={clips.map((c) => ({
+                start: c.startTime,
+                end: c.endTime,
+                label: c.title,
+                tone: c.status === "READY" ? ("clip" as const) : ("pending" as const),
+                href: `/clips/${c.id}`,
+              }))}
             />
-          </label>
-          <Button
-            variant="primary"
-            onClick={() => cut.mutate({ ...range, ...(title.trim() ? { title: title.trim() } : {}) })}
-            disabled={cut.isPending}
-          >
-            Clip {(range.end - range.start).toFixed(1)} s
-          </Button>
-        </div>
+            <p className="mt-2 text-[11px] uppercase tracking-wide text-zinc-600">Segments</p>
+            <div className="relative mt-1 h-5 overflow-hidden rounded" aria-label="Segments">
+              {segments.map((s) => (
+                <span
+                  key={s.id}
+                  title={`Segment #${s.number} · ${formatClock(s.startOffset)}–${formatClock(s.startOffset + s.duration)}${s.stored ? "" : " · deleted"}`}
+                  className={`absolute top-0 h-5 overflow-hidden border-l border-zinc-950 px-1 text-[10px] leading-5 ${
+                    !s.stored
+                      ? "bg-zinc-900 text-zinc-600"
+                      : s.status === "ERROR"
+                        ? "bg-red-500/20 text-red-200"
+                        : s.status === "DONE"
+                          ? "bg-zinc-700/70 text-zinc-300"
+                          : "bg-zinc-800 text-zinc-400"
+                  }`}
+                  style={{ left: `${(s.startOffset / w.end) * 100}%`, width: `${(s.duration / w.end) * 100}%` }}
+                  data-testid="session-segment"
+                >
+                  {s.duration / w.end > 0.05 ? `#${s.number}` : ""}
+                </span>
+              ))}
+            </div>
+            <div className="mt-4 grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
+              <RangeInputs value={range} onChange={setRange} />
+              <label className="text-xs text-zinc-400">
+                Title (optional)
+                <input
+                  className="input text-sm"
+                  value={title}
+                  maxLength={120}
+                  placeholder={`Clip at ${formatClock(range.start)}`}
+                  onChange={(e) => setTitle(e.target.value)}
+                />
+              </label>
+              <Button
+                variant="primary"
+                onClick={() => cut.mutate({ ...range, ...(title.trim() ? { title: title.trim() } : {}) })}
+                disabled={cut.isPending}
+              >
+                Clip {(range.end - range.start).toFixed(1)} s
+              </Button>
+            </div>
+          </>
+        ) : (
+          <p className="text-sm text-zinc-400" data-testid="timeline-empty">
+            No segment stored yet: the timeline and range cuts start when the first segment closes
+            {session.status === "RECORDING" ? "; use Clip that on the live stream meanwhile." : "."}
+          </p>
+        )}
         {cut.error && (
           <p role="alert" className="mt-2 text-sm text-red-300">
             {cut.error.message}
