@@ -36,12 +36,12 @@ export function livekitRoomFrameSources(
   const open = new Map<string, number>();
   const client = { joinAsViewer: async (sessionId: string) => asViewerToken(await renew(sessionId)) };
   const factory = async (room: TLivekitRoom, log: (m: string) => void, signal?: AbortSignal) => {
-    if (signal?.aborted) throw new Error("stopped");
     for (const [id, k] of keepers) {
       if (open.get(id) || (k.current?.expiresAt ?? 0) > Date.now()) continue;
       keepers.delete(id);
       open.delete(id);
     }
+    if (signal?.aborted) throw new Error("stopped");
     const { sessionId } = room;
     const keeper =
       keepers.get(sessionId) ??
