@@ -50,7 +50,9 @@ describe("livekitRoomFrameSources", () => {
     const r = renewer();
     const open = livekitRoomFrameSources(r.renew, { firstFrameTimeoutMs: 5_000 });
     const token = await mint("s-fresh", 6 * 3600);
-    await expect(open({ sessionId: "s-fresh", url, room: "studio", token }, () => {})).rejects.toThrow();
+    await expect(
+      open({ kind: "livekit", sessionId: "s-fresh", url, room: "studio", token }, () => {}),
+    ).rejects.toThrow();
     expect(r.asked).toEqual([]);
     expect(open.keepers.get("s-fresh")?.current?.token).toBe(token);
   }, 60_000);
@@ -59,11 +61,15 @@ describe("livekitRoomFrameSources", () => {
     const r = renewer();
     const open = livekitRoomFrameSources(r.renew, { firstFrameTimeoutMs: 5_000 });
     const stale = await mint("s-old", 60);
-    await expect(open({ sessionId: "s-old", url, room: "studio", token: stale }, () => {})).rejects.toThrow();
+    await expect(
+      open({ kind: "livekit", sessionId: "s-old", url, room: "studio", token: stale }, () => {}),
+    ).rejects.toThrow();
     expect(r.asked).toEqual(["s-old"]);
     expect(open.keepers.get("s-old")?.current?.token).toBe(r.fresh[0]);
     // The retry (the recorder's reconnect loop, same stale token in its start request) uses the kept one.
-    await expect(open({ sessionId: "s-old", url, room: "studio", token: stale }, () => {})).rejects.toThrow();
+    await expect(
+      open({ kind: "livekit", sessionId: "s-old", url, room: "studio", token: stale }, () => {}),
+    ).rejects.toThrow();
     expect(r.asked).toEqual(["s-old"]);
   }, 60_000);
 
@@ -72,7 +78,9 @@ describe("livekitRoomFrameSources", () => {
       throw new Error("the app refused a new LiveKit token (HTTP 404): No LiveKit room is being recorded");
     });
     const token = await mint("s-gone", 30);
-    await expect(open({ sessionId: "s-gone", url, room: "studio", token }, () => {})).rejects.toThrow("HTTP 404");
+    await expect(open({ kind: "livekit", sessionId: "s-gone", url, room: "studio", token }, () => {})).rejects.toThrow(
+      "HTTP 404",
+    );
   });
 
   it("does not join once the session is stopping, and forgets expired tokens of sessions with no open room", async () => {
@@ -80,14 +88,14 @@ describe("livekitRoomFrameSources", () => {
     const open = livekitRoomFrameSources(r.renew);
     const token = await mint("s-stop", 6 * 3600);
     await expect(
-      open({ sessionId: "s-stop", url, room: "studio", token }, () => {}, AbortSignal.abort()),
+      open({ kind: "livekit", sessionId: "s-stop", url, room: "studio", token }, () => {}, AbortSignal.abort()),
     ).rejects.toThrow("stopped");
     expect(r.asked).toEqual([]);
     open.keepers.set("s-expired", {
       current: { token: "x", url, room: "studio", expiresAt: Date.now() - 1 },
     } as never);
     await expect(
-      open({ sessionId: "s-stop", url, room: "studio", token }, () => {}, AbortSignal.abort()),
+      open({ kind: "livekit", sessionId: "s-stop", url, room: "studio", token }, () => {}, AbortSignal.abort()),
     ).rejects.toThrow("stopped");
     expect(open.keepers.has("s-expired")).toBe(false);
     expect(open.keepers.has("s-stop")).toBe(false); // nothing kept for a join that never started
