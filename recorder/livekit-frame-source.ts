@@ -83,8 +83,13 @@ export async function joinLivekitRoom(
     void room.disconnect().catch(() => {});
   };
 
+  // One picture: the first video track subscribed (a camera; another publisher's or a screen share is left
+  // out). Every audio track is heard: the pacer mixes them (a room with several speakers).
+  let videoTrack: string | null = null;
   room.on(rtc.RoomEvent.TrackSubscribed, (track) => {
     if (track.kind === rtc.TrackKind.KIND_VIDEO) {
+      if (videoTrack !== null) return log(`[${label}] another video track (${track.sid}) left out`);
+      videoTrack = track.sid ?? "video";
       void (async () => {
         for await (const ev of new rtc.VideoStream(track)) {
           if (pacer.ended) break;
@@ -94,12 +99,15 @@ export async function joinLivekitRoom(
         close("video track ended");
       })().catch((err) => close(`video: ${(err as Error).message}`));
     } else if (track.kind === rtc.TrackKind.KIND_AUDIO) {
+      const sid = track.sid ?? "audio";
       void (async () => {
         for await (const frame of new rtc.AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: CHANNELS })) {
           if (pacer.ended) break;
-          pacer.audioFrame(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength));
+          pacer.audioFrame(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), sid);
         }
-      })().catch((err) => log(`[${label}] audio: ${(err as Error).message}`));
+      })()
+        .catch((err) => log(`[${label}] audio: ${(err as Error).message}`))
+        .finally(() => pacer.audioEnded(sid));
     }
   });
   room.on(rtc.RoomEvent.Disconnected, () => close("disconnected"));
