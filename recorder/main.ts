@@ -19,6 +19,7 @@ const ZRecorderEnv = z.object({
   RECORDER_HOST: z.string().min(1).default("127.0.0.1"),
   RECORDER_DIR: z.string().min(1).optional(),
   RECONNECT_GRACE_SECONDS: z.coerce.number().min(0).default(60),
+  LIVE_PARTS_GRACE_SECONDS: z.coerce.number().min(0).default(60),
 });
 
 async function main() {
@@ -33,6 +34,7 @@ async function main() {
     ffmpegPath: env.FFMPEG_PATH,
     ffprobePath: env.FFPROBE_PATH,
     reconnectGraceSeconds: cfg.RECONNECT_GRACE_SECONDS,
+    livePartsGraceSeconds: cfg.LIVE_PARTS_GRACE_SECONDS,
     allowPrivateSources: env.ALLOW_PRIVATE_SOURCES,
   });
   console.log(`[recorder] listening on ${recorder.url}`);

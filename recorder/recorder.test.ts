@@ -15,6 +15,7 @@ import type {
 import { SIGNATURE_HEADER, signRequest } from "@/lib/signing";
 import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
 import { createLocalStore } from "@/lib/storage/local-store";
+import { liveKeys, ZLiveManifest, type TLiveManifest } from "@/lib/live-edge/manifest";
 import { startRecorder } from "./main";
 
 const SECRET = "recorder-test-secret-123456";
@@ -125,6 +126,29 @@ async function expectPlayable(segs: TSegmentRecorded[]) {
 /** Numbers 0..n-1, each announced exactly once, in order. */
 function expectNumbered(segs: TSegmentRecorded[]) {
   expect(segs.map((s) => s.number)).toEqual(segs.map((_, i) => i));
+}
+
+/** The session's live manifest as the recorder last wrote it, or null. */
+async function manifestOf(sessionId: string): Promise<TLiveManifest | null> {
+  const blob = await store.read(liveKeys.manifest(sessionId));
+  if (!blob) return null;
+  const chunks: Buffer[] = [];
+  for await (const c of blob.stream) chunks.push(c as Buffer);
+  return ZLiveManifest.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+}
+
+/** First timestamp of a media file (MPEG-TS parts keep the run's running timestamps). */
+const startTime = (file: string) =>
+  Number(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0", file]));
+
+/** The manifest's parts are numbered without gaps, each stored, back to back on the session clock. */
+function expectConsecutive(m: TLiveManifest) {
+  expect(m.parts.map((p) => p.seq)).toEqual(m.parts.map((_, i) => m.parts[0].seq + i));
+  for (let i = 1; i < m.parts.length; i++) {
+    const prev = m.parts[i - 1];
+    if (m.parts[i].discontinuity) expect(m.parts[i].start).toBeGreaterThanOrEqual(prev.start + prev.duration - 0.001);
+    else expect(m.parts[i].start).toBeCloseTo(prev.start + prev.duration, 2);
+  }
 }
 
 let app: Awaited<ReturnType<typeof fakeApp>>;
@@ -588,6 +612,123 @@ describe("recording", () => {
     await expectPlayable(segs);
     expect(ended).toMatchObject({ reason: "source_ended", segments: segs.length });
     expect(app.state.badSignatures).toBe(0);
+    // Live parts: numbering continued in the resumed run, whose first part is a discontinuity.
+    const m = (await manifestOf("s5"))!;
+    expect(m.ended).toBe(true);
+    expectConsecutive(m);
+    expect(m.parts[0].seq).toBe(0);
+    expect(m.parts.slice(1).some((p) => p.discontinuity)).toBe(true);
     await second.stop();
+  });
+});
+
+describe("live parts", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Downloads the parts into one file, byte after byte, as the renderer does. */
+  async function concatenated(m: TLiveManifest, name: string) {
+    const dir = path.join(tmp, "check", name);
+    const files = [];
+    for (const p of m.parts) {
+      const f = path.join(dir, `${p.seq}.ts`);
+      await store.download(p.key, f);
+      files.push(f);
+    }
+    const all = path.join(dir, "all.ts");
+    fs.writeFileSync(all, Buffer.concat(files.map((f) => fs.readFileSync(f))));
+    return { files, all };
+  }
+
+  it("with 900-s segments, cuts the live edge into ~1 s parts on the session clock before any segment closes; stop → ended, deleted after the grace", async () => {
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-parts-1"),
+      store,
+      livePartsGraceSeconds: 3,
+      log: quiet,
+    });
+    expect((await control(rec.url, "POST", "/sessions", { ...startReq("lp1"), segmentSeconds: 900 })).status).toBe(201);
+    let m: TLiveManifest | null = null;
+    for (const until = Date.now() + 20_000; !(m && m.parts.length >= 4); await sleep(200)) {
+      if (Date.now() > until) throw new Error("timed out waiting for live parts");
+      m = await manifestOf("lp1");
+    }
+    expect(app.segments("lp1")).toHaveLength(0); // the segment is still open
+    expect(m.ended).toBe(false);
+    expectConsecutive(m);
+    expect(m.parts[0]).toMatchObject({ seq: 0, start: 0, discontinuity: false });
+    const { files, all } = await concatenated(m, "lp1");
+    const t0 = startTime(files[0]);
+    m.parts.forEach((p, i) => {
+      expect(p.key).toBe(liveKeys.part("lp1", p.seq));
+      expect(p.duration).toBeGreaterThan(0.9);
+      expect(p.duration).toBeLessThan(2.1);
+      // On the session clock: where the media's own timestamps put it, within 0.1 s.
+      expect(Math.abs(p.start - (startTime(files[i]) - t0))).toBeLessThan(0.1);
+    });
+    expect(m.targetDuration).toBe(Math.ceil(Math.max(...m.parts.map((p) => p.duration))));
+    // Consecutive parts concatenate byte-wise into one playable stream.
+    const info = probe(all);
+    expect(info.streams.map((x) => x.codec_type).sort()).toEqual(["audio", "video"]);
+    const sum = m.parts.reduce((n, p) => n + p.duration, 0);
+    expect(Math.abs(Number(info.format.duration) - sum)).toBeLessThan(0.15);
+
+    expect((await control(rec.url, "DELETE", "/sessions/lp1")).status).toBe(202);
+    await until("session.ended", () => app.ended("lp1").length > 0);
+    const last = (await manifestOf("lp1"))!;
+    expect(last.ended).toBe(true);
+    expectConsecutive(last);
+    expect(last.parts.length).toBeGreaterThanOrEqual(m.parts.length);
+    // The parts hold what the (one, final) segment holds.
+    const [seg] = app.segments("lp1");
+    expect(seg).toMatchObject({ number: 0, startOffset: 0, final: true });
+    const end = last.parts.at(-1)!.start + last.parts.at(-1)!.duration;
+    expect(Math.abs(end - seg.duration)).toBeLessThan(0.15);
+
+    // After the grace, the parts and the manifest are gone.
+    await sleep(3500);
+    expect(await manifestOf("lp1")).toBeNull();
+    for (const p of last.parts) expect(await store.stat(p.key)).toBeNull();
+    await rec.stop();
+  });
+
+  it("deletes parts once their segment is stored and the grace has passed; part starts line up with segment starts", async () => {
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-parts-2"),
+      store,
+      livePartsGraceSeconds: 3,
+      log: quiet,
+    });
+    expect((await control(rec.url, "POST", "/sessions", startReq("lp2"))).status).toBe(201);
+    const seen = new Map<number, TLiveManifest["parts"][number]>();
+    while (!app.ended("lp2").length) {
+      for (const p of (await manifestOf("lp2"))?.parts ?? []) seen.set(p.seq, p);
+      await sleep(150);
+    }
+    const m = (await manifestOf("lp2"))!;
+    expect(m.ended).toBe(true);
+    expectConsecutive(m);
+    const segs = app.segments("lp2");
+    expect(segs.length).toBe(Math.ceil(SOURCE_SECONDS / SEGMENT));
+    // Every segment starts where a part starts (both are cut on keyframes, on the run's one clock).
+    const all = [...seen.values()].sort((a, b) => a.seq - b.seq);
+    expect(all.map((p) => p.seq)).toEqual(all.map((_, i) => i));
+    for (const s of segs) expect(Math.min(...all.map((p) => Math.abs(p.start - s.startOffset)))).toBeLessThan(0.1);
+    // The last stored segment ends at `lastEnd`: parts ending before lastEnd − grace are gone, from the
+    // manifest and from storage; the others are still there.
+    const lastEnd = segs.at(-1)!.startOffset + segs.at(-1)!.duration;
+    expect(m.parts[0].seq).toBeGreaterThan(0);
+    for (const p of all) {
+      const kept = p.start + p.duration > lastEnd - 3 + 1e-6;
+      expect(m.parts.some((q) => q.seq === p.seq)).toBe(kept);
+      expect((await store.stat(p.key)) !== null).toBe(kept);
+    }
+    await rec.stop();
   });
 });

@@ -6,6 +6,7 @@ import { checkStreamSource } from "@/lib/net/check-stream-source";
 import type { TAudioChunk, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { storageKeys, type BlobStore } from "@/lib/storage";
 import type { TFrameSource, TFrameSourceFactories, TRoomSource } from "./frame-source";
+import { LiveParts } from "./live-parts";
 import { openFrameSource } from "./open-frame-source";
 import type { TOutbox } from "./outbox";
 import { parseSegmentList, type TListEntry } from "./parse-segment-list";
@@ -13,6 +14,7 @@ import { SEGMENT_LIST, segmenterArgs, type TSegmenterInput } from "./segmenter-a
 import { sleep } from "./sleep";
 import { SEGMENTER_PID_FILE, spawnSegmenter } from "./spawn-segmenter";
 import { readSpoolState, writeSpoolState, type TSpoolState } from "./spool-state";
+import { watchPartPlaylist } from "./watch-part-playlist";
 import { watchSegmentList } from "./watch-segment-list";
 
 export type TRecordingDeps = {
@@ -22,6 +24,8 @@ export type TRecordingDeps = {
   ffmpegPath: string;
   ffprobePath: string;
   reconnectGraceSeconds: number;
+  /** How long live parts outlive the stored segment covering them (and the session's end). Default 60. */
+  livePartsGraceSeconds?: number;
   /** Opens rooms by source kind: pump.fun coins and the operator's LiveKit rooms (local files in tests). */
   frameSources: TFrameSourceFactories;
   log: (m: string) => void;
@@ -75,6 +79,8 @@ export class Recording {
   private ready: Promise<void> = Promise.resolve();
   /** Stream time at which the next announced segment starts. */
   private cursor: number;
+  /** The live edge's short parts (stored and listed in the live manifest beside the segments). */
+  private parts: LiveParts;
   private done: Promise<void>;
   private resolveDone!: () => void;
 
@@ -91,6 +97,20 @@ export class Recording {
     this.save();
     this.cursor = this.state.lastEnd;
     this.done = new Promise((r) => (this.resolveDone = r));
+    this.parts = new LiveParts({
+      sessionId: this.id,
+      store: deps.store,
+      log: deps.log,
+      graceSeconds: deps.livePartsGraceSeconds ?? 60,
+      probeDuration: (file) => this.probeDuration(file),
+      seq: {
+        get: () => this.state.nextPartSeq ?? 0,
+        set: (next) => {
+          this.state.nextPartSeq = next;
+          this.save();
+        },
+      },
+    });
   }
 
   get info() {
@@ -178,6 +198,7 @@ export class Recording {
   async discard(): Promise<void> {
     await this.ready;
     if (this.status !== "idle") return;
+    await this.parts.discard();
     fs.rmSync(this.dir, { recursive: true, force: true });
     this.status = "ended";
     this.resolveDone();
@@ -269,6 +290,7 @@ export class Recording {
       startNumber: this.state.nextNumber,
       audioChunkSeconds: chunkSeconds,
       runDir: run.dir,
+      liveParts: true,
     });
     const segmenter = spawnSegmenter(this.deps.ffmpegPath, args, frames, run.dir);
     this.proc = segmenter.proc;
@@ -281,8 +303,14 @@ export class Recording {
       segment: (number, file, duration) => this.enqueue(number, file, duration, false),
       ...(chunkSeconds > 0 ? { chunk } : {}),
     });
+    // Parts share the run's clock with its segments and chunks; a later run starts after a gap.
+    const partRun = this.parts.beginRun(runStart, run.number > 0);
+    const partWatch = watchPartPlaylist(run.dir, (e) =>
+      this.parts.add(partRun, path.join(run.dir, e.file), e.duration),
+    );
     const stderr = await segmenter.exited;
     watch.stop({ drainChunks: !this.detached });
+    partWatch.stop({ drain: !this.detached });
     if (chunkSeconds > 0 && /does not contain any stream/.test(stderr) && this.state.segments === before) {
       // A source without audio: ffmpeg refused the (empty) chunk output. Record it without chunks.
       this.deps.log(`[${this.id}] source has no audio; recording without audio chunks`);
@@ -327,6 +355,7 @@ export class Recording {
     if (lastLine) this.lastError = lastLine;
     await this.chain;
     if (this.detached) return; // the run directory is recovered on restart
+    await this.parts.idle(); // its parts are read from the run directory
     // The rest, including the last (partial) segment; final when nothing will follow it.
     await this.announceRemaining(runDir, this.stopRequested || !!localPath(this.sourceUrl));
     fs.rmSync(runDir, { recursive: true, force: true });
@@ -414,6 +443,7 @@ export class Recording {
     this.cursor = this.state.lastEnd;
     this.save();
     fs.rmSync(file, { force: true });
+    this.parts.segmentStored(this.state.lastEnd);
   }
 
   /** Storage outages hold the session's queue (segments wait on disk) rather than losing a segment. */
@@ -451,6 +481,7 @@ export class Recording {
     this.status = "ended";
     void this.ready
       .then(() => this.chain)
+      .then(() => this.parts.end())
       .then(() => {
         const msg: TSessionEnded = {
           type: "session.ended",

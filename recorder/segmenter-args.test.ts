@@ -104,6 +104,31 @@ const chunks = (dir: string, map: string, seconds: string) => [
   `${dir}/a-%05d.wav`,
 ];
 
+const parts = (dir: string) => [
+  ...COPY,
+  "-f",
+  "hls",
+  "-hls_time",
+  "1",
+  "-hls_list_size",
+  "60",
+  "-hls_segment_type",
+  "mpegts",
+  "-hls_segment_filename",
+  `${dir}/p-%07d.ts`,
+  `${dir}/parts.m3u8`,
+];
+/** Raw frames with live parts: keyframes every second, one encode teed into segments and parts. */
+const RAW_PARTS = RAW.map((a) => (a === "expr:gte(t,n_forced*10)" ? "expr:gte(t,n_forced*1)" : a));
+const tee = (dir: string, start: string) => [
+  "-f",
+  "tee",
+  `[f=segment:segment_time=10:segment_format=mpegts:reset_timestamps=1:segment_list=${dir}/list.csv:` +
+    `segment_list_type=csv:segment_start_number=${start}]${dir}/%05d.ts|` +
+    `[f=hls:hls_time=1:hls_list_size=60:hls_segment_type=mpegts:hls_segment_filename=${dir}/p-%07d.ts]` +
+    `${dir}/parts.m3u8`,
+];
+
 const base = { segmentSeconds: 10, startNumber: 0, audioChunkSeconds: 0, runDir: RUN };
 const HLS = "http://127.0.0.1:8080/live.m3u8";
 const PROXY = "http://127.0.0.1:9/proxy";
@@ -179,6 +204,45 @@ describe("segmenterArgs", () => {
       { ...base, input: { kind: "raw", format: FORMAT }, audioChunkSeconds: 30 },
       [...HEAD, ...RAW, ...segments(RUN, "0"), ...chunks(RUN, "1:a", "30")],
     ],
+    [
+      "local file with live parts",
+      { ...base, input: { kind: "file", path: "/media/in.ts" }, liveParts: true },
+      [...HEAD, "-re", "-i", "/media/in.ts", ...COPY, ...segments(RUN, "0"), ...parts(RUN)],
+    ],
+    [
+      "HLS through the guard proxy with live parts and audio chunks",
+      { ...base, input: { kind: "network", url: HLS, proxyUrl: PROXY }, audioChunkSeconds: 30, liveParts: true },
+      [
+        ...HEAD,
+        ...NETWORK,
+        "-http_proxy",
+        PROXY,
+        ...RECONNECT,
+        "-m3u8_hold_counters",
+        "10",
+        "-i",
+        HLS,
+        ...COPY,
+        ...segments(RUN, "0"),
+        ...parts(RUN),
+        ...chunks(RUN, "0:a:0?", "30"),
+      ],
+    ],
+    [
+      "RTMP resumed from segment 7 with live parts",
+      { ...base, input: { kind: "network", url: RTMP }, startNumber: 7, runDir: RESUMED, liveParts: true },
+      [...HEAD, ...NETWORK, "-i", RTMP, ...COPY, ...segments(RESUMED, "7"), ...parts(RESUMED)],
+    ],
+    [
+      "raw frame pipes with live parts: keyframe every second, one encode teed",
+      { ...base, input: { kind: "raw", format: FORMAT }, liveParts: true },
+      [...HEAD, ...RAW_PARTS, ...tee(RUN, "0")],
+    ],
+    [
+      "raw frame pipes with live parts and audio chunks, resumed",
+      { ...base, input: { kind: "raw", format: FORMAT }, liveParts: true, audioChunkSeconds: 30, startNumber: 3 },
+      [...HEAD, ...RAW_PARTS, ...tee(RUN, "3"), ...chunks(RUN, "1:a", "30")],
+    ],
   ];
   it.each(cases)("%s", (_name, opts, expected) => {
     expect(segmenterArgs(opts)).toEqual(expected);
@@ -188,6 +252,13 @@ describe("segmenterArgs", () => {
     const args = segmenterArgs({ ...base, segmentSeconds: 4, input: { kind: "raw", format: { ...FORMAT, fps: 25 } } });
     expect(args[args.indexOf("-force_key_frames") + 1]).toBe("expr:gte(t,n_forced*4)");
     expect(args[args.indexOf("-g") + 1]).toBe("50");
+  });
+
+  it("refuses a run directory the tee muxer would misparse", () => {
+    const input = { kind: "raw" as const, format: FORMAT };
+    expect(() => segmenterArgs({ ...base, input, liveParts: true, runDir: "/spool/a:b/run-0000" })).toThrow(
+      /run directory unusable with the tee muxer/,
+    );
   });
 
   it("throws on a network URL ffmpeg could not parse either", () => {

@@ -5,6 +5,12 @@ import type { TRawFormat } from "./frame-source";
 export const SEGMENT_LIST = "list.csv";
 /** The same for audio chunks. */
 export const CHUNK_LIST = "chunks.csv";
+/** ffmpeg's HLS media playlist of the live parts in a run directory (a sliding window of the newest). */
+export const PART_PLAYLIST = "parts.m3u8";
+/** Entries the part playlist keeps: the watcher falls this far behind only if the event loop stalls for a minute. */
+export const PART_PLAYLIST_SIZE = 60;
+/** Target length of a live part; ffmpeg cuts on the first keyframe after it. */
+export const PART_SECONDS = 1;
 
 /** What one segmenter run reads. */
 export type TSegmenterInput =
@@ -22,48 +28,44 @@ export type TSegmenterOptions = {
   startNumber: number;
   /** > 0: the audio also goes out as 16 kHz mono WAV chunks of this length. */
   audioChunkSeconds: number;
-  /** Where the segments, chunks and their lists are written. */
+  /** Where the segments, chunks, parts and their lists are written. */
   runDir: string;
+  /** The run also cuts the live edge into ~1 s MPEG-TS parts (p-0000000.ts …, listed in PART_PLAYLIST). */
+  liveParts?: boolean;
 };
+
+const COPY = ["-sn", "-dn", "-c", "copy"];
 
 /**
  * ffmpeg arguments of one segmenter run: the source cut into MPEG-TS segments of `segmentSeconds` (stream
  * copy, or H.264/AAC for raw frames), listed in SEGMENT_LIST as they close, and optionally the same audio cut
- * into WAV chunks on the same clock (CHUNK_LIST). Pure: no I/O.
+ * into WAV chunks on the same clock (CHUNK_LIST), and optionally the live parts (PART_PLAYLIST). Pure: no I/O.
  */
 export function segmenterArgs(opts: TSegmenterOptions): string[] {
   const { input, segmentSeconds, audioChunkSeconds: chunkSeconds, runDir } = opts;
+  const segments = segmentOutput(opts);
+  const parts = opts.liveParts ? partOutput(runDir) : null;
   return [
     "-hide_banner",
     "-loglevel",
     "error",
     "-nostdin",
     ...(input.kind === "raw"
-      ? rawInputArgs(input.format, segmentSeconds)
+      ? [
+          ...rawInputArgs(input.format, parts ? PART_SECONDS : segmentSeconds),
+          // Encoded once, written twice: the tee muxer feeds the same packets to the segments and the parts.
+          ...(parts ? ["-f", "tee", teeSpec([segments, parts])] : [...segments.args, segments.file]),
+        ]
       : [
           ...sourceInputArgs(input),
           // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
           // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
-          "-sn",
-          "-dn",
-          "-c",
-          "copy",
+          ...COPY,
+          ...segments.args,
+          segments.file,
+          // The live parts: the same packets again (stream copy costs no CPU), cut on keyframes every ~1 s.
+          ...(parts ? [...COPY, ...parts.args, parts.file] : []),
         ]),
-    "-f",
-    "segment",
-    "-segment_time",
-    String(segmentSeconds),
-    "-segment_format",
-    "mpegts",
-    "-reset_timestamps",
-    "1",
-    "-segment_list",
-    path.join(runDir, SEGMENT_LIST),
-    "-segment_list_type",
-    "csv",
-    "-segment_start_number",
-    String(opts.startNumber),
-    path.join(runDir, "%05d.ts"),
     // Audio sent ahead: the same audio as 16 kHz mono WAV chunks, cut on the same clock as the segments.
     ...(chunkSeconds > 0
       ? [
@@ -92,6 +94,69 @@ export function segmenterArgs(opts: TSegmenterOptions): string[] {
         ]
       : []),
   ];
+}
+
+/** One muxer output: `-f <format>` and its options as ffmpeg arguments, and the output file. */
+type TOutput = { args: string[]; file: string };
+
+/** The segments: MPEG-TS files of `segmentSeconds`, listed in SEGMENT_LIST as they close. */
+function segmentOutput(opts: TSegmenterOptions): TOutput {
+  return {
+    args: [
+      "-f",
+      "segment",
+      "-segment_time",
+      String(opts.segmentSeconds),
+      "-segment_format",
+      "mpegts",
+      "-reset_timestamps",
+      "1",
+      "-segment_list",
+      path.join(opts.runDir, SEGMENT_LIST),
+      "-segment_list_type",
+      "csv",
+      "-segment_start_number",
+      String(opts.startNumber),
+    ],
+    file: path.join(opts.runDir, "%05d.ts"),
+  };
+}
+
+/**
+ * The live parts: ffmpeg's HLS muxer, MPEG-TS parts of ~PART_SECONDS (cut on keyframes; timestamps run on
+ * through the run, so consecutive parts concatenate byte-wise), each listed in PART_PLAYLIST once closed.
+ */
+function partOutput(runDir: string): TOutput {
+  return {
+    args: [
+      "-f",
+      "hls",
+      "-hls_time",
+      String(PART_SECONDS),
+      "-hls_list_size",
+      String(PART_PLAYLIST_SIZE),
+      "-hls_segment_type",
+      "mpegts",
+      "-hls_segment_filename",
+      path.join(runDir, "p-%07d.ts"),
+    ],
+    file: path.join(runDir, PART_PLAYLIST),
+  };
+}
+
+/**
+ * The tee muxer's output list: `[f=segment:segment_time=10:…]file|[f=hls:…]file`. Its option syntax has no
+ * simple escaping for these characters, so a run directory containing them is refused rather than misparsed.
+ */
+function teeSpec(outputs: TOutput[]): string {
+  return outputs
+    .map(({ args, file }) => {
+      if (/[:|[\]\\'"]/.test(file)) throw new Error(`run directory unusable with the tee muxer: ${file}`);
+      const options: string[] = [];
+      for (let i = 0; i < args.length; i += 2) options.push(`${args[i].replace(/^-/, "")}=${args[i + 1]}`);
+      return `[${options.join(":")}]${file}`;
+    })
+    .join("|");
 }
 
 /** ffmpeg input arguments of a file or network source. */
@@ -123,9 +188,10 @@ function sourceInputArgs(input: Exclude<TSegmenterInput, { kind: "raw" }>): stri
 
 /**
  * ffmpeg input for a frame source: raw I420 video on fd 3, s16le PCM on fd 4, encoded (H.264 + AAC) since
- * raw frames cannot be stream-copied; a keyframe is forced at every segment boundary so cuts are on time.
+ * raw frames cannot be stream-copied; a keyframe is forced every `keyframeSeconds` (the segment length, or
+ * every second with live parts, which also lands on every segment boundary) so cuts are on time.
  */
-function rawInputArgs(f: TRawFormat, segmentSeconds: number): string[] {
+function rawInputArgs(f: TRawFormat, keyframeSeconds: number): string[] {
   return [
     "-f",
     "rawvideo",
@@ -160,7 +226,7 @@ function rawInputArgs(f: TRawFormat, segmentSeconds: number): string[] {
     "-g",
     String(f.fps * 2),
     "-force_key_frames",
-    `expr:gte(t,n_forced*${segmentSeconds})`,
+    `expr:gte(t,n_forced*${keyframeSeconds})`,
     "-c:a",
     "aac",
     "-b:a",

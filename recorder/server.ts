@@ -28,6 +28,8 @@ export type TRecorderOptions = {
   ffmpegPath?: string;
   ffprobePath?: string;
   reconnectGraceSeconds?: number;
+  /** LIVE_PARTS_GRACE_SECONDS: live parts outlive their stored segment (and the session end) this long. Default 60. */
+  livePartsGraceSeconds?: number;
   /** Opens pump.fun rooms; default: LiveKit through @livekit/rtc-node (recorder/livekit-frame-source.ts). */
   frameSources?: TFrameSourceFactory;
   /**
@@ -97,6 +99,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     ffmpegPath: opts.ffmpegPath ?? "ffmpeg",
     ffprobePath: opts.ffprobePath ?? "ffprobe",
     reconnectGraceSeconds: opts.reconnectGraceSeconds ?? 60,
+    livePartsGraceSeconds: opts.livePartsGraceSeconds ?? 60,
     frameSources: {
       pumpfun: opts.frameSources ?? livekitFrameSources(),
       livekit: opts.livekitRooms ?? livekitRoomFrameSources(appTokenRenewer(opts.appUrl, opts.secret)),

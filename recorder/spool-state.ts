@@ -18,6 +18,8 @@ export const ZSpoolState = z.object({
   runs: z.number().int().min(0),
   /** The source turned out to have no audio: no audio chunks for this session (ffmpeg refuses an empty output). */
   noAudio: z.boolean().optional(),
+  /** Number of the next live part (liveKeys.part): grows by one per stored part across runs and restarts. */
+  nextPartSeq: z.number().int().min(0).optional(),
 });
 export type TSpoolState = z.infer<typeof ZSpoolState>;
 

@@ -51,7 +51,6 @@ async function setup() {
   const { seedRecordedSession } = await import("./fixtures/recorded-session");
   const rec = await seedRecordedSession({ userId: user.id, dir: tmp, seconds: 24, segmentSeconds: 6 });
   const { renderRange } = await import("@/lib/studio/render-range");
-  const { storedSegments } = await import("@/lib/studio/stored-range");
   const { storageKeys } = await import("@/lib/storage");
   const newClip = async (key: string, start: number, end: number) => {
     const clip = await prisma.clip.create({
@@ -69,7 +68,7 @@ async function setup() {
       },
     });
     const r = await renderRange({
-      segments: await storedSegments(rec.session.id),
+      sessionId: rec.session.id,
       start,
       end,
       videoKey: storageKeys.clipVideo(clip.id),

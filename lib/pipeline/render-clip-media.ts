@@ -1,50 +1,46 @@
 import path from "node:path";
 import { prisma } from "@/lib/db";
 import { renderClip } from "@/lib/media";
+import { downloadClipInputs, type TClipSource } from "@/lib/live-edge/download-clip-inputs";
 import { getStore, storageKeys } from "@/lib/storage";
 import { withWorkdir } from "./workdir";
 
-/** Cuts one clip (frame-accurate) from the stored segments that cover it, with a thumbnail; stores both. */
-export async function renderClipMedia(clipId: string): Promise<{ duration: number }> {
+/**
+ * Cuts one clip (frame-accurate) with a thumbnail and stores both. The media comes from the stored segments
+ * covering it, or, while its segment is still recording, from the live parts (waiting briefly for the live
+ * edge to pass the clip's end): see downloadClipInputs. A range partly purged is cut to what is stored.
+ */
+export async function renderClipMedia(clipId: string): Promise<{ duration: number; source: TClipSource }> {
   const clip = await prisma.clip.update({ where: { id: clipId }, data: { status: "RENDERING", error: null } });
-  const segments = await prisma.segment.findMany({
-    where: { sessionId: clip.sessionId, deletedAt: null, storageKey: { not: null } },
-    orderBy: { number: "asc" },
-    select: { number: true, startOffset: true, duration: true, storageKey: true },
-  });
-  const covering = segments.filter((s) => s.startOffset < clip.endTime && s.startOffset + s.duration > clip.startTime);
-  if (!covering.length) throw new Error("the recording for this clip is no longer stored");
-  const available = { start: covering[0].startOffset, end: covering.at(-1)!.startOffset + covering.at(-1)!.duration };
-  const start = Math.max(clip.startTime, available.start);
-  const end = Math.min(clip.endTime, available.end);
-
   const store = getStore();
   const result = await withWorkdir(async (dir) => {
-    const inputs = [];
-    for (const s of covering) {
-      const file = path.join(dir, `seg-${s.number}.ts`);
-      await store.download(s.storageKey!, file);
-      inputs.push({ path: file, startOffset: s.startOffset, duration: s.duration });
-    }
+    const { inputs, start, end, source } = await downloadClipInputs({
+      sessionId: clip.sessionId,
+      start: clip.startTime,
+      end: clip.endTime,
+      dir,
+      clamp: true,
+    });
     const outVideo = path.join(dir, "clip.mp4");
     const outThumb = path.join(dir, "thumb.jpg");
-    const r = await renderClip({ inputs, start, end, outVideo, outThumb });
+    // Cut from the live edge: wanted within seconds, so the faster encoder settings.
+    const r = await renderClip({ inputs, start, end, outVideo, outThumb, fast: source !== "segments" });
     await store.put(storageKeys.clipVideo(clipId), outVideo, { contentType: "video/mp4" });
     await store.put(storageKeys.clipThumb(clipId), outThumb, { contentType: "image/jpeg" });
-    return r;
+    return { ...r, start, end, source };
   });
   await prisma.clip.update({
     where: { id: clipId },
     data: {
       status: "READY",
-      startTime: start,
-      endTime: end,
+      startTime: result.start,
+      endTime: result.end,
       duration: result.duration,
       videoKey: storageKeys.clipVideo(clipId),
       thumbKey: storageKeys.clipThumb(clipId),
     },
   });
-  return { duration: result.duration };
+  return { duration: result.duration, source: result.source };
 }
 
 export async function failClip(clipId: string, message: string): Promise<void> {

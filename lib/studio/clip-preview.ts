@@ -4,7 +4,6 @@ import { mediaUrl } from "@/lib/media-url";
 import { getStore } from "@/lib/storage";
 import { getClipWaveform } from "./clip-waveform";
 import { renderRange } from "./render-range";
-import { storedSegments } from "./stored-range";
 
 /**
  * The trim editor's live preview: the whole waveform window as a low-resolution proxy (ultrafast, ≤360p),
@@ -19,12 +18,13 @@ export async function getClipPreview(userId: string, clipId: string) {
   const videoKey = `${base}.mp4`;
   if (!(await getStore().stat(videoKey))) {
     await renderRange({
-      segments: await storedSegments(clip.sessionId),
+      sessionId: clip.sessionId,
       start: window.start,
       end: window.end,
       videoKey,
       thumbKey: `${base}.jpg`,
       proxy: true,
+      waitSeconds: 0, // a page request: what is stored now, or an error
     });
   }
   return { window, url: mediaUrl(videoKey)! };

@@ -1,28 +1,32 @@
-import path from "node:path";
+import { downloadClipInputs } from "@/lib/live-edge/download-clip-inputs";
 import { renderClip } from "@/lib/media";
 import { withWorkdir } from "@/lib/pipeline/workdir";
 import { getStore } from "@/lib/storage";
-import type { TStoredSegment } from "./stored-range";
+import path from "node:path";
 
-/** Cuts [start, end] (stream time) frame-accurately from the stored segments; stores video + thumbnail. */
+/**
+ * Cuts [start, end] (stream time) frame-accurately from the session's stored segments, or from its live
+ * parts where the segment has not closed yet (downloadClipInputs, waiting at most `waitSeconds` for the live
+ * edge); stores video + thumbnail. The range is never shortened: not stored → throws.
+ */
 export async function renderRange(opts: {
-  segments: TStoredSegment[];
+  sessionId: string;
   start: number;
   end: number;
   videoKey: string;
   thumbKey: string;
   proxy?: boolean;
+  waitSeconds?: number;
 }): Promise<{ duration: number }> {
-  const covering = opts.segments.filter((s) => s.startOffset < opts.end && s.startOffset + s.duration > opts.start);
-  if (!covering.length) throw new Error("the recording for this range is no longer stored");
   const store = getStore();
   return withWorkdir(async (dir) => {
-    const inputs = [];
-    for (const s of covering) {
-      const file = path.join(dir, `seg-${s.number}.ts`);
-      await store.download(s.storageKey, file);
-      inputs.push({ path: file, startOffset: s.startOffset, duration: s.duration });
-    }
+    const { inputs } = await downloadClipInputs({
+      sessionId: opts.sessionId,
+      start: opts.start,
+      end: opts.end,
+      dir,
+      waitSeconds: opts.waitSeconds,
+    });
     const outVideo = path.join(dir, "clip.mp4");
     const outThumb = path.join(dir, "thumb.jpg");
     const r = await renderClip({ inputs, start: opts.start, end: opts.end, outVideo, outThumb, proxy: opts.proxy });

@@ -80,7 +80,7 @@ export async function renderTrim(clipId: string): Promise<{ duration: number } |
   const videoKey = storageKeys.clipVideoVersion(clipId, tag);
   const thumbKey = storageKeys.clipThumbVersion(clipId, tag);
   const { duration } = await renderRange({
-    segments: await storedSegments(clip.sessionId),
+    sessionId: clip.sessionId,
     start,
     end,
     videoKey,
