@@ -197,6 +197,18 @@ describe("a LiveKit room recorded by the recorder as a hidden viewer", () => {
       "audio chunks and two segments",
     );
     for (const duration of chunks.values()) expect(duration).toBeCloseTo(CHUNK, 0);
+    // The live edge's media buffer: short parts of the room are stored while it records.
+    const { readLiveManifest } = await import("@/lib/live-edge/manifest");
+    const manifest = await waitFor(
+      async () => {
+        const m = await readLiveManifest(sessionId);
+        return m && m.parts.length >= 2 ? m : null;
+      },
+      30_000,
+      "live parts of the room",
+    );
+    expect(manifest.ended).toBe(false);
+    expect(manifest.parts.every((p) => p.duration > 0 && p.duration <= 3)).toBe(true);
 
     // A restarted recorder is told to resume the room, with a fresh token.
     const { signRequest, SIGNATURE_HEADER } = await import("@/lib/signing");
