@@ -166,9 +166,12 @@ describe("a LiveKit room recorded by the recorder as a hidden viewer", () => {
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "the room does not exist" });
 
     livekit.publish(ROOM);
+    // (The embedded runner's poller may get there first: it runs the same check.)
     const check = await checkStreamer(streamer.id, user.id);
-    expect(check.status).toBe("live");
-    const sessionId = check.sessionId!;
+    expect(["live", "recording"]).toContain(check.status);
+    const sessionId = (
+      await prisma.liveSession.findFirstOrThrow({ where: { streamerId: streamer.id, status: "RECORDING" } })
+    ).id;
     await waitFor(async () => joins.length >= 1, 20_000, "the recorder to join the room");
     expect(joins[0]).toMatchObject({
       sessionId,
@@ -270,4 +273,44 @@ describe("a LiveKit room recorded by the recorder as a hidden viewer", () => {
     // The renewal route refuses an ended session.
     await expect(appTokenRenewer(server.url, SECRET)(sessionId)).rejects.toThrow("HTTP 404");
   }, 240_000);
+
+  it("a recording room the recorder does not have (its spool lost) is ended in the app once the room is empty; an egress session is left to its rotation", async () => {
+    const { prisma, user } = ctx;
+    const { checkStreamer } = await import("@/lib/live/check-streamer");
+    const lost = await prisma.streamer.create({
+      data: { userId: user.id, name: "Lost", kind: "LIVEKIT", source: "lost-room", status: "LIVE" },
+    });
+    const session = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: lost.id, segmentSeconds: SEGMENT },
+    });
+    livekit.publish("lost-room");
+    expect(await checkStreamer(lost.id, user.id)).toEqual({ status: "recording", sessionId: session.id });
+    await livekit.closeRoom("lost-room");
+    expect(await checkStreamer(lost.id, user.id)).toMatchObject({ status: "offline", sessionId: session.id });
+    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({
+      status: "ENDED",
+      endReason: "the LiveKit room ended; the recorder had no recording of it",
+    });
+    expect((await prisma.streamer.findUniqueOrThrow({ where: { id: lost.id } })).status).toBe("OFFLINE");
+
+    // A session with egress rows is LiveKit egress's (LIVEKIT_RECORDING=egress when it started): not touched here.
+    const egressed = await prisma.streamer.create({
+      data: { userId: user.id, name: "Egress", kind: "LIVEKIT", source: "egress-room" },
+    });
+    const s2 = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: egressed.id, segmentSeconds: SEGMENT },
+    });
+    await prisma.liveKitEgress.create({
+      data: { egressId: `EG_t_${Date.now()}`, userId: user.id, sessionId: s2.id, number: 0, filepath: "/x.mp4" },
+    });
+    expect(await checkStreamer(egressed.id, user.id)).toEqual({ status: "recording", sessionId: s2.id });
+    expect(livekit.calls.filter((c) => c.body.room === "egress-room")).toEqual([]);
+    const { signRequest, SIGNATURE_HEADER } = await import("@/lib/signing");
+    const list = await fetch(`${ctx.server.url}/api/recorder/sessions`, {
+      headers: { [SIGNATURE_HEADER]: signRequest(SECRET, "GET", "/api/recorder/sessions", "") },
+    });
+    const ids = ((await list.json()) as { sessions: { sessionId: string }[] }).sessions.map((x) => x.sessionId);
+    expect(ids).not.toContain(s2.id);
+    await prisma.liveSession.update({ where: { id: s2.id }, data: { status: "ENDED" } });
+  });
 });
