@@ -126,6 +126,16 @@ export class Recording {
     };
   }
 
+  /**
+   * The app's newer word on a session resumed from the spool: a LiveKit room's source carries a freshly minted
+   * viewer token (the spooled one may have expired while no recorder ran).
+   */
+  refreshSource(source: TStartRecording["source"]): void {
+    if (this.status !== "idle" || source.kind !== "livekit" || this.state.req.source.kind !== "livekit") return;
+    this.state.req = { ...this.state.req, source };
+    this.save();
+  }
+
   whenDone(): Promise<void> {
     return this.done;
   }

@@ -131,6 +131,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     const existing = recordings.get(req.sessionId);
     if (existing && existing.status !== "idle") return false;
     const rec = existing ?? new Recording(req, deps);
+    rec.refreshSource(req.source);
     track(rec);
     rec.start();
     log(`[${req.sessionId}] recording in ${req.segmentSeconds}s segments (from #${rec.info.nextNumber})`);
