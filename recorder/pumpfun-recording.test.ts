@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TRecorderWebhook, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signRequest } from "@/lib/signing";
 import { recorderCallSigned } from "@/test/fixtures/recorder-signature";
+import { liveKeys, ZLiveManifest } from "@/lib/live-edge/manifest";
 import { createLocalStore } from "@/lib/storage/local-store";
 import { fileFrameSources, type TFrameSourceFactory } from "./frame-source";
 import { pacedFileFrameSources } from "./paced-file-frame-source";
@@ -184,6 +185,18 @@ describe("pump.fun recording through a frame source", () => {
       expect(segs.length).toBeGreaterThanOrEqual(3);
       expect(total).toBeGreaterThan(7);
       expect(total).toBeLessThan(9);
+      // The live parts of the encoded room: a keyframe every second, so 1-s parts, the same media as the segments.
+      const blob = (await store.read(liveKeys.manifest("pf-a")))!;
+      const chunks: Buffer[] = [];
+      for await (const c of blob.stream) chunks.push(c as Buffer);
+      const m = ZLiveManifest.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      expect(m.ended).toBe(true);
+      expect(m.parts.map((p) => p.seq)).toEqual(m.parts.map((_, i) => i));
+      expect(m.parts.slice(0, -1).every((p) => Math.abs(p.duration - 1) < 0.05)).toBe(true);
+      const last = m.parts.at(-1)!;
+      expect(Math.abs(last.start + last.duration - (segs.at(-1)!.startOffset + segs.at(-1)!.duration))).toBeLessThan(
+        0.1,
+      );
     } finally {
       await rec.stop();
     }
@@ -243,6 +256,18 @@ describe("pump.fun recording through a frame source", () => {
       }
       expect(total).toBeGreaterThan(7);
       expect(total).toBeLessThan(9);
+      // The live parts of the encoded room: a keyframe every second, so 1-s parts, the same media as the segments.
+      const blob = (await store.read(liveKeys.manifest("pf-a")))!;
+      const chunks: Buffer[] = [];
+      for await (const c of blob.stream) chunks.push(c as Buffer);
+      const m = ZLiveManifest.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      expect(m.ended).toBe(true);
+      expect(m.parts.map((p) => p.seq)).toEqual(m.parts.map((_, i) => i));
+      expect(m.parts.slice(0, -1).every((p) => Math.abs(p.duration - 1) < 0.05)).toBe(true);
+      const last = m.parts.at(-1)!;
+      expect(Math.abs(last.start + last.duration - (segs.at(-1)!.startOffset + segs.at(-1)!.duration))).toBeLessThan(
+        0.1,
+      );
     } finally {
       await rec.stop();
     }

@@ -176,6 +176,44 @@ describe("renderClip", () => {
     expect(moov).toBeGreaterThan(0);
     expect(moov).toBeLessThan(mdat); // +faststart
 
+    // An input overlapping the one before it (live parts after a segment) is used only from its `from`:
+    // the same range from segment 0 + the whole sample from 30 s on has every frame once.
+    const overlapped = path.join(dir, "overlap.mp4");
+    const o = await renderClip({
+      inputs: [inputs[0], { path: sample, startOffset: 0, duration: 60, from: inputs[0].duration }],
+      start,
+      end,
+      outVideo: overlapped,
+      outThumb,
+      fast: true,
+    });
+    expect(Math.abs(o.duration - (end - start))).toBeLessThanOrEqual(0.1);
+    const counted = await runTool("ffprobe", [
+      "-v",
+      "error",
+      "-select_streams",
+      "v",
+      "-count_frames",
+      "-show_entries",
+      "stream=nb_read_frames",
+      "-of",
+      "csv=p=0",
+      overlapped,
+    ]);
+    expect(Math.abs(Number(counted.stdout.trim()) - (end - start) * 15)).toBeLessThanOrEqual(2);
+    // …and 10 s in, it shows the stream at start + 10 s (not the overlap again, which would be start + 2.4 s).
+    const psnr = async (t: number) => {
+      const { stderr } = await runTool("ffmpeg", [
+        ...["-hide_banner", "-nostdin", "-ss", "10", "-i", overlapped, "-ss", String(t), "-i", sample],
+        ...["-frames:v", "1", "-lavfi", "[0:v][1:v]psnr", "-f", "null", "-"],
+      ]);
+      const m = /average:([\d.]+|inf)/.exec(stderr);
+      return m ? (m[1] === "inf" ? 100 : Number(m[1])) : 0;
+    };
+    const nearest = async (t: number) =>
+      Math.max(...(await Promise.all([-2, -1, 0, 1, 2].map((k) => psnr(t + k / 15)))));
+    expect(await nearest(start + 10)).toBeGreaterThan(35);
+
     // A range the inputs do not cover is refused.
     await expect(renderClip({ inputs: inputs.slice(0, 1), start: 25, end: 35, outVideo, outThumb })).rejects.toThrow(
       /cover/,
