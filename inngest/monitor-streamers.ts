@@ -5,8 +5,11 @@ import { checkStreamer } from "@/lib/live/check-streamer";
 
 export async function monitoredStreamers() {
   return prisma.streamer.findMany({
-    // pump.fun streamers are checked while recording too: the API says when their stream ends.
-    where: { monitored: true, OR: [{ liveSessions: { none: { status: "RECORDING" } } }, { kind: "PUMPFUN" }] },
+    // pump.fun and LiveKit streamers are checked while recording too: the API / the room says when they end.
+    where: {
+      monitored: true,
+      OR: [{ liveSessions: { none: { status: "RECORDING" } } }, { kind: { in: ["PUMPFUN", "LIVEKIT"] } }],
+    },
     select: { id: true, userId: true },
   });
 }
@@ -33,7 +36,7 @@ export const pollStreamers = inngest.createFunction(
   },
 );
 
-/** One streamer: live → open a session and start the recorder; a pump.fun stream gone offline → stop it. */
+/** One streamer: live → open a session and start the recorder; a pump.fun stream or LiveKit room gone offline → stop it. */
 export const checkStreamerFn = inngest.createFunction(
   {
     id: "check-streamer",

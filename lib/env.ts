@@ -58,6 +58,12 @@ const ZEnv = z.object({
   LIVEKIT_URL: z.string().url().optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
+  /**
+   * How LIVEKIT rooms are recorded: `recorder` (default) joins the room as a hidden viewer and cuts it like any
+   * live source (audio chunks while recording, the live edge); `egress` records one room-composite MP4 file
+   * egress per segment (segments arrive whole, so no live edge).
+   */
+  LIVEKIT_RECORDING: z.enum(["recorder", "egress"]).default("recorder"),
   /** Where LiveKit egress writes segment files (a directory the egress and the app share). */
   LIVEKIT_EGRESS_DIR: z.string().optional(),
   /** LiveKit egress rotation: the next segment's egress starts this many seconds before the previous stops. */

@@ -27,6 +27,11 @@ describe("redact", () => {
       "GET https://cdn.example.com/live.m3u8?token=[redacted]&x=1 failed",
     ],
     ["/api/media/a.mp4?exp=1&sig=Zm9v", "/api/media/a.mp4?exp=1&sig=[redacted]"],
+    [
+      "could not connect to wss://lk.example.com/rtc?access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln&auto_subscribe=1",
+      "could not connect to wss://lk.example.com/rtc?access_token=[redacted]&auto_subscribe=1",
+    ],
+    ["token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-_x expired", "token [redacted] expired"],
     ["segment 3 stored (1.2 MB)", "segment 3 stored (1.2 MB)"],
   ])("%s", (input, expected) => {
     expect(redact(input, env)).toBe(expected);

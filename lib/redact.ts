@@ -1,7 +1,8 @@
 /**
  * Log redaction for the runner and the recorder: the values of secret environment variables, credentials
- * in URLs (`//user:pass@`), stream keys (the path after the RTMP application name) and secret-looking query
- * parameters never reach a log line.
+ * in URLs (`//user:pass@`), stream keys (the path after the RTMP application name), secret-looking query
+ * parameters and JWTs (LiveKit viewer tokens, e.g. in an `access_token=` of a failed room join) never reach a
+ * log line.
  */
 export const SECRET_ENV_VARS = [
   "BETTER_AUTH_SECRET",
@@ -25,5 +26,9 @@ export function redact(text: string, env: Record<string, string | undefined> = p
   return out
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${MASK}@`)
     .replace(/\b(rtmps?:\/\/[^/\s]+\/[^/\s?]+\/)[^\s?"':]+/gi, `$1${MASK}`)
-    .replace(/([?&](?:token|key|api_key|apikey|secret|sig|signature|password|auth)=)[^&\s"']+/gi, `$1${MASK}`);
+    .replace(
+      /([?&](?:token|access_token|key|api_key|apikey|secret|sig|signature|password|auth)=)[^&\s"']+/gi,
+      `$1${MASK}`,
+    )
+    .replace(/\beyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/g, MASK);
 }

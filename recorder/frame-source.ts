@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { PassThrough, type Readable } from "node:stream";
 import { runTool } from "@/lib/media/run";
+import type { TLivekitRoomSource, TRecorderSource } from "@/lib/recorder/protocol";
 
 /**
  * Raw media for the segmenter from a source ffmpeg cannot open itself (a pump.fun LiveKit room): I420 video
@@ -15,19 +16,30 @@ export type TFrameSource = { format: TRawFormat; video: Readable; audio: Readabl
 export const BUFFER_BYTES = 64 * 1024 * 1024;
 
 /**
- * Opens a frame source for a pump.fun coin. Resolves once the first video frame fixed the format; rejects
- * when the stream cannot be joined or no frames arrive (e.g. `isLive` before the streamer publishes).
- * `signal` aborts when the session stops or the recorder shuts down: stop waiting for the publisher.
+ * Opens a frame source for a room: `key` is a pump.fun coin's mint, or for the operator's LiveKit rooms a
+ * TLivekitRoom. Resolves once the first video frame fixed the format; rejects when the stream cannot be
+ * joined or no frames arrive (e.g. `isLive` before the streamer publishes). `signal` aborts when the session
+ * stops or the recorder shuts down: stop waiting for the publisher.
  */
-export type TFrameSourceFactory = (
-  mint: string,
+export type TFrameSourceFactory<K = string> = (
+  key: K,
   log: (m: string) => void,
   signal?: AbortSignal,
 ) => Promise<TFrameSource>;
 
+/** Sources the recorder joins as a LiveKit viewer rather than handing to ffmpeg. */
+export type TRoomSource = Exclude<TRecorderSource, { kind: "url" }>;
+/** A room on the operator's LiveKit server, for the session that records it (token renewal asks by session). */
+export type TLivekitRoom = TLivekitRoomSource & { sessionId: string };
+/** The frame source factory of each room source kind (recorder/open-frame-source.ts picks by `kind`). */
+export type TFrameSourceFactories = {
+  pumpfun: TFrameSourceFactory<string>;
+  livekit: TFrameSourceFactory<TLivekitRoom>;
+};
+
 /**
  * A frame source reading a local media file in real time (`ffmpeg -re`), standing in for a LiveKit room in
- * tests and demos: `files` maps a mint id to the file its "room" plays.
+ * tests and demos: `files` maps a mint id (or room name) to the file its "room" plays.
  */
 export function fileFrameSources(
   files: (mint: string) => string | undefined,

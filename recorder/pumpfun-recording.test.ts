@@ -257,7 +257,7 @@ describe("pump.fun recording through a frame source", () => {
       expect(total).toBeGreaterThan(7);
       expect(total).toBeLessThan(9);
       // The live parts of the encoded room: a keyframe every second, so 1-s parts, the same media as the segments.
-      const blob = (await store.read(liveKeys.manifest("pf-a")))!;
+      const blob = (await store.read(liveKeys.manifest("pf-p")))!;
       const chunks: Buffer[] = [];
       for await (const c of blob.stream) chunks.push(c as Buffer);
       const m = ZLiveManifest.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));

@@ -70,6 +70,27 @@ describe("RawPacer", () => {
     );
   });
 
+  it("mixes several audio tracks (speakers of one room) sample by sample, each with its own jitter buffer, clipped to 16 bits", async () => {
+    const p = new RawPacer(FPS, RATE, 1, () => {}, { jitterTicks: 1 });
+    const out = collect(p);
+    const s16 = (...v: number[]) => Buffer.from(new Int16Array(v).buffer);
+    const tick = (v: number) => s16(...Array(10).fill(v)); // one tick: 10 samples
+    p.videoFrame(frame(2, 2, 0), 2, 2, 0);
+    p.audioFrame(tick(1000), "alice");
+    p.audioFrame(tick(-300), "bob");
+    p.tick(0); // alice + bob
+    p.audioFrame(tick(30000), "alice");
+    p.audioFrame(tick(10000), "bob");
+    p.tick(100); // clipped
+    p.audioFrame(tick(5), "alice"); // bob underruns: silence for him only
+    p.tick(200);
+    p.audioEnded("alice");
+    p.audioFrame(tick(7), "bob");
+    p.tick(300); // bob alone again
+    await flush();
+    expect(Buffer.concat(out.audio)).toEqual(Buffer.concat([tick(700), tick(32767), tick(5), tick(7)]));
+  });
+
   it("drops the oldest audio when the room's audio runs too far ahead, and any before the first video frame", async () => {
     const p = new RawPacer(FPS, RATE, 1, () => {}, { jitterTicks: 1, maxQueueTicks: 3 });
     const out = collect(p);

@@ -16,7 +16,8 @@ export type TRawPacerOptions = {
  * video frame (the latest received: repeated while the publisher stalls, skipped when it sends faster) and
  * exactly one tick's worth of audio, so both inputs stay in step whatever the network does: the room's
  * audio is queued (played out once `jitterTicks` are buffered; silence fills underruns, a muted or missing
- * audio track, and the time before one shows up). When the encoder falls behind (more than
+ * audio track, and the time before one shows up). Several audio tracks (a room with more than one speaker)
+ * are queued apart, each with its own jitter buffer, and summed tick by tick. When the encoder falls behind (more than
  * `maxBacklogBytes` of video waiting), ticks are skipped whole (`skippedTicks`) instead of buffering
  * without bound. A frame of another size ends the streams (`ended` says why): the recorder starts a new run.
  */
@@ -29,9 +30,8 @@ export class RawPacer {
   private latest: Buffer | null = null;
   private startedAt = 0;
   private ticks = 0;
-  private queue: Buffer[] = [];
-  private queued = 0;
-  private primed = false;
+  /** Audio per track (one for pump.fun rooms; one per speaker in a room with several). */
+  private tracks = new Map<string, PcmQueue>();
   private readonly bytesPerSample: number;
   private readonly maxBacklogBytes: number;
   private readonly jitterTicks: number;
@@ -63,13 +63,22 @@ export class RawPacer {
     this.latest = i420;
   }
 
-  /** Interleaved s16le PCM at the pacer's rate and channel count; dropped until the first video frame. */
-  audioFrame(pcm: Buffer) {
+  /**
+   * Interleaved s16le PCM at the pacer's rate and channel count, of audio track `track`; dropped until the
+   * first video frame.
+   */
+  audioFrame(pcm: Buffer, track = "") {
     if (!this.format || this.ended) return;
-    this.queue.push(pcm);
-    this.queued += pcm.length;
+    let q = this.tracks.get(track);
+    if (!q) this.tracks.set(track, (q = new PcmQueue()));
+    q.push(pcm);
     const max = this.tickBytes(0) * this.maxQueueTicks;
-    if (this.queued > max) this.take(this.queued - max - ((this.queued - max) % this.bytesPerSample));
+    if (q.queued > max) q.take(q.queued - max - ((q.queued - max) % this.bytesPerSample));
+  }
+
+  /** An audio track is gone (unpublished, participant left): its queue stops taking part in the mix. */
+  audioEnded(track = "") {
+    this.tracks.delete(track);
   }
 
   tick(now = Date.now()) {
@@ -79,7 +88,7 @@ export class RawPacer {
       const bytes = this.tickBytes(this.ticks);
       if (this.video.writableLength + this.video.readableLength >= this.maxBacklogBytes) {
         this.skippedTicks++;
-        this.take(Math.min(bytes, this.queued)); // that tick's audio goes with its frame
+        for (const q of this.tracks.values()) q.take(Math.min(bytes, q.queued)); // that tick's audio goes with its frame
         continue;
       }
       this.video.write(this.latest);
@@ -100,17 +109,44 @@ export class RawPacer {
     return samples * this.bytesPerSample;
   }
 
+  /** One tick of audio: the one track's, or every track's summed (clipped to 16 bits); silence without any. */
   private audioFor(bytes: number): Buffer {
-    if (!this.primed && this.queued >= this.tickBytes(0) * this.jitterTicks) this.primed = true;
-    if (!this.primed) return Buffer.alloc(bytes);
-    const got = this.take(Math.min(bytes, this.queued));
-    if (got.length === bytes) return got;
-    this.primed = false; // underrun: fill with silence and buffer up again
-    return Buffer.concat([got, Buffer.alloc(bytes - got.length)]);
+    const parts = [...this.tracks.values()].map((q) => this.trackAudio(q, bytes));
+    if (parts.length === 0) return Buffer.alloc(bytes);
+    if (parts.length === 1) return parts[0];
+    const out = Buffer.alloc(bytes);
+    for (let i = 0; i < bytes; i += 2) {
+      let sum = 0;
+      for (const p of parts) sum += p.readInt16LE(i);
+      out.writeInt16LE(Math.max(-32768, Math.min(32767, sum)), i);
+    }
+    return out;
   }
 
-  /** Removes `bytes` from the front of the audio queue. */
-  private take(bytes: number): Buffer {
+  private trackAudio(q: PcmQueue, bytes: number): Buffer {
+    if (!q.primed && q.queued >= this.tickBytes(0) * this.jitterTicks) q.primed = true;
+    if (!q.primed) return Buffer.alloc(bytes);
+    const got = q.take(Math.min(bytes, q.queued));
+    if (got.length === bytes) return got;
+    q.primed = false; // underrun: fill with silence and buffer up again
+    return Buffer.concat([got, Buffer.alloc(bytes - got.length)]);
+  }
+}
+
+/** One audio track's PCM waiting to be played out. */
+class PcmQueue {
+  private queue: Buffer[] = [];
+  queued = 0;
+  /** Played out (its jitter buffer filled); false again after an underrun. */
+  primed = false;
+
+  push(pcm: Buffer) {
+    this.queue.push(pcm);
+    this.queued += pcm.length;
+  }
+
+  /** Removes `bytes` from the front of the queue. */
+  take(bytes: number): Buffer {
     const out: Buffer[] = [];
     let left = bytes;
     while (left > 0 && this.queue.length) {

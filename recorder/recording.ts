@@ -5,7 +5,7 @@ import { runTool } from "@/lib/media/run";
 import { checkStreamSource } from "@/lib/net/check-stream-source";
 import type { TAudioChunk, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
 import { storageKeys, type BlobStore } from "@/lib/storage";
-import type { TFrameSource, TFrameSourceFactory } from "./frame-source";
+import type { TFrameSource, TFrameSourceFactories, TRoomSource } from "./frame-source";
 import { LiveParts } from "./live-parts";
 import { openFrameSource } from "./open-frame-source";
 import type { TOutbox } from "./outbox";
@@ -26,8 +26,8 @@ export type TRecordingDeps = {
   reconnectGraceSeconds: number;
   /** How long live parts outlive the stored segment covering them (and the session's end). Default 60. */
   livePartsGraceSeconds?: number;
-  /** Opens pump.fun rooms (LiveKit in production, local files in tests). */
-  frameSources: TFrameSourceFactory;
+  /** Opens rooms by source kind: pump.fun coins and the operator's LiveKit rooms (local files in tests). */
+  frameSources: TFrameSourceFactories;
   log: (m: string) => void;
   /**
    * SSRF guard (unless private sources are allowed): network sources are checked before every ffmpeg run
@@ -63,7 +63,7 @@ export class Recording {
   private dir: string;
   private state: TSpoolState;
   private proc: ChildProcess | null = null;
-  /** The pump.fun room feeding the current run, if any. */
+  /** The room (pump.fun or the operator's LiveKit) feeding the current run, if any. */
   private frames: TFrameSource | null = null;
   private stopRequested = false;
   /** The last run failed for a reason the next run fixes (no audio for chunks): retry at once. */
@@ -124,6 +124,16 @@ export class Recording {
       startedAt: new Date(this.state.startedAt).toISOString(),
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
+  }
+
+  /**
+   * The app's newer word on a session resumed from the spool: a LiveKit room's source carries a freshly minted
+   * viewer token (the spooled one may have expired while no recorder ran).
+   */
+  refreshSource(source: TStartRecording["source"]): void {
+    if (this.status !== "idle" || source.kind !== "livekit" || this.state.req.source.kind !== "livekit") return;
+    this.state.req = { ...this.state.req, source };
+    this.save();
   }
 
   whenDone(): Promise<void> {
@@ -273,12 +283,12 @@ export class Recording {
   /** One ffmpeg process (one connection to the source). Resolves with whether it recorded anything. */
   private async runOnce(): Promise<boolean> {
     const src = this.state.req.source;
-    // A URL source is checked, then read by ffmpeg itself; a pump.fun room is joined once the run is set up.
+    // A URL source is checked, then read by ffmpeg itself; a room is joined once the run is set up.
     let input = src.kind === "url" ? await this.urlInput(src.url) : undefined;
     if (input === null) return false;
     const run = this.beginRun();
     const before = this.state.segments;
-    const frames = src.kind === "pumpfun" ? await this.openRoom(src.mint, run.dir) : null;
+    const frames = src.kind !== "url" ? await this.openRoom(src, run.dir) : null;
     if (frames) input = { kind: "raw", format: frames.format };
     if (!input) return false; // no room this time, or the session stopped meanwhile
     this.frames = frames;
@@ -336,9 +346,9 @@ export class Recording {
     return { dir, number };
   }
 
-  /** The pump.fun room for a run; null (and the run directory gone) when there is none this time. */
-  private async openRoom(mint: string, runDir: string): Promise<TFrameSource | null> {
-    const opened = await openFrameSource(this.deps.frameSources, mint, this.deps.log, this.wakeup.signal);
+  /** The room for a run; null (and the run directory gone) when there is none this time. */
+  private async openRoom(source: TRoomSource, runDir: string): Promise<TFrameSource | null> {
+    const opened = await openFrameSource(this.deps.frameSources, this.id, source, this.deps.log, this.wakeup.signal);
     if (opened.frames) return opened.frames;
     // Not publishing yet (or not joinable): the reconnect loop tries again within its grace period.
     if (opened.error) this.lastError = opened.error;

@@ -8,8 +8,9 @@ import { SIGNATURE_HEADER, signRequest, verifyRequest } from "@/lib/signing";
 import type { BlobStore } from "@/lib/storage";
 import { startGuardProxy } from "@/lib/net/guard-proxy";
 import { NonceStore } from "./nonce-store";
-import type { TFrameSourceFactory } from "./frame-source";
+import type { TFrameSourceFactory, TLivekitRoom } from "./frame-source";
 import { livekitFrameSources } from "./livekit-frame-source";
+import { appTokenRenewer, livekitRoomFrameSources } from "./livekit-room-frame-source";
 import { createOutbox } from "./outbox";
 import { Recording, type TRecordingDeps } from "./recording";
 import { sleep } from "./sleep";
@@ -31,6 +32,11 @@ export type TRecorderOptions = {
   livePartsGraceSeconds?: number;
   /** Opens pump.fun rooms; default: LiveKit through @livekit/rtc-node (recorder/livekit-frame-source.ts). */
   frameSources?: TFrameSourceFactory;
+  /**
+   * Opens rooms on the operator's LiveKit server (`livekit` sources); default: the same @livekit/rtc-node join,
+   * tokens renewed through the app (recorder/livekit-room-frame-source.ts).
+   */
+  livekitRooms?: TFrameSourceFactory<TLivekitRoom>;
   log?: (m: string) => void;
   /** ALLOW_PRIVATE_SOURCES: without it, sources and everything they point to must be public (SSRF guard). */
   allowPrivateSources?: boolean;
@@ -53,8 +59,8 @@ const MAX_BODY = 16 * 1024;
 const SESSION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 /** What the app's source parser accepts; anything else (concat:, data:, subfile:…) never reaches ffmpeg. */
 const SOURCE_RE = /^(https?|rtmps?):\/\/|^file:\/\/\/|^\//;
-/** pump.fun sources are a mint id (validated by the protocol schema); URL sources must match SOURCE_RE. */
-const sourceAllowed = (req: TStartRecording) => req.source.kind === "pumpfun" || SOURCE_RE.test(req.source.url);
+/** Room sources are validated by the protocol schema (a mint id, a ws(s) URL + room); URL sources must match SOURCE_RE. */
+const sourceAllowed = (req: TStartRecording) => req.source.kind !== "url" || SOURCE_RE.test(req.source.url);
 
 class HttpError extends Error {
   constructor(
@@ -94,7 +100,10 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     ffprobePath: opts.ffprobePath ?? "ffprobe",
     reconnectGraceSeconds: opts.reconnectGraceSeconds ?? 60,
     livePartsGraceSeconds: opts.livePartsGraceSeconds ?? 60,
-    frameSources: opts.frameSources ?? livekitFrameSources(),
+    frameSources: {
+      pumpfun: opts.frameSources ?? livekitFrameSources(),
+      livekit: opts.livekitRooms ?? livekitRoomFrameSources(appTokenRenewer(opts.appUrl, opts.secret)),
+    },
     log,
     ...(proxy ? { guard: { proxyUrl: proxy.url, isPrivateHost: opts.isPrivateHost } } : {}),
   };
@@ -122,6 +131,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     const existing = recordings.get(req.sessionId);
     if (existing && existing.status !== "idle") return false;
     const rec = existing ?? new Recording(req, deps);
+    rec.refreshSource(req.source);
     track(rec);
     rec.start();
     log(`[${req.sessionId}] recording in ${req.segmentSeconds}s segments (from #${rec.info.nextNumber})`);

@@ -409,6 +409,14 @@ const ISOLATION: Record<string, () => Promise<void>> = {
       { error: { code: "unauthorized", message: "Invalid signature (missing)." } },
     ]);
   },
+  "POST /api/recorder/livekit-token": async () => {
+    const r = await call("POST", "/api/recorder/livekit-token", { as: ctx.bob, json: { sessionId: ctx.session.id } });
+    expect([r.status, r.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid signature (missing)." } },
+    ]);
+    expect(r.text).not.toContain('token":');
+  },
   "POST /api/segments/[id]/retry": async () => {
     const r = await call("POST", `/api/segments/${ctx.segment.id}/retry`, { as: ctx.bob });
     expect([r.status, r.json]).toEqual([404, notFound("Segment not found.")]);
@@ -955,6 +963,66 @@ describe("the recorder's GET of active sessions", () => {
     expect(first.status).toBe(200);
     expect(Array.isArray((first.json as { sessions: unknown[] }).sessions)).toBe(true);
     const replay = await get(sig);
+    expect([replay.status, replay.json]).toEqual([401, unauthorized("replayed")]);
+  });
+});
+
+describe("the recorder's POST for a fresh LiveKit viewer token", () => {
+  it("takes only a per-request signature for this method, path and body, each once; bad input is 4xx; only a recording LiveKit room gets a token", async () => {
+    const { SIGNATURE_HEADER, signRequest } = await import("@/lib/signing");
+    const secret = process.env.RECORDER_SECRET!;
+    const path = "/api/recorder/livekit-token";
+    const post = (body: string, sig: string) =>
+      call("POST", path, { body, headers: { "content-type": "application/json", [SIGNATURE_HEADER]: sig } });
+    const body = JSON.stringify({ sessionId: ctx.session.id });
+    const unauthorized = (reason: string) => ({
+      error: { code: "unauthorized", message: `Invalid signature (${reason}).` },
+    });
+    const cases: [string, string, string, number, unknown][] = [
+      [
+        "other key",
+        body,
+        signRequest("another-recorder-secret-0123", "POST", path, body),
+        401,
+        unauthorized("mismatch"),
+      ],
+      [
+        "signed for another path",
+        body,
+        signRequest(secret, "POST", "/api/recorder/sessions", body),
+        401,
+        unauthorized("mismatch"),
+      ],
+      ["signed for another body", body, signRequest(secret, "POST", path, "{}"), 401, unauthorized("mismatch")],
+      [
+        "not JSON",
+        "{",
+        signRequest(secret, "POST", path, "{"),
+        400,
+        { error: { code: "bad_request", message: "Request body is not valid JSON." } },
+      ],
+      [
+        "no session id",
+        "{}",
+        signRequest(secret, "POST", path, "{}"),
+        422,
+        { error: { code: "invalid_input", message: expect.stringContaining("sessionId") } },
+      ],
+      [
+        "a session that is not a LiveKit room the recorder records",
+        body,
+        signRequest(secret, "POST", path, body),
+        404,
+        { error: { code: "not_found", message: "No LiveKit room is being recorded for that session." } },
+      ],
+    ];
+    for (const [name, b, sig, status, json] of cases) {
+      const r = await post(b, sig);
+      expect([name, r.status, r.json]).toEqual([name, status, json]);
+    }
+    const sig = signRequest(secret, "POST", path, body);
+    expect((await post(body, sig)).status).toBe(404);
+    const replay = await post(body, sig);
     expect([replay.status, replay.json]).toEqual([401, unauthorized("replayed")]);
   });
 });

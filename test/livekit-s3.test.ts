@@ -15,6 +15,7 @@ let ctx: Awaited<ReturnType<typeof startLivekitStack>>;
 beforeAll(async () => {
   // The fake serves its S3-compatible store on its own origin.
   ctx = await startLivekitStack(tmp, (livekitUrl) => ({
+    LIVEKIT_RECORDING: "egress",
     SEGMENT_SECONDS: "3",
     SEGMENT_OVERLAP_SECONDS: "1",
     LIVEKIT_EGRESS_S3_BUCKET: "egress-bucket",

@@ -47,7 +47,13 @@ const egressEnded = (info: EgressInfo, opts: { id?: string; createdAt?: number }
 };
 
 beforeAll(async () => {
-  ctx = await startLivekitStack(tmp, () => ({ SEGMENT_SECONDS: String(SEGMENT), SEGMENT_OVERLAP_SECONDS: "1" }));
+  // The egress option (LIVEKIT_RECORDING=egress); the default, the recorder joining the room, is in
+  // test/livekit-recorder.test.ts.
+  ctx = await startLivekitStack(tmp, () => ({
+    LIVEKIT_RECORDING: "egress",
+    SEGMENT_SECONDS: String(SEGMENT),
+    SEGMENT_OVERLAP_SECONDS: "1",
+  }));
 }, 120_000);
 
 afterAll(async () => {

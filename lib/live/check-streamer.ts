@@ -1,10 +1,12 @@
 import { prisma } from "@/lib/db";
+import { env } from "@/lib/env";
 import { livekitConfig } from "@/lib/livekit/clients";
 import { isRoomLive } from "@/lib/livekit/is-room-live";
+import { isEgressSession } from "@/lib/livekit/recorded-by-recorder";
 import { startRoomRecording } from "@/lib/livekit/record-room";
 import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
 import { liveChunkSeconds, startRecording, stopRecording } from "@/lib/recorder/client";
-import { recorderSourceOf } from "@/lib/recorder/protocol";
+import { recorderSourceFor } from "@/lib/recorder/recorder-source";
 import { endSession } from "@/lib/segments/recorder-events";
 import { isSourceLive } from "./is-source-live";
 
@@ -23,11 +25,17 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   const streamer = await prisma.streamer.findFirst({ where: { id: streamerId, userId } });
   if (!streamer || !streamer.monitored) return { status: "skipped" };
   const active = await prisma.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
-  if (active && streamer.kind === "PUMPFUN") return endPumpfunIfOffline(streamer.source, active.id);
+  if (active && streamer.kind === "PUMPFUN")
+    return stopIfEnded(active.id, await isPumpfunLive(streamer.source), "pump.fun stream ended");
+  // A room the recorder records is watched here; an egress session's rotation watches its own room.
+  if (active && streamer.kind === "LIVEKIT" && !(await isEgressSession(active.id)))
+    return stopIfEnded(active.id, await roomProbe(streamer.source), "the LiveKit room ended");
   if (active) return { status: "recording", sessionId: active.id };
 
-  // A LIVEKIT streamer is live while its room has a publisher; its segments come from LiveKit egress.
+  // A LIVEKIT streamer is live while its room has a publisher; the recorder joins the room as a hidden viewer
+  // (or, with LIVEKIT_RECORDING=egress, each segment is a LiveKit file egress).
   const livekit = streamer.kind === "LIVEKIT";
+  const egress = livekit && env.LIVEKIT_RECORDING === "egress";
   if (livekit && !livekitConfig()) {
     const detail = "LiveKit is not configured on this server";
     await prisma.streamer.update({
@@ -70,12 +78,12 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   if (!session) return { status: "recording" };
 
   try {
-    if (livekit) await startRoomRecording({ sessionId: session.id, userId, room: streamer.source });
+    if (egress) await startRoomRecording({ sessionId: session.id, userId, room: streamer.source });
     else {
       await startRecording({
         sessionId: session.id,
         streamerId,
-        source: recorderSourceOf(streamer),
+        source: await recorderSourceFor(session.id, streamer),
         segmentSeconds: session.segmentSeconds,
         audioChunkSeconds: liveChunkSeconds(),
       });
@@ -89,7 +97,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
       }),
       prisma.streamer.update({
         where: { id: streamer.id },
-        data: { status: "ERROR", lastError: livekit ? "LiveKit egress unavailable" : "Recorder unavailable" },
+        data: { status: "ERROR", lastError: egress ? "LiveKit egress unavailable" : "Recorder unavailable" },
       }),
     ]);
     throw new Error(`could not start recording: ${message}`);
@@ -98,12 +106,16 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
 }
 
 /**
- * pump.fun says when a stream ends (its room may linger): a recording pump.fun session whose coin the API
- * reports offline is stopped; the recorder closes the last segment as final and sends session.ended. A
- * session the recorder does not have (its spool lost) is ended here, so the streamer is not stuck recording.
+ * pump.fun says when a stream ends (its room may linger), and a LiveKit room has ended once nobody publishes
+ * in it: such a recording session is stopped; the recorder closes the last segment as final and sends
+ * session.ended. A session the recorder does not have (its spool lost) is ended here, so the streamer is not
+ * stuck recording. A probe that could not tell (API down) never stops a recording.
  */
-async function endPumpfunIfOffline(mint: string, sessionId: string): Promise<TCheckResult> {
-  const probe = await isPumpfunLive(mint);
+async function stopIfEnded(
+  sessionId: string,
+  probe: { live: boolean; unknown?: boolean; detail?: string },
+  ended: string,
+): Promise<TCheckResult> {
   if (probe.live || probe.unknown) return { status: "recording", sessionId };
   if (!(await stopRecording(sessionId))) {
     const segments = await prisma.segment.count({ where: { sessionId } });
@@ -112,8 +124,17 @@ async function endPumpfunIfOffline(mint: string, sessionId: string): Promise<TCh
       sessionId,
       reason: "source_ended",
       segments,
-      message: "pump.fun stream ended; the recorder had no recording of it",
+      message: `${ended}; the recorder had no recording of it`,
     });
   }
   return { status: "offline", sessionId, detail: probe.detail };
+}
+
+/** Whether a recording room still has a publisher; a LiveKit API failure is "unknown", not "ended". */
+async function roomProbe(room: string): Promise<{ live: boolean; unknown?: boolean; detail?: string }> {
+  try {
+    return await isRoomLive(room);
+  } catch (err) {
+    return { live: false, unknown: true, detail: `LiveKit: ${(err as Error).message}` };
+  }
 }

@@ -120,14 +120,16 @@ export function decodeJwtClaims(token: string): Record<string, unknown> | null {
 /**
  * Keeps a viewer token fresh: `get()` returns the current token, joining again once it is within
  * `refreshBeforeMs` of expiry (default 2 minutes, so a ~15-minute token is renewed at ~13); `keepFresh()`
- * does the same in the background while a room is open (recorder/livekit-frame-source.ts).
+ * does the same in the background while a room is open (recorder/livekit-frame-source.ts). `initial` is a
+ * token already at hand (the one the app sent with an operator's LiveKit room: livekit-room-frame-source.ts).
  */
 export function viewerTokenKeeper(
   client: Pick<TPumpfunClient, "joinAsViewer">,
   mint: string,
   refreshBeforeMs = 120_000,
+  initial: TViewerToken | null = null,
 ) {
-  let current: TViewerToken | null = null;
+  let current: TViewerToken | null = initial;
   let pending: Promise<TViewerToken> | null = null;
   return {
     get current() {

@@ -10,15 +10,40 @@ export const ZRecorderSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("url"), url: z.string().min(1) }),
   /** A pump.fun coin: the recorder joins its LiveKit room as a hidden viewer (lib/pumpfun/client.ts). */
   z.object({ kind: z.literal("pumpfun"), mint: z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/) }),
+  ZLivekitRoomSource(),
 ]);
 export type TRecorderSource = z.infer<typeof ZRecorderSource>;
+export type TLivekitRoomSource = Extract<TRecorderSource, { kind: "livekit" }>;
 
-/** What the recorder records for a streamer it records itself (LiveKit rooms are recorded by egress instead). */
+/**
+ * A room on the operator's LiveKit server (LIVEKIT_URL): the recorder joins it as a hidden viewer with `token`,
+ * a subscribe-only JWT the app mints (lib/livekit/viewer-token.ts), so the recorder never holds the API
+ * secret. `url` is the server's WebSocket URL. A fresh token comes with every active-session list and from
+ * `POST /api/recorder/livekit-token` (ZLivekitTokenRequest) before this one expires.
+ */
+function ZLivekitRoomSource() {
+  return z.object({
+    kind: z.literal("livekit"),
+    url: z.string().regex(/^wss?:\/\/\S+$/, "a ws:// or wss:// URL"),
+    room: z.string().min(1).max(256),
+    token: z.string().min(1).max(8192),
+  });
+}
+
+/** What the recorder records for a URL or pump.fun streamer (a LiveKit room's source carries a minted token). */
 export function recorderSourceOf(streamer: { kind: string; source: string }): TRecorderSource {
   return streamer.kind === "PUMPFUN"
     ? { kind: "pumpfun", mint: streamer.source }
     : { kind: "url", url: streamer.source };
 }
+
+/**
+ * Recorder → app: POST {APP_URL}/api/recorder/livekit-token, signed like the active-session list
+ * (`signRequest`, a nonce accepted once). Answers 200 with a `livekit` source holding a fresh viewer token
+ * for the session's room, 404 when the session is not a recording LiveKit room any more.
+ */
+export const ZLivekitTokenRequest = z.object({ sessionId: z.string().min(1).max(128) });
+export const ZLivekitTokenResponse = z.object({ source: ZLivekitRoomSource() });
 
 /** App → recorder: POST {RECORDER_URL}/sessions. Idempotent per sessionId. */
 export const ZStartRecording = z.object({

@@ -2,8 +2,10 @@ import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
+import { recorderLivekitSessionsWhere } from "@/lib/livekit/recorded-by-recorder";
 import { liveChunkSeconds } from "@/lib/recorder/client";
-import { recorderSourceOf, type TStartRecording } from "@/lib/recorder/protocol";
+import type { TStartRecording } from "@/lib/recorder/protocol";
+import { recorderSourceFor } from "@/lib/recorder/recorder-source";
 import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
 import { claimNonce } from "@/lib/webhooks/claim-delivery";
 
@@ -12,7 +14,8 @@ export const dynamic = "force-dynamic";
 /**
  * For the recorder after a restart: every session that should still be recording. Signed like the app's
  * control calls (`signRequest`: bound to GET and this path, with a nonce accepted once), so a captured
- * request cannot be replayed to read the list again.
+ * request cannot be replayed to read the list again. A LiveKit room's source carries a freshly minted viewer
+ * token, so a restarted recorder rejoins with a valid one.
  */
 export const GET = api(async (req) => {
   const url = new URL(req.url);
@@ -23,17 +26,20 @@ export const GET = api(async (req) => {
   );
   if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
   await claimNonce("recorder", check.nonce, "Invalid signature (replayed).");
+  // LIVEKIT sessions recorded by LiveKit egress (inngest/livekit-egress.ts) are not the recorder's.
+  const livekit = recorderLivekitSessionsWhere();
   const rows = await prisma.liveSession.findMany({
-    // LIVEKIT sessions are recorded by LiveKit egress (inngest/livekit-egress.ts), not by the recorder.
-    where: { status: "RECORDING", streamer: { kind: { not: "LIVEKIT" } } },
+    where: { status: "RECORDING", OR: [{ streamer: { kind: { not: "LIVEKIT" } } }, ...(livekit ? [livekit] : [])] },
     select: { id: true, streamerId: true, segmentSeconds: true, streamer: { select: { kind: true, source: true } } },
   });
-  const sessions: TStartRecording[] = rows.map((r) => ({
-    sessionId: r.id,
-    streamerId: r.streamerId,
-    source: recorderSourceOf(r.streamer),
-    segmentSeconds: r.segmentSeconds,
-    audioChunkSeconds: liveChunkSeconds(),
-  }));
+  const sessions: TStartRecording[] = await Promise.all(
+    rows.map(async (r) => ({
+      sessionId: r.id,
+      streamerId: r.streamerId,
+      source: await recorderSourceFor(r.id, r.streamer),
+      segmentSeconds: r.segmentSeconds,
+      audioChunkSeconds: liveChunkSeconds(),
+    })),
+  );
   return Response.json({ sessions });
 });
