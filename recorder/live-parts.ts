@@ -8,6 +8,8 @@ export type TLivePartsOptions = {
   log: (m: string) => void;
   /** Parts stay this long after the segment covering them is stored (a clip render in flight still finds them). */
   graceSeconds: number;
+  /** Parts (and the manifest) stay this long after the recording ends. */
+  endGraceSeconds: number;
   /** Length of a part ffmpeg listed without one (it slid out of the playlist before it was seen). */
   probeDuration: (file: string) => Promise<number>;
   /** The session's next part number, kept in the spool state so it continues across recorder restarts. */
@@ -86,7 +88,7 @@ export class LiveParts {
       this.ended = true;
       await this.writeManifest();
     });
-    const timer = setTimeout(() => this.enqueue(() => this.removeAll()), this.o.graceSeconds * 1000);
+    const timer = setTimeout(() => this.enqueue(() => this.removeAll()), this.o.endGraceSeconds * 1000);
     timer.unref();
     return this.idle();
   }

@@ -26,6 +26,7 @@ export type TRecordingDeps = {
   reconnectGraceSeconds: number;
   /** How long live parts outlive the stored segment covering them (and the session's end). Default 60. */
   livePartsGraceSeconds?: number;
+  livePartsEndGraceSeconds?: number;
   /** Opens rooms by source kind: pump.fun coins and the operator's LiveKit rooms (local files in tests). */
   frameSources: TFrameSourceFactories;
   log: (m: string) => void;
@@ -102,6 +103,7 @@ export class Recording {
       store: deps.store,
       log: deps.log,
       graceSeconds: deps.livePartsGraceSeconds ?? 60,
+      endGraceSeconds: deps.livePartsEndGraceSeconds ?? deps.livePartsGraceSeconds ?? 60,
       probeDuration: (file) => this.probeDuration(file),
       seq: {
         get: () => this.state.nextPartSeq ?? 0,
@@ -208,10 +210,12 @@ export class Recording {
   async discard(): Promise<void> {
     await this.ready;
     if (this.status !== "idle") return;
-    await this.parts.discard();
+    // Ended before anything is awaited: a start request arriving meanwhile must not find it idle and begin
+    // recording into a directory that is being removed.
     fs.rmSync(this.dir, { recursive: true, force: true });
     this.status = "ended";
     this.resolveDone();
+    await this.parts.discard();
   }
 
   private save() {

@@ -30,6 +30,8 @@ export type TRecorderOptions = {
   reconnectGraceSeconds?: number;
   /** LIVE_PARTS_GRACE_SECONDS: live parts outlive their stored segment (and the session end) this long. Default 60. */
   livePartsGraceSeconds?: number;
+  /** How long live parts stay after a recording ends. Default: livePartsGraceSeconds. */
+  livePartsEndGraceSeconds?: number;
   /** Opens pump.fun rooms; default: LiveKit through @livekit/rtc-node (recorder/livekit-frame-source.ts). */
   frameSources?: TFrameSourceFactory;
   /**
@@ -100,6 +102,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     ffprobePath: opts.ffprobePath ?? "ffprobe",
     reconnectGraceSeconds: opts.reconnectGraceSeconds ?? 60,
     livePartsGraceSeconds: opts.livePartsGraceSeconds ?? 60,
+    livePartsEndGraceSeconds: opts.livePartsEndGraceSeconds,
     frameSources: {
       pumpfun: opts.frameSources ?? livekitFrameSources(),
       livekit: opts.livekitRooms ?? livekitRoomFrameSources(appTokenRenewer(opts.appUrl, opts.secret)),
