@@ -183,4 +183,23 @@ describe("/api/inngest without INNGEST_SIGNING_KEY", () => {
     });
     expect(await segmentState()).toEqual(after);
   });
+
+  it("a body past 32 MiB → 413 before the signature is checked or the SDK parses it; nothing runs", async () => {
+    const { signRequest } = await import("@/lib/signing");
+    const { runnerSigningSecret } = await import("@/lib/jobs/runner-auth");
+    const { INNGEST_MAX_BODY_BYTES } = await import("@/lib/jobs/verify-runner-request");
+    const event = JSON.parse(execBody());
+    const body = JSON.stringify({ ...event, padding: "x".repeat(INNGEST_MAX_BODY_BYTES) });
+    const before = await segmentState();
+    const sig = signRequest(runnerSigningSecret(), "POST", PATH, body);
+    expect(await send("POST", PATH, body, sig)).toEqual({
+      status: 413,
+      json: {
+        error: { code: "payload_too_large", message: `Request body is larger than ${INNGEST_MAX_BODY_BYTES} bytes.` },
+      },
+    });
+    // Without a signature the request is refused before its body is read at all.
+    expect((await send("POST", PATH, body)).status).toBe(401);
+    expect(await segmentState()).toEqual(before);
+  });
 });

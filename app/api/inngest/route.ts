@@ -3,7 +3,7 @@ import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest";
 import { handleApiError } from "@/lib/http/errors";
 import { sdkVerifiesRequests } from "@/lib/jobs/runner-auth";
-import { verifyRunnerRequest } from "@/lib/jobs/verify-runner-request";
+import { readInngestBody, verifyRunnerRequest } from "@/lib/jobs/verify-runner-request";
 
 export const runtime = "nodejs";
 // Segment processing runs ffmpeg and speech recognition; allow long steps where the platform supports it.
@@ -13,16 +13,16 @@ const handlers = serve({ client: inngest, functions });
 
 /**
  * With Inngest Cloud (INNGEST_SIGNING_KEY, not dev mode) the SDK verifies every request. Otherwise only the
- * embedded runner may call: its signature is checked before the SDK sees the request (lib/jobs).
+ * embedded runner may call: its signature is checked before the SDK sees the request (lib/jobs). Either way
+ * the body is bounded (413) before the SDK reads it.
  */
 function guarded<A extends unknown[]>(handler: (req: Request, ...rest: A) => Promise<Response>) {
   return async (req: Request, ...rest: A): Promise<Response> => {
-    if (!sdkVerifiesRequests()) {
-      try {
-        await verifyRunnerRequest(req);
-      } catch (err) {
-        return handleApiError(err);
-      }
+    try {
+      if (sdkVerifiesRequests()) await readInngestBody(req);
+      else await verifyRunnerRequest(req);
+    } catch (err) {
+      return handleApiError(err);
     }
     return handler(req, ...rest);
   };
