@@ -19,6 +19,8 @@ const ZEnv = z.object({
   BLOB_READ_WRITE_TOKEN: z.string().optional(),
   RECORDER_URL: z.string().url().default("http://127.0.0.1:3100"),
   RECORDER_SECRET: z.string().min(16).optional(),
+  /** Lets NODE_ENV=production run with the public development secrets (local production builds and tests only). */
+  CLIPSTREAM_ALLOW_DEV_SECRETS: bool,
   SEGMENT_SECONDS: z.coerce.number().int().min(2).max(3600).default(900),
   FFMPEG_PATH: z.string().default("ffmpeg"),
   FFPROBE_PATH: z.string().default("ffprobe"),
@@ -84,18 +86,34 @@ export type TEnv = z.infer<typeof ZEnv> & {
   livekitEgressDir: string;
 };
 
+const DEV_SECRET = "clipstream-development-secret-not-for-production";
+
 function load(): TEnv {
   const e = parseEnv(ZEnv);
   const isProd = e.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build";
-  const devSecret = "clipstream-development-secret-not-for-production";
-  if (isProd && !process.env.CLIPSTREAM_ALLOW_DEV_SECRETS && (!e.BETTER_AUTH_SECRET || !e.RECORDER_SECRET)) {
-    throw new EnvError(["BETTER_AUTH_SECRET and RECORDER_SECRET are required in production"]);
+  const devSecretsAllowed = !isProd || e.CLIPSTREAM_ALLOW_DEV_SECRETS;
+  // Every process (web, job runner, recorder) holds RECORDER_SECRET; only the web app and the runner hold the
+  // auth master secret, so the two must differ.
+  const problems: string[] = [];
+  if (!devSecretsAllowed && !e.RECORDER_SECRET) {
+    const auth = e.BETTER_AUTH_SECRET ? "" : " (and BETTER_AUTH_SECRET for the web app and the job runner)";
+    problems.push(`RECORDER_SECRET: required in production${auth}`);
   }
+  if (e.RECORDER_SECRET && e.RECORDER_SECRET === e.BETTER_AUTH_SECRET) {
+    problems.push("RECORDER_SECRET: must differ from BETTER_AUTH_SECRET (the recorder must not hold the auth secret)");
+  }
+  if (problems.length) throw new EnvError(problems);
   return {
     ...e,
     storageDir: path.resolve(/*turbopackIgnore: true*/ e.STORAGE_DIR ?? path.join(e.DATA_DIR, "blobs")),
-    authSecret: e.BETTER_AUTH_SECRET ?? devSecret,
-    recorderSecret: e.RECORDER_SECRET ?? `${devSecret}-recorder`,
+    // Read only by the web app and the job runner, which read it at start-up (scripts/lib/check-web-env.ts,
+    // lib/jobs/server.ts); the recorder never reads it, so it runs without it.
+    get authSecret() {
+      if (e.BETTER_AUTH_SECRET) return e.BETTER_AUTH_SECRET;
+      if (!devSecretsAllowed) throw new EnvError(["BETTER_AUTH_SECRET: required in production"]);
+      return DEV_SECRET;
+    },
+    recorderSecret: e.RECORDER_SECRET ?? `${DEV_SECRET}-recorder`,
     livekitEgressDir: path.resolve(/*turbopackIgnore: true*/ e.LIVEKIT_EGRESS_DIR ?? path.join(e.DATA_DIR, "egress")),
   };
 }

@@ -9,12 +9,16 @@
  * cores, at most 4; 1 serves in this process).
  * Workers that die are replaced; SIGTERM/SIGINT stop them all. On Vercel none of this runs: each request is
  * a function invocation.
+ *
+ * Like `next start`, this runs with NODE_ENV=production, so lib/env.ts requires real secrets
+ * (BETTER_AUTH_SECRET, RECORDER_SECRET, distinct) unless CLIPSTREAM_ALLOW_DEV_SECRETS=true; a bad environment
+ * stops the server before it serves (exit code 2, the problems listed).
  */
 import cluster from "node:cluster";
 import http from "node:http";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import next from "next";
+import { tsImport } from "tsx/esm/api";
 
 const { values } = parseArgs({
   options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
@@ -26,6 +30,23 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 // Not HOSTNAME: shells and containers set it to the machine's name.
 const hostname = values.hostname ?? process.env.WEB_HOST ?? "0.0.0.0";
+
+if (process.env.NODE_ENV && process.env.NODE_ENV !== "production") {
+  console.warn(`web: NODE_ENV=${process.env.NODE_ENV} ignored; the production server runs with NODE_ENV=production`);
+}
+process.env.NODE_ENV = "production";
+
+if (cluster.isPrimary) {
+  try {
+    const { checkWebEnv } = await tsImport("./lib/check-web-env.ts", import.meta.url);
+    checkWebEnv();
+  } catch (err) {
+    if (err?.name !== "EnvError") throw err;
+    console.error(`web: not starting. ${err.message}`);
+    process.exit(2);
+  }
+}
+const { default: next } = await import("next");
 
 function concurrency() {
   const raw = process.env.WEB_CONCURRENCY;

@@ -27,6 +27,7 @@ async function main() {
   let e: z.output<typeof ZRunnerEnv>;
   try {
     e = parseEnv(ZRunnerEnv);
+    void env.authSecret; // the runner signs its calls with a key derived from it: required in production
   } catch (err) {
     if (!(err instanceof EnvError)) throw err;
     console.error(`[jobs] ${err.message}`);
