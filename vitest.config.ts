@@ -15,6 +15,9 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".data/**", ".next/**"],
     globalSetup: ["test/global-setup.ts"],
+    // Route tests act as clients behind a local proxy: test/app-server.ts then takes each one's X-Forwarded-For
+    // (distinct sign-in budgets per test user), as scripts/serve.mjs does for TRUSTED_PROXIES.
+    env: { TRUSTED_PROXIES: "loopback" },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",

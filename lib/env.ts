@@ -1,6 +1,16 @@
 import path from "node:path";
 import { z } from "zod";
 import { EnvError, parseEnv } from "./env-parse";
+import { CLIENT_IP_HEADER, clientIpResolver } from "./net/resolve-client-ip";
+
+function validProxyList(v: string | undefined): boolean {
+  try {
+    clientIpResolver(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const bool = z
   .enum(["true", "false", "1", "0", ""])
@@ -19,6 +29,22 @@ const ZEnv = z.object({
   BLOB_READ_WRITE_TOKEN: z.string().optional(),
   RECORDER_URL: z.string().url().default("http://127.0.0.1:3100"),
   RECORDER_SECRET: z.string().min(16).optional(),
+  /**
+   * Proxies whose X-Forwarded-For the web server believes (lib/net/resolve-client-ip.ts): addresses, CIDR ranges,
+   * `loopback`, `linklocal`, `uniquelocal`, comma-separated. Unset: the socket's peer is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .refine((v) => validProxyList(v), "expected addresses, CIDR ranges, loopback, linklocal or uniquelocal"),
+  /**
+   * Request header carrying the client's address. `npm start` sets its own (the default) from the socket and
+   * TRUSTED_PROXIES; on a platform that sets a trustworthy one (Vercel: x-real-ip), name it here.
+   */
+  CLIENT_IP_HEADER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i)
+    .default(CLIENT_IP_HEADER),
   /** Lets NODE_ENV=production run with the public development secrets (local production builds and tests only). */
   CLIPSTREAM_ALLOW_DEV_SECRETS: bool,
   SEGMENT_SECONDS: z.coerce.number().int().min(2).max(3600).default(900),

@@ -5,7 +5,7 @@
  *
  *   node scripts/serve.mjs [-p 3000] [-H 0.0.0.0]
  *
- * PORT / WEB_HOST: where to listen (-p / -H win). WEB_CONCURRENCY: number of processes (default: available
+ * PORT / WEB_HOST: where to listen (-p / -H win). TRUSTED_PROXIES: proxies whose X-Forwarded-For is believed. WEB_CONCURRENCY: number of processes (default: available
  * cores, at most 4; 1 serves in this process).
  * Workers that die are replaced; SIGTERM/SIGINT stop them all. On Vercel none of this runs: each request is
  * a function invocation.
@@ -60,10 +60,17 @@ function concurrency() {
 }
 
 async function serve() {
+  const { CLIENT_IP_HEADER, clientIpResolver } = await tsImport("./lib/net/resolve-client-ip.ts", import.meta.url);
+  const clientIp = clientIpResolver(process.env.TRUSTED_PROXIES);
   const app = next({ dev: false, hostname, port, dir: process.cwd() });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = http.createServer((req, res) => handle(req, res));
+  const server = http.createServer((req, res) => {
+    // The client's address, from the socket (X-Forwarded-For only from TRUSTED_PROXIES): whatever the client
+    // sent in this header is replaced, so it cannot pick a fresh sign-in budget.
+    req.headers[CLIENT_IP_HEADER] = clientIp(req);
+    return handle(req, res);
+  });
   // Longer than a typical proxy's keep-alive, so a reused upstream connection is not closed under it.
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname);

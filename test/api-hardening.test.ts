@@ -150,7 +150,7 @@ async function setup() {
   await getStore().put(liveKeys.manifest(session.id), Buffer.from(JSON.stringify(manifest)), {
     contentType: "application/json",
   });
-  return { prisma, server, runner, alice, bob, streamer, session, segment, clip, otherClip };
+  return { prisma, server, runner, signUp, alice, bob, streamer, session, segment, clip, otherClip };
 }
 
 beforeAll(async () => {
@@ -904,15 +904,19 @@ describe("bad input gets the exact error and stores nothing", () => {
     expect([missing.status, missing.json]).toEqual([404, notFound("Segment not found.")]);
   });
 
-  it("sign-in is rate limited per client: the 11th failed attempt within a minute → 429 with the error shape", async () => {
+  const signIn = (email: string, password: string, ip?: string) =>
+    call("POST", "/api/auth/sign-in/email", {
+      json: { email, password },
+      headers: { origin: ctx.server.url, ...(ip ? { "x-forwarded-for": ip } : {}) },
+    });
+
+  it("sign-in is rate limited per client address: the 11th attempt within a minute → 429; another address is not affected", async () => {
     const ip = `10.9.${stamp % 250}.${Math.floor(stamp / 256) % 250}`;
     const statuses: number[] = [];
     let last: Awaited<ReturnType<typeof call>> | null = null;
+    // A different (unknown) account each time: the per-account throttle plays no part here.
     for (let i = 0; i < 11; i++) {
-      last = await call("POST", "/api/auth/sign-in/email", {
-        json: { email: ctx.alice.email, password: `guess-${i}-xxxx` },
-        headers: { origin: ctx.server.url, "x-forwarded-for": ip },
-      });
+      last = await signIn(`nobody-${i}-${stamp}@example.com`, `guess-${i}-xxxx`, ip);
       statuses.push(last.status);
     }
     expect(statuses).toEqual([...Array(10).fill(401), 429]);
@@ -922,17 +926,53 @@ describe("bad input gets the exact error and stores nothing", () => {
         message: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds\.$/),
       },
     });
-    // Even the right password is refused while limited; another client is not affected.
-    const right = await call("POST", "/api/auth/sign-in/email", {
-      json: { email: ctx.alice.email, password: "isolation-pass-1" },
-      headers: { origin: ctx.server.url, "x-forwarded-for": ip },
-    });
-    expect(right.status).toBe(429);
-    const other = await call("POST", "/api/auth/sign-in/email", {
-      json: { email: ctx.alice.email, password: "isolation-pass-1" },
-      headers: { origin: ctx.server.url, "x-forwarded-for": "10.8.0.1" },
-    });
-    expect(other.status).toBe(200);
+    // Even the right password is refused from that address; another client is not affected.
+    expect((await signIn(ctx.alice.email, "isolation-pass-1", ip)).status).toBe(429);
+    expect((await signIn(ctx.alice.email, "isolation-pass-1", "10.8.0.1")).status).toBe(200);
+  });
+
+  it("a client that is not a trusted proxy cannot pick a fresh budget with X-Forwarded-For", async () => {
+    const trusted = process.env.TRUSTED_PROXIES;
+    process.env.TRUSTED_PROXIES = ""; // the test client (127.0.0.1) is now the client, not a proxy
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        const r = await signIn(`spoof-${i}-${stamp}@example.com`, `guess-${i}-xxxx`, `203.0.113.${i + 1}`);
+        statuses.push(r.status);
+      }
+      expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    } finally {
+      process.env.TRUSTED_PROXIES = trusted;
+    }
+  });
+
+  it("an account is throttled whatever the address: the 5th failure locks it for 15 s, then the right password works", async () => {
+    const carol = await ctx.signUp("carol");
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await signIn(carol.email, `guess-${i}-xxxx`, `10.10.${i}.1`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    // Right password, new address: refused while locked, and the password is not even checked.
+    const locked = await signIn(carol.email, "isolation-pass-1", "10.10.9.1");
+    expect([locked.status, locked.json]).toEqual([
+      429,
+      {
+        error: {
+          code: "rate_limited",
+          message: expect.stringMatching(/^Too many failed sign-ins for this account\. Try again in 1[45] seconds\.$/),
+        },
+      },
+    ]);
+    const row = await ctx.prisma.signInThrottle.findUniqueOrThrow({ where: { email: carol.email } });
+    expect(row.failures).toBe(5);
+    // A 6th failure after the lock doubles it (30 s).
+    await ctx.prisma.signInThrottle.update({ where: { email: carol.email }, data: { lockedUntil: new Date(0) } });
+    expect((await signIn(carol.email, "guess-6-xxxx", "10.10.6.1")).status).toBe(401);
+    const doubled = await ctx.prisma.signInThrottle.findUniqueOrThrow({ where: { email: carol.email } });
+    expect(Math.round((doubled.lockedUntil!.getTime() - Date.now()) / 1000)).toBeGreaterThan(25);
+    // Once the lock has passed, the right password signs in and clears the streak.
+    await ctx.prisma.signInThrottle.update({ where: { email: carol.email }, data: { lockedUntil: new Date(0) } });
+    expect((await signIn(carol.email.toUpperCase(), "isolation-pass-1", "10.10.7.1")).status).toBe(200);
+    expect(await ctx.prisma.signInThrottle.findUnique({ where: { email: carol.email } })).toBeNull();
   });
 });
 

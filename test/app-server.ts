@@ -2,6 +2,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { CLIENT_IP_HEADER, clientIpResolver } from "@/lib/net/resolve-client-ip";
 import { requestScope } from "./next-headers-shim";
 
 type THandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -86,7 +87,8 @@ export async function startRouteServer(routes: TRoutes, port = 0): Promise<{ url
     const body = chunks.length ? Buffer.concat(chunks) : undefined;
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", req.socket.remoteAddress ?? "127.0.0.1");
+    // As scripts/serve.mjs does: the client's address from the socket, or X-Forwarded-For from TRUSTED_PROXIES.
+    headers.set(CLIENT_IP_HEADER, clientIpResolver(process.env.TRUSTED_PROXIES)(req));
     try {
       const request = new Request(url, {
         method: req.method,

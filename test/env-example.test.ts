@@ -25,7 +25,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 function schemaKeys(file: string): string[] {
-  return [...read(file).matchAll(/^\s+([A-Z][A-Z0-9_]+): (?:z\.|bool)/gm)].map((m) => m[1]);
+  return [...read(file).matchAll(/^\s+([A-Z][A-Z0-9_]+): (?:z\s*\.|bool)/gm)].map((m) => m[1]);
 }
 
 const documented = new Set([...read(".env.example").matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));

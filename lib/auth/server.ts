@@ -34,7 +34,9 @@ export const auth = betterAuth({
     max: 200,
     customRules: { "/sign-in/email": { window: 60, max: 10 }, "/sign-up/email": { window: 60, max: 10 } },
   },
-  advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] } },
+  // The client's address as the server resolved it (socket peer, or X-Forwarded-For from TRUSTED_PROXIES only):
+  // never a header the client itself can set.
+  advanced: { ipAddress: { ipAddressHeaders: [env.CLIENT_IP_HEADER] } },
   plugins: [nextCookies()],
 });
 

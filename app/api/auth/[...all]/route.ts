@@ -1,5 +1,6 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { auth } from "@/lib/auth/server";
+import { throttleSignIn } from "@/lib/auth/throttle-sign-in";
 import { errorBody, handleApiError } from "@/lib/http/errors";
 import { readBody } from "@/lib/http/read-json";
 
@@ -25,5 +26,17 @@ export const POST = async (req: Request) => {
     return handleApiError(err);
   }
   const bounded = new Request(req.url, { method: "POST", headers: req.headers, body });
-  return withErrorShape(await handlers.POST(bounded));
+  const email = new URL(req.url).pathname.endsWith("/sign-in/email") ? signInEmail(body) : null;
+  if (email === null) return withErrorShape(await handlers.POST(bounded));
+  return throttleSignIn(email, async () => withErrorShape(await handlers.POST(bounded)));
 };
+
+/** The email a sign-in body names, or null when it names none (better-auth then answers the bad input itself). */
+function signInEmail(body: string): string | null {
+  try {
+    const email = (JSON.parse(body) as { email?: unknown } | null)?.email;
+    return typeof email === "string" && email.length > 0 && email.length <= 320 ? email : null;
+  } catch {
+    return null;
+  }
+}
