@@ -92,6 +92,19 @@ const ZEnv = z.object({
    * egress per segment (segments arrive whole, so no live edge).
    */
   LIVEKIT_RECORDING: z.enum(["recorder", "egress"]).default("recorder"),
+  /**
+   * Rooms on LIVEKIT_URL that every account may record by their bare name (comma-separated). Any other
+   * `livekit:<room>` is the account's own room, named with its prefix (lib/livekit/user-room.ts).
+   */
+  LIVEKIT_SHARED_ROOMS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
   /** Where LiveKit egress writes segment files (a directory the egress and the app share). */
   LIVEKIT_EGRESS_DIR: z.string().optional(),
   /** LiveKit egress rotation: the next segment's egress starts this many seconds before the previous stops. */

@@ -16,12 +16,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, startRouteServer } from "./app-server";
 import { startFakeLivekit, type TFakeLivekit } from "./fixtures/fake-livekit";
 import { LIVEKIT_KEY, LIVEKIT_SECRET, waitFor } from "./fixtures/livekit-stack";
+import { userRoomPrefix } from "@/lib/livekit/user-room-prefix";
 import type { TLivekitRoom } from "@/recorder/frame-source";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "livekit-recorder-"));
 const SEGMENT = 4;
 const CHUNK = 2;
-const ROOM = "studio";
+const USER_ID = `lkr-${Date.now()}`;
+/** Rooms belong to the account that added them (lib/livekit/user-room.ts). */
+const own = (room: string) => `${userRoomPrefix(USER_ID)}${room}`;
+const ROOM = own("studio");
 const SECRET = "livekit-recorder-test-secret";
 let ctx: Awaited<ReturnType<typeof setup>>;
 let livekit: TFakeLivekit;
@@ -85,7 +89,7 @@ async function setup() {
   );
   const stamp = Date.now();
   const user = await prisma.user.create({
-    data: { id: `lkr-${stamp}`, name: "LiveKit recorder", email: `livekit-recorder-${stamp}@example.com` },
+    data: { id: USER_ID, name: "LiveKit recorder", email: `livekit-recorder-${stamp}@example.com` },
   });
   const streamer = await prisma.streamer.create({
     data: { userId: user.id, name: "Studio", kind: "LIVEKIT", source: ROOM, segmentSeconds: SEGMENT },
@@ -278,14 +282,14 @@ describe("a LiveKit room recorded by the recorder as a hidden viewer", () => {
     const { prisma, user } = ctx;
     const { checkStreamer } = await import("@/lib/live/check-streamer");
     const lost = await prisma.streamer.create({
-      data: { userId: user.id, name: "Lost", kind: "LIVEKIT", source: "lost-room", status: "LIVE" },
+      data: { userId: user.id, name: "Lost", kind: "LIVEKIT", source: own("lost-room"), status: "LIVE" },
     });
     const session = await prisma.liveSession.create({
       data: { userId: user.id, streamerId: lost.id, segmentSeconds: SEGMENT },
     });
-    livekit.publish("lost-room");
+    livekit.publish(own("lost-room"));
     expect(await checkStreamer(lost.id, user.id)).toEqual({ status: "recording", sessionId: session.id });
-    await livekit.closeRoom("lost-room");
+    await livekit.closeRoom(own("lost-room"));
     expect(await checkStreamer(lost.id, user.id)).toMatchObject({ status: "offline", sessionId: session.id });
     expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({
       status: "ENDED",
@@ -295,7 +299,7 @@ describe("a LiveKit room recorded by the recorder as a hidden viewer", () => {
 
     // A session with egress rows is LiveKit egress's (LIVEKIT_RECORDING=egress when it started): not touched here.
     const egressed = await prisma.streamer.create({
-      data: { userId: user.id, name: "Egress", kind: "LIVEKIT", source: "egress-room" },
+      data: { userId: user.id, name: "Egress", kind: "LIVEKIT", source: own("egress-room") },
     });
     const s2 = await prisma.liveSession.create({
       data: { userId: user.id, streamerId: egressed.id, segmentSeconds: SEGMENT },
@@ -304,7 +308,7 @@ describe("a LiveKit room recorded by the recorder as a hidden viewer", () => {
       data: { egressId: `EG_t_${Date.now()}`, userId: user.id, sessionId: s2.id, number: 0, filepath: "/x.mp4" },
     });
     expect(await checkStreamer(egressed.id, user.id)).toEqual({ status: "recording", sessionId: s2.id });
-    expect(livekit.calls.filter((c) => c.body.room === "egress-room")).toEqual([]);
+    expect(livekit.calls.filter((c) => c.body.room === own("egress-room"))).toEqual([]);
     const { signRequest, SIGNATURE_HEADER } = await import("@/lib/signing");
     const list = await fetch(`${ctx.server.url}/api/recorder/sessions`, {
       headers: { [SIGNATURE_HEADER]: signRequest(SECRET, "GET", "/api/recorder/sessions", "") },

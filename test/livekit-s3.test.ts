@@ -7,10 +7,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { userRoomPrefix } from "@/lib/livekit/user-room-prefix";
 import { startLivekitStack, waitFor } from "./fixtures/livekit-stack";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "livekit-s3-"));
 let ctx: Awaited<ReturnType<typeof startLivekitStack>>;
+/** Rooms belong to the account that added them (lib/livekit/user-room.ts). */
+const own = (room: string) => `${userRoomPrefix(ctx.user.id)}${room}`;
 
 beforeAll(async () => {
   // The fake serves its S3-compatible store on its own origin.
@@ -36,15 +39,15 @@ describe("LiveKit egress to S3-compatible storage", () => {
   it("uploads each segment to the bucket, downloads it signed into storage, and deletes the object", async () => {
     const { prisma, user, livekit } = ctx;
     const streamer = await prisma.streamer.create({
-      data: { userId: user.id, name: "S3 room", kind: "LIVEKIT", source: "s3-room", segmentSeconds: 3 },
+      data: { userId: user.id, name: "S3 room", kind: "LIVEKIT", source: own("s3-room"), segmentSeconds: 3 },
     });
-    livekit.publish("s3-room");
+    livekit.publish(own("s3-room"));
     const { checkStreamer } = await import("@/lib/live/check-streamer");
     const check = await checkStreamer(streamer.id, user.id);
     expect(check.status).toBe("live");
     const sessionId = check.sessionId!;
     expect(livekit.calls.find((c) => c.method === "StartRoomCompositeEgress")!.body).toMatchObject({
-      roomName: "s3-room",
+      roomName: own("s3-room"),
       fileOutputs: [
         {
           fileType: "MP4",
@@ -65,7 +68,7 @@ describe("LiveKit egress to S3-compatible storage", () => {
       60_000,
       "two segments",
     );
-    await livekit.closeRoom("s3-room");
+    await livekit.closeRoom(own("s3-room"));
     await waitFor(
       async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED",
       60_000,

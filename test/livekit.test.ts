@@ -11,6 +11,7 @@ import path from "node:path";
 import { AccessToken, EgressInfo, EgressStatus, IngressInput, WebhookEvent } from "livekit-server-sdk";
 import { CreateIngressRequest } from "@livekit/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { userRoomPrefix } from "@/lib/livekit/user-room-prefix";
 import { LIVEKIT_KEY, LIVEKIT_SECRET, startLivekitStack, waitFor } from "./fixtures/livekit-stack";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "livekit-"));
@@ -18,6 +19,8 @@ const KEY = LIVEKIT_KEY;
 const SECRET = LIVEKIT_SECRET;
 const SEGMENT = 4;
 let ctx: Awaited<ReturnType<typeof startLivekitStack>>;
+/** Rooms belong to the account that added them (lib/livekit/user-room.ts). */
+const own = (room: string) => `${userRoomPrefix(ctx.user.id)}${room}`;
 
 /** Signs like LiveKit: an access token (API key + secret) whose `sha256` claim is the body's base64 SHA-256. */
 async function sign(body: string, opts: { key?: string; secret?: string; ttl?: number | string } = {}) {
@@ -68,7 +71,7 @@ describe("LiveKit webhooks", () => {
   beforeAll(async () => {
     const { prisma, user } = ctx;
     const streamer = await prisma.streamer.create({
-      data: { userId: user.id, name: "hooks", kind: "LIVEKIT", source: "hooks-room", monitored: false },
+      data: { userId: user.id, name: "hooks", kind: "LIVEKIT", source: own("hooks-room"), monitored: false },
     });
     session = await prisma.liveSession.create({
       data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 },
@@ -87,7 +90,7 @@ describe("LiveKit webhooks", () => {
   const aborted = () =>
     new EgressInfo({
       egressId,
-      roomName: "hooks-room",
+      roomName: own("hooks-room"),
       status: EgressStatus.EGRESS_ABORTED,
       error: "Start signal not received",
     });
@@ -174,7 +177,7 @@ describe("LiveKit webhooks", () => {
   it("a completed egress whose file lies outside LIVEKIT_EGRESS_DIR fails its segment and reads nothing", async () => {
     const { prisma, user } = ctx;
     const streamer = await prisma.streamer.create({
-      data: { userId: user.id, name: "outside", kind: "LIVEKIT", source: "outside-room", monitored: false },
+      data: { userId: user.id, name: "outside", kind: "LIVEKIT", source: own("outside-room"), monitored: false },
     });
     const s = await prisma.liveSession.create({
       data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30 },
@@ -248,11 +251,11 @@ describe("recording a LiveKit room", () => {
     const { createStreamer } = await import("@/lib/streamers/streamers");
     const { checkStreamer } = await import("@/lib/live/check-streamer");
     const streamer = await createStreamer(user.id, { source: "livekit:show-room" });
-    expect(streamer).toMatchObject({ kind: "LIVEKIT", source: "show-room", segmentSeconds: SEGMENT });
+    expect(streamer).toMatchObject({ kind: "LIVEKIT", source: own("show-room"), segmentSeconds: SEGMENT });
 
     // No room yet, then a room with only a viewer: offline.
     expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "the room does not exist" });
-    livekit.join("show-room");
+    livekit.join(own("show-room"));
     expect(await checkStreamer(streamer.id, user.id)).toEqual({
       status: "offline",
       detail: "nobody is publishing in the room",
@@ -260,11 +263,11 @@ describe("recording a LiveKit room", () => {
     const list = livekit.calls.filter((c) => c.method === "ListParticipants");
     expect(list.at(-1)).toMatchObject({
       service: "RoomService",
-      body: { room: "show-room" },
-      grants: { iss: KEY, video: { roomAdmin: true, room: "show-room" } },
+      body: { room: own("show-room") },
+      grants: { iss: KEY, video: { roomAdmin: true, room: own("show-room") } },
     });
 
-    livekit.publish("show-room");
+    livekit.publish(own("show-room"));
     const check = await checkStreamer(streamer.id, user.id);
     expect(check.status).toBe("live");
     const sessionId = check.sessionId!;
@@ -274,7 +277,7 @@ describe("recording a LiveKit room", () => {
       service: "Egress",
       grants: { iss: KEY, video: { roomRecord: true } },
       body: {
-        roomName: "show-room",
+        roomName: own("show-room"),
         layout: "speaker",
         fileOutputs: [{ fileType: "MP4", filepath: path.join(tmp, "egress", sessionId, "00000.mp4") }],
       },
@@ -293,7 +296,7 @@ describe("recording a LiveKit room", () => {
       90_000,
       "three segments",
     );
-    await livekit.closeRoom("show-room");
+    await livekit.closeRoom(own("show-room"));
     await waitFor(
       async () => (await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } })).status === "ENDED",
       60_000,
@@ -362,9 +365,9 @@ describe("recording a LiveKit room", () => {
   it("deleting a recording LiveKit streamer hands back its running egress, which is stopped", async () => {
     const { prisma, user, livekit } = ctx;
     const streamer = await prisma.streamer.create({
-      data: { userId: user.id, name: "Gone", kind: "LIVEKIT", source: "gone-room", segmentSeconds: 60 },
+      data: { userId: user.id, name: "Gone", kind: "LIVEKIT", source: own("gone-room"), segmentSeconds: 60 },
     });
-    livekit.publish("gone-room");
+    livekit.publish(own("gone-room"));
     const { checkStreamer } = await import("@/lib/live/check-streamer");
     const { sessionId } = await checkStreamer(streamer.id, user.id);
     const egress = await prisma.liveKitEgress.findUniqueOrThrow({
@@ -388,7 +391,7 @@ describe("recording a LiveKit room", () => {
   it("creates an RTMP or WHIP ingress into the streamer's room and stores no stream key", async () => {
     const { prisma, user, livekit } = ctx;
     const streamer = await prisma.streamer.create({
-      data: { userId: user.id, name: "Pusher", kind: "LIVEKIT", source: "push-room", monitored: false },
+      data: { userId: user.id, name: "Pusher", kind: "LIVEKIT", source: own("push-room"), monitored: false },
     });
     const { createIngress } = await import("@/lib/livekit/create-ingress");
     const rtmp = await createIngress(user.id, streamer.id, { type: "rtmp" });
@@ -405,13 +408,13 @@ describe("recording a LiveKit room", () => {
     expect(calls.map((c) => CreateIngressRequest.fromJson(c.body as never))).toEqual([
       expect.objectContaining({
         inputType: IngressInput.RTMP_INPUT,
-        roomName: "push-room",
+        roomName: own("push-room"),
         participantIdentity: `ingress-${streamer.id}`,
         participantName: "Pusher",
       }),
       expect.objectContaining({
         inputType: IngressInput.WHIP_INPUT,
-        roomName: "push-room",
+        roomName: own("push-room"),
         participantIdentity: `ingress-${streamer.id}`,
       }),
     ]);
@@ -430,5 +433,37 @@ describe("recording a LiveKit room", () => {
     await expect(createIngress("someone-else", streamer.id, { type: "rtmp" })).rejects.toMatchObject({
       code: "not_found",
     });
+  });
+
+  it("another account's room (or a bare name) is neither recorded nor given an ingress; a shared room is", async () => {
+    const { prisma, user, livekit } = ctx;
+    const { checkStreamer } = await import("@/lib/live/check-streamer");
+    const { createIngress } = await import("@/lib/livekit/create-ingress");
+    const { createStreamer } = await import("@/lib/streamers/streamers");
+    const victim = `${userRoomPrefix("victim-user")}boardroom`;
+    livekit.publish(victim);
+    livekit.publish("bare-room");
+    const before = livekit.calls.length;
+    for (const room of [victim, "bare-room"]) {
+      // As an old row or a crafted insert would hold it: the app refuses to touch the room.
+      const streamer = await prisma.streamer.create({
+        data: { userId: user.id, name: room, kind: "LIVEKIT", source: room, monitored: true },
+      });
+      const detail =
+        "This LiveKit room is not one of this account's rooms: remove the streamer and add livekit:<room> again";
+      expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "error", detail });
+      expect(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).toMatchObject({
+        status: "ERROR",
+        lastError: detail,
+      });
+      expect(await prisma.liveSession.count({ where: { streamerId: streamer.id } })).toBe(0);
+      await expect(createIngress(user.id, streamer.id, { type: "rtmp" })).rejects.toMatchObject({
+        code: "forbidden",
+      });
+    }
+    // Typing the victim's full room name gives this account's own room of that name, not the victim's.
+    const typed = await createStreamer(user.id, { source: `livekit:${victim}` });
+    expect(typed.source).toBe(own(victim));
+    expect(livekit.calls.slice(before).filter((c) => /Egress|Ingress|ListParticipants/.test(c.method))).toEqual([]);
   });
 });

@@ -40,7 +40,7 @@ async function setup() {
     data: { id: `u-pf-${Date.now()}`, name: "Pump", email: `pumpfun-${Date.now()}@example.com` },
   });
   const { parseSource } = await import("@/lib/streamers/parse-source");
-  const parsed = await parseSource(`https://pump.fun/coin/${MINT}?include-nsfw=true`);
+  const parsed = await parseSource(`https://pump.fun/coin/${MINT}?include-nsfw=true`, user.id);
   const streamer = await prisma.streamer.create({
     data: {
       userId: user.id,

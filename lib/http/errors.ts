@@ -4,6 +4,7 @@ export type TErrorCode =
   | "bad_request"
   | "invalid_input"
   | "unauthorized"
+  | "forbidden"
   | "not_found"
   | "conflict"
   | "payload_too_large"
@@ -15,6 +16,7 @@ const STATUS: Record<TErrorCode, number> = {
   bad_request: 400,
   invalid_input: 422,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -4,6 +4,7 @@ import { livekitConfig } from "@/lib/livekit/clients";
 import { isRoomLive } from "@/lib/livekit/is-room-live";
 import { isEgressSession } from "@/lib/livekit/recorded-by-recorder";
 import { startRoomRecording } from "@/lib/livekit/record-room";
+import { ownsRoom } from "@/lib/livekit/user-room";
 import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
 import { liveChunkSeconds, startRecording, stopRecording } from "@/lib/recorder/client";
 import { recorderSourceFor } from "@/lib/recorder/recorder-source";
@@ -36,8 +37,8 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   // (or, with LIVEKIT_RECORDING=egress, each segment is a LiveKit file egress).
   const livekit = streamer.kind === "LIVEKIT";
   const egress = livekit && env.LIVEKIT_RECORDING === "egress";
-  if (livekit && !livekitConfig()) {
-    const detail = "LiveKit is not configured on this server";
+  const detail = livekit ? livekitProblem(userId, streamer.source) : null;
+  if (detail) {
     await prisma.streamer.update({
       where: { id: streamer.id },
       data: { status: "ERROR", lastCheckedAt: new Date(), lastError: detail },
@@ -128,6 +129,15 @@ async function stopIfEnded(
     });
   }
   return { status: "offline", sessionId, detail: probe.detail };
+}
+
+/** Why a LIVEKIT streamer cannot be recorded here, or null: no LiveKit server, or a room that is not the user's. */
+function livekitProblem(userId: string, room: string): string | null {
+  if (!livekitConfig()) return "LiveKit is not configured on this server";
+  if (!ownsRoom(userId, room)) {
+    return "This LiveKit room is not one of this account's rooms: remove the streamer and add livekit:<room> again";
+  }
+  return null;
 }
 
 /** Whether a recording room still has a publisher; a LiveKit API failure is "unknown", not "ended". */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { ingressClient } from "./clients";
+import { ownsRoom } from "./user-room";
 
 export const ZCreateIngress = z.object({ type: z.enum(["rtmp", "whip"]) }).strict();
 
@@ -18,6 +19,11 @@ export async function createIngress(userId: string, streamerId: string, input: z
   if (!streamer) throw new AppError("not_found", "Streamer not found.");
   if (streamer.kind !== "LIVEKIT")
     throw new AppError("invalid_input", "Ingress is only available for LiveKit room streamers.");
+  if (!ownsRoom(userId, streamer.source))
+    throw new AppError(
+      "forbidden",
+      "This LiveKit room is not one of this account's rooms: remove the streamer and add livekit:<room> again.",
+    );
   const info = await ingressClient().createIngress(
     input.type === "whip" ? IngressInput.WHIP_INPUT : IngressInput.RTMP_INPUT,
     {

@@ -3,8 +3,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 async function load(env: Record<string, string> = {}) {
   vi.resetModules();
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  return (await import("./parse-source")).parseSource;
+  const { parseSource } = await import("./parse-source");
+  return (input: string) => parseSource(input, USER);
 }
+
+const USER = "user-parse-1";
+const prefix = async () => (await import("@/lib/livekit/user-room-prefix")).userRoomPrefix(USER);
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -63,15 +67,22 @@ describe("parseSource", () => {
       LIVEKIT_API_KEY: "APIkey",
       LIVEKIT_API_SECRET: "secret",
     });
+    const own = await prefix();
+    expect(own).toMatch(/^u[0-9a-f]{12}-$/);
     await expect(parseSource("livekit:show-1")).resolves.toEqual({
       kind: "LIVEKIT",
-      source: "show-1",
+      source: `${own}show-1`,
       suggestedName: "show-1",
     });
     await expect(parseSource(" livekit://Main.Stage_2 ")).resolves.toEqual({
       kind: "LIVEKIT",
-      source: "Main.Stage_2",
+      source: `${own}Main.Stage_2`,
       suggestedName: "Main.Stage_2",
+    });
+    // The account's own full room name stays as it is; another account's prefix is nested under this one's.
+    await expect(parseSource(`livekit:${own}show-1`)).resolves.toMatchObject({ source: `${own}show-1` });
+    await expect(parseSource("livekit:u000000000000-show-1")).resolves.toMatchObject({
+      source: `${own}u000000000000-show-1`,
     });
     for (const bad of ["livekit:", "livekit:../x", "livekit:a b", `livekit:${"r".repeat(129)}`]) {
       await expect(parseSource(bad)).rejects.toMatchObject({
@@ -79,6 +90,17 @@ describe("parseSource", () => {
         message: "Use livekit:<room name> (letters, digits, '-', '_', '.'; up to 128 characters).",
       });
     }
+  });
+
+  it("keeps a room the operator shares (LIVEKIT_SHARED_ROOMS) under its bare name", async () => {
+    const parseSource = await load({
+      LIVEKIT_URL: "wss://lk.example.com",
+      LIVEKIT_API_KEY: "APIkey",
+      LIVEKIT_API_SECRET: "secret",
+      LIVEKIT_SHARED_ROOMS: "town-hall, radio",
+    });
+    await expect(parseSource("livekit:radio")).resolves.toMatchObject({ source: "radio" });
+    await expect(parseSource("livekit:radio-2")).resolves.toMatchObject({ source: `${await prefix()}radio-2` });
   });
 
   const MINT = "2qEHjDLDLbuBgRYvsxhc5D6uDWAivNFZGan56P1tpump";

@@ -2,6 +2,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { livekitConfig } from "@/lib/livekit/clients";
+import { userRoom } from "@/lib/livekit/user-room";
 import { hostIsPrivate } from "@/lib/net/private-address";
 import { looksLikePumpfun, parsePumpfunMint } from "@/lib/pumpfun/parse-mint";
 
@@ -14,9 +15,10 @@ const ROOM_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /**
  * Validates what a user pasted as a stream source. Accepts HLS/HTTP(S), RTMP(S) URLs, and local files when
  * the operator allows them (ALLOW_FILE_SOURCES). Hosts on private networks are refused unless
- * ALLOW_PRIVATE_SOURCES is set (SSRF guard). Throws AppError("invalid_input") with a user-facing message.
+ * ALLOW_PRIVATE_SOURCES is set (SSRF guard). A `livekit:<room>` becomes the user's own room (userRoom).
+ * Throws AppError("invalid_input") with a user-facing message.
  */
-export async function parseSource(input: string): Promise<TParsedSource> {
+export async function parseSource(input: string, userId: string): Promise<TParsedSource> {
   const raw = input.trim();
   if (!raw) throw new AppError("invalid_input", "Enter a stream URL (HLS .m3u8, RTMP or HTTP).");
   if (raw.length > MAX_URL) throw new AppError("invalid_input", `Stream URL is longer than ${MAX_URL} characters.`);
@@ -26,7 +28,7 @@ export async function parseSource(input: string): Promise<TParsedSource> {
   }
   if (raw.startsWith("/") || raw.startsWith("file:")) return parseFile(raw);
   const room = LIVEKIT_RE.exec(raw);
-  if (room) return parseLivekitRoom(room[1]);
+  if (room) return parseLivekitRoom(room[1], userId);
 
   let url: URL;
   try {
@@ -68,8 +70,11 @@ function parseFile(raw: string): TParsedSource {
   };
 }
 
-/** `livekit:<room>`: a room on the operator's LiveKit server (LIVEKIT_URL); the room name is the source. */
-function parseLivekitRoom(room: string): TParsedSource {
+/**
+ * `livekit:<room>`: a room on the operator's LiveKit server (LIVEKIT_URL). The source is the account's own room
+ * of that name (or a room the operator shares, LIVEKIT_SHARED_ROOMS); the name the user typed is the display name.
+ */
+function parseLivekitRoom(room: string, userId: string): TParsedSource {
   if (!livekitConfig())
     throw new AppError(
       "invalid_input",
@@ -80,5 +85,5 @@ function parseLivekitRoom(room: string): TParsedSource {
       "invalid_input",
       "Use livekit:<room name> (letters, digits, '-', '_', '.'; up to 128 characters).",
     );
-  return { kind: "LIVEKIT", source: room, suggestedName: room.slice(0, 60) };
+  return { kind: "LIVEKIT", source: userRoom(userId, room), suggestedName: room.slice(0, 60) };
 }

@@ -60,7 +60,7 @@ export const streamerSelect = {
 
 export async function createStreamer(userId: string, input: TCreateStreamer) {
   checkSegmentSeconds(input.segmentSeconds);
-  const parsed = await parseSource(input.source);
+  const parsed = await parseSource(input.source, userId);
   const duplicate = await prisma.streamer.findFirst({ where: { userId, source: parsed.source }, select: { id: true } });
   if (duplicate) throw new AppError("conflict", "You already added this stream.");
   return prisma.streamer.create({
