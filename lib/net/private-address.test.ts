@@ -22,6 +22,20 @@ describe("isPrivateAddress", () => {
     ["::ffff:a9fe:a9fe", true],
     ["::ffff:808:808", false],
     ["2606:4700::1111", false],
+    // Missed by the hand-written ranges before ipaddr.js (issue 21.5).
+    ["64:ff9b::7f00:1", true],
+    ["64:ff9b::a9fe:a9fe", true],
+    ["64:ff9b::808:808", false],
+    ["::127.0.0.1", true],
+    ["::ffff:0:127.0.0.1", true],
+    ["::ffff:0:a00:1", true],
+    ["198.18.0.1", true],
+    ["198.19.255.255", true],
+    ["fec0::1", true],
+    ["2002:7f00:1::", true],
+    ["192.0.2.1", true],
+    ["255.255.255.255", true],
+    ["0x7f.0.0.1", true],
   ])("%s → %s", (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);
   });

@@ -1,35 +1,25 @@
 import dns from "node:dns/promises";
 import net from "node:net";
+import ipaddr from "ipaddr.js";
 
-/** Loopback, private, link-local, CGNAT, multicast, unspecified and IPv6 ULA/link-local addresses. */
+/** IPv6 ranges that carry an IPv4 address in their last 32 bits: judged by that address. */
+const EMBEDS_IPV4 = new Set(["ipv4Mapped", "rfc6145", "rfc6052"]);
+
+/**
+ * Whether an address is anything but public unicast (ipaddr.js's ranges): loopback, private, link-local,
+ * CGNAT, benchmarking (198.18.0.0/15), reserved, multicast, broadcast, unspecified, IPv6 ULA, link- and
+ * site-local (fec0::/10), 6to4, Teredo. IPv4-mapped (`::ffff:a.b.c.d`, `::a.b.c.d`), IPv4-translated
+ * (`::ffff:0:a.b.c.d`) and NAT64 (`64:ff9b::/96`) addresses are judged by the IPv4 address inside. A string that
+ * is not an address is not private (host names go through hostIsPrivate).
+ */
 export function isPrivateAddress(ip: string): boolean {
-  let mapped = ip.toLowerCase().startsWith("::ffff:") ? ip.slice(7) : ip;
-  // The URL parser writes IPv4-mapped addresses in hex (`[::ffff:127.0.0.1]` → `::ffff:7f00:1`).
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(mapped);
-  if (hex) {
-    const [hi, lo] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
-    mapped = [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+  if (!ipaddr.isValid(ip)) return false;
+  const addr = ipaddr.process(ip);
+  if (addr.kind() === "ipv6" && EMBEDS_IPV4.has(addr.range())) {
+    const bytes = (addr as ipaddr.IPv6).toByteArray().slice(12);
+    return new ipaddr.IPv4(bytes).range() !== "unicast";
   }
-  if (net.isIPv4(mapped)) {
-    const [a, b] = mapped.split(".").map(Number);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      a >= 224
-    );
-  }
-  if (net.isIPv6(mapped)) {
-    const v = mapped.toLowerCase();
-    return (
-      v === "::" || v === "::1" || v.startsWith("fc") || v.startsWith("fd") || /^fe[89ab]/.test(v) || v.startsWith("ff")
-    );
-  }
-  return false;
+  return addr.range() !== "unicast";
 }
 
 /** True when the host is, or resolves to, any private address (every A/AAAA record is checked). */
