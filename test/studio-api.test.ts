@@ -404,6 +404,10 @@ describe("full-text search", () => {
     ["q=", invalid("q: type at least 2 characters.")],
     ["q=%20%20a%20", invalid("q: type at least 2 characters.")],
     [`q=${"x".repeat(201)}`, invalid("q: at most 200 characters.")],
+    [
+      `q=${encodeURIComponent(Array.from({ length: 13 }, (_, i) => `w${i}`).join(" "))}`,
+      invalid("q: at most 12 words."),
+    ],
     ["q=week&limit=0", invalid("limit: Too small: expected number to be >=1")],
     ["q=week&limit=51", invalid("limit: Too big: expected number to be <=50")],
     ["q=week&limit=two", invalid("limit: Invalid input: expected number, received NaN")],

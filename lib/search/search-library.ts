@@ -3,8 +3,16 @@ import { z } from "zod";
 import { prisma } from "@/lib/db";
 import { mediaUrl } from "@/lib/media-url";
 
+/** Words a query may have: each is a tsquery term PostgreSQL matches against every transcript. */
+export const MAX_SEARCH_TERMS = 12;
+
 export const ZSearchQuery = z.strictObject({
-  q: z.string().trim().min(2, "type at least 2 characters.").max(200, "at most 200 characters."),
+  q: z
+    .string()
+    .trim()
+    .min(2, "type at least 2 characters.")
+    .max(200, "at most 200 characters.")
+    .refine((q) => q.split(/\s+/).length <= MAX_SEARCH_TERMS, `at most ${MAX_SEARCH_TERMS} words.`),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 export type TSearchQuery = z.infer<typeof ZSearchQuery>;

@@ -1,5 +1,9 @@
+import pLimit from "p-limit";
 import { prisma } from "@/lib/db";
 import { getStore, storageKeys } from "@/lib/storage";
+
+/** Analysis blobs read at once for one view: a long session's many segments, without one request hogging storage. */
+const READ_CONCURRENCY = 8;
 
 /** -70 LUFS (the analysis floor) → 0, -10 LUFS (very loud) → 1. */
 const level = (lufs: number) => Math.min(1, Math.max(0, (lufs + 70) / 60));
@@ -36,8 +40,9 @@ export async function loudnessPeaks(
   const overlapping = segments.filter((s) => s.startOffset + s.duration > from);
   const peaks: (number | null)[] = Array.from({ length: buckets }, () => null);
   const step = (to - from) / buckets;
-  for (const s of overlapping) {
-    for (const { t, lufs } of await readLoudness(sessionId, s.number)) {
+  const series = await pLimit(READ_CONCURRENCY).map(overlapping, (s) => readLoudness(sessionId, s.number));
+  for (const loudness of series) {
+    for (const { t, lufs } of loudness) {
       // `t` is the end of a 400 ms window; its middle is what was heard.
       const i = Math.floor((t - 0.2 - from) / step);
       if (i < 0 || i >= buckets) continue;

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import pLimit from "p-limit";
 import { env } from "@/lib/env";
 import { detectSilences, extractAudio } from "@/lib/media";
 import { runTool } from "@/lib/media/run";
@@ -64,19 +65,6 @@ export function parsePocketsphinxWords(stdout: string, offset = 0): TWord[] {
   return words;
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
-
 /** Chooses cut points: for each chunk, the silence midpoint in [min, max] closest to target, else a hard cut at target. */
 export function planCuts(duration: number, silences: { start: number; end: number }[], c = DEFAULT_CHUNKS): number[] {
   const cuts: number[] = [];
@@ -133,7 +121,7 @@ export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcr
       const offset = topts.offset ?? 0;
       const words = await withTmp(async (dir) => {
         const chunks = await splitIntoChunks(wav, dir, opts);
-        const perChunk = await mapLimit(chunks, opts.concurrency ?? os.cpus().length, async (c) => {
+        const perChunk = await pLimit(Math.max(1, opts.concurrency ?? os.cpus().length)).map(chunks, async (c) => {
           const { stdout } = await runTool(env.POCKETSPHINX_PATH, [
             ...(opts.search ?? searchFlags()),
             ...decoderArgs(c.file),
@@ -206,7 +194,7 @@ export async function spotKeywordsPocketsphinx(
     const list = path.join(dir, "keyphrases.txt");
     await fs.writeFile(list, prepared.map((p) => p.line).join("\n") + "\n");
     const chunks = await splitIntoChunks(wav, dir, opts);
-    const perChunk = await mapLimit(chunks, opts.concurrency ?? os.cpus().length, async (c) => {
+    const perChunk = await pLimit(Math.max(1, opts.concurrency ?? os.cpus().length)).map(chunks, async (c) => {
       const { stdout } = await runTool(env.POCKETSPHINX_PATH, ["-kws", list, ...decoderArgs(c.file)]);
       const hits: TKeywordHit[] = [];
       for (const line of stdout.split("\n")) {
