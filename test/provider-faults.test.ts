@@ -21,6 +21,8 @@ import { announceSegment, makeToneSegment, waitFor, waitForFunctions } from "./s
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "provider-faults-"));
 const GROQ_KEY = "gsk_provider_faults_test_key_0123456789";
+/** The operator's Groq organisation, as Groq names it in rate-limit errors: never shown to users. */
+const ORG = "org_01operatorsecretorg";
 type TMode = "500" | "429" | "garbage" | "ok";
 const provider = { mode: "500" as TMode };
 let ctx: Awaited<ReturnType<typeof setup>>;
@@ -31,7 +33,13 @@ function answer(req: TRecordedRequest): { status?: number; json?: unknown; raw?:
   if (provider.mode === "429")
     return {
       status: 429,
-      json: { error: { message: "Rate limit reached for model", type: "tokens", code: "rate_limit_exceeded" } },
+      json: {
+        error: {
+          message: `Rate limit reached for model in organization \`${ORG}\` on tokens per day: Limit 500000, Used 499990`,
+          type: "tokens",
+          code: "rate_limit_exceeded",
+        },
+      },
     };
   if (provider.mode === "garbage") return { raw: "<html><body>502 Bad Gateway</body></html>" };
   if (req.url.endsWith("/audio/transcriptions")) return { json: helloThereTranscription({ x_groq: { id: "req_1" } }) };
@@ -123,11 +131,11 @@ describe("provider faults", () => {
   const failed: string[] = [];
 
   it.each([
-    ["500", /^Processing failed: 500 .*Internal Server Error/],
-    ["429", /^Processing failed: 429 .*Rate limit/],
+    ["500", /^Processing failed: Groq transcription: the provider failed \(HTTP 500\)\.$/],
+    ["429", /^Processing failed: Groq transcription: the provider rate limit was reached \(HTTP 429\)\.$/],
     ["garbage", /^Processing failed: /],
   ] as const)(
-    "provider answering %s: retried, then ERROR with a reason (no key in it)",
+    "provider answering %s: retried, then ERROR with a reason (no key or account details in it)",
     async (mode, reason) => {
       provider.mode = mode;
       const before = ctx.groq.requests.length;
@@ -136,6 +144,7 @@ describe("provider faults", () => {
       expect(seg.status).toBe("ERROR");
       expect(seg.error).toMatch(reason);
       expect(seg.error).not.toContain(GROQ_KEY);
+      expect(seg.error).not.toContain(ORG);
       // Retried: the SDK's retries within each of the function's attempts (4 attempts × 3 requests for 5xx/429).
       expect(ctx.groq.requests.length - before).toBeGreaterThanOrEqual(4);
       failed.push(id);

@@ -2,6 +2,7 @@ import { createGroqClient } from "@/lib/groq-client";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import type { TCandidate, TDetectInput, Detector } from "./types";
+import { publicProviderError } from "@/lib/provider-error";
 
 /**
  * Highlight detection with a Groq-hosted LLM: the transcript (with times) and the measured signals go in,
@@ -118,15 +119,22 @@ export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
   };
 
   async function askOnce(input: TDetectInput): Promise<TCandidate[] | Error> {
-    const res = await client.chat.completions.create({
-      model,
-      temperature: 0,
-      messages: [
-        { role: "system", content: SYSTEM },
-        { role: "user", content: buildPrompt(input) },
-      ],
-      response_format: { type: "json_schema", json_schema: { name: "highlights", strict: true, schema: JSON_SCHEMA } },
-    });
+    const res = await client.chat.completions
+      .create({
+        model,
+        temperature: 0,
+        messages: [
+          { role: "system", content: SYSTEM },
+          { role: "user", content: buildPrompt(input) },
+        ],
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "highlights", strict: true, schema: JSON_SCHEMA },
+        },
+      })
+      .catch((err: unknown) => {
+        throw publicProviderError("Groq detector", err);
+      });
     const content = res.choices[0]?.message?.content;
     if (!content) return new Error("Groq detector: empty answer");
     let json: unknown;

@@ -106,14 +106,14 @@ describe("Groq transcriber (wire contract)", () => {
     }
   });
 
-  it("surfaces API errors (after the SDK's own retries)", async () => {
+  it("surfaces API errors (after the SDK's own retries) without the provider's text", async () => {
     const server = await startFakeGroq(() => ({
       status: 401,
       json: { error: { message: "Invalid API Key", type: "invalid_request_error", code: "invalid_api_key" } },
     }));
     try {
       await expect(createGroqTranscriber({ apiKey: "bad", baseURL: server.baseURL }).transcribe(wav)).rejects.toThrow(
-        /Invalid API Key/,
+        "Groq transcription: the provider refused this server's credentials (HTTP 401).",
       );
       expect(server.requests).toHaveLength(1); // 4xx is not retried
     } finally {
@@ -147,7 +147,7 @@ describe("Groq transcriber (wire contract)", () => {
     }
   });
 
-  it("retries 500 and fails with the API's message after maxRetries", async () => {
+  it("retries 500 and fails after maxRetries with the status, not the provider's text", async () => {
     const server = await startFakeGroq(() => ({
       status: 500,
       json: { error: { message: "Internal Server Error", type: "internal_server_error" } },
@@ -155,7 +155,7 @@ describe("Groq transcriber (wire contract)", () => {
     try {
       await expect(
         createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 1 }).transcribe(wav),
-      ).rejects.toThrow(/Internal Server Error/);
+      ).rejects.toThrow("Groq transcription: the provider failed (HTTP 500).");
       expect(server.requests).toHaveLength(2);
     } finally {
       await server.close();
@@ -178,7 +178,7 @@ describe("Groq transcriber (wire contract)", () => {
     try {
       await expect(
         createGroqTranscriber({ apiKey: "k", baseURL: server.baseURL, maxRetries: 0, timeoutMs: 300 }).transcribe(wav),
-      ).rejects.toThrow(/timed out/i);
+      ).rejects.toThrow("Groq transcription: the provider timed out.");
     } finally {
       await server.close();
     }

@@ -9,6 +9,7 @@ import { detectSilences } from "@/lib/media/analyse-audio";
 import { probeMedia } from "@/lib/media/probe-media";
 import { runTool } from "@/lib/media/run";
 import type { TTranscribeOptions, TTranscript, Transcriber } from "./types";
+import { publicProviderError } from "@/lib/provider-error";
 
 /** Groq Whisper's verbose_json answer (only the fields used; the real answer has more). */
 const ZVerbose = z.object({
@@ -104,14 +105,18 @@ export function createGroqTranscriber(opts: TGroqTranscriberOptions = {}): Trans
         }
         const answers: { v: z.infer<typeof ZVerbose>; start: number }[] = [];
         for (const chunk of chunks) {
-          const raw = await client.audio.transcriptions.create({
-            file: fs.createReadStream(chunk.file),
-            model,
-            response_format: "verbose_json",
-            timestamp_granularities: ["word", "segment"],
-            temperature: 0,
-            ...(topts.keywords?.length ? { prompt: topts.keywords.join(", ").slice(0, 800) } : {}),
-          });
+          const raw = await client.audio.transcriptions
+            .create({
+              file: fs.createReadStream(chunk.file),
+              model,
+              response_format: "verbose_json",
+              timestamp_granularities: ["word", "segment"],
+              temperature: 0,
+              ...(topts.keywords?.length ? { prompt: topts.keywords.join(", ").slice(0, 800) } : {}),
+            })
+            .catch((err: unknown) => {
+              throw publicProviderError("Groq transcription", err);
+            });
           const parsed = ZVerbose.safeParse(raw);
           if (!parsed.success)
             throw new Error(`Groq transcription: unexpected answer: ${parsed.error.issues[0]?.message}`);
