@@ -600,6 +600,47 @@ describe("isolation between users", () => {
     expect(n).toBeGreaterThanOrEqual(12);
   });
 
+  it("cross-site, every state-changing route refuses a signed-in request (403) and nothing changes", async () => {
+    const routes = await loadApiRoutes();
+    const snapshot = async () =>
+      JSON.stringify(
+        await Promise.all([
+          ctx.prisma.streamer.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+          ctx.prisma.clip.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+          ctx.prisma.segment.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+        ]),
+      );
+    const before = await snapshot();
+    const forbidden = {
+      error: { code: "forbidden", message: "Cross-site request refused: make this change from Clipstream itself." },
+    };
+    let n = 0;
+    for (const [pattern, methods] of Object.entries(routes)) {
+      if (!SIGNED_IN_ONLY.has(pattern)) continue;
+      const p = pattern.replace("[id]", ctx.clip.id);
+      for (const m of HTTP_METHODS.filter((x) => methods[x] && x !== "GET")) {
+        // A foreign Origin, and (no Origin) a browser's own cross-site mark.
+        const crossSite: Record<string, string>[] = [
+          { origin: "https://evil.example" },
+          { "sec-fetch-site": "cross-site" },
+        ];
+        for (const headers of crossSite) {
+          const r = await call(m, p, { as: ctx.alice, headers, ...(m === "DELETE" ? {} : { json: {} }) });
+          expect([m, p, r.status, r.json]).toEqual([m, p, 403, forbidden]);
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(20);
+    expect(await snapshot()).toBe(before);
+    // The app's own origin (and a client that sends none, like curl) is served as before.
+    const sameSite: Record<string, string>[] = [{ origin: ctx.server.url }, {}];
+    for (const headers of sameSite) {
+      const r = await call("PATCH", `/api/clips/${ctx.clip.id}`, { as: ctx.alice, headers, json: { favorite: false } });
+      expect(r.status).toBe(200);
+    }
+  });
+
   it("a share page exposes only what was shared: no transcript beyond the excerpt, no other clips, no owner", async () => {
     const { getSharedClip } = await import("@/lib/clips/clips");
     const shared = await getSharedClip(`share${stamp}`);

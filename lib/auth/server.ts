@@ -6,22 +6,15 @@ import { headers } from "next/headers";
 import { createTtlCache } from "@/lib/cache/ttl-cache";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
+import { appOrigins } from "@/lib/http/app-origins";
 import { AppError } from "@/lib/http/errors";
-
-function originsFor(url: string): string[] {
-  const u = new URL(url);
-  const alt = new URL(url);
-  if (u.hostname === "127.0.0.1") alt.hostname = "localhost";
-  else if (u.hostname === "localhost") alt.hostname = "127.0.0.1";
-  return [...new Set([u.origin, alt.origin])];
-}
 
 /** better-auth: email + password accounts, database sessions in PostgreSQL, rate-limited sign-in. */
 export const auth = betterAuth({
   appName: "Clipstream",
   baseURL: env.APP_URL,
   secret: env.authSecret,
-  trustedOrigins: originsFor(env.APP_URL),
+  trustedOrigins: appOrigins(env.APP_URL),
   database: prismaAdapter(prisma, { provider: "postgresql" }),
   emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8 },
   // cookieCache: a signed copy of the session in a short-lived cookie, so authenticated API calls (the feed,
