@@ -641,6 +641,28 @@ describe("isolation between users", () => {
     }
   });
 
+  it("revoking a share stops its media URLs at once; the owner's own URLs keep working", async () => {
+    const { getSharedClip } = await import("@/lib/clips/clips");
+    const { mediaUrl } = await import("@/lib/media-url");
+    const slug = `share${stamp}`;
+    const shared = (await getSharedClip(slug))!;
+    expect(shared.videoUrl).toContain(`share=${slug}`);
+    const get = async (u: string) => (await fetch(`${ctx.server.url}${u}`)).status;
+    expect(await get(shared.videoUrl!)).toBe(200);
+    // The slug cannot be swapped onto another clip's key, nor dropped from the URL.
+    expect(await get(shared.videoUrl!.replace(`share=${slug}`, `share=${slug}x`))).toBe(404);
+    expect(await get(shared.videoUrl!.replace(`share=${slug}&`, ""))).toBe(404);
+    const r = await call("DELETE", `/api/clips/${ctx.clip.id}/share`, { as: ctx.alice });
+    expect(r.status).toBe(204);
+    try {
+      expect(await get(shared.videoUrl!)).toBe(404);
+      expect(await get(shared.thumbUrl!)).toBe(404);
+      expect(await get(mediaUrl(ctx.clip.videoKey)!)).toBe(200);
+    } finally {
+      await ctx.prisma.clip.update({ where: { id: ctx.clip.id }, data: { shareSlug: slug, sharedAt: new Date() } });
+    }
+  });
+
   it("a share page exposes only what was shared: no transcript beyond the excerpt, no other clips, no owner", async () => {
     const { getSharedClip } = await import("@/lib/clips/clips");
     const shared = await getSharedClip(`share${stamp}`);

@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { mediaUrl } from "@/lib/media-url";
 import { Prisma } from "@/generated/prisma/client";
+import { forgetShare } from "./is-share-live";
 
 const clipInclude = { streamer: { select: { id: true, name: true } } } as const;
 type TClipRow = Prisma.ClipGetPayload<{ include: typeof clipInclude }>;
@@ -200,9 +201,12 @@ export async function shareClip(userId: string, id: string) {
   return { shareSlug };
 }
 
+/** Revokes the public slug; media URLs issued for it stop working (lib/clips/is-share-live.ts). */
 export async function unshareClip(userId: string, id: string) {
-  const res = await prisma.clip.updateMany({ where: { id, userId }, data: { shareSlug: null, sharedAt: null } });
-  if (res.count === 0) throw new AppError("not_found", "Clip not found.");
+  const clip = await prisma.clip.findFirst({ where: { id, userId }, select: { shareSlug: true } });
+  if (!clip) throw new AppError("not_found", "Clip not found.");
+  await prisma.clip.updateMany({ where: { id, userId }, data: { shareSlug: null, sharedAt: null } });
+  if (clip.shareSlug) forgetShare(clip.shareSlug);
 }
 
 /** Public: only what the share page shows, only for a shared, rendered clip. */
@@ -216,8 +220,8 @@ export async function getSharedClip(slug: string) {
     streamerName: c.streamer.name,
     duration: c.duration ?? c.endTime - c.startTime,
     excerpt: c.excerpt,
-    videoUrl: mediaUrl(c.videoKey, 7 * 24 * 3600),
-    thumbUrl: mediaUrl(c.thumbKey, 7 * 24 * 3600),
+    videoUrl: mediaUrl(c.videoKey, 7 * 24 * 3600, slug),
+    thumbUrl: mediaUrl(c.thumbKey, 7 * 24 * 3600, slug),
     createdAt: c.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { isShareLive } from "@/lib/clips/is-share-live";
 import { errorBody } from "@/lib/http/errors";
 import { verifyMediaSignature } from "@/lib/media-url";
 import { getStore } from "@/lib/storage";
@@ -13,12 +14,18 @@ const TYPES: Record<string, string> = {
   json: "application/json",
 };
 
-/** Streams stored media for a signed URL (lib/media-url.ts), with HTTP range support for <video> seeking. */
+/**
+ * Streams stored media for a signed URL (lib/media-url.ts), with HTTP range support for <video> seeking. A
+ * share-bound URL is cached by browsers for at most a minute, so a revoke reaches them too.
+ */
 export async function GET(req: Request, ctx: { params: Promise<{ key: string[] }> }) {
   const { key: parts } = await ctx.params;
   const key = parts.map(decodeURIComponent).join("/");
   const url = new URL(req.url);
-  if (!verifyMediaSignature(key, url.searchParams.get("exp"), url.searchParams.get("sig"))) {
+  const share = url.searchParams.get("share");
+  const signed = verifyMediaSignature(key, url.searchParams.get("exp"), url.searchParams.get("sig"), share);
+  // A share page's URL works only while the clip is still shared under that slug (revoked → 404 within 30 s).
+  if (!signed || (share !== null && !(await isShareLive(share, key)))) {
     return Response.json(errorBody("not_found", "Not found."), { status: 404 });
   }
   const store = getStore();
@@ -29,7 +36,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ key: string[] }
   const headers: Record<string, string> = {
     "content-type": type,
     "accept-ranges": "bytes",
-    "cache-control": "private, max-age=3600",
+    "cache-control": share === null ? "private, max-age=3600" : "private, max-age=60",
   };
   const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.get("range") ?? "");
   if (range && (range[1] || range[2])) {
