@@ -1,3 +1,4 @@
+import { failStuckSegmentsCron } from "./fail-stuck-segments";
 import { finalizeSession } from "./finalize-session";
 import { rotateLivekitEgress } from "./livekit-egress";
 import { checkStreamerFn, pollStreamers } from "./monitor-streamers";
@@ -21,4 +22,5 @@ export const functions = [
   trimClipFn,
   exportClipFn,
   transcribeAudioChunkFn,
+  failStuckSegmentsCron,
 ];

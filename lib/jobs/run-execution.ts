@@ -18,7 +18,7 @@ import {
   type TPendingOp,
   type TRunEvent,
 } from "./protocol";
-import { ingestEvents, log, saveRun } from "./store";
+import { finishRun, log, saveRun } from "./store";
 
 export type TFunctionWithApp = Prisma.JobFunctionGetPayload<{ include: { app: true } }>;
 
@@ -167,28 +167,35 @@ export class RunExecution {
 
   private async finish(end: TEnd): Promise<void> {
     const { row, event, tag } = this;
-    const ok = await saveRun(row.id, this.token, {
-      ...this.saved(),
-      status: end.kind === "completed" ? JobRunStatus.COMPLETED : JobRunStatus.FAILED,
-      output: end.kind === "completed" ? ((end.output ?? Prisma.JsonNull) as Prisma.InputJsonValue) : undefined,
-      error: end.kind === "failed" ? (end.error as Prisma.InputJsonValue) : undefined,
-      endedAt: new Date(),
-      leaseOwner: null,
-      leaseUntil: null,
-    });
+    // The SDK serves onFailure as a separate function triggered by this event (InngestFunction.getConfig);
+    // it is stored with the FAILED status, in one transaction.
+    const failedEvent =
+      end.kind === "failed"
+        ? {
+            name: FUNCTION_FAILED_EVENT,
+            id: `failed-${row.id}`,
+            data: { function_id: row.functionId, run_id: row.id, error: end.error, event },
+          }
+        : null;
+    const ok = await finishRun(
+      row.id,
+      this.token,
+      {
+        ...this.saved(),
+        status: end.kind === "completed" ? JobRunStatus.COMPLETED : JobRunStatus.FAILED,
+        output: end.kind === "completed" ? ((end.output ?? Prisma.JsonNull) as Prisma.InputJsonValue) : undefined,
+        error: end.kind === "failed" ? (end.error as Prisma.InputJsonValue) : undefined,
+        endedAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+      failedEvent,
+    );
     if (!ok) return;
     await wakeInvoker(row.id, event);
     const took = `${Date.now() - this.t0} ms`;
     if (end.kind === "completed") return log(`${tag} completed in ${took} (${this.state.stack.length} steps)`);
     log(`${tag} FAILED after ${took}: ${errMessage(end.error)}`);
-    // The SDK serves onFailure as a separate function triggered by this event (InngestFunction.getConfig).
-    await ingestEvents([
-      {
-        name: FUNCTION_FAILED_EVENT,
-        id: `failed-${row.id}`,
-        data: { function_id: row.functionId, run_id: row.id, error: end.error, event },
-      },
-    ]);
   }
 
   /** The run's state as saved after every response. */

@@ -209,6 +209,51 @@ describe("embedded runner: execution", () => {
     expect(gap).toBeLessThan(2500);
   });
 
+  it("a failed run and its function.failed event are stored together: while the event cannot be stored the run is not FAILED; once it can, onFailure runs", async () => {
+    let failures = 0;
+    let calls = 0;
+    const marker = `atomic-${Date.now()}`;
+    await prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION test_refuse_failed_event() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.name = 'inngest/function.failed' AND NEW.data->'event'->'data'->>'marker' = '${marker}' THEN
+          RAISE EXCEPTION 'event store unavailable';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(
+      `CREATE OR REPLACE TRIGGER test_refuse_failed_event BEFORE INSERT ON job_event FOR EACH ROW EXECUTE FUNCTION test_refuse_failed_event()`,
+    );
+    try {
+      app = await startTestApp(
+        (inngest, id) => [
+          inngest.createFunction(
+            { id: "atomic", retries: 0, triggers: [{ event: `${id}/go` }], onFailure: async () => void failures++ },
+            async ({ step }) => {
+              await step.run("validate", () => {
+                calls++;
+                throw new NonRetriableError("bad payload");
+              });
+            },
+          ),
+        ],
+        { leaseMs: 400 },
+      );
+      await app.inngest.send({ name: `${app.appId}/go`, data: { marker } });
+      await waitFor(() => calls >= 1, 15_000, "the step");
+      await sleep(3000); // several 400 ms leases: the run is taken again and its finish fails each time
+      const [run] = await runsOf(app.appId, "atomic");
+      expect(run.status).not.toBe("FAILED");
+      expect(failures).toBe(0);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS test_refuse_failed_event ON job_event`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS test_refuse_failed_event()`);
+    }
+    const [failed] = await settledRuns(app.appId, "atomic", 1);
+    expect(failed.status).toBe("FAILED");
+    await waitFor(() => failures === 1, 15_000, "onFailure");
+  });
+
   it("fans out with step.sendEvent (deduplicated by id) and sleeps durably", async () => {
     app = await startTestApp((inngest, id) => [
       inngest.createFunction({ id: "parent", triggers: [{ event: `${id}/parent` }] }, async ({ step }) => {

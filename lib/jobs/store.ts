@@ -162,9 +162,22 @@ export async function ingestEvents(
   events: TIncomingEvent[],
   opts: { seed?: string } = {},
 ): Promise<{ ids: string[]; runIds: string[] }> {
+  const { result, names } = await prisma.$transaction((tx) => insertEvents(tx, events, opts));
+  // After the commit, so that a run parking concurrently either is woken here or sees the event when it
+  // re-checks after parking (see wakeWaiters).
+  for (const name of names) await wakeWaiters("WaitForEvent", "event", name);
+  return result;
+}
+
+/** ingestEvents inside the caller's transaction; the caller wakes waiters on `names` after committing. */
+async function insertEvents(
+  tx: Prisma.TransactionClient,
+  events: TIncomingEvent[],
+  opts: { seed?: string },
+): Promise<{ result: { ids: string[]; runIds: string[] }; names: Set<string> }> {
   const now = Date.now();
   const names = new Set<string>();
-  const result = await prisma.$transaction(async (tx) => {
+  const result = await (async () => {
     const fns: TFnRow[] = await tx.jobFunction.findMany({
       select: { id: true, triggers: true, retries: true, concurrency: true },
     });
@@ -219,11 +232,29 @@ export async function ingestEvents(
       await tx.$executeRawUnsafe(`NOTIFY ${NOTIFY_CHANNEL}`);
     }
     return { ids, runIds: runs.map((r) => r.id) };
+  })();
+  return { result, names };
+}
+
+/**
+ * Ends a run while `owner` still holds its lease, and, for a failed run, stores its `inngest/function.failed`
+ * event (which triggers the function's onFailure) in the same transaction: a crash between the two can no
+ * longer leave a run FAILED whose onFailure never runs. False when the lease was lost (nothing written).
+ */
+export async function finishRun(
+  id: string,
+  owner: string,
+  data: Prisma.JobRunUpdateManyMutationInput,
+  failedEvent: TIncomingEvent | null,
+): Promise<boolean> {
+  const out = await prisma.$transaction(async (tx) => {
+    const res = await tx.jobRun.updateMany({ where: { id, leaseOwner: owner }, data });
+    if (res.count !== 1) return null;
+    return failedEvent ? (await insertEvents(tx, [failedEvent], {})).names : new Set<string>();
   });
-  // After the commit, so that a run parking concurrently either is woken here or sees the event when it
-  // re-checks after parking (see wakeWaiters).
-  for (const name of names) await wakeWaiters("WaitForEvent", "event", name);
-  return result;
+  if (!out) return false;
+  for (const name of out) await wakeWaiters("WaitForEvent", "event", name);
+  return true;
 }
 
 // ---------- external waits: step.waitForEvent, step.invoke ----------
