@@ -13,7 +13,11 @@ describe("backlogSeconds", () => {
   it.each([
     ["caught up: the newest chunk, just announced", { chunkEnd: 50, arrivedEnd: 50, arrivedAtMs: now - 300 }, 0.3],
     ["three chunks queued behind it", { chunkEnd: 50, arrivedEnd: 65, arrivedAtMs: now - 2_000 }, 15],
-    ["the newest chunk but it waited 12 s for a worker", { chunkEnd: 50, arrivedEnd: 50, arrivedAtMs: now - 12_000 }, 12],
+    [
+      "the newest chunk but it waited 12 s for a worker",
+      { chunkEnd: 50, arrivedEnd: 50, arrivedAtMs: now - 12_000 },
+      12,
+    ],
     ["clock skew never makes it negative", { chunkEnd: 50, arrivedEnd: 45, arrivedAtMs: now + 5_000 }, 0],
   ])("%s", (_name, b, expected) => {
     expect(backlogSeconds({ ...b, nowMs: now })).toBe(expected);
@@ -24,7 +28,11 @@ describe("chooseChunkMode", () => {
   it.each<[string, Parameters<typeof chooseChunkMode>[0], TChunkMode]>([
     ["auto, caught up", { decode: "auto", lagSeconds: 0, previous: "full" }, "full"],
     ["auto, first chunk", { decode: "auto", lagSeconds: 0, previous: null }, "full"],
-    ["auto, just under the threshold", { decode: "auto", lagSeconds: CHEAP_ENTER_SECONDS - 0.1, previous: "full" }, "full"],
+    [
+      "auto, just under the threshold",
+      { decode: "auto", lagSeconds: CHEAP_ENTER_SECONDS - 0.1, previous: "full" },
+      "full",
+    ],
     ["auto, at the threshold", { decode: "auto", lagSeconds: CHEAP_ENTER_SECONDS, previous: "full" }, "cheap"],
     ["auto, far behind on the first chunk", { decode: "auto", lagSeconds: 40, previous: null }, "cheap"],
     // Hysteresis: a cheap stream stays cheap between the two thresholds.
@@ -71,10 +79,20 @@ describe("liveEdgeStatus", () => {
   });
   it("counts queued audio, or the oldest chunk's wait when longer", () => {
     expect(
-      liveEdgeStatus({ arrivedEnd: 300, oldestWaiting: { start: 280, arrivedAtMs: now - 3_000 }, lastMode: "full", nowMs: now }),
+      liveEdgeStatus({
+        arrivedEnd: 300,
+        oldestWaiting: { start: 280, arrivedAtMs: now - 3_000 },
+        lastMode: "full",
+        nowMs: now,
+      }),
     ).toEqual({ lagSeconds: 20, mode: "full", behind: true });
     expect(
-      liveEdgeStatus({ arrivedEnd: 300, oldestWaiting: { start: 295, arrivedAtMs: now - 31_600 }, lastMode: "full", nowMs: now }),
+      liveEdgeStatus({
+        arrivedEnd: 300,
+        oldestWaiting: { start: 295, arrivedAtMs: now - 31_600 },
+        lastMode: "full",
+        nowMs: now,
+      }),
     ).toEqual({ lagSeconds: 32, mode: "full", behind: true });
   });
   it("a cheap stream is shown even when caught up: its words come later", () => {

@@ -76,9 +76,7 @@ export function liveEdgeStatus(input: {
 }): TLiveEdgeStatus | null {
   if (input.arrivedEnd === null) return null;
   const w = input.oldestWaiting;
-  const lagSeconds = w
-    ? Math.round(Math.max(input.arrivedEnd - w.start, (input.nowMs - w.arrivedAtMs) / 1000, 0))
-    : 0;
+  const lagSeconds = w ? Math.round(Math.max(input.arrivedEnd - w.start, (input.nowMs - w.arrivedAtMs) / 1000, 0)) : 0;
   const mode = input.lastMode ?? "full";
   return { lagSeconds, mode, behind: lagSeconds >= SHOW_BEHIND_SECONDS || mode === "cheap" };
 }
