@@ -11,13 +11,13 @@ const EXCITED_AT = 8;
 
 type TDecode = "always" | "never" | "auto";
 /** Rows in order (`--max-streams` caps N). The heaviest row runs last: its segments' catch-up is not waited for. */
-const ROWS: { decode: TDecode; streams: number }[] = [
-  { decode: "always", streams: 3 },
-  { decode: "always", streams: 6 },
-  { decode: "auto", streams: 12 },
-  { decode: "never", streams: 20 },
-  { decode: "never", streams: 40 },
-];
+const DEFAULT_ROWS = "always:3,always:6,auto:12,never:20,never:40";
+/** `LIVE_CONCURRENCY_ROWS=never:20,never:40` runs only those rows. */
+const ROWS = (process.env.LIVE_CONCURRENCY_ROWS || DEFAULT_ROWS).split(",").map((r) => {
+  const [decode, streams] = r.split(":");
+  if (!["always", "never", "auto"].includes(decode) || !(Number(streams) >= 0)) throw new Error(`bad row ${r}`);
+  return { decode: decode as TDecode, streams: Number(streams) };
+});
 
 /**
  * How many live streams one machine live-clips at once (issue 17: moment-to-clip p95 < 20 s with ≥ 6 fully
@@ -33,12 +33,29 @@ export async function run(opts: TBenchOptions) {
   const p = await startPipeline({ recorder: true });
   try {
     const s = await sample(STREAM_SECONDS, EXCITED_AT);
-    await chunkCost(s.file, s.excitedStart);
+    if (process.env.LIVE_CONCURRENCY_SKIP_CHUNK_CPU !== "1") await chunkCost(s.file, s.excitedStart);
     const rows = ROWS.filter((r) => r.streams <= (opts.maxStreams ?? Infinity));
     for (const [i, row] of rows.entries()) await measure(p, s, row, i === rows.length - 1);
   } finally {
     await p.stop();
   }
+}
+
+/** Seconds from the sessions' end until all their segments are processed; null when that takes too long. */
+async function catchUp(p: Awaited<ReturnType<typeof startPipeline>>, sessionIds: string[]): Promise<number | null> {
+  const recording = () => p.prisma.liveSession.count({ where: { id: { in: sessionIds }, status: "RECORDING" } });
+  const ended = await waitFor(async () => (await recording()) === 0, 300_000, "the sessions to end", 500).then(
+    () => Date.now(),
+    () => null,
+  );
+  if (ended === null) return null;
+  const pending = () =>
+    p.prisma.segment.count({ where: { sessionId: { in: sessionIds }, status: { notIn: ["DONE", "ERROR"] } } });
+  const done = await waitFor(async () => (await pending()) === 0, 300_000, "the segments' catch-up", 500).then(
+    () => Date.now(),
+    () => null,
+  );
+  return done === null ? null : round((done - ended) / 1000);
 }
 
 /** CPU-seconds of `fn` in this process and its (reaped) children. */
@@ -181,28 +198,8 @@ async function measure(
   // Streams whose clip never came count as the deadline (so p95 shows the miss).
   const xs = started.map((st) => latency.get(st.sessionId) ?? (deadline - st.moment) / 1000);
   const t = summarize(xs);
-  let catchUpS: number | null = null;
-  if (!last) {
-    const ended = await waitFor(
-      async () => (await p.prisma.liveSession.count({ where: { id: { in: sessionIds }, status: "RECORDING" } })) === 0,
-      120_000,
-      "the sessions to end",
-      500,
-    ).then(() => Date.now());
-    const done = await waitFor(
-      async () =>
-        (await p.prisma.segment.count({
-          where: { sessionId: { in: sessionIds }, status: { notIn: ["DONE", "ERROR"] } },
-        })) === 0 && (await p.prisma.segment.count({ where: { sessionId: { in: sessionIds } } })) >= sessionIds.length,
-      240_000,
-      "the segments' catch-up",
-      500,
-    ).then(
-      () => Date.now(),
-      () => null,
-    );
-    catchUpS = done === null ? null : round((done - ended) / 1000);
-  }
+  // The deferred transcription: from the streams' end until every segment is processed (null: not within the wait).
+  const catchUpS = last ? null : await catchUp(p, sessionIds);
   const byMode = [...modes.values()].reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
   emit({
     name: `live-concurrency-${row.decode}-${row.streams}`,
