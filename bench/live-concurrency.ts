@@ -132,6 +132,8 @@ async function measure(
   env.LIVE_DECODE = row.decode;
   progress(`live-concurrency: ${row.streams} streams, LIVE_DECODE=${row.decode}`);
   const tag = `${Date.now()}`;
+  // Streamers of earlier rows (or an interrupted run) must not be polled meanwhile.
+  await p.prisma.streamer.updateMany({ where: { monitored: true }, data: { monitored: false } });
   const streams = [];
   for (let i = 0; i < row.streams; i++) {
     const user = await p.prisma.user.create({
@@ -158,9 +160,13 @@ async function measure(
   for (const { user, streamer } of streams) {
     const at = Date.now();
     const check = await checkStreamer(streamer.id, user.id);
-    if (check.status !== "live" || !check.sessionId) throw new Error(`not live: ${JSON.stringify(check)}`);
     await p.prisma.streamer.update({ where: { id: streamer.id }, data: { monitored: false } });
-    started.push({ sessionId: check.sessionId, userId: user.id, moment: at + s.excitedEnd * 1000 });
+    // The poll-streamers cron may have checked it first (status "recording"): its session is the one.
+    const sessionId =
+      check.sessionId ??
+      (await p.prisma.liveSession.findFirst({ where: { streamerId: streamer.id, status: "RECORDING" } }))?.id;
+    if (!sessionId) throw new Error(`not live: ${JSON.stringify(check)}`);
+    started.push({ sessionId, userId: user.id, moment: at + s.excitedEnd * 1000 });
   }
   const sessionIds = started.map((x) => x.sessionId);
   const modes = new Map<string, string>();
