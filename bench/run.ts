@@ -13,6 +13,7 @@ export const BENCHMARKS = [
   "throughput",
   "transcription",
   "concurrent-recording",
+  "live-concurrency",
   "api",
 ] as const;
 

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
+import { LiveEdgeLag } from "./live/live-edge-lag";
 import { useRedetectSegment, useRetrySegment } from "./hooks/use-segments";
 import { Card } from "./ui/card";
 import { formatClock, timeAgo } from "./ui/format";
@@ -33,7 +34,8 @@ export function SessionTimeline({ session }: { session: TSession }) {
           </Link>{" "}
           <span className={live ? "text-rose-400" : "text-zinc-500"}>
             {live ? "● recording" : session.status === "FAILED" ? "failed" : "ended"}
-          </span>
+          </span>{" "}
+          {live && <LiveEdgeLag edge={session.liveEdge} />}
         </p>
         <p className="text-xs text-zinc-500">
           started {timeAgo(session.startedAt)} · {session.segmentCount} segments · {session.clipCount} clips

@@ -57,6 +57,12 @@ const ZEnv = z.object({
    * length; each is transcribed, measured and run through live detection as it lands (lib/pipeline/live-detect.ts).
    */
   LIVE_CHUNK_SECONDS: z.coerce.number().int().min(2).max(60).default(5),
+  /**
+   * Speech decoding of live chunks (lib/pipeline/live-backpressure.ts): `auto` decodes while a stream keeps up
+   * and runs only the cheap signals (loudness, silences, keyword spotting) once it falls 10 s behind, leaving
+   * the words to its segment; `always` decodes every chunk however far behind; `never` decodes none.
+   */
+  LIVE_DECODE: z.enum(["auto", "always", "never"]).default("auto"),
   GROQ_API_KEY: z.string().optional(),
   GROQ_BASE_URL: z.string().url().optional(),
   GROQ_TRANSCRIBE_MODEL: z.string().default("whisper-large-v3-turbo"),

@@ -2,17 +2,28 @@
 import Link from "next/link";
 import { useCallback, useRef, useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
+import type { TLiveEdgeStatus } from "@/lib/pipeline/live-backpressure";
 import { useLiveEdge } from "../hooks/use-live";
 import { Card } from "../ui/card";
 import { ClipThat } from "./clip-that";
+import { LiveEdgeLag } from "./live-edge-lag";
 import { LivePlayer, type TLivePlayerHandle } from "./live-player";
 import { LiveTimeline } from "./live-timeline";
 
 /**
  * The session page while it records: the live stream from the rolling buffer, "Clip that", and the session's
- * clips as markers (from the session query, polled every 2 s while live, so a new clip shows without reload).
+ * clips as markers (from the session query, polled every 2 s while live, so a new clip shows without reload),
+ * and how far behind live its clipping is when the machine cannot keep up (`liveEdge`, same query).
  */
-export function LiveView({ sessionId, clips }: { sessionId: string; clips: TClipDto[] }) {
+export function LiveView({
+  sessionId,
+  clips,
+  liveEdge,
+}: {
+  sessionId: string;
+  clips: TClipDto[];
+  liveEdge: TLiveEdgeStatus | null;
+}) {
   const live = useLiveEdge(sessionId, true);
   const player = useRef<TLivePlayerHandle>(null);
   const [position, setPosition] = useState<number | null>(null);
@@ -23,7 +34,10 @@ export function LiveView({ sessionId, clips }: { sessionId: string; clips: TClip
 
   return (
     <Card as="section" className="mt-4 p-3 sm:p-4" aria-label="Live">
-      <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Live</h2>
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <h2 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Live</h2>
+        <LiveEdgeLag edge={liveEdge} />
+      </div>
       {!edge ? (
         <div className="grid aspect-video w-full place-items-center rounded-lg bg-zinc-950 text-sm text-zinc-400 ring-1 ring-zinc-800">
           {live.isError ? "The live stream could not be loaded." : "Waiting for the live stream…"}

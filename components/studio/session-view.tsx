@@ -55,7 +55,7 @@ export function SessionView({ id }: { id: string }) {
         </p>
       </div>
 
-      {session.status === "RECORDING" && <LiveView sessionId={session.id} clips={clips} />}
+      {session.status === "RECORDING" && <LiveView sessionId={session.id} clips={clips} liveEdge={q.data.liveEdge} />}
 
       <Card as="section" className="mt-4 p-3 sm:p-4" aria-label="Timeline">
         <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Timeline</h2>

@@ -158,3 +158,34 @@ describe("getDashboard", () => {
     expect(await count(`${userId}-s11`)).toBe(3);
   });
 });
+
+describe("getDashboard liveEdge", () => {
+  it("says how far behind live a recording session's live edge is, and whether it transcribes later", async () => {
+    const live = `${userId}-s11`;
+    const edge = async () => (await getDashboard(userId)).sessions.find((s) => s.id === live)?.liveEdge;
+    expect(await edge()).toBeNull();
+    const chunk = (i: number, status: "DONE" | "PENDING" | "RUNNING", mode?: "full" | "cheap") => ({
+      userId,
+      sessionId: live,
+      startOffset: 1800 + i * 5,
+      duration: 5,
+      storageKey: `${live}/chunk-${i}.wav`,
+      status,
+      signals: mode ? { loudness: [], silences: [], wordsPerSecond: 0, mode } : undefined,
+    });
+    // Two decoded chunks, then one running and three queued: 20 s of audio not processed yet.
+    await prisma.audioChunk.createMany({
+      data: [
+        chunk(0, "DONE", "full"),
+        chunk(1, "DONE", "cheap"),
+        chunk(2, "RUNNING"),
+        ...[3, 4, 5].map((i) => chunk(i, "PENDING")),
+      ],
+    });
+    expect(await edge()).toEqual({ lagSeconds: 20, mode: "cheap", behind: true });
+    // Ended sessions carry none.
+    expect((await getDashboard(userId)).sessions.find((s) => s.id === `${userId}-s10`)?.liveEdge).toBeNull();
+    await prisma.audioChunk.updateMany({ where: { sessionId: live }, data: { status: "DONE" } });
+    expect(await edge()).toEqual({ lagSeconds: 0, mode: "full", behind: false });
+  });
+});

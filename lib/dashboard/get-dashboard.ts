@@ -1,6 +1,7 @@
 import { listClips, ZClipQuery } from "@/lib/clips/clips";
 import { prisma } from "@/lib/db";
 import type { LiveSession, Segment } from "@/generated/prisma/client";
+import { getLiveEdge } from "@/lib/pipeline/get-live-edge";
 import { streamerSelect } from "@/lib/streamers/streamers";
 
 type TDashboardSegment = Pick<
@@ -57,6 +58,11 @@ export async function getDashboard(userId: string) {
     // The feed's first page (the same query the gallery polls).
     listClips(userId, ZClipQuery.parse({ limit: "24" })),
   ]);
+  // How far behind live each recording session's live edge is (one query for all of them).
+  const edges = await getLiveEdge(
+    userId,
+    sessions.filter((s) => s.status === "RECORDING").map((s) => s.id),
+  );
   return {
     streamers: streamers.map((s) => ({
       ...s,
@@ -67,6 +73,7 @@ export async function getDashboard(userId: string) {
       ...s,
       startedAt: new Date(startedAtMs).toISOString(),
       endedAt: endedAtMs === null ? null : new Date(endedAtMs).toISOString(),
+      liveEdge: edges.get(s.id) ?? null,
     })),
     clips: clips.clips,
   };

@@ -30,6 +30,10 @@ export async function measureLoudness(wav: string): Promise<TLoudness[]> {
     "null",
     "-",
   ]);
+  return parseLoudness(stderr, wav);
+}
+
+function parseLoudness(stderr: string, wav: string): TLoudness[] {
   const out: TLoudness[] = [];
   const re = /\bt:\s*([\d.]+)\s+TARGET:\S+\s+LUFS\s+M:\s*(-?[\d.]+|-?inf|nan)/g;
   for (const m of stderr.matchAll(re)) {
@@ -60,11 +64,15 @@ export async function detectSilences(
     "-map",
     "0:a:0",
     "-af",
-    `silencedetect=noise=${noiseDb}dB:duration=${minSeconds}`,
+    silenceFilter(noiseDb, minSeconds),
     "-f",
     "null",
     "-",
   ]);
+  return parseSilences(stderr, async () => (await probeMedia(wav)).duration);
+}
+
+async function parseSilences(stderr: string, duration: () => Promise<number>): Promise<TSilence[]> {
   const out: TSilence[] = [];
   let open: number | null = null;
   for (const m of stderr.matchAll(/silence_(start|end):\s*(-?[\d.]+)/g)) {
@@ -76,6 +84,37 @@ export async function detectSilences(
     }
   }
   // Silence running to the end of the file has a start but no end line.
-  if (open !== null) out.push({ start: open, end: (await probeMedia(wav)).duration });
+  if (open !== null) out.push({ start: open, end: await duration() });
   return out;
+}
+
+const silenceFilter = (noiseDb = -35, minSeconds = 0.35) => `silencedetect=noise=${noiseDb}dB:duration=${minSeconds}`;
+
+/**
+ * Momentary loudness and silences of a file from one ffmpeg run (`ebur128` then `silencedetect` in one filter
+ * chain; ebur128 passes the audio through), with measureLoudness's and detectSilences's defaults: one process
+ * start and one decode instead of two, which is most of what measuring a 5-s live chunk costs. A silence
+ * running to the end ends at the input's duration from ffmpeg's own header (no ffprobe run).
+ */
+export async function analyseAudio(wav: string): Promise<{ loudness: TLoudness[]; silences: TSilence[] }> {
+  const { stderr } = await runTool(env.FFMPEG_PATH, [
+    "-hide_banner",
+    "-nostdin",
+    "-nostats",
+    "-loglevel",
+    "info",
+    "-i",
+    wav,
+    "-map",
+    "0:a:0",
+    "-af",
+    `ebur128=framelog=info,${silenceFilter()}`,
+    "-f",
+    "null",
+    "-",
+  ]);
+  const header = /Duration:\s*(\d+):(\d+):([\d.]+)/.exec(stderr);
+  const duration = async () =>
+    header ? Number(header[1]) * 3600 + Number(header[2]) * 60 + Number(header[3]) : (await probeMedia(wav)).duration;
+  return { loudness: parseLoudness(stderr, wav), silences: await parseSilences(stderr, duration) };
 }

@@ -1,6 +1,6 @@
 export { probeMedia, type TMediaInfo } from "./probe-media";
 export { extractAudio } from "./extract-audio";
-export { measureLoudness, detectSilences, type TLoudness, type TSilence } from "./analyse-audio";
+export { analyseAudio, measureLoudness, detectSilences, type TLoudness, type TSilence } from "./analyse-audio";
 export { renderClip, type TClipInput, type TRenderClipOptions } from "./render-clip";
 export { makeSampleStream, type TSampleStream, type TSampleStreamOptions, type TScriptLine } from "./sample-stream";
 export { runTool } from "./run";

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { segmentFile } from "@/test/fixtures/stream-signals";
 import {
+  analyseAudio,
   detectSilences,
   extractAudio,
   makeSampleStream,
@@ -124,6 +125,36 @@ describe("audio analysis", () => {
     expect(s.some((x) => x.start < info.excitedEnd - 0.5 && x.end > info.excitedStart + 0.5)).toBe(false);
     // A stricter threshold finds fewer (or equal) silences.
     expect((await detectSilences(wav, { noiseDb: -60, minSeconds: 0.35 })).length).toBeLessThanOrEqual(s.length);
+  });
+
+  it("measures loudness and silences in one ffmpeg run, as the two separate runs do", async () => {
+    const one = await analyseAudio(wav);
+    expect(one.loudness).toEqual(await measureLoudness(wav));
+    expect(one.silences).toEqual(await detectSilences(wav));
+    // A silence running to the end of the file ends at its duration (from ffmpeg's header, no ffprobe).
+    const tail = path.join(dir, "tail-silence.wav");
+    await runTool("ffmpeg", [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=frequency=440:sample_rate=16000:duration=1",
+      "-f",
+      "lavfi",
+      "-i",
+      "anullsrc=r=16000:cl=mono:d=2",
+      "-filter_complex",
+      "[0][1]concat=n=2:v=0:a=1",
+      "-ac",
+      "1",
+      tail,
+    ]);
+    const t = await analyseAudio(tail);
+    expect(t.silences).toEqual(await detectSilences(tail));
+    expect(t.silences.at(-1)!.end).toBeCloseTo(3, 1);
   });
 
   it("reports tool failures with the tail of stderr", async () => {

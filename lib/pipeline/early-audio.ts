@@ -1,11 +1,14 @@
 import path from "node:path";
+import { Prisma } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
-import { detectSilences, measureLoudness } from "@/lib/media";
+import { env } from "@/lib/env";
+import { analyseAudio } from "@/lib/media";
 import { writeWavSlice } from "@/lib/media/wav";
 import { getStore } from "@/lib/storage";
 import { getTranscriber, spotKeywords, transcriberIdentity, type TKeywordHit, type TWord } from "@/lib/transcribe";
 import { keywordsFor, keywordsKey } from "./keywords";
-import { type TChunkSignals, wordsPerSecond } from "./live-window";
+import { backlogSeconds, chooseChunkMode, type TChunkMode } from "./live-backpressure";
+import { type TChunkSignals, wordsPerSecond, ZChunkSignals } from "./live-window";
 import { withWorkdir } from "./workdir";
 
 /**
@@ -156,13 +159,48 @@ const MOMENTARY_WINDOW = 0.4;
 export type TChunkWork = {
   status: "done" | "skipped";
   words: number;
+  /** `cheap` when the stream was behind live: loudness, silences and keywords only, no decoding. */
+  mode?: TChunkMode;
+  lagSeconds?: number;
   /** Wall time (ms) until decoding, keyword spotting and loudness + silences were each done (they run in parallel). */
   ms?: { transcribe: number; keywords: number; signals: number };
 };
 
 /**
+ * Backpressure (live-backpressure.ts): how far behind live the session is at this chunk (the audio announced
+ * after it, or its own wait for a worker) and the mode of the session's previous chunk, for the hysteresis.
+ */
+async function chunkMode(chunk: {
+  id: string;
+  sessionId: string;
+  startOffset: number;
+  duration: number;
+  createdAt: Date;
+}): Promise<{ mode: TChunkMode; lagSeconds: number }> {
+  const [newest, previous] = await Promise.all([
+    prisma.$queryRaw<{ end: number | null }[]>`
+      select max("startOffset" + duration) as "end" from "AudioChunk" where "sessionId" = ${chunk.sessionId}`,
+    prisma.audioChunk.findFirst({
+      where: { sessionId: chunk.sessionId, status: "DONE", startOffset: { lt: chunk.startOffset } },
+      orderBy: { startOffset: "desc" },
+      select: { signals: true },
+    }),
+  ]);
+  const chunkEnd = chunk.startOffset + chunk.duration;
+  const lagSeconds = backlogSeconds({
+    chunkEnd,
+    arrivedEnd: newest[0]?.end ?? chunkEnd,
+    arrivedAtMs: chunk.createdAt.getTime(),
+    nowMs: Date.now(),
+  });
+  const prev = previous ? (ZChunkSignals.nullable().catch(null).parse(previous.signals)?.mode ?? "full") : null;
+  return { mode: chooseChunkMode({ decode: env.LIVE_DECODE, lagSeconds, previous: prev }), lagSeconds };
+}
+
+/**
  * The `transcribe-audio-chunk` step: words, keyword hits and cheap signals (momentary loudness, silences,
- * speech rate) of one chunk, for live detection and for its segment, unless its segment took it over.
+ * speech rate) of one chunk, for live detection and for its segment, unless its segment took it over. A
+ * stream behind live gets a `cheap` chunk: no decoding (words null, so its segment decodes the stretch).
  */
 export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork> {
   const claimed = await prisma.audioChunk.updateMany({
@@ -173,30 +211,38 @@ export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork>
   const chunk = await prisma.audioChunk.findUniqueOrThrow({
     where: { id: chunkId },
     select: {
+      id: true,
+      sessionId: true,
       storageKey: true,
       startOffset: true,
       duration: true,
+      createdAt: true,
       session: { select: { streamer: { select: { keywords: true } } } },
     },
   });
+  const { mode, lagSeconds } = await chunkMode(chunk);
   const keywords = keywordsFor(chunk.session.streamer.keywords);
   const at = chunk.startOffset;
   const r = await withWorkdir(async (dir) => {
     const wav = path.join(dir, "chunk.wav");
     await getStore().download(chunk.storageKey, wav);
-    // Decoding, keyword spotting and the two ffmpeg measurements run side by side: each is one process, and
-    // the chunk's wall time is what the live edge waits for.
+    // Decoding, keyword spotting and the ffmpeg measurement run side by side: each is one process, and the
+    // chunk's wall time is what the live edge waits for.
     const clock = performance.now();
     const timed = async <T>(p: Promise<T>): Promise<[T, number]> => [await p, Math.round(performance.now() - clock)];
-    const [[t, transcribe], [hits, keywordsMs], [[loudness, silences], signalsMs]] = await Promise.all([
-      timed(getTranscriber().transcribe(wav, { offset: at, keywords })),
+    const [[t, transcribe], [hits, keywordsMs], [measured, signalsMs]] = await Promise.all([
+      timed(mode === "full" ? getTranscriber().transcribe(wav, { offset: at, keywords }) : Promise.resolve(null)),
       timed(spotKeywords(wav, keywords)),
-      timed(Promise.all([measureLoudness(wav), detectSilences(wav)])),
+      timed(analyseAudio(wav)),
     ]);
     const signals: TChunkSignals = {
-      loudness: loudness.filter((x) => x.t >= MOMENTARY_WINDOW).map((x) => ({ t: r3(x.t + at), lufs: x.lufs })),
-      silences: silences.map((x) => ({ start: r3(x.start + at), end: r3(x.end + at) })),
-      wordsPerSecond: wordsPerSecond(t.words, chunk.duration),
+      loudness: measured.loudness
+        .filter((x) => x.t >= MOMENTARY_WINDOW)
+        .map((x) => ({ t: r3(x.t + at), lufs: x.lufs })),
+      silences: measured.silences.map((x) => ({ start: r3(x.start + at), end: r3(x.end + at) })),
+      wordsPerSecond: t ? wordsPerSecond(t.words, chunk.duration) : 0,
+      mode,
+      lagSeconds,
     };
     const ms = { transcribe, keywords: keywordsMs, signals: signalsMs };
     return { t, hits: hits.map((h) => ({ ...h, t: r3(h.t + at) })), signals, ms };
@@ -205,17 +251,24 @@ export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork>
     where: { id: chunkId, status: "RUNNING" },
     data: {
       status: "DONE",
-      words: r.t.words,
+      // A cheap chunk has no words: its segment's transcription decodes the stretch (earlyWords skips it).
+      words: r.t ? r.t.words : Prisma.DbNull,
       keywordHits: r.hits,
       keywords: keywordsKey(keywords),
       signals: r.signals,
-      engine: r.t.engine,
-      model: r.t.model ?? null,
-      language: r.t.language ?? null,
+      engine: r.t?.engine ?? null,
+      model: r.t?.model ?? null,
+      language: r.t?.language ?? null,
     },
   });
   await getStore().delete(chunk.storageKey);
-  return { status: done.count ? "done" : "skipped", words: r.t.words.length, ms: r.ms };
+  return {
+    status: done.count ? "done" : "skipped",
+    words: r.t?.words.length ?? 0,
+    mode,
+    lagSeconds,
+    ms: r.ms,
+  };
 }
 
 /** A chunk whose function gave up: its segment decodes that stretch itself. */

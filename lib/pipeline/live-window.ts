@@ -15,6 +15,13 @@ export const ZChunkSignals = z.object({
   loudness: z.array(z.object({ t: z.number(), lufs: z.number() })),
   silences: z.array(z.object({ start: z.number(), end: z.number() })),
   wordsPerSecond: z.number(),
+  /**
+   * `cheap`: the chunk was not decoded (its stream was behind live, lib/pipeline/live-backpressure.ts), so it
+   * has no words and its segment transcribes that stretch. Absent on rows from before backpressure: `full`.
+   */
+  mode: z.enum(["full", "cheap"]).optional(),
+  /** How far behind live the stream was when the chunk started (seconds). */
+  lagSeconds: z.number().optional(),
 });
 export type TChunkSignals = z.infer<typeof ZChunkSignals>;
 

@@ -3,13 +3,17 @@ import { z } from "zod";
 import { prisma } from "@/lib/db";
 import { toClipDto } from "@/lib/clips/clips";
 import { AppError } from "@/lib/http/errors";
+import { getLiveEdge } from "@/lib/pipeline/get-live-edge";
 import { loudnessPeaks } from "./loudness";
 import { validateRange, ZRange } from "./trim-clip";
 
 /** At most this many loudness buckets over a whole session (≥ 1 per second for sessions up to 20 min). */
 const MAX_BUCKETS = 1200;
 
-/** The session view: segments, clips and a loudness strip over the whole session (stream time). */
+/**
+ * The session view: segments, clips and a loudness strip over the whole session (stream time); while it
+ * records, how far its live edge is behind live (`liveEdge`, null when it keeps up without chunks yet).
+ */
 export async function getSessionView(userId: string, sessionId: string) {
   const s = await prisma.liveSession.findFirst({
     where: { id: sessionId, userId },
@@ -52,6 +56,7 @@ export async function getSessionView(userId: string, sessionId: string) {
     })),
     clips: s.clips.map((c) => toClipDto(c)),
     loudness: duration > 0 ? await loudnessPeaks(s.id, 0, duration, buckets) : [],
+    liveEdge: s.status === "RECORDING" ? ((await getLiveEdge(userId, [s.id])).get(s.id) ?? null) : null,
   };
 }
 export type TSessionView = Awaited<ReturnType<typeof getSessionView>>;

@@ -7,7 +7,8 @@ import { extractAudio, makeSampleStream, runTool } from "@/lib/media";
 import type { TSampleStream } from "@/lib/media";
 import { KEYWORDS } from "@/test/fixtures/stream-signals";
 import { createPocketsphinxTranscriber, spotKeywords } from "./index";
-import { planCuts, prepareKeyphrases } from "./pocketsphinx";
+import { keyphraseDictionary, planCuts, POCKETSPHINX_DICT, prepareKeyphrases } from "./pocketsphinx";
+import { writeWavSlice } from "@/lib/media/wav";
 
 let dir: string;
 let wav: string;
@@ -85,6 +86,52 @@ describe("pocketsphinx transcriber", () => {
     // The multi-word phrases are not heard in the calm speech.
     const strong = hits.filter((h) => ["oh my god", "no way", "insane"].includes(h.phrase));
     for (const h of strong) expect(h.t).toBeGreaterThanOrEqual(info.excitedStart - 1);
+  });
+
+  it("spots with a dictionary of the keyphrases' words only, finding what the whole dictionary finds", async () => {
+    const dict = await keyphraseDictionary(["oh my god", "lets go", "live"]);
+    expect(
+      dict
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(expect.arrayContaining(["god", "go", "lets", "my", "oh"]));
+    // Every pronunciation of a word is kept (the decoder picks among them).
+    expect(dict).toMatch(/^live\(2\) L IH V$/m);
+    expect(
+      dict
+        .split("\n")
+        .filter(Boolean)
+        .every((l) => /^(god|go|lets|my|oh|live)(\(\d+\))? /.test(l)),
+    ).toBe(true);
+
+    // One ~30-s stretch with the excited passage, spotted in one run either way.
+    const slice = path.join(dir, "slice.wav");
+    await writeWavSlice(wav, slice, info.excitedStart - 10, info.excitedStart + 18);
+    const prepared = await prepareKeyphrases(KEYWORDS);
+    const list = path.join(dir, "kws.txt");
+    await fs.writeFile(list, prepared.map((p) => p.line).join("\n") + "\n");
+    const { stdout } = await runTool("pocketsphinx_continuous", [
+      "-kws",
+      list,
+      "-dict",
+      POCKETSPHINX_DICT,
+      "-infile",
+      slice,
+      "-time",
+      "yes",
+      "-logfn",
+      "/dev/null",
+    ]);
+    const byKey = new Map(prepared.map((p) => [p.key, p.phrase]));
+    const whole = stdout
+      .split("\n")
+      .map((l) => /^(.+?)\s+(\d+(?:\.\d+)?)\s+\d+(?:\.\d+)?\s+\d+(?:\.\d+)?\s*$/.exec(l.trim()))
+      .filter((m) => m && byKey.has(m[1].trim()))
+      .map((m) => ({ phrase: byKey.get(m![1].trim())!, t: Number(m![2]) }));
+    const small = await spotKeywords(slice, KEYWORDS);
+    expect(whole.length).toBeGreaterThanOrEqual(2);
+    expect(small.map((h) => [h.phrase, h.t]).sort()).toEqual(whole.map((h) => [h.phrase, h.t]).sort());
   });
 
   it("drops phrases with words outside the dictionary instead of failing", async () => {

@@ -1,0 +1,82 @@
+/**
+ * Backpressure on the live edge (decision 013). A session's chunks are processed one at a time; when the
+ * machine cannot decode every live stream in real time, chunks queue up and the stream's clips lag behind.
+ * Then a chunk runs "cheap": loudness, silences and keyword spotting only (about a sixth of the CPU of a full
+ * chunk, see bench/live-concurrency.ts), no speech decoding; its segment transcribes that stretch when it
+ * closes (catch-up). Pure functions, tested without I/O.
+ */
+
+export type TChunkMode = "full" | "cheap";
+export type TLiveDecode = "auto" | "always" | "never";
+
+/** Falling this far behind live switches a stream to cheap chunks (two 5-s chunks queued). */
+export const CHEAP_ENTER_SECONDS = 10;
+/** A cheap stream decodes again once it is at most this far behind (caught up to about its current chunk). */
+export const CHEAP_EXIT_SECONDS = 2;
+/** The UI shows a stream as behind from this lag on (one chunk in flight is normal). */
+export const SHOW_BEHIND_SECONDS = 8;
+
+/** Where a chunk stands when its function starts on it (stream seconds; times in ms since the epoch). */
+export type TChunkBacklog = {
+  /** End of this chunk on the session clock. */
+  chunkEnd: number;
+  /** End of the newest chunk of the session announced so far (the live edge as the app knows it). */
+  arrivedEnd: number;
+  /** When this chunk was announced, and now: a chunk waiting for a worker is behind even if it is the newest. */
+  arrivedAtMs: number;
+  nowMs: number;
+};
+
+/** How far behind live the stream's live-edge processing is, in seconds: the queued audio or this chunk's wait. */
+export function backlogSeconds(b: TChunkBacklog): number {
+  const queued = Math.max(0, b.arrivedEnd - b.chunkEnd);
+  const waited = Math.max(0, (b.nowMs - b.arrivedAtMs) / 1000);
+  return Math.round(Math.max(queued, waited) * 10) / 10;
+}
+
+/**
+ * The mode of the next chunk: `always` decodes every chunk, `never` none; `auto` goes cheap once the stream is
+ * CHEAP_ENTER_SECONDS behind and stays cheap until it is back within CHEAP_EXIT_SECONDS (hysteresis, so a
+ * stream near the threshold does not flip on every chunk). `previous` is the mode of the session's last chunk.
+ */
+export function chooseChunkMode(input: {
+  decode: TLiveDecode;
+  lagSeconds: number;
+  previous: TChunkMode | null;
+}): TChunkMode {
+  if (input.decode === "always") return "full";
+  if (input.decode === "never") return "cheap";
+  const threshold = input.previous === "cheap" ? CHEAP_EXIT_SECONDS : CHEAP_ENTER_SECONDS;
+  if (input.previous === "cheap") return input.lagSeconds > threshold ? "cheap" : "full";
+  return input.lagSeconds >= threshold ? "cheap" : "full";
+}
+
+/** What the UI shows about a recording session's live edge. */
+export type TLiveEdgeStatus = {
+  /** Seconds of live audio announced but not yet processed (0 when caught up). */
+  lagSeconds: number;
+  /** Mode of the newest processed chunk: `cheap` means its words come later, from the segment. */
+  mode: TChunkMode;
+  /** True when the UI should say so (lagging by SHOW_BEHIND_SECONDS or more, or transcribing later). */
+  behind: boolean;
+};
+
+/**
+ * The live edge of a session from its chunk rows: the audio announced but not processed yet (from the start
+ * of the oldest waiting chunk to the newest announced end) or, when longer, how long that chunk has waited;
+ * and the newest processed chunk's mode. Null without chunks (no live edge, or all consumed by segments).
+ */
+export function liveEdgeStatus(input: {
+  /** End of the newest chunk announced (session clock), null without chunks. */
+  arrivedEnd: number | null;
+  /** The oldest chunk not processed yet (PENDING or RUNNING): its start and announcement time (ms). */
+  oldestWaiting: { start: number; arrivedAtMs: number } | null;
+  lastMode: TChunkMode | null;
+  nowMs: number;
+}): TLiveEdgeStatus | null {
+  if (input.arrivedEnd === null) return null;
+  const w = input.oldestWaiting;
+  const lagSeconds = w ? Math.round(Math.max(input.arrivedEnd - w.start, (input.nowMs - w.arrivedAtMs) / 1000, 0)) : 0;
+  const mode = input.lastMode ?? "full";
+  return { lagSeconds, mode, behind: lagSeconds >= SHOW_BEHIND_SECONDS || mode === "cheap" };
+}
