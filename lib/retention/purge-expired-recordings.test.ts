@@ -262,3 +262,86 @@ describe("purgeExpiredRecordings: leftover audio chunks", () => {
     expect(again.segments).toBe(0);
   });
 });
+
+describe("purgeExpiredRecordings: never-processed segments and pending trims", () => {
+  it("purges a READY segment past retention; keeps a session's segments while a trim of one of its clips is pending; storage lists only what is kept", async () => {
+    const { prisma } = db;
+    const { getStore, storageKeys } = storage;
+    const store = getStore();
+    const stamp = Date.now();
+    const now = new Date();
+    const user = await prisma.user.create({
+      data: { id: `ret-rt-${stamp}`, name: "RT", email: `ret-rt-${stamp}@example.com`, retentionHours: 1 },
+    });
+    const streamer = await prisma.streamer.create({
+      data: {
+        userId: user.id,
+        name: "RT",
+        kind: "URL",
+        source: `https://example.com/rt-${stamp}.m3u8`,
+        monitored: false,
+      },
+    });
+    const sessionOf = () =>
+      prisma.liveSession.create({
+        data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED" },
+      });
+    const lost = await sessionOf();
+    const trimming = await sessionOf();
+    const segment = async (sessionId: string, status: "READY" | "DONE") => {
+      const key = storageKeys.segment(sessionId, 0);
+      await store.put(key, Buffer.alloc(10));
+      await store.put(storageKeys.segmentAudio(sessionId, 0), Buffer.from("wav"));
+      return prisma.segment.create({
+        data: {
+          userId: user.id,
+          sessionId,
+          number: 0,
+          startOffset: 0,
+          duration: 30,
+          storageKey: key,
+          sizeBytes: 10,
+          status,
+          recordedAt: new Date(now.getTime() - 3 * 3600_000),
+        },
+      });
+    };
+    await segment(lost.id, "READY");
+    const kept = await segment(trimming.id, "DONE");
+    await prisma.clip.create({
+      data: {
+        userId: user.id,
+        streamerId: streamer.id,
+        sessionId: trimming.id,
+        segmentId: kept.id,
+        detectionKey: `rt-${stamp}`,
+        startTime: 1,
+        endTime: 16,
+        title: "T",
+        reason: "r",
+        score: 80,
+        engine: "offline",
+        status: "READY",
+        trimStart: 2,
+        trimEnd: 12,
+      },
+    });
+    const spy = vi.spyOn(console, "log").mockImplementation(() => {});
+    await mod.purgeExpiredRecordings(now).finally(() => spy.mockRestore());
+    const listed = (sessionId: string) =>
+      fs.existsSync(path.join(storageDir, "sessions", sessionId))
+        ? fs
+            .readdirSync(path.join(storageDir, "sessions", sessionId), { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => path.relative(path.join(storageDir, "sessions", sessionId), path.join(e.parentPath, e.name)))
+            .sort()
+        : [];
+    expect(listed(lost.id)).toEqual([]);
+    expect(listed(trimming.id)).toEqual(["audio/00000.wav", "segments/00000.ts"]);
+    // Once the trim is done, the next run removes them.
+    await prisma.clip.updateMany({ where: { sessionId: trimming.id }, data: { trimStart: null, trimEnd: null } });
+    const spy2 = vi.spyOn(console, "log").mockImplementation(() => {});
+    await mod.purgeExpiredRecordings(now).finally(() => spy2.mockRestore());
+    expect(listed(trimming.id)).toEqual([]);
+  });
+});

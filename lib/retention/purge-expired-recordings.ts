@@ -9,7 +9,8 @@ const BATCH = 200;
  * Deletes raw recordings past each owner's retention period (User.retentionHours, default 48 h): the
  * segment file, its extracted audio and analysis, and its transcript, plus leftover early-transcription audio
  * chunks. Clips and their renders are kept.
- * Segments still in the pipeline, and those of a session with a clip still to be rendered, are left alone. Idempotent: a deleted segment is marked and skipped, and
+ * Segments still in the pipeline, and those of a session with a clip still to be rendered or trimmed, are left
+ * alone; a segment that never started processing (READY) is not. Idempotent: a deleted segment is marked and skipped, and
  * deleting a blob that is already gone is not an error.
  */
 export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeResult> {
@@ -27,9 +28,14 @@ export async function purgeExpiredRecordings(now = new Date()): Promise<TPurgeRe
           userId: user.id,
           deletedAt: null,
           recordedAt: { lt: cutoff },
-          status: { in: ["DONE", "ERROR"] },
-          // A clip still to be rendered is cut from its session's segments: they wait for the next run.
-          session: { clips: { none: { status: { in: ["PENDING", "RENDERING"] } } } },
+          // READY past retention was never processed (its event was lost): kept no longer than the rest.
+          // PROCESSING is left to its run; one stuck for an hour becomes ERROR (fail-stuck-segments).
+          status: { in: ["DONE", "ERROR", "READY"] },
+          // A clip still to be rendered, or re-cut by a pending trim, is cut from its session's segments: they
+          // wait for the next run.
+          session: {
+            clips: { none: { OR: [{ status: { in: ["PENDING", "RENDERING"] } }, { trimStart: { not: null } }] } },
+          },
         },
         select: { id: true, sessionId: true, number: true, storageKey: true, sizeBytes: true },
         take: BATCH,
