@@ -10,7 +10,7 @@ import { LiveTimeline } from "./live-timeline";
 
 /**
  * The session page while it records: the live stream from the rolling buffer, "Clip that", and the session's
- * clips as markers (from the session query, polled every 2 s while live, so a new clip shows without reload).
+ * clips as markers (from the session query: pushed, polled every 2 s while live without the push channel).
  */
 export function LiveView({ sessionId, clips }: { sessionId: string; clips: TClipDto[] }) {
   const live = useLiveEdge(sessionId, true);
