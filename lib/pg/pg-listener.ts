@@ -34,6 +34,7 @@ export class PgListener {
 
   /** Connects once; resolves whether or not that first attempt worked (it keeps retrying in the background). */
   start(): Promise<void> {
+    if (this.client || this.closed || this.retryTimer) return this.connecting ?? Promise.resolve();
     this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
     return this.connecting;
   }
