@@ -141,6 +141,11 @@ describe("GET /api/events (Server-Sent Events)", () => {
       { error: { code: "rate_limited", message: "At most 8 live update streams at once." } },
     ]);
     expect((await events(ctx.frank)).status).toBe(200); // the cap is per user
+    // However many streams, the process LISTENs on one connection.
+    const listening = await ctx.prisma.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND query ILIKE 'LISTEN%clipstream_push%'`;
+    expect(Number(listening[0].n)).toBe(1);
 
     streams[0].close();
     await waitFor(async () => getPushHub().count(ctx.erin.id) === 7, 5_000, "the closed stream to unsubscribe");
