@@ -60,7 +60,7 @@ function concurrency() {
 }
 
 async function serve() {
-  const { CLIENT_IP_HEADER, clientIpResolver } = await tsImport("./lib/net/resolve-client-ip.ts", import.meta.url);
+  const { CLIENT_IP_HEADER, clientIpResolver } = await tsImport("../lib/net/resolve-client-ip.ts", import.meta.url);
   const clientIp = clientIpResolver(process.env.TRUSTED_PROXIES);
   const app = next({ dev: false, hostname, port, dir: process.cwd() });
   await app.prepare();
