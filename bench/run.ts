@@ -14,6 +14,7 @@ export const BENCHMARKS = [
   "transcription",
   "concurrent-recording",
   "api",
+  "push-latency",
 ] as const;
 
 async function main() {

@@ -37,17 +37,17 @@ test("push: a clip turning READY shows on an open dashboard without a reload, wh
       `INSERT INTO "LiveSession" (id, "userId", "streamerId", status, "segmentSeconds") VALUES ($1, $2, $3, 'ENDED', 4)`,
       [sessionId, userId, streamer.id],
     );
+    await page.reload();
+    await expect(page.locator("html")).toHaveAttribute("data-push", "on");
+    // A new clip (the detector's insert) appears on the open page.
     await db.query(
       `INSERT INTO "Clip" (id, "userId", "streamerId", "sessionId", "detectionKey", "startTime", "endTime", title,
          reason, score, engine, status, "updatedAt")
        VALUES ($1, $2, $3, $4, 'push', 2, 14, 'Pushed moment', 'r', 90, 'test', 'RENDERING', now())`,
       [clipId, userId, streamer.id, sessionId],
     );
-
-    await page.reload();
     const card = page.getByRole("link", { name: "Clip: Pushed moment" });
-    await expect(card).toHaveAttribute("data-status", "RENDERING");
-    await expect(page.locator("html")).toHaveAttribute("data-push", "on");
+    await expect(card).toHaveAttribute("data-status", "RENDERING", { timeout: 5_000 });
 
     // With the stream up the dashboard polls every 30 s, not every 2 s: no poll in a 3 s window.
     const dashboardGets: number[] = [];
