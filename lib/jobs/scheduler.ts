@@ -162,7 +162,7 @@ export class Scheduler {
       onNotification: () => void this.pump(),
       onReconnect: () => void this.pump({ crons: true }),
       log: (msg) => {
-        if (!this.stopping) log(`${msg} (polling every ${pollMs} ms meanwhile)`);
+        if (!this.stopping) log(msg);
       },
     });
     await this.listener.start();

@@ -43,8 +43,7 @@ export class PgListener {
     if (this.closed) return;
     const client = new pg.Client({ connectionString: this.opts.connectionString });
     client.on("notification", (m) => this.opts.onNotification(m.channel, m.payload));
-    client.on("error", (err) => this.lost(client, err));
-    client.on("end", () => this.lost(client, new Error("connection ended")));
+    client.on("error", () => {}); // until connected, the failure arrives through connect() / query()
     try {
       await client.connect();
       for (const ch of this.opts.channels) await client.query(`LISTEN "${ch.replace(/"/g, '""')}"`);
@@ -53,6 +52,8 @@ export class PgListener {
       this.lost(client, err as Error);
       return;
     }
+    client.on("error", (err) => this.lost(client, err));
+    client.on("end", () => this.lost(client, new Error("connection ended")));
     if (this.closed) {
       await client.end().catch(() => {});
       return;
