@@ -20,6 +20,8 @@ test("push: a clip turning READY shows on an open dashboard without a reload, wh
   await page.getByLabel("Password").fill("correct horse battery");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/dashboard/);
+  // The sign-up page's stream was refused (401); signing in navigates, and the stream opens at once.
+  await expect(page.locator("html")).toHaveAttribute("data-push", "on", { timeout: 5_000 });
   const created = await page.request.post("/api/streamers", {
     data: { source: "http://127.0.0.1:9/live/push.m3u8", name: "Push streamer" },
   });

@@ -1,10 +1,11 @@
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { usePathname } from "next/navigation";
+import { useEffect, useRef } from "react";
 import { pushInvalidations, type TPushChange } from "./push-invalidations";
 import { setPushConnected } from "./use-push-status";
 
-/** After the server refused or dropped the stream for good (signed out, 429), try again this much later. */
-const REOPEN_MS = 30_000;
+/** After the server refused the stream (signed out, 429), try again after 5 s, doubling up to 60 s. */
+const REOPEN_MS = [5_000, 60_000] as const;
 /** Changes arriving together (a render updates a clip several times) cost one refetch per query. */
 const BATCH_MS = 50;
 
@@ -15,6 +16,10 @@ const BATCH_MS = 50;
  */
 export function usePushUpdates() {
   const qc = useQueryClient();
+  const pathname = usePathname();
+  /** Reopens a refused stream at once: a navigation (e.g. signing in) may have changed the answer. */
+  const retryNow = useRef<() => void>(() => {});
+  useEffect(() => retryNow.current(), [pathname]);
   useEffect(() => {
     if (typeof EventSource === "undefined") return;
     let source: EventSource | undefined;
@@ -31,9 +36,12 @@ export function usePushUpdates() {
         for (const queryKey of batch) void qc.invalidateQueries({ queryKey });
       }, BATCH_MS);
     };
+    let refused = 0;
     const open = () => {
+      reopen = undefined;
       source = new EventSource("/api/events");
       source.addEventListener("ready", () => {
+        refused = 0;
         setPushConnected(true);
         // Whatever changed while an earlier stream was down was not pushed: refetch what is on screen.
         if (opened) void qc.invalidateQueries();
@@ -53,12 +61,18 @@ export function usePushUpdates() {
         // server answered with an error status; reopen later ourselves.
         if (source?.readyState === EventSource.CLOSED) {
           source.close();
-          reopen = setTimeout(open, REOPEN_MS);
+          reopen = setTimeout(open, Math.min(REOPEN_MS[0] * 2 ** refused++, REOPEN_MS[1]));
         }
       };
     };
+    retryNow.current = () => {
+      if (!reopen) return;
+      clearTimeout(reopen);
+      open();
+    };
     open();
     return () => {
+      retryNow.current = () => {};
       source?.close();
       if (reopen) clearTimeout(reopen);
       if (flush) clearTimeout(flush);
