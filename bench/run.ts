@@ -15,6 +15,7 @@ export const BENCHMARKS = [
   "concurrent-recording",
   "live-concurrency",
   "api",
+  "push-latency",
 ] as const;
 
 async function main() {

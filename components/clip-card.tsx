@@ -11,6 +11,7 @@ export function ClipCard({ clip }: { clip: TClipDto }) {
       href={`/clips/${clip.id}`}
       className="group block overflow-hidden transition hover:border-zinc-600"
       aria-label={`Clip: ${clip.title}`}
+      data-status={clip.status}
     >
       <div className="relative aspect-video bg-zinc-800">
         {clip.thumbUrl ? (

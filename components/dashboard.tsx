@@ -11,7 +11,10 @@ import { Badge, type TBadgeTone } from "./ui/badge";
 import { Card } from "./ui/card";
 import { timeAgo } from "./ui/format";
 
-/** The live dashboard: polls one endpoint every 2 s, so new segments and clips appear without a reload. */
+/**
+ * The live dashboard: one endpoint, refetched when the push channel reports a change (polled every 2 s
+ * without it), so new segments and clips appear without a reload.
+ */
 export function Dashboard() {
   const { data, error, isPending } = useDashboard({ refetchInterval: 2_000 });
   if (isPending) return <p className="p-6 text-sm text-zinc-400">Loading…</p>;

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSse } from "./fixtures/sse-client";
 import { freePorts, HTTP_METHODS, loadApiRoutes, startRouteServer } from "./app-server";
 
 /** Webhook deliveries claimed (request nonces of the runner and the recorder share the table and arrive at any time). */
@@ -316,6 +317,20 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect((r.json as { streamers: unknown[] }).streamers).toEqual([]);
     expectNoLeak(r.text);
   },
+  "GET /api/events": async () => {
+    const bob = await openSse(`${ctx.server.url}/api/events`, { cookie: ctx.bob.cookie });
+    try {
+      await bob.waitFor((f) => f.event === "ready", 10_000, "bob's stream");
+      // Alice's rows change (a no-op update still fires the row triggers): Bob's stream carries none of it.
+      await ctx.prisma.clip.update({ where: { id: ctx.clip.id }, data: { title: ctx.clip.title } });
+      await ctx.prisma.liveSession.update({ where: { id: ctx.session.id }, data: { status: ctx.session.status } });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(bob.frames.filter((f) => f.event === "change")).toEqual([]);
+      expectNoLeak(bob.text());
+    } finally {
+      bob.close();
+    }
+  },
   "GET /api/exports": async () => {
     const exp = await ctx.prisma.clipExport.create({
       data: {
@@ -548,6 +563,7 @@ const SIGNED_IN_ONLY = new Set([
   "/api/clips/[id]/trim",
   "/api/clips/[id]/waveform",
   "/api/dashboard",
+  "/api/events",
   "/api/exports",
   "/api/exports/zip",
   "/api/search",

@@ -89,11 +89,15 @@ export async function startRouteServer(routes: TRoutes, port = 0): Promise<{ url
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
     // As scripts/serve.mjs does: the client's address from the socket, or X-Forwarded-For from TRUSTED_PROXIES.
     headers.set(CLIENT_IP_HEADER, clientIpResolver(process.env.TRUSTED_PROXIES)(req));
+    // Like Next.js: the request's signal aborts when the client goes away (long-lived streams stop on it).
+    const gone = new AbortController();
+    res.on("close", () => gone.abort());
     try {
       const request = new Request(url, {
         method: req.method,
         headers,
         body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+        signal: gone.signal,
       });
       const response = await requestScope.run(headers, () =>
         handler(request, { params: Promise.resolve(params as Record<string, string>) }),
@@ -101,9 +105,23 @@ export async function startRouteServer(routes: TRoutes, port = 0): Promise<{ url
       const out: Record<string, string | string[]> = Object.fromEntries(response.headers);
       if (response.headers.getSetCookie().length) out["set-cookie"] = response.headers.getSetCookie();
       res.writeHead(response.status, out);
-      res.end(Buffer.from(await response.arrayBuffer()));
+      if (!response.body) {
+        res.end();
+        return;
+      }
+      // Streamed, not buffered: Server-Sent Events (GET /api/events) never end on their own.
+      res.flushHeaders();
+      const reader = response.body.getReader();
+      gone.signal.addEventListener("abort", () => void reader.cancel().catch(() => {}));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        res.write(value);
+      }
+      res.end();
     } catch (err) {
-      res.writeHead(500).end(String(err));
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500).end(String(err));
     }
   });
   await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));

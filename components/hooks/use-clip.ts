@@ -2,15 +2,17 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { TClipDto } from "@/lib/clips/clips";
 import { apiFetch } from "@/lib/query-client";
 import { queryKeys } from "./query-keys";
+import { usePollMs } from "./use-push-status";
 
-/** GET /api/clips/[id], polled while the clip renders or a trim is pending. */
+/** GET /api/clips/[id], pushed, and polled while the clip renders or a trim is pending. */
 export function useClip(id: string) {
+  const every = usePollMs(2_000);
   return useQuery({
     queryKey: queryKeys.clip(id),
     queryFn: () => apiFetch<{ clip: TClipDto }>(`/api/clips/${id}`),
     refetchInterval: (q) =>
       q.state.data?.clip.trim || !(q.state.data?.clip.status === "READY" || q.state.data?.clip.status === "ERROR")
-        ? 2_000
+        ? every
         : false,
   });
 }

@@ -4,21 +4,23 @@ import type { TClipDto } from "@/lib/clips/clips";
 import { apiFetch } from "@/lib/query-client";
 import type { TClipPage } from "./use-clips";
 import { queryKeys } from "./query-keys";
+import { usePollMs } from "./use-push-status";
 
 export type TReviewDecision = "APPROVED" | "REJECTED";
 type TPatch = { id: string; body: { review?: TReviewDecision | "PENDING"; favorite?: boolean } };
 
 /**
- * The review queue (pending, rendered clips, polled every 4 s so new ones arrive live) and its decisions.
+ * The review queue (pending, rendered clips, pushed, or polled every 4 s without the push channel, so new ones arrive live) and its decisions.
  * Decisions apply optimistically: a decided clip leaves the queue at once and comes back if the PATCH fails;
  * `undo` puts the last decided clip back to pending.
  */
 export function useReviewQueue() {
   const qc = useQueryClient();
+  const every = usePollMs(4_000);
   const { data, error } = useQuery({
     queryKey: queryKeys.clips.reviewQueue(),
     queryFn: () => apiFetch<TClipPage>("/api/clips?review=PENDING&render=READY&limit=50"),
-    refetchInterval: 4_000,
+    refetchInterval: every,
   });
   // Decided locally but maybe not yet confirmed by a refetch: hidden from the queue right away.
   const [decided, setDecided] = useState<Record<string, TReviewDecision>>({});

@@ -3,16 +3,18 @@ import type { TClipDto } from "@/lib/clips/clips";
 import type { TSessionView } from "@/lib/studio/session-view";
 import { apiFetch } from "@/lib/query-client";
 import { queryKeys } from "./query-keys";
+import { usePollMs } from "./use-push-status";
 
-/** GET /api/sessions/[id], polled while the session records or one of its clips renders. */
+/** GET /api/sessions/[id], pushed, and polled while the session records or one of its clips renders. */
 export function useSession(id: string) {
+  const every = usePollMs(2_000);
   return useQuery({
     queryKey: queryKeys.session(id),
     queryFn: () => apiFetch<TSessionView>(`/api/sessions/${id}`),
     refetchInterval: (x) =>
       x.state.data?.session.status === "RECORDING" ||
       x.state.data?.clips.some((c) => c.status === "PENDING" || c.status === "RENDERING")
-        ? 2_000
+        ? every
         : false,
   });
 }

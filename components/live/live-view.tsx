@@ -12,8 +12,8 @@ import { LiveTimeline } from "./live-timeline";
 
 /**
  * The session page while it records: the live stream from the rolling buffer, "Clip that", and the session's
- * clips as markers (from the session query, polled every 2 s while live, so a new clip shows without reload),
- * and how far behind live its clipping is when the machine cannot keep up (`liveEdge`, same query).
+ * clips as markers (from the session query: pushed, polled every 2 s while live without the push channel), and
+ * how far behind live its clipping is when the machine cannot keep up (`liveEdge`, same query).
  */
 export function LiveView({
   sessionId,

@@ -4,9 +4,9 @@
  * the poll as the fallback.
  */
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import type { JobRun } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
+import { PgListener } from "@/lib/pg/pg-listener";
 import { RunExecution, type TFunctionWithApp, type TRunHost } from "./run-execution";
 import { NOTIFY_CHANNEL, claimRun, fireDueCrons, log, nextDueAt, notify } from "./store";
 
@@ -33,7 +33,7 @@ export class Scheduler {
   private finished = 0;
   /** Function + app URL, cached briefly: every request of every run needs them. */
   private readonly fnCache = new Map<string, { at: number; fn: Promise<TFunctionWithApp | null> }>();
-  private listener: pg.Client | undefined;
+  private listener: PgListener | undefined;
   private readonly host: TRunHost;
 
   constructor(private readonly opts: TSchedulerOptions) {
@@ -150,23 +150,28 @@ export class Scheduler {
     this.timers.push(setInterval(renew, Math.max(50, Math.floor(leaseMs / 3))));
   }
 
-  /** Wake-ups: NOTIFY from any runner/ingest, plus polling as the fallback. */
+  /**
+   * Wake-ups: NOTIFY from any runner/ingest, plus polling as the fallback. The LISTEN connection reconnects
+   * after a database restart (PgListener) and pumps at once then, for what was announced while it was down.
+   */
   async listen() {
     const { pollMs } = this.opts;
-    try {
-      this.listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      this.listener.on("notification", () => void this.pump());
-      this.listener.on("error", (err) => {
-        if (!this.stopping) log(`LISTEN connection lost (${err.message}); polling every ${pollMs} ms`);
-        this.listener = undefined;
-      });
-      await this.listener.connect();
-      await this.listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
-    } catch (err) {
-      log(`LISTEN unavailable (${(err as Error).message}); polling every ${pollMs} ms`);
-      this.listener = undefined;
-    }
+    this.listener = new PgListener({
+      connectionString: process.env.DATABASE_URL ?? "",
+      channels: [NOTIFY_CHANNEL],
+      onNotification: () => void this.pump(),
+      onReconnect: () => void this.pump({ crons: true }),
+      log: (msg) => {
+        if (!this.stopping) log(msg);
+      },
+    });
+    await this.listener.start();
     this.timers.push(setInterval(() => void this.pump({ crons: true }), pollMs));
+  }
+
+  /** True while the NOTIFY wake-up connection is up (tests). */
+  get listening(): boolean {
+    return !!this.listener?.connected;
   }
 
   /** Stops claiming; in-flight requests finish and park their runs (they may still send events to us). */
@@ -179,7 +184,7 @@ export class Scheduler {
   }
 
   async close() {
-    await this.listener?.end().catch(() => {});
+    await this.listener?.close();
     await notify().catch(() => {}); // parked runs are due now: let another runner take them
   }
 }
