@@ -19,7 +19,14 @@ import { withWorkdir } from "./workdir";
 export async function renderClipMedia(
   clipId: string,
   opts: { cut?: TClipCut } = {},
-): Promise<{ duration: number; source: TClipSource; cut: TClipCut }> {
+): Promise<{ duration: number; source: TClipSource; cut: TClipCut; ms: Record<"media" | "cut" | "store", number> }> {
+  // Wall time per stage, returned (so kept in the run's step output): where a slow render went.
+  const ms = { media: 0, cut: 0, store: 0 };
+  let t = Date.now();
+  const lap = (k: keyof typeof ms) => {
+    ms[k] = Date.now() - t;
+    t = Date.now();
+  };
   const clip = await prisma.clip.update({ where: { id: clipId }, data: { status: "RENDERING", error: null } });
   const store = getStore();
   const keyframe = opts.cut === "keyframe";
@@ -32,6 +39,7 @@ export async function renderClipMedia(
       clamp: true,
       preferParts: keyframe,
     });
+    lap("media");
     const { inputs, end, source } = got;
     const outVideo = path.join(dir, "clip.mp4");
     const outThumb = path.join(dir, "thumb.jpg");
@@ -47,6 +55,7 @@ export async function renderClipMedia(
           start: got.start,
           cut: "exact" as const,
         };
+    lap("cut");
     await store.put(storageKeys.clipVideo(clipId), outVideo, { contentType: "video/mp4" });
     await store.put(storageKeys.clipThumb(clipId), outThumb, { contentType: "image/jpeg" });
     // A copy ends on the frame at or after `end`: the end it holds is start + its duration.
@@ -63,7 +72,8 @@ export async function renderClipMedia(
       thumbKey: storageKeys.clipThumb(clipId),
     },
   });
-  return { duration: result.duration, source: result.source, cut: result.cut };
+  lap("store");
+  return { duration: result.duration, source: result.source, cut: result.cut, ms };
 }
 
 export async function failClip(clipId: string, message: string): Promise<void> {
