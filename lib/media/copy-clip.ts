@@ -31,8 +31,7 @@ const fmt = (x: number) => x.toFixed(3);
  * part holding `start`, so up to one part early) and ends at `end` to the frame; the range actually cut is
  * probed from the output and returned, for the clip to store. Returns null, having written nothing, when the
  * input does not allow it (codecs an MP4 cannot carry as they are, more than `maxLead` before `start`, or not
- * covering `start`): the caller re-encodes instead. A thumbnail (the frame nearest the middle) comes from a
- * second short decode of the output.
+ * covering `start`): the caller re-encodes instead. The thumbnail is the frame nearest the clip's middle.
  */
 export async function copyClip(opts: TCopyClipOptions): Promise<{ start: number; duration: number } | null> {
   const { input, start, end } = opts;
@@ -52,16 +51,17 @@ export async function copyClip(opts: TCopyClipOptions): Promise<{ start: number;
   if (audio && !COPY_AUDIO.has(audio.codec_name ?? "")) return null;
 
   const cutStart = input.startOffset;
+  const length = end - cutStart;
+  // One ffmpeg: the copy, and the thumbnail (the frame nearest the middle) decoded from a second, seeked
+  // reading of the same input (a process less than thumbnailing the output; they are slow to start under load).
   await runTool(env.FFMPEG_PATH, [
     ...["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", input.path],
+    ...["-ss", fmt(length / 2), "-i", input.path],
     ...["-map", "0:v:0", ...(audio ? ["-map", "0:a:0"] : []), "-c", "copy"],
     ...(audio?.codec_name === "aac" ? ["-bsf:a", "aac_adtstoasc"] : []),
-    ...["-t", fmt(end - cutStart), "-movflags", "+faststart", "-f", "mp4", opts.outVideo],
+    ...["-t", fmt(length), "-movflags", "+faststart", "-f", "mp4", opts.outVideo],
+    ...["-map", "1:v:0", "-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "3", "-f", "image2", opts.outThumb],
   ]);
   const { duration } = await probeMedia(opts.outVideo);
-  await runTool(env.FFMPEG_PATH, [
-    ...["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-ss", fmt(duration / 2), "-i", opts.outVideo],
-    ...["-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "3", "-f", "image2", opts.outThumb],
-  ]);
   return { start: cutStart, duration };
 }
