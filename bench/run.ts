@@ -1,6 +1,9 @@
 /**
  * Benchmarks. `npm run bench` runs every benchmark, each in its own process, and prints one JSON object per
  * line per result on stdout (progress goes to stderr). `npm run bench -- <name> [--full] [--runs N]` runs one.
+ * Each benchmark runs in a child `tsx --conditions=react-server`: the app's server modules start with
+ * `import "server-only"`, which throws under the default condition (Next.js resolves it to an empty module
+ * for server code, and so does that condition).
  */
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -16,7 +19,11 @@ export const BENCHMARKS = [
   "live-concurrency",
   "api",
   "push-latency",
+  "clip-that",
 ] as const;
+
+/** Set in the child that runs one benchmark in-process. */
+const CHILD = "CLIPSTREAM_BENCH_CHILD";
 
 async function main() {
   const { values, positionals } = parseArgs({
@@ -29,7 +36,7 @@ async function main() {
   console.log = console.error;
   console.info = console.error;
 
-  if (positionals.length === 1) {
+  if (positionals.length === 1 && process.env[CHILD] === "1") {
     const mod = (await import(`./${positionals[0]}.ts`)) as { run(o: TBenchOptions): Promise<void> };
     await mod.run({
       full: values.full!,
@@ -38,12 +45,15 @@ async function main() {
     });
     return;
   }
-  // Several (or all): one child process each, so every benchmark starts from a clean process and env.
+  // One child process each (also for one), so every benchmark starts from a clean process and env.
   let failed = 0;
   for (const name of positionals.length ? positionals : BENCHMARKS) {
     const args = ["bench/run.ts", name, ...process.argv.slice(2).filter((a) => a.startsWith("--") || /^\d+$/.test(a))];
     const code = await new Promise<number>((resolve) => {
-      const child = spawn("node_modules/.bin/tsx", args, { stdio: ["ignore", "inherit", "inherit"] });
+      const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", ...args], {
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, [CHILD]: "1" },
+      });
       child.on("exit", (c) => resolve(c ?? 1));
     });
     if (code !== 0) {

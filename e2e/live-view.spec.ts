@@ -43,7 +43,28 @@ async function clipThat(page: Page, seconds: number, how: "key" | "button") {
   const wallMs = Date.now() - t0;
   const pageMs = Number(await toast.getAttribute("data-ready-ms"));
   await expect(live.locator('[data-testid="live-marker"][data-status="READY"]').first()).toBeVisible();
-  return { seconds, how, pageMs, wallMs, duration };
+  const id = (await toast.getByRole("link", { name: "Open" }).getAttribute("href"))!.split("/").pop()!;
+  const { clip } = (await (await page.request.get(`/api/clips/${id}`)).json()) as {
+    clip: { startTime: number; endTime: number; duration: number };
+  };
+  return { seconds, how, pageMs, wallMs, duration, stored: clip };
+}
+
+/** The longest live part now in the session's playlist (its #EXTINF), in seconds. */
+async function longestPart(page: Page, sessionId: string): Promise<number> {
+  const m3u8 = await (await page.request.get(`/api/sessions/${sessionId}/live.m3u8`)).text();
+  return Math.max(...[...m3u8.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1])));
+}
+
+/**
+ * What "Clip that" promises (docs/decisions/012): the clip is cut by stream copy from the part boundary at or
+ * before the moment asked for, so its length is within one part of the request; the range it stores is the
+ * one its file holds.
+ */
+function expectTrueLength(t: Awaited<ReturnType<typeof clipThat>>, part: number) {
+  expect(Math.abs(t.stored.duration - t.duration)).toBeLessThanOrEqual(0.5);
+  expect(Math.abs(t.stored.endTime - t.stored.startTime - t.duration)).toBeLessThanOrEqual(0.5);
+  expect(Math.abs(t.duration - t.seconds)).toBeLessThanOrEqual(part);
 }
 
 test("live view: the stream plays, clips show as markers without a reload, Clip that gives a playable clip", async ({
@@ -91,7 +112,8 @@ test("live view: the stream plays, clips show as markers without a reload, Clip 
   const timings = [await clipThat(page, 15, "key")];
   await page.screenshot({ path: `${shots}/live-view-desktop.png`, fullPage: true });
   timings.push(await clipThat(page, 30, "button"));
-  for (const t of timings) expect(Math.abs(t.duration - t.seconds)).toBeLessThanOrEqual(0.5);
+  const part = await longestPart(page, sessionId);
+  for (const t of timings) expectTrueLength(t, part);
   // A key typed into a field is not "Clip that".
   const count = await live.getByTestId("live-marker").count();
   await page.getByRole("region", { name: "Timeline" }).getByLabel("Title (optional)").fill("c");
@@ -101,6 +123,7 @@ test("live view: the stream plays, clips show as markers without a reload, Clip 
   // --- Phone size: the player, the controls and the markers fit. ---
   await page.setViewportSize({ width: 390, height: 844 });
   timings.push(await clipThat(page, 15, "button"));
+  expectTrueLength(timings.at(-1)!, await longestPart(page, sessionId));
   await page.screenshot({ path: `${shots}/live-view-phone.png`, fullPage: true });
   const box = await video.boundingBox();
   expect(box!.width).toBeLessThanOrEqual(390);

@@ -21,7 +21,15 @@ export const audioChunkReady = eventType("audio/chunk.ready", { schema: ZAudioCh
 export const segmentRedetect = eventType("segment/redetect.requested", { schema: ZSegmentReady });
 
 /** One detected clip needs its video and thumbnail rendered. */
-export const ZClipRequested = z.object({ clipId: z.string().min(1), userId: z.string().min(1) });
+/** How a clip is cut: `exact` re-encodes (frame-accurate); `keyframe` ("Clip that") copies the live parts from the keyframe at or before the start when the codecs allow it (docs/decisions/012). */
+export const ZClipCut = z.enum(["exact", "keyframe"]);
+export type TClipCut = z.infer<typeof ZClipCut>;
+export const ZClipRequested = z.object({
+  clipId: z.string().min(1),
+  userId: z.string().min(1),
+  /** Absent: exact. */
+  cut: ZClipCut.optional(),
+});
 export const clipRequested = eventType("clip/render.requested", { schema: ZClipRequested });
 
 /** A live session ended (source ended, stopped, failed): detect what was held back at the last boundary. */
@@ -37,9 +45,9 @@ export const streamerCheck = eventType("streamer/check.requested", { schema: ZSt
  * `round` names a later render of the same clip (a segment refining a live clip's edges): its event id must
  * differ from the first render's, which the event id deduplicates.
  */
-export const clipRenderEvents = (clipIds: string[], userId: string, round?: string) =>
+export const clipRenderEvents = (clipIds: string[], userId: string, round?: string, cut: TClipCut = "exact") =>
   clipIds.map((clipId) =>
-    clipRequested.create({ clipId, userId }, { id: round ? `render-${clipId}-${round}` : `render-${clipId}` }),
+    clipRequested.create({ clipId, userId, cut }, { id: round ? `render-${clipId}-${round}` : `render-${clipId}` }),
   );
 
 /** LiveKit session: rotate to segment `number` (start its egress, then stop `number - 1` after the overlap). */

@@ -2,7 +2,7 @@ import { inngest } from "./client";
 import { clipRequested } from "./events";
 import { failClip, renderClipMedia } from "@/lib/pipeline/render-clip-media";
 
-/** clip/render.requested → frame-accurate mp4 + thumbnail in blob storage. */
+/** clip/render.requested → mp4 + thumbnail in blob storage: frame-accurate, or ("Clip that") a keyframe cut by stream copy. */
 export const renderClip = inngest.createFunction(
   {
     id: "render-clip",
@@ -14,5 +14,5 @@ export const renderClip = inngest.createFunction(
       await failClip(event.data.event.data.clipId, error.message);
     },
   },
-  async ({ event, step }) => step.run("render", () => renderClipMedia(event.data.clipId)),
+  async ({ event, step }) => step.run("render", () => renderClipMedia(event.data.clipId, { cut: event.data.cut })),
 );

@@ -213,6 +213,35 @@ describe("clips cut before their segment closes", () => {
     for (const at of [0.5, 20]) expect(Math.abs(matchingFrame(out.file, at, 4 + at))).toBeLessThanOrEqual(1);
   });
 
+  it('a "Clip that" keyframe cut copies the parts from the part boundary before its start and stores the range it holds', async () => {
+    const { renderClipMedia } = await import("@/lib/pipeline/render-clip-media");
+    const { readLiveManifest } = await import("@/lib/live-edge/manifest");
+    while ((await liveEdge()) < 36) await sleep(200);
+    const part = (await readLiveManifest(ctx.session.id))!.parts.find(
+      (p) => p.start <= 4.4 && p.start + p.duration > 4.4,
+    )!;
+    const clip = await newClip(4.4, 34.4);
+    const [t0, cpu0] = [performance.now(), childCpuSeconds()];
+    const r = await renderClipMedia(clip.id, { cut: "keyframe" });
+    const ms = performance.now() - t0;
+    const cpu = childCpuSeconds() - cpu0;
+    const load = os.loadavg()[0].toFixed(1);
+    console.log(
+      JSON.stringify({ measure: "keyframe cut 30-s 720p30 clip from live parts", ms: Math.round(ms), cpu, load }),
+    );
+    expect(r).toMatchObject({ source: "parts", cut: "keyframe" });
+    const out = await rendered(clip.id, "keyframe");
+    expect(out.kinds).toEqual(["audio", "video"]);
+    // The clip starts at the boundary of the part holding 4.4 s, and says so; its end is the one asked for.
+    expect(out.clip.startTime).toBe(part.start);
+    expect(out.clip.startTime).toBeLessThanOrEqual(4.4);
+    expect(Math.abs(out.clip.duration! - out.duration)).toBeLessThan(0.001);
+    expect(out.clip.endTime).toBeCloseTo(out.clip.startTime + out.clip.duration!, 3);
+    expect(Math.abs(out.clip.endTime - 34.4)).toBeLessThan(0.1);
+    // Its frames are the source's at the stored session time.
+    for (const at of [0.5, 20]) expect(Math.abs(matchingFrame(out.file, at, part.start + at))).toBeLessThanOrEqual(1);
+  });
+
   it("once the segment is stored, the same range renders from the segment", async () => {
     const { renderClipMedia } = await import("@/lib/pipeline/render-clip-media");
     while (!ctx.received.some((m) => m.type === "session.ended")) await sleep(200);

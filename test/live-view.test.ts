@@ -279,7 +279,17 @@ describe("POST /api/sessions/[id]/clips { last, at? } (Clip that)", () => {
     );
     const file = path.join(tmp, "clip.mp4");
     await getStore().download(ready.videoKey!, file);
-    expect(Math.abs((await probeMedia(file)).duration - 15)).toBeLessThanOrEqual(0.15);
+    // Cut by stream copy from the boundary of the part holding the start (docs/decisions/012): the clip stores
+    // the range its file holds, which starts at that part and ends where asked.
+    const part = ctx.parts.find(
+      (p) => p.start <= a.clip!.startTime + 0.001 && p.start + p.duration > a.clip!.startTime,
+    )!;
+    const held = (await probeMedia(file)).duration;
+    expect(ready.startTime).toBe(part.start);
+    expect(Math.abs(ready.duration! - held)).toBeLessThanOrEqual(0.001);
+    expect(ready.endTime).toBeCloseTo(ready.startTime + held, 3);
+    expect(Math.abs(ready.endTime - a.clip!.endTime)).toBeLessThanOrEqual(0.15);
+    expect(held - 15).toBeLessThan(part.duration + 0.15);
   });
 
   it.each([

@@ -43,21 +43,25 @@ export async function startBenchDb(database: string, fresh = false) {
 export const waitFor = <T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string, everyMs = 100) =>
   poll(fn, ms, what, everyMs);
 
-/** A cached makeSampleStream output (mp4) and, when `ts`, its MPEG-TS copy (what the recorder stores). */
+/**
+ * A cached makeSampleStream output (mp4) and, when `ts`, its MPEG-TS copy (what the recorder stores);
+ * 640x360 unless `size`.
+ */
 export async function sample(
   seconds: number,
   excitedAt: number,
   ts = false,
+  size?: string,
 ): Promise<{ file: string; excitedStart: number; excitedEnd: number; script: TScriptLine[] }> {
   fs.mkdirSync(BENCH_DIR, { recursive: true });
-  const base = path.join(BENCH_DIR, `sample-${seconds}s-at${excitedAt}`);
+  const base = path.join(BENCH_DIR, `sample-${seconds}s-at${excitedAt}${size ? `-${size}` : ""}`);
   const meta = `${base}.json`;
   // Samples cached before the script was recorded are made again.
   if (!fs.existsSync(meta) || !JSON.parse(fs.readFileSync(meta, "utf8")).script) {
     fs.rmSync(`${base}.ts`, { force: true });
     progress(`generating a ${seconds}s sample stream…`);
     const { makeSampleStream } = await import("@/lib/media/sample-stream");
-    const s = await makeSampleStream({ out: `${base}.mp4`, seconds, excitedAt });
+    const s = await makeSampleStream({ out: `${base}.mp4`, seconds, excitedAt, size });
     fs.writeFileSync(meta, JSON.stringify(s));
   }
   const s = JSON.parse(fs.readFileSync(meta, "utf8"));
@@ -77,7 +81,7 @@ export async function sample(
  * executing the real functions, and (optionally) the real recorder: the same wiring as test/pipeline.test.ts.
  * Call it before anything imports lib/env (e.g. sample()), so the app modules see these URLs.
  */
-export async function startPipeline(opts: { recorder?: boolean } = {}) {
+export async function startPipeline(opts: { recorder?: boolean; media?: boolean } = {}) {
   const [appPort, runnerPort, recorderPort] = await freePorts(3);
   const tmp = path.join(BENCH_DIR, `run-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -95,7 +99,11 @@ export async function startPipeline(opts: { recorder?: boolean } = {}) {
     where: { status: "RECORDING" },
     data: { status: "ENDED", endedAt: new Date(), endReason: "bench_cleanup" },
   });
-  const { server, runner } = await startAppWithRunner({ routes: await recorderRoutes(), appPort, runnerPort });
+  const routes = await recorderRoutes();
+  // Signed media URLs (`mediaUrl`), for benchmarks that fetch what they made.
+  if (opts.media)
+    routes["/api/media/[...key]"] = { GET: (await import("@/app/api/media/[...key]/route")).GET as never };
+  const { server, runner } = await startAppWithRunner({ routes, appPort, runnerPort });
   await waitForFunctions(30_000);
 
   let recorder: Awaited<ReturnType<typeof import("@/recorder/server").startRecorder>> | null = null;

@@ -74,11 +74,14 @@ export function ClipThat({ sessionId, position }: { sessionId: string; position:
         <div
           role="status"
           data-testid="clip-that-toast"
-          data-status={clip?.status ?? "SENDING"}
+          // A new press shows as sending, not as the previous clip's status, until its clip exists.
+          data-status={clipThat.isPending ? "SENDING" : (clip?.status ?? "SENDING")}
           data-ready-ms={readyMs ?? undefined}
-          className="fixed inset-x-3 bottom-3 z-30 rounded-xl bg-zinc-900/95 p-3 shadow-2xl ring-1 ring-zinc-700 backdrop-blur sm:left-auto sm:right-4 sm:w-96"
+          // Phones: in the page flow under the button (a fixed toast would cover the timeline below it);
+          // from `sm:` up, fixed bottom-right over the page.
+          className="w-full rounded-xl bg-zinc-900/95 p-3 ring-1 ring-zinc-700 sm:fixed sm:bottom-4 sm:right-4 sm:z-30 sm:w-96 sm:shadow-2xl sm:backdrop-blur"
         >
-          {!clip ? (
+          {clipThat.isPending || !clip ? (
             <p className="text-sm text-zinc-300">Clipping the last {last} s…</p>
           ) : clip.status === "READY" && clip.videoUrl ? (
             <>

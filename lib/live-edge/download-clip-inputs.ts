@@ -8,7 +8,14 @@ import { liveEdgeOf, partsCovering, readLiveManifest, type TLiveManifest, type T
 /** Where a clip's media came from. */
 export type TClipSource = "segments" | "parts" | "segments+parts";
 
-export type TClipInputs = { inputs: TClipInput[]; start: number; end: number; source: TClipSource };
+export type TClipInputs = {
+  inputs: TClipInput[];
+  start: number;
+  end: number;
+  source: TClipSource;
+  /** From the parts alone: how long the first part is (its start, a keyframe, is at most this before `start`). */
+  firstPartSeconds?: number;
+};
 
 /** Clip ends within this of what is stored count as covered (container rounding). */
 const EPS = 0.05;
@@ -36,19 +43,32 @@ export async function downloadClipInputs(opts: {
   dir: string;
   clamp?: boolean;
   waitSeconds?: number;
+  /**
+   * Take the live parts when they still cover the range even if stored segments do too (a keyframe cut
+   * copies from the parts: each begins on a keyframe, and the range is a few parts rather than whole segments).
+   */
+  preferParts?: boolean;
 }): Promise<TClipInputs> {
   const { sessionId, start, end, dir } = opts;
   const deadline = Date.now() + (opts.waitSeconds ?? LIVE_EDGE_WAIT_SECONDS) * 1000;
   for (;;) {
     const segments = await storedSegments(sessionId);
     const run = continuousRangeAt(segments, start);
+    const m = opts.preferParts || !(run && run.end >= end - EPS) ? await readLiveManifest(sessionId) : null;
+    const parts = m ? partsCovering(m, start, end) : null;
+    const fromParts = async (): Promise<TClipInputs> => ({
+      inputs: [await downloadParts(parts!, dir)],
+      start,
+      end,
+      source: "parts",
+      firstPartSeconds: parts![0].duration,
+    });
+    if (parts && opts.preferParts) return fromParts();
     if (run && run.end >= end - EPS) {
       return { inputs: await downloadSegments(segments, start, end, dir), start, end, source: "segments" };
     }
-    const m = await readLiveManifest(sessionId);
     if (m) {
-      const parts = partsCovering(m, start, end);
-      if (parts) return { inputs: [await downloadParts(parts, dir)], start, end, source: "parts" };
+      if (parts) return fromParts();
       const rest = run ? partsCovering(m, run.end, end) : null;
       if (run && rest) {
         const inputs = await downloadSegments(segments, start, run.end, dir);

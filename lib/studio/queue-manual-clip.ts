@@ -20,10 +20,15 @@ export function parseSessionClipInput(text: string): TSessionClipInput {
   return parseJson(text, live ? ZLiveClip : ZManualClip);
 }
 
-/** POST /api/sessions/[id]/clips: the owner's hand-cut clip, queued for `render-clip`; a failed send marks it failed. */
+/**
+ * POST /api/sessions/[id]/clips: the owner's hand-cut clip, queued for `render-clip`; a failed send marks it
+ * failed. "Clip that" is cut at the keyframe at or before its start (stream copy, seconds sooner); a range
+ * picked on the timeline is cut exactly.
+ */
 export async function queueManualClip(userId: string, sessionId: string, input: TSessionClipInput) {
-  const clip =
-    "last" in input ? await createLiveClip(userId, sessionId, input) : await createManualClip(userId, sessionId, input);
-  await enqueueOrFail(clipRenderEvents([clip.id], userId), () => failClip(clip.id, "Could not queue the render."));
+  const live = "last" in input;
+  const clip = live ? await createLiveClip(userId, sessionId, input) : await createManualClip(userId, sessionId, input);
+  const events = clipRenderEvents([clip.id], userId, undefined, live ? "keyframe" : "exact");
+  await enqueueOrFail(events, () => failClip(clip.id, "Could not queue the render."));
   return clip;
 }
