@@ -77,9 +77,9 @@ export function ClipThat({ sessionId, position }: { sessionId: string; position:
           // A new press shows as sending, not as the previous clip's status, until its clip exists.
           data-status={clipThat.isPending ? "SENDING" : (clip?.status ?? "SENDING")}
           data-ready-ms={readyMs ?? undefined}
-          // Phones: in the page flow under the button (a fixed toast would cover the timeline below it);
-          // from `sm:` up, fixed bottom-right over the page.
-          className="w-full rounded-xl bg-zinc-900/95 p-3 ring-1 ring-zinc-700 sm:fixed sm:bottom-4 sm:right-4 sm:z-30 sm:w-96 sm:shadow-2xl sm:backdrop-blur"
+          // In the page flow under the button, at every width: fixed over the page it covered the timeline on
+          // phones and the live bar's right end (where new markers appear) on desktop.
+          className="w-full rounded-xl bg-zinc-900/95 p-3 ring-1 ring-zinc-700 sm:max-w-md"
         >
           {clipThat.isPending || !clip ? (
             <p className="text-sm text-zinc-300">Clipping the last {last} s…</p>
