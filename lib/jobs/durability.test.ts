@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { prisma } from "@/lib/db";
 import { ingestEvents } from "./store";
 import { runsOf, settledRuns, sleep, startTestApp, waitFor, type TTestApp } from "./testing";
@@ -119,5 +119,48 @@ describe("embedded runner: durability", () => {
     );
     console.log(`runs handled per runner: ${handled.map((h) => h.runsHandled).join(", ")}`);
     expect(handled.every((h) => h.runsHandled > 0)).toBe(true);
+  });
+
+  it("a run whose lease is taken over mid-step aborts that step's request at once instead of waiting for it", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen = { started: false, finished: false, lostWhileRunning: false };
+    const logs: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+      const line = args.join(" ");
+      logs.push(line);
+      if (line.includes("lease lost") && seen.started && !seen.finished) seen.lostWhileRunning = true;
+    });
+    try {
+      app = await startTestApp(
+        (inngest, id) => [
+          inngest.createFunction({ id: "held", retries: 0, triggers: [{ event: `${id}/go` }] }, async ({ step }) => {
+            await step.run("slow", async () => {
+              seen.started = true;
+              await gate; // released by the test once the runner has given the run up
+              seen.finished = true;
+            });
+          }),
+        ],
+        { leaseMs: 600 },
+      );
+      await app.inngest.send({ name: `${app.appId}/go`, data: {} });
+      await waitFor(() => seen.started, 10_000, "the step to start");
+      // Another runner takes the run over (as after a lease that expired while this one could not renew it).
+      await prisma.jobRun.updateMany({
+        where: { functionId: `${app.appId}-held` },
+        data: { leaseOwner: "another-runner", leaseUntil: new Date(Date.now() + 3600_000) },
+      });
+      await waitFor(() => logs.some((l) => l.includes("lease lost")), 10_000, "the runner to give the run up");
+      expect(seen).toEqual({ started: true, finished: false, lostWhileRunning: true });
+    } finally {
+      release();
+      spy.mockRestore();
+      // Not left to a later test's runner once the fake lease runs out.
+      await prisma.jobRun.updateMany({
+        where: { functionId: `${app?.appId}-held` },
+        data: { status: "COMPLETED", leaseOwner: null, leaseUntil: null },
+      });
+    }
   });
 });

@@ -9,9 +9,13 @@ const REQUEST_TIMEOUT_MS = 15 * 60 * 1000; // above Next's maxDuration (800 s) f
 export type THttpResult =
   { kind: "net"; error: string } | { kind: "http"; status: number; headers: http.IncomingHttpHeaders; body: string };
 
-/** POST with node:http: unlike fetch it has no 300 s headers timeout, and steps may run for minutes. */
-export function postJson(url: URL, body: string, secret: string): Promise<THttpResult> {
+/**
+ * POST with node:http: unlike fetch it has no 300 s headers timeout, and steps may run for minutes. `signal`
+ * aborts the request (the run's lease was lost): it resolves as a network failure.
+ */
+export function postJson(url: URL, body: string, secret: string, signal?: AbortSignal): Promise<THttpResult> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ kind: "net", error: "aborted: the run's lease was lost" });
     const lib = url.protocol === "https:" ? https : http;
     const req = lib.request(
       url,
@@ -40,6 +44,9 @@ export function postJson(url: URL, body: string, secret: string): Promise<THttpR
       },
     );
     req.on("timeout", () => req.destroy(new Error("request timed out")));
+    signal?.addEventListener("abort", () => req.destroy(new Error("aborted: the run's lease was lost")), {
+      once: true,
+    });
     req.on("error", (err) => resolve({ kind: "net", error: err.message || String(err) }));
     req.end(body);
   });

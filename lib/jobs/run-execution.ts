@@ -32,6 +32,8 @@ export type TRunHost = {
   /** True once the lease heartbeat (or a save) found another runner holding the run. */
   isLost(token: string): boolean;
   markLost(token: string): void;
+  /** Aborted when the lease is lost, or can no longer be renewed before it runs out: in-flight requests stop. */
+  signal(token: string): AbortSignal | undefined;
   pump(): void;
 };
 
@@ -145,7 +147,7 @@ export class RunExecution {
         stack: { stack: state.stack, current: state.stack.length },
       },
     };
-    return postJson(url, JSON.stringify(body), this.host.signingSecret);
+    return postJson(url, JSON.stringify(body), this.host.signingSecret, this.host.signal(this.token));
   }
 
   /** Parks until the earliest sleep / retry, releasing the lease (and the concurrency slot). */

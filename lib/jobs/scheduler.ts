@@ -24,6 +24,8 @@ export class Scheduler {
   /** Runs this process holds: lease token → loop promise. */
   private readonly active = new Map<string, Promise<void>>();
   private readonly lost = new Set<string>();
+  /** Per run held: until when its lease is known to be ours, and the abort of its in-flight requests. */
+  private readonly leases = new Map<string, { until: number; abort: AbortController }>();
   private readonly timers: NodeJS.Timeout[] = [];
   private dueTimer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
@@ -47,7 +49,8 @@ export class Scheduler {
       lookupFunction: (id) => this.lookupFunction(id),
       isStopping: () => this.stopping,
       isLost: (token) => this.lost.has(token),
-      markLost: (token) => void this.lost.add(token),
+      markLost: (token) => this.lose(token),
+      signal: (token) => this.leases.get(token)?.abort.signal,
       pump: () => void this.pump(),
     };
   }
@@ -95,6 +98,7 @@ export class Scheduler {
   }
 
   private start(row: JobRun, token: string) {
+    this.leases.set(token, { until: Date.now() + this.opts.leaseMs, abort: new AbortController() });
     const loop = new RunExecution(row, token, this.host)
       .execute()
       .catch((err) => log(`run ${row.id.slice(0, 8)} ${row.functionId} crashed in the runner: ${(err as Error).stack}`))
@@ -102,6 +106,7 @@ export class Scheduler {
         this.finished++;
         this.active.delete(token);
         this.lost.delete(token);
+        this.leases.delete(token);
         void notify().catch(() => {}); // a concurrency slot may have freed up for other runners
         void this.pump();
       });
@@ -134,20 +139,42 @@ export class Scheduler {
     this.fnCache.clear();
   }
 
-  /** Renews the lease of every run this runner holds, every third of the lease. */
+  /** The run is another runner's now (or may be soon): stop its requests; its results will not be saved. */
+  private lose(token: string) {
+    if (!this.active.has(token) || this.lost.has(token)) return;
+    this.lost.add(token);
+    this.leases.get(token)?.abort.abort();
+  }
+
+  /**
+   * Renews the lease of every run this runner holds, every third of the lease. A run found held by another
+   * runner is lost; so is one whose renewals kept failing (database unreachable) until its lease is about to
+   * run out, since another runner may take it then: its in-flight step request is aborted rather than left to
+   * run alongside the other runner's.
+   */
   startHeartbeat() {
     const { leaseMs } = this.opts;
+    const tick = Math.max(50, Math.floor(leaseMs / 3));
     const renew = () => {
       for (const token of this.active.keys()) {
+        const until = Date.now() + leaseMs;
         void prisma.jobRun
-          .updateMany({ where: { leaseOwner: token }, data: { leaseUntil: new Date(Date.now() + leaseMs) } })
+          .updateMany({ where: { leaseOwner: token }, data: { leaseUntil: new Date(until) } })
           .then((r) => {
-            if (r.count === 0 && this.active.has(token)) this.lost.add(token);
+            if (r.count === 0) return this.lose(token);
+            const lease = this.leases.get(token);
+            if (lease) lease.until = until;
           })
-          .catch(() => {});
+          .catch((err: Error) => {
+            const lease = this.leases.get(token);
+            if (lease && Date.now() + tick >= lease.until) {
+              log(`lease of ${token} not renewed (${err.message}); aborting its step before it expires`);
+              this.lose(token);
+            }
+          });
       }
     };
-    this.timers.push(setInterval(renew, Math.max(50, Math.floor(leaseMs / 3))));
+    this.timers.push(setInterval(renew, tick));
   }
 
   /**
