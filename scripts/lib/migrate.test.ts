@@ -56,7 +56,8 @@ describe("applyMigrations", () => {
       url,
       `select tgname from pg_trigger where tgrelid = '"Clip"'::regclass and not tgisinternal order by tgname`,
     );
-    expect(triggers.map((t) => t.tgname)).toEqual(["Clip_count_delete", "Clip_count_insert"]);
+    // The session clip count and the push channel (migration push_notify).
+    expect(triggers.map((t) => t.tgname)).toEqual(["Clip_count_delete", "Clip_count_insert", "Clip_push"]);
   });
 
   it("a migration that fails part-way leaves nothing of itself behind", async () => {
