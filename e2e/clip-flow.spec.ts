@@ -16,6 +16,10 @@ test("sign up, add a live stream, watch a clip appear, share it publicly", async
   await page.getByRole("link", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/sign-in/);
   await page.getByRole("link", { name: "Create an account" }).click();
+  // The sign-in form is the same component: wait for the sign-up page itself, or the fill could land in the
+  // sign-in form the navigation is about to replace.
+  await expect(page).toHaveURL(/sign-up/);
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
   await expect(page.locator("form[data-ready]")).toBeVisible();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("correct horse battery");

@@ -8,9 +8,10 @@ const t = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4
 /** Caption cues (word-timed from the transcript) with editable text; saved cues are what SRT, WebVTT and exports use. */
 export function CaptionsEditor({ clipId, version }: { clipId: string; version: string }) {
   const q = useCaptions(clipId, version);
-  const [cues, setCues] = useSyncedState(q.data, (d): TCue[] =>
-    d ? d.cues.map(({ start, end, text }) => ({ start, end, text })) : [],
-  );
+  // The user's edits, kept over refetches (a pushed change of the clip refetches its captions while someone
+  // types); dropped when the clip is re-cut (a new version has new cues) or once saved.
+  const [edits, setCues] = useSyncedState<string, TCue[] | null>(version, () => null);
+  const cues: TCue[] = edits ?? (q.data ? q.data.cues.map(({ start, end, text }) => ({ start, end, text })) : []);
   const save = useSaveCaptions(clipId, version);
   const reset = useResetCaptions(clipId);
 
@@ -63,7 +64,12 @@ export function CaptionsEditor({ clipId, version }: { clipId: string; version: s
         )}
         <Button
           variant="primary"
-          onClick={() => save.mutate(cues.filter((c) => c.text.trim()))}
+          onClick={() =>
+            save.mutate(
+              cues.filter((c) => c.text.trim()),
+              { onSuccess: () => setCues(null) },
+            )
+          }
           disabled={!dirty || save.isPending}
         >
           {save.isSuccess && !dirty ? "Saved" : "Save captions"}

@@ -1,0 +1,31 @@
+-- Push channel: a streamer's live check (lastCheckedAt only) no longer sends an event (see push_notify).
+CREATE OR REPLACE FUNCTION clipstream_push_notify() RETURNS trigger AS $$
+DECLARE
+  r RECORD;
+  session_id TEXT;
+BEGIN
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  -- The live check touches every monitored streamer every 30 s (lastCheckedAt): only a change a page shows
+  -- (status, error, name, settings) is pushed, or every open dashboard would refetch on every check.
+  IF TG_TABLE_NAME = 'Streamer' AND TG_OP = 'UPDATE'
+     AND (to_jsonb(NEW) - 'lastCheckedAt' - 'updatedAt') = (to_jsonb(OLD) - 'lastCheckedAt' - 'updatedAt') THEN
+    RETURN NULL;
+  END IF;
+  IF TG_TABLE_NAME = 'LiveSession' THEN
+    session_id := r."id";
+  ELSIF TG_TABLE_NAME = 'Streamer' THEN
+    session_id := NULL;
+  ELSE
+    session_id := r."sessionId";
+  END IF;
+  PERFORM pg_notify('clipstream_push', json_build_object(
+    'table', TG_TABLE_NAME,
+    'op', TG_OP,
+    'id', r."id",
+    'userId', r."userId",
+    'sessionId', session_id,
+    'status', r."status"::text
+  )::text);
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
