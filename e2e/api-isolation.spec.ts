@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./fixtures";
 
 /** Signs up a fresh account; the request context keeps its session cookie. */
 async function signUp(request: APIRequestContext, baseURL: string, name: string) {

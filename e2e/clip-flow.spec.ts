@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 const streamUrl = () => {
   const u = process.env.E2E_STREAM_URL;

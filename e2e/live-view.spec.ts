@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./fixtures";
 
 const streamUrl = () => {
   const u = process.env.E2E_STREAM_URL;

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("a LiveKit room streamer: added as livekit:<room>, creates an RTMP ingress and shows its URL and key once", async ({
   page,

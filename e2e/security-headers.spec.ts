@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("every response carries the security headers; only the share page may be framed", async ({ request }) => {
   for (const path of ["/", "/sign-in", "/api/search?q=ab"]) {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("retention setting: shown, validated, saved, and still there after a reload", async ({ page }) => {
   await page.goto("/sign-up");

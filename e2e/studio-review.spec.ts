@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "./fixtures";
 
 /**
  * Clip studio on the real stack with the live demo stream: review with keys (desktop) and taps + swipe (phone),

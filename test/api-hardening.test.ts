@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSse } from "./fixtures/sse-client";
 import { freePorts, HTTP_METHODS, loadApiRoutes, startRouteServer } from "./app-server";
+import { signUpViaApi } from "./support";
 
 /** Webhook deliveries claimed (request nonces of the runner and the recorder share the table and arrive at any time). */
 const WEBHOOK_RECEIPTS = {
@@ -49,21 +50,13 @@ async function setup() {
     syncIntervalMs: 0,
   });
 
-  const signUp = async (name: string): Promise<TUser> => {
-    const email = `${name}-${stamp}@example.com`;
-    const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": `10.1.0.${name.length}` },
-      body: JSON.stringify({ email, password: "isolation-pass-1", name }),
+  const signUp = (name: string): Promise<TUser> =>
+    signUpViaApi(server.url, {
+      email: `${name}-${stamp}@example.com`,
+      password: "isolation-pass-1",
+      name,
+      ip: `10.1.0.${name.length}`,
     });
-    expect(res.status).toBe(200);
-    const cookie = res.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    return { id: user.id, email, cookie };
-  };
   const alice = await signUp("alice");
   const bob = await signUp("bob");
 

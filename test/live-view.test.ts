@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
-import { waitFor } from "./support";
+import { signUpViaApi, waitFor } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "live-view-"));
 const stamp = Date.now();
@@ -63,20 +63,13 @@ async function setup() {
     "function registration",
   );
 
-  const signUp = async (name: string) => {
-    const email = `${name}-${stamp}@example.com`;
-    const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": `10.7.0.${name.length}` },
-      body: JSON.stringify({ email, password: "live-view-pass-1", name }),
+  const signUp = (name: string) =>
+    signUpViaApi(server.url, {
+      email: `${name}-${stamp}@example.com`,
+      password: "live-view-pass-1",
+      name,
+      ip: `10.7.0.${name.length}`,
     });
-    expect(res.status).toBe(200);
-    const cookie = res.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    return { id: (await prisma.user.findUniqueOrThrow({ where: { email } })).id, cookie };
-  };
   const erin = await signUp("erin");
   const frank = await signUp("frank");
   const startedAt = new Date("2026-12-05T10:00:00.000Z");

@@ -17,7 +17,7 @@ import {
 } from "./fixtures/fake-groq";
 import { freePorts, loadApiRoutes } from "./app-server";
 import { startAppWithRunner } from "./fixtures/app-with-runner";
-import { announceSegment, makeToneSegment, waitFor, waitForFunctions } from "./support";
+import { announceSegment, makeToneSegment, signUpViaApi, waitFor, waitForFunctions } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "provider-faults-"));
 const GROQ_KEY = "gsk_provider_faults_test_key_0123456789";
@@ -65,18 +65,13 @@ async function setup() {
   });
   await waitForFunctions();
 
-  const email = `faults-${Date.now()}@example.com`;
-  const signUp = await fetch(`${server.url}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": "10.77.0.1" },
-    body: JSON.stringify({ email, password: "faults-pass-1", name: "Faults" }),
+  const user = await signUpViaApi(server.url, {
+    email: `faults-${Date.now()}@example.com`,
+    password: "faults-pass-1",
+    name: "Faults",
+    ip: "10.77.0.1",
   });
-  expect(signUp.status).toBe(200);
-  const cookie = signUp.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+  const { cookie } = user;
   const streamer = await prisma.streamer.create({
     data: {
       userId: user.id,

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakePumpfun, type TFakePumpfun } from "./fixtures/fake-pumpfun";
 import { freePorts } from "./app-server";
 import { recorderRoutes, startAppWithRunner } from "./fixtures/app-with-runner";
+import { waitFor } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pumpfun-pipeline-"));
 const SEGMENT = 6;
@@ -84,16 +85,6 @@ async function setup() {
     log: () => {},
   });
   return { prisma, server, runner, recorder, user, streamer, sample, room };
-}
-
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 beforeAll(async () => {

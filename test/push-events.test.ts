@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
 import { openSse, type TSseClient } from "./fixtures/sse-client";
-import { waitFor } from "./support";
+import { signUpViaApi, waitFor } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "push-"));
 const stamp = Date.now();
@@ -25,21 +25,8 @@ async function setup() {
   process.env.RECORDER_SECRET = "push-test-recorder-secret";
   const { prisma } = await import("@/lib/db");
   const server = await startRouteServer(await loadApiRoutes(), appPort);
-  const signUp = async (name: string, ip: string) => {
-    const email = `${name}-${stamp}@example.com`;
-    const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": ip },
-      body: JSON.stringify({ email, password: "push-pass-1234", name }),
-    });
-    expect(res.status).toBe(200);
-    const cookie = res.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    return { id: user.id, cookie };
-  };
+  const signUp = (name: string, ip: string) =>
+    signUpViaApi(server.url, { email: `${name}-${stamp}@example.com`, password: "push-pass-1234", name, ip });
   const erin = await signUp("erin", "10.6.0.1");
   const frank = await signUp("frank", "10.6.0.2");
   const streamer = await prisma.streamer.create({

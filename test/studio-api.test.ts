@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
+import { signUpViaApi } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "studio-"));
 const stamp = Date.now();
@@ -24,21 +25,13 @@ async function setup() {
   const { prisma } = await import("@/lib/db");
   const server = await startRouteServer(await loadApiRoutes(), appPort);
 
-  const signUp = async (name: string) => {
-    const email = `${name}-${stamp}@example.com`;
-    const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": `10.5.0.${name.length}` },
-      body: JSON.stringify({ email, password: "studio-pass-12", name }),
+  const signUp = (name: string) =>
+    signUpViaApi(server.url, {
+      email: `${name}-${stamp}@example.com`,
+      password: "studio-pass-12",
+      name,
+      ip: `10.5.0.${name.length}`,
     });
-    expect(res.status).toBe(200);
-    const cookie = res.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    return { id: user.id, cookie };
-  };
   const carol = await signUp("carol");
   const dave = await signUp("dave");
 

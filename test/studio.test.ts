@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePorts, loadApiRoutes } from "./app-server";
 import { startAppWithRunner } from "./fixtures/app-with-runner";
+import { signUpViaApi, waitFor } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "studio-"));
 const stamp = Date.now();
@@ -27,18 +28,13 @@ async function setup() {
     "function registration",
   );
 
-  const email = `studio-${stamp}@example.com`;
-  const res = await fetch(`${server.url}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: server.url, "x-forwarded-for": "10.3.0.1" },
-    body: JSON.stringify({ email, password: "studio-pass-123", name: "studio" }),
+  const user = await signUpViaApi(server.url, {
+    email: `studio-${stamp}@example.com`,
+    password: "studio-pass-123",
+    name: "studio",
+    ip: "10.3.0.1",
   });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+  const { cookie } = user;
 
   const { seedRecordedSession } = await import("./fixtures/recorded-session");
   const rec = await seedRecordedSession({ userId: user.id, dir: tmp, seconds: 24, segmentSeconds: 6 });
@@ -77,16 +73,6 @@ async function setup() {
     });
   };
   return { prisma, server, runner, user, cookie, rec, newClip };
-}
-
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function call(method: string, p: string, json?: unknown) {

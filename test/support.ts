@@ -32,6 +32,30 @@ export async function waitForFunctions(ms = 20_000): Promise<void> {
   );
 }
 
+/**
+ * Signs a user up through the app's real auth route and returns the user's id and session cookie. `ip` is the
+ * client address the route sees (test/app-server.ts trusts X-Forwarded-For), so each user gets its own
+ * sign-up budget.
+ */
+export async function signUpViaApi(
+  appUrl: string,
+  user: { email: string; password: string; name: string; ip: string },
+): Promise<{ id: string; email: string; cookie: string }> {
+  const res = await fetch(`${appUrl}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: appUrl, "x-forwarded-for": user.ip },
+    body: JSON.stringify({ email: user.email, password: user.password, name: user.name }),
+  });
+  if (res.status !== 200) throw new Error(`sign-up of ${user.email} answered ${res.status}: ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const { prisma } = await import("@/lib/db");
+  const { id } = await prisma.user.findUniqueOrThrow({ where: { email: user.email }, select: { id: true } });
+  return { id, email: user.email, cookie };
+}
+
 /** Writes `seconds` of small test video with a tone as MPEG-TS, like a recorded segment. */
 export function makeToneSegment(file: string, seconds = 4): string {
   execFileSync("ffmpeg", [

@@ -3,6 +3,7 @@ import { useCallback, useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
 import { apiFetch } from "@/lib/query-client";
 import type { TClipPage } from "./use-clips";
+import { orderReviewQueue } from "./order-review-queue";
 import { queryKeys } from "./query-keys";
 import { usePollMs } from "./use-push-status";
 
@@ -24,12 +25,15 @@ export function useReviewQueue() {
   });
   // Decided locally but maybe not yet confirmed by a refetch: hidden from the queue right away.
   const [decided, setDecided] = useState<Record<string, TReviewDecision>>({});
-  const [last, setLast] = useState<{ id: string; title: string; review: TReviewDecision } | null>(null);
+  const [last, setLast] = useState<{ clip: TClipDto; review: TReviewDecision } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  // The clip on screen stays there until it is decided, whatever arrives meanwhile.
+  const [shownId, setShownId] = useState<string | null>(null);
 
-  // Oldest first, so clips arriving live join the end of the queue instead of replacing the one on screen.
-  const queue = (data?.clips ?? []).filter((c) => !decided[c.id]).reverse();
+  const queue = orderReviewQueue(data?.clips ?? [], decided, shownId);
   const clip = queue[0] ?? null;
+  // Derived state adjusted during render (React's documented pattern): the next clip becomes the pinned one.
+  if (clip && clip.id !== shownId) setShownId(clip.id);
 
   const patch = useMutation({
     mutationFn: (v: TPatch) =>
@@ -50,7 +54,7 @@ export function useReviewQueue() {
     (review: TReviewDecision) => {
       if (!clip) return;
       setDecided((d) => ({ ...d, [clip.id]: review }));
-      setLast({ id: clip.id, title: clip.title, review });
+      setLast({ clip, review });
       patch.mutate({ id: clip.id, body: { review } });
     },
     [clip, patch],
@@ -66,10 +70,25 @@ export function useReviewQueue() {
   }, [clip, patch, qc]);
   const undo = useCallback(() => {
     if (!last) return;
-    setDecided(({ [last.id]: _, ...rest }) => rest);
-    patch.mutate({ id: last.id, body: { review: "PENDING" } });
+    const { id } = last.clip;
+    // Back on screen at once, even if a refetch since the decision has dropped it from the pending list.
+    qc.setQueryData<TClipPage>(
+      queryKeys.clips.reviewQueue(),
+      (old) =>
+        old && {
+          ...old,
+          clips: old.clips.some((c) => c.id === id)
+            ? old.clips
+            : [...old.clips, last.clip].sort(
+                (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
+              ),
+        },
+    );
+    setDecided(({ [id]: _, ...rest }) => rest);
+    setShownId(id);
+    patch.mutate({ id, body: { review: "PENDING" } });
     setLast(null);
-  }, [last, patch]);
+  }, [last, patch, qc]);
 
   return { data, error, queue, clip, last, failure, decide, toggleFavorite, undo };
 }

@@ -22,14 +22,20 @@ export function useReviewKeys({ decide, toggleFavorite, undo }: TActions) {
 }
 
 /** The last decision, with Undo. */
-export function UndoBar({ last, onUndo }: { last: { title: string; review: TReviewDecision }; onUndo: () => void }) {
+export function UndoBar({
+  last,
+  onUndo,
+}: {
+  last: { clip: { title: string }; review: TReviewDecision };
+  onUndo: () => void;
+}) {
   return (
     <div
       className="mt-3 flex items-center justify-between gap-3 rounded-lg bg-zinc-900 px-3 py-2 text-sm"
       role="status"
     >
       <span className="truncate text-zinc-300">
-        {last.review === "APPROVED" ? "Approved" : "Rejected"} “{last.title}”
+        {last.review === "APPROVED" ? "Approved" : "Rejected"} “{last.clip.title}”
       </span>
       <button className="shrink-0 font-medium text-rose-400 hover:text-rose-300" onClick={onUndo}>
         Undo

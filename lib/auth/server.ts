@@ -14,7 +14,7 @@ export const auth = betterAuth({
   appName: "Clipstream",
   baseURL: env.APP_URL,
   secret: env.authSecret,
-  trustedOrigins: appOrigins(env.APP_URL),
+  trustedOrigins: [...appOrigins(env.APP_URL)],
   database: prismaAdapter(prisma, { provider: "postgresql" }),
   emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8 },
   // cookieCache: a signed copy of the session in a short-lived cookie, so authenticated API calls (the feed,

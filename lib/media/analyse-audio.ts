@@ -14,22 +14,7 @@ const FLOOR_LUFS = -70;
  * the start of the file.
  */
 export async function measureLoudness(wav: string): Promise<TLoudness[]> {
-  const { stderr } = await runTool(env.FFMPEG_PATH, [
-    "-hide_banner",
-    "-nostdin",
-    "-nostats",
-    "-loglevel",
-    "info",
-    "-i",
-    wav,
-    "-map",
-    "0:a:0",
-    "-af",
-    "ebur128=framelog=info",
-    "-f",
-    "null",
-    "-",
-  ]);
+  const stderr = await filterLog(wav, "ebur128=framelog=info");
   return parseLoudness(stderr, wav);
 }
 
@@ -53,22 +38,7 @@ export async function detectSilences(
 ): Promise<TSilence[]> {
   const noiseDb = opts.noiseDb ?? -35;
   const minSeconds = opts.minSeconds ?? 0.35;
-  const { stderr } = await runTool(env.FFMPEG_PATH, [
-    "-hide_banner",
-    "-nostdin",
-    "-nostats",
-    "-loglevel",
-    "info",
-    "-i",
-    wav,
-    "-map",
-    "0:a:0",
-    "-af",
-    silenceFilter(noiseDb, minSeconds),
-    "-f",
-    "null",
-    "-",
-  ]);
+  const stderr = await filterLog(wav, silenceFilter(noiseDb, minSeconds));
   return parseSilences(stderr, async () => (await probeMedia(wav)).duration);
 }
 
@@ -88,6 +58,13 @@ async function parseSilences(stderr: string, duration: () => Promise<number>): P
   return out;
 }
 
+/** Runs an audio filter chain over a file's first audio stream and returns what the filters logged. */
+async function filterLog(wav: string, filter: string): Promise<string> {
+  const args = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-i", wav, "-map", "0:a:0"];
+  const { stderr } = await runTool(env.FFMPEG_PATH, [...args, "-af", filter, "-f", "null", "-"]);
+  return stderr;
+}
+
 const silenceFilter = (noiseDb = -35, minSeconds = 0.35) => `silencedetect=noise=${noiseDb}dB:duration=${minSeconds}`;
 
 /**
@@ -97,22 +74,7 @@ const silenceFilter = (noiseDb = -35, minSeconds = 0.35) => `silencedetect=noise
  * running to the end ends at the input's duration from ffmpeg's own header (no ffprobe run).
  */
 export async function analyseAudio(wav: string): Promise<{ loudness: TLoudness[]; silences: TSilence[] }> {
-  const { stderr } = await runTool(env.FFMPEG_PATH, [
-    "-hide_banner",
-    "-nostdin",
-    "-nostats",
-    "-loglevel",
-    "info",
-    "-i",
-    wav,
-    "-map",
-    "0:a:0",
-    "-af",
-    `ebur128=framelog=info,${silenceFilter()}`,
-    "-f",
-    "null",
-    "-",
-  ]);
+  const stderr = await filterLog(wav, `ebur128=framelog=info,${silenceFilter()}`);
   const header = /Duration:\s*(\d+):(\d+):([\d.]+)/.exec(stderr);
   const duration = async () =>
     header ? Number(header[1]) * 3600 + Number(header[2]) * 60 + Number(header[3]) : (await probeMedia(wav)).duration;
