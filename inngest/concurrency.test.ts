@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db";
 import { settledRuns, sleep, startTestApp, waitFor, type TTestApp } from "@/lib/jobs/testing";
-import { ACCOUNT_CONCURRENCY, perSessionAndAccount } from "./concurrency";
+import { ACCOUNT_CONCURRENCY, perAccountMedia, perSessionAndAccount } from "./concurrency";
 
 /**
  * Per-account fairness in the embedded runner with the pipeline's real concurrency keys: one account's runs
@@ -76,5 +76,20 @@ describe("per-account concurrency (process-segment, redetect-segment)", () => {
     const { redetectSegmentFn } = await import("./redetect-segment");
     for (const f of [processSegment, redetectSegmentFn])
       expect((f as unknown as { opts: { concurrency: unknown } }).opts.concurrency).toBe(perSessionAndAccount);
+  });
+
+  it("the media functions (render, trim, export, preview) are capped per account below their global cap", async () => {
+    const { renderClip } = await import("./render-clip");
+    const { trimClipFn } = await import("./trim-clip");
+    const { exportClipFn } = await import("./export-clip");
+    const { renderPreviewFn } = await import("./render-preview");
+    const caps = [renderClip, trimClipFn, exportClipFn, renderPreviewFn].map(
+      (f) => (f as unknown as { opts: { concurrency: unknown } }).opts.concurrency,
+    );
+    expect(caps).toEqual([perAccountMedia.render, perAccountMedia.edit, perAccountMedia.edit, perAccountMedia.edit]);
+    for (const [global, account] of Object.values(perAccountMedia)) {
+      expect(account).toMatchObject({ key: "event.data.userId" });
+      expect(account.limit).toBeLessThan(global.limit);
+    }
   });
 });

@@ -67,3 +67,7 @@ export const clipTrimRequested = eventType("clip/trim.requested", { schema: ZCli
 /** One export (preset + layout + captions) of a clip needs rendering. */
 export const ZExportRequested = z.object({ exportId: z.string().min(1), userId: z.string().min(1) });
 export const exportRequested = eventType("clip/export.requested", { schema: ZExportRequested });
+
+/** The trim editor's preview proxy of one window (a ClipPreview row) needs rendering. */
+export const ZPreviewRequested = z.object({ previewId: z.string().min(1), userId: z.string().min(1) });
+export const previewRequested = eventType("clip/preview.requested", { schema: ZPreviewRequested });

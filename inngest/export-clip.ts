@@ -1,3 +1,4 @@
+import { perAccountMedia } from "./concurrency";
 import { inngest } from "./client";
 import { exportRequested } from "./events";
 import { failExport, renderExport } from "@/lib/studio/exports";
@@ -9,7 +10,7 @@ export const exportClipFn = inngest.createFunction(
     name: "Export clip",
     triggers: [exportRequested],
     retries: 2,
-    concurrency: [{ limit: 2 }],
+    concurrency: perAccountMedia.edit,
     onFailure: async ({ event, error }) => {
       await failExport(event.data.event.data.exportId, error.message);
     },

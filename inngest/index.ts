@@ -6,6 +6,7 @@ import { processSegment } from "./process-segment";
 import { purgeRecordings } from "./purge-recordings";
 import { redetectSegmentFn } from "./redetect-segment";
 import { renderClip } from "./render-clip";
+import { renderPreviewFn } from "./render-preview";
 import { trimClipFn } from "./trim-clip";
 import { exportClipFn } from "./export-clip";
 import { transcribeAudioChunkFn } from "./transcribe-audio-chunk";
@@ -23,4 +24,5 @@ export const functions = [
   exportClipFn,
   transcribeAudioChunkFn,
   failStuckSegmentsCron,
+  renderPreviewFn,
 ];

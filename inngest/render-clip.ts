@@ -1,3 +1,4 @@
+import { perAccountMedia } from "./concurrency";
 import { inngest } from "./client";
 import { clipRequested } from "./events";
 import { failClip, renderClipMedia } from "@/lib/pipeline/render-clip-media";
@@ -9,7 +10,7 @@ export const renderClip = inngest.createFunction(
     name: "Render clip",
     triggers: [clipRequested],
     retries: 3,
-    concurrency: [{ limit: 2 }],
+    concurrency: perAccountMedia.render,
     onFailure: async ({ event, error }) => {
       await failClip(event.data.event.data.clipId, error.message);
     },

@@ -1,3 +1,4 @@
+import { perAccountMedia } from "./concurrency";
 import { inngest } from "./client";
 import { clipTrimRequested } from "./events";
 import { failTrim, renderTrim } from "@/lib/studio/trim-clip";
@@ -9,7 +10,7 @@ export const trimClipFn = inngest.createFunction(
     name: "Trim clip",
     triggers: [clipTrimRequested],
     retries: 2,
-    concurrency: [{ limit: 2 }],
+    concurrency: perAccountMedia.edit,
     onFailure: async ({ event, error }) => {
       await failTrim(event.data.event.data.clipId, error.message);
     },

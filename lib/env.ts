@@ -63,6 +63,14 @@ const ZEnv = z.object({
    * the words to its segment; `always` decodes every chunk however far behind; `never` decodes none.
    */
   LIVE_DECODE: z.enum(["auto", "always", "never"]).default("auto"),
+  /**
+   * Per-account quotas, 0 for no limit (lib/quotas): streamers an account may add, streams it may record at
+   * once, and bytes it may keep stored (recordings not yet purged, clips, exports). A request past one gets a
+   * 403 `quota_exceeded`; a stream that goes live past one is not recorded, with the reason on the streamer.
+   */
+  QUOTA_STREAMERS: z.coerce.number().int().min(0).default(100),
+  QUOTA_RECORDINGS: z.coerce.number().int().min(0).default(10),
+  QUOTA_STORAGE_GB: z.coerce.number().min(0).default(0),
   GROQ_API_KEY: z.string().optional(),
   GROQ_BASE_URL: z.string().url().optional(),
   GROQ_TRANSCRIBE_MODEL: z.string().default("whisper-large-v3-turbo"),

@@ -177,13 +177,28 @@ describe("trim", () => {
     const at = (t: number) => w.peaks[Math.floor(t * 5)]!;
     expect(at(15)).toBeGreaterThan(at(3) + 0.1);
 
-    // The live preview: the same window as a ≤360p proxy, rendered once and cached.
+    // The live preview: the same window as a ≤360p proxy, rendered by the render-preview function, once however
+    // many requests ask at the same time, then cached.
     const t0 = Date.now();
-    const p1 = await call("GET", `/api/clips/${clip.id}/preview`);
+    const asks = await Promise.all([1, 2, 3].map(() => call("GET", `/api/clips/${clip.id}/preview`)));
+    expect(asks.map((a) => [a.status, a.json])).toEqual(
+      [1, 2, 3].map(() => [202, { window: w.window, status: "rendering" }]),
+    );
+    const p1 = await waitFor(
+      async () => {
+        const r = await call("GET", `/api/clips/${clip.id}/preview`);
+        return r.status === 200 && r;
+      },
+      60_000,
+      "the preview proxy",
+    );
     console.log(`[studio] 24 s preview proxy rendered in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    expect(p1.status).toBe(200);
-    const preview = p1.json as { window: { start: number; end: number }; url: string };
-    expect(preview.window).toEqual(w.window);
+    const preview = p1.json as { window: { start: number; end: number }; status: string; url: string };
+    expect([preview.window, preview.status]).toEqual([w.window, "ready"]);
+    expect(
+      await ctx.prisma.clipPreview.findMany({ where: { clipId: clip.id }, select: { status: true, attempts: true } }),
+    ).toEqual([{ status: "READY", attempts: 1 }]);
+    expect(await ctx.prisma.jobRun.count({ where: { functionId: "clipstream-render-preview" } })).toBe(1);
     const key = decodeURIComponent(new URL(preview.url, "http://x").pathname.replace("/api/media/", ""));
     const probed = await probeStored(key);
     expect([probed.height, Math.abs(probed.duration - (w.window.end - w.window.start)) <= 0.1]).toEqual([360, true]);

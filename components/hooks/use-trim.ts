@@ -14,14 +14,21 @@ export function useWaveform(clip: Pick<TClipDto, "id" | "startTime" | "endTime">
   });
 }
 
-/** GET /api/clips/[id]/preview: a cached low-resolution proxy of `window` (rendered on first ask). */
+type TPreview = { window: TRange } & ({ status: "ready"; url: string } | { status: "rendering" });
+
+/**
+ * GET /api/clips/[id]/preview: a cached low-resolution proxy of `window`. The first ask queues its render (202):
+ * asked again every second until it is stored; `data` is set only once it is ready.
+ */
 export function useTrimPreview(clipId: string, window: TRange | undefined, enabled: boolean) {
-  return useQuery({
+  const q = useQuery({
     queryKey: queryKeys.preview(clipId, window?.start, window?.end),
-    queryFn: () => apiFetch<{ window: TRange; url: string }>(`/api/clips/${clipId}/preview`),
+    queryFn: () => apiFetch<TPreview>(`/api/clips/${clipId}/preview`),
     enabled,
     staleTime: Infinity,
+    refetchInterval: (query) => (query.state.data?.status === "rendering" ? 1_000 : false),
   });
+  return { data: q.data?.status === "ready" ? q.data : undefined, error: q.error };
 }
 
 /** POST /api/clips/[id]/trim: the answer (clip with its pending trim) replaces the cached clip. */

@@ -5,6 +5,7 @@ export type TErrorCode =
   | "invalid_input"
   | "unauthorized"
   | "forbidden"
+  | "quota_exceeded"
   | "not_found"
   | "conflict"
   | "payload_too_large"
@@ -17,6 +18,7 @@ const STATUS: Record<TErrorCode, number> = {
   invalid_input: 422,
   unauthorized: 401,
   forbidden: 403,
+  quota_exceeded: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -6,6 +6,7 @@ import { isEgressSession } from "@/lib/livekit/recorded-by-recorder";
 import { startRoomRecording } from "@/lib/livekit/record-room";
 import { ownsRoom } from "@/lib/livekit/user-room";
 import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
+import { recordingRefusal } from "@/lib/quotas/recording-refusal";
 import { liveChunkSeconds, startRecording, stopRecording } from "@/lib/recorder/client";
 import { recorderSourceFor } from "@/lib/recorder/recorder-source";
 import { endSession } from "@/lib/segments/recorder-events";
@@ -63,10 +64,20 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     return { status: "offline", detail: probe.detail };
   }
 
-  const session = await prisma.$transaction(async (tx) => {
+  const started = await prisma.$transaction(async (tx) => {
+    // The account's row lock serialises session starts per account, so the quota count below holds.
+    await tx.$queryRaw`select id from "user" where id = ${userId} for update`;
     await tx.$queryRaw`select id from "Streamer" where id = ${streamer.id} for update`;
     const existing = await tx.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
     if (existing) return null;
+    const refusal = await recordingRefusal(userId);
+    if (refusal) {
+      await tx.streamer.update({
+        where: { id: streamer.id },
+        data: { status: "ERROR", lastCheckedAt: new Date(), lastError: refusal },
+      });
+      return { refusal };
+    }
     const created = await tx.liveSession.create({
       data: { userId, streamerId, segmentSeconds: streamer.segmentSeconds },
     });
@@ -74,9 +85,11 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
       where: { id: streamer.id },
       data: { status: "LIVE", lastCheckedAt: new Date(), lastError: null },
     });
-    return created;
+    return { session: created };
   });
-  if (!session) return { status: "recording" };
+  if (!started) return { status: "recording" };
+  if ("refusal" in started) return { status: "error", detail: started.refusal };
+  const { session } = started;
 
   try {
     if (egress) await startRoomRecording({ sessionId: session.id, userId, room: streamer.source });

@@ -56,10 +56,10 @@ export async function renderClipMedia(
           cut: "exact" as const,
         };
     lap("cut");
-    await store.put(storageKeys.clipVideo(clipId), outVideo, { contentType: "video/mp4" });
-    await store.put(storageKeys.clipThumb(clipId), outThumb, { contentType: "image/jpeg" });
+    const video = await store.put(storageKeys.clipVideo(clipId), outVideo, { contentType: "video/mp4" });
+    const thumb = await store.put(storageKeys.clipThumb(clipId), outThumb, { contentType: "image/jpeg" });
     // A copy ends on the frame at or after `end`: the end it holds is start + its duration.
-    return { ...r, end: copied ? r.start + r.duration : end, source };
+    return { ...r, end: copied ? r.start + r.duration : end, source, sizeBytes: video.size + thumb.size };
   });
   await prisma.clip.update({
     where: { id: clipId },
@@ -68,6 +68,7 @@ export async function renderClipMedia(
       startTime: result.start,
       endTime: result.end,
       duration: result.duration,
+      sizeBytes: result.sizeBytes,
       videoKey: storageKeys.clipVideo(clipId),
       thumbKey: storageKeys.clipThumb(clipId),
     },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
+import { assertWithinQuota } from "@/lib/quotas/assert-within-quota";
 import { parseSource } from "./parse-source";
 
 /** Users may go down to 30 s segments; the operator default (SEGMENT_SECONDS) may be lower for tests and demos. */
@@ -63,6 +64,7 @@ export async function createStreamer(userId: string, input: TCreateStreamer) {
   const parsed = await parseSource(input.source, userId);
   const duplicate = await prisma.streamer.findFirst({ where: { userId, source: parsed.source }, select: { id: true } });
   if (duplicate) throw new AppError("conflict", "You already added this stream.");
+  await assertWithinQuota(userId, "streamers");
   return prisma.streamer.create({
     data: {
       userId,

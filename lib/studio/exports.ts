@@ -168,13 +168,14 @@ export async function renderExport(exportId: string): Promise<{ width: number; h
     );
     const probed = await probeMedia(out);
     const outputKey = storageKeys.exportVideo(exportId, e.preset);
-    await store.put(outputKey, out, { contentType: "video/mp4" });
-    if (e.captions)
-      await store.put(srtKey(exportId), Buffer.from(toSrt(cues)), { contentType: "application/x-subrip" });
+    const video = await store.put(outputKey, out, { contentType: "video/mp4" });
+    const srt = e.captions
+      ? await store.put(srtKey(exportId), Buffer.from(toSrt(cues)), { contentType: "application/x-subrip" })
+      : null;
     const result = { width: probed.width ?? W, height: probed.height ?? H, duration: probed.duration };
     await prisma.clipExport.update({
       where: { id: exportId },
-      data: { status: "READY", progress: 1, outputKey, ...result },
+      data: { status: "READY", progress: 1, outputKey, sizeBytes: video.size + (srt?.size ?? 0), ...result },
     });
     return result;
   });

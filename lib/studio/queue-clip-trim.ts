@@ -2,6 +2,7 @@ import "server-only";
 import { clipTrimRequested } from "@/inngest/events";
 import { getClip } from "@/lib/clips/clips";
 import { enqueueOrFail } from "@/lib/events/enqueue-or-fail";
+import { assertWithinQuota } from "@/lib/quotas/assert-within-quota";
 import { failTrim, requestTrim, type TRange } from "./trim-clip";
 
 /**
@@ -9,6 +10,7 @@ import { failTrim, requestTrim, type TRange } from "./trim-clip";
  * a failed send clears the pending trim with a reason. Returns the clip, still playing its current render.
  */
 export async function queueClipTrim(userId: string, clipId: string, input: TRange) {
+  await assertWithinQuota(userId, "storage");
   await requestTrim(userId, clipId, input);
   await enqueueOrFail(clipTrimRequested.create({ clipId, userId }), () =>
     failTrim(clipId, "Could not queue the render."),

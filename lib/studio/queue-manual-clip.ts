@@ -6,6 +6,7 @@ import { parseJson } from "@/lib/http/read-json";
 import { createLiveClip } from "@/lib/live-view/create-live-clip";
 import { ZLiveClip, type TLiveClip } from "@/lib/live-view/live-clip-range";
 import { failClip } from "@/lib/pipeline/render-clip-media";
+import { assertWithinQuota } from "@/lib/quotas/assert-within-quota";
 import { createManualClip, ZManualClip } from "./session-view";
 
 export type TSessionClipInput = z.infer<typeof ZManualClip> | TLiveClip;
@@ -26,6 +27,7 @@ export function parseSessionClipInput(text: string): TSessionClipInput {
  * picked on the timeline is cut exactly.
  */
 export async function queueManualClip(userId: string, sessionId: string, input: TSessionClipInput) {
+  await assertWithinQuota(userId, "storage");
   const live = "last" in input;
   const clip = live ? await createLiveClip(userId, sessionId, input) : await createManualClip(userId, sessionId, input);
   const events = clipRenderEvents([clip.id], userId, undefined, live ? "keyframe" : "exact");

@@ -17,7 +17,7 @@ export async function renderRange(opts: {
   thumbKey: string;
   proxy?: boolean;
   waitSeconds?: number;
-}): Promise<{ duration: number }> {
+}): Promise<{ duration: number; sizeBytes: number }> {
   const store = getStore();
   return withWorkdir(async (dir) => {
     const { inputs } = await downloadClipInputs({
@@ -30,8 +30,8 @@ export async function renderRange(opts: {
     const outVideo = path.join(dir, "clip.mp4");
     const outThumb = path.join(dir, "thumb.jpg");
     const r = await renderClip({ inputs, start: opts.start, end: opts.end, outVideo, outThumb, proxy: opts.proxy });
-    await store.put(opts.videoKey, outVideo, { contentType: "video/mp4" });
-    await store.put(opts.thumbKey, outThumb, { contentType: "image/jpeg" });
-    return r;
+    const video = await store.put(opts.videoKey, outVideo, { contentType: "video/mp4" });
+    const thumb = await store.put(opts.thumbKey, outThumb, { contentType: "image/jpeg" });
+    return { duration: r.duration, sizeBytes: video.size + thumb.size };
   });
 }

@@ -79,7 +79,7 @@ export async function renderTrim(clipId: string): Promise<{ duration: number } |
   const tag = Date.now().toString(36);
   const videoKey = storageKeys.clipVideoVersion(clipId, tag);
   const thumbKey = storageKeys.clipThumbVersion(clipId, tag);
-  const { duration } = await renderRange({
+  const { duration, sizeBytes } = await renderRange({
     sessionId: clip.sessionId,
     start,
     end,
@@ -92,6 +92,7 @@ export async function renderTrim(clipId: string): Promise<{ duration: number } |
       startTime: start,
       endTime: end,
       duration,
+      sizeBytes,
       videoKey,
       thumbKey,
       status: "READY",
