@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { TEST_WORKERS } from "./test/workers";
 
 export default defineConfig({
   resolve: {
@@ -15,6 +16,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "e2e/**", ".data/**", ".next/**"],
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/worker-env.ts"],
     // Route tests act as clients behind a local proxy: test/app-server.ts then takes each one's X-Forwarded-For
     // (distinct sign-in budgets per test user), as scripts/serve.mjs does for TRUSTED_PROXIES.
     // Live chunks are decoded whatever the machine's load, so a test of anything but backpressure does not
@@ -23,6 +25,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
-    fileParallelism: false,
+    maxWorkers: TEST_WORKERS,
   },
 });

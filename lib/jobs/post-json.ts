@@ -44,9 +44,10 @@ export function postJson(url: URL, body: string, secret: string, signal?: AbortS
       },
     );
     req.on("timeout", () => req.destroy(new Error("request timed out")));
-    signal?.addEventListener("abort", () => req.destroy(new Error("aborted: the run's lease was lost")), {
-      once: true,
-    });
+    // One lease signal serves every step request of the run: each removes its listener when it closes.
+    const abort = () => req.destroy(new Error("aborted: the run's lease was lost"));
+    signal?.addEventListener("abort", abort, { once: true });
+    req.on("close", () => signal?.removeEventListener("abort", abort));
     req.on("error", (err) => resolve({ kind: "net", error: err.message || String(err) }));
     req.end(body);
   });

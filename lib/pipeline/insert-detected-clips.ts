@@ -111,10 +111,13 @@ async function reconcileLive(
  */
 export async function insertDetectedClips(
   tx: Prisma.TransactionClient,
-  p: { target: TClipTarget; candidates: TCandidate[]; knownSince: number },
+  p: { target: TClipTarget; candidates: TCandidate[]; knownSince: number; replacing?: string[] },
 ): Promise<string[]> {
   const { target } = p;
+  const replacing = p.replacing ?? [];
   await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${target.sessionId}))`;
+  // Clips being replaced (re-detect) neither block the new candidates nor survive this transaction.
+  if (replacing.length) await tx.clip.deleteMany({ where: { id: { in: replacing }, sessionId: target.sessionId } });
   const existing = await tx.clip.findMany({
     where: {
       sessionId: target.sessionId,

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startFakeGroq } from "@/test/fixtures/fake-groq";
 
 const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "redetect-"));
 let mod: typeof import("./redetect-segment");
@@ -154,6 +155,74 @@ describe("redetectSegment", () => {
     expect(second.map((c) => [c.startTime, c.endTime])).toEqual(
       fresh.sort((a, b) => a.startTime - b.startTime).map((c) => [c.startTime, c.endTime]),
     );
+  });
+});
+
+describe("redetectSegment keeps what the user kept", () => {
+  it("reviewed, favourite, trimmed, captioned and exported clips stay; a failed detection replaces nothing", async () => {
+    const { prisma } = db;
+    const store = storage.getStore();
+    const { user, streamer, session, seg } = await seed();
+    const mk = (key: string, start: number, extra: object) =>
+      prisma.clip.create({
+        data: {
+          userId: user.id,
+          streamerId: streamer.id,
+          sessionId: session.id,
+          segmentId: seg.id,
+          reason: "r",
+          engine: "offline",
+          status: "READY",
+          detectionKey: key,
+          startTime: start,
+          endTime: start + 4,
+          title: key,
+          score: 30,
+          videoKey: `clips/${key}-${seg.id}.mp4`,
+          ...extra,
+        },
+      });
+    const kept = [
+      await mk("approved", 61, { review: "APPROVED", reviewedAt: new Date() }),
+      await mk("rejected", 66, { review: "REJECTED", reviewedAt: new Date() }),
+      await mk("favourite", 71, { favorite: true }),
+      await mk("trimmed", 76, { trimStart: 76.5, trimEnd: 79 }),
+      await mk("captioned", 81, { captions: [{ start: 0, end: 1, text: "mine" }] }),
+      await mk("exported", 100, {}),
+    ];
+    await prisma.clipExport.create({
+      data: { userId: user.id, clipId: kept[5].id, preset: "tiktok", layout: "blur", status: "READY" },
+    });
+    const plain = await mk("plain", 110, {});
+    for (const c of [...kept, plain]) await store.put(c.videoKey!, Buffer.from("mp4"));
+
+    // Detection fails (the LLM provider answers 500 to every attempt): nothing is replaced, no media deleted.
+    const groq = await startFakeGroq(() => ({ status: 500, json: { error: { message: "down", type: "server" } } }));
+    const { env } = await import("@/lib/env");
+    Object.assign(env, { GROQ_API_KEY: "gsk_redetect_test_key", GROQ_BASE_URL: groq.baseURL });
+    try {
+      await expect(mod.redetectSegment(seg.id, user.id)).rejects.toThrow();
+    } finally {
+      Object.assign(env, { GROQ_API_KEY: "", GROQ_BASE_URL: undefined });
+      await groq.close();
+    }
+    const all = async () =>
+      (await prisma.clip.findMany({ where: { segmentId: seg.id }, select: { id: true } })).map((c) => c.id).sort();
+    expect(await all()).toEqual([...kept, plain].map((c) => c.id).sort());
+    expect(await store.stat(plain.videoKey!)).not.toBeNull();
+
+    // Detection succeeds (offline): only the untouched clip is replaced; the kept ones and their media stay.
+    const ids = await mod.redetectSegment(seg.id, user.id);
+    expect(await prisma.clip.findUnique({ where: { id: plain.id } })).toBeNull();
+    expect(await store.stat(plain.videoKey!)).toBeNull();
+    for (const c of kept) {
+      expect(await prisma.clip.findUnique({ where: { id: c.id }, select: { title: true } })).toEqual({
+        title: c.title,
+      });
+      expect(await store.stat(c.videoKey!)).not.toBeNull();
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(1);
+    expect(await all()).toEqual([...kept.map((c) => c.id), ...ids].sort());
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { getStore } from "@/lib/storage";
@@ -21,21 +22,41 @@ export async function prepareRedetect(userId: string, segmentId: string) {
 }
 
 /**
+ * The segment's clips nobody has kept: a clip that was reviewed, made a favourite, trimmed (or has a trim
+ * pending), given edited captions, exported or shared is the user's, and re-detect never replaces it.
+ */
+const untouched = {
+  review: "PENDING",
+  favorite: false,
+  trimStart: null,
+  captions: { equals: Prisma.DbNull },
+  exports: { none: {} },
+  shareSlug: null,
+  sharedAt: null,
+  reviewedAt: null,
+} satisfies Prisma.ClipWhereInput;
+
+/**
  * Re-runs detection on a processed segment with the stored transcript and signals (no re-transcription) and
- * the streamer's current settings. Clips of this segment that were not shared are replaced (their media is
- * deleted); shared clips stay, and new candidates overlapping them are dropped. Returns the new clip ids.
+ * the streamer's current settings. The segment's untouched clips are replaced, in the transaction that
+ * inserts the new ones, so a detection that fails (provider down) leaves them all; their media is deleted
+ * afterwards. Kept clips stay, and new candidates overlapping them are dropped. Returns the new clip ids.
  */
 export async function redetectSegment(segmentId: string, userId: string): Promise<string[]> {
   const old = await prisma.clip.findMany({
-    where: { segmentId, userId, shareSlug: null, sharedAt: null },
+    where: { segmentId, userId, ...untouched },
     select: { id: true, videoKey: true, thumbKey: true },
   });
-  await prisma.clip.deleteMany({ where: { id: { in: old.map((c) => c.id) }, userId } });
+  const ids = await detectAgain(
+    segmentId,
+    userId,
+    old.map((c) => c.id),
+  );
   await Promise.all(
     old
       .flatMap((c) => [c.videoKey, c.thumbKey])
       .filter((k): k is string => !!k)
       .map((k) => getStore().delete(k)),
   );
-  return detectAgain(segmentId, userId);
+  return ids;
 }

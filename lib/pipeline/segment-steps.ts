@@ -145,6 +145,8 @@ type TDetectionRun = {
   keepsEnd: (w: TDetectionWindow) => boolean;
   /** Runs in the insert's transaction. */
   alsoInTx?: (tx: Prisma.TransactionClient) => Promise<unknown>;
+  /** Clips this run replaces: deleted in the insert's transaction, so only once detection has succeeded. */
+  replacing?: string[];
 };
 
 /**
@@ -165,6 +167,7 @@ async function detectClips(segmentId: string, run: TDetectionRun): Promise<strin
       target: { ...target, segmentEnd: keepsEnd ? Infinity : range.end },
       candidates: ready,
       knownSince: range.start - settings.maxClipSeconds,
+      replacing: run.replacing,
     });
     await run.alsoInTx?.(tx);
     return ids;
@@ -185,13 +188,14 @@ export function detectAtSessionEnd(segmentId: string): Promise<string[]> {
 }
 
 /**
- * redetect-segment, once the segment's unshared clips are gone: detection again over the owner's processed
- * segment (stored transcript and signals). Held-back moments were clipped by a later run only if this segment
- * had not clipped them; with this segment's clips gone, a moment at its end is kept now unless the stream
- * still records with no later segment processed (then the next segment picks it up); where a later segment
- * already has it, the merge drops it. Does not reopen the segment.
+ * redetect-segment: detection again over the owner's processed segment (stored transcript and signals),
+ * replacing the clips in `replacing` in the same transaction as the new ones are inserted. Held-back moments
+ * were clipped by a later run only if this segment had not clipped them; with this segment's replaced clips
+ * gone, a moment at its end is kept now unless the stream still records with no later segment processed
+ * (then the next segment picks it up); where a later segment already has it, the merge drops it. Does not
+ * reopen the segment.
  */
-export async function detectAgain(segmentId: string, userId: string): Promise<string[]> {
+export async function detectAgain(segmentId: string, userId: string, replacing: string[] = []): Promise<string[]> {
   const seg = await prisma.segment.findFirstOrThrow({
     where: { id: segmentId, userId },
     select: { sessionId: true, number: true, session: { select: { status: true } } },
@@ -200,7 +204,7 @@ export async function detectAgain(segmentId: string, userId: string): Promise<st
     where: { sessionId: seg.sessionId, number: { gt: seg.number }, status: "DONE" },
   });
   const followed = seg.session.status !== "RECORDING" || later > 0;
-  return detectClips(segmentId, { keepsEnd: (w) => followed || w.lastOfStream });
+  return detectClips(segmentId, { keepsEnd: (w) => followed || w.lastOfStream, replacing });
 }
 
 /**
