@@ -1,6 +1,9 @@
 /**
  * Security headers on every response. Framing is refused everywhere but the public share page (`/c/<slug>`),
  * whose player card social sites embed. HSTS is always sent: browsers ignore it on plain HTTP.
+ * The Content-Security-Policy here is the baseline for responses that are not pages (API routes, build assets);
+ * on pages proxy.ts replaces it with the full policy and its per-request script nonce
+ * (lib/http/content-security-policy.ts), whose frame-ancestors follow the same rule.
  */
 const common = [
   { key: "X-Content-Type-Options", value: "nosniff" },

@@ -11,6 +11,7 @@ export const BUILD_INPUTS = [
   "prisma/schema",
   "public",
   "next.config.mjs",
+  "proxy.ts",
   "postcss.config.mjs",
   "tsconfig.json",
   "package-lock.json",
