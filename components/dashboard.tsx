@@ -4,7 +4,7 @@ import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { AddStreamerForm } from "./add-streamer-form";
 import { ClipCard } from "./clip-card";
 import { useDashboard } from "./hooks/use-dashboard";
-import { useRemoveStreamer } from "./hooks/use-streamers";
+import { useRemoveStreamer, useSetWatching } from "./hooks/use-streamers";
 import { SessionTimeline } from "./session-timeline";
 import { StreamerSettings } from "./streamer-settings";
 import { Badge, type TBadgeTone } from "./ui/badge";
@@ -85,6 +85,7 @@ export function Dashboard() {
 function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }) {
   const [editing, setEditing] = useState(false);
   const remove = useRemoveStreamer(streamer.id);
+  const watch = useSetWatching(streamer.id);
   const tone: TBadgeTone = streamer.status === "LIVE" ? "brand" : streamer.status === "ERROR" ? "warning" : "muted";
   return (
     <>
@@ -105,6 +106,20 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
           <Badge data-testid="streamer-status" tone={tone} size="md">
             {streamer.status === "LIVE" ? "● LIVE" : streamer.status === "ERROR" ? "Error" : "Offline"}
           </Badge>
+          <button
+            className="rounded-full border border-zinc-700 px-2 py-0.5 text-xs text-zinc-300 hover:border-zinc-500 aria-pressed:border-emerald-500/50 aria-pressed:text-emerald-300 disabled:opacity-50"
+            aria-pressed={streamer.monitored}
+            aria-label={streamer.monitored ? `Stop watching ${streamer.name}` : `Watch ${streamer.name}`}
+            title={
+              streamer.monitored
+                ? "Watching: checked every 30 s and recorded while live. Click to stop (a recording in progress stops; clips stay)."
+                : "Not watching. Click to check it now and record it while live."
+            }
+            disabled={watch.isPending}
+            onClick={() => watch.mutate(!streamer.monitored)}
+          >
+            {streamer.monitored ? "Watching" : "Watch"}
+          </button>
           <button
             className="text-xs text-zinc-400 hover:text-zinc-200"
             aria-expanded={editing}

@@ -149,7 +149,14 @@ describe("disk full while recording", () => {
     expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - 9)).toBeLessThan(0.5);
     for (const s of segs) expect((await local.stat(s.storageKey))?.size).toBe(s.sizeBytes);
     expect(received.filter((m): m is TSessionEnded => m.type === "session.ended")).toEqual([
-      { type: "session.ended", sessionId: "full-1", reason: "source_ended", segments: 3 },
+      {
+        type: "session.ended",
+        sessionId: "full-1",
+        reason: "source_ended",
+        message: "the source is a recording and it ended",
+        segments: 3,
+        finite: true,
+      },
     ]);
     // The failure was logged once, not once per retry.
     expect(logs.filter((l) => /storing .* failed/.test(l)).length).toBeLessThanOrEqual(segs.length);

@@ -473,7 +473,15 @@ describe("recording", () => {
     expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - SOURCE_SECONDS)).toBeLessThan(0.5);
     expect(segs.map((s) => s.final)).toEqual(segs.map((_, i) => i === segs.length - 1));
     await expectPlayable(segs);
-    expect(ended).toEqual({ type: "session.ended", sessionId: "s1", reason: "source_ended", segments: segs.length });
+    // A file is a recording: once read to its end it is over, and the app is told not to watch it again.
+    expect(ended).toEqual({
+      type: "session.ended",
+      sessionId: "s1",
+      reason: "source_ended",
+      message: "the source is a recording and it ended",
+      segments: segs.length,
+      finite: true,
+    });
     expect(app.ended("s1")).toHaveLength(1);
     // Nothing left behind: local files are removed once stored and announced.
     await until("session cleanup", () => rec.recordings.size === 0);
@@ -551,6 +559,64 @@ describe("recording", () => {
     expect(ended).toMatchObject({ reason: "source_ended", segments: segs.length });
     await rec.stop();
     await new Promise<void>((r) => media.close(() => r()));
+  });
+
+  it.each([
+    ["an HLS playlist that has ended (#EXT-X-ENDLIST)", "vod/index.m3u8"],
+    ["an .mp4 file over HTTP", "talk.mp4"],
+  ])("records %s once: no re-read after its end, session.ended says finite", async (_name, file) => {
+    // The recording, served by a plain HTTP host that keeps serving it after the end (as a VOD or file does).
+    const root = path.join(tmp, `finite-${file.length}`);
+    fs.mkdirSync(path.join(root, "vod"), { recursive: true });
+    fs.copyFileSync(source, path.join(root, "talk.mp4"));
+    execFileSync("ffmpeg", [
+      ...["-hide_banner", "-loglevel", "error", "-i", source, "-c", "copy", "-f", "hls", "-hls_time", "2"],
+      ...["-hls_playlist_type", "vod", path.join(root, "vod/index.m3u8")],
+    ]);
+    let requests = 0;
+    const host = http.createServer((req, res) => {
+      if (req.url?.endsWith(".m3u8") || req.url?.endsWith(".mp4")) requests++;
+      const f = path.join(root, decodeURIComponent(new URL(req.url!, "http://x").pathname));
+      if (!f.startsWith(root) || !fs.existsSync(f)) return res.writeHead(404).end();
+      res.writeHead(200, { "content-length": fs.statSync(f).size });
+      fs.createReadStream(f).pipe(res);
+    });
+    await new Promise<void>((r) => host.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(host.address() as AddressInfo).port}/${file}`;
+    const id = `finite-${file.length}`;
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, `spool-${id}`),
+      store,
+      reconnectGraceSeconds: 30,
+      log: quiet,
+    });
+    const t0 = Date.now();
+    await control(rec.url, "POST", "/sessions", startReq(id, url));
+    const [ended] = await until("session.ended", () => app.ended(id).length > 0 && app.ended(id));
+    const segs = app.segments(id);
+    expectNumbered(segs);
+    // The source once, not again and again: its length in segments, ended without waiting out the grace.
+    expect(Math.abs(segs.reduce((n, s) => n + s.duration, 0) - SOURCE_SECONDS)).toBeLessThan(1);
+    expect((Date.now() - t0) / 1000).toBeLessThan(30);
+    expect(ended).toEqual({
+      type: "session.ended",
+      sessionId: id,
+      reason: "source_ended",
+      message: "the source is a recording and it ended",
+      segments: segs.length,
+      finite: true,
+    });
+    // Nothing reads the source after the end.
+    const after = requests;
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(requests).toBe(after);
+    await expectPlayable(segs);
+    await rec.stop();
+    await new Promise<void>((r) => host.close(() => r()));
   });
 
   it("survives being killed mid-session: a new recorder delivers the outbox, announces leftovers, resumes without reusing numbers", async () => {

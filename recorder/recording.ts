@@ -239,6 +239,11 @@ export class Recording {
         }
         const reason = this.state.segments > 0 ? "source_ended" : "failed";
         const why = reason === "failed" ? this.lastError : undefined;
+        // A recording (a file, HTTP media, a finished HLS playlist) read to its end is over: reading it again
+        // would record the same thing twice.
+        if (reason === "source_ended" && (await this.sourceIsFinite())) {
+          return this.finish(reason, "the source is a recording and it ended", { finite: true });
+        }
         if (localPath(this.sourceUrl)) return this.finish(reason, why);
         const silentFor = Date.now() - lastDataAt;
         if (silentFor >= grace) return this.finish(reason, why);
@@ -262,6 +267,16 @@ export class Recording {
       this.deps.log(`[${this.id}] recording failed: ${(err as Error).message}`);
       this.finish("failed", (err as Error).message);
     }
+  }
+
+  /** Whether the URL source is a recording that has ended, not a live stream that dropped (checked after a run). */
+  private async sourceIsFinite(): Promise<boolean> {
+    const url = this.sourceUrl;
+    if (url === undefined) return false; // a room
+    if (localPath(url)) return true;
+    const isPrivate = this.deps.guard?.isPrivateHost ?? (async () => false);
+    const checked = await checkStreamSource(url, { isPrivate }).catch(() => null);
+    return checked?.ok === true && checked.finite;
   }
 
   private get sourceUrl(): string | undefined {
@@ -490,7 +505,7 @@ export class Recording {
     }
   }
 
-  private finish(reason: TSessionEnded["reason"], message?: string) {
+  private finish(reason: TSessionEnded["reason"], message?: string, extra: { finite?: true } = {}) {
     if (this.status === "ended") return;
     this.status = "ended";
     void this.ready
@@ -503,6 +518,7 @@ export class Recording {
           reason,
           segments: this.state.segments,
           ...(message ? { message } : {}),
+          ...extra,
         };
         this.deps.outbox.enqueue(msg);
         fs.rmSync(this.dir, { recursive: true, force: true });

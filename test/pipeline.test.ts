@@ -110,6 +110,17 @@ describe("segment → clip pipeline", () => {
       90_000,
       "the session to end",
     );
+    // A file is a recording: recorded once, then no longer watched (it used to count as live for as long as it
+    // existed, so every poll recorded it again); the streamer says why.
+    const { FINITE_SOURCE_NOTE } = await import("@/lib/segments/recorder-events");
+    expect(
+      await prisma.streamer.findUniqueOrThrow({
+        where: { id: streamer.id },
+        select: { monitored: true, status: true, lastError: true },
+      }),
+    ).toEqual({ monitored: false, status: "OFFLINE", lastError: FINITE_SOURCE_NOTE });
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "skipped" });
+    expect(await prisma.liveSession.count({ where: { streamerId: streamer.id } })).toBe(1);
     const rows = await prisma.segment.findMany({ where: { sessionId }, orderBy: { number: "asc" } });
     expect(rows.length).toBeGreaterThanOrEqual(5);
     expect(rows.map((r) => r.number)).toEqual(rows.map((_, i) => i));

@@ -37,6 +37,16 @@ export function useUpdateStreamer(id: string, { onSuccess }: { onSuccess?: () =>
   });
 }
 
+/** PATCH /api/streamers/[id] { monitored }: off stops a recording in progress; on checks the stream at once. */
+export function useSetWatching(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (monitored: boolean) =>
+      apiFetch(`/api/streamers/${id}`, { method: "PATCH", body: JSON.stringify({ monitored }) }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.dashboard() }),
+  });
+}
+
 /** DELETE /api/streamers/[id] (its clips go too); settles once the dashboard has refetched. */
 export function useRemoveStreamer(id: string) {
   const qc = useQueryClient();

@@ -1,8 +1,15 @@
 import { checkRedirects } from "./check-redirects";
 import { hostIsPrivate } from "./private-address";
 
-/** `transient`: the source could not be reached (worth retrying), as opposed to refused. */
-export type TSourceCheck = { ok: true; url: string } | { ok: false; reason: string; transient?: true };
+/**
+ * `transient`: the source could not be reached (worth retrying), as opposed to refused. `finite`: the source is
+ * a recording that ends (HTTP media with a file extension, or an HLS playlist carrying `#EXT-X-ENDLIST`), not
+ * a live stream: read to its end, it is over.
+ */
+export type TSourceCheck = { ok: true; url: string; finite: boolean } | { ok: false; reason: string; transient?: true };
+
+/** Progressive media files: a URL ending in one of these is a recording, however it is served. */
+const FILE_EXTENSION = /\.(mp4|m4v|mov|mkv|webm)$/i;
 
 const MAX_PLAYLIST_BYTES = 1024 * 1024;
 const MAX_VARIANTS = 10;
@@ -41,17 +48,19 @@ export async function checkStreamSource(
   if (url.protocol === "rtmp:" || url.protocol === "rtmps:") {
     return (await isPrivate(url.hostname))
       ? { ok: false, reason: "the host is on a private network" }
-      : { ok: true, url: source };
+      : { ok: true, url: source, finite: false };
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: true, url: source };
+  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: true, url: source, finite: false };
 
   const top = await checkPlaylistAt(source, isPrivate, opts.timeoutMs);
   if (!top.ok) return withTransient(top.reason);
+  let finite = top.playlist ? top.endlist : FILE_EXTENSION.test(new URL(top.url).pathname);
   for (const variant of top.variants.slice(0, MAX_VARIANTS)) {
     const v = await checkPlaylistAt(variant, isPrivate, opts.timeoutMs);
     if (!v.ok) return withTransient(`variant playlist ${variant}: ${v.reason}`);
+    finite ||= v.endlist;
   }
-  return { ok: true, url: top.url };
+  return { ok: true, url: top.url, finite };
 }
 
 const withTransient = (reason: string): TSourceCheck =>
@@ -61,7 +70,9 @@ async function checkPlaylistAt(
   source: string,
   isPrivate: (host: string) => Promise<boolean>,
   timeoutMs = 10_000,
-): Promise<{ ok: true; url: string; variants: string[] } | { ok: false; reason: string }> {
+): Promise<
+  { ok: true; url: string; variants: string[]; playlist: boolean; endlist: boolean } | { ok: false; reason: string }
+> {
   const chain = await checkRedirects(source, { isPrivate, timeoutMs });
   if (!chain.ok) return chain;
   let res: Response;
@@ -75,7 +86,7 @@ async function checkPlaylistAt(
     return { ok: false, reason: "it redirected somewhere else on a second request" };
   }
   const head = await readPrefix(res, MAX_PLAYLIST_BYTES);
-  if (!head.startsWith("#EXTM3U")) return { ok: true, url: chain.url, variants: [] }; // not a playlist: media
+  if (!head.startsWith("#EXTM3U")) return { ok: true, url: chain.url, variants: [], playlist: false, endlist: false };
   const uris = playlistUris(head, chain.url);
   const hosts = new Map<string, URL>();
   for (const u of uris) if (!hosts.has(u.hostname)) hosts.set(u.hostname, u);
@@ -87,7 +98,7 @@ async function checkPlaylistAt(
   }
   const isMaster = /^#EXT-X-STREAM-INF/m.test(head);
   const variants = isMaster ? playlistUris(head, chain.url).map((u) => u.toString()) : [];
-  return { ok: true, url: chain.url, variants };
+  return { ok: true, url: chain.url, variants, playlist: true, endlist: /^#EXT-X-ENDLIST\b/m.test(head) };
 }
 
 async function readPrefix(res: Response, max: number): Promise<string> {

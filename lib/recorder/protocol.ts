@@ -79,6 +79,8 @@ export const ZSessionEnded = z.object({
   reason: z.enum(["source_ended", "stopped", "failed"]),
   message: z.string().optional(),
   segments: z.number().int().min(0),
+  /** The source was a recording (file, HTTP media, finished HLS) read to its end: it is not watched again. */
+  finite: z.literal(true).optional(),
 });
 /** Recorder → app: a stretch of the live audio (16 kHz mono WAV) ahead of the segment that will contain it. */
 export const ZAudioChunk = z.object({

@@ -45,6 +45,10 @@ export async function recordSegment(p: TSegmentRecorded): Promise<{ segmentId: s
   return { segmentId: segment.id, duplicate: inserted.count === 0 };
 }
 
+/** Shown on a streamer whose source was a recording, once it has been recorded. */
+export const FINITE_SOURCE_NOTE =
+  "Recorded once: this source is a recording, not a live stream. Watch it again to record it again.";
+
 export async function endSession(p: TSessionEnded): Promise<void> {
   const session = await prisma.liveSession.findUnique({
     where: { id: p.sessionId },
@@ -68,6 +72,16 @@ export async function endSession(p: TSessionEnded): Promise<void> {
           lastError: p.reason === "failed" ? (p.message ?? "Recording failed") : null,
         },
       }),
+      // A recording read to its end was recorded once: not probed again (a file stays "live" while it exists)
+      // until the user turns watching back on.
+      ...(p.finite
+        ? [
+            prisma.streamer.update({
+              where: { id: session.streamerId },
+              data: { monitored: false, status: "OFFLINE", lastError: FINITE_SOURCE_NOTE },
+            }),
+          ]
+        : []),
     ]);
   }
   await inngest.send(

@@ -5,7 +5,8 @@ import { AppError } from "@/lib/http/errors";
 import { readJson } from "@/lib/http/read-json";
 import { stopSegmentEgress } from "@/lib/livekit/segment-egress";
 import { stopRecording } from "@/lib/recorder/client";
-import { deleteStreamer, streamerSelect, updateStreamer, ZUpdateStreamer } from "@/lib/streamers/streamers";
+import { patchStreamer } from "@/lib/streamers/patch-streamer";
+import { deleteStreamer, streamerSelect, ZUpdateStreamer } from "@/lib/streamers/streamers";
 
 type P = { id: string };
 
@@ -18,7 +19,7 @@ export const GET = api<P>(async (_req, { id }) => {
 
 export const PATCH = api<P>(async (req, { id }) => {
   const user = await requireUser();
-  const streamer = await updateStreamer(user.id, id, await readJson(req, ZUpdateStreamer));
+  const streamer = await patchStreamer(user.id, id, await readJson(req, ZUpdateStreamer));
   return Response.json({ streamer });
 });
 

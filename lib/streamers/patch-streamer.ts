@@ -1,0 +1,37 @@
+import "server-only";
+import { inngest } from "@/inngest/client";
+import { streamerCheck } from "@/inngest/events";
+import { prisma } from "@/lib/db";
+import { stopSegmentEgress } from "@/lib/livekit/segment-egress";
+import { stopRecording } from "@/lib/recorder/client";
+import { streamerSelect, updateStreamer, type ZUpdateStreamer } from "./streamers";
+import type { z } from "zod";
+
+/**
+ * PATCH /api/streamers/[id]: the settings, and the watch switch. Turning watching off stops a recording in
+ * progress (the last segment closes as final; its clips stay); turning it on clears the last note (such as
+ * "Recorded once") and checks the streamer at once instead of at the next 30-s poll.
+ */
+export async function patchStreamer(userId: string, id: string, input: z.infer<typeof ZUpdateStreamer>) {
+  const before = await prisma.streamer.findFirst({ where: { id, userId }, select: { monitored: true } });
+  const streamer = await updateStreamer(userId, id, input);
+  if (input.monitored === false && before?.monitored) {
+    const active = await prisma.liveSession.findMany({
+      where: { streamerId: id, userId, status: "RECORDING" },
+      select: { id: true, livekitEgresses: { where: { status: "ACTIVE" }, select: { egressId: true } } },
+    });
+    await Promise.all(
+      active.map((s) => stopRecording(s.id).catch((e) => console.warn(`[streamers] stop ${s.id}: ${e}`))),
+    );
+    await Promise.all(
+      active
+        .flatMap((s) => s.livekitEgresses)
+        .map((e) => stopSegmentEgress(e.egressId).catch((err) => console.warn(`[streamers] stop egress: ${err}`))),
+    );
+  }
+  if (input.monitored === true && before && !before.monitored) {
+    await inngest.send(streamerCheck.create({ streamerId: id, userId }));
+    return prisma.streamer.update({ where: { id }, data: { lastError: null }, select: streamerSelect });
+  }
+  return streamer;
+}
