@@ -345,3 +345,267 @@ describe("purgeExpiredRecordings: never-processed segments and pending trims", (
     expect(listed(trimming.id)).toEqual([]);
   });
 });
+
+describe("purgeExpiredRecordings: every blob kind", () => {
+  it("leaves in storage exactly the clips, thumbnails, versions, exports and fresh caches, and what is within retention", async () => {
+    const { prisma } = db;
+    const { getStore, storageKeys } = storage;
+    const { liveKeys } = await import("@/lib/live-edge/manifest");
+    const { exportCaptionsKey } = await import("@/lib/studio/exports");
+    const store = getStore();
+    const stamp = Date.now();
+    const now = new Date();
+    const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
+    const user = await prisma.user.create({
+      data: { id: `ret-all-${stamp}`, name: "A", email: `ret-all-${stamp}@example.com`, retentionHours: 1 },
+    });
+    const streamer = await prisma.streamer.create({
+      data: {
+        userId: user.id,
+        name: "A",
+        kind: "URL",
+        source: `https://example.com/all-${stamp}.m3u8`,
+        monitored: false,
+      },
+    });
+    // `old` ended 3 h ago (retention 1 h); `fresh` is still within retention.
+    const old = await prisma.liveSession.create({
+      data: {
+        userId: user.id,
+        streamerId: streamer.id,
+        segmentSeconds: 30,
+        status: "ENDED",
+        startedAt: hoursAgo(4),
+        endedAt: hoursAgo(3),
+      },
+    });
+    const fresh = await prisma.liveSession.create({
+      data: { userId: user.id, streamerId: streamer.id, segmentSeconds: 30, status: "ENDED", endedAt: hoursAgo(0.1) },
+    });
+    // `live` has recorded for 4 h and still records: its first segment is past retention, its second is not.
+    const live = await prisma.liveSession.create({
+      data: {
+        userId: user.id,
+        streamerId: streamer.id,
+        segmentSeconds: 30,
+        status: "RECORDING",
+        startedAt: hoursAgo(4),
+      },
+    });
+    const segment = async (sessionId: string, number: number, status: "READY" | "PROCESSING" | "DONE", age: number) => {
+      const seg = await prisma.segment.create({
+        data: {
+          userId: user.id,
+          sessionId,
+          number,
+          startOffset: number * 30,
+          duration: 30,
+          storageKey: storageKeys.segment(sessionId, number),
+          sizeBytes: 4,
+          status,
+          recordedAt: hoursAgo(age),
+        },
+      });
+      await prisma.transcript.create({
+        data: { segmentId: seg.id, userId: user.id, engine: "pocketsphinx", text: "hi", words: [] },
+      });
+      return seg;
+    };
+    await segment(old.id, 0, "DONE", 3.5);
+    const stuck = await segment(old.id, 1, "PROCESSING", 3.4);
+    // Set behind Prisma's back (@updatedAt would stamp now): no progress for two hours.
+    await prisma.$executeRaw`UPDATE "Segment" SET "updatedAt" = ${hoursAgo(2)} WHERE id = ${stuck.id}`;
+    await segment(old.id, 2, "READY", 3.3);
+    await segment(fresh.id, 0, "DONE", 0.2);
+    const working = await segment(fresh.id, 1, "PROCESSING", 0.15);
+    await segment(live.id, 0, "DONE", 3.9);
+    await segment(live.id, 1, "DONE", 0.1);
+    const chunk = storageKeys.audioChunk(old.id, 0, 0);
+    await prisma.audioChunk.create({
+      data: {
+        userId: user.id,
+        sessionId: old.id,
+        startOffset: 0,
+        duration: 5,
+        storageKey: chunk,
+        status: "SKIPPED",
+        createdAt: hoursAgo(3.5),
+      },
+    });
+    const clip = async (sessionId: string, n: number) =>
+      prisma.clip.create({
+        data: {
+          userId: user.id,
+          streamerId: streamer.id,
+          sessionId,
+          detectionKey: `all-${stamp}-${n}`,
+          startTime: 10,
+          endTime: 25,
+          title: "T",
+          reason: "r",
+          score: 80,
+          engine: "offline",
+          status: "READY",
+          videoKey: storageKeys.clipVideo(`all-${stamp}-${n}`),
+        },
+      });
+    const oldClip = await clip(old.id, 0);
+    const freshClip = await clip(fresh.id, 1);
+    const liveClip = await clip(live.id, 2);
+    const exportId = `exp-${stamp}`;
+
+    // Every blob kind, where it is stored, its age in hours, and whether retention keeps it.
+    const blobs: [kind: string, key: string, ageHours: number, kept: boolean][] = [
+      ["segment (DONE)", storageKeys.segment(old.id, 0), 3.5, false],
+      ["segment audio", storageKeys.segmentAudio(old.id, 0), 3.5, false],
+      ["segment analysis", storageKeys.segmentSignals(old.id, 0), 3.5, false],
+      ["segment stuck in PROCESSING", storageKeys.segment(old.id, 1), 3.4, false],
+      ["its audio", storageKeys.segmentAudio(old.id, 1), 3.4, false],
+      ["segment never processed (READY)", storageKeys.segment(old.id, 2), 3.3, false],
+      ["audio chunk", chunk, 3.5, false],
+      ["audio chunk never announced", storageKeys.audioChunk(old.id, 0, 1), 3.5, false],
+      ["live part left by a dead recorder", liveKeys.part(old.id, 1), 3, false],
+      ["live manifest", liveKeys.manifest(old.id), 3, false],
+      ["segment uploaded, never announced", storageKeys.segment(old.id, 3), 3, false],
+      ["preview proxy of a purged recording", storageKeys.clipPreviewProxy(oldClip.id, 0, 90_000, "mp4"), 0.5, false],
+      ["its poster", storageKeys.clipPreviewProxy(oldClip.id, 0, 90_000, "jpg"), 0.5, false],
+      ["clip", storageKeys.clipVideo(oldClip.id), 3, true],
+      ["clip thumbnail", storageKeys.clipThumb(oldClip.id), 3, true],
+      ["trimmed clip version", storageKeys.clipVideoVersion(oldClip.id, "t1"), 3, true],
+      ["its thumbnail", storageKeys.clipThumbVersion(oldClip.id, "t1"), 3, true],
+      ["export", storageKeys.exportVideo(exportId, "tiktok"), 3, true],
+      ["export captions", exportCaptionsKey(exportId), 3, true],
+      ["segment within retention", storageKeys.segment(fresh.id, 0), 0.2, true],
+      ["its audio", storageKeys.segmentAudio(fresh.id, 0), 0.2, true],
+      ["its analysis", storageKeys.segmentSignals(fresh.id, 0), 0.2, true],
+      ["segment in the pipeline", storageKeys.segment(fresh.id, 1), 0.15, true],
+      ["live part within retention", liveKeys.part(fresh.id, 9), 0.1, true],
+      ["preview proxy, fresh", storageKeys.clipPreviewProxy(freshClip.id, 0, 60_000, "mp4"), 2, true],
+      ["its poster", storageKeys.clipPreviewProxy(freshClip.id, 0, 60_000, "jpg"), 2, true],
+      ["preview proxy over a day old", storageKeys.clipPreviewProxy(freshClip.id, 5000, 60_000, "mp4"), 25, false],
+      ["its poster", storageKeys.clipPreviewProxy(freshClip.id, 5000, 60_000, "jpg"), 25, false],
+      ["preview proxy of a deleted clip", storageKeys.clipPreviewProxy(`gone-${stamp}`, 0, 60_000, "mp4"), 1, false],
+      ["clip of a recording within retention", storageKeys.clipVideo(freshClip.id), 0.1, true],
+      ["segment of a recording session, past retention", storageKeys.segment(live.id, 0), 3.9, false],
+      ["segment of a recording session, within retention", storageKeys.segment(live.id, 1), 0.1, true],
+      ["live part of a recording session (the recorder's own)", liveKeys.part(live.id, 1), 3.9, true],
+      ["preview proxy over a purged segment", storageKeys.clipPreviewProxy(liveClip.id, 0, 30_000, "mp4"), 0.5, false],
+      ["preview proxy over kept segments", storageKeys.clipPreviewProxy(liveClip.id, 30_000, 60_000, "mp4"), 0.5, true],
+    ];
+    for (const [, key, age] of blobs) {
+      await store.put(key, Buffer.from("blob"));
+      fs.utimesSync(path.join(storageDir, key), hoursAgo(age), hoursAgo(age));
+    }
+    const ours = [old.id, fresh.id, live.id, oldClip.id, freshClip.id, liveClip.id, exportId, `gone-${stamp}`];
+    const listed = async () =>
+      (await store.list("")).map((b) => b.key).filter((k) => ours.some((id) => k.includes(id)));
+    expect(await listed()).toEqual(blobs.map(([, key]) => key).sort());
+
+    const spy = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      const result = await mod.purgeExpiredRecordings(now);
+      const kept = blobs.filter(([, , , k]) => k).map(([, key]) => key);
+      expect(await listed()).toEqual([...kept].sort());
+      expect(result.leftovers).toBeGreaterThanOrEqual(4); // never-announced chunk and segment, live part, manifest
+      expect(result.proxies).toBeGreaterThanOrEqual(5);
+      // The rows agree: the old session's segments are purged (transcripts gone), its chunk rows too.
+      const name = new Map([
+        [old.id, "old"],
+        [fresh.id, "fresh"],
+        [live.id, "live"],
+      ]);
+      const rows = await prisma.segment.findMany({
+        where: { sessionId: { in: [...name.keys()] } },
+        include: { transcript: true },
+      });
+      expect(
+        rows
+          .map((r) => [name.get(r.sessionId), r.number, !!r.deletedAt, !!r.transcript])
+          .sort((a, b) => (a < b ? -1 : 1)),
+      ).toEqual([
+        ["fresh", 0, false, true],
+        ["fresh", 1, false, true],
+        ["live", 0, true, false],
+        ["live", 1, false, true],
+        ["old", 0, true, false],
+        ["old", 1, true, false],
+        ["old", 2, true, false],
+      ]);
+      expect(await prisma.audioChunk.count({ where: { sessionId: old.id } })).toBe(0);
+      expect(await prisma.segment.findUniqueOrThrow({ where: { id: working.id } })).toMatchObject({
+        status: "PROCESSING",
+      });
+      // Idempotent: a second run removes nothing more.
+      const again = await mod.purgeExpiredRecordings(now);
+      expect(again).toMatchObject({ segments: 0, leftovers: 0 });
+      expect(await listed()).toEqual([...kept].sort());
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe("purgeExpiredRecordings: leftovers of a session that ended after its last segment's cutoff", () => {
+  it("keeps them while the session's end is within retention, deletes them in a later run that purges nothing of it", async () => {
+    const { prisma } = db;
+    const { getStore, storageKeys } = storage;
+    const { liveKeys } = await import("@/lib/live-edge/manifest");
+    const store = getStore();
+    const stamp = Date.now();
+    const now = new Date();
+    const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
+    const user = await prisma.user.create({
+      data: { id: `ret-late-${stamp}`, name: "L", email: `ret-late-${stamp}@example.com`, retentionHours: 1 },
+    });
+    const streamer = await prisma.streamer.create({
+      data: {
+        userId: user.id,
+        name: "L",
+        kind: "URL",
+        source: `https://example.com/l-${stamp}.m3u8`,
+        monitored: false,
+      },
+    });
+    // The last segment was stored 1.1 h ago (past the 1 h retention); the session ended 0.9 h ago.
+    const session = await prisma.liveSession.create({
+      data: {
+        userId: user.id,
+        streamerId: streamer.id,
+        segmentSeconds: 30,
+        status: "ENDED",
+        startedAt: hoursAgo(1.2),
+        endedAt: hoursAgo(0.9),
+      },
+    });
+    const key = storageKeys.segment(session.id, 0);
+    await prisma.segment.create({
+      data: {
+        userId: user.id,
+        sessionId: session.id,
+        number: 0,
+        startOffset: 0,
+        duration: 30,
+        storageKey: key,
+        status: "DONE",
+        recordedAt: hoursAgo(1.1),
+      },
+    });
+    const part = liveKeys.manifest(session.id);
+    for (const k of [key, part]) {
+      await store.put(k, Buffer.from("blob"));
+      fs.utimesSync(path.join(storageDir, k), hoursAgo(0.95), hoursAgo(0.95));
+    }
+    const listed = async () => (await store.list(`sessions/${session.id}/`)).map((b) => b.key);
+    const spy = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      await mod.purgeExpiredRecordings(now);
+      expect(await listed()).toEqual([part]); // the manifest was written after the cutoff
+      expect(await prisma.segment.count({ where: { sessionId: session.id, deletedAt: null } })).toBe(0);
+      // An hour later nothing of the session is left to purge, but its end is now past the cutoff.
+      await mod.purgeExpiredRecordings(new Date(now.getTime() + 3600_000));
+      expect(await listed()).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { createLocalStore } from "./local-store";
 import type { BlobStore } from "./types";
 import { createVercelStore } from "./vercel-store";
 
-export { BlobNotFoundError, type BlobStore } from "./types";
+export { BlobNotFoundError, type BlobStore, type TListedBlob } from "./types";
 
 let store: BlobStore | undefined;
 
@@ -31,5 +31,11 @@ export const storageKeys = {
   /** A re-render (trim) under a new name, so the current file keeps playing until the swap. */
   clipVideoVersion: (clipId: string, tag: string) => `clips/${clipId}/clip-${tag}.mp4`,
   clipThumbVersion: (clipId: string, tag: string) => `clips/${clipId}/thumb-${tag}.jpg`,
+  /**
+   * The trim editor's low-resolution preview of a window of the recording (`ms`: stream milliseconds), a cache
+   * that retention deletes (lib/retention/purge-preview-proxies.ts, which parses these keys back).
+   */
+  clipPreviewProxy: (clipId: string, startMs: number, endMs: number, ext: "mp4" | "jpg") =>
+    `clips/${clipId}/proxy-${startMs}-${endMs}.${ext}`,
   exportVideo: (exportId: string, preset: string) => `exports/${exportId}/${preset}.mp4`,
 };

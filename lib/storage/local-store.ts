@@ -2,7 +2,10 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { assertValidKey, BlobNotFoundError, type BlobStore } from "./types";
+import { assertValidKey, assertValidPrefix, BlobNotFoundError, type BlobStore, type TListedBlob } from "./types";
+
+/** `put`'s temp file (`<key>.<pid>.<ms>.part`): not a blob yet. */
+const PART_RE = /\.\d+\.\d+\.part$/;
 
 /** Blob storage in a local directory. Writes go to a temp file and are renamed, so readers never see half a file. */
 export function createLocalStore(root: string): BlobStore {
@@ -49,6 +52,30 @@ export function createLocalStore(root: string): BlobStore {
     },
     async delete(key) {
       await fsp.rm(resolve(key), { force: true });
+    },
+    async list(prefix) {
+      assertValidPrefix(prefix);
+      // Walk the deepest folder the prefix names whole; keys below it are filtered by the prefix itself.
+      const dir = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+      const entries = await fsp.readdir(path.join(root, dir), { recursive: true, withFileTypes: true }).catch((err) => {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw err;
+      });
+      const found: TListedBlob[] = [];
+      for (const e of entries) {
+        if (!e.isFile() || PART_RE.test(e.name)) continue;
+        const file = path.join(e.parentPath, e.name);
+        const key = path.relative(root, file).split(path.sep).join("/");
+        if (!key.startsWith(prefix)) continue;
+        try {
+          assertValidKey(key);
+        } catch {
+          continue; // not written by put (a stray file in the directory)
+        }
+        const st = await fsp.stat(file).catch(() => null); // deleted while listing
+        if (st) found.push({ key, size: st.size, uploadedAt: st.mtime });
+      }
+      return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
     directUrl() {
       return null;

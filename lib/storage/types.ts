@@ -1,6 +1,8 @@
 import type { Readable } from "node:stream";
 
 export type TStoredBlob = { key: string; size: number };
+/** A blob found by `BlobStore.list`: when it was last written tells a cache's age. */
+export type TListedBlob = TStoredBlob & { uploadedAt: Date };
 
 /** One interface for the local directory and Vercel Blob. Keys are slash-separated relative paths. */
 export interface BlobStore {
@@ -14,6 +16,11 @@ export interface BlobStore {
   stat(key: string): Promise<{ size: number } | null>;
   /** Idempotent: deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Every object whose key starts with `prefix` (a plain string prefix: `clips/`, `sessions/<id>/`,
+   * `clips/<id>/proxy-`; `""` is the whole store), sorted by key. Reads every page: the caller bounds the prefix.
+   */
+  list(prefix: string): Promise<TListedBlob[]>;
   /** Public URL when the backend serves it directly (Vercel Blob), else null (served by /api/media). */
   directUrl(key: string): string | null;
 }
@@ -22,6 +29,16 @@ export class BlobNotFoundError extends Error {
   constructor(key: string) {
     super(`blob not found: ${key}`);
     this.name = "BlobNotFoundError";
+  }
+}
+
+/** A `list` prefix: empty, or a key, or a key followed by `/`. */
+export function assertValidPrefix(prefix: string): void {
+  if (prefix === "") return;
+  try {
+    assertValidKey(prefix.endsWith("/") ? prefix.slice(0, -1) : prefix);
+  } catch {
+    throw new Error(`invalid storage prefix: ${JSON.stringify(prefix)}`);
   }
 }
 

@@ -3,8 +3,8 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { del, get, head, put } from "@vercel/blob";
-import { assertValidKey, BlobNotFoundError, type BlobStore } from "./types";
+import { del, get, head, list as listPage, put } from "@vercel/blob";
+import { assertValidKey, assertValidPrefix, BlobNotFoundError, type BlobStore, type TListedBlob } from "./types";
 
 /**
  * Vercel Blob backend. Objects are private (recordings are the streamer's content); the app streams them
@@ -57,6 +57,18 @@ export function createVercelStore(token: string): BlobStore {
       await del(key, { token }).catch((err: Error) => {
         if (!/not found/i.test(err.message)) throw err;
       });
+    },
+    async list(prefix) {
+      assertValidPrefix(prefix);
+      const found: TListedBlob[] = [];
+      let cursor: string | undefined;
+      do {
+        // 1000 is the API's largest page; `cursor` is only present while `hasMore`.
+        const page = await listPage({ prefix, cursor, limit: 1000, token });
+        for (const b of page.blobs) found.push({ key: b.pathname, size: b.size, uploadedAt: new Date(b.uploadedAt) });
+        cursor = page.hasMore ? page.cursor : undefined;
+      } while (cursor);
+      return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
     directUrl() {
       return null;
