@@ -6,7 +6,9 @@ export default defineConfig({
   testDir: "e2e",
   timeout: 180_000,
   expect: { timeout: 15_000 },
-  workers: 1,
+  // One spec at a time: tried with 2 (2026-12-06), sign-ups from one address hit the sign-in/sign-up rate
+  // limit and the pipeline's CPU was shared by two specs' streams (5 of 13 failed). E2E_WORKERS overrides.
+  workers: Number(process.env.E2E_WORKERS ?? 1),
   retries: 0,
   reporter: [["list"], ["json", { outputFile: ".data/e2e/results.json" }]],
   outputDir: ".data/e2e/test-results",

@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useClip, useShareClip, useUnshareClip } from "./hooks/use-clip";
+import { useClip, useDeleteClip, useRetryClip, useShareClip, useUnshareClip } from "./hooks/use-clip";
 import { ClipStudio } from "./studio/clip-studio";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
@@ -20,6 +21,9 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
       ),
   });
   const unshare = useUnshareClip(id);
+  const retry = useRetryClip(id);
+  const router = useRouter();
+  const remove = useDeleteClip(id, { onSuccess: () => router.push("/clips") });
 
   if (error)
     return (
@@ -50,8 +54,18 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
             }}
           />
         ) : (
-          <div className="grid aspect-video place-items-center text-sm text-zinc-400">
-            {c.status === "ERROR" ? c.error : "Rendering…"}
+          <div className="grid aspect-video place-items-center gap-3 p-4 text-center text-sm text-zinc-400">
+            {c.status === "ERROR" ? (
+              <div>
+                <p role="alert">{c.error ?? "The render failed."}</p>
+                <Button className="mt-3" variant="primary" onClick={() => retry.mutate()} disabled={retry.isPending}>
+                  Retry render
+                </Button>
+                {retry.error && <p className="mt-2 text-red-300">{retry.error.message}</p>}
+              </div>
+            ) : (
+              "Rendering…"
+            )}
           </div>
         )}
       </div>
@@ -127,6 +141,21 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
           </p>
         )}
       </Card>
+      <div className="mt-6 flex justify-end">
+        <Button
+          variant="ghost"
+          className="text-red-300 hover:text-red-200"
+          disabled={remove.isPending}
+          onClick={() => confirm(`Delete “${c.title}”? Its video, exports and share link go too.`) && remove.mutate()}
+        >
+          Delete clip
+        </Button>
+      </div>
+      {remove.error && (
+        <p role="alert" className="mt-2 text-right text-sm text-red-300">
+          {remove.error.message}
+        </p>
+      )}
     </main>
   );
 }

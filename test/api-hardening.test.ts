@@ -241,6 +241,18 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     const row = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } });
     expect([row.review, row.favorite]).toEqual(["PENDING", false]);
   },
+  "DELETE /api/clips/[id]": async () => {
+    const r = await call("DELETE", `/api/clips/${ctx.clip.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expect(await ctx.prisma.clip.count({ where: { id: ctx.clip.id } })).toBe(1);
+  },
+  "POST /api/clips/[id]/retry": async () => {
+    const before = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } });
+    const r = await call("POST", `/api/clips/${ctx.clip.id}/retry`, { as: ctx.bob, json: {} });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    const after = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.clip.id } });
+    expect([after.status, after.updatedAt]).toEqual([before.status, before.updatedAt]);
+  },
   "GET /api/search": async () => {
     // Alice's transcript and clip title words find nothing for Bob.
     for (const q of ["PRIVATE-TRANSCRIPT-BEYOND-EXCERPT", "shared words", "Alice's moment"]) {
@@ -552,6 +564,7 @@ const SIGNED_IN_ONLY = new Set([
   "/api/clips/[id]",
   "/api/clips/[id]/captions",
   "/api/clips/[id]/preview",
+  "/api/clips/[id]/retry",
   "/api/clips/[id]/share",
   "/api/clips/[id]/trim",
   "/api/clips/[id]/waveform",

@@ -124,6 +124,7 @@ afterAll(async () => {
 });
 
 const invalid = (message: string) => ({ error: { code: "invalid_input", message } });
+const conflict = (message: string) => ({ error: { code: "conflict", message } });
 
 describe("trim", () => {
   it("re-renders the new range frame-accurately across segments and swaps the media only when it is stored", async () => {
@@ -738,5 +739,51 @@ describe("session view", () => {
     const r = await call("POST", `/api/sessions/${ctx.rec.session.id}/clips`, json);
     expect([r.status, r.json]).toEqual([status, body]);
     expect(await ctx.prisma.clip.count({ where: { sessionId: ctx.rec.session.id } })).toBe(before);
+  });
+});
+
+describe("a clip's lifecycle: retry a failed render, delete with every file", () => {
+  it("a failed clip renders again on Retry; deleting a clip removes its renders, previews and exports from storage", async () => {
+    const { getStore } = await import("@/lib/storage");
+    const store = getStore();
+    const clip = await ctx.newClip("life", 3, 9);
+    // A failed render: Retry queues a new one, which stores the clip again.
+    await ctx.prisma.clip.update({ where: { id: clip.id }, data: { status: "ERROR", error: "encoder crashed" } });
+    const retried = await call("POST", `/api/clips/${clip.id}/retry`);
+    expect([retried.status, (retried.json as { clip: { status: string; error: null } }).clip]).toMatchObject([
+      202,
+      { status: "PENDING", error: null },
+    ]);
+    await waitFor(
+      async () => (await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } })).status === "READY",
+      90_000,
+      "the retried render",
+    );
+    const again = await call("POST", `/api/clips/${clip.id}/retry`);
+    expect([again.status, again.json]).toEqual([409, conflict("Only a clip whose render failed can be retried.")]);
+    const extra = await call("POST", `/api/clips/${clip.id}/retry`, { force: true });
+    expect([extra.status, extra.json]).toEqual([422, invalid('Unrecognized key: "force"')]);
+
+    // Every kind of file a clip has: its render and thumbnail, an earlier trim version, a preview proxy, an export.
+    await store.put(`clips/${clip.id}/clip-old.mp4`, Buffer.from("old"));
+    await store.put(`clips/${clip.id}/proxy-0-24000.mp4`, Buffer.from("proxy"));
+    const exp = await ctx.prisma.clipExport.create({
+      data: { userId: ctx.user.id, clipId: clip.id, preset: "tiktok", layout: "blur", status: "READY" },
+    });
+    await store.put(`exports/${exp.id}/tiktok.mp4`, Buffer.from("export"));
+    await store.put(`exports/${exp.id}/captions.srt`, Buffer.from("1"));
+    const other = await ctx.newClip("other", 10, 14);
+    const del = await call("DELETE", `/api/clips/${clip.id}`);
+    expect(del.status).toBe(204);
+    expect(await ctx.prisma.clip.findUnique({ where: { id: clip.id } })).toBeNull();
+    expect(await ctx.prisma.clipExport.count({ where: { clipId: clip.id } })).toBe(0);
+    expect([...(await store.list(`clips/${clip.id}/`)), ...(await store.list(`exports/${exp.id}/`))]).toEqual([]);
+    // Another clip's files are untouched.
+    expect((await store.list(`clips/${other.id}/`)).map((b) => b.key)).toEqual([
+      `clips/${other.id}/clip.mp4`,
+      `clips/${other.id}/thumb.jpg`,
+    ]);
+    const gone = await call("DELETE", `/api/clips/${clip.id}`);
+    expect([gone.status, gone.json]).toEqual([404, { error: { code: "not_found", message: "Clip not found." } }]);
   });
 });

@@ -40,3 +40,29 @@ export function useUnshareClip(id: string) {
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.clip(id) }),
   });
 }
+
+/** POST /api/clips/[id]/retry: a clip whose render failed is rendered again. */
+export function useRetryClip(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch<{ clip: TClipDto }>(`/api/clips/${id}/retry`, { method: "POST", body: "{}" }),
+    onSuccess: (r) => {
+      qc.setQueryData(queryKeys.clip(id), r);
+      void qc.invalidateQueries({ queryKey: queryKeys.clips.all() });
+    },
+  });
+}
+
+/** DELETE /api/clips/[id]: the clip and its files; `onSuccess` runs once lists are refreshed. */
+export function useDeleteClip(id: string, { onSuccess }: { onSuccess?: () => void } = {}) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch(`/api/clips/${id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: queryKeys.clip(id) });
+      void qc.invalidateQueries({ queryKey: queryKeys.clips.all() });
+      void qc.invalidateQueries({ queryKey: queryKeys.dashboard() });
+      onSuccess?.();
+    },
+  });
+}

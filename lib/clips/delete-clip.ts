@@ -1,0 +1,22 @@
+import "server-only";
+import { prisma } from "@/lib/db";
+import { AppError } from "@/lib/http/errors";
+import { getStore } from "@/lib/storage";
+
+/**
+ * DELETE /api/clips/[id]: the owner's clip goes with every file it has: its renders (current and earlier trim
+ * versions), thumbnails, preview proxies (`clips/<id>/…`) and its exports with their captions
+ * (`exports/<export>/…`). The row goes first, so nothing shows a clip whose files are being removed.
+ */
+export async function deleteClip(userId: string, clipId: string): Promise<void> {
+  const clip = await prisma.clip.findFirst({
+    where: { id: clipId, userId },
+    select: { id: true, exports: { select: { id: true } } },
+  });
+  if (!clip) throw new AppError("not_found", "Clip not found.");
+  await prisma.clip.delete({ where: { id: clip.id } });
+  const store = getStore();
+  const prefixes = [`clips/${clip.id}/`, ...clip.exports.map((e) => `exports/${e.id}/`)];
+  const blobs = (await Promise.all(prefixes.map((p) => store.list(p)))).flat();
+  await Promise.all(blobs.map((b) => store.delete(b.key)));
+}
