@@ -89,52 +89,58 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
   const tone: TBadgeTone = streamer.status === "LIVE" ? "brand" : streamer.status === "ERROR" ? "warning" : "muted";
   return (
     <>
-      <li className="flex items-center justify-between gap-2 rounded-lg bg-zinc-900 px-3 py-2">
-        <div className="min-w-0">
+      <li className="rounded-lg bg-zinc-900 px-3 py-2">
+        <div className="flex items-center justify-between gap-2">
           <p className="flex min-w-0 items-center gap-1.5 text-sm font-medium">
             <span className="truncate">{streamer.name}</span>
             <Badge data-testid="streamer-kind" tone="muted" size="xs" className="shrink-0 uppercase">
               {streamer.kind === "PUMPFUN" ? "pump.fun" : streamer.kind === "LIVEKIT" ? "LiveKit" : "URL"}
             </Badge>
           </p>
-          <p className="truncate text-xs text-zinc-500" title={streamer.source}>
-            {streamer.lastError ??
-              (streamer.lastCheckedAt ? `checked ${timeAgo(streamer.lastCheckedAt)}` : "checking…")}
-          </p>
-        </div>
-        <div className="flex shrink-0 items-center gap-2">
-          <Badge data-testid="streamer-status" tone={tone} size="md">
+          <Badge data-testid="streamer-status" tone={tone} size="md" className="shrink-0">
             {streamer.status === "LIVE" ? "● LIVE" : streamer.status === "ERROR" ? "Error" : "Offline"}
           </Badge>
-          <button
-            className="rounded-full border border-zinc-700 px-2 py-0.5 text-xs text-zinc-300 hover:border-zinc-500 aria-pressed:border-emerald-500/50 aria-pressed:text-emerald-300 disabled:opacity-50"
-            aria-pressed={streamer.monitored}
-            aria-label={streamer.monitored ? `Stop watching ${streamer.name}` : `Watch ${streamer.name}`}
-            title={
-              streamer.monitored
-                ? "Watching: checked every 30 s and recorded while live. Click to stop (a recording in progress stops; clips stay)."
-                : "Not watching. Click to check it now and record it while live."
-            }
-            disabled={watch.isPending}
-            onClick={() => watch.mutate(!streamer.monitored)}
-          >
-            {streamer.monitored ? "Watching" : "Watch"}
-          </button>
-          <button
-            className="text-xs text-zinc-400 hover:text-zinc-200"
-            aria-expanded={editing}
-            aria-label={`Clip settings for ${streamer.name}`}
-            onClick={() => setEditing((v) => !v)}
-          >
-            ⚙
-          </button>
-          <button
-            className="text-xs text-zinc-500 hover:text-red-300"
-            aria-label={`Remove ${streamer.name}`}
-            onClick={() => confirm(`Remove ${streamer.name}? Its clips are deleted too.`) && remove.mutate()}
-          >
-            ✕
-          </button>
+        </div>
+        <div className="mt-1 flex items-end justify-between gap-2">
+          <p className="min-w-0 break-words text-xs text-zinc-500" title={streamer.source}>
+            {streamer.lastError ??
+              (!streamer.monitored
+                ? "Not watching"
+                : streamer.lastCheckedAt
+                  ? `checked ${timeAgo(streamer.lastCheckedAt)}`
+                  : "checking…")}
+          </p>
+          <div className="flex shrink-0 items-center gap-2">
+            <button
+              className="rounded-full border border-zinc-700 px-2 py-0.5 text-xs text-zinc-300 hover:border-zinc-500 disabled:opacity-50 aria-pressed:border-emerald-500/50 aria-pressed:text-emerald-300"
+              aria-pressed={streamer.monitored}
+              aria-label={streamer.monitored ? `Stop watching ${streamer.name}` : `Watch ${streamer.name}`}
+              title={
+                streamer.monitored
+                  ? "Watching: checked every 30 s and recorded while live. Click to stop (a recording in progress stops; clips stay)."
+                  : "Not watching. Click to check it now and record it while live."
+              }
+              disabled={watch.isPending}
+              onClick={() => watch.mutate(!streamer.monitored)}
+            >
+              {streamer.monitored ? "Watching" : "Watch"}
+            </button>
+            <button
+              className="text-xs text-zinc-400 hover:text-zinc-200"
+              aria-expanded={editing}
+              aria-label={`Clip settings for ${streamer.name}`}
+              onClick={() => setEditing((v) => !v)}
+            >
+              ⚙
+            </button>
+            <button
+              className="text-xs text-zinc-500 hover:text-red-300"
+              aria-label={`Remove ${streamer.name}`}
+              onClick={() => confirm(`Remove ${streamer.name}? Its clips are deleted too.`) && remove.mutate()}
+            >
+              ✕
+            </button>
+          </div>
         </div>
       </li>
       {editing && (

@@ -15,11 +15,11 @@ export const perSessionAndAccount: [TConcurrencyKey, TConcurrencyKey] = [
 ];
 
 /**
- * The media functions (render, trim, export, preview) run ffmpeg, one core-heavy process each: a global cap sized
- * for the worker, and a per-account cap below it, so one account queueing a hundred exports leaves a slot for
- * everyone else. Render gets the larger share because "Clip that" and live clips wait on it.
+ * The media functions (render, trim, export, preview) run ffmpeg, one core-heavy process each: per function, a
+ * global cap sized for the worker, and a per-account cap below it, so one account queueing a hundred exports
+ * leaves a slot for everyone else, while one user's batch of two still renders both at once.
  */
-export const perAccountMedia = {
-  render: [{ limit: 3 }, { key: "event.data.userId", limit: 2 }],
-  edit: [{ limit: 2 }, { key: "event.data.userId", limit: 1 }],
-} as const satisfies Record<string, [{ limit: number }, TConcurrencyKey]>;
+export const perAccountMedia: [{ limit: number }, TConcurrencyKey] = [
+  { limit: 3 },
+  { key: "event.data.userId", limit: 2 },
+];

@@ -10,7 +10,7 @@ export const exportClipFn = inngest.createFunction(
     name: "Export clip",
     triggers: [exportRequested],
     retries: 2,
-    concurrency: perAccountMedia.edit,
+    concurrency: perAccountMedia,
     onFailure: async ({ event, error }) => {
       await failExport(event.data.event.data.exportId, error.message);
     },

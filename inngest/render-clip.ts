@@ -10,7 +10,7 @@ export const renderClip = inngest.createFunction(
     name: "Render clip",
     triggers: [clipRequested],
     retries: 3,
-    concurrency: perAccountMedia.render,
+    concurrency: perAccountMedia,
     onFailure: async ({ event, error }) => {
       await failClip(event.data.event.data.clipId, error.message);
     },

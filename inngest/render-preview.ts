@@ -10,7 +10,7 @@ export const renderPreviewFn = inngest.createFunction(
     name: "Render trim preview",
     triggers: [previewRequested],
     retries: 1,
-    concurrency: perAccountMedia.edit,
+    concurrency: perAccountMedia,
     onFailure: async ({ event, error }) => {
       await failPreview(event.data.event.data.previewId, error.message);
     },

@@ -10,7 +10,7 @@ export const trimClipFn = inngest.createFunction(
     name: "Trim clip",
     triggers: [clipTrimRequested],
     retries: 2,
-    concurrency: perAccountMedia.edit,
+    concurrency: perAccountMedia,
     onFailure: async ({ event, error }) => {
       await failTrim(event.data.event.data.clipId, error.message);
     },

@@ -27,13 +27,16 @@ export function useReviewQueue() {
   const [decided, setDecided] = useState<Record<string, TReviewDecision>>({});
   const [last, setLast] = useState<{ clip: TClipDto; review: TReviewDecision } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  // Put back by Undo: shown even while a fetch that started before the undo still leaves them out.
+  const [restored, setRestored] = useState<Record<string, TClipDto>>({});
   // The clip on screen stays there until it is decided, whatever arrives meanwhile.
   const [shownId, setShownId] = useState<string | null>(null);
 
-  const queue = orderReviewQueue(data?.clips ?? [], decided, shownId);
+  const queue = orderReviewQueue(data?.clips ?? [], Object.values(restored), decided, shownId);
   const clip = queue[0] ?? null;
-  // Derived state adjusted during render (React's documented pattern): the next clip becomes the pinned one.
-  if (clip && clip.id !== shownId) setShownId(clip.id);
+  // Derived state adjusted during render (React's documented pattern): once the pinned clip is decided, the
+  // next one is pinned. A pinned clip a fetch left out for a moment keeps its place for when it is back.
+  if (clip && shownId === null) setShownId(clip.id);
 
   const patch = useMutation({
     mutationFn: (v: TPatch) =>
@@ -54,6 +57,8 @@ export function useReviewQueue() {
     (review: TReviewDecision) => {
       if (!clip) return;
       setDecided((d) => ({ ...d, [clip.id]: review }));
+      setRestored(({ [clip.id]: _, ...rest }) => rest);
+      setShownId(null);
       setLast({ clip, review });
       patch.mutate({ id: clip.id, body: { review } });
     },
@@ -66,29 +71,19 @@ export function useReviewQueue() {
       queryKeys.clips.reviewQueue(),
       (old) => old && { ...old, clips: old.clips.map((c) => (c.id === clip.id ? { ...c, favorite } : c)) },
     );
+    setRestored((r) => (r[clip.id] ? { ...r, [clip.id]: { ...r[clip.id], favorite } } : r));
     patch.mutate({ id: clip.id, body: { favorite } });
   }, [clip, patch, qc]);
   const undo = useCallback(() => {
     if (!last) return;
     const { id } = last.clip;
     // Back on screen at once, even if a refetch since the decision has dropped it from the pending list.
-    qc.setQueryData<TClipPage>(
-      queryKeys.clips.reviewQueue(),
-      (old) =>
-        old && {
-          ...old,
-          clips: old.clips.some((c) => c.id === id)
-            ? old.clips
-            : [...old.clips, last.clip].sort(
-                (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
-              ),
-        },
-    );
+    setRestored((r) => ({ ...r, [id]: last.clip }));
     setDecided(({ [id]: _, ...rest }) => rest);
     setShownId(id);
     patch.mutate({ id, body: { review: "PENDING" } });
     setLast(null);
-  }, [last, patch, qc]);
+  }, [last, patch]);
 
   return { data, error, queue, clip, last, failure, decide, toggleFavorite, undo };
 }
