@@ -109,6 +109,24 @@ describe("GET /api/events (Server-Sent Events)", () => {
     expect(erin.text()).not.toContain(ctx.erin.id); // userId is routing, not payload
   });
 
+  it("pushes a streamer's first live check (the page shows checking… until then), not the 30-s checks after it", async () => {
+    const erin = await events(ctx.erin);
+    await erin.waitFor((f) => f.event === "ready", 10_000, "erin's stream ready");
+    const s = await ctx.prisma.streamer.create({
+      data: { userId: ctx.erin.id, name: "Checked", kind: "URL", source: "https://93.184.215.14/c.m3u8" },
+    });
+    const mine = (f: { event?: string; data: unknown }) =>
+      f.event === "change" && (f.data as { id?: string }).id === s.id;
+    await erin.waitFor(mine, 5_000, "the insert");
+    await ctx.prisma.streamer.update({ where: { id: s.id }, data: { lastCheckedAt: new Date() } });
+    await erin.waitFor((f) => mine(f) && erin.frames.filter(mine).length === 2, 5_000, "the first check");
+    await ctx.prisma.streamer.update({ where: { id: s.id }, data: { lastCheckedAt: new Date() } });
+    // A marker change after the second check: once it arrives, the check (sent before it) would have too.
+    await ctx.prisma.streamer.update({ where: { id: s.id }, data: { name: "Checked twice" } });
+    await erin.waitFor((f) => mine(f) && erin.frames.filter(mine).length >= 3, 5_000, "the rename");
+    expect(erin.frames.filter(mine)).toHaveLength(3);
+  });
+
   it("signed out → 401 with the error shape", async () => {
     const c = await events();
     expect([c.status, c.json]).toEqual([401, { error: { code: "unauthorized", message: "Sign in to continue." } }]);

@@ -30,8 +30,15 @@ export async function patchStreamer(userId: string, id: string, input: z.infer<t
     );
   }
   if (input.monitored === true && before && !before.monitored) {
+    // Cleared before the check is sent, so the check's own result is never overwritten; the page shows
+    // "checking…" until it lands (the first check after a null lastCheckedAt is pushed).
+    const cleared = await prisma.streamer.update({
+      where: { id },
+      data: { lastError: null, lastCheckedAt: null },
+      select: streamerSelect,
+    });
     await inngest.send(streamerCheck.create({ streamerId: id, userId }));
-    return prisma.streamer.update({ where: { id }, data: { lastError: null }, select: streamerSelect });
+    return cleared;
   }
   return streamer;
 }
