@@ -4,7 +4,8 @@ import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { AddStreamerForm } from "./add-streamer-form";
 import { ClipCard } from "./clip-card";
 import { useDashboard } from "./hooks/use-dashboard";
-import { useRemoveStreamer, useSetWatching } from "./hooks/use-streamers";
+import { useRecordingControl, useSetWatching } from "./hooks/use-streamers";
+import { RemoveStreamerDialog } from "./remove-streamer-dialog";
 import { SessionTimeline } from "./session-timeline";
 import { StreamerSettings } from "./streamer-settings";
 import { Badge, type TBadgeTone } from "./ui/badge";
@@ -84,7 +85,8 @@ export function Dashboard() {
 
 function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }) {
   const [editing, setEditing] = useState(false);
-  const remove = useRemoveStreamer(streamer.id);
+  const [removing, setRemoving] = useState(false);
+  const record = useRecordingControl(streamer.id);
   const watch = useSetWatching(streamer.id);
   const tone: TBadgeTone = streamer.status === "LIVE" ? "brand" : streamer.status === "ERROR" ? "warning" : "muted";
   return (
@@ -101,7 +103,7 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
             {streamer.status === "LIVE" ? "● LIVE" : streamer.status === "ERROR" ? "Error" : "Offline"}
           </Badge>
         </div>
-        <div className="mt-1 flex items-end justify-between gap-2">
+        <div className="mt-1 flex flex-wrap items-center justify-between gap-x-2 gap-y-1">
           <p className="min-w-0 break-words text-xs text-zinc-500" title={streamer.source}>
             {streamer.lastError ??
               (!streamer.monitored
@@ -110,7 +112,24 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
                   ? `checked ${timeAgo(streamer.lastCheckedAt)}`
                   : "checking…")}
           </p>
-          <div className="flex shrink-0 items-center gap-2">
+          <div className="ml-auto flex shrink-0 items-center gap-2">
+            <button
+              className={
+                streamer.recording
+                  ? "rounded-full border border-red-500/50 px-2 py-0.5 text-xs text-red-300 hover:border-red-400 disabled:opacity-50"
+                  : "rounded-full border border-zinc-700 px-2 py-0.5 text-xs text-zinc-300 hover:border-zinc-500 disabled:opacity-50"
+              }
+              aria-label={streamer.recording ? `Stop recording ${streamer.name}` : `Record ${streamer.name} now`}
+              title={
+                streamer.recording
+                  ? "Stop this recording (clips stay; this broadcast is not recorded again unless you start it)."
+                  : "Record now, without waiting for the next check."
+              }
+              disabled={record.isPending}
+              onClick={() => record.mutate(streamer.recording ? "stop" : "start")}
+            >
+              {streamer.recording ? "■ Stop" : "● Record"}
+            </button>
             <button
               className="rounded-full border border-zinc-700 px-2 py-0.5 text-xs text-zinc-300 hover:border-zinc-500 disabled:opacity-50 aria-pressed:border-emerald-500/50 aria-pressed:text-emerald-300"
               aria-pressed={streamer.monitored}
@@ -136,12 +155,18 @@ function StreamerRow({ streamer }: { streamer: TDashboard["streamers"][number] }
             <button
               className="text-xs text-zinc-500 hover:text-red-300"
               aria-label={`Remove ${streamer.name}`}
-              onClick={() => confirm(`Remove ${streamer.name}? Its clips are deleted too.`) && remove.mutate()}
+              onClick={() => setRemoving(true)}
             >
               ✕
             </button>
           </div>
         </div>
+        {record.error && (
+          <p role="alert" className="mt-1 text-xs text-red-300">
+            {record.error.message}
+          </p>
+        )}
+        {removing && <RemoveStreamerDialog streamer={streamer} onClose={() => setRemoving(false)} />}
       </li>
       {editing && (
         <li className="list-none">

@@ -2,7 +2,7 @@ import { test as base, expect } from "@playwright/test";
 
 /**
  * Playwright's `test`, plus a clean-up every spec gets: after the test, the streamers the page's account added are
- * deleted. The demo stream stays live for the whole run, so a streamer left behind would go on recording and
+ * deleted with their clips. The demo stream stays live for the whole run, so a streamer left behind would go on recording and
  * processing it through every later spec, and the 2 cores would be shared by more recorders with each spec.
  */
 export const test = base.extend<{ removeStreamers: void }>({
@@ -13,7 +13,9 @@ export const test = base.extend<{ removeStreamers: void }>({
       if (res.status() === 401) return; // never signed in
       expect(res.status()).toBe(200);
       const { streamers } = (await res.json()) as { streamers: { id: string }[] };
-      for (const s of streamers) expect((await page.request.delete(`/api/streamers/${s.id}`)).status()).toBe(204);
+      for (const s of streamers) {
+        expect((await page.request.delete(`/api/streamers/${s.id}?clips=delete`)).status()).toBe(200);
+      }
     },
     { auto: true },
   ],

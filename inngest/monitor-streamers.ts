@@ -7,8 +7,12 @@ export async function monitoredStreamers() {
   return prisma.streamer.findMany({
     // pump.fun and LiveKit streamers are checked while recording too: the API / the room says when they end.
     where: {
-      monitored: true,
-      OR: [{ liveSessions: { none: { status: "RECORDING" } } }, { kind: { in: ["PUMPFUN", "LIVEKIT"] } }],
+      archivedAt: null,
+      OR: [
+        { monitored: true, liveSessions: { none: { status: "RECORDING" } } },
+        // A recording started by hand on an unwatched streamer is looked after too.
+        { kind: { in: ["PUMPFUN", "LIVEKIT"] }, liveSessions: { some: { status: "RECORDING" } } },
+      ],
     },
     select: { id: true, userId: true },
   });

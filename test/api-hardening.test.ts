@@ -508,9 +508,36 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect((await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } })).name).toBe("Alice live");
   },
   "DELETE /api/streamers/[id]": async () => {
-    const r = await call("DELETE", `/api/streamers/${ctx.streamer.id}`, { as: ctx.bob });
+    const r = await call("DELETE", `/api/streamers/${ctx.streamer.id}?clips=delete`, { as: ctx.bob });
     expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
     expect(await ctx.prisma.streamer.count({ where: { id: ctx.streamer.id } })).toBe(1);
+  },
+  "GET /api/streamers/[id]/recording": async () => {
+    const r = await call("GET", `/api/streamers/${ctx.streamer.id}/recording`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+  },
+  "POST /api/streamers/[id]/recording": async () => {
+    const before = await ctx.prisma.liveSession.count({ where: { streamerId: ctx.streamer.id } });
+    const r = await call("POST", `/api/streamers/${ctx.streamer.id}/recording`, { as: ctx.bob, json: {} });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+    expect(await ctx.prisma.liveSession.count({ where: { streamerId: ctx.streamer.id } })).toBe(before);
+  },
+  "DELETE /api/streamers/[id]/recording": async () => {
+    const before = await ctx.prisma.liveSession.findMany({ where: { streamerId: ctx.streamer.id } });
+    const r = await call("DELETE", `/api/streamers/${ctx.streamer.id}/recording`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+    expect(await ctx.prisma.liveSession.findMany({ where: { streamerId: ctx.streamer.id } })).toEqual(before);
+  },
+  "GET /api/recordings": async () => {
+    const r = await call("GET", "/api/recordings", { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([200, { recordings: [] }]);
+  },
+  "GET /api/recording/formats": async () => {
+    // Not user data: the same answer for anyone signed in.
+    const r = await call("GET", "/api/recording/formats", { as: ctx.bob });
+    expect(r.status).toBe(200);
+    expect((r.json as { ffmpeg: { available: boolean } }).ffmpeg.available).toBe(true);
+    expectNoLeak(r.text);
   },
   "POST /api/streamers/[id]/ingress": async () => {
     const r = await call("POST", `/api/streamers/${ctx.streamer.id}/ingress`, { as: ctx.bob, json: { type: "rtmp" } });
@@ -572,6 +599,8 @@ const SIGNED_IN_ONLY = new Set([
   "/api/events",
   "/api/exports",
   "/api/exports/zip",
+  "/api/recording/formats",
+  "/api/recordings",
   "/api/search",
   "/api/segments/[id]/redetect",
   "/api/segments/[id]/retry",
@@ -583,6 +612,7 @@ const SIGNED_IN_ONLY = new Set([
   "/api/streamers",
   "/api/streamers/[id]",
   "/api/streamers/[id]/ingress",
+  "/api/streamers/[id]/recording",
 ]);
 
 describe("isolation between users", () => {

@@ -76,6 +76,12 @@ describe("live edge backpressure", () => {
     // A backlog: the first six chunks (0–30 s) are announced before any is processed.
     const backlog = [];
     for (let i = 0; i < 6; i++) backlog.push(await announce(i));
+    // They have waited 10 s for a worker, as a backlog does. (Left to this test's own timing, the last chunk's
+    // wait was its predecessors' processing time, under 2 s on a fast machine, and it was decoded.)
+    await prisma.audioChunk.updateMany({
+      where: { id: { in: backlog.map((c) => c.id) } },
+      data: { createdAt: new Date(Date.now() - 10_000) },
+    });
     const before = await getLiveEdge(user.id, [session.id]);
     expect(before.get(session.id)).toMatchObject({ lagSeconds: 30, mode: "full", behind: true });
 

@@ -362,7 +362,7 @@ describe("recording a LiveKit room", () => {
     );
   });
 
-  it("deleting a recording LiveKit streamer hands back its running egress, which is stopped", async () => {
+  it("removing a recording LiveKit streamer stops its running egress", async () => {
     const { prisma, user, livekit } = ctx;
     const streamer = await prisma.streamer.create({
       data: { userId: user.id, name: "Gone", kind: "LIVEKIT", source: own("gone-room"), segmentSeconds: 60 },
@@ -373,11 +373,9 @@ describe("recording a LiveKit room", () => {
     const egress = await prisma.liveKitEgress.findUniqueOrThrow({
       where: { sessionId_number: { sessionId: sessionId!, number: 0 } },
     });
-    const { deleteStreamer } = await import("@/lib/streamers/streamers");
+    const { removeStreamer } = await import("@/lib/streamers/remove-streamer");
     const { stopSegmentEgress } = await import("@/lib/livekit/segment-egress");
-    const { activeEgressIds } = await deleteStreamer(user.id, streamer.id);
-    expect(activeEgressIds).toEqual([egress.egressId]);
-    await Promise.all(activeEgressIds.map(stopSegmentEgress));
+    await removeStreamer(user.id, streamer.id, "delete");
     expect(livekit.calls.filter((c) => c.method === "StopEgress").at(-1)!.body).toEqual({ egressId: egress.egressId });
     expect(EgressStatus[livekit.egresses.get(egress.egressId)!.info.status]).toMatch(/EGRESS_(ENDING|COMPLETE)/);
     // A second stop of the same egress (LiveKit: failed_precondition) is not an error.

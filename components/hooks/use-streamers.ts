@@ -47,11 +47,11 @@ export function useSetWatching(id: string) {
   });
 }
 
-/** DELETE /api/streamers/[id] (its clips go too); settles once the dashboard has refetched. */
+/** DELETE /api/streamers/[id]?clips=keep|delete; settles once the dashboard has refetched. */
 export function useRemoveStreamer(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => apiFetch(`/api/streamers/${id}`, { method: "DELETE" }),
+    mutationFn: (clips: "keep" | "delete") => apiFetch(`/api/streamers/${id}?clips=${clips}`, { method: "DELETE" }),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.dashboard() }),
   });
 }
@@ -64,5 +64,15 @@ export function useCreateIngress(streamerId: string) {
         method: "POST",
         body: JSON.stringify({ type }),
       }).then((r) => r.ingress),
+  });
+}
+
+/** POST (start now) or DELETE (stop) /api/streamers/[id]/recording; settles once the dashboard has refetched. */
+export function useRecordingControl(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (action: "start" | "stop") =>
+      apiFetch(`/api/streamers/${id}/recording`, { method: action === "start" ? "POST" : "DELETE" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.dashboard() }),
   });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
-import { getStore } from "@/lib/storage";
+import { deleteBlobFolders, storageKeys } from "@/lib/storage";
 
 /**
  * DELETE /api/clips/[id]: the owner's clip goes with every file it has: its renders (current and earlier trim
@@ -15,8 +15,8 @@ export async function deleteClip(userId: string, clipId: string): Promise<void> 
   });
   if (!clip) throw new AppError("not_found", "Clip not found.");
   await prisma.clip.delete({ where: { id: clip.id } });
-  const store = getStore();
-  const prefixes = [`clips/${clip.id}/`, ...clip.exports.map((e) => `exports/${e.id}/`)];
-  const blobs = (await Promise.all(prefixes.map((p) => store.list(p)))).flat();
-  await Promise.all(blobs.map((b) => store.delete(b.key)));
+  await deleteBlobFolders([
+    storageKeys.clipFolder(clip.id),
+    ...clip.exports.map((e) => storageKeys.exportFolder(e.id)),
+  ]);
 }

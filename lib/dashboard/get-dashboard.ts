@@ -53,7 +53,14 @@ async function recentSessions(userId: string): Promise<TSessionRow[]> {
 /** Everything the live dashboard shows, in one owner-scoped query batch (polled every ~2 s). */
 export async function getDashboard(userId: string) {
   const [streamers, sessions, clips] = await Promise.all([
-    prisma.streamer.findMany({ where: { userId }, select: streamerSelect, orderBy: { createdAt: "desc" } }),
+    prisma.streamer.findMany({
+      where: { userId, archivedAt: null },
+      select: {
+        ...streamerSelect,
+        _count: { select: { clips: true, liveSessions: { where: { status: "RECORDING" } } } },
+      },
+      orderBy: { createdAt: "desc" },
+    }),
     recentSessions(userId),
     // The feed's first page (the same query the gallery polls).
     listClips(userId, ZClipQuery.parse({ limit: "24" })),
@@ -64,8 +71,12 @@ export async function getDashboard(userId: string) {
     sessions.filter((s) => s.status === "RECORDING").map((s) => s.id),
   );
   return {
-    streamers: streamers.map((s) => ({
+    streamers: streamers.map(({ _count, ...s }) => ({
       ...s,
+      // The remove dialog offers to keep them.
+      clipCount: _count.clips,
+      // The row's Record / Stop button.
+      recording: _count.liveSessions > 0,
       lastCheckedAt: s.lastCheckedAt?.toISOString() ?? null,
       createdAt: s.createdAt.toISOString(),
     })),

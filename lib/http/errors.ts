@@ -8,6 +8,9 @@ export type TErrorCode =
   | "quota_exceeded"
   | "not_found"
   | "conflict"
+  | "not_live"
+  | "already_recording"
+  | "not_recording"
   | "payload_too_large"
   | "rate_limited"
   | "unavailable"
@@ -21,6 +24,9 @@ const STATUS: Record<TErrorCode, number> = {
   quota_exceeded: 403,
   not_found: 404,
   conflict: 409,
+  not_live: 409,
+  already_recording: 409,
+  not_recording: 409,
   payload_too_large: 413,
   rate_limited: 429,
   unavailable: 503,

@@ -83,7 +83,10 @@ describe("checkStreamer for pump.fun", () => {
     });
 
     fake.set(MINT, "offline");
-    expect(await checkStreamer(streamer.id, user.id)).toEqual({ status: "offline", detail: "pump.fun: not live" });
+    expect(await checkStreamer(streamer.id, user.id)).toEqual({
+      status: "offline",
+      detail: "pump.fun shows no stream for this coin",
+    });
     expect(fake.calls.at(-1)).toBe(`GET /livestream?mintId=${MINT}`);
     expect(await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).toMatchObject({
       status: "OFFLINE",
@@ -122,7 +125,7 @@ describe("checkStreamer for pump.fun", () => {
     expect(await checkStreamer(streamer.id, user.id)).toEqual({
       status: "offline",
       sessionId: sessions[0].id,
-      detail: "pump.fun: not live",
+      detail: "pump.fun shows no stream for this coin",
     });
     expect(recorderCalls.filter((c) => c.method === "DELETE")).toEqual([
       { method: "DELETE", url: `/sessions/${sessions[0].id}`, body: null },
@@ -148,7 +151,7 @@ describe("checkStreamer for pump.fun", () => {
     expect(await checkStreamer(streamer.id, user.id)).toEqual({
       status: "offline",
       sessionId: lost.id,
-      detail: "pump.fun: not live",
+      detail: "pump.fun shows no stream for this coin",
     });
     expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({
       status: "ENDED",

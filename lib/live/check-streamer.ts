@@ -13,20 +13,30 @@ import { endSession } from "@/lib/segments/recorder-events";
 import { isSourceLive } from "./is-source-live";
 
 export type TCheckResult = {
-  status: "live" | "offline" | "recording" | "error" | "skipped";
+  /** `stopped`: live, but the user stopped this broadcast's recording (not recorded again until it ends). */
+  status: "live" | "offline" | "recording" | "error" | "skipped" | "stopped";
   sessionId?: string;
   detail?: string;
+  /** An error that is the account's recording or storage quota. */
+  quota?: boolean;
 };
 
 /**
  * Looks at one streamer: if it is live and not being recorded, opens a live session and asks the recorder
  * to record it. At most one active session per streamer, even when checks overlap (row lock + the
- * partial unique index on active sessions).
+ * partial unique index on active sessions). `manual`: the user's Start (lib/recording/recording-control.ts):
+ * an unwatched streamer and a broadcast whose recording the user stopped are recorded too.
  */
-export async function checkStreamer(streamerId: string, userId: string): Promise<TCheckResult> {
+export async function checkStreamer(
+  streamerId: string,
+  userId: string,
+  { manual = false }: { manual?: boolean } = {},
+): Promise<TCheckResult> {
   const streamer = await prisma.streamer.findFirst({ where: { id: streamerId, userId } });
-  if (!streamer || !streamer.monitored) return { status: "skipped" };
+  if (!streamer || streamer.archivedAt) return { status: "skipped" };
   const active = await prisma.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
+  // A recording in progress is looked after (a pump.fun or LiveKit end is noticed) whether or not it is watched.
+  if (!active && !streamer.monitored && !manual) return { status: "skipped" };
   if (active && streamer.kind === "PUMPFUN")
     return stopIfEnded(active.id, await isPumpfunLive(streamer.source), "pump.fun stream ended");
   // A room the recorder records is watched here; an egress session's rotation watches its own room.
@@ -51,6 +61,7 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     : streamer.kind === "PUMPFUN"
       ? await isPumpfunLive(streamer.source)
       : await isSourceLive(streamer.source);
+  const unknown = "unknown" in probe && !!probe.unknown;
   if (!probe.live) {
     await prisma.streamer.update({
       where: { id: streamer.id },
@@ -58,10 +69,19 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
       data: {
         status: "OFFLINE",
         lastCheckedAt: new Date(),
-        lastError: "unknown" in probe && probe.unknown ? (probe.detail ?? null) : null,
+        lastError: unknown ? (probe.detail ?? null) : null,
+        // Seen offline: the broadcast the user stopped is over, so the next one is recorded.
+        ...(unknown ? {} : { recordingStoppedAt: null }),
       },
     });
     return { status: "offline", detail: probe.detail };
+  }
+  if (streamer.recordingStoppedAt && !manual) {
+    await prisma.streamer.update({
+      where: { id: streamer.id },
+      data: { status: "LIVE", lastCheckedAt: new Date(), lastError: STOPPED_NOTE },
+    });
+    return { status: "stopped" };
   }
 
   const started = await prisma.$transaction(async (tx) => {
@@ -83,12 +103,12 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
     });
     await tx.streamer.update({
       where: { id: streamer.id },
-      data: { status: "LIVE", lastCheckedAt: new Date(), lastError: null },
+      data: { status: "LIVE", lastCheckedAt: new Date(), lastError: null, recordingStoppedAt: null },
     });
     return { session: created };
   });
   if (!started) return { status: "recording" };
-  if ("refusal" in started) return { status: "error", detail: started.refusal };
+  if ("refusal" in started) return { status: "error", detail: started.refusal, quota: true };
   const { session } = started;
 
   try {
@@ -118,6 +138,9 @@ export async function checkStreamer(streamerId: string, userId: string): Promise
   }
   return { status: "live", sessionId: session.id };
 }
+
+/** Shown on a live streamer whose recording the user stopped. */
+export const STOPPED_NOTE = "Recording stopped: this broadcast is not recorded again unless you start it.";
 
 /**
  * pump.fun says when a stream ends (its room may linger), and a LiveKit room has ended once nobody publishes

@@ -13,7 +13,7 @@ export const ZCreateIngress = z.object({ type: z.enum(["rtmp", "whip"]) }).stric
  */
 export async function createIngress(userId: string, streamerId: string, input: z.infer<typeof ZCreateIngress>) {
   const streamer = await prisma.streamer.findFirst({
-    where: { id: streamerId, userId },
+    where: { id: streamerId, userId, archivedAt: null },
     select: { id: true, kind: true, source: true, name: true },
   });
   if (!streamer) throw new AppError("not_found", "Streamer not found.");

@@ -10,7 +10,7 @@ export async function isPumpfunLive(mint: string): Promise<{ live: boolean; deta
     const status = await pumpfunClient().getLivestream(mint);
     return status.live
       ? { live: true, detail: `${status.stream.numParticipants ?? 0} watching` }
-      : { live: false, detail: "pump.fun: not live" };
+      : { live: false, detail: "pump.fun shows no stream for this coin" };
   } catch (err) {
     // The API failed: not live as far as starting a session goes, but no proof that a recording should stop.
     if (err instanceof PumpfunError) return { live: false, detail: err.message, unknown: true };

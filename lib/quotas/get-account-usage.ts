@@ -9,7 +9,7 @@ export type TAccountUsage = { streamers: number; recordings: number; storageByte
 export async function getAccountUsage(userId: string): Promise<TAccountUsage> {
   const [row] = await prisma.$queryRaw<TAccountUsage[]>`
     select
-      (select count(*) from "Streamer" where "userId" = ${userId})::int as streamers,
+      (select count(*) from "Streamer" where "userId" = ${userId} and "archivedAt" is null)::int as streamers,
       (select count(*) from "LiveSession" where "userId" = ${userId} and status = 'RECORDING')::int as recordings,
       (coalesce((select sum("sizeBytes") from "Segment"
                  where "userId" = ${userId} and "deletedAt" is null and "storageKey" is not null), 0)

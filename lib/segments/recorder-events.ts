@@ -1,7 +1,7 @@
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import type { TAudioChunk, TSegmentRecorded, TSessionEnded } from "@/lib/recorder/protocol";
-import { storageKeys } from "@/lib/storage";
+import { getStore, storageKeys } from "@/lib/storage";
 import { inngest } from "@/inngest/client";
 import { audioChunkReady, segmentReady, sessionEnded } from "@/inngest/events";
 
@@ -15,7 +15,7 @@ export async function recordSegment(p: TSegmentRecorded): Promise<{ segmentId: s
     where: { id: p.sessionId },
     select: { id: true, userId: true },
   });
-  if (!session) throw new AppError("not_found", "Unknown session.");
+  if (!session) return unknownSession(p);
   const inserted = await prisma.segment.createMany({
     data: {
       userId: session.userId,
@@ -43,6 +43,19 @@ export async function recordSegment(p: TSegmentRecorded): Promise<{ segmentId: s
     );
   }
   return { segmentId: segment.id, duplicate: inserted.count === 0 };
+}
+
+/**
+ * A segment or audio chunk of a session with no row: its streamer was removed with its clips while the recorder
+ * was still storing it. The blob is deleted (no row would ever own it) and the announcement answered 404.
+ */
+async function unknownSession(p: { sessionId: string; storageKey: string }): Promise<never> {
+  if (p.storageKey.startsWith(storageKeys.sessionFolder(p.sessionId))) {
+    await getStore()
+      .delete(p.storageKey)
+      .catch((e) => console.warn(`[recorder] delete orphan ${p.storageKey}: ${e}`));
+  }
+  throw new AppError("not_found", "Unknown session.");
 }
 
 /** Shown on a streamer whose source was a recording, once it has been recorded. */
@@ -99,7 +112,7 @@ export async function recordAudioChunk(p: TAudioChunk): Promise<{ chunkId: strin
     where: { id: p.sessionId },
     select: { id: true, userId: true },
   });
-  if (!session) throw new AppError("not_found", "Unknown session.");
+  if (!session) return unknownSession(p);
   // The app later deletes this key: it must be one of this session's chunk keys.
   if (!p.storageKey.startsWith(storageKeys.audioChunks(session.id))) {
     throw new AppError("invalid_input", "storageKey is not an audio chunk key of this session.");

@@ -38,4 +38,16 @@ export const storageKeys = {
   clipPreviewProxy: (clipId: string, startMs: number, endMs: number, ext: "mp4" | "jpg") =>
     `clips/${clipId}/proxy-${startMs}-${endMs}.${ext}`,
   exportVideo: (exportId: string, preset: string) => `exports/${exportId}/${preset}.mp4`,
+  /** Folders holding every blob of one session, clip or export (deleting a clip, a streamer). */
+  sessionFolder: (sessionId: string) => `sessions/${sessionId}/`,
+  clipFolder: (clipId: string) => `clips/${clipId}/`,
+  exportFolder: (exportId: string) => `exports/${exportId}/`,
 };
+
+/** Deletes every blob under each folder; returns how many went. */
+export async function deleteBlobFolders(folders: string[]): Promise<number> {
+  const store = getStore();
+  const blobs = (await Promise.all(folders.map((f) => store.list(f)))).flat();
+  await Promise.all(blobs.map((b) => store.delete(b.key)));
+  return blobs.length;
+}

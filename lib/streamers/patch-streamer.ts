@@ -2,8 +2,7 @@ import "server-only";
 import { inngest } from "@/inngest/client";
 import { streamerCheck } from "@/inngest/events";
 import { prisma } from "@/lib/db";
-import { stopSegmentEgress } from "@/lib/livekit/segment-egress";
-import { stopRecording } from "@/lib/recorder/client";
+import { recordingSessionSelect, stopRecordings } from "@/lib/recording/stop-recordings";
 import { streamerSelect, updateStreamer, type ZUpdateStreamer } from "./streamers";
 import type { z } from "zod";
 
@@ -13,21 +12,17 @@ import type { z } from "zod";
  * "Recorded once") and checks the streamer at once instead of at the next 30-s poll.
  */
 export async function patchStreamer(userId: string, id: string, input: z.infer<typeof ZUpdateStreamer>) {
-  const before = await prisma.streamer.findFirst({ where: { id, userId }, select: { monitored: true } });
+  const before = await prisma.streamer.findFirst({
+    where: { id, userId, archivedAt: null },
+    select: { monitored: true },
+  });
   const streamer = await updateStreamer(userId, id, input);
   if (input.monitored === false && before?.monitored) {
     const active = await prisma.liveSession.findMany({
       where: { streamerId: id, userId, status: "RECORDING" },
-      select: { id: true, livekitEgresses: { where: { status: "ACTIVE" }, select: { egressId: true } } },
+      select: recordingSessionSelect,
     });
-    await Promise.all(
-      active.map((s) => stopRecording(s.id).catch((e) => console.warn(`[streamers] stop ${s.id}: ${e}`))),
-    );
-    await Promise.all(
-      active
-        .flatMap((s) => s.livekitEgresses)
-        .map((e) => stopSegmentEgress(e.egressId).catch((err) => console.warn(`[streamers] stop egress: ${err}`))),
-    );
+    await stopRecordings(active, "watching turned off");
   }
   if (input.monitored === true && before && !before.monitored) {
     // Cleared before the check is sent, so the check's own result is never overwritten; the page shows

@@ -62,7 +62,10 @@ export const streamerSelect = {
 export async function createStreamer(userId: string, input: TCreateStreamer) {
   checkSegmentSeconds(input.segmentSeconds);
   const parsed = await parseSource(input.source, userId);
-  const duplicate = await prisma.streamer.findFirst({ where: { userId, source: parsed.source }, select: { id: true } });
+  const duplicate = await prisma.streamer.findFirst({
+    where: { userId, source: parsed.source, archivedAt: null },
+    select: { id: true },
+  });
   if (duplicate) throw new AppError("conflict", "You already added this stream.");
   await assertWithinQuota(userId, "streamers");
   return prisma.streamer.create({
@@ -80,7 +83,7 @@ export async function createStreamer(userId: string, input: TCreateStreamer) {
 export async function updateStreamer(userId: string, id: string, input: z.infer<typeof ZUpdateStreamer>) {
   checkSegmentSeconds(input.segmentSeconds);
   const current = await prisma.streamer.findFirst({
-    where: { id, userId },
+    where: { id, userId, archivedAt: null },
     select: { minClipSeconds: true, maxClipSeconds: true },
   });
   if (!current) throw new AppError("not_found", "Streamer not found.");
@@ -88,26 +91,4 @@ export async function updateStreamer(userId: string, id: string, input: z.infer<
   const max = input.maxClipSeconds ?? current.maxClipSeconds;
   if (min > max) throw new AppError("invalid_input", "minClipSeconds must not exceed maxClipSeconds.");
   return prisma.streamer.update({ where: { id }, data: input, select: streamerSelect });
-}
-
-export async function deleteStreamer(
-  userId: string,
-  id: string,
-): Promise<{ activeSessionIds: string[]; activeEgressIds: string[] }> {
-  const streamer = await prisma.streamer.findFirst({
-    where: { id, userId },
-    select: {
-      id: true,
-      liveSessions: {
-        where: { status: "RECORDING" },
-        select: { id: true, livekitEgresses: { where: { status: "ACTIVE" }, select: { egressId: true } } },
-      },
-    },
-  });
-  if (!streamer) throw new AppError("not_found", "Streamer not found.");
-  await prisma.streamer.delete({ where: { id } });
-  return {
-    activeSessionIds: streamer.liveSessions.map((s) => s.id),
-    activeEgressIds: streamer.liveSessions.flatMap((s) => s.livekitEgresses.map((e) => e.egressId)),
-  };
 }

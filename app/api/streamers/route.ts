@@ -8,7 +8,7 @@ import { streamerSelect, ZCreateStreamer } from "@/lib/streamers/streamers";
 export const GET = api(async () => {
   const user = await requireUser();
   const streamers = await prisma.streamer.findMany({
-    where: { userId: user.id },
+    where: { userId: user.id, archivedAt: null },
     select: streamerSelect,
     orderBy: { createdAt: "desc" },
   });

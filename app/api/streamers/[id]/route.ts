@@ -3,16 +3,18 @@ import { prisma } from "@/lib/db";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
 import { readJson } from "@/lib/http/read-json";
-import { stopSegmentEgress } from "@/lib/livekit/segment-egress";
-import { stopRecording } from "@/lib/recorder/client";
 import { patchStreamer } from "@/lib/streamers/patch-streamer";
-import { deleteStreamer, streamerSelect, ZUpdateStreamer } from "@/lib/streamers/streamers";
+import { removeStreamer, ZRemoveStreamer } from "@/lib/streamers/remove-streamer";
+import { streamerSelect, ZUpdateStreamer } from "@/lib/streamers/streamers";
 
 type P = { id: string };
 
 export const GET = api<P>(async (_req, { id }) => {
   const user = await requireUser();
-  const streamer = await prisma.streamer.findFirst({ where: { id, userId: user.id }, select: streamerSelect });
+  const streamer = await prisma.streamer.findFirst({
+    where: { id, userId: user.id, archivedAt: null },
+    select: streamerSelect,
+  });
   if (!streamer) throw new AppError("not_found", "Streamer not found.");
   return Response.json({ streamer });
 });
@@ -23,16 +25,10 @@ export const PATCH = api<P>(async (req, { id }) => {
   return Response.json({ streamer });
 });
 
-export const DELETE = api<P>(async (_req, { id }) => {
+/** `?clips=keep` archives the streamer and keeps its sessions and clips; `?clips=delete` removes them and their media. */
+export const DELETE = api<P>(async (req, { id }) => {
   const user = await requireUser();
-  const { activeSessionIds, activeEgressIds } = await deleteStreamer(user.id, id);
-  await Promise.all(
-    activeSessionIds.map((s) => stopRecording(s).catch((e) => console.warn(`[streamers] stop ${s}: ${e}`))),
-  );
-  await Promise.all(
-    activeEgressIds.map((e) =>
-      stopSegmentEgress(e).catch((err) => console.warn(`[streamers] stop egress ${e}: ${err}`)),
-    ),
-  );
-  return new Response(null, { status: 204 });
+  const { clips } = ZRemoveStreamer.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const result = await removeStreamer(user.id, id, clips);
+  return Response.json(result);
 });
