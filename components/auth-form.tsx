@@ -7,7 +7,7 @@ import { useHydrated } from "./hooks/use-synced-state";
 import { Button } from "./ui/button";
 import { Logo } from "./ui/logo";
 
-export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
+export function AuthForm({ mode, notice }: { mode: "sign-in" | "sign-up"; notice?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -40,6 +40,11 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
       <Logo className="mb-8" />
       <h1 className="text-2xl font-semibold">{signUp ? "Create your account" : "Sign in"}</h1>
       <p className="mt-1 text-sm text-zinc-400">Clips from live streams, while they are still live.</p>
+      {notice && (
+        <p role="status" className="mt-4 rounded-md bg-emerald-500/10 px-3 py-2 text-sm text-emerald-300">
+          {notice}
+        </p>
+      )}
       <form onSubmit={onSubmit} className="mt-6 space-y-4" data-ready={ready || undefined}>
         {signUp && (
           <label className="block">
@@ -70,6 +75,13 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
         <Button type="submit" variant="primary" disabled={pending} className="w-full">
           {pending ? "Please wait…" : signUp ? "Create account" : "Sign in"}
         </Button>
+        {!signUp && (
+          <p className="text-right text-sm">
+            <Link href="/forgot-password" className="text-zinc-400 hover:text-zinc-200 hover:underline">
+              Forgot your password?
+            </Link>
+          </p>
+        )}
       </form>
       <p className="mt-6 text-sm text-zinc-400">
         {signUp ? "Already have an account? " : "New to Clipstream? "}

@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { AddStreamerForm } from "./add-streamer-form";
 import { ClipCard } from "./clip-card";
+import { ImportRecordingForm } from "./import-recording-form";
 import { useDashboard } from "./hooks/use-dashboard";
 import { useRecordingControl, useSetWatching } from "./hooks/use-streamers";
 import { RemoveStreamerDialog } from "./remove-streamer-dialog";
@@ -40,6 +41,7 @@ export function Dashboard() {
             ))}
           </ul>
         </Card>
+        <ImportRecordingForm streamers={data.streamers} />
         <p className="px-1 text-xs leading-relaxed text-zinc-500">
           Offline mode: speech is transcribed on this machine with PocketSphinx, which is fast but rough — transcripts
           and titles can be wrong. Set GROQ_API_KEY for Whisper-quality transcripts.

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { LiveEdgeLag } from "./live/live-edge-lag";
 import { useRedetectSegment, useRetrySegment } from "./hooks/use-segments";
+import { Badge } from "./ui/badge";
 import { Card } from "./ui/card";
 import { formatClock, timeAgo } from "./ui/format";
 
@@ -32,8 +33,28 @@ export function SessionTimeline({ session }: { session: TSession }) {
           <Link href={`/sessions/${session.id}`} className="hover:underline">
             {session.streamer.name}
           </Link>{" "}
+          {session.replayPace && (
+            <Badge
+              tone="muted"
+              size="xs"
+              className="mr-1 uppercase"
+              title={
+                session.replayPace === "LIVE"
+                  ? "An imported recording, replayed in real time"
+                  : "An imported recording, replayed as fast as this machine can"
+              }
+            >
+              Recorded
+            </Badge>
+          )}
           <span className={live ? "text-rose-400" : "text-zinc-500"}>
-            {live ? "● recording" : session.status === "FAILED" ? "failed" : "ended"}
+            {live
+              ? session.replayPace
+                ? "● replaying"
+                : "● recording"
+              : session.status === "FAILED"
+                ? "failed"
+                : "ended"}
           </span>{" "}
           {live && <LiveEdgeLag edge={session.liveEdge} />}
         </p>
@@ -47,7 +68,7 @@ export function SessionTimeline({ session }: { session: TSession }) {
         ))}
         {live && (
           <li className="flex min-w-20 flex-col justify-center rounded-md border border-dashed border-rose-500/60 px-2 py-1.5 text-xs text-rose-300">
-            <span className="animate-pulse">● recording</span>
+            <span className="animate-pulse">{session.replayPace ? "● replaying" : "● recording"}</span>
             <span className="text-zinc-500">#{session.segmentCount}</span>
           </li>
         )}

@@ -9,9 +9,9 @@ export async function monitoredStreamers() {
     where: {
       archivedAt: null,
       OR: [
-        { monitored: true, liveSessions: { none: { status: "RECORDING" } } },
+        { monitored: true, liveSessions: { none: { status: "RECORDING", replaySource: null } } },
         // A recording started by hand on an unwatched streamer is looked after too.
-        { kind: { in: ["PUMPFUN", "LIVEKIT"] }, liveSessions: { some: { status: "RECORDING" } } },
+        { kind: { in: ["PUMPFUN", "LIVEKIT"] }, liveSessions: { some: { status: "RECORDING", replaySource: null } } },
       ],
     },
     select: { id: true, userId: true },

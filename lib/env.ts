@@ -71,6 +71,14 @@ const ZEnv = z.object({
   QUOTA_STREAMERS: z.coerce.number().int().min(0).default(100),
   QUOTA_RECORDINGS: z.coerce.number().int().min(0).default(10),
   QUOTA_STORAGE_GB: z.coerce.number().min(0).default(0),
+  /** The largest recording a user can upload (resumable, /api/uploads), in megabytes. */
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).default(4096),
+  /** Outgoing email (password reset links): an SMTP URL such as smtps://user:pass@smtp.example.com:465. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "expected an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().default("Clipstream <no-reply@localhost>"),
   GROQ_API_KEY: z.string().optional(),
   GROQ_BASE_URL: z.string().url().optional(),
   GROQ_TRANSCRIBE_MODEL: z.string().default("whisper-large-v3-turbo"),

@@ -239,6 +239,10 @@ export class Recording {
         }
         const reason = this.state.segments > 0 ? "source_ended" : "failed";
         const why = reason === "failed" ? this.lastError : undefined;
+        // A replay is read once, to its end.
+        if (this.state.req.replay) {
+          return this.finish(reason, why ?? "the recording was read to its end", { finite: true });
+        }
         // A recording (a file, HTTP media, a finished HLS playlist) read to its end is over: reading it again
         // would record the same thing twice.
         if (reason === "source_ended" && (await this.sourceIsFinite())) {
@@ -286,17 +290,19 @@ export class Recording {
 
   /** Segmenter input of a URL source; null when the guard's pre-flight could not reach it (retried). */
   private async urlInput(url: string): Promise<TSegmenterInput | null> {
+    const pace = this.state.req.replay?.pace;
     const file = localPath(url);
-    if (file) return { kind: "file", path: file };
+    if (file) return { kind: "file", path: file, fast: pace === "fast" };
+    const realtime = pace === "live";
     const guard = this.deps.guard;
-    if (!guard) return { kind: "network", url };
+    if (!guard) return { kind: "network", url, realtime };
     const checked = await checkStreamSource(url, { isPrivate: guard.isPrivateHost });
     if (!checked.ok && checked.transient) {
       this.lastError = checked.reason;
       return null;
     }
     if (!checked.ok) throw new Refused(`refused: ${checked.reason}`);
-    return { kind: "network", url: checked.url, proxyUrl: guard.proxyUrl };
+    return { kind: "network", url: checked.url, proxyUrl: guard.proxyUrl, realtime };
   }
 
   /** One ffmpeg process (one connection to the source). Resolves with whether it recorded anything. */
@@ -319,7 +325,8 @@ export class Recording {
       startNumber: this.state.nextNumber,
       audioChunkSeconds: chunkSeconds,
       runDir: run.dir,
-      liveParts: true,
+      // A fast replay is no live stream: nobody watches its edge, and its parts would only cost uploads.
+      liveParts: this.state.req.replay?.pace !== "fast",
     });
     const segmenter = spawnSegmenter(this.deps.ffmpegPath, args, frames, run.dir);
     this.proc = segmenter.proc;

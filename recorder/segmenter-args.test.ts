@@ -147,6 +147,27 @@ describe("segmenterArgs", () => {
       [...HEAD, "-re", "-i", "/media/my in.ts", ...COPY, ...segments(RUN, "0"), ...chunks(RUN, "0:a:0?", "30")],
     ],
     [
+      "local file replayed as fast as it reads (no -re)",
+      { ...base, input: { kind: "file", path: "/media/in.mp4", fast: true } },
+      [...HEAD, "-i", "/media/in.mp4", ...COPY, ...segments(RUN, "0")],
+    ],
+    [
+      "HTTP recording replayed in real time (-re) through the guard proxy",
+      { ...base, input: { kind: "network", url: "http://127.0.0.1:8080/vod.mp4", proxyUrl: PROXY, realtime: true } },
+      [
+        ...HEAD,
+        ...NETWORK,
+        "-http_proxy",
+        PROXY,
+        ...RECONNECT,
+        "-re",
+        "-i",
+        "http://127.0.0.1:8080/vod.mp4",
+        ...COPY,
+        ...segments(RUN, "0"),
+      ],
+    ],
+    [
       "HLS playlist without the guard",
       { ...base, input: { kind: "network", url: HLS } },
       [...HEAD, ...NETWORK, ...RECONNECT, "-m3u8_hold_counters", "10", "-i", HLS, ...COPY, ...segments(RUN, "0")],

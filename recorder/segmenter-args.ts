@@ -14,10 +14,13 @@ export const PART_SECONDS = 1;
 
 /** What one segmenter run reads. */
 export type TSegmenterInput =
-  /** A local file: read at its own pace (`-re`), like a live stream. */
-  | { kind: "file"; path: string }
-  /** A network source (HTTP(S), HLS, RTMP …), already checked by the SSRF guard; `proxyUrl`: the guard's proxy. */
-  | { kind: "network"; url: string; proxyUrl?: string }
+  /** A local file: read at its own pace (`-re`), like a live stream, unless `fast` (a replay read at full speed). */
+  | { kind: "file"; path: string; fast?: boolean }
+  /**
+   * A network source (HTTP(S), HLS, RTMP …), already checked by the SSRF guard; `proxyUrl`: the guard's proxy.
+   * `realtime`: a recording replayed as live, read at its own pace (`-re`); a live stream paces itself.
+   */
+  | { kind: "network"; url: string; proxyUrl?: string; realtime?: boolean }
   /** A frame source: raw I420 video on fd 3, s16le PCM on fd 4. */
   | { kind: "raw"; format: TRawFormat };
 
@@ -161,8 +164,8 @@ function teeSpec(outputs: TOutput[]): string {
 
 /** ffmpeg input arguments of a file or network source. */
 function sourceInputArgs(input: Exclude<TSegmenterInput, { kind: "raw" }>): string[] {
-  // -re: a file is read at its own pace, like a live stream.
-  if (input.kind === "file") return ["-re", "-i", input.path];
+  // -re: a file is read at its own pace, like a live stream (a fast replay reads it as fast as it can).
+  if (input.kind === "file") return [...(input.fast ? [] : ["-re"]), "-i", input.path];
   // rw_timeout (µs): a source that stops sending without closing is noticed instead of waited on forever.
   const args = ["-rw_timeout", "15000000"];
   const parsed = new URL(input.url);
@@ -183,7 +186,7 @@ function sourceInputArgs(input: Exclude<TSegmenterInput, { kind: "raw" }>): stri
     // A live playlist that stops advancing counts as ended after 10 reloads (ffmpeg's default is 1000).
     if (parsed.pathname.endsWith(".m3u8")) args.push("-m3u8_hold_counters", "10");
   }
-  return [...args, "-i", input.url];
+  return [...args, ...(input.realtime ? ["-re"] : []), "-i", input.url];
 }
 
 /**

@@ -198,6 +198,26 @@ function expectNoLeak(text: string) {
 
 const notFound = (message: string) => ({ error: { code: "not_found", message } });
 
+/** tus protocol headers: every request carries the version; a creation names the length and metadata. */
+const TUS = { "tus-resumable": "1.0.0" };
+const TUS_CREATE = (streamerId: string) => ({
+  ...TUS,
+  "upload-length": "10",
+  "upload-metadata": `filename ${Buffer.from("a.mp4").toString("base64")},streamerId ${Buffer.from(streamerId).toString("base64")}`,
+});
+let aliceUploadPath: Promise<string> | undefined;
+/** An upload of Alice's (10 bytes announced, none sent), created once: its path under /api/uploads. */
+function aliceUpload(): Promise<string> {
+  aliceUploadPath ??= fetch(`${ctx.server.url}/api/uploads`, {
+    method: "POST",
+    headers: { ...TUS_CREATE(ctx.streamer.id), cookie: ctx.alice.cookie, origin: ctx.server.url },
+  }).then((res) => {
+    expect(res.status).toBe(201);
+    return res.headers.get("location")!;
+  });
+  return aliceUploadPath;
+}
+
 /**
  * One entry per exported method of every API route. Each tries Bob (or no one) against Alice's data and
  * asserts the exact answer; every response is also checked for leaks of Alice's data.
@@ -539,6 +559,49 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect((r.json as { ffmpeg: { available: boolean } }).ffmpeg.available).toBe(true);
     expectNoLeak(r.text);
   },
+  "POST /api/streamers/[id]/replays": async () => {
+    const before = await ctx.prisma.liveSession.count({ where: { streamerId: ctx.streamer.id } });
+    const r = await call("POST", `/api/streamers/${ctx.streamer.id}/replays`, {
+      as: ctx.bob,
+      json: { url: "https://93.184.215.14/vod.mp4" },
+    });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+    expect(await ctx.prisma.liveSession.count({ where: { streamerId: ctx.streamer.id } })).toBe(before);
+  },
+  "POST /api/uploads": async () => {
+    // An upload into Alice's streamer is refused before a byte is sent.
+    const r = await call("POST", "/api/uploads", {
+      as: ctx.bob,
+      headers: TUS_CREATE(ctx.streamer.id),
+    });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+  },
+  "HEAD /api/uploads/[id]": async () => {
+    const upload = await aliceUpload();
+    const r = await call("HEAD", upload, { as: ctx.bob, headers: TUS });
+    expect(r.status).toBe(404);
+    expect((await call("HEAD", upload, { as: ctx.alice, headers: TUS })).status).toBe(200);
+  },
+  "PATCH /api/uploads/[id]": async () => {
+    const upload = await aliceUpload();
+    const r = await call("PATCH", upload, {
+      as: ctx.bob,
+      headers: { ...TUS, "upload-offset": "0", "content-type": "application/offset+octet-stream" },
+      body: Buffer.from("0123456789"),
+    });
+    expect([r.status, r.json]).toEqual([404, notFound("Upload not found.")]);
+    const head = await fetch(`${ctx.server.url}${upload}`, {
+      method: "HEAD",
+      headers: { ...TUS, cookie: ctx.alice.cookie },
+    });
+    expect(head.headers.get("upload-offset")).toBe("0");
+  },
+  "DELETE /api/uploads/[id]": async () => {
+    const upload = await aliceUpload();
+    const r = await call("DELETE", upload, { as: ctx.bob, headers: TUS });
+    expect([r.status, r.json]).toEqual([404, notFound("Upload not found.")]);
+    expect((await call("HEAD", upload, { as: ctx.alice, headers: TUS })).status).toBe(200);
+  },
   "POST /api/streamers/[id]/ingress": async () => {
     const r = await call("POST", `/api/streamers/${ctx.streamer.id}/ingress`, { as: ctx.bob, json: { type: "rtmp" } });
     expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
@@ -613,6 +676,9 @@ const SIGNED_IN_ONLY = new Set([
   "/api/streamers/[id]",
   "/api/streamers/[id]/ingress",
   "/api/streamers/[id]/recording",
+  "/api/streamers/[id]/replays",
+  "/api/uploads",
+  "/api/uploads/[id]",
 ]);
 
 describe("isolation between users", () => {
@@ -639,12 +705,13 @@ describe("isolation between users", () => {
       if (!SIGNED_IN_ONLY.has(pattern)) continue;
       const p = pattern.replace("[id]", ctx.clip.id);
       for (const m of HTTP_METHODS.filter((x) => methods[x])) {
-        const r = await call(m, p, m === "GET" || m === "DELETE" ? {} : { json: {} });
+        const r = await call(m, p, m === "GET" || m === "DELETE" || m === "HEAD" ? {} : { json: {} });
         expect([m, p, r.status, r.json]).toEqual([
           m,
           p,
           401,
-          { error: { code: "unauthorized", message: "Sign in to continue." } },
+          // A HEAD answer has no body.
+          m === "HEAD" ? null : { error: { code: "unauthorized", message: "Sign in to continue." } },
         ]);
         n++;
       }
@@ -670,7 +737,7 @@ describe("isolation between users", () => {
     for (const [pattern, methods] of Object.entries(routes)) {
       if (!SIGNED_IN_ONLY.has(pattern)) continue;
       const p = pattern.replace("[id]", ctx.clip.id);
-      for (const m of HTTP_METHODS.filter((x) => methods[x] && x !== "GET")) {
+      for (const m of HTTP_METHODS.filter((x) => methods[x] && x !== "GET" && x !== "HEAD")) {
         // A foreign Origin, and (no Origin) a browser's own cross-site mark.
         const crossSite: Record<string, string>[] = [
           { origin: "https://evil.example" },

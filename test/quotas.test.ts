@@ -152,7 +152,13 @@ describe("per-account quotas", () => {
       data: { userId: ctx.hank.id, streamerId: first.id, segmentSeconds: 30 },
     });
     const refusal = "Live, not recorded: this account already records 1 stream at once, the most this server allows.";
-    expect(await checkStreamer(second.id, ctx.hank.id)).toEqual({ status: "error", detail: refusal });
+    expect(await checkStreamer(second.id, ctx.hank.id)).toEqual({ status: "error", detail: refusal, quota: true });
+    // Record now says the same, as 403 quota_exceeded.
+    const { startRecordingNow } = await import("@/lib/recording/recording-control");
+    await expect(startRecordingNow(ctx.hank.id, second.id)).rejects.toMatchObject({
+      code: "quota_exceeded",
+      message: refusal,
+    });
     expect(await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({
       status: "ERROR",
       lastError: refusal,

@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { ChangePassword, DeleteAccount } from "@/components/account-settings";
 import { AppHeader } from "@/components/app-header";
 import { RetentionSettings } from "@/components/retention-settings";
 import { getSessionUser } from "@/lib/auth/server";
@@ -15,6 +16,8 @@ export default async function SettingsPage() {
       <main className="mx-auto max-w-xl space-y-4 px-4 py-6">
         <h1 className="text-lg font-semibold">Settings</h1>
         <RetentionSettings />
+        <ChangePassword />
+        <DeleteAccount />
       </main>
     </>
   );

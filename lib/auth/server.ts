@@ -1,22 +1,43 @@
 import "server-only";
 import { betterAuth } from "better-auth";
-import { prismaAdapter } from "better-auth/adapters/prisma";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { headers } from "next/headers";
+import { afterAccountDeleted, beforeAccountDeleted } from "@/lib/account/delete-account-data";
 import { createTtlCache } from "@/lib/cache/ttl-cache";
-import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
-import { appOrigins } from "@/lib/http/app-origins";
 import { AppError } from "@/lib/http/errors";
+import { baseAuthOptions } from "./auth-options";
+import { sendResetLink } from "./send-reset-link";
 
-/** better-auth: email + password accounts, database sessions in PostgreSQL, rate-limited sign-in. */
+const base = baseAuthOptions();
+
+/**
+ * better-auth: email + password accounts, database sessions in PostgreSQL, rate-limited sign-in; change password,
+ * reset by a one-time link (email when SMTP_URL is set, else the operator's CLI), and account deletion with
+ * every stored file (asks for the password, always).
+ */
 export const auth = betterAuth({
-  appName: "Clipstream",
-  baseURL: env.APP_URL,
-  secret: env.authSecret,
-  trustedOrigins: [...appOrigins(env.APP_URL)],
-  database: prismaAdapter(prisma, { provider: "postgresql" }),
-  emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8 },
+  ...base,
+  emailAndPassword: {
+    ...base.emailAndPassword,
+    sendResetPassword: ({ user, url }) => sendResetLink({ email: user.email, url }),
+  },
+  user: {
+    deleteUser: {
+      enabled: true,
+      beforeDelete: (user) => beforeAccountDeleted(user.id),
+      afterDelete: async (user) => void (await afterAccountDeleted(user.id)),
+    },
+  },
+  hooks: {
+    // better-auth deletes a fresh session's account without its password; Clipstream always asks for it.
+    before: createAuthMiddleware(async (ctx) => {
+      if (ctx.path === "/delete-user" && !(ctx.body as { password?: string } | undefined)?.password) {
+        throw new APIError("BAD_REQUEST", { message: "Type your password to delete your account." });
+      }
+    }),
+  },
   // cookieCache: a signed copy of the session in a short-lived cookie, so authenticated API calls (the feed,
   // the dashboard polled every ~2 s) skip the session lookup; a revoked session stays valid at most 5 minutes.
   session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24, cookieCache: { enabled: true, maxAge: 5 * 60 } },
@@ -25,7 +46,14 @@ export const auth = betterAuth({
     storage: "database",
     window: 60,
     max: 200,
-    customRules: { "/sign-in/email": { window: 60, max: 10 }, "/sign-up/email": { window: 60, max: 10 } },
+    customRules: {
+      "/sign-in/email": { window: 60, max: 10 },
+      "/sign-up/email": { window: 60, max: 10 },
+      "/change-password": { window: 60, max: 10 },
+      "/request-password-reset": { window: 60, max: 5 },
+      "/reset-password": { window: 60, max: 10 },
+      "/delete-user": { window: 60, max: 10 },
+    },
   },
   // The client's address as the server resolved it (socket peer, or X-Forwarded-For from TRUSTED_PROXIES only):
   // never a header the client itself can set.

@@ -13,7 +13,7 @@ type TDashboardSegment = Pick<
   /** Its recording was removed by retention (clips are kept). */
   deleted: boolean;
 };
-type TSessionRow = Pick<LiveSession, "id" | "status" | "endReason" | "segmentSeconds" | "clipCount"> & {
+type TSessionRow = Pick<LiveSession, "id" | "status" | "endReason" | "segmentSeconds" | "clipCount" | "replayPace"> & {
   streamer: { id: string; name: string };
   startedAtMs: number;
   endedAtMs: number | null;
@@ -34,7 +34,7 @@ async function recentSessions(userId: string): Promise<TSessionRow[]> {
       select s.id, json_build_object('id', st.id, 'name', st.name) as streamer, s.status,
              round(extract(epoch from s."startedAt") * 1000)::float8 as "startedAtMs",
              round(extract(epoch from s."endedAt") * 1000)::float8 as "endedAtMs",
-             s."endReason", s."segmentSeconds",
+             s."endReason", s."segmentSeconds", s."replayPace",
              (select count(*) from "Segment" g where g."sessionId" = s.id)::int as "segmentCount",
              s."clipCount",
              (select coalesce(json_agg(g order by g.number), '[]') from (
@@ -57,7 +57,7 @@ export async function getDashboard(userId: string) {
       where: { userId, archivedAt: null },
       select: {
         ...streamerSelect,
-        _count: { select: { clips: true, liveSessions: { where: { status: "RECORDING" } } } },
+        _count: { select: { clips: true, liveSessions: { where: { status: "RECORDING", replaySource: null } } } },
       },
       orderBy: { createdAt: "desc" },
     }),

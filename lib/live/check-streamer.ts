@@ -34,7 +34,8 @@ export async function checkStreamer(
 ): Promise<TCheckResult> {
   const streamer = await prisma.streamer.findFirst({ where: { id: streamerId, userId } });
   if (!streamer || streamer.archivedAt) return { status: "skipped" };
-  const active = await prisma.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
+  // Its live recording (a replay of an imported recording runs beside it).
+  const active = await prisma.liveSession.findFirst({ where: { streamerId, status: "RECORDING", replaySource: null } });
   // A recording in progress is looked after (a pump.fun or LiveKit end is noticed) whether or not it is watched.
   if (!active && !streamer.monitored && !manual) return { status: "skipped" };
   if (active && streamer.kind === "PUMPFUN")
@@ -88,7 +89,7 @@ export async function checkStreamer(
     // The account's row lock serialises session starts per account, so the quota count below holds.
     await tx.$queryRaw`select id from "user" where id = ${userId} for update`;
     await tx.$queryRaw`select id from "Streamer" where id = ${streamer.id} for update`;
-    const existing = await tx.liveSession.findFirst({ where: { streamerId, status: "RECORDING" } });
+    const existing = await tx.liveSession.findFirst({ where: { streamerId, status: "RECORDING", replaySource: null } });
     if (existing) return null;
     const refusal = await recordingRefusal(userId);
     if (refusal) {

@@ -57,6 +57,12 @@ export const ZStartRecording = z.object({
    * closes. 0 or absent: segments only.
    */
   audioChunkSeconds: z.number().int().min(0).max(600).optional(),
+  /**
+   * The source is a recording to replay (an imported file or VOD), not a live stream: read once to its end, then
+   * the session ends (no reconnect). `fast`: as fast as ffmpeg reads it, segments only (no live parts);
+   * `live`: in real time (`-re`), with live parts, like a live stream.
+   */
+  replay: z.object({ pace: z.enum(["fast", "live"]) }).optional(),
 });
 export type TStartRecording = z.infer<typeof ZStartRecording>;
 

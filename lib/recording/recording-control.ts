@@ -18,9 +18,12 @@ export type TRecording = {
   bytes: number;
   segments: number;
   clips: number;
+  /** An imported recording being replayed (fast, or in real time), or null for a live recording. */
+  replay: { pace: "fast" | "live" } | null;
 };
 
-async function ownStreamer(userId: string, streamerId: string) {
+/** The user's streamer (not removed), or a 404 AppError. */
+export async function ownStreamer(userId: string, streamerId: string) {
   const streamer = await prisma.streamer.findFirst({
     where: { id: streamerId, userId, archivedAt: null },
     select: { id: true, name: true },
@@ -41,6 +44,7 @@ export async function listRecordings(userId: string, streamerId?: string): Promi
       id: true,
       startedAt: true,
       clipCount: true,
+      replayPace: true,
       streamer: { select: { id: true, name: true, kind: true } },
     },
   });
@@ -65,14 +69,15 @@ export async function listRecordings(userId: string, streamerId?: string): Promi
       bytes: g?._sum.sizeBytes ?? 0,
       segments: g?._count._all ?? 0,
       clips: s.clipCount,
+      replay: s.replayPace ? { pace: s.replayPace === "FAST" ? ("fast" as const) : ("live" as const) } : null,
     };
   });
 }
 
-/** `GET /api/streamers/[id]/recording`: the streamer's recording in progress, or null. */
+/** `GET /api/streamers/[id]/recording`: the streamer's live recording in progress, or null. */
 export async function recordingStatus(userId: string, streamerId: string): Promise<TRecording | null> {
   await ownStreamer(userId, streamerId);
-  return (await listRecordings(userId, streamerId))[0] ?? null;
+  return (await listRecordings(userId, streamerId)).find((r) => !r.replay) ?? null;
 }
 
 /**
@@ -82,7 +87,7 @@ export async function recordingStatus(userId: string, streamerId: string): Promi
  */
 export async function startRecordingNow(userId: string, streamerId: string): Promise<TRecording> {
   const streamer = await ownStreamer(userId, streamerId);
-  if ((await listRecordings(userId, streamerId)).length) {
+  if ((await listRecordings(userId, streamerId)).some((r) => !r.replay)) {
     throw new AppError("already_recording", `${streamer.name} is already being recorded.`);
   }
   const result = await checkStreamer(streamerId, userId, { manual: true }).catch((err: unknown) => {
@@ -98,7 +103,7 @@ export async function startRecordingNow(userId: string, streamerId: string): Pro
   if (result.status === "error") {
     throw new AppError(result.quota ? "quota_exceeded" : "conflict", result.detail ?? "It could not be recorded.");
   }
-  const [recording] = await listRecordings(userId, streamerId);
+  const recording = (await listRecordings(userId, streamerId)).find((r) => !r.replay);
   if (!recording) throw new AppError("conflict", `${streamer.name} could not be recorded.`);
   return recording;
 }
@@ -111,7 +116,7 @@ export async function startRecordingNow(userId: string, streamerId: string): Pro
 export async function stopRecordingNow(userId: string, streamerId: string): Promise<{ stopped: string }> {
   const streamer = await ownStreamer(userId, streamerId);
   const active = await prisma.liveSession.findFirst({
-    where: { userId, streamerId, status: "RECORDING" },
+    where: { userId, streamerId, status: "RECORDING", replaySource: null },
     select: recordingSessionSelect,
   });
   if (!active) throw new AppError("not_recording", `${streamer.name} is not being recorded.`);

@@ -65,9 +65,11 @@ export const FINITE_SOURCE_NOTE =
 export async function endSession(p: TSessionEnded): Promise<void> {
   const session = await prisma.liveSession.findUnique({
     where: { id: p.sessionId },
-    select: { id: true, userId: true, streamerId: true, status: true },
+    select: { id: true, userId: true, streamerId: true, status: true, replaySource: true },
   });
   if (!session) throw new AppError("not_found", "Unknown session.");
+  // A replay (an imported recording) says nothing about the streamer's live state.
+  const live = session.replaySource === null;
   if (session.status === "RECORDING") {
     await prisma.$transaction([
       prisma.liveSession.update({
@@ -75,31 +77,44 @@ export async function endSession(p: TSessionEnded): Promise<void> {
         data: {
           status: p.reason === "failed" ? "FAILED" : "ENDED",
           endedAt: new Date(),
-          endReason: p.message ?? p.reason,
+          endReason: live ? (p.message ?? p.reason) : replayEndReason(p),
         },
       }),
-      prisma.streamer.updateMany({
-        where: { id: session.streamerId, status: "LIVE" },
-        data: {
-          status: p.reason === "failed" ? "ERROR" : "OFFLINE",
-          lastError: p.reason === "failed" ? (p.message ?? "Recording failed") : null,
-        },
-      }),
-      // A recording read to its end was recorded once: not probed again (a file stays "live" while it exists)
-      // until the user turns watching back on.
-      ...(p.finite
-        ? [
-            prisma.streamer.update({
-              where: { id: session.streamerId },
-              data: { monitored: false, status: "OFFLINE", lastError: FINITE_SOURCE_NOTE },
-            }),
-          ]
-        : []),
+      ...(live ? streamerUpdates(session.streamerId, p) : []),
     ]);
   }
   await inngest.send(
     sessionEnded.create({ sessionId: session.id, userId: session.userId }, { id: `session-ended-${session.id}` }),
   );
+}
+
+/** What a replay's end says: read to its end, stopped, or why it failed. */
+function replayEndReason(p: TSessionEnded): string {
+  if (p.reason === "failed") return p.message ?? "the recording could not be read";
+  return p.reason === "stopped" ? "stopped" : "the recording was replayed to its end";
+}
+
+/** A live session's end on its streamer: offline (or the failure shown), and a finite source no longer watched. */
+function streamerUpdates(streamerId: string, p: TSessionEnded) {
+  return [
+    prisma.streamer.updateMany({
+      where: { id: streamerId, status: "LIVE" },
+      data: {
+        status: p.reason === "failed" ? "ERROR" : "OFFLINE",
+        lastError: p.reason === "failed" ? (p.message ?? "Recording failed") : null,
+      },
+    }),
+    // A recording read to its end was recorded once: not probed again (a file stays "live" while it exists)
+    // until the user turns watching back on.
+    ...(p.finite
+      ? [
+          prisma.streamer.update({
+            where: { id: streamerId },
+            data: { monitored: false, status: "OFFLINE", lastError: FINITE_SOURCE_NOTE },
+          }),
+        ]
+      : []),
+  ];
 }
 
 /**

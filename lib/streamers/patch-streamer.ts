@@ -19,7 +19,7 @@ export async function patchStreamer(userId: string, id: string, input: z.infer<t
   const streamer = await updateStreamer(userId, id, input);
   if (input.monitored === false && before?.monitored) {
     const active = await prisma.liveSession.findMany({
-      where: { streamerId: id, userId, status: "RECORDING" },
+      where: { streamerId: id, userId, status: "RECORDING", replaySource: null },
       select: recordingSessionSelect,
     });
     await stopRecordings(active, "watching turned off");

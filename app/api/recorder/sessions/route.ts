@@ -6,6 +6,7 @@ import { recorderLivekitSessionsWhere } from "@/lib/livekit/recorded-by-recorder
 import { liveChunkSeconds } from "@/lib/recorder/client";
 import type { TStartRecording } from "@/lib/recorder/protocol";
 import { recorderSourceFor } from "@/lib/recorder/recorder-source";
+import { replayStartRequest } from "@/lib/recording/replay";
 import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
 import { claimNonce } from "@/lib/webhooks/claim-delivery";
 
@@ -29,17 +30,32 @@ export const GET = api(async (req) => {
   // LIVEKIT sessions recorded by LiveKit egress (inngest/livekit-egress.ts) are not the recorder's.
   const livekit = recorderLivekitSessionsWhere();
   const rows = await prisma.liveSession.findMany({
-    where: { status: "RECORDING", OR: [{ streamer: { kind: { not: "LIVEKIT" } } }, ...(livekit ? [livekit] : [])] },
-    select: { id: true, streamerId: true, segmentSeconds: true, streamer: { select: { kind: true, source: true } } },
+    where: {
+      status: "RECORDING",
+      OR: [{ replaySource: { not: null } }, { streamer: { kind: { not: "LIVEKIT" } } }, ...(livekit ? [livekit] : [])],
+    },
+    select: {
+      id: true,
+      streamerId: true,
+      segmentSeconds: true,
+      replaySource: true,
+      replayPace: true,
+      streamer: { select: { kind: true, source: true } },
+    },
   });
   const sessions: TStartRecording[] = await Promise.all(
-    rows.map(async (r) => ({
-      sessionId: r.id,
-      streamerId: r.streamerId,
-      source: await recorderSourceFor(r.id, r.streamer),
-      segmentSeconds: r.segmentSeconds,
-      audioChunkSeconds: liveChunkSeconds(),
-    })),
+    rows.map(async (r) =>
+      // A replay reads its own recording (an upload's link signed afresh), whatever the streamer's kind.
+      r.replaySource !== null
+        ? replayStartRequest({ ...r, replaySource: r.replaySource })
+        : {
+            sessionId: r.id,
+            streamerId: r.streamerId,
+            source: await recorderSourceFor(r.id, r.streamer),
+            segmentSeconds: r.segmentSeconds,
+            audioChunkSeconds: liveChunkSeconds(),
+          },
+    ),
   );
   return Response.json({ sessions });
 });
