@@ -20,6 +20,8 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
   const [minScore, setMinScore] = useState(streamer.minScore);
   const [keywords, setKeywords] = useState(streamer.keywords.join(", "));
   const [customPrompt, setCustomPrompt] = useState(streamer.customPrompt ?? "");
+  const [recordOutput, setRecordOutput] = useState(streamer.recordOutput);
+  const [recordQuality, setRecordQuality] = useState(streamer.recordQuality);
   const save = useUpdateStreamer(streamer.id, { onSuccess: onDone });
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -32,6 +34,9 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
         .map((k) => k.trim())
         .filter(Boolean),
       customPrompt,
+      // Unchanged, not sent: a setting this server cannot make now does not block saving the others.
+      ...(recordOutput !== streamer.recordOutput ? { recordOutput } : {}),
+      ...(recordQuality !== streamer.recordQuality ? { recordQuality } : {}),
     });
   }
   const num = (set: (n: number) => void) => (e: { target: { value: string } }) => set(Number(e.target.value));
@@ -94,6 +99,35 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
             placeholder="Boss fights, big wins, jokes about the chat"
           />
         </label>
+        <fieldset className="grid grid-cols-2 gap-2">
+          <legend className="col-span-2 text-xs text-zinc-400">Recordings are stored as (from the next one)</legend>
+          <label className="block">
+            <span className="text-xs text-zinc-500">Format</span>
+            <select
+              className="input"
+              value={recordOutput}
+              onChange={(e) => setRecordOutput(e.target.value as typeof recordOutput)}
+            >
+              <option value="copy">As sent (stream copy)</option>
+              <option value="mp4">MP4 · H.264/AAC</option>
+              {streamer.kind === "URL" && <option value="webm">WebM · VP9/Opus</option>}
+              {streamer.kind === "URL" && <option value="av1">AV1 · Opus</option>}
+            </select>
+          </label>
+          <label className="block">
+            <span className="text-xs text-zinc-500">Quality</span>
+            <select
+              className="input"
+              value={recordQuality}
+              disabled={recordOutput === "copy"}
+              onChange={(e) => setRecordQuality(e.target.value as typeof recordQuality)}
+            >
+              <option value="low">Low · 480p</option>
+              <option value="medium">Medium · 720p</option>
+              <option value="high">High · 1080p</option>
+            </select>
+          </label>
+        </fieldset>
         {save.error && (
           <p role="alert" className="rounded-md bg-red-500/10 px-3 py-2 text-sm text-red-300">
             {save.error.message}

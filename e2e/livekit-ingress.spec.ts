@@ -13,7 +13,7 @@ test("a LiveKit room streamer: added as livekit:<room>, creates an RTMP ingress 
   const add = page.getByRole("form", { name: "Add a streamer" });
   await add.getByLabel(/Stream URL/).fill("livekit:e2e-room");
   await add.getByRole("button", { name: "Add streamer" }).click();
-  await expect(page.getByText("e2e-room", { exact: true })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Streamers" }).getByText("e2e-room", { exact: true })).toBeVisible();
   // The room does not exist yet on the LiveKit server: offline.
   await expect(page.getByTestId("streamer-status")).toHaveText("Offline");
 

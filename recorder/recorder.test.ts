@@ -114,7 +114,7 @@ const probe = (file: string) =>
 /** Every announced segment is in storage, playable, with video and audio, as long as announced. */
 async function expectPlayable(segs: TSegmentRecorded[]) {
   for (const s of segs) {
-    const file = path.join(tmp, "check", `${s.sessionId}-${s.number}.ts`);
+    const file = path.join(tmp, "check", `${s.sessionId}-${s.number}${path.extname(s.storageKey)}`);
     await store.download(s.storageKey, file);
     expect(fs.statSync(file).size).toBe(s.sizeBytes);
     const info = probe(file);
@@ -487,6 +487,48 @@ describe("recording", () => {
     await until("session cleanup", () => rec.recordings.size === 0);
     expect(fs.readdirSync(path.join(tmp, "spool-1", "sessions"))).toEqual([]);
     expect(fs.readdirSync(path.join(tmp, "spool-1", "outbox", "pending"))).toEqual([]);
+    await rec.stop();
+  });
+
+  it("replays a recording as fast as it reads, re-encoded to the streamer's output (WebM VP9/Opus, low)", async () => {
+    const rec = await startRecorder({
+      port: 0,
+      appUrl: app.url,
+      secret: SECRET,
+      allowPrivateSources: true,
+      spoolDir: path.join(tmp, "spool-webm"),
+      store,
+      log: quiet,
+    });
+    const t0 = Date.now();
+    const req: TStartRecording = {
+      ...startReq("webm-1"),
+      replay: { pace: "fast" },
+      output: { format: "webm", quality: "low" },
+    };
+    expect((await control(rec.url, "POST", "/sessions", req)).status).toBe(201);
+    const [ended] = await until("session.ended", () => app.ended("webm-1").length > 0 && app.ended("webm-1"));
+    const segs = app.segments("webm-1");
+    expectNumbered(segs);
+    expect(segs.length).toBe(Math.ceil(SOURCE_SECONDS / SEGMENT));
+    // Faster than the source plays: no -re.
+    expect((Date.now() - t0) / 1000).toBeLessThan(SOURCE_SECONDS);
+    expect(segs.map((s) => s.storageKey)).toEqual(segs.map((_, i) => `sessions/webm-1/segments/0000${i}.webm`));
+    await expectPlayable(segs);
+    const file = path.join(tmp, "check", "webm-1-0.webm");
+    const codecs = execFileSync("ffprobe", [
+      ...["-v", "error", "-show_entries", "stream=codec_name,height", "-of", "csv=p=0", file],
+    ])
+      .toString()
+      .trim()
+      .split("\n");
+    expect(codecs.sort()).toEqual(["opus", expect.stringMatching(/^vp9,\d+$/)]);
+    expect(Number(codecs.find((c) => c.startsWith("vp9"))!.split(",")[1])).toBeLessThanOrEqual(480);
+    expect(ended).toMatchObject({ reason: "source_ended", finite: true, segments: segs.length });
+    // A fast replay has no live edge: no live part was stored (the manifest, if any, lists none).
+    expect((await manifestOf("webm-1"))?.parts ?? []).toEqual([]);
+    const stored = (await store.list(liveKeys.parts("webm-1"))).map((b) => b.key);
+    expect(stored.filter((k) => k !== liveKeys.manifest("webm-1"))).toEqual([]);
     await rec.stop();
   });
 

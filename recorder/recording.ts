@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { encodeArgs, ffmpegEncoders, outputSupport } from "@/lib/media/output-formats";
 import { runTool } from "@/lib/media/run";
 import { checkStreamSource } from "@/lib/net/check-stream-source";
 import type { TAudioChunk, TSegmentRecorded, TSessionEnded, TStartRecording } from "@/lib/recorder/protocol";
@@ -9,8 +10,8 @@ import type { TFrameSource, TFrameSourceFactories, TRoomSource } from "./frame-s
 import { LiveParts } from "./live-parts";
 import { openFrameSource } from "./open-frame-source";
 import type { TOutbox } from "./outbox";
-import { parseSegmentList, type TListEntry } from "./parse-segment-list";
-import { SEGMENT_LIST, segmenterArgs, type TSegmenterInput } from "./segmenter-args";
+import { parseSegmentList, SEGMENT_FILE, type TListEntry } from "./parse-segment-list";
+import { SEGMENT_LIST, segmenterArgs, type TSegmenterInput, type TSegmenterOptions } from "./segmenter-args";
 import { sleep } from "./sleep";
 import { SEGMENTER_PID_FILE, spawnSegmenter } from "./spawn-segmenter";
 import { readSpoolState, writeSpoolState, type TSpoolState } from "./spool-state";
@@ -38,6 +39,12 @@ export type TRecordingDeps = {
 };
 
 export type TRecordingStatus = "idle" | "recording" | "reconnecting" | "stopping" | "ended";
+
+/** The encoders of each ffmpeg binary, asked once per process. */
+const encoders = new Map<string, ReturnType<typeof ffmpegEncoders>>();
+
+/** Content types of the segment containers (lib/media/output-formats.ts). */
+const SEGMENT_CONTENT_TYPE: Record<string, string> = { ts: "video/mp2t", mp4: "video/mp4", webm: "video/webm" };
 
 class Detached extends Error {}
 /** The source (or something it points to) is on a private network: the session ends, no retry. */
@@ -273,6 +280,29 @@ export class Recording {
     }
   }
 
+  /**
+   * The segments' encoding for the streamer's recording output, with the encoders this recorder's ffmpeg has.
+   * One it cannot make is recorded by stream copy (logged) rather than not at all.
+   */
+  private async segmentEncoding(): Promise<TSegmenterOptions["encode"]> {
+    const out = this.state.req.output;
+    if (!out) return undefined;
+    if (!encoders.has(this.deps.ffmpegPath)) encoders.set(this.deps.ffmpegPath, ffmpegEncoders(this.deps.ffmpegPath));
+    const found = await encoders.get(this.deps.ffmpegPath)!;
+    const support = outputSupport(found?.encoders ?? null).find((o) => o.id === out.format)!;
+    if (!support.available) {
+      this.deps.log(
+        `[${this.id}] cannot make ${out.format} (missing ${support.missing.join(", ")}); stream copy instead`,
+      );
+      return undefined;
+    }
+    return {
+      args: encodeArgs(support, out.quality, this.state.req.segmentSeconds),
+      container: support.container as "mp4" | "webm",
+      ext: support.ext,
+    };
+  }
+
   /** Whether the URL source is a recording that has ended, not a live stream that dropped (checked after a run). */
   private async sourceIsFinite(): Promise<boolean> {
     const url = this.sourceUrl;
@@ -319,7 +349,9 @@ export class Recording {
     this.frames = frames;
     const runStart = this.cursor;
     const chunkSeconds = this.state.noAudio ? 0 : (this.state.req.audioChunkSeconds ?? 0);
+    const encode = await this.segmentEncoding();
     const args = segmenterArgs({
+      encode,
       input,
       segmentSeconds: this.state.req.segmentSeconds,
       startNumber: this.state.nextNumber,
@@ -438,7 +470,7 @@ export class Recording {
     const listed = new Map(parseSegmentList(path.join(runDir, SEGMENT_LIST)).map((e) => [e.file, e.end - e.start]));
     const files = fs
       .readdirSync(runDir)
-      .filter((f) => /^\d+\.ts$/.test(f) && Number.parseInt(f, 10) >= this.state.nextNumber)
+      .filter((f) => SEGMENT_FILE.test(f) && Number.parseInt(f, 10) >= this.state.nextNumber)
       .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
     for (const [i, f] of files.entries()) {
       this.enqueue(
@@ -460,8 +492,9 @@ export class Recording {
       fs.rmSync(file, { force: true });
       return;
     }
-    const key = storageKeys.segment(this.id, number);
-    const { size } = await this.putWithRetry(key, file);
+    const ext = path.extname(file).slice(1);
+    const key = storageKeys.segment(this.id, number, ext);
+    const { size } = await this.putWithRetry(key, file, SEGMENT_CONTENT_TYPE[ext] ?? "video/mp2t");
     const msg: TSegmentRecorded = {
       type: "segment.recorded",
       sessionId: this.id,

@@ -168,6 +168,33 @@ describe("segmenterArgs", () => {
       ],
     ],
     [
+      "re-encoded segments (WebM): the encoder options, the webm muxer and .webm files; parts stay copy",
+      {
+        ...base,
+        input: { kind: "file", path: "/media/in.mp4" },
+        liveParts: true,
+        encode: { args: ["-c:v", "libvpx-vp9", "-c:a", "libopus"], container: "webm", ext: "webm" },
+      },
+      [
+        ...HEAD,
+        "-re",
+        "-i",
+        "/media/in.mp4",
+        ...["-c:v", "libvpx-vp9", "-c:a", "libopus"],
+        ...segments(RUN, "0").map((a) => (a === "mpegts" ? "webm" : a === `${RUN}/%05d.ts` ? `${RUN}/%05d.webm` : a)),
+        ...parts(RUN),
+      ],
+    ],
+    [
+      "raw frames ignore an output encoding (they are encoded to H.264/AAC anyway)",
+      {
+        ...base,
+        input: { kind: "raw", format: FORMAT },
+        encode: { args: ["-c:v", "libvpx-vp9"], container: "webm", ext: "webm" },
+      },
+      [...HEAD, ...RAW, ...segments(RUN, "0")],
+    ],
+    [
       "HLS playlist without the guard",
       { ...base, input: { kind: "network", url: HLS } },
       [...HEAD, ...NETWORK, ...RECONNECT, "-m3u8_hold_counters", "10", "-i", HLS, ...COPY, ...segments(RUN, "0")],

@@ -35,6 +35,12 @@ export type TSegmenterOptions = {
   runDir: string;
   /** The run also cuts the live edge into ~1 s MPEG-TS parts (p-0000000.ts …, listed in PART_PLAYLIST). */
   liveParts?: boolean;
+  /**
+   * Re-encode the segments (the streamer's recording output, lib/media/output-formats.ts): encoder options, and
+   * the segments' muxer and file extension. Absent: stream copy into MPEG-TS. Not for raw frames, which are
+   * encoded to H.264/AAC anyway; the live parts stay stream copy.
+   */
+  encode?: { args: string[]; container: "mpegts" | "mp4" | "webm"; ext: string };
 };
 
 const COPY = ["-sn", "-dn", "-c", "copy"];
@@ -63,7 +69,7 @@ export function segmenterArgs(opts: TSegmenterOptions): string[] {
           ...sourceInputArgs(input),
           // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
           // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
-          ...COPY,
+          ...(opts.encode?.args ?? COPY),
           ...segments.args,
           segments.file,
           // The live parts: the same packets again (stream copy costs no CPU), cut on keyframes every ~1 s.
@@ -111,7 +117,7 @@ function segmentOutput(opts: TSegmenterOptions): TOutput {
       "-segment_time",
       String(opts.segmentSeconds),
       "-segment_format",
-      "mpegts",
+      encodeOf(opts)?.container ?? "mpegts",
       "-reset_timestamps",
       "1",
       "-segment_list",
@@ -121,9 +127,12 @@ function segmentOutput(opts: TSegmenterOptions): TOutput {
       "-segment_start_number",
       String(opts.startNumber),
     ],
-    file: path.join(opts.runDir, "%05d.ts"),
+    file: path.join(opts.runDir, `%05d.${encodeOf(opts)?.ext ?? "ts"}`),
   };
 }
+
+/** The segments' encoding, for sources that are not raw frames. */
+const encodeOf = (opts: TSegmenterOptions) => (opts.input.kind === "raw" ? undefined : opts.encode);
 
 /**
  * The live parts: ffmpeg's HLS muxer, MPEG-TS parts of ~PART_SECONDS (cut on keyframes; timestamps run on

@@ -34,7 +34,8 @@ export function watchSegmentList(runDir: string, on: TSegmentListHandlers): TSeg
     const entries = parseSegmentList(list);
     for (const e of entries.slice(seen)) {
       const n = Number.parseInt(e.file, 10);
-      if (!fs.existsSync(path.join(runDir, `${String(n + 1).padStart(5, "0")}.ts`))) break;
+      // The next file exists once ffmpeg has closed this one (same container: the run's output).
+      if (!fs.existsSync(path.join(runDir, `${String(n + 1).padStart(5, "0")}${path.extname(e.file)}`))) break;
       on.segment(n, path.join(runDir, e.file), e.end - e.start);
       seen++;
     }

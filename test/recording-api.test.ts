@@ -17,6 +17,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "recording-api-"));
 const stamp = Date.now();
 /** What the recorder stand-in was asked, and how it answers. */
 const recorderCalls: string[] = [];
+/** The start requests the recorder stand-in received. */
+const startBodies: Record<string, unknown>[] = [];
 const recorderAnswers = { start: 201, stop: 200 };
 let recorder: http.Server;
 let ctx: Awaited<ReturnType<typeof setup>>;
@@ -24,10 +26,15 @@ let ctx: Awaited<ReturnType<typeof setup>>;
 async function setup() {
   const [appPort, runnerPort, recorderPort] = await freePorts(3);
   recorder = http.createServer((req, res) => {
-    req.resume();
-    recorderCalls.push(`${req.method} ${req.url}`);
-    const status = req.method === "POST" ? recorderAnswers.start : req.method === "DELETE" ? recorderAnswers.stop : 404;
-    res.writeHead(status, { "content-type": "application/json" }).end("{}");
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString("utf8")));
+    req.on("end", () => {
+      if (req.method === "POST" && body) startBodies.push(JSON.parse(body) as Record<string, unknown>);
+      recorderCalls.push(`${req.method} ${req.url}`);
+      const status =
+        req.method === "POST" ? recorderAnswers.start : req.method === "DELETE" ? recorderAnswers.stop : 404;
+      res.writeHead(status, { "content-type": "application/json" }).end("{}");
+    });
   });
   await new Promise<void>((r) => recorder.listen(recorderPort, "127.0.0.1", () => r()));
   process.env.APP_URL = `http://127.0.0.1:${appPort}`;
@@ -103,6 +110,7 @@ describe("recording API", () => {
   });
 
   it("start, status, active list, stop; the poll then leaves the broadcast alone until Start", async () => {
+    const { STOPPED_NOTE } = await import("@/lib/segments/recorder-events");
     const s = await streamer("Manual", `file://${ctx.media}`);
     // Unwatched, live: Start records it now.
     const started = await call("POST", `/api/streamers/${s.id}/recording`);
@@ -150,6 +158,11 @@ describe("recording API", () => {
       segments: 1,
     });
     expect(ended.status).toBe(200);
+    // Still live, not recorded, and the row says why, before the next check.
+    expect(await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({
+      status: "LIVE",
+      lastError: STOPPED_NOTE,
+    });
     expect(await call("GET", `/api/streamers/${s.id}/recording`)).toEqual({ status: 200, json: { recording: null } });
     expect(await call("GET", "/api/recordings")).toEqual({ status: 200, json: { recordings: [] } });
     expect(await call("DELETE", `/api/streamers/${s.id}/recording`)).toEqual({
@@ -159,7 +172,7 @@ describe("recording API", () => {
 
     // Watched and still live: the poll does not record this broadcast again, and says why.
     await ctx.prisma.streamer.update({ where: { id: s.id }, data: { monitored: true } });
-    const { checkStreamer, STOPPED_NOTE } = await import("@/lib/live/check-streamer");
+    const { checkStreamer } = await import("@/lib/live/check-streamer");
     expect(await checkStreamer(s.id, ctx.user.id)).toEqual({ status: "stopped" });
     expect(await ctx.prisma.liveSession.count({ where: { streamerId: s.id } })).toBe(1);
     expect((await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: s.id } })).lastError).toBe(STOPPED_NOTE);
@@ -219,6 +232,48 @@ describe("recording API", () => {
     ]) {
       expect(await call(method, p)).toEqual({ status: 404, json: error("not_found", "Streamer not found.") });
     }
+  });
+
+  it("a streamer's recording output and quality reach the recorder; one this ffmpeg or source cannot take → 422", async () => {
+    const s = await streamer("Encoded", `file://${ctx.media}`);
+    const patch = (id: string, json: unknown) =>
+      fetch(`${ctx.server.url}/api/streamers/${id}`, {
+        method: "PATCH",
+        headers: { cookie: ctx.user.cookie, origin: ctx.server.url, "content-type": "application/json" },
+        body: JSON.stringify(json),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+    const ok = await patch(s.id, { recordOutput: "webm", recordQuality: "high" });
+    expect([ok.status, ok.json.streamer]).toEqual([
+      200,
+      expect.objectContaining({ recordOutput: "webm", recordQuality: "high" }),
+    ]);
+    const started = await call("POST", `/api/streamers/${s.id}/recording`);
+    expect(started.status).toBe(201);
+    const body = startBodies.find((b) => b.sessionId === started.json.recording!.sessionId)!;
+    expect(body.output).toEqual({ format: "webm", quality: "high" });
+    await call("DELETE", `/api/streamers/${s.id}/recording`);
+
+    expect(await patch(s.id, { recordOutput: "h265" })).toEqual({
+      status: 422,
+      json: error("invalid_input", 'recordOutput: Invalid option: expected one of "copy"|"mp4"|"webm"|"av1"'),
+    });
+    const coin = await ctx.prisma.streamer.create({
+      data: {
+        userId: ctx.user.id,
+        name: "Coin",
+        kind: "PUMPFUN",
+        source: "2qEHjDLDLbuBgRYvsxhc5D6uDWAivNFZGan56P1tpump",
+        monitored: false,
+      },
+    });
+    expect(await patch(coin.id, { recordOutput: "webm" })).toEqual({
+      status: 422,
+      json: error(
+        "invalid_input",
+        "recordOutput: a pump.fun coin or LiveKit room is recorded as H.264/AAC (copy or mp4).",
+      ),
+    });
+    expect((await patch(coin.id, { recordOutput: "mp4", recordQuality: "low" })).status).toBe(200);
   });
 
   it("stop when the recorder no longer has the recording ends the session here", async () => {

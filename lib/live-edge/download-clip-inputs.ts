@@ -113,7 +113,8 @@ async function downloadSegments(segments: TStoredSegment[], start: number, end: 
   const covering = segments.filter((s) => s.startOffset < end && s.startOffset + s.duration > start);
   return Promise.all(
     covering.map(async (s): Promise<TClipInput> => {
-      const file = path.join(dir, `seg-${s.number}.ts`);
+      // The segment's own container (.ts for stream copy, .mp4 or .webm when the streamer re-encodes).
+      const file = path.join(dir, `seg-${s.number}${path.extname(s.storageKey) || ".ts"}`);
       await getStore().download(s.storageKey, file);
       return { path: file, startOffset: s.startOffset, duration: s.duration };
     }),

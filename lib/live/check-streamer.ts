@@ -8,8 +8,8 @@ import { ownsRoom } from "@/lib/livekit/user-room";
 import { isPumpfunLive } from "@/lib/pumpfun/is-pumpfun-live";
 import { recordingRefusal } from "@/lib/quotas/recording-refusal";
 import { liveChunkSeconds, startRecording, stopRecording } from "@/lib/recorder/client";
-import { recorderSourceFor } from "@/lib/recorder/recorder-source";
-import { endSession } from "@/lib/segments/recorder-events";
+import { recorderSourceFor, recordingOutputOf } from "@/lib/recorder/recorder-source";
+import { endSession, STOPPED_NOTE } from "@/lib/segments/recorder-events";
 import { isSourceLive } from "./is-source-live";
 
 export type TCheckResult = {
@@ -121,6 +121,7 @@ export async function checkStreamer(
         source: await recorderSourceFor(session.id, streamer),
         segmentSeconds: session.segmentSeconds,
         audioChunkSeconds: liveChunkSeconds(),
+        output: recordingOutputOf(streamer),
       });
     }
   } catch (err) {
@@ -139,9 +140,6 @@ export async function checkStreamer(
   }
   return { status: "live", sessionId: session.id };
 }
-
-/** Shown on a live streamer whose recording the user stopped. */
-export const STOPPED_NOTE = "Recording stopped: this broadcast is not recorded again unless you start it.";
 
 /**
  * pump.fun says when a stream ends (its room may linger), and a LiveKit room has ended once nobody publishes

@@ -51,7 +51,7 @@ export async function extractSegmentAudio(segmentId: string): Promise<string> {
   if (!seg.storageKey) throw new Error("segment has no stored recording");
   const key = audioKey(seg.sessionId, seg.number);
   await withWorkdir(async (dir) => {
-    const src = path.join(dir, "segment.ts");
+    const src = path.join(dir, `segment${path.extname(seg.storageKey!) || ".ts"}`);
     const wav = path.join(dir, "audio.wav");
     await getStore().download(seg.storageKey!, src);
     await extractAudio(src, wav, { sampleRate: 16000 });

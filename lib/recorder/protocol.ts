@@ -63,6 +63,11 @@ export const ZStartRecording = z.object({
    * `live`: in real time (`-re`), with live parts, like a live stream.
    */
   replay: z.object({ pace: z.enum(["fast", "live"]) }).optional(),
+  /**
+   * Re-encode the segments (the streamer's recording output and quality preset); absent: stream copy. The
+   * recorder picks the encoders its ffmpeg has; live parts and audio chunks are unaffected.
+   */
+  output: z.object({ format: z.enum(["mp4", "webm", "av1"]), quality: z.enum(["low", "medium", "high"]) }).optional(),
 });
 export type TStartRecording = z.infer<typeof ZStartRecording>;
 

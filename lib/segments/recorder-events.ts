@@ -58,6 +58,9 @@ async function unknownSession(p: { sessionId: string; storageKey: string }): Pro
   throw new AppError("not_found", "Unknown session.");
 }
 
+/** Shown on a live streamer whose recording the user stopped. */
+export const STOPPED_NOTE = "Recording stopped: this broadcast is not recorded again unless you start it.";
+
 /** Shown on a streamer whose source was a recording, once it has been recorded. */
 export const FINITE_SOURCE_NOTE =
   "Recorded once: this source is a recording, not a live stream. Watch it again to record it again.";
@@ -97,8 +100,13 @@ function replayEndReason(p: TSessionEnded): string {
 /** A live session's end on its streamer: offline (or the failure shown), and a finite source no longer watched. */
 function streamerUpdates(streamerId: string, p: TSessionEnded) {
   return [
+    // Stopped by the user: the stream is still live, and the row says why it is not recorded.
     prisma.streamer.updateMany({
-      where: { id: streamerId, status: "LIVE" },
+      where: { id: streamerId, status: "LIVE", recordingStoppedAt: { not: null } },
+      data: { lastError: STOPPED_NOTE },
+    }),
+    prisma.streamer.updateMany({
+      where: { id: streamerId, status: "LIVE", recordingStoppedAt: null },
       data: {
         status: p.reason === "failed" ? "ERROR" : "OFFLINE",
         lastError: p.reason === "failed" ? (p.message ?? "Recording failed") : null,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assertOutputAvailable } from "@/lib/recording/recording-formats";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
@@ -31,6 +32,9 @@ export const ZUpdateStreamer = z
       .max(1000)
       .nullable()
       .transform((v) => v || null),
+    /** What recordings are stored as (GET /api/recording/formats), from the next recording on. */
+    recordOutput: z.enum(["copy", "mp4", "webm", "av1"]),
+    recordQuality: z.enum(["low", "medium", "high"]),
   })
   .partial()
   .strict();
@@ -56,6 +60,8 @@ export const streamerSelect = {
   minScore: true,
   keywords: true,
   customPrompt: true,
+  recordOutput: true,
+  recordQuality: true,
   createdAt: true,
 } as const;
 
@@ -84,9 +90,10 @@ export async function updateStreamer(userId: string, id: string, input: z.infer<
   checkSegmentSeconds(input.segmentSeconds);
   const current = await prisma.streamer.findFirst({
     where: { id, userId, archivedAt: null },
-    select: { minClipSeconds: true, maxClipSeconds: true },
+    select: { minClipSeconds: true, maxClipSeconds: true, kind: true },
   });
   if (!current) throw new AppError("not_found", "Streamer not found.");
+  if (input.recordOutput) await assertOutputAvailable(input.recordOutput, current.kind);
   const min = input.minClipSeconds ?? current.minClipSeconds;
   const max = input.maxClipSeconds ?? current.maxClipSeconds;
   if (min > max) throw new AppError("invalid_input", "minClipSeconds must not exceed maxClipSeconds.");

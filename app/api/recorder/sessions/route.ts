@@ -5,7 +5,7 @@ import { AppError } from "@/lib/http/errors";
 import { recorderLivekitSessionsWhere } from "@/lib/livekit/recorded-by-recorder";
 import { liveChunkSeconds } from "@/lib/recorder/client";
 import type { TStartRecording } from "@/lib/recorder/protocol";
-import { recorderSourceFor } from "@/lib/recorder/recorder-source";
+import { recorderSourceFor, recordingOutputOf } from "@/lib/recorder/recorder-source";
 import { replayStartRequest } from "@/lib/recording/replay";
 import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
 import { claimNonce } from "@/lib/webhooks/claim-delivery";
@@ -40,7 +40,7 @@ export const GET = api(async (req) => {
       segmentSeconds: true,
       replaySource: true,
       replayPace: true,
-      streamer: { select: { kind: true, source: true } },
+      streamer: { select: { kind: true, source: true, recordOutput: true, recordQuality: true } },
     },
   });
   const sessions: TStartRecording[] = await Promise.all(
@@ -54,6 +54,7 @@ export const GET = api(async (req) => {
             source: await recorderSourceFor(r.id, r.streamer),
             segmentSeconds: r.segmentSeconds,
             audioChunkSeconds: liveChunkSeconds(),
+            output: recordingOutputOf(r.streamer),
           },
     ),
   );
