@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { LiveEdgeLag } from "./live/live-edge-lag";
 import { useRedetectSegment, useRetrySegment } from "./hooks/use-segments";
+import { useStopSession } from "./hooks/use-streamers";
 import { Badge } from "./ui/badge";
 import { Card } from "./ui/card";
 import { formatClock, timeAgo } from "./ui/format";
@@ -58,8 +59,9 @@ export function SessionTimeline({ session }: { session: TSession }) {
           </span>{" "}
           {live && <LiveEdgeLag edge={session.liveEdge} />}
         </p>
-        <p className="text-xs text-zinc-500">
+        <p className="flex items-center gap-2 text-xs text-zinc-500">
           started {timeAgo(session.startedAt)} · {session.segmentCount} segments · {session.clipCount} clips
+          {live && session.replayPace && <StopReplay sessionId={session.id} />}
         </p>
       </div>
       <ol className="mt-3 flex gap-1.5 overflow-x-auto pb-1" aria-label="Segments">
@@ -121,5 +123,19 @@ function SegmentChip({ segment: s }: { segment: TSegment }) {
         </button>
       )}
     </li>
+  );
+}
+
+/** Stops a replay in progress (its segments so far are clipped as usual). */
+function StopReplay({ sessionId }: { sessionId: string }) {
+  const stop = useStopSession(sessionId);
+  return (
+    <button
+      className="rounded-full border border-red-500/50 px-2 py-0.5 text-xs text-red-300 hover:border-red-400 disabled:opacity-50"
+      disabled={stop.isPending}
+      onClick={() => stop.mutate()}
+    >
+      ■ Stop replay
+    </button>
   );
 }

@@ -559,6 +559,12 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect((r.json as { ffmpeg: { available: boolean } }).ffmpeg.available).toBe(true);
     expectNoLeak(r.text);
   },
+  "DELETE /api/sessions/[id]/recording": async () => {
+    const before = await ctx.prisma.liveSession.findUniqueOrThrow({ where: { id: ctx.session.id } });
+    const r = await call("DELETE", `/api/sessions/${ctx.session.id}/recording`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+    expect(await ctx.prisma.liveSession.findUniqueOrThrow({ where: { id: ctx.session.id } })).toEqual(before);
+  },
   "POST /api/streamers/[id]/replays": async () => {
     const before = await ctx.prisma.liveSession.count({ where: { streamerId: ctx.streamer.id } });
     const r = await call("POST", `/api/streamers/${ctx.streamer.id}/replays`, {
@@ -671,6 +677,7 @@ const SIGNED_IN_ONLY = new Set([
   "/api/sessions/[id]/clips",
   "/api/sessions/[id]/live",
   "/api/sessions/[id]/live.m3u8",
+  "/api/sessions/[id]/recording",
   "/api/settings",
   "/api/streamers",
   "/api/streamers/[id]",

@@ -42,6 +42,7 @@ async function setup() {
   process.env.RECORDER_URL = `http://127.0.0.1:${recorderPort}`;
   process.env.STORAGE_DIR = path.join(tmp, "blobs");
   process.env.RECORDER_SECRET = "recording-api-recorder-secret";
+  process.env.ALLOW_FILE_SOURCES = "true";
   const { prisma, server, runner } = await startAppWithRunner({ routes: await loadApiRoutes(), appPort, runnerPort });
   const user = await signUpViaApi(server.url, {
     email: `recording-${stamp}@example.com`,
@@ -274,6 +275,53 @@ describe("recording API", () => {
       ),
     });
     expect((await patch(coin.id, { recordOutput: "mp4", recordQuality: "low" })).status).toBe(200);
+  });
+
+  it("a replay runs beside the live recording and is stopped on its own (DELETE /api/sessions/[id]/recording)", async () => {
+    const s = await streamer("Replayed", `file://${ctx.media}`);
+    const live = await call("POST", `/api/streamers/${s.id}/recording`);
+    expect(live.status).toBe(201);
+    const res = await fetch(`${ctx.server.url}/api/streamers/${s.id}/replays`, {
+      method: "POST",
+      headers: { cookie: ctx.user.cookie, origin: ctx.server.url, "content-type": "application/json" },
+      body: JSON.stringify({ url: `file://${ctx.media}`, pace: "live" }),
+    });
+    expect(res.status).toBe(201);
+    const replay = ((await res.json()) as { recording: TRecordingJson }).recording;
+    expect(replay.replay).toEqual({ pace: "live" });
+    expect(startBodies.find((b) => b.sessionId === replay.sessionId)).toMatchObject({
+      replay: { pace: "live" },
+      source: { kind: "url", url: `file://${ctx.media}` },
+    });
+    // Both are in the active list; the streamer's status is its live recording.
+    const active = (await call("GET", "/api/recordings")).json.recordings!.filter((r) => r.streamer.id === s.id);
+    expect(active.map((r) => r.replay)).toEqual(expect.arrayContaining([null, { pace: "live" }]));
+    expect((await call("GET", `/api/streamers/${s.id}/recording`)).json.recording!.sessionId).toBe(
+      live.json.recording!.sessionId,
+    );
+
+    expect(await call("DELETE", `/api/sessions/${replay.sessionId}/recording`)).toEqual({
+      status: 200,
+      json: { stopped: replay.sessionId },
+    });
+    expect(recorderCalls).toContain(`DELETE /sessions/${replay.sessionId}`);
+    // The live recording goes on, and the streamer was not marked as stopped by it.
+    expect((await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: s.id } })).recordingStoppedAt).toBeNull();
+    await postRecorderWebhook(ctx.server.url, {
+      type: "session.ended",
+      sessionId: replay.sessionId,
+      reason: "stopped",
+      segments: 0,
+    });
+    expect(await call("DELETE", `/api/sessions/${replay.sessionId}/recording`)).toEqual({
+      status: 409,
+      json: error("not_recording", "This session is not recording."),
+    });
+    expect(await call("DELETE", "/api/sessions/nope/recording")).toEqual({
+      status: 404,
+      json: error("not_found", "Session not found."),
+    });
+    await call("DELETE", `/api/streamers/${s.id}/recording`);
   });
 
   it("stop when the recorder no longer has the recording ends the session here", async () => {

@@ -76,3 +76,12 @@ export function useRecordingControl(id: string) {
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.dashboard() }),
   });
 }
+
+/** DELETE /api/sessions/[id]/recording: stops one session's recording (a replay); settles after the refetch. */
+export function useStopSession(sessionId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch(`/api/sessions/${sessionId}/recording`, { method: "DELETE" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.dashboard() }),
+  });
+}

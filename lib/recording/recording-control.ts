@@ -124,3 +124,22 @@ export async function stopRecordingNow(userId: string, streamerId: string): Prom
   await stopRecordings([active], "stopped by the user");
   return { stopped: active.id };
 }
+
+/**
+ * `DELETE /api/sessions/[id]/recording`: stops one recording session by its id — a replay of an imported
+ * recording, or a live recording (which then behaves as Stop on its streamer). 404 for someone else's or an
+ * unknown session, 409 when it is not recording.
+ */
+export async function stopSessionNow(userId: string, sessionId: string): Promise<{ stopped: string }> {
+  const session = await prisma.liveSession.findFirst({
+    where: { id: sessionId, userId },
+    select: { ...recordingSessionSelect, status: true, replaySource: true, streamerId: true },
+  });
+  if (!session) throw new AppError("not_found", "Session not found.");
+  if (session.status !== "RECORDING") throw new AppError("not_recording", "This session is not recording.");
+  if (session.replaySource === null) {
+    await prisma.streamer.update({ where: { id: session.streamerId }, data: { recordingStoppedAt: new Date() } });
+  }
+  await stopRecordings([session], "stopped by the user");
+  return { stopped: session.id };
+}
