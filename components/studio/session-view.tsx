@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { TExportDto } from "@/lib/studio/exports";
 import { LiveView } from "../live/live-view";
 import { useCutClip, useSession } from "../hooks/use-session";
+import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { formatClock } from "../ui/format";
@@ -42,10 +43,17 @@ export function SessionView({ id }: { id: string }) {
         ← Dashboard
       </Link>
       <div className="mt-3 flex flex-wrap items-baseline justify-between gap-2">
-        <h1 className="text-xl font-semibold">{session.streamer.name}</h1>
+        <h1 className="flex items-center gap-2 text-xl font-semibold">
+          {session.streamer.name}
+          {session.replayPace && (
+            <Badge tone="muted" size="xs" className="uppercase">
+              Recorded
+            </Badge>
+          )}
+        </h1>
         <p className="text-sm text-zinc-400">
           {session.status === "RECORDING" ? (
-            <span className="text-rose-400">● recording</span>
+            <span className="text-rose-400">{session.replayPace ? "● replaying" : "● recording"}</span>
           ) : session.status === "FAILED" ? (
             "failed"
           ) : (
@@ -55,7 +63,10 @@ export function SessionView({ id }: { id: string }) {
         </p>
       </div>
 
-      {session.status === "RECORDING" && <LiveView sessionId={session.id} clips={clips} liveEdge={q.data.liveEdge} />}
+      {/* A fast replay has no live edge to play. */}
+      {session.status === "RECORDING" && session.replayPace !== "FAST" && (
+        <LiveView sessionId={session.id} clips={clips} liveEdge={q.data.liveEdge} />
+      )}
 
       <Card as="section" className="mt-4 p-3 sm:p-4" aria-label="Timeline">
         <h2 className="mb-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">Timeline</h2>

@@ -42,6 +42,8 @@ export async function getSessionView(userId: string, sessionId: string) {
       id: s.id,
       streamer: s.streamer,
       status: s.status,
+      // An imported recording's replay (FAST has no live edge to watch), or null for a live session.
+      replayPace: s.replayPace,
       startedAt: s.startedAt.toISOString(),
       endedAt: s.endedAt?.toISOString() ?? null,
       duration,
