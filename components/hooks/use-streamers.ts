@@ -8,6 +8,8 @@ type TStreamerSettings = {
   minScore: number;
   keywords: string[];
   customPrompt: string;
+  recordOutput?: "copy" | "mp4" | "webm" | "av1";
+  recordQuality?: "low" | "medium" | "high";
 };
 export type TIngress = { ingressId: string; type: "rtmp" | "whip"; url: string; streamKey: string };
 
