@@ -41,12 +41,27 @@ async function setup() {
     ...["-hide_banner", "-loglevel", "error", "-i", media, "-c", "copy", "-f", "hls", "-hls_time", "2"],
     ...["-hls_playlist_type", "vod", path.join(root, "vod/index.m3u8")],
   ]);
-  // A static host that keeps serving what is on disk (a VOD or a file stays online after its end).
+  // A static host that keeps serving what is on disk (a VOD or a file stays online after its end), with byte
+  // ranges as web servers have them: ffmpeg seeks to an .mp4's index at its end (without ranges it read the
+  // whole file as the index's bytes and recorded undecodable audio).
   files = http.createServer((req, res) => {
     const f = path.join(root, decodeURIComponent(new URL(req.url!, "http://x").pathname));
     if (!f.startsWith(root) || !fs.existsSync(f) || !fs.statSync(f).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { "content-length": fs.statSync(f).size });
-    fs.createReadStream(f).pipe(res);
+    const size = fs.statSync(f).size;
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
+    if (!range) {
+      res.writeHead(200, { "content-length": size, "accept-ranges": "bytes" });
+      return fs.createReadStream(f).pipe(res);
+    }
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+    if (start >= size) return res.writeHead(416, { "content-range": `bytes */${size}` }).end();
+    res.writeHead(206, {
+      "content-length": end - start + 1,
+      "content-range": `bytes ${start}-${end}/${size}`,
+      "accept-ranges": "bytes",
+    });
+    fs.createReadStream(f, { start, end }).pipe(res);
   });
   await new Promise<void>((r) => files.listen(0, "127.0.0.1", () => r()));
   const www = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
@@ -167,6 +182,18 @@ describe("each source type, once", () => {
       expect(recorded).toBeGreaterThan(SECONDS - 3);
       expect(recorded).toBeLessThan(SECONDS + 1);
       expect((await prisma.streamer.findUniqueOrThrow({ where: { id: streamer.id } })).monitored).toBe(!want.finite);
+      // What was recorded decodes: every segment is processed (its audio extracted and transcribed).
+      const processed = await waitFor(
+        async () => {
+          const s = await prisma.segment.findMany({ where: { sessionId: session.id } });
+          return s.every((x) => x.status === "DONE" || x.status === "ERROR") && s;
+        },
+        60_000,
+        `${name}: its segments processed`,
+      );
+      expect(processed.map((x) => [x.number, x.status, x.error])).toEqual(
+        processed.map((x) => [x.number, "DONE", null]),
+      );
     },
     90_000,
   );
