@@ -1,7 +1,8 @@
 import "server-only";
 import { prisma } from "@/lib/db";
 import { recordingSessionSelect, stopRecordings } from "@/lib/recording/stop-recordings";
-import { deleteBlobFolders, storageKeys } from "@/lib/storage";
+import { deleteBlobFolders } from "@/lib/storage";
+import { ownedBlobFolders } from "@/lib/storage/owned-blob-folders";
 
 /** Blob folders of accounts being deleted, from better-auth's beforeDelete to its afterDelete (one request). */
 const folders = new Map<string, string[]>();
@@ -16,16 +17,7 @@ export async function beforeAccountDeleted(userId: string): Promise<void> {
     select: recordingSessionSelect,
   });
   await stopRecordings(recording, "the account was deleted");
-  const [sessions, clips, exports] = await Promise.all([
-    prisma.liveSession.findMany({ where: { userId }, select: { id: true } }),
-    prisma.clip.findMany({ where: { userId }, select: { id: true } }),
-    prisma.clipExport.findMany({ where: { userId }, select: { id: true } }),
-  ]);
-  folders.set(userId, [
-    ...sessions.map((s) => storageKeys.sessionFolder(s.id)),
-    ...clips.map((c) => storageKeys.clipFolder(c.id)),
-    ...exports.map((e) => storageKeys.exportFolder(e.id)),
-  ]);
+  folders.set(userId, await ownedBlobFolders({ userId }));
 }
 
 /** better-auth's `afterDelete`: the rows are gone, so their files go (a segment stored late is deleted on arrival). */

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import { recordingSessionSelect, stopRecordings } from "@/lib/recording/stop-recordings";
-import { deleteBlobFolders, storageKeys } from "@/lib/storage";
+import { deleteBlobFolders } from "@/lib/storage";
+import { ownedBlobFolders } from "@/lib/storage/owned-blob-folders";
 
 /** `DELETE /api/streamers/[id]?clips=keep|delete`: what becomes of the streamer's clips. */
 export const ZRemoveStreamer = z.object({
@@ -47,16 +48,8 @@ export async function removeStreamer(
     return { kept: streamer._count.clips, deletedBlobs: 0 };
   }
 
-  const [clips, exports] = await Promise.all([
-    prisma.clip.findMany({ where: { streamerId: id, userId }, select: { id: true } }),
-    prisma.clipExport.findMany({ where: { clip: { streamerId: id, userId } }, select: { id: true } }),
-  ]);
+  const folders = await ownedBlobFolders({ userId, streamerId: id });
   // Rows first (cascading to sessions, segments, clips, exports), so nothing shows media being removed.
   await prisma.streamer.delete({ where: { id } });
-  const deletedBlobs = await deleteBlobFolders([
-    ...streamer.liveSessions.map((s) => storageKeys.sessionFolder(s.id)),
-    ...clips.map((c) => storageKeys.clipFolder(c.id)),
-    ...exports.map((e) => storageKeys.exportFolder(e.id)),
-  ]);
-  return { kept: 0, deletedBlobs };
+  return { kept: 0, deletedBlobs: await deleteBlobFolders(folders) };
 }
