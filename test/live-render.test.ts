@@ -252,4 +252,39 @@ describe("clips cut before their segment closes", () => {
     expect(Math.abs(out.duration - 30)).toBeLessThan(0.1);
     for (const at of [0.5, 20]) expect(Math.abs(matchingFrame(out.file, at, 4 + at))).toBeLessThanOrEqual(1);
   });
+
+  it("a render whose clip a segment refines meanwhile is discarded; the render of the new edges stands", async () => {
+    const { renderClipMedia } = await import("@/lib/pipeline/render-clip-media");
+    const { getStore } = await import("@/lib/storage");
+    while (!ctx.received.some((m) => m.type === "session.ended")) await sleep(200);
+    const clip = await newClip(4, 34);
+    const first = renderClipMedia(clip.id);
+    while ((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } })).status !== "RENDERING")
+      await sleep(20);
+    // What a closing segment does to an unreviewed live clip whose edges it moves (insert-detected-clips.ts).
+    await ctx.prisma.clip.update({ where: { id: clip.id }, data: { startTime: 6, endTime: 26, status: "PENDING" } });
+    expect((await first).stale).toBe(true);
+    expect(await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } })).toMatchObject({
+      status: "PENDING",
+      startTime: 6,
+      endTime: 26,
+      videoKey: null,
+    });
+    expect(await getStore().list(`clips/${clip.id}/`)).toEqual([]);
+
+    expect((await renderClipMedia(clip.id)).stale).toBe(false);
+    const out = await rendered(clip.id, "refined");
+    expect(out.clip).toMatchObject({ startTime: 6, endTime: 26 });
+    expect(Math.abs(out.duration - 20)).toBeLessThan(0.1);
+    const files = (await getStore().list(`clips/${clip.id}/`)).map((b) => b.key).sort();
+    expect(files).toEqual([out.clip.thumbKey, out.clip.videoKey].sort());
+
+    // Rendered again (a retry): the new files replace the old ones, which are deleted.
+    await renderClipMedia(clip.id);
+    const again = await ctx.prisma.clip.findUniqueOrThrow({ where: { id: clip.id } });
+    expect(again.videoKey).not.toBe(out.clip.videoKey);
+    expect((await getStore().list(`clips/${clip.id}/`)).map((b) => b.key).sort()).toEqual(
+      [again.thumbKey, again.videoKey].sort(),
+    );
+  });
 });

@@ -194,11 +194,20 @@ describe("pump.fun streamer → live session → segments → clip → ended", (
     ).catch(async (err: Error) => {
       const clips = await prisma.clip.findMany({
         where: { sessionId: session.id },
-        select: { startTime: true, endTime: true, status: true, error: true },
+        select: { startTime: true, endTime: true, status: true, error: true, origin: true, segmentId: true },
+      });
+      const chunks = await prisma.audioChunk.findMany({
+        where: { sessionId: session.id },
+        orderBy: { startOffset: "asc" },
+        select: { startOffset: true, duration: true, status: true, signals: true },
       });
       const want = { from: offset + sample.excitedStart, to: offset + sample.excitedEnd };
+      const chunkRows = chunks.map((c) => {
+        const sig = c.signals as { mode?: string; lagSeconds?: number } | null;
+        return [c.startOffset, c.duration, c.status, sig?.mode, sig?.lagSeconds];
+      });
       throw new Error(
-        `${err.message}; passage ${JSON.stringify(want)}, clips ${JSON.stringify(clips)}, segments ${JSON.stringify(segs.map((s) => [s.startOffset, s.duration]))}`,
+        `${err.message}; passage ${JSON.stringify(want)}, clips ${JSON.stringify(clips)}, segments ${JSON.stringify(segs.map((s) => [s.startOffset, s.duration]))}, chunks ${JSON.stringify(chunkRows)}`,
       );
     });
     expect(clip.endTime - clip.startTime).toBeGreaterThanOrEqual(8 - 0.5);

@@ -2,6 +2,8 @@ import type { Prisma } from "@/generated/prisma/client";
 import type { TCandidate } from "@/lib/detect";
 import { mergeCandidates } from "@/lib/detect";
 
+type TRange = { start: number; end: number };
+
 /**
  * Where detected clips go: a segment's detection (SEGMENT, segmentId set), or the live edge (LIVE, segmentId
  * null until the segment covering the clip closes and attaches it).
@@ -14,12 +16,16 @@ export type TClipTarget = {
   origin?: "LIVE" | "SEGMENT";
   /** Segment runs: unattached live clips ending by then join the segment (Infinity: the stream's last). */
   segmentEnd?: number;
+  /**
+   * Segment runs: moments left to the next segment (they run into this one's end). A live clip overlapping
+   * one stays unattached, so the next segment, which sees the moment whole, refines it.
+   */
+  heldBack?: TRange[];
 };
 
 /** A segment may move a live clip's edges by this much (seconds) before it is worth a new render. */
 const REFINE_MIN_SECONDS = 1;
 
-type TRange = { start: number; end: number };
 const overlaps = (a: TRange, b: TRange) => Math.min(a.end, b.end) - Math.max(a.start, b.start) > 0;
 
 type TExisting = Prisma.ClipGetPayload<{ select: typeof existingSelect }>;
@@ -46,9 +52,12 @@ const existingSelect = {
   _count: { select: { exports: true } },
 } as const;
 
-/** Nobody has looked at or used the clip yet (and no render of it is running): its edges may still move. */
+/**
+ * Nobody has looked at or used the clip yet: its edges may still move. A render of it may be running: that
+ * render then finds the edges changed and discards its file (render-clip-media.ts), and the new one stands.
+ */
 export function isRefinable(
-  c: Pick<TExisting, "status" | "review" | "favorite" | "trimStart" | "trimEnd" | "captions" | "shareSlug" | "_count">,
+  c: Pick<TExisting, "review" | "favorite" | "trimStart" | "trimEnd" | "captions" | "shareSlug" | "_count">,
 ): boolean {
   return (
     c.review === "PENDING" &&
@@ -57,8 +66,7 @@ export function isRefinable(
     c.trimEnd === null &&
     c.captions === null &&
     c.shareSlug === null &&
-    c._count.exports === 0 &&
-    c.status !== "RENDERING"
+    c._count.exports === 0
   );
 }
 
@@ -66,8 +74,8 @@ export function isRefinable(
  * Segment close reconciles the live edge: a candidate overlapping a live clip not yet attached to a segment
  * makes no second clip; the live clip joins this segment and, while nobody has reviewed it, takes the
  * segment's edges (re-rendered when they moved by more than REFINE_MIN_SECONDS, or when its first render
- * failed). Live clips ending within the segment that no candidate matched join it too. Returns the
- * ids to render again.
+ * failed). Live clips ending within the segment that no candidate matched join it too, unless a moment held
+ * back for the next segment overlaps them. Returns the ids to render again.
  */
 async function reconcileLive(
   tx: Prisma.TransactionClient,
@@ -96,7 +104,11 @@ async function reconcileLive(
     if (refine) rerender.push(k.id);
   }
   if (target.segmentEnd !== undefined) {
-    const rest = live.filter((l) => !handled.has(l.id) && l.endTime <= target.segmentEnd!).map((l) => l.id);
+    const held = target.heldBack ?? [];
+    const rest = live
+      .filter((l) => !handled.has(l.id) && l.endTime <= target.segmentEnd!)
+      .filter((l) => !held.some((h) => overlaps({ start: l.startTime, end: l.endTime }, h)))
+      .map((l) => l.id);
     if (rest.length) await tx.clip.updateMany({ where: { id: { in: rest }, segmentId: null }, data: { segmentId } });
   }
   return rerender;

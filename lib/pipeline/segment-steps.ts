@@ -164,7 +164,11 @@ async function detectClips(segmentId: string, run: TDetectionRun): Promise<strin
   return prisma.$transaction(async (tx) => {
     const ids = await insertDetectedClips(tx, {
       // Live clips this segment's candidates do not match join it once they end inside it.
-      target: { ...target, segmentEnd: keepsEnd ? Infinity : range.end },
+      target: {
+        ...target,
+        segmentEnd: keepsEnd ? Infinity : range.end,
+        heldBack: candidates.filter((c) => !ready.includes(c)),
+      },
       candidates: ready,
       knownSince: range.start - settings.maxClipSeconds,
       replacing: run.replacing,
