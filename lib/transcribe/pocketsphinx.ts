@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +7,7 @@ import { env } from "@/lib/env";
 import { detectSilences, extractAudio } from "@/lib/media";
 import { runTool } from "@/lib/media/run";
 import { isSpeechWav, pcmData, SPEECH_RATE, wavFile } from "@/lib/media/wav";
+import { decodePooled } from "./decoder-pool";
 import type { TKeywordHit, TTranscribeOptions, TTranscript, Transcriber, TWord } from "./types";
 
 /**
@@ -115,6 +117,26 @@ async function withTmp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 
 const decoderArgs = (file: string) => ["-infile", file, "-time", "yes", "-logfn", "/dev/null"];
 
+/**
+ * Runs the decoder with `flags` on one chunk file: a process of its own, or (POCKETSPHINX_DECODERS=streaming)
+ * a pooled long-lived one (decoder-pool.ts). Returns its output and the shift that puts its times on the file.
+ */
+async function decodeChunk(flags: string[], file: string): Promise<{ stdout: string; shift: number; seconds: number }> {
+  const pcm = pcmData(await fs.readFile(file));
+  const seconds = pcm.length / 2 / RATE;
+  if (env.POCKETSPHINX_DECODERS === "streaming") {
+    try {
+      const r = await decodePooled(env.POCKETSPHINX_PATH, flags, pcm);
+      return { stdout: r.stdout, shift: -r.base, seconds };
+    } catch (e) {
+      // E.g. a system without /proc/<pid>/wchan: this chunk gets a process of its own.
+      console.warn(`[transcribe] pooled decoder failed (${(e as Error).message}); decoding the chunk on its own`);
+    }
+  }
+  const { stdout } = await runTool(env.POCKETSPHINX_PATH, [...flags, ...decoderArgs(file)]);
+  return { stdout, shift: 0, seconds };
+}
+
 export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcriber {
   return {
     async transcribe(wav: string, topts: TTranscribeOptions = {}): Promise<TTranscript> {
@@ -122,11 +144,13 @@ export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcr
       const words = await withTmp(async (dir) => {
         const chunks = await splitIntoChunks(wav, dir, opts);
         const perChunk = await pLimit(Math.max(1, opts.concurrency ?? os.cpus().length)).map(chunks, async (c) => {
-          const { stdout } = await runTool(env.POCKETSPHINX_PATH, [
-            ...(opts.search ?? searchFlags()),
-            ...decoderArgs(c.file),
-          ]);
-          return parsePocketsphinxWords(stdout, c.start + offset);
+          const { stdout, shift, seconds } = await decodeChunk(opts.search ?? searchFlags(), c.file);
+          // A pooled decoder's utterance may begin in the silence before the chunk (up to its 0.2-s pre-speech
+          // window), and a word cut by the chunk's end may be aligned into the silence after it.
+          const [start, end] = [c.start + offset, round3(c.start + offset + seconds)];
+          return parsePocketsphinxWords(stdout, start + shift)
+            .filter((w) => w.s < end)
+            .map((w) => ({ ...w, s: Math.max(w.s, start), e: Math.min(w.e, end) }));
         });
         return perChunk.flat().sort((a, b) => a.s - b.s);
       });
@@ -203,6 +227,27 @@ export async function prepareKeyphrases(phrases: string[]): Promise<{ line: stri
   return [...out.values()];
 }
 
+/**
+ * The keyphrase list and its dictionary as files named by their content (kept for the process's life: a
+ * pooled decoder reads them while it runs, and the same keyword list gives the same flags, hence the same
+ * decoder).
+ */
+async function keyphraseFiles(list: string, prepared: { key: string }[]): Promise<{ list: string; dict: string }> {
+  const dict = await keyphraseDictionary(prepared.map((p) => p.key));
+  const hash = createHash("sha256").update(list).update(dict).digest("hex").slice(0, 16);
+  const dir = path.join(os.tmpdir(), `clipstream-kws-${process.getuid?.() ?? 0}`);
+  await fs.mkdir(dir, { recursive: true });
+  const files = { list: path.join(dir, `${hash}.txt`), dict: path.join(dir, `${hash}.dict`) };
+  const write = async (file: string, text: string) => {
+    if ((await fs.readFile(file, "utf8").catch(() => null)) === text) return;
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    await fs.writeFile(tmp, text);
+    await fs.rename(tmp, file);
+  };
+  await Promise.all([write(files.list, list), write(files.dict, dict)]);
+  return files;
+}
+
 /** Finds spoken keyphrases with the decoder's keyword-spotting mode. Times are relative to the file. */
 export async function spotKeywordsPocketsphinx(
   wav: string,
@@ -212,19 +257,17 @@ export async function spotKeywordsPocketsphinx(
   const prepared = await prepareKeyphrases(phrases);
   if (!prepared.length) return [];
   const byKey = new Map(prepared.map((p) => [p.key, p.phrase]));
+  const files = await keyphraseFiles(prepared.map((p) => p.line).join("\n") + "\n", prepared);
   return withTmp(async (dir) => {
-    const list = path.join(dir, "keyphrases.txt");
-    await fs.writeFile(list, prepared.map((p) => p.line).join("\n") + "\n");
-    const dict = path.join(dir, "keyphrases.dict");
-    await fs.writeFile(dict, await keyphraseDictionary(prepared.map((p) => p.key)));
     const chunks = await splitIntoChunks(wav, dir, opts);
     const perChunk = await pLimit(Math.max(1, opts.concurrency ?? os.cpus().length)).map(chunks, async (c) => {
-      const { stdout } = await runTool(env.POCKETSPHINX_PATH, ["-kws", list, "-dict", dict, ...decoderArgs(c.file)]);
+      const { stdout, shift, seconds } = await decodeChunk(["-kws", files.list, "-dict", files.dict], c.file);
       const hits: TKeywordHit[] = [];
       for (const line of stdout.split("\n")) {
         const m = KWS_LINE.exec(line.trim());
         const phrase = m && byKey.get(m[1].trim());
-        if (phrase) hits.push({ phrase, t: round3(Number(m[2]) + c.start) });
+        const t = m && Number(m[2]) + shift;
+        if (phrase && t !== null && t < seconds) hits.push({ phrase, t: round3(t + c.start) });
       }
       return hits;
     });
