@@ -52,7 +52,7 @@ const ZEnv = z.object({
   FFPROBE_PATH: z.string().default("ffprobe"),
   POCKETSPHINX_PATH: z.string().default("pocketsphinx_continuous"),
   POCKETSPHINX_SEARCH: z.enum(["accurate", "fast"]).default("accurate"),
-  POCKETSPHINX_DECODERS: z.enum(["per-file", "streaming"]).default("per-file"),
+  POCKETSPHINX_DECODERS: z.enum(["per-file", "streaming"]).default("streaming"),
   /**
    * Live edge: every recording with audio sends it ahead in chunks of this many seconds, whatever the segment
    * length; each is transcribed, measured and run through live detection as it lands (lib/pipeline/live-detect.ts).
