@@ -3,8 +3,9 @@
  * pocketsphinx, the offline detector): a generated stream's audio is cut into 5-s chunks that are all
  * announced at once, as when a loaded machine falls behind live. The chunks processed while the stream is
  * behind run cheap (loudness, silences, keyword spotting; no words), the excited passage still becomes a live
- * clip from loudness and keywords, a chunk arriving once the stream has caught up is decoded again, and the
- * segment's own pass transcribes the cheap stretches (catch-up) and adds no duplicate clip.
+ * clip from loudness and keywords, a chunk arriving once the stream has caught up is decoded again, one a little
+ * behind is decoded with the fast search, and the segment's own pass transcribes the cheap stretches
+ * (catch-up) and adds no duplicate clip.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -140,6 +141,23 @@ describe("live edge backpressure", () => {
       behind: false,
     });
 
+    // A little behind (this chunk waited 6 s for a worker): decoded with the fast search, its words kept.
+    const late = await announce(7);
+    await prisma.audioChunk.update({ where: { id: late.id }, data: { createdAt: new Date(Date.now() - 6_000) } });
+    const fast = await transcribeAudioChunk(late.id);
+    await detectLive(late.id);
+    expect(fast).toMatchObject({ status: "done", mode: "fast" });
+    expect(fast.lagSeconds).toBeGreaterThanOrEqual(5);
+    const lateRow = await prisma.audioChunk.findUniqueOrThrow({ where: { id: late.id } });
+    expect((lateRow.signals as { mode: string }).mode).toBe("fast");
+    expect(lateRow.engine).toBe("pocketsphinx");
+    expect(Array.isArray(lateRow.words)).toBe(true);
+    expect((await getLiveEdge(user.id, [session.id])).get(session.id)).toEqual({
+      lagSeconds: 0,
+      mode: "fast",
+      behind: true,
+    });
+
     // The segment closes (its recording stored): its pass decodes the cheap stretches itself.
     const { getStore, storageKeys, samplePath } = ctx;
     const key = storageKeys.segment(session.id, 0, "mp4");
@@ -162,8 +180,8 @@ describe("live edge backpressure", () => {
     await settleEarlyAudio(seg.id);
     const t = await steps.transcribeSegment(seg.id);
     await steps.analyseSegmentAudio(seg.id);
-    // Only the one decoded chunk's words came from the live edge; the 30 cheap seconds were decoded now.
-    expect(t.earlyWords).toBe((freshRow.words as TWord[]).length);
+    // Only the two decoded chunks' words came from the live edge; the 30 cheap seconds were decoded now.
+    expect(t.earlyWords).toBe((freshRow.words as TWord[]).length + (lateRow.words as TWord[]).length);
     const transcript = await prisma.transcript.findUniqueOrThrow({ where: { segmentId: seg.id } });
     const words = transcript.words as TWord[];
     for (const [a, b] of [

@@ -159,7 +159,7 @@ const MOMENTARY_WINDOW = 0.4;
 export type TChunkWork = {
   status: "done" | "skipped";
   words: number;
-  /** `cheap` when the stream was behind live: loudness, silences and keywords only, no decoding. */
+  /** `fast` when the stream was a little behind live (pruned search), `cheap` further behind (no decoding). */
   mode?: TChunkMode;
   lagSeconds?: number;
   /** Wall time (ms) until decoding, keyword spotting and loudness + silences were each done (they run in parallel). */
@@ -200,7 +200,8 @@ async function chunkMode(chunk: {
 /**
  * The `transcribe-audio-chunk` step: words, keyword hits and cheap signals (momentary loudness, silences,
  * speech rate) of one chunk, for live detection and for its segment, unless its segment took it over. A
- * stream behind live gets a `cheap` chunk: no decoding (words null, so its segment decodes the stretch).
+ * stream behind live gets a `fast` chunk (decoded with the pruned search), further behind a `cheap` one: no
+ * decoding (words null, so its segment decodes the stretch).
  */
 export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork> {
   const claimed = await prisma.audioChunk.updateMany({
@@ -231,7 +232,11 @@ export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork>
     const clock = performance.now();
     const timed = async <T>(p: Promise<T>): Promise<[T, number]> => [await p, Math.round(performance.now() - clock)];
     const [[t, transcribe], [hits, keywordsMs], [measured, signalsMs]] = await Promise.all([
-      timed(mode === "full" ? getTranscriber().transcribe(wav, { offset: at, keywords }) : Promise.resolve(null)),
+      timed(
+        mode === "cheap"
+          ? Promise.resolve(null)
+          : getTranscriber().transcribe(wav, { offset: at, keywords, search: mode === "fast" ? "fast" : undefined }),
+      ),
       timed(spotKeywords(wav, keywords)),
       timed(analyseAudio(wav)),
     ]);

@@ -43,7 +43,12 @@ export async function getLiveEdge(userId: string, sessionIds: string[]): Promise
             ? null
             : { start: r.waitingStart, arrivedAtMs: r.waitingSinceMs },
         // Rows from before backpressure have no mode: they were decoded.
-        lastMode: r.lastMode === "cheap" ? "cheap" : r.lastMode === null && r.arrivedEnd === null ? null : "full",
+        lastMode:
+          r.lastMode === "cheap" || r.lastMode === "fast"
+            ? r.lastMode
+            : r.lastMode === null && r.arrivedEnd === null
+              ? null
+              : "full",
         nowMs: now,
       }),
     );

@@ -4,6 +4,7 @@ import {
   CHEAP_ENTER_SECONDS,
   CHEAP_EXIT_SECONDS,
   chooseChunkMode,
+  FAST_ENTER_SECONDS,
   liveEdgeStatus,
   type TChunkMode,
 } from "./live-backpressure";
@@ -28,31 +29,48 @@ describe("chooseChunkMode", () => {
   it.each<[string, Parameters<typeof chooseChunkMode>[0], TChunkMode]>([
     ["auto, caught up", { decode: "auto", lagSeconds: 0, previous: "full" }, "full"],
     ["auto, first chunk", { decode: "auto", lagSeconds: 0, previous: null }, "full"],
+    ["auto, under a chunk behind", { decode: "auto", lagSeconds: FAST_ENTER_SECONDS - 0.1, previous: "full" }, "full"],
+    ["auto, a chunk behind: fast search", { decode: "auto", lagSeconds: FAST_ENTER_SECONDS, previous: "full" }, "fast"],
     [
-      "auto, just under the threshold",
+      "auto, just under the cheap threshold",
       { decode: "auto", lagSeconds: CHEAP_ENTER_SECONDS - 0.1, previous: "full" },
-      "full",
+      "fast",
     ],
-    ["auto, at the threshold", { decode: "auto", lagSeconds: CHEAP_ENTER_SECONDS, previous: "full" }, "cheap"],
+    ["auto, at the cheap threshold", { decode: "auto", lagSeconds: CHEAP_ENTER_SECONDS, previous: "fast" }, "cheap"],
     ["auto, far behind on the first chunk", { decode: "auto", lagSeconds: 40, previous: null }, "cheap"],
-    // Hysteresis: a cheap stream stays cheap between the two thresholds.
+    // Hysteresis: a fast or cheap stream stays so until it is back within CHEAP_EXIT_SECONDS.
+    ["auto, fast and still 3 s behind", { decode: "auto", lagSeconds: 3, previous: "fast" }, "fast"],
+    ["auto, fast and caught up", { decode: "auto", lagSeconds: CHEAP_EXIT_SECONDS, previous: "fast" }, "full"],
     ["auto, cheap and still 5 s behind", { decode: "auto", lagSeconds: 5, previous: "cheap" }, "cheap"],
     ["auto, cheap and caught up", { decode: "auto", lagSeconds: CHEAP_EXIT_SECONDS, previous: "cheap" }, "full"],
-    ["always decodes however far behind", { decode: "always", lagSeconds: 120, previous: "cheap" }, "full"],
+    ["always decodes however far behind, fast", { decode: "always", lagSeconds: 120, previous: "cheap" }, "fast"],
+    ["always, caught up", { decode: "always", lagSeconds: 1, previous: "fast" }, "full"],
     ["never decodes even when caught up", { decode: "never", lagSeconds: 0, previous: "full" }, "cheap"],
   ])("%s", (_name, input, expected) => {
     expect(chooseChunkMode(input)).toBe(expected);
   });
 
-  it("does not flip on every chunk around the threshold", () => {
-    const lags = [4, 9, 11, 9, 6, 3, 2.5, 1, 9, 10];
+  it("does not flip on every chunk around the thresholds", () => {
+    const lags = [2, 9, 11, 9, 6, 3, 2.5, 1, 6, 3, 10];
     const modes: TChunkMode[] = [];
     let previous: TChunkMode | null = null;
     for (const lagSeconds of lags) {
       previous = chooseChunkMode({ decode: "auto", lagSeconds, previous });
       modes.push(previous);
     }
-    expect(modes).toEqual(["full", "full", "cheap", "cheap", "cheap", "cheap", "cheap", "full", "full", "cheap"]);
+    expect(modes).toEqual([
+      "full",
+      "fast",
+      "cheap",
+      "cheap",
+      "cheap",
+      "cheap",
+      "cheap",
+      "full",
+      "fast",
+      "fast",
+      "cheap",
+    ]);
   });
 });
 

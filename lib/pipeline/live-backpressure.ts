@@ -1,17 +1,24 @@
 /**
- * Backpressure on the live edge (decision 013). A session's chunks are processed one at a time; when the
+ * Backpressure on the live edge (decisions 013, 017). A session's chunks are processed one at a time; when the
  * machine cannot decode every live stream in real time, chunks queue up and the stream's clips lag behind.
- * Then a chunk runs "cheap": loudness, silences and keyword spotting only (about a sixth of the CPU of a full
- * chunk, see bench/live-concurrency.ts), no speech decoding; its segment transcribes that stretch when it
- * closes (catch-up). Pure functions, tested without I/O.
+ * Then a chunk first runs "fast": decoded with the pruned search (POCKETSPHINX_SEARCH=fast, about half the
+ * CPU; rougher words, kept as the transcript). Further behind it runs "cheap": loudness, silences and keyword
+ * spotting only (about a sixth of the CPU of a full chunk, see bench/live-concurrency.ts), no speech decoding;
+ * its segment transcribes that stretch when it closes (catch-up). Pure functions, tested without I/O.
  */
 
-export type TChunkMode = "full" | "cheap";
+export type TChunkMode = "full" | "fast" | "cheap";
 export type TLiveDecode = "auto" | "always" | "never";
 
+/**
+ * Falling this far behind live decodes a stream's chunks with the fast search: a chunk that waited 3 s for a
+ * worker (the machine is not keeping up) or one queued behind it. (At 5 s, six streams starting at once had
+ * built up 20 s of lag before their chunks went fast; bench live-concurrency, decision 017.)
+ */
+export const FAST_ENTER_SECONDS = 3;
 /** Falling this far behind live switches a stream to cheap chunks (two 5-s chunks queued). */
 export const CHEAP_ENTER_SECONDS = 10;
-/** A cheap stream decodes again once it is at most this far behind (caught up to about its current chunk). */
+/** A fast or cheap stream decodes fully again once it is at most this far behind (caught up to its chunk). */
 export const CHEAP_EXIT_SECONDS = 2;
 /** The UI shows a stream as behind from this lag on (one chunk in flight is normal). */
 export const SHOW_BEHIND_SECONDS = 8;
@@ -35,29 +42,35 @@ export function backlogSeconds(b: TChunkBacklog): number {
 }
 
 /**
- * The mode of the next chunk: `always` decodes every chunk, `never` none; `auto` goes cheap once the stream is
- * CHEAP_ENTER_SECONDS behind and stays cheap until it is back within CHEAP_EXIT_SECONDS (hysteresis, so a
- * stream near the threshold does not flip on every chunk). `previous` is the mode of the session's last chunk.
+ * The mode of the next chunk. `always` decodes every chunk: with the fast search from FAST_ENTER_SECONDS behind.
+ * `never` decodes none. `auto` goes fast from FAST_ENTER_SECONDS behind and cheap from CHEAP_ENTER_SECONDS. A
+ * stream that went fast or cheap stays so until it is back within CHEAP_EXIT_SECONDS (hysteresis, so a stream
+ * near a threshold does not flip on every chunk); a cheap one does not go back to fast on the way.
+ * `previous` is the mode of the session's last chunk.
  */
 export function chooseChunkMode(input: {
   decode: TLiveDecode;
   lagSeconds: number;
   previous: TChunkMode | null;
 }): TChunkMode {
-  if (input.decode === "always") return "full";
-  if (input.decode === "never") return "cheap";
-  const threshold = input.previous === "cheap" ? CHEAP_EXIT_SECONDS : CHEAP_ENTER_SECONDS;
-  if (input.previous === "cheap") return input.lagSeconds > threshold ? "cheap" : "full";
-  return input.lagSeconds >= threshold ? "cheap" : "full";
+  const { decode, lagSeconds, previous } = input;
+  if (decode === "never") return "cheap";
+  const caughtUp = lagSeconds <= CHEAP_EXIT_SECONDS;
+  if (decode === "auto") {
+    if (previous === "cheap") return caughtUp ? "full" : "cheap";
+    if (lagSeconds >= CHEAP_ENTER_SECONDS) return "cheap";
+  }
+  if (previous === "fast" || previous === "cheap") return caughtUp ? "full" : "fast";
+  return lagSeconds >= FAST_ENTER_SECONDS ? "fast" : "full";
 }
 
 /** What the UI shows about a recording session's live edge. */
 export type TLiveEdgeStatus = {
   /** Seconds of live audio announced but not yet processed (0 when caught up). */
   lagSeconds: number;
-  /** Mode of the newest processed chunk: `cheap` means its words come later, from the segment. */
+  /** Mode of the newest processed chunk: `fast` has rough words, `cheap` words that come later (segment). */
   mode: TChunkMode;
-  /** True when the UI should say so (lagging by SHOW_BEHIND_SECONDS or more, or transcribing later). */
+  /** True when the UI should say so (lagging by SHOW_BEHIND_SECONDS or more, or not fully decoding). */
   behind: boolean;
 };
 
@@ -78,5 +91,5 @@ export function liveEdgeStatus(input: {
   const w = input.oldestWaiting;
   const lagSeconds = w ? Math.round(Math.max(input.arrivedEnd - w.start, (input.nowMs - w.arrivedAtMs) / 1000, 0)) : 0;
   const mode = input.lastMode ?? "full";
-  return { lagSeconds, mode, behind: lagSeconds >= SHOW_BEHIND_SECONDS || mode === "cheap" };
+  return { lagSeconds, mode, behind: lagSeconds >= SHOW_BEHIND_SECONDS || mode !== "full" };
 }

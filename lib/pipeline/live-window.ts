@@ -16,10 +16,10 @@ export const ZChunkSignals = z.object({
   silences: z.array(z.object({ start: z.number(), end: z.number() })),
   wordsPerSecond: z.number(),
   /**
-   * `cheap`: the chunk was not decoded (its stream was behind live, lib/pipeline/live-backpressure.ts), so it
+   * `fast`: decoded with the pruned search (the stream was a little behind live). `cheap`: the chunk was not decoded (its stream was behind live, lib/pipeline/live-backpressure.ts), so it
    * has no words and its segment transcribes that stretch. Absent on rows from before backpressure: `full`.
    */
-  mode: z.enum(["full", "cheap"]).optional(),
+  mode: z.enum(["full", "fast", "cheap"]).optional(),
   /** How far behind live the stream was when the chunk started (seconds). */
   lagSeconds: z.number().optional(),
 });

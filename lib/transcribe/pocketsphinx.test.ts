@@ -7,7 +7,7 @@ import { extractAudio, makeSampleStream, runTool } from "@/lib/media";
 import type { TSampleStream } from "@/lib/media";
 import { KEYWORDS } from "@/test/fixtures/stream-signals";
 import { createPocketsphinxTranscriber, spotKeywords } from "./index";
-import { keyphraseDictionary, planCuts, POCKETSPHINX_DICT, prepareKeyphrases } from "./pocketsphinx";
+import { FAST_SEARCH, keyphraseDictionary, planCuts, POCKETSPHINX_DICT, prepareKeyphrases } from "./pocketsphinx";
 import { writeWavSlice } from "@/lib/media/wav";
 import { env } from "@/lib/env";
 
@@ -137,6 +137,21 @@ describe("pocketsphinx transcriber", () => {
     const small = await spotKeywords(slice, KEYWORDS).finally(() => (env.POCKETSPHINX_DECODERS = decoders));
     expect(whole.length).toBeGreaterThanOrEqual(2);
     expect(small.map((h) => [h.phrase, h.t]).sort()).toEqual(whole.map((h) => [h.phrase, h.t]).sort());
+  });
+
+  it("decodes a call asking for the fast search with the fast search's flags", async () => {
+    const slice = path.join(dir, "fast.wav");
+    await writeWavSlice(wav, slice, info.excitedStart - 2, info.excitedStart + 6);
+    const decoders = env.POCKETSPHINX_DECODERS;
+    env.POCKETSPHINX_DECODERS = "per-file"; // fresh processes: the same flags give the same words
+    try {
+      const asked = await createPocketsphinxTranscriber().transcribe(slice, { search: "fast" });
+      const fast = await createPocketsphinxTranscriber({ search: FAST_SEARCH }).transcribe(slice);
+      expect(asked.words.length).toBeGreaterThan(3);
+      expect(asked.words).toEqual(fast.words);
+    } finally {
+      env.POCKETSPHINX_DECODERS = decoders;
+    }
   });
 
   it("drops phrases with words outside the dictionary instead of failing", async () => {

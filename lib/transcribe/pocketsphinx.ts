@@ -144,7 +144,8 @@ export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcr
       const words = await withTmp(async (dir) => {
         const chunks = await splitIntoChunks(wav, dir, opts);
         const perChunk = await pLimit(Math.max(1, opts.concurrency ?? os.cpus().length)).map(chunks, async (c) => {
-          const { stdout, shift, seconds } = await decodeChunk(opts.search ?? searchFlags(), c.file);
+          const flags = topts.search === "fast" ? FAST_SEARCH : (opts.search ?? searchFlags());
+          const { stdout, shift, seconds } = await decodeChunk(flags, c.file);
           // A pooled decoder's utterance may begin in the silence before the chunk (up to its 0.2-s pre-speech
           // window), and a word cut by the chunk's end may be aligned into the silence after it.
           const [start, end] = [c.start + offset, round3(c.start + offset + seconds)];

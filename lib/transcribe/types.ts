@@ -15,6 +15,8 @@ export type TTranscribeOptions = {
   offset?: number;
   /** Words worth recognising (engines that accept a prompt use them as a hint). */
   keywords?: string[];
+  /** `fast`: the offline engine's pruned search for this call (a live stream behind live); others ignore it. */
+  search?: "fast";
 };
 
 export interface Transcriber {
