@@ -8,6 +8,7 @@ import { detectSilences, extractAudio } from "@/lib/media";
 import { runTool } from "@/lib/media/run";
 import { isSpeechWav, pcmData, SPEECH_RATE, wavFile } from "@/lib/media/wav";
 import { decodePooled } from "./decoder-pool";
+import { streamingSupported } from "./streaming-decoder";
 import type { TKeywordHit, TTranscribeOptions, TTranscript, Transcriber, TWord } from "./types";
 
 /**
@@ -124,12 +125,12 @@ const decoderArgs = (file: string) => ["-infile", file, "-time", "yes", "-logfn"
 async function decodeChunk(flags: string[], file: string): Promise<{ stdout: string; shift: number; seconds: number }> {
   const pcm = pcmData(await fs.readFile(file));
   const seconds = pcm.length / 2 / RATE;
-  if (env.POCKETSPHINX_DECODERS === "streaming") {
+  if (env.POCKETSPHINX_DECODERS === "streaming" && (await streamingSupported())) {
     try {
       const r = await decodePooled(env.POCKETSPHINX_PATH, flags, pcm);
       return { stdout: r.stdout, shift: -r.base, seconds };
     } catch (e) {
-      // E.g. a system without /proc/<pid>/wchan: this chunk gets a process of its own.
+      // A decoder that crashed or hung: this chunk gets a process of its own, the next call a new decoder.
       console.warn(`[transcribe] pooled decoder failed (${(e as Error).message}); decoding the chunk on its own`);
     }
   }

@@ -52,6 +52,10 @@ afterAll(() => {
 });
 
 describe("a long-lived decoder", () => {
+  it("finds that this system shows a process waiting on a pipe (else chunks are decoded per file)", async () => {
+    expect(await mod.streamingSupported()).toBe(true);
+  });
+
   it("decodes piece after piece on each piece's clock, as a process of its own would, and passes silence", async () => {
     const [first, second, third] = await chunks();
     const silent = path.join(tmp, "silent.wav");
