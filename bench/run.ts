@@ -19,6 +19,7 @@ export const BENCHMARKS = [
   "live-concurrency",
   "api",
   "push-latency",
+  "moment-to-page",
   "clip-that",
 ] as const;
 
