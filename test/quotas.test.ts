@@ -163,6 +163,14 @@ describe("per-account quotas", () => {
       status: "ERROR",
       lastError: refusal,
     });
+    // So does a replay, which is a recording too.
+    const { startReplay } = await import("@/lib/recording/replay");
+    await expect(
+      startReplay(ctx.hank.id, second.id, { url: "https://example.com/vod.m3u8" }, "fast"),
+    ).rejects.toMatchObject({
+      code: "quota_exceeded",
+      message: "This account already records 1 stream at once, the most this server allows.",
+    });
     expect(await ctx.prisma.liveSession.count({ where: { streamerId: second.id } })).toBe(0);
 
     // The first recording ends: the next check gets past the quota and asks the recorder (not running here).

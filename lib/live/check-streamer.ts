@@ -95,9 +95,9 @@ export async function checkStreamer(
     if (refusal) {
       await tx.streamer.update({
         where: { id: streamer.id },
-        data: { status: "ERROR", lastCheckedAt: new Date(), lastError: refusal },
+        data: { status: "ERROR", lastCheckedAt: new Date(), lastError: `Live, not recorded: ${refusal}` },
       });
-      return { refusal };
+      return { refusal: `Live, not recorded: ${refusal}` };
     }
     const created = await tx.liveSession.create({
       data: { userId, streamerId, segmentSeconds: streamer.segmentSeconds },

@@ -107,7 +107,7 @@ export async function startReplay(
     });
     if (!streamer) throw new AppError("not_found", "Streamer not found.");
     const refusal = await recordingRefusal(userId);
-    if (refusal) throw new AppError("quota_exceeded", refusal.replace(/^Live, not recorded: /, ""));
+    if (refusal) throw new AppError("quota_exceeded", refusal.charAt(0).toUpperCase() + refusal.slice(1));
     return tx.liveSession.create({
       data: {
         userId,
