@@ -3,7 +3,7 @@ import Link from "next/link";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
 import { LiveEdgeLag } from "./live/live-edge-lag";
 import { useRedetectSegment, useRetrySegment } from "./hooks/use-segments";
-import { useStopSession } from "./hooks/use-streamers";
+import { useRetryReplay, useStopSession } from "./hooks/use-streamers";
 import { Badge } from "./ui/badge";
 import { Card } from "./ui/card";
 import { formatClock, timeAgo } from "./ui/format";
@@ -62,6 +62,9 @@ export function SessionTimeline({ session }: { session: TSession }) {
         <p className="flex items-center gap-2 text-xs text-zinc-500">
           started {timeAgo(session.startedAt)} · {session.segmentCount} segments · {session.clipCount} clips
           {live && session.replayPace && <StopReplay sessionId={session.id} />}
+          {session.status === "FAILED" && session.replayPace && session.segmentCount === 0 && (
+            <RetryReplay sessionId={session.id} />
+          )}
         </p>
       </div>
       <ol className="mt-3 flex gap-1.5 overflow-x-auto pb-1" aria-label="Segments">
@@ -123,6 +126,27 @@ function SegmentChip({ segment: s }: { segment: TSegment }) {
         </button>
       )}
     </li>
+  );
+}
+
+/** Starts again a replay whose start failed (e.g. the recorder was down); says why if it fails again. */
+function RetryReplay({ sessionId }: { sessionId: string }) {
+  const retry = useRetryReplay(sessionId);
+  return (
+    <>
+      <button
+        className="rounded-full border border-zinc-600 px-2 py-0.5 text-xs text-zinc-200 hover:border-zinc-400 disabled:opacity-50"
+        disabled={retry.isPending}
+        onClick={() => retry.mutate()}
+      >
+        ↻ Replay again
+      </button>
+      {retry.error && (
+        <span role="alert" className="text-red-300">
+          {retry.error.message}
+        </span>
+      )}
+    </>
   );
 }
 

@@ -565,6 +565,12 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
     expect(await ctx.prisma.liveSession.findUniqueOrThrow({ where: { id: ctx.session.id } })).toEqual(before);
   },
+  "POST /api/sessions/[id]/replay": async () => {
+    const before = await ctx.prisma.liveSession.findUniqueOrThrow({ where: { id: ctx.session.id } });
+    const r = await call("POST", `/api/sessions/${ctx.session.id}/replay`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Session not found.")]);
+    expect(await ctx.prisma.liveSession.findUniqueOrThrow({ where: { id: ctx.session.id } })).toEqual(before);
+  },
   "POST /api/streamers/[id]/replays": async () => {
     const before = await ctx.prisma.liveSession.count({ where: { streamerId: ctx.streamer.id } });
     const r = await call("POST", `/api/streamers/${ctx.streamer.id}/replays`, {

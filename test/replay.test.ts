@@ -268,4 +268,51 @@ describe("replay of a recording", () => {
       body: error("not_found", "Streamer not found."),
     });
   }, 120_000);
+
+  it("a replay whose start failed (recorder down) is started again, once; nothing else can be", async () => {
+    const { prisma, ivy, jon, streamer } = ctx;
+    const short = makeToneSegment(path.join(tmp, "retry.ts"), 4);
+    const failed = await prisma.liveSession.create({
+      data: {
+        userId: ivy.id,
+        streamerId: streamer.id,
+        segmentSeconds: 30,
+        status: "FAILED",
+        endedAt: new Date(),
+        endReason: "recorder_unavailable",
+        replaySource: `file://${short}`,
+        replayPace: "FAST",
+      },
+    });
+    const retry = (as: { cookie: string }, id: string) =>
+      fetch(`${ctx.server.url}/api/sessions/${id}/replay`, {
+        method: "POST",
+        headers: { cookie: as.cookie, origin: ctx.server.url },
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }));
+
+    expect(await retry(jon, failed.id)).toEqual({ status: 404, body: error("not_found", "Session not found.") });
+    expect(await retry(ivy, failed.id)).toEqual({ status: 202, body: { sessionId: failed.id } });
+    const ended = await waitFor(
+      async () => {
+        const s = await prisma.liveSession.findUniqueOrThrow({ where: { id: failed.id } });
+        return s.status !== "RECORDING" && s;
+      },
+      60_000,
+      "the replay started again to end",
+    );
+    expect([ended.status, ended.endReason]).toEqual(["ENDED", "the recording was replayed to its end"]);
+    expect(await prisma.segment.count({ where: { sessionId: failed.id } })).toBe(1);
+
+    // Done now, and a live recording's session is not a replay: neither can be started again.
+    const conflict = {
+      status: 409,
+      body: error("conflict", "Only a replay that failed to start can be started again."),
+    };
+    expect(await retry(ivy, failed.id)).toEqual(conflict);
+    const live = await prisma.liveSession.create({
+      data: { userId: ivy.id, streamerId: streamer.id, segmentSeconds: 30, status: "FAILED", endedAt: new Date() },
+    });
+    expect(await retry(ivy, live.id)).toEqual(conflict);
+    expect(await prisma.liveSession.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ status: "FAILED" });
+  }, 120_000);
 });

@@ -80,6 +80,15 @@ export function useRecordingControl(id: string) {
 }
 
 /** DELETE /api/sessions/[id]/recording: stops one session's recording (a replay); settles after the refetch. */
+/** Starts again a replay whose start failed (same session and source). */
+export function useRetryReplay(sessionId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch(`/api/sessions/${sessionId}/replay`, { method: "POST" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.dashboard() }),
+  });
+}
+
 export function useStopSession(sessionId: string) {
   const qc = useQueryClient();
   return useMutation({

@@ -151,3 +151,48 @@ export async function startReplay(
   }
   return { sessionId: session.id };
 }
+
+/**
+ * Starts again a replay whose start failed (the recorder could not be reached): the same session and source,
+ * so an upload is not sent twice. 409 for a session that is not such a replay (one that recorded segments
+ * keeps its clips: import it again instead); 403 past the recording quota; 503 while the recorder is down.
+ */
+export async function retryReplay(userId: string, sessionId: string): Promise<{ sessionId: string }> {
+  const session = await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`select id from "user" where id = ${userId} for update`;
+    const found = await tx.liveSession.findFirst({
+      where: { id: sessionId, userId },
+      select: {
+        id: true,
+        status: true,
+        streamerId: true,
+        segmentSeconds: true,
+        replaySource: true,
+        replayPace: true,
+        _count: { select: { segments: true } },
+      },
+    });
+    if (!found) throw new AppError("not_found", "Session not found.");
+    const source = found.replaySource;
+    if (found.status !== "FAILED" || !source || source === `${UPLOAD_PREFIX}pending` || found._count.segments > 0)
+      throw new AppError("conflict", "Only a replay that failed to start can be started again.");
+    const refusal = await recordingRefusal(userId);
+    if (refusal) throw new AppError("quota_exceeded", refusal.charAt(0).toUpperCase() + refusal.slice(1));
+    await tx.liveSession.update({
+      where: { id: found.id },
+      data: { status: "RECORDING", startedAt: new Date(), endedAt: null, endReason: null },
+    });
+    return { ...found, replaySource: source };
+  });
+  try {
+    await startRecording(replayStartRequest(session));
+  } catch (err) {
+    console.warn(`[replay] restart ${session.id}: ${err}`);
+    await prisma.liveSession.update({
+      where: { id: session.id },
+      data: { status: "FAILED", endedAt: new Date(), endReason: "recorder_unavailable" },
+    });
+    throw new AppError("unavailable", "The recorder could not be reached; try again in a moment.");
+  }
+  return { sessionId: session.id };
+}
