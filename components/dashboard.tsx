@@ -60,7 +60,7 @@ export function Dashboard() {
           <h2 className="mb-3 text-sm font-semibold text-zinc-300">Latest clips</h2>
           {data.clips.length === 0 ? (
             <Card className="p-6 text-sm text-zinc-400">
-              No clips yet. Clips appear here while the stream is still live, a few seconds after each segment closes.
+              No clips yet. Clips appear here while the stream is still live, seconds after each moment.
             </Card>
           ) : (
             <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3">

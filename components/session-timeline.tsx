@@ -135,7 +135,7 @@ function RetryReplay({ sessionId }: { sessionId: string }) {
   return (
     <>
       <button
-        className="rounded-full border border-zinc-600 px-2 py-0.5 text-xs text-zinc-200 hover:border-zinc-400 disabled:opacity-50"
+        className="whitespace-nowrap rounded-full border border-zinc-600 px-2 py-0.5 text-xs text-zinc-200 hover:border-zinc-400 disabled:opacity-50"
         disabled={retry.isPending}
         onClick={() => retry.mutate()}
       >
@@ -155,7 +155,7 @@ function StopReplay({ sessionId }: { sessionId: string }) {
   const stop = useStopSession(sessionId);
   return (
     <button
-      className="rounded-full border border-red-500/50 px-2 py-0.5 text-xs text-red-300 hover:border-red-400 disabled:opacity-50"
+      className="whitespace-nowrap rounded-full border border-red-500/50 px-2 py-0.5 text-xs text-red-300 hover:border-red-400 disabled:opacity-50"
       disabled={stop.isPending}
       onClick={() => stop.mutate()}
     >
