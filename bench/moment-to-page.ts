@@ -1,8 +1,7 @@
-import fs from "node:fs";
 import path from "node:path";
-import { chromium } from "@playwright/test";
 import { startDemoBroadcaster } from "@/scripts/lib/demo-broadcaster";
-import { startChild, stopChild, waitForHttp } from "@/scripts/lib/processes";
+import { stopChild, waitForHttp } from "@/scripts/lib/processes";
+import { launchChromium, startProdStack } from "./lib/prod-stack";
 import { BENCH_DIR, sample } from "./lib/stack";
 import { emit, machine, progress, round, summarize } from "./lib/stats";
 import type { TBenchOptions } from "./run";
@@ -26,31 +25,12 @@ export async function run(opts: TBenchOptions) {
   const dataDir = path.join(BENCH_DIR, "moment-to-page");
   const port = Number(process.env.BENCH_PAGE_PORT ?? 3720);
   const s = await sample(LOOP_SECONDS, EXCITED_AT);
-  fs.rmSync(path.join(dataDir, "stack.json"), { force: true });
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-  const stack = startChild(
-    "stack",
-    "node_modules/.bin/tsx",
-    ["scripts/stack.ts", "--prod", "--ports", String(port), "--db", "clipstream_bench_page", "--no-demo"].concat([
-      "--data-dir",
-      dataDir,
-    ]),
-    env,
-    { output: "none" },
-  );
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  const stack = startProdStack({ dataDir, port, db: "clipstream_bench_page", env });
+  const browser = await launchChromium();
   let broadcaster: Awaited<ReturnType<typeof startDemoBroadcaster>> | null = null;
   try {
-    const deadline = Date.now() + 300_000;
-    while (!fs.existsSync(path.join(dataDir, "stack.json"))) {
-      if (stack.proc.exitCode !== null) throw new Error("the stack exited during start-up");
-      if (Date.now() > deadline) throw new Error("the stack did not start within 300 s");
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const { appUrl } = JSON.parse(fs.readFileSync(path.join(dataDir, "stack.json"), "utf8")) as { appUrl: string };
+    const { appUrl } = await stack.ready();
     const start = machine();
     const context = await browser.newContext({ baseURL: appUrl });
     const page = await context.newPage();
@@ -119,7 +99,7 @@ export async function run(opts: TBenchOptions) {
       await broadcaster.close();
     }
     await browser.close();
-    await stopChild(stack, 15_000);
+    await stopChild(stack.child, 15_000);
   }
 }
 

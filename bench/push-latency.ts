@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import pg from "pg";
-import { startChild, stopChild } from "@/scripts/lib/processes";
+import { stopChild } from "@/scripts/lib/processes";
+import { launchChromium, startProdStack } from "./lib/prod-stack";
 import { BENCH_DIR } from "./lib/stack";
 import { emit, machine, progress, round, summarize } from "./lib/stats";
 import type { TBenchOptions } from "./run";
@@ -19,32 +19,10 @@ export async function run(opts: TBenchOptions) {
   const runs = opts.runs ?? 10;
   const dataDir = path.join(BENCH_DIR, "push");
   const port = Number(process.env.BENCH_PUSH_PORT ?? process.env.E2E_PORT ?? 3700);
-  fs.rmSync(path.join(dataDir, "stack.json"), { force: true });
-  const stack = startChild(
-    "stack",
-    "node_modules/.bin/tsx",
-    ["scripts/stack.ts", "--prod", "--ports", String(port), "--db", "clipstream_bench_push", "--no-demo"].concat([
-      "--data-dir",
-      dataDir,
-    ]),
-    { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-    { output: "none" },
-  );
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  const stack = startProdStack({ dataDir, port, db: "clipstream_bench_push" });
+  const browser = await launchChromium();
   try {
-    const deadline = Date.now() + 300_000;
-    while (!fs.existsSync(path.join(dataDir, "stack.json"))) {
-      if (stack.proc.exitCode !== null) throw new Error("the stack exited during start-up");
-      if (Date.now() > deadline) throw new Error("the stack did not start within 300 s");
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const { appUrl, databaseUrl } = JSON.parse(fs.readFileSync(path.join(dataDir, "stack.json"), "utf8")) as {
-      appUrl: string;
-      databaseUrl: string;
-    };
+    const { appUrl, databaseUrl } = await stack.ready();
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
     try {
@@ -75,7 +53,7 @@ export async function run(opts: TBenchOptions) {
     }
   } finally {
     await browser.close();
-    await stopChild(stack, 15_000);
+    await stopChild(stack.child, 15_000);
   }
 }
 
