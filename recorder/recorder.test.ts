@@ -766,7 +766,10 @@ describe("live parts", () => {
       allowPrivateSources: true,
       spoolDir: path.join(tmp, "spool-parts-1"),
       store,
-      livePartsGraceSeconds: 3,
+      // The final segment's store must not drop parts (that is the next test's subject): with a 3-s grace, a
+      // slow stop (CI) made the segment end ≥ 3 s after a part seen earlier, and the ended manifest lacked it.
+      livePartsGraceSeconds: 600,
+      livePartsEndGraceSeconds: 3,
       log: quiet,
     });
     expect((await control(rec.url, "POST", "/sessions", { ...startReq("lp1"), segmentSeconds: 900 })).status).toBe(201);
