@@ -26,7 +26,7 @@ export async function run(opts: TBenchOptions) {
   const port = Number(process.env.BENCH_PAGE_PORT ?? 3720);
   const s = await sample(LOOP_SECONDS, EXCITED_AT);
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-  const stack = startProdStack({ dataDir, port, db: "clipstream_bench_page", env });
+  const stack = await startProdStack({ dataDir, port, db: "clipstream_bench_page", env });
   const browser = await launchChromium();
   let broadcaster: Awaited<ReturnType<typeof startDemoBroadcaster>> | null = null;
   try {

@@ -19,7 +19,7 @@ export async function run(opts: TBenchOptions) {
   const runs = opts.runs ?? 10;
   const dataDir = path.join(BENCH_DIR, "push");
   const port = Number(process.env.BENCH_PUSH_PORT ?? process.env.E2E_PORT ?? 3700);
-  const stack = startProdStack({ dataDir, port, db: "clipstream_bench_push" });
+  const stack = await startProdStack({ dataDir, port, db: "clipstream_bench_push" });
   const browser = await launchChromium();
   try {
     const { appUrl, databaseUrl } = await stack.ready();
