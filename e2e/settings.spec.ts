@@ -68,3 +68,47 @@ test("account: change the password, sign in with it, forgot-password help, delet
   await expect(page).toHaveURL(/sign-up/);
   expect((await page.request.get("/api/streamers")).status()).toBe(401);
 });
+
+test("API tokens: create one (shown once), call the API with it, revoke it → 401", async ({ page }) => {
+  await page.goto("/sign-up");
+  await expect(page.locator("form[data-ready]")).toBeVisible();
+  await page.getByLabel("Email").fill(`tokens-${Date.now()}@example.com`);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/dashboard/);
+
+  await page.goto("/settings");
+  const section = page.getByRole("region", { name: "API tokens" });
+  await expect(section.getByText("No tokens yet.")).toBeVisible();
+  await section.getByLabel("Name").fill("Clip bot");
+  await section.getByLabel("Access").selectOption("write");
+  await section.getByRole("button", { name: "Create token" }).click();
+  const secret = (await section.getByTestId("new-token").textContent())!.trim();
+  expect(secret).toMatch(/^cs_[A-Za-z0-9_-]{43}$/);
+  const row = section.getByRole("listitem", { name: "Token Clip bot" });
+  await expect(row).toContainText("read + write");
+  await expect(row).toContainText("never used");
+
+  // A client with no cookies at all (plain fetch from the test process), as a script would call.
+  const origin = new URL(page.url()).origin;
+  const call = (init?: RequestInit) =>
+    fetch(`${origin}/api/streamers`, { ...init, headers: { authorization: `Bearer ${secret}`, ...init?.headers } });
+  const listed = await call();
+  expect(listed.status).toBe(200);
+  expect(await listed.json()).toEqual({ streamers: [] });
+  const bad = await call({ method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  expect(bad.status).toBe(422);
+
+  await section.getByRole("button", { name: "Done" }).click();
+  await expect(section.getByTestId("new-token")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("listitem", { name: "Token Clip bot" })).toContainText("last used");
+  await page.getByRole("listitem", { name: "Token Clip bot" }).getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("button", { name: "Revoke for good" }).click();
+  await expect(page.getByRole("region", { name: "API tokens" }).getByText("No tokens yet.")).toBeVisible();
+  const after = await call();
+  expect([after.status, await after.json()]).toEqual([
+    401,
+    { error: { code: "unauthorized", message: "Invalid API token." } },
+  ]);
+});

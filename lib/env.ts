@@ -45,6 +45,8 @@ const ZEnv = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/i)
     .default(CLIENT_IP_HEADER),
+  /** Requests one API token may make per minute (counted in PostgreSQL, across every web process). */
+  API_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(600),
   /** Lets NODE_ENV=production run with the public development secrets (local production builds and tests only). */
   CLIPSTREAM_ALLOW_DEV_SECRETS: bool,
   SEGMENT_SECONDS: z.coerce.number().int().min(2).max(3600).default(900),

@@ -2,7 +2,8 @@
  * Hardening of the HTTP surface against the app's real route handlers (every route.ts under app/api, found
  * on disk), real better-auth sessions and real PostgreSQL:
  *  - isolation: a second user gets 404 for every route that takes the first user's ids, and no route leaks
- *    the first user's data; a route added without an entry in ISOLATION fails the suite;
+ *    the first user's data; a route added without an entry in ISOLATION fails the suite. It runs twice: signed
+ *    in (session cookie), and with API tokens (Authorization: Bearer);
  *  - bad input: table-driven, exact error bodies, nothing stored;
  *  - body size bound, sign-in rate limit, share pages expose only what was shared.
  */
@@ -23,7 +24,17 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hardening-"));
 const stamp = Date.now();
 let ctx: Awaited<ReturnType<typeof setup>>;
 
-type TUser = { id: string; email: string; cookie: string };
+type TUser = {
+  id: string;
+  email: string;
+  cookie: string;
+  /** A read-and-write API token of the user's. */ token: string;
+};
+
+/** How the isolation entries authenticate their user: signed in, or with the user's API token. */
+let authMode: "cookie" | "token" = "cookie";
+const authHeaders = (u: TUser): Record<string, string> =>
+  authMode === "token" ? { authorization: `Bearer ${u.token}` } : { cookie: u.cookie };
 
 async function setup() {
   const [appPort, runnerPort, recorderPort] = await freePorts(3);
@@ -50,13 +61,22 @@ async function setup() {
     syncIntervalMs: 0,
   });
 
-  const signUp = (name: string): Promise<TUser> =>
-    signUpViaApi(server.url, {
+  /** A user signed up through the API, with a write token made through POST /api/tokens. */
+  const signUp = async (name: string): Promise<TUser> => {
+    const u = await signUpViaApi(server.url, {
       email: `${name}-${stamp}@example.com`,
       password: "isolation-pass-1",
       name,
       ip: `10.1.0.${name.length}`,
     });
+    const res = await fetch(`${server.url}/api/tokens`, {
+      method: "POST",
+      headers: { cookie: u.cookie, origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify({ name: "isolation", scope: "write" }),
+    });
+    expect(res.status).toBe(201);
+    return { ...u, token: ((await res.json()) as { secret: string }).secret };
+  };
   const alice = await signUp("alice");
   const bob = await signUp("bob");
 
@@ -164,7 +184,7 @@ async function call(
   opts: { as?: TUser; json?: unknown; body?: string | Buffer; headers?: Record<string, string> } = {},
 ) {
   const headers: Record<string, string> = { ...opts.headers };
-  if (opts.as) headers.cookie = opts.as.cookie;
+  if (opts.as) Object.assign(headers, authHeaders(opts.as));
   let body: string | Buffer | undefined = opts.body;
   if (opts.json !== undefined) {
     body = JSON.stringify(opts.json);
@@ -197,6 +217,9 @@ function expectNoLeak(text: string) {
 }
 
 const notFound = (message: string) => ({ error: { code: "not_found", message } });
+const TOKENS_SIGNED_IN_ONLY = {
+  error: { code: "forbidden", message: "API tokens are managed in Settings, signed in, not with a token." },
+};
 
 /** tus protocol headers: every request carries the version; a creation names the length and metadata. */
 const TUS = { "tus-resumable": "1.0.0" };
@@ -226,7 +249,9 @@ const ISOLATION: Record<string, () => Promise<void>> = {
   "GET /api/auth/[...all]": async () => {
     const r = await call("GET", "/api/auth/get-session", { as: ctx.bob });
     expect(r.status).toBe(200);
-    expect((r.json as { user: { email: string } }).user.email).toBe(ctx.bob.email);
+    // An API token is not a sign-in session: better-auth knows nobody.
+    if (authMode === "token") expect(r.json).toBeNull();
+    else expect((r.json as { user: { email: string } }).user.email).toBe(ctx.bob.email);
     expectNoLeak(r.text);
   },
   "POST /api/auth/[...all]": async () => {
@@ -343,7 +368,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expectNoLeak(r.text);
   },
   "GET /api/events": async () => {
-    const bob = await openSse(`${ctx.server.url}/api/events`, { cookie: ctx.bob.cookie });
+    const bob = await openSse(`${ctx.server.url}/api/events`, authHeaders(ctx.bob));
     try {
       await bob.waitFor((f) => f.event === "ready", 10_000, "bob's stream");
       // Alice's rows change (a no-op update still fires the row triggers): Bob's stream carries none of it.
@@ -618,6 +643,39 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     const r = await call("POST", `/api/streamers/${ctx.streamer.id}/ingress`, { as: ctx.bob, json: { type: "rtmp" } });
     expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
   },
+  "GET /api/tokens": async () => {
+    const r = await call("GET", "/api/tokens", { as: ctx.bob });
+    if (authMode === "token") {
+      expect([r.status, r.json]).toEqual([403, TOKENS_SIGNED_IN_ONLY]);
+      return;
+    }
+    expect(r.status).toBe(200);
+    const names = (r.json as { tokens: { name: string; hint: string }[] }).tokens;
+    expect(names.map((x) => x.hint)).toEqual([`${ctx.bob.token.slice(0, 6)}…${ctx.bob.token.slice(-4)}`]);
+    expectNoLeak(r.text);
+  },
+  "POST /api/tokens": async () => {
+    const before = await ctx.prisma.apiToken.count();
+    const r = await call("POST", "/api/tokens", { as: ctx.bob, json: { name: "second", scope: "read" } });
+    if (authMode === "token") {
+      expect([r.status, r.json]).toEqual([403, TOKENS_SIGNED_IN_ONLY]);
+      expect(await ctx.prisma.apiToken.count()).toBe(before);
+      return;
+    }
+    expect(r.status).toBe(201);
+    const { token } = r.json as { token: { id: string } };
+    expect((await ctx.prisma.apiToken.findUniqueOrThrow({ where: { id: token.id } })).userId).toBe(ctx.bob.id);
+    expectNoLeak(r.text);
+    await ctx.prisma.apiToken.delete({ where: { id: token.id } });
+  },
+  "DELETE /api/tokens/[id]": async () => {
+    const alices = await ctx.prisma.apiToken.findFirstOrThrow({ where: { userId: ctx.alice.id } });
+    const r = await call("DELETE", `/api/tokens/${alices.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual(
+      authMode === "token" ? [403, TOKENS_SIGNED_IN_ONLY] : [404, notFound("Token not found.")],
+    );
+    expect(await ctx.prisma.apiToken.count({ where: { id: alices.id } })).toBe(1);
+  },
   "POST /api/webhooks/livekit": async () => {
     // A session cookie is no substitute for LiveKit's signed token; nothing is stored.
     const before = await ctx.prisma.webhookReceipt.count(WEBHOOK_RECEIPTS);
@@ -630,9 +688,11 @@ const ISOLATION: Record<string, () => Promise<void>> = {
         egressInfo: { egressId: "EG_x", status: "EGRESS_COMPLETE" },
       },
     });
+    // Nor is an API token (it is not LiveKit's signed JWT).
+    const reason = authMode === "token" ? "bad or expired token" : "missing Authorization";
     expect([r.status, r.json]).toEqual([
       401,
-      { error: { code: "unauthorized", message: "Invalid webhook signature (missing Authorization)." } },
+      { error: { code: "unauthorized", message: `Invalid webhook signature (${reason}).` } },
     ]);
     expect(await ctx.prisma.webhookReceipt.count(WEBHOOK_RECEIPTS)).toBe(before);
   },
@@ -690,6 +750,8 @@ const SIGNED_IN_ONLY = new Set([
   "/api/streamers/[id]/ingress",
   "/api/streamers/[id]/recording",
   "/api/streamers/[id]/replays",
+  "/api/tokens",
+  "/api/tokens/[id]",
   "/api/uploads",
   "/api/uploads/[id]",
 ]);
@@ -704,12 +766,19 @@ describe("isolation between users", () => {
     expect(Object.keys(ISOLATION).sort()).toEqual(onDisk.sort());
   });
 
-  it.each(Object.keys(ISOLATION).sort())(
-    "%s: the other user's ids → 404, nothing leaks, nothing changes",
-    async (key) => {
-      await ISOLATION[key]();
-    },
-  );
+  describe.each(["cookie", "token"] as const)("signed in with a %s", (mode) => {
+    it.each(Object.keys(ISOLATION).sort())(
+      "%s: the other user's ids → 404, nothing leaks, nothing changes",
+      async (key) => {
+        authMode = mode;
+        try {
+          await ISOLATION[key]();
+        } finally {
+          authMode = "cookie";
+        }
+      },
+    );
+  });
 
   it("signed out, every user route answers 401 with the error shape", async () => {
     const routes = await loadApiRoutes();
@@ -730,6 +799,98 @@ describe("isolation between users", () => {
       }
     }
     expect(n).toBeGreaterThanOrEqual(12);
+  });
+
+  it("with an unknown token, every user route answers 401 and ignores the session cookie beside it", async () => {
+    const routes = await loadApiRoutes();
+    let n = 0;
+    for (const [pattern, methods] of Object.entries(routes)) {
+      if (!SIGNED_IN_ONLY.has(pattern) || pattern.startsWith("/api/tokens")) continue;
+      const p = pattern.replace("[id]", ctx.clip.id);
+      for (const m of HTTP_METHODS.filter((x) => methods[x])) {
+        const r = await call(m, p, {
+          headers: { authorization: `Bearer cs_${"x".repeat(43)}`, cookie: ctx.alice.cookie },
+          ...(m === "GET" || m === "DELETE" || m === "HEAD" ? {} : { json: {} }),
+        });
+        expect([m, p, r.status, r.json]).toEqual([
+          m,
+          p,
+          401,
+          m === "HEAD" ? null : { error: { code: "unauthorized", message: "Invalid API token." } },
+        ]);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(12);
+  });
+
+  it("a read token reads; every state-changing route refuses it (403) and nothing changes", async () => {
+    const res = await fetch(`${ctx.server.url}/api/tokens`, {
+      method: "POST",
+      headers: { cookie: ctx.alice.cookie, origin: ctx.server.url, "content-type": "application/json" },
+      body: JSON.stringify({ name: "reader", scope: "read" }),
+    });
+    const { secret, token } = (await res.json()) as { secret: string; token: { id: string } };
+    const reader = { authorization: `Bearer ${secret}` };
+    const clip = await call("GET", `/api/clips/${ctx.clip.id}`, { headers: reader });
+    expect([clip.status, (clip.json as { clip: { id: string } }).clip.id]).toEqual([200, ctx.clip.id]);
+    const snapshot = async () =>
+      JSON.stringify(
+        await Promise.all([
+          ctx.prisma.streamer.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+          ctx.prisma.clip.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+          ctx.prisma.segment.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+        ]),
+      );
+    const before = await snapshot();
+    const routes = await loadApiRoutes();
+    let n = 0;
+    for (const [pattern, methods] of Object.entries(routes)) {
+      if (!SIGNED_IN_ONLY.has(pattern) || pattern.startsWith("/api/tokens")) continue;
+      const p = pattern.replace("[id]", ctx.clip.id);
+      for (const m of HTTP_METHODS.filter((x) => methods[x] && x !== "GET" && x !== "HEAD")) {
+        const r = await call(m, p, { headers: reader, ...(m === "DELETE" ? {} : { json: {} }) });
+        expect([m, p, r.status, r.json]).toEqual([
+          m,
+          p,
+          403,
+          {
+            error: {
+              code: "forbidden",
+              message: "This API token can only read: create one with write access to make changes.",
+            },
+          },
+        ]);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThanOrEqual(20);
+    expect(await snapshot()).toBe(before);
+    await ctx.prisma.apiToken.delete({ where: { id: token.id } });
+  });
+
+  it("a token's request is not refused as cross-site (it uses no cookie); revoked, the token stops at once", async () => {
+    const res = await fetch(`${ctx.server.url}/api/tokens`, {
+      method: "POST",
+      headers: { cookie: ctx.alice.cookie, origin: ctx.server.url, "content-type": "application/json" },
+      body: JSON.stringify({ name: "script", scope: "write", expiresInDays: 7 }),
+    });
+    const { secret, token } = (await res.json()) as { secret: string; token: { id: string } };
+    const r = await call("PATCH", `/api/clips/${ctx.clip.id}`, {
+      headers: { authorization: `Bearer ${secret}`, origin: "https://elsewhere.example" },
+      json: { favorite: false },
+    });
+    expect(r.status).toBe(200);
+    const revoked = await fetch(`${ctx.server.url}/api/tokens/${token.id}`, {
+      method: "DELETE",
+      headers: { cookie: ctx.alice.cookie, origin: ctx.server.url },
+    });
+    expect(revoked.status).toBe(204);
+    const after = await call("GET", `/api/clips/${ctx.clip.id}`, { headers: { authorization: `Bearer ${secret}` } });
+    expect([after.status, after.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid API token." } },
+    ]);
   });
 
   it("cross-site, every state-changing route refuses a signed-in request (403) and nothing changes", async () => {
@@ -1129,6 +1290,8 @@ describe("bad input gets the exact error and stores nothing", () => {
   it("a client that is not a trusted proxy cannot pick a fresh budget with X-Forwarded-For", async () => {
     const trusted = process.env.TRUSTED_PROXIES;
     process.env.TRUSTED_PROXIES = ""; // the test client (127.0.0.1) is now the client, not a proxy
+    // The budget of 127.0.0.1 starts full, whatever a run of this file a minute ago spent of it.
+    await ctx.prisma.rateLimit.deleteMany({ where: { key: { startsWith: "127.0.0.1" } } });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 11; i++) {

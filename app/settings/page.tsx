@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { ChangePassword, DeleteAccount } from "@/components/account-settings";
+import { ApiTokens } from "@/components/api-tokens";
 import { AppHeader } from "@/components/app-header";
 import { RetentionSettings } from "@/components/retention-settings";
 import { getSessionUser } from "@/lib/auth/server";
@@ -16,6 +17,7 @@ export default async function SettingsPage() {
       <main className="mx-auto max-w-xl space-y-4 px-4 py-6">
         <h1 className="text-lg font-semibold">Settings</h1>
         <RetentionSettings />
+        <ApiTokens />
         <ChangePassword />
         <DeleteAccount />
       </main>

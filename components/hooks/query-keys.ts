@@ -24,5 +24,6 @@ export const queryKeys = {
     batch: (exportIds: string[]) => ["exports", "batch", exportIds.join(",")] as const,
   },
   settings: () => ["settings"] as const,
+  apiTokens: () => ["api-tokens"] as const,
   search: (q: string) => ["search", q] as const,
 };

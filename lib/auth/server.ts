@@ -6,7 +6,9 @@ import { headers } from "next/headers";
 import { afterAccountDeleted, beforeAccountDeleted } from "@/lib/account/delete-account-data";
 import { createTtlCache } from "@/lib/cache/ttl-cache";
 import { env } from "@/lib/env";
+import { authenticateBearer } from "@/lib/api-tokens/tokens";
 import { AppError } from "@/lib/http/errors";
+import { currentApiRequest } from "@/lib/http/request-context";
 import { baseAuthOptions } from "./auth-options";
 import { sendResetLink } from "./send-reset-link";
 
@@ -98,8 +100,25 @@ export async function getSessionUser(): Promise<TSessionUser | null> {
   return user;
 }
 
-/** The signed-in user, or an `unauthorized` AppError (401). */
-export async function requireUser(): Promise<TSessionUser> {
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * The caller of an API request: the owner of its API token (`Authorization: Bearer`, lib/api-tokens; a read token
+ * may only GET/HEAD) or the signed-in user. Neither → an `unauthorized` AppError (401). `signedIn` refuses tokens
+ * (403): what manages the tokens themselves needs the account's own sign-in.
+ */
+export async function requireUser(opts: { signedIn?: boolean } = {}): Promise<TSessionUser> {
+  const request = currentApiRequest();
+  if (request?.bearer) {
+    if (opts.signedIn)
+      throw new AppError("forbidden", "API tokens are managed in Settings, signed in, not with a token.");
+    request.caller ??= authenticateBearer(request.bearer);
+    const caller = await request.caller;
+    if (caller.scope === "read" && UNSAFE_METHODS.has(request.method)) {
+      throw new AppError("forbidden", "This API token can only read: create one with write access to make changes.");
+    }
+    return caller.user;
+  }
   const user = await getSessionUser();
   if (!user) throw new AppError("unauthorized", "Sign in to continue.");
   return user;

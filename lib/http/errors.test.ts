@@ -22,6 +22,15 @@ describe("handleApiError", () => {
     expect(await res.json()).toEqual(body);
   });
 
+  it("keeps the headers an AppError names (Retry-After on a 429)", async () => {
+    const res = handleApiError(new AppError("rate_limited", "Slow down.", { "retry-after": "42" }));
+    expect([res.status, res.headers.get("retry-after"), await res.json()]).toEqual([
+      429,
+      "42",
+      { error: { code: "rate_limited", message: "Slow down." } },
+    ]);
+  });
+
   it("never leaks internal error text", async () => {
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
     const res = handleApiError(new Error("connect ECONNREFUSED 10.0.0.5:5432 password=hunter2"));

@@ -38,6 +38,8 @@ export class AppError extends Error {
   constructor(
     public readonly code: TErrorCode,
     message: string,
+    /** Headers the answer carries (Retry-After on a 429). */
+    public readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "AppError";
@@ -57,7 +59,9 @@ function zodMessage(err: ZodError): string {
 
 /** Maps any thrown value to a JSON response; internal details never reach the client. */
 export function handleApiError(err: unknown): Response {
-  if (err instanceof AppError) return Response.json(errorBody(err.code, err.message), { status: err.status });
+  if (err instanceof AppError) {
+    return Response.json(errorBody(err.code, err.message), { status: err.status, headers: err.headers });
+  }
   if (err instanceof ZodError) return Response.json(errorBody("invalid_input", zodMessage(err)), { status: 422 });
   console.error("[api] unhandled error", err);
   return Response.json(errorBody("internal", "Something went wrong on our side."), { status: 500 });
