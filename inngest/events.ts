@@ -71,3 +71,7 @@ export const exportRequested = eventType("clip/export.requested", { schema: ZExp
 /** The trim editor's preview proxy of one window (a ClipPreview row) needs rendering. */
 export const ZPreviewRequested = z.object({ previewId: z.string().min(1), userId: z.string().min(1) });
 export const previewRequested = eventType("clip/preview.requested", { schema: ZPreviewRequested });
+
+/** One outgoing webhook delivery (a WebhookDelivery row) needs sending, and retrying until it is taken. */
+export const ZWebhookDelivery = z.object({ deliveryId: z.string().min(1), userId: z.string().min(1) });
+export const webhookDeliveryRequested = eventType("webhook/delivery.requested", { schema: ZWebhookDelivery });

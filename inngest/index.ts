@@ -10,6 +10,7 @@ import { renderPreviewFn } from "./render-preview";
 import { trimClipFn } from "./trim-clip";
 import { exportClipFn } from "./export-clip";
 import { transcribeAudioChunkFn } from "./transcribe-audio-chunk";
+import { deliverWebhookFn, dispatchWebhooksCron } from "./deliver-webhook";
 
 export const functions = [
   processSegment,
@@ -25,4 +26,6 @@ export const functions = [
   transcribeAudioChunkFn,
   failStuckSegmentsCron,
   renderPreviewFn,
+  deliverWebhookFn,
+  dispatchWebhooksCron,
 ];

@@ -164,7 +164,42 @@ async function setup() {
   await getStore().put(liveKeys.manifest(session.id), Buffer.from(JSON.stringify(manifest)), {
     contentType: "application/json",
   });
-  return { prisma, server, runner, signUp, alice, bob, streamer, session, segment, clip, otherClip };
+  const endpoint = await prisma.webhookEndpoint.create({
+    data: {
+      userId: alice.id,
+      url: "https://93.184.215.14/alice-hooks",
+      events: ["clip.ready"],
+      secret: "whsec_YWxpY2UtcHJpdmF0ZS1zaWduaW5nLWtleQ==",
+    },
+  });
+  const delivery = await prisma.webhookDelivery.create({
+    data: {
+      userId: alice.id,
+      endpointId: endpoint.id,
+      type: "clip.ready",
+      eventKey: `clip.ready:${clip.id}`,
+      objectId: clip.id,
+      // Settled, so no job picks it up during the suite.
+      status: "DELIVERED",
+      enqueuedAt: new Date(),
+      payload: '{"type":"clip.ready"}',
+    },
+  });
+  return {
+    prisma,
+    server,
+    runner,
+    signUp,
+    alice,
+    bob,
+    streamer,
+    session,
+    segment,
+    clip,
+    otherClip,
+    endpoint,
+    delivery,
+  };
 }
 
 beforeAll(async () => {
@@ -209,6 +244,9 @@ function expectNoLeak(text: string) {
     ctx.segment.id,
     ctx.clip.id,
     ctx.otherClip.id,
+    ctx.endpoint.id,
+    ctx.endpoint.secret,
+    "alice-hooks",
     "Alice live",
     "PRIVATE-TRANSCRIPT",
   ]) {
@@ -343,6 +381,16 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect((await ctx.prisma.clip.findUniqueOrThrow({ where: { id: ctx.otherClip.id } })).captions).toEqual([
       { start: 0, end: 1, text: "kept" },
     ]);
+  },
+  "GET /api/clips/[id]/metadata": async () => {
+    const r = await call("GET", `/api/clips/${ctx.clip.id}/metadata`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+  },
+  "GET /api/clips/metadata": async () => {
+    // One of Alice's among the ids: the whole batch is refused, nothing of it returned.
+    const r = await call("GET", `/api/clips/metadata?ids=${ctx.clip.id},${ctx.otherClip.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Clip not found.")]);
+    expectNoLeak(r.text);
   },
   "GET /api/clips/[id]/preview": async () => {
     const r = await call("GET", `/api/clips/${ctx.clip.id}/preview`, { as: ctx.bob });
@@ -676,6 +724,59 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     );
     expect(await ctx.prisma.apiToken.count({ where: { id: alices.id } })).toBe(1);
   },
+  "GET /api/webhook-endpoints": async () => {
+    const r = await call("GET", "/api/webhook-endpoints", { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([200, { endpoints: [] }]);
+    expectNoLeak(r.text);
+  },
+  "POST /api/webhook-endpoints": async () => {
+    const before = await ctx.prisma.webhookEndpoint.count({ where: { userId: ctx.alice.id } });
+    const r = await call("POST", "/api/webhook-endpoints", {
+      as: ctx.bob,
+      json: { url: "https://93.184.215.14/bob-hooks", events: ["clip.ready"] },
+    });
+    expect(r.status).toBe(201);
+    const { endpoint, secret } = r.json as { endpoint: { id: string }; secret: string };
+    expect(secret).toMatch(/^whsec_/);
+    expect((await ctx.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).userId).toBe(
+      ctx.bob.id,
+    );
+    expect(await ctx.prisma.webhookEndpoint.count({ where: { userId: ctx.alice.id } })).toBe(before);
+    expectNoLeak(r.text);
+    await ctx.prisma.webhookEndpoint.delete({ where: { id: endpoint.id } });
+  },
+  "PATCH /api/webhook-endpoints/[id]": async () => {
+    const r = await call("PATCH", `/api/webhook-endpoints/${ctx.endpoint.id}`, {
+      as: ctx.bob,
+      json: { url: "https://93.184.215.15/bob", enabled: false },
+    });
+    expect([r.status, r.json]).toEqual([404, notFound("Webhook endpoint not found.")]);
+    expect(await ctx.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: ctx.endpoint.id } })).toMatchObject({
+      url: ctx.endpoint.url,
+      enabled: true,
+    });
+  },
+  "DELETE /api/webhook-endpoints/[id]": async () => {
+    const r = await call("DELETE", `/api/webhook-endpoints/${ctx.endpoint.id}`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Webhook endpoint not found.")]);
+    expect(await ctx.prisma.webhookEndpoint.count({ where: { id: ctx.endpoint.id } })).toBe(1);
+  },
+  "POST /api/webhook-endpoints/[id]/secret": async () => {
+    const r = await call("POST", `/api/webhook-endpoints/${ctx.endpoint.id}/secret`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Webhook endpoint not found.")]);
+    expect((await ctx.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: ctx.endpoint.id } })).secret).toBe(
+      ctx.endpoint.secret,
+    );
+  },
+  "POST /api/webhook-endpoints/[id]/test": async () => {
+    const r = await call("POST", `/api/webhook-endpoints/${ctx.endpoint.id}/test`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Webhook endpoint not found.")]);
+    expect(await ctx.prisma.webhookDelivery.count({ where: { endpointId: ctx.endpoint.id } })).toBe(1);
+  },
+  "GET /api/webhook-endpoints/[id]/deliveries": async () => {
+    const r = await call("GET", `/api/webhook-endpoints/${ctx.endpoint.id}/deliveries`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Webhook endpoint not found.")]);
+  },
   "POST /api/webhooks/livekit": async () => {
     // A session cookie is no substitute for LiveKit's signed token; nothing is stored.
     const before = await ctx.prisma.webhookReceipt.count(WEBHOOK_RECEIPTS);
@@ -725,11 +826,13 @@ const SIGNED_IN_ONLY = new Set([
   "/api/clips",
   "/api/clips/[id]",
   "/api/clips/[id]/captions",
+  "/api/clips/[id]/metadata",
   "/api/clips/[id]/preview",
   "/api/clips/[id]/retry",
   "/api/clips/[id]/share",
   "/api/clips/[id]/trim",
   "/api/clips/[id]/waveform",
+  "/api/clips/metadata",
   "/api/dashboard",
   "/api/events",
   "/api/exports",
@@ -754,6 +857,11 @@ const SIGNED_IN_ONLY = new Set([
   "/api/tokens/[id]",
   "/api/uploads",
   "/api/uploads/[id]",
+  "/api/webhook-endpoints",
+  "/api/webhook-endpoints/[id]",
+  "/api/webhook-endpoints/[id]/deliveries",
+  "/api/webhook-endpoints/[id]/secret",
+  "/api/webhook-endpoints/[id]/test",
 ]);
 
 describe("isolation between users", () => {
@@ -1091,6 +1199,84 @@ describe("bad input gets the exact error and stores nothing", () => {
     const r = await call("POST", "/api/streamers", { as: ctx.alice, json });
     expect([r.status, r.json]).toEqual([status, body]);
     expect(await ctx.prisma.streamer.count({ where: { userId: ctx.alice.id } })).toBe(1);
+  });
+
+  const hookPrivate = (host: string) =>
+    invalid(`url: ${host} is on a private network; webhooks go to public addresses only.`);
+  it.each([
+    ["loopback", { url: "http://127.0.0.1:8080/hook", events: ["clip.ready"] }, hookPrivate("127.0.0.1")],
+    ["localhost", { url: "http://localhost/hook", events: ["clip.ready"] }, hookPrivate("localhost")],
+    [
+      "cloud metadata",
+      { url: "http://169.254.169.254/latest", events: ["clip.ready"] },
+      hookPrivate("169.254.169.254"),
+    ],
+    ["IPv6 loopback", { url: "http://[::1]/hook", events: ["clip.ready"] }, hookPrivate("[::1]")],
+    [
+      "not a URL",
+      { url: "hooks please", events: ["clip.ready"] },
+      invalid("url: Enter the endpoint's full URL (https://…)."),
+    ],
+    [
+      "ftp",
+      { url: "ftp://93.184.215.14/x", events: ["clip.ready"] },
+      invalid("url: Webhook URLs are http:// or https://."),
+    ],
+    ["no events", { url: "https://93.184.215.14/h", events: [] }, invalid("events: Choose at least one event.")],
+    [
+      "unknown event",
+      { url: "https://93.184.215.14/h", events: ["clip.deleted"] },
+      invalid(
+        'events.0: Invalid option: expected one of "clip.ready"|"clip.reviewed"|"session.started"|"session.ended"|"segment.failed"',
+      ),
+    ],
+    [
+      "unknown field",
+      { url: "https://93.184.215.14/h", events: ["clip.ready"], secret: "mine" },
+      invalid('Unrecognized key: "secret"'),
+    ],
+  ])("POST /api/webhook-endpoints: %s", async (_name, json, body) => {
+    const before = await ctx.prisma.webhookEndpoint.count({ where: { userId: ctx.alice.id } });
+    const r = await call("POST", "/api/webhook-endpoints", { as: ctx.alice, json });
+    expect([r.status, r.json]).toEqual([422, body]);
+    expect(await ctx.prisma.webhookEndpoint.count({ where: { userId: ctx.alice.id } })).toBe(before);
+  });
+
+  it("GET /api/clips/metadata needs ids (1–100); the owner gets a JSON download of each clip in order", async () => {
+    for (const [q, message] of [
+      ["", "Name the clips: ?ids=<id>,<id>,…"],
+      ["?ids=,", "Name the clips: ?ids=<id>,<id>,…"],
+      [`?ids=${Array.from({ length: 101 }, (_, i) => `c${i}`).join(",")}`, "At most 100 clips at once."],
+    ]) {
+      const r = await call("GET", `/api/clips/metadata${q}`, { as: ctx.alice });
+      expect([r.status, r.json]).toEqual([422, invalid(message)]);
+    }
+    const res = await fetch(`${ctx.server.url}/api/clips/metadata?ids=${ctx.otherClip.id},${ctx.clip.id}`, {
+      headers: { cookie: ctx.alice.cookie },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="clips-metadata.json"');
+    const body = (await res.json()) as { clips: { clip: { id: string } }[] };
+    expect(body.clips.map((c) => c.clip.id)).toEqual([ctx.otherClip.id, ctx.clip.id]);
+    const one = await fetch(`${ctx.server.url}/api/clips/${ctx.clip.id}/metadata`, {
+      headers: { cookie: ctx.alice.cookie },
+    });
+    expect([one.status, one.headers.get("content-disposition")]).toEqual([
+      200,
+      `attachment; filename="clip-${ctx.clip.id}.json"`,
+    ]);
+  });
+
+  it("PATCH /api/webhook-endpoints/[id] refuses a private URL and keeps the endpoint as it was", async () => {
+    const r = await call("PATCH", `/api/webhook-endpoints/${ctx.endpoint.id}`, {
+      as: ctx.alice,
+      json: { url: "http://10.0.0.7/steal", enabled: false },
+    });
+    expect([r.status, r.json]).toEqual([422, hookPrivate("10.0.0.7")]);
+    expect(await ctx.prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: ctx.endpoint.id } })).toMatchObject({
+      url: ctx.endpoint.url,
+      enabled: true,
+    });
   });
 
   it.each([

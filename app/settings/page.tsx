@@ -3,6 +3,7 @@ import { ChangePassword, DeleteAccount } from "@/components/account-settings";
 import { ApiTokens } from "@/components/api-tokens";
 import { AppHeader } from "@/components/app-header";
 import { RetentionSettings } from "@/components/retention-settings";
+import { WebhookEndpoints } from "@/components/webhook-endpoints";
 import { getSessionUser } from "@/lib/auth/server";
 
 export const metadata = { title: "Settings" };
@@ -18,6 +19,7 @@ export default async function SettingsPage() {
         <h1 className="text-lg font-semibold">Settings</h1>
         <RetentionSettings />
         <ApiTokens />
+        <WebhookEndpoints />
         <ChangePassword />
         <DeleteAccount />
       </main>

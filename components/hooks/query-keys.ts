@@ -25,5 +25,7 @@ export const queryKeys = {
   },
   settings: () => ["settings"] as const,
   apiTokens: () => ["api-tokens"] as const,
+  webhookEndpoints: () => ["webhook-endpoints"] as const,
+  webhookDeliveries: (endpointId: string) => ["webhook-endpoints", endpointId, "deliveries"] as const,
   search: (q: string) => ["search", q] as const,
 };

@@ -180,6 +180,9 @@ export function ExportPanel({ clipId, ready }: { clipId: string; ready: boolean 
     <div className="space-y-3">
       <ExportOptions clipIds={[clipId]} disabled={!ready} />
       <ExportList of={{ clipId }} />
+      <a className="block text-xs text-zinc-400 underline" href={`/api/clips/${clipId}/metadata`} download>
+        Metadata for other editors (.json): stream range, word timings, captions, crop and layout
+      </a>
     </div>
   );
 }

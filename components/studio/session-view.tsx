@@ -5,7 +5,7 @@ import type { TExportDto } from "@/lib/studio/exports";
 import { LiveView } from "../live/live-view";
 import { useCutClip, useSession } from "../hooks/use-session";
 import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
+import { Button, buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
 import { formatClock } from "../ui/format";
 import { ExportList, ExportOptions } from "./export-panel";
@@ -192,6 +192,15 @@ export function SessionView({ id }: { id: string }) {
           cta={`Export ${readyIds.length} clip${readyIds.length === 1 ? "" : "s"}`}
           onCreated={(e: TExportDto[]) => setBatch(e.map((x) => x.id))}
         />
+        {selected.length > 0 && (
+          <a
+            className={buttonClass("ghost", "mt-2 inline-block text-xs")}
+            href={`/api/clips/metadata?ids=${selected.join(",")}`}
+            download
+          >
+            Metadata of {selected.length} clip{selected.length === 1 ? "" : "s"} for other editors (.json)
+          </a>
+        )}
         {batch.length > 0 && (
           <div className="mt-3">
             <ExportList of={{ exportIds: batch }} />

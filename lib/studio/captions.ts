@@ -54,22 +54,30 @@ export async function getCaptions(
   const duration = r3(clip.endTime - clip.startTime);
   const stored = z.array(ZStoredCue).safeParse(clip.captions);
   if (clip.captions !== null && stored.success) return { edited: true, duration, cues: stored.data };
+  const words = await sessionWordsUntil(userId, clip.sessionId, clip.endTime);
+  return { edited: false, duration, cues: cuesFromWords(words, clip.startTime, clip.endTime) };
+}
+
+/**
+ * The session's transcript words (stream time) up to `end`: the processed segments' transcripts, and for the
+ * stretch no processed segment covers yet, the live edge's transcribed audio chunks.
+ */
+export async function sessionWordsUntil(userId: string, sessionId: string, end: number): Promise<TWord[]> {
   const [transcripts, chunks] = await Promise.all([
     prisma.transcript.findMany({
-      where: { userId, segment: { sessionId: clip.sessionId, startOffset: { lt: clip.endTime } } },
+      where: { userId, segment: { sessionId, startOffset: { lt: end } } },
       select: { words: true, segment: { select: { startOffset: true, duration: true } } },
     }),
     // A live clip whose segment has not closed yet: the live edge's audio chunks hold its words.
     prisma.audioChunk.findMany({
-      where: { userId, sessionId: clip.sessionId, status: "DONE", startOffset: { lt: clip.endTime } },
+      where: { userId, sessionId, status: "DONE", startOffset: { lt: end } },
       select: { words: true },
     }),
   ]);
   const wordsOf = (x: { words: unknown }) => (Array.isArray(x.words) ? (x.words as TWord[]) : []);
   const transcribed = (t: number) =>
     transcripts.some((x) => t >= x.segment.startOffset && t < x.segment.startOffset + x.segment.duration);
-  const words = [...transcripts.flatMap(wordsOf), ...chunks.flatMap(wordsOf).filter((w) => !transcribed(w.s))];
-  return { edited: false, duration, cues: cuesFromWords(words, clip.startTime, clip.endTime) };
+  return [...transcripts.flatMap(wordsOf), ...chunks.flatMap(wordsOf).filter((w) => !transcribed(w.s))];
 }
 
 export const ZCaptionsInput = z

@@ -56,8 +56,13 @@ describe("applyMigrations", () => {
       url,
       `select tgname from pg_trigger where tgrelid = '"Clip"'::regclass and not tgisinternal order by tgname`,
     );
-    // The session clip count and the push channel (migration push_notify).
-    expect(triggers.map((t) => t.tgname)).toEqual(["Clip_count_delete", "Clip_count_insert", "Clip_push"]);
+    // The session clip count, the push channel (migration push_notify) and outgoing webhooks (outgoing_webhooks).
+    expect(triggers.map((t) => t.tgname)).toEqual([
+      "Clip_count_delete",
+      "Clip_count_insert",
+      "Clip_push",
+      "Clip_webhooks",
+    ]);
   });
 
   it("a migration that fails part-way leaves nothing of itself behind", async () => {

@@ -1,0 +1,81 @@
+import { webhookDeliveryRequested } from "@/inngest/events";
+import { inngest } from "@/inngest/client";
+import { prisma } from "@/lib/db";
+import { PgListener } from "@/lib/pg/pg-listener";
+
+const BATCH = 100;
+
+/**
+ * Hands every delivery not yet handed over to the job engine (deliver-webhook), oldest first, in batches
+ * claimed with SKIP LOCKED so several processes dispatching at once never send one twice. A failed send
+ * releases its batch for the next call, and the error is rethrown. Returns how many were handed over.
+ */
+export async function dispatchDeliveries(): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const rows = await prisma.$queryRaw<{ id: string; userId: string }[]>`
+      UPDATE "WebhookDelivery" SET "enqueuedAt" = (now() AT TIME ZONE 'UTC')
+      WHERE "id" IN (
+        SELECT "id" FROM "WebhookDelivery" WHERE "enqueuedAt" IS NULL
+        ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "userId"`;
+    if (!rows.length) return total;
+    try {
+      await inngest.send(
+        rows.map((r) =>
+          webhookDeliveryRequested.create({ deliveryId: r.id, userId: r.userId }, { id: `webhook-${r.id}` }),
+        ),
+      );
+    } catch (err) {
+      await prisma.webhookDelivery.updateMany({
+        where: { id: { in: rows.map((r) => r.id) } },
+        data: { enqueuedAt: null },
+      });
+      throw err;
+    }
+    total += rows.length;
+    if (rows.length < BATCH) return total;
+  }
+}
+
+/** dispatchDeliveries that only logs a failure (the next notification or the minute's sweep tries again). */
+export async function requestDeliveries(): Promise<void> {
+  await dispatchDeliveries().catch((err: Error) => console.error(`[webhooks] dispatch failed: ${err.message}`));
+}
+
+/**
+ * Dispatches as soon as the row triggers announce new deliveries (NOTIFY clipstream_webhooks), once at start
+ * and after every reconnect (what was written while nobody listened). One per long-lived process: the web
+ * server starts it (instrumentation.ts); without one (serverless), the webhook-dispatch cron sweeps every minute.
+ */
+export function startWebhookDispatcher(connectionString: string, log: (m: string) => void = console.log) {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const kick = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = requestDeliveries().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        kick();
+      }
+    });
+  };
+  const listener = new PgListener({
+    connectionString,
+    channels: ["clipstream_webhooks"],
+    onNotification: kick,
+    onReconnect: kick,
+    log: (m) => log(`[webhooks] ${m}`),
+  });
+  void listener.start().then(kick);
+  return {
+    close: async () => {
+      await listener.close();
+      await running;
+    },
+  };
+}
