@@ -48,7 +48,11 @@ export function ApiTokens() {
       <p className="text-xs text-zinc-400">
         Scripts and other tools call the API with a token:{" "}
         <code className="break-all text-zinc-300">Authorization: Bearer cs_…</code>. A token acts as you on every{" "}
-        <code className="text-zinc-300">/api</code> route; a read token can only look.
+        <code className="text-zinc-300">/api</code> route; a read token can only look. See the{" "}
+        <a className="underline" href="/docs/api">
+          API reference
+        </a>
+        .
       </p>
       {fresh && <FreshToken {...fresh} onDone={() => setFresh(null)} />}
       <form onSubmit={onSubmit} className="grid gap-2 sm:grid-cols-[1fr_1fr_auto] sm:items-end">

@@ -724,6 +724,14 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     );
     expect(await ctx.prisma.apiToken.count({ where: { id: alices.id } })).toBe(1);
   },
+  "GET /api/openapi.json": async () => {
+    // Public: the same document for anyone, with nothing of any user in it.
+    const r = await call("GET", "/api/openapi.json", { as: ctx.bob });
+    const anon = await call("GET", "/api/openapi.json");
+    expect([r.status, (r.json as { openapi: string }).openapi]).toEqual([200, "3.1.0"]);
+    expect(anon.text).toBe(r.text);
+    expectNoLeak(r.text);
+  },
   "GET /api/webhook-endpoints": async () => {
     const r = await call("GET", "/api/webhook-endpoints", { as: ctx.bob });
     expect([r.status, r.json]).toEqual([200, { endpoints: [] }]);
