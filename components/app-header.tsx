@@ -13,6 +13,7 @@ export function AppHeader({ email }: { email: string }) {
     ["/review", "Review"],
     ["/clips", "Clips"],
     ["/search", "Search"],
+    ["/analytics", "Analytics"],
   ] as const;
   return (
     <header className="sticky top-0 z-10 border-b border-zinc-800 bg-zinc-950/90 backdrop-blur">
@@ -37,13 +38,16 @@ export function AppHeader({ email }: { email: string }) {
           </Button>
         </div>
       </div>
-      <nav aria-label="Studio" className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-3 pb-2 text-sm">
+      <nav
+        aria-label="Studio"
+        className="mx-auto flex max-w-6xl gap-0.5 overflow-x-auto px-2 pb-2 text-sm sm:gap-1 sm:px-3"
+      >
         {nav.map(([href, label]) => (
           <Link
             key={href}
             href={href}
             aria-current={pathname === href ? "page" : undefined}
-            className="rounded-md px-3 py-1.5 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100 aria-[current=page]:bg-zinc-800 aria-[current=page]:text-zinc-50"
+            className="shrink-0 rounded-md px-2.5 py-1.5 text-zinc-400 sm:px-3 hover:bg-zinc-800 hover:text-zinc-100 aria-[current=page]:bg-zinc-800 aria-[current=page]:text-zinc-50"
           >
             {label}
           </Link>

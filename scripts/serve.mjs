@@ -75,9 +75,21 @@ async function serve() {
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname);
   await new Promise((resolve, reject) => server.once("listening", resolve).once("error", reject));
-  const stop = () => server.close(() => process.exit(0));
+  // Long-lived answers (Server-Sent Events from an open page, a video streaming) would hold server.close() open
+  // for good: idle connections go at once, the rest after 2 s, and the process after 8 s whatever is left.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
+    setTimeout(() => process.exit(0), 8000).unref();
+  };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  // A worker whose primary is gone (killed) stops too, rather than serving on unsupervised.
+  if (cluster.isWorker) process.once("disconnect", stop);
   return server;
 }
 

@@ -724,6 +724,26 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     );
     expect(await ctx.prisma.apiToken.count({ where: { id: alices.id } })).toBe(1);
   },
+  "GET /api/analytics": async () => {
+    // Alice's streamer or session named: 404; Bob's own numbers hold nothing of hers.
+    for (const q of [`?streamerId=${ctx.streamer.id}`, `?sessionId=${ctx.session.id}`]) {
+      const r = await call("GET", `/api/analytics${q}`, { as: ctx.bob });
+      expect([q, r.status, r.json]).toEqual([
+        q,
+        404,
+        notFound(q.includes("streamer") ? "Streamer not found." : "Session not found."),
+      ]);
+    }
+    const r = await call("GET", "/api/analytics?from=2020-01-01&to=2020-12-31", { as: ctx.bob });
+    expect(r.status).toBe(200);
+    expect((r.json as { totals: { clips: number } }).totals.clips).toBe(0);
+    const csv = await call("GET", "/api/analytics?format=csv&table=streamers", { as: ctx.bob });
+    expect([csv.status, csv.text]).toEqual([
+      200,
+      "streamer,id,hours_recorded,clips,clips_per_hour,approval_rate,average_score,latency_median_s\r\n",
+    ]);
+    expectNoLeak(r.text);
+  },
   "GET /api/openapi.json": async () => {
     // Public: the same document for anyone, with nothing of any user in it.
     const r = await call("GET", "/api/openapi.json", { as: ctx.bob });
@@ -831,6 +851,7 @@ const ISOLATION: Record<string, () => Promise<void>> = {
 
 /** Routes that need a signed-in user: signed out they answer 401 with the one error shape. */
 const SIGNED_IN_ONLY = new Set([
+  "/api/analytics",
   "/api/clips",
   "/api/clips/[id]",
   "/api/clips/[id]/captions",

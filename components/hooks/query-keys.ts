@@ -28,4 +28,5 @@ export const queryKeys = {
   webhookEndpoints: () => ["webhook-endpoints"] as const,
   webhookDeliveries: (endpointId: string) => ["webhook-endpoints", endpointId, "deliveries"] as const,
   search: (q: string) => ["search", q] as const,
+  analytics: (qs: string) => ["analytics", qs] as const,
 };

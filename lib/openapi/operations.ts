@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZAnalyticsQuery } from "@/lib/analytics/analytics";
 import { ZCreateToken } from "@/lib/api-tokens/tokens";
 import { ZClipQuery, ZClipReviewPatch } from "@/lib/clips/clips";
 import { ZRetryClip } from "@/lib/clips/retry-clip";
@@ -393,6 +394,15 @@ export const OPERATIONS: Record<string, TOperation> = {
     auth: "user",
     ok: { status: 200, description: "text/event-stream: `ready`, then `change` events.", type: "text/event-stream" },
     errors: [],
+  },
+  "GET /api/analytics": {
+    tag: "Sessions",
+    summary: "Hours recorded, clips, clips per hour, approval, score, moment-to-clip latency, keywords; per day, streamer, session",
+    description: "Days are counted in `tz` (default UTC; the last 30 days unless `from`/`to`). `format=csv` downloads `table`.",
+    auth: "user",
+    query: ZAnalyticsQuery,
+    ok: { status: 200, description: "`{ range, totals, daily, streamers, sessions, keywords, signals }`, or CSV." },
+    errors: ["invalid_input", "not_found"],
   },
   // Account
   "GET /api/settings": {
