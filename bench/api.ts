@@ -303,10 +303,10 @@ export async function run(opts: TBenchOptions) {
       { name: "search-phrase", path: `/api/search?q=${encodeURIComponent(PHRASE.join(" "))}`, rate: 10 },
       { name: "search-common-word", path: "/api/search?q=game", rate: 10 },
       { name: "search-every-title", path: "/api/search?q=number", rate: 10 },
-      // The analytics page, opened by people: its default range (the last 30 days, all 100k clips in it), and
-      // one streamer (20k clips, with its sessions' table).
-      { name: "analytics", path: "/api/analytics", rate: 10 },
-      { name: "analytics-streamer", path: "/api/analytics?streamerId=bs1", rate: 10 },
+      // The analytics page, opened by people (2 req/s: 120 page opens a minute): its default range (the last 30
+      // days, all 100k clips in it), and one streamer (20k clips, with its sessions' table).
+      { name: "analytics", path: "/api/analytics", rate: 2 },
+      { name: "analytics-streamer", path: "/api/analytics?streamerId=bs1", rate: 2 },
     ];
     // BENCH_API_ONLY=feed,dashboard: only these rows (and api-feed-throughput only if named "throughput").
     const only = process.env.BENCH_API_ONLY?.split(",").map((x) => x.trim());

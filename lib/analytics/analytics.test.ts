@@ -218,6 +218,8 @@ describe("analytics", () => {
       "2026-12-02,1.5,3,1,0,73.33,20",
       "",
     ]);
-    expect(a.analyticsCsv(r, "streamers").split("\r\n")[1]).toBe(`"'=HYPERLINK(""x"")",${s.alpha.id},3,4,1.33,0.5,62.5,12`);
+    expect(a.analyticsCsv(r, "streamers").split("\r\n")[1]).toBe(
+      `"'=HYPERLINK(""x"")",${s.alpha.id},3,4,1.33,0.5,62.5,12`,
+    );
   });
 });
