@@ -22,6 +22,7 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
   const [customPrompt, setCustomPrompt] = useState(streamer.customPrompt ?? "");
   const [recordOutput, setRecordOutput] = useState(streamer.recordOutput);
   const [recordQuality, setRecordQuality] = useState(streamer.recordQuality);
+  const [notify, setNotify] = useState(streamer.notify);
   const save = useUpdateStreamer(streamer.id, { onSuccess: onDone });
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -37,6 +38,7 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
       // Unchanged, not sent: a setting this server cannot make now does not block saving the others.
       ...(recordOutput !== streamer.recordOutput ? { recordOutput } : {}),
       ...(recordQuality !== streamer.recordQuality ? { recordQuality } : {}),
+      notify,
     });
   }
   const num = (set: (n: number) => void) => (e: { target: { value: string } }) => set(Number(e.target.value));
@@ -128,6 +130,15 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
             </select>
           </label>
         </fieldset>
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" className="mt-1" checked={notify} onChange={(e) => setNotify(e.target.checked)} />
+          <span>
+            Notify me when a clip is ready
+            <span className="block text-xs text-zinc-500">
+              On the devices where notifications are on (Settings → Notifications).
+            </span>
+          </span>
+        </label>
         {save.error && (
           <p role="alert" className="rounded-md bg-red-500/10 px-3 py-2 text-sm text-red-300">
             {save.error.message}

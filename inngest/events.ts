@@ -75,3 +75,7 @@ export const previewRequested = eventType("clip/preview.requested", { schema: ZP
 /** One outgoing webhook delivery (a WebhookDelivery row) needs sending, and retrying until it is taken. */
 export const ZWebhookDelivery = z.object({ deliveryId: z.string().min(1), userId: z.string().min(1) });
 export const webhookDeliveryRequested = eventType("webhook/delivery.requested", { schema: ZWebhookDelivery });
+
+/** One clip notification (a PushDelivery row) needs sending to its owner's devices. */
+export const ZPushDelivery = z.object({ deliveryId: z.string().min(1), userId: z.string().min(1) });
+export const pushDeliveryRequested = eventType("push/delivery.requested", { schema: ZPushDelivery });

@@ -11,6 +11,7 @@ import { trimClipFn } from "./trim-clip";
 import { exportClipFn } from "./export-clip";
 import { transcribeAudioChunkFn } from "./transcribe-audio-chunk";
 import { deliverWebhookFn, dispatchWebhooksCron } from "./deliver-webhook";
+import { sendPushFn } from "./send-push";
 
 export const functions = [
   processSegment,
@@ -28,4 +29,5 @@ export const functions = [
   renderPreviewFn,
   deliverWebhookFn,
   dispatchWebhooksCron,
+  sendPushFn,
 ];

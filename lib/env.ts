@@ -45,6 +45,11 @@ const ZEnv = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/i)
     .default(CLIENT_IP_HEADER),
+  /** Web Push contact for push services (mailto: or https:). Unset: APP_URL when https. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, "expected mailto:… or https://…")
+    .optional(),
   /** Requests one API token may make per minute (counted in PostgreSQL, across every web process). */
   API_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(600),
   /** Lets NODE_ENV=production run with the public development secrets (local production builds and tests only). */

@@ -7,6 +7,7 @@
  *  - bad input: table-driven, exact error bodies, nothing stored;
  *  - body size bound, sign-in rate limit, share pages expose only what was shared.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +22,11 @@ const WEBHOOK_RECEIPTS = {
 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hardening-"));
+/** A browser's push keys: an uncompressed P-256 point and a 16-byte secret, base64url. */
+const PUSH_KEYS = (() => {
+  const ecdh = crypto.createECDH("prime256v1");
+  return { p256dh: ecdh.generateKeys().toString("base64url"), auth: crypto.randomBytes(16).toString("base64url") };
+})();
 const stamp = Date.now();
 let ctx: Awaited<ReturnType<typeof setup>>;
 
@@ -185,6 +191,10 @@ async function setup() {
       payload: '{"type":"clip.ready"}',
     },
   });
+  const pushEndpoint = `https://93.184.215.14/push/alice-${stamp}`;
+  await prisma.pushSubscription.create({
+    data: { userId: alice.id, endpoint: pushEndpoint, p256dh: PUSH_KEYS.p256dh, auth: PUSH_KEYS.auth },
+  });
   return {
     prisma,
     server,
@@ -199,6 +209,7 @@ async function setup() {
     otherClip,
     endpoint,
     delivery,
+    pushEndpoint,
   };
 }
 
@@ -744,6 +755,32 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     ]);
     expectNoLeak(r.text);
   },
+  "GET /api/push": async () => {
+    const r = await call("GET", "/api/push", { as: ctx.bob });
+    expect(r.status).toBe(200);
+    // The server's one public key; Bob's devices only (Alice has one).
+    expect(r.json).toEqual({ publicKey: expect.stringMatching(/^[A-Za-z0-9_-]{87}$/), devices: 0 });
+    expectNoLeak(r.text);
+  },
+  "POST /api/push/subscriptions": async () => {
+    // Bob's own browser: his subscription, and Alice's is untouched. (A browser's endpoint is a secret only that
+    // browser holds; the same browser signed in as someone else moves to them, tested in push-notifications.)
+    const r = await call("POST", "/api/push/subscriptions", {
+      as: ctx.bob,
+      json: { endpoint: "https://93.184.215.14/push/bob", keys: PUSH_KEYS },
+    });
+    expect([r.status, (r.json as { devices: number }).devices]).toEqual([201, 1]);
+    expect(await ctx.prisma.pushSubscription.count({ where: { userId: ctx.alice.id } })).toBe(1);
+    await ctx.prisma.pushSubscription.deleteMany({ where: { userId: ctx.bob.id } });
+  },
+  "DELETE /api/push/subscriptions": async () => {
+    const r = await call("DELETE", "/api/push/subscriptions", {
+      as: ctx.bob,
+      json: { endpoint: ctx.pushEndpoint },
+    });
+    expect([r.status, r.json]).toEqual([404, notFound("This device does not get notifications.")]);
+    expect(await ctx.prisma.pushSubscription.count({ where: { endpoint: ctx.pushEndpoint } })).toBe(1);
+  },
   "GET /api/openapi.json": async () => {
     // Public: the same document for anyone, with nothing of any user in it.
     const r = await call("GET", "/api/openapi.json", { as: ctx.bob });
@@ -866,6 +903,8 @@ const SIGNED_IN_ONLY = new Set([
   "/api/events",
   "/api/exports",
   "/api/exports/zip",
+  "/api/push",
+  "/api/push/subscriptions",
   "/api/recording/formats",
   "/api/recordings",
   "/api/search",

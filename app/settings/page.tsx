@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { ChangePassword, DeleteAccount } from "@/components/account-settings";
 import { ApiTokens } from "@/components/api-tokens";
 import { AppHeader } from "@/components/app-header";
+import { NotificationSettings } from "@/components/notification-settings";
 import { RetentionSettings } from "@/components/retention-settings";
 import { WebhookEndpoints } from "@/components/webhook-endpoints";
 import { getSessionUser } from "@/lib/auth/server";
@@ -18,6 +19,7 @@ export default async function SettingsPage() {
       <main className="mx-auto max-w-xl space-y-4 px-4 py-6">
         <h1 className="text-lg font-semibold">Settings</h1>
         <RetentionSettings />
+        <NotificationSettings />
         <ApiTokens />
         <WebhookEndpoints />
         <ChangePassword />

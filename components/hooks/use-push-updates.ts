@@ -1,6 +1,7 @@
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
+import { notifyClipReady } from "./clip-notifications";
 import { pushInvalidations, type TPushChange } from "./push-invalidations";
 import { setPushConnected } from "./use-push-status";
 
@@ -17,6 +18,7 @@ const BATCH_MS = 50;
 export function usePushUpdates() {
   const qc = useQueryClient();
   const pathname = usePathname();
+  const router = useRouter();
   /** Reopens a refused stream at once: a navigation (e.g. signing in) may have changed the answer. */
   const retryNow = useRef<() => void>(() => {});
   useEffect(() => retryNow.current(), [pathname]);
@@ -49,7 +51,9 @@ export function usePushUpdates() {
       });
       source.addEventListener("change", (m) => {
         try {
-          invalidate(pushInvalidations(JSON.parse((m as MessageEvent<string>).data) as TPushChange));
+          const change = JSON.parse((m as MessageEvent<string>).data) as TPushChange;
+          invalidate(pushInvalidations(change));
+          void notifyClipReady(change, (path) => router.push(path)).catch(() => {});
         } catch {
           // a malformed frame: the poll still covers it
         }
@@ -78,5 +82,5 @@ export function usePushUpdates() {
       if (flush) clearTimeout(flush);
       setPushConnected(false);
     };
-  }, [qc]);
+  }, [qc, router]);
 }

@@ -10,6 +10,7 @@ type TStreamerSettings = {
   customPrompt: string;
   recordOutput?: "copy" | "mp4" | "webm" | "av1";
   recordQuality?: "low" | "medium" | "high";
+  notify?: boolean;
 };
 export type TIngress = { ingressId: string; type: "rtmp" | "whip"; url: string; streamKey: string };
 

@@ -6,6 +6,7 @@ import { ZRetryClip } from "@/lib/clips/retry-clip";
 import type { TErrorCode } from "@/lib/http/errors";
 import { ZCreateIngress } from "@/lib/livekit/create-ingress";
 import { ZLiveClip } from "@/lib/live-view/live-clip-range";
+import { ZPushSubscription, ZPushUnsubscribe } from "@/lib/notifications/subscriptions";
 import { ZCreateEndpoint, ZUpdateEndpoint } from "@/lib/outgoing-webhooks/endpoints";
 import { ZRedetectRequest } from "@/lib/pipeline/redetect-segment";
 import { ZLivekitTokenRequest, ZRecorderWebhook } from "@/lib/recorder/protocol";
@@ -397,8 +398,10 @@ export const OPERATIONS: Record<string, TOperation> = {
   },
   "GET /api/analytics": {
     tag: "Sessions",
-    summary: "Hours recorded, clips, clips per hour, approval, score, moment-to-clip latency, keywords; per day, streamer, session",
-    description: "Days are counted in `tz` (default UTC; the last 30 days unless `from`/`to`). `format=csv` downloads `table`.",
+    summary:
+      "Hours recorded, clips, clips per hour, approval, score, moment-to-clip latency, keywords; per day, streamer, session",
+    description:
+      "Days are counted in `tz` (default UTC; the last 30 days unless `from`/`to`). `format=csv` downloads `table`.",
     auth: "user",
     query: ZAnalyticsQuery,
     ok: { status: 200, description: "`{ range, totals, daily, streamers, sessions, keywords, signals }`, or CSV." },
@@ -419,6 +422,29 @@ export const OPERATIONS: Record<string, TOperation> = {
     body: ZUpdateSettings,
     ok: { status: 200, description: "`{ settings }`" },
     errors: body,
+  },
+  "GET /api/push": {
+    tag: "Account",
+    summary: "The server's VAPID public key (for PushManager.subscribe) and the account's notified devices",
+    auth: "user",
+    ok: { status: 200, description: "`{ publicKey, devices }`" },
+    errors: [],
+  },
+  "POST /api/push/subscriptions": {
+    tag: "Account",
+    summary: "This browser gets a notification when a clip is ready (its PushSubscription.toJSON())",
+    auth: "user",
+    body: ZPushSubscription,
+    ok: { status: 201, description: "`{ publicKey, devices }`" },
+    errors: [...body, "quota_exceeded"],
+  },
+  "DELETE /api/push/subscriptions": {
+    tag: "Account",
+    summary: "This browser no longer gets notifications",
+    auth: "user",
+    body: ZPushUnsubscribe,
+    ok: { status: 200, description: "`{ publicKey, devices }`" },
+    errors: [...body, "not_found"],
   },
   "GET /api/tokens": {
     tag: "Account",

@@ -1,4 +1,4 @@
-import { webhookDeliveryRequested } from "@/inngest/events";
+import { pushDeliveryRequested, webhookDeliveryRequested } from "@/inngest/events";
 import { inngest } from "@/inngest/client";
 import { prisma } from "@/lib/db";
 import { PgListener } from "@/lib/pg/pg-listener";
@@ -6,9 +6,10 @@ import { PgListener } from "@/lib/pg/pg-listener";
 const BATCH = 100;
 
 /**
- * Hands every delivery not yet handed over to the job engine (deliver-webhook), oldest first, in batches
- * claimed with SKIP LOCKED so several processes dispatching at once never send one twice. A failed send
- * releases its batch for the next call, and the error is rethrown. Returns how many were handed over.
+ * Hands every delivery not yet handed over to the job engine, oldest first: webhook deliveries to deliver-webhook,
+ * clip notifications (PushDelivery) to send-push. Batches are claimed with SKIP LOCKED so several processes
+ * dispatching at once never send one twice; a failed send releases its batch for the next call, and the error
+ * is rethrown. Returns how many were handed over.
  */
 export async function dispatchDeliveries(): Promise<number> {
   let total = 0;
@@ -19,7 +20,7 @@ export async function dispatchDeliveries(): Promise<number> {
         SELECT "id" FROM "WebhookDelivery" WHERE "enqueuedAt" IS NULL
         ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
       RETURNING "id", "userId"`;
-    if (!rows.length) return total;
+    if (!rows.length) break;
     try {
       await inngest.send(
         rows.map((r) =>
@@ -28,6 +29,28 @@ export async function dispatchDeliveries(): Promise<number> {
       );
     } catch (err) {
       await prisma.webhookDelivery.updateMany({
+        where: { id: { in: rows.map((r) => r.id) } },
+        data: { enqueuedAt: null },
+      });
+      throw err;
+    }
+    total += rows.length;
+    if (rows.length < BATCH) break;
+  }
+  for (;;) {
+    const rows = await prisma.$queryRaw<{ id: string; userId: string }[]>`
+      UPDATE "PushDelivery" SET "enqueuedAt" = (now() AT TIME ZONE 'UTC')
+      WHERE "id" IN (
+        SELECT "id" FROM "PushDelivery" WHERE "enqueuedAt" IS NULL
+        ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "userId"`;
+    if (!rows.length) return total;
+    try {
+      await inngest.send(
+        rows.map((r) => pushDeliveryRequested.create({ deliveryId: r.id, userId: r.userId }, { id: `push-${r.id}` })),
+      );
+    } catch (err) {
+      await prisma.pushDelivery.updateMany({
         where: { id: { in: rows.map((r) => r.id) } },
         data: { enqueuedAt: null },
       });

@@ -37,7 +37,7 @@ function publicOnlyLookup(
  */
 export function guardedPost(
   url: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string>,
   opts: { timeoutMs?: number; allowPrivate?: boolean } = {},
 ): Promise<TPostResult> {

@@ -35,6 +35,8 @@ export const ZUpdateStreamer = z
     /** What recordings are stored as (GET /api/recording/formats), from the next recording on. */
     recordOutput: z.enum(["copy", "mp4", "webm", "av1"]),
     recordQuality: z.enum(["low", "medium", "high"]),
+    /** Notify the owner's devices when a clip of this streamer is ready. */
+    notify: z.boolean(),
   })
   .partial()
   .strict();
@@ -62,6 +64,7 @@ export const streamerSelect = {
   customPrompt: true,
   recordOutput: true,
   recordQuality: true,
+  notify: true,
   createdAt: true,
 } as const;
 

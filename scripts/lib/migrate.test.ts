@@ -56,11 +56,13 @@ describe("applyMigrations", () => {
       url,
       `select tgname from pg_trigger where tgrelid = '"Clip"'::regclass and not tgisinternal order by tgname`,
     );
-    // The session clip count, the push channel (push_notify), readyAt (clip_ready_at), webhooks (outgoing_webhooks).
+    // The session clip count, the push channel (push_notify), notifications (push_notifications), readyAt
+    // (clip_ready_at) and webhooks (outgoing_webhooks).
     expect(triggers.map((t) => t.tgname)).toEqual([
       "Clip_count_delete",
       "Clip_count_insert",
       "Clip_push",
+      "Clip_push_notifications",
       "Clip_ready_at",
       "Clip_webhooks",
     ]);
