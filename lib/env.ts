@@ -27,6 +27,18 @@ const ZEnv = z.object({
   DATA_DIR: z.string().default(".data"),
   STORAGE_DIR: z.string().optional(),
   BLOB_READ_WRITE_TOKEN: z.string().optional(),
+  /** S3-compatible storage (AWS S3, MinIO, R2): the bucket; set, it is the store (lib/storage/s3-store.ts). */
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  /** The service's URL (MinIO, R2, …); unset for AWS S3. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  /** Unset: the SDK's own credential chain (AWS_ACCESS_KEY_ID, instance roles). */
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Path-style addressing (host/bucket/key): MinIO and most self-hosted servers need it. */
+  S3_FORCE_PATH_STYLE: bool,
+  /** Keys live under this folder of the bucket. */
+  S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\/-]*$/).optional(),
   RECORDER_URL: z.string().url().default("http://127.0.0.1:3100"),
   RECORDER_SECRET: z.string().min(16).optional(),
   /**

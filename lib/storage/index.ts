@@ -1,5 +1,6 @@
 import { env } from "@/lib/env";
 import { createLocalStore } from "./local-store";
+import { createS3Store } from "./s3-store";
 import type { BlobStore } from "./types";
 import { createVercelStore } from "./vercel-store";
 
@@ -7,9 +8,24 @@ export { BlobNotFoundError, type BlobStore, type TListedBlob } from "./types";
 
 let store: BlobStore | undefined;
 
-/** Vercel Blob when BLOB_READ_WRITE_TOKEN is set, else the local directory (STORAGE_DIR, default .data/blobs). */
+/**
+ * An S3-compatible bucket when S3_BUCKET is set, else Vercel Blob when BLOB_READ_WRITE_TOKEN is, else the local
+ * directory (STORAGE_DIR, default .data/blobs).
+ */
 export function getStore(): BlobStore {
-  store ??= env.BLOB_READ_WRITE_TOKEN ? createVercelStore(env.BLOB_READ_WRITE_TOKEN) : createLocalStore(env.storageDir);
+  store ??= env.S3_BUCKET
+    ? createS3Store({
+        bucket: env.S3_BUCKET,
+        endpoint: env.S3_ENDPOINT,
+        region: env.S3_REGION,
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        prefix: env.S3_PREFIX,
+      })
+    : env.BLOB_READ_WRITE_TOKEN
+      ? createVercelStore(env.BLOB_READ_WRITE_TOKEN)
+      : createLocalStore(env.storageDir);
   return store;
 }
 

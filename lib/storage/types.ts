@@ -4,9 +4,9 @@ export type TStoredBlob = { key: string; size: number };
 /** A blob found by `BlobStore.list`: when it was last written tells a cache's age. */
 export type TListedBlob = TStoredBlob & { uploadedAt: Date };
 
-/** One interface for the local directory and Vercel Blob. Keys are slash-separated relative paths. */
+/** One interface for the local directory, Vercel Blob and S3-compatible storage. Keys are slash-separated relative paths. */
 export interface BlobStore {
-  readonly kind: "local" | "vercel";
+  readonly kind: "local" | "vercel" | "s3";
   /** Stores a file from disk (streamed) or a buffer under `key`, replacing any previous object. */
   put(key: string, source: string | Buffer, opts?: { contentType?: string }): Promise<TStoredBlob>;
   /** Copies the object to a local file path. Throws `BlobNotFoundError` when absent. */

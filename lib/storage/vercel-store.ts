@@ -6,6 +6,24 @@ import { pipeline } from "node:stream/promises";
 import { del, get, head, list as listPage, put } from "@vercel/blob";
 import { assertValidKey, assertValidPrefix, BlobNotFoundError, type BlobStore, type TListedBlob } from "./types";
 
+/** Bytes start..end (inclusive) of a stream, dropping the rest. */
+export function sliceStream(source: Readable, start: number, end: number): Readable {
+  let offset = 0;
+  return Readable.from(
+    (async function* () {
+      for await (const chunk of source) {
+        const buf = chunk as Buffer;
+        const from = Math.max(0, start - offset);
+        const to = Math.min(buf.length, end + 1 - offset);
+        offset += buf.length;
+        if (to > from) yield buf.subarray(from, to);
+        if (offset > end) break;
+      }
+      source.destroy();
+    })(),
+  );
+}
+
 /**
  * Vercel Blob backend. Objects are private (recordings are the streamer's content); the app streams them
  * through /api/media after its own authorization check.
@@ -44,8 +62,12 @@ export function createVercelStore(token: string): BlobStore {
     async read(key, range) {
       const res = await open(key, range);
       if (!res) return null;
-      const total = Number(res.headers.get("content-range")?.split("/")[1] ?? res.blob.size);
-      return { stream: Readable.fromWeb(res.stream as never), size: total };
+      const stream = Readable.fromWeb(res.stream as never);
+      const contentRange = res.headers.get("content-range");
+      if (contentRange) return { stream, size: Number(contentRange.split("/")[1]) };
+      // A whole-object answer to a range request (a cache or proxy that ignores Range): cut the range out here,
+      // or /api/media would send the whole object under a 206 sized for the range.
+      return { stream: range ? sliceStream(stream, range.start, range.end) : stream, size: res.blob.size };
     },
     async stat(key) {
       assertValidKey(key);
