@@ -20,7 +20,7 @@ import { AppSync } from "./app-sync";
 import { RunnerApi } from "./runner-api";
 import { runnerSigningSecret } from "./runner-auth";
 import { Scheduler } from "./scheduler";
-import { log } from "./store";
+import { log, pruneFinished } from "./store";
 
 export type TRunnerOptions = {
   /** 0 = ephemeral. Default 8288. */
@@ -41,6 +41,8 @@ export type TRunnerOptions = {
   syncIntervalMs?: number;
   /** Key for the signature on every call to serveUrl (RUNNER_SIGNATURE_HEADER). Default runnerSigningSecret(). */
   signingSecret?: string;
+  /** Finished runs, and events no run points to, are deleted this many hours after (hourly). 0 = kept. Default 72. */
+  retentionHours?: number;
 };
 
 export type TRunner = { url: string; workerId: string; stop(): Promise<void> };
@@ -70,8 +72,21 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
   await scheduler.listen();
   log(`runner ${workerId} listening on ${url}, serving ${serveUrl.href}`);
   void scheduler.pump();
+  const retentionHours = opts.retentionHours ?? 72;
+  const prune = async () => {
+    try {
+      const gone = await pruneFinished(Date.now() - retentionHours * 3_600_000);
+      if (gone.runs || gone.events) log(`pruned ${gone.runs} finished runs and ${gone.events} events`);
+    } catch (err) {
+      log(`pruning failed: ${(err as Error).message}`);
+    }
+  };
+  // A minute after start (not in the way of start-up), then hourly.
+  const pruneTimers = retentionHours > 0 ? [setTimeout(prune, 60_000), setInterval(prune, 3_600_000)] : [];
+  for (const t of pruneTimers) t.unref();
 
   async function shutdown() {
+    for (const t of pruneTimers) clearTimeout(t);
     sync.stop();
     await scheduler.drain();
     await api.close();

@@ -7,6 +7,7 @@
  *   INNGEST_RUNNER_BACKOFF_MS  first retry delay, doubling per attempt (default 2000)
  *   INNGEST_RUNNER_POLL_MS     fallback poll interval; LISTEN/NOTIFY is the fast path (default 1000)
  *   INNGEST_RUNNER_LEASE_MS    how long a crashed runner's runs stay claimed (default 30000)
+ *   INNGEST_RUNNER_RETENTION_HOURS  finished runs and their events are deleted after this (default 72; 0 = kept)
  */
 import { z } from "zod";
 import { env } from "@/lib/env";
@@ -21,6 +22,11 @@ const ZRunnerEnv = z.object({
   INNGEST_RUNNER_BACKOFF_MS: z.coerce.number().int().min(1).optional(),
   INNGEST_RUNNER_POLL_MS: z.coerce.number().int().min(10).optional(),
   INNGEST_RUNNER_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  INNGEST_RUNNER_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(72),
 });
 
 async function main() {
@@ -40,6 +46,7 @@ async function main() {
     backoffBaseMs: e.INNGEST_RUNNER_BACKOFF_MS,
     pollMs: e.INNGEST_RUNNER_POLL_MS,
     leaseMs: e.INNGEST_RUNNER_LEASE_MS,
+    retentionHours: e.INNGEST_RUNNER_RETENTION_HOURS,
   });
   let stopping = false;
   const shutdown = (sig: string) => {

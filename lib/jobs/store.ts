@@ -481,3 +481,34 @@ export async function recentRuns(opts: { limit: number; functionId?: string; eve
     endedAt: r.endedAt,
   }));
 }
+
+/**
+ * Deletes what a finished past has left: runs COMPLETED or FAILED before `cutoffMs`, events received before it
+ * that no remaining run points to, and expired deduplication keys. In batches, so no statement holds many
+ * rows at once. Returns how many of each went.
+ */
+export async function pruneFinished(
+  cutoffMs: number,
+  batch = 2000,
+): Promise<{ runs: number; events: number; keys: number }> {
+  const cutoff = ts(cutoffMs);
+  let runs = 0;
+  let events = 0;
+  for (;;) {
+    const n = await prisma.$executeRaw`
+      DELETE FROM job_run WHERE id IN (
+        SELECT id FROM job_run WHERE status IN ('COMPLETED', 'FAILED') AND "endedAt" < ${cutoff} LIMIT ${batch})`;
+    runs += n;
+    if (n < batch) break;
+  }
+  for (;;) {
+    const n = await prisma.$executeRaw`
+      DELETE FROM job_event WHERE id IN (
+        SELECT e.id FROM job_event e WHERE e."receivedAt" < ${cutoff}
+          AND NOT EXISTS (SELECT 1 FROM job_run r WHERE r."eventId" = e.id) LIMIT ${batch})`;
+    events += n;
+    if (n < batch) break;
+  }
+  const keys = await prisma.$executeRaw`DELETE FROM job_event_key WHERE "expiresAt" < ${ts(Date.now())}`;
+  return { runs, events, keys };
+}
