@@ -781,6 +781,13 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     expect([r.status, r.json]).toEqual([404, notFound("This device does not get notifications.")]);
     expect(await ctx.prisma.pushSubscription.count({ where: { endpoint: ctx.pushEndpoint } })).toBe(1);
   },
+  "GET /api/health": async () => {
+    // Public, and says nothing about anyone.
+    const r = await call("GET", "/api/health", { as: ctx.bob });
+    expect([r.status, (r.json as { status: string; database: string }).status]).toEqual([200, "ok"]);
+    expect(Object.keys(r.json as object).sort()).toEqual(["database", "ms", "status"]);
+    expectNoLeak(r.text);
+  },
   "GET /api/openapi.json": async () => {
     // Public: the same document for anyone, with nothing of any user in it.
     const r = await call("GET", "/api/openapi.json", { as: ctx.bob });

@@ -521,6 +521,13 @@ export const OPERATIONS: Record<string, TOperation> = {
     errors: ["not_found"],
   },
   // Public and signed
+  "GET /api/health": {
+    tag: "Meta",
+    summary: "Health for load balancers and containers: 200 when the database answers, else 503",
+    auth: "public",
+    ok: { status: 200, description: '`{ status: "ok", database: "ok", ms }`' },
+    errors: ["unavailable"],
+  },
   "GET /api/openapi.json": {
     tag: "Meta",
     summary: "This description of the API (OpenAPI 3.1)",
