@@ -4,30 +4,52 @@ import type { TRecorderWebhook } from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signBody } from "@/lib/signing";
 import { sleep } from "./sleep";
 
-/**
- * Durable, ordered webhook delivery. A message is a file written (atomically) before anything is sent and
- * removed only after the app answers 2xx, so a crash or restart loses nothing and resends at most the
- * message that was in flight (the app treats a repeated segment number as a no-op). Network errors, 5xx,
- * 408 and 429 are retried with backoff; any other 4xx means the app will never accept the message: it is
- * logged and moved to `dead/` (kept for inspection, never resent).
- *
- * Delivery is strictly in order (head-of-line): the app sees segment N before N+1 and `session.ended` last.
- */
-export function createOutbox(opts: {
+export type TOutboxOptions = {
   dir: string;
   url: string;
   secret: string;
   log: (m: string) => void;
+  /** Longest pause between two attempts of one session's head message. Default 30 s. */
   maxBackoffMs?: number;
-}) {
+  /**
+   * Attempts of a message answered 401 or 404 before it is dead-lettered: those can pass (clock skew, a deploy
+   * in progress) but a message the app keeps refusing must not hold its session for ever. Default 20.
+   */
+  refusedAttempts?: number;
+  /** How long a message answered 5xx (or not at all) is retried before it is dead-lettered. Default 24 h. */
+  maxAgeMs?: number;
+};
+
+export type TDeadLetter = { file: string; sessionId: string; type: string; reason: string; deadAt: string };
+
+type TSessionState = { failures: number; nextAt: number; attempts: Map<string, number> };
+
+/**
+ * Durable webhook delivery, ordered per recording session. A message is a file written (atomically) before
+ * anything is sent and removed only after the app answers 2xx, so a crash or restart loses nothing and resends
+ * at most the message that was in flight (the app treats a repeated segment number as a no-op).
+ *
+ * Each session's messages go in order (segment N before N+1, `session.ended` last), and only its own head
+ * message waits when the app refuses or fails it: other sessions' messages keep flowing. Network errors, 5xx,
+ * 408 and 429 are retried with backoff for up to `maxAgeMs`; 401 (clock skew, or a signature accepted whose
+ * answer was lost) and 404 (a deploy in progress) up to `refusedAttempts` times; any other 4xx at once. A
+ * message that runs out is moved to `dead/` with its reason, and the session's next message goes on; dead
+ * letters are listed and re-driven (`deadLetters`, `redrive`; the recorder's control API).
+ */
+export function createOutbox(opts: TOutboxOptions) {
   const pending = path.join(opts.dir, "pending");
   const dead = path.join(opts.dir, "dead");
   fs.mkdirSync(pending, { recursive: true });
   fs.mkdirSync(dead, { recursive: true });
   const stopper = new AbortController();
+  const maxBackoff = opts.maxBackoffMs ?? 30_000;
+  const refusedAttempts = opts.refusedAttempts ?? 20;
+  const maxAge = opts.maxAgeMs ?? 24 * 3600_000;
   let seq = 0;
   let wake: (() => void) | null = null;
-  let failures = 0;
+  const sessions = new Map<string, TSessionState>();
+  /** Session of each pending file (read once). */
+  const sessionOf = new Map<string, string>();
 
   const list = () =>
     fs
@@ -41,10 +63,28 @@ export function createOutbox(opts: {
     const tmp = path.join(opts.dir, `${name}.tmp`);
     fs.writeFileSync(tmp, JSON.stringify(message));
     fs.renameSync(tmp, path.join(pending, name));
+    sessionOf.set(name, message.sessionId);
     wake?.();
   }
 
-  async function deliver(file: string): Promise<"sent" | "retry" | "dead"> {
+  function sessionFor(name: string): string {
+    let s = sessionOf.get(name);
+    if (s === undefined) {
+      try {
+        s = String(
+          (JSON.parse(fs.readFileSync(path.join(pending, name), "utf8")) as { sessionId?: unknown }).sessionId,
+        );
+      } catch {
+        s = "";
+      }
+      sessionOf.set(name, s);
+    }
+    return s;
+  }
+
+  type TResult = { kind: "sent" } | { kind: "retry"; refused: boolean; why: string } | { kind: "dead"; why: string };
+
+  async function deliver(file: string): Promise<TResult> {
     const body = fs.readFileSync(file, "utf8");
     try {
       const res = await fetch(opts.url, {
@@ -54,27 +94,79 @@ export function createOutbox(opts: {
         signal: AbortSignal.any([AbortSignal.timeout(15_000), stopper.signal]),
       });
       const text = await res.text().catch(() => "");
-      if (res.ok) return "sent";
-      // "replayed": an earlier attempt with this very signature (same second) was accepted but its answer lost;
-      // the next attempt is signed anew and answered as a duplicate.
-      if (
-        res.status >= 500 ||
-        res.status === 408 ||
-        res.status === 429 ||
-        (res.status === 401 && text.includes("(replayed)"))
-      ) {
-        if (failures === 0) opts.log(`webhook answered ${res.status}; will retry`);
-        return "retry";
-      }
-      opts.log(
-        `webhook refused with ${res.status}: ${text.slice(0, 200)} (dropped: ${path.basename(file)} moved to dead/)`,
-      );
-      return "dead";
+      if (res.ok) return { kind: "sent" };
+      const why = `answered ${res.status}: ${text.slice(0, 200)}`;
+      if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: "retry", refused: false, why };
+      // "replayed": an earlier attempt with this very signature was accepted but its answer lost; the next
+      // attempt is signed anew and answered as a duplicate. Other 401s (a clock off by minutes) and 404s (the
+      // app mid-deploy) may pass too, within a bound.
+      if (res.status === 401 || res.status === 404) return { kind: "retry", refused: true, why };
+      return { kind: "dead", why };
     } catch (err) {
-      if (failures === 0 && !stopper.signal.aborted)
-        opts.log(`webhook delivery failed (${(err as Error).message}); will retry`);
-      return "retry";
+      return { kind: "retry", refused: false, why: (err as Error).message };
     }
+  }
+
+  function bury(name: string, reason: string) {
+    const sessionId = sessionFor(name);
+    let type = "";
+    try {
+      type = String((JSON.parse(fs.readFileSync(path.join(pending, name), "utf8")) as { type?: unknown }).type);
+    } catch {
+      // unreadable: dead-lettered all the same
+    }
+    const meta: TDeadLetter = { file: name, sessionId, type, reason, deadAt: new Date().toISOString() };
+    fs.writeFileSync(path.join(dead, `${name}.meta`), JSON.stringify(meta));
+    fs.renameSync(path.join(pending, name), path.join(dead, name));
+    opts.log(`webhook ${type || name} of ${sessionId} dead-lettered (${reason}); its session's next message goes on`);
+  }
+
+  /** Delivers the head message of every session that is due; returns when the next one is due (ms from now). */
+  async function round(): Promise<number> {
+    const heads = new Map<string, string>();
+    for (const name of list()) {
+      const s = sessionFor(name);
+      if (!heads.has(s)) heads.set(s, name);
+    }
+    for (const s of sessions.keys()) if (!heads.has(s)) sessions.delete(s);
+    let nextIn = heads.size ? Infinity : 1000;
+    for (const [s, name] of heads) {
+      if (stopper.signal.aborted) return 0;
+      const st = sessions.get(s) ?? { failures: 0, nextAt: 0, attempts: new Map() };
+      sessions.set(s, st);
+      const wait = st.nextAt - Date.now();
+      if (wait > 0) {
+        nextIn = Math.min(nextIn, wait);
+        continue;
+      }
+      const file = path.join(pending, name);
+      const r = await deliver(file);
+      if (stopper.signal.aborted) return 0; // in flight at shutdown: stays pending, resent on restart
+      const attempts = (st.attempts.get(name) ?? 0) + 1;
+      const age = Date.now() - Number(name.slice(0, 15));
+      if (r.kind === "sent") {
+        fs.rmSync(file, { force: true });
+        sessionOf.delete(name);
+        st.attempts.delete(name);
+        st.failures = 0;
+        st.nextAt = 0;
+        nextIn = 0;
+      } else if (r.kind === "dead" || (r.refused && attempts >= refusedAttempts) || (!r.refused && age > maxAge)) {
+        bury(name, r.kind === "dead" ? r.why : `${r.why}; gave up after ${attempts} attempts`);
+        sessionOf.delete(name);
+        st.attempts.delete(name);
+        st.failures = 0;
+        st.nextAt = 0;
+        nextIn = 0;
+      } else {
+        if (st.failures === 0) opts.log(`webhook for ${s} ${r.why}; will retry`);
+        st.attempts.set(name, attempts);
+        st.failures++;
+        st.nextAt = Date.now() + Math.min(maxBackoff, 250 * 2 ** Math.min(st.failures, 10));
+        nextIn = Math.min(nextIn, st.nextAt - Date.now());
+      }
+    }
+    return nextIn;
   }
 
   /** Waits for `ms`, or less when a message is enqueued or the outbox stops. */
@@ -86,31 +178,58 @@ export function createOutbox(opts: {
 
   const loop = (async () => {
     while (!stopper.signal.aborted) {
-      const next = list()[0];
-      if (!next) {
-        await nap(1000);
-        continue;
+      let nextIn: number;
+      try {
+        nextIn = await round();
+      } catch (err) {
+        // A file vanished or the disk refused a write: log it, never let the loop (or the process) die.
+        opts.log(`outbox: ${(err as Error).message}`);
+        nextIn = 1000;
       }
-      const file = path.join(pending, next);
-      const result = await deliver(file);
-      if (stopper.signal.aborted) break; // in flight at shutdown: stays pending, resent on restart
-      if (result === "sent") {
-        fs.rmSync(file, { force: true });
-        failures = 0;
-      } else if (result === "dead") {
-        fs.renameSync(file, path.join(dead, next));
-        failures = 0;
-      } else {
-        failures++;
-        await sleep(Math.min(opts.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10)), stopper.signal);
-      }
+      if (nextIn > 0) await nap(Math.min(nextIn, 1000));
     }
   })();
+
+  /** Dead-lettered messages, oldest first, with why each was given up. */
+  function deadLetters(): TDeadLetter[] {
+    return fs
+      .readdirSync(dead)
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f) => {
+        try {
+          return JSON.parse(fs.readFileSync(path.join(dead, `${f}.meta`), "utf8")) as TDeadLetter;
+        } catch {
+          return {
+            file: f,
+            sessionId: "",
+            type: "",
+            reason: "unknown (dead-lettered by an older recorder)",
+            deadAt: "",
+          };
+        }
+      });
+  }
+
+  /** Puts dead letters (all, or the named files) back in line; returns how many. */
+  function redrive(files?: string[]): number {
+    let n = 0;
+    for (const f of files ?? deadLetters().map((d) => d.file)) {
+      if (!/^[0-9]{15}-[0-9]{6}\.json$/.test(f) || !fs.existsSync(path.join(dead, f))) continue;
+      fs.renameSync(path.join(dead, f), path.join(pending, f));
+      fs.rmSync(path.join(dead, `${f}.meta`), { force: true });
+      n++;
+    }
+    if (n) wake?.();
+    return n;
+  }
 
   return {
     enqueue,
     /** Messages not yet delivered. */
     size: () => list().length,
+    deadLetters,
+    redrive,
     async stop() {
       stopper.abort();
       await loop;

@@ -191,6 +191,27 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
       rec.stop();
       return { status: 202, body: { ok: true, session: rec.info } };
     }
+    // Dead letters: webhook messages the app kept refusing, with why; re-driven once the app is fixed.
+    if (req.method === "GET" && url.pathname === "/outbox/dead") {
+      return { status: 200, body: { deadLetters: outbox.deadLetters() } };
+    }
+    if (req.method === "POST" && url.pathname === "/outbox/redrive") {
+      let files: string[] | undefined;
+      try {
+        const data = body ? (JSON.parse(body) as { files?: unknown }) : {};
+        if (data.files !== undefined) {
+          if (!Array.isArray(data.files) || !data.files.every((f) => typeof f === "string")) throw new Error();
+          files = data.files as string[];
+        }
+      } catch {
+        throw new HttpError(
+          422,
+          "invalid_input",
+          "Send { files?: string[] }: the dead letters to re-drive (all when absent).",
+        );
+      }
+      return { status: 200, body: { redriven: outbox.redrive(files) } };
+    }
     if (req.method === "GET" && url.pathname === "/sessions") {
       return { status: 200, body: { sessions: [...recordings.values()].map((r) => r.info) } };
     }
