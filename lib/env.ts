@@ -38,7 +38,10 @@ const ZEnv = z.object({
   /** Path-style addressing (host/bucket/key): MinIO and most self-hosted servers need it. */
   S3_FORCE_PATH_STYLE: bool,
   /** Keys live under this folder of the bucket. */
-  S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\/-]*$/).optional(),
+  S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._\/-]*$/)
+    .optional(),
   RECORDER_URL: z.string().url().default("http://127.0.0.1:3100"),
   RECORDER_SECRET: z.string().min(16).optional(),
   /**
