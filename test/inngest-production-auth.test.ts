@@ -152,17 +152,20 @@ describe("/api/inngest with Inngest Cloud or a self-hosted `inngest start`", () 
     const text = await res.text();
     expect(res.status).toBe(206);
     const [op] = JSON.parse(text) as { op: string; name: string; data: unknown }[];
-    expect([op.op, op.name, op.data]).toEqual(["StepRun", "dispatch", 1]);
+    // Ours, and any other delivery this worker's database holds undispatched (other test files write some).
+    expect([op.op, op.name]).toEqual(["StepRun", "dispatch"]);
+    expect(op.data).toBeGreaterThanOrEqual(1);
     // Inngest checks the SDK's answer the same way.
     const answer = res.headers.get("x-inngest-signature")!;
     const t = /t=(\d+)/.exec(answer)![1];
     expect(answer).toBe(sign(text, Number(t)));
-    expect(ctx.eventApi.received).toEqual([
-      {
-        path: `/e/${EVENT_KEY}`,
-        body: [expect.objectContaining({ name: "webhook/delivery.requested", id: `webhook-${ctx.delivery.id}` })],
-      },
-    ]);
+    expect(ctx.eventApi.received.length).toBeGreaterThan(0);
+    expect(ctx.eventApi.received.every((r) => r.path === `/e/${EVENT_KEY}`)).toBe(true);
+    const sent = ctx.eventApi.received.flatMap((r) => r.body as { name: string; id: string }[]);
+    expect(sent).toContainEqual(
+      expect.objectContaining({ name: "webhook/delivery.requested", id: `webhook-${ctx.delivery.id}` }),
+    );
+    expect(sent).toHaveLength(op.data as number);
     const row = await ctx.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: ctx.delivery.id } });
     expect(row.enqueuedAt).not.toBeNull();
   });
