@@ -16,7 +16,8 @@ export type TErrorCode =
   | "unavailable"
   | "internal";
 
-const STATUS: Record<TErrorCode, number> = {
+/** The HTTP status of each code (the OpenAPI document lists the same). */
+export const ERROR_STATUS: Record<TErrorCode, number> = {
   bad_request: 400,
   invalid_input: 422,
   unauthorized: 401,
@@ -45,7 +46,7 @@ export class AppError extends Error {
     this.name = "AppError";
   }
   get status(): number {
-    return STATUS[this.code];
+    return ERROR_STATUS[this.code];
   }
 }
 

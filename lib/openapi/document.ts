@@ -1,26 +1,8 @@
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import { env } from "@/lib/env";
-import type { TErrorCode } from "@/lib/http/errors";
+import { ERROR_STATUS, type TErrorCode } from "@/lib/http/errors";
 import { OPERATIONS, type TAuth, type TOperation } from "./operations";
-
-/** HTTP status of each error code: the same table as lib/http/errors.ts (checked by the test). */
-export const ERROR_STATUS: Record<TErrorCode, number> = {
-  bad_request: 400,
-  invalid_input: 422,
-  unauthorized: 401,
-  forbidden: 403,
-  quota_exceeded: 403,
-  not_found: 404,
-  conflict: 409,
-  not_live: 409,
-  already_recording: 409,
-  not_recording: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
 
 const ZError = z
   .object({
