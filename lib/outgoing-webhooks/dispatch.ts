@@ -3,7 +3,27 @@ import { inngest } from "@/inngest/client";
 import { prisma } from "@/lib/db";
 import { PgListener } from "@/lib/pg/pg-listener";
 
+import { Prisma } from "@/generated/prisma/client";
+
 const BATCH = 100;
+
+type TClaimed = { id: string; userId: string };
+type TOutboxEvent =
+  ReturnType<typeof webhookDeliveryRequested.create> | ReturnType<typeof pushDeliveryRequested.create>;
+
+/** The outbox tables the triggers write, and the event that hands one of their rows to its function. */
+const OUTBOXES: { table: Prisma.Sql; event: (r: TClaimed) => TOutboxEvent }[] = [
+  {
+    table: Prisma.raw('"WebhookDelivery"'),
+    event: (r: TClaimed) =>
+      webhookDeliveryRequested.create({ deliveryId: r.id, userId: r.userId }, { id: `webhook-${r.id}` }),
+  },
+  {
+    table: Prisma.raw('"PushDelivery"'),
+    event: (r: TClaimed) =>
+      pushDeliveryRequested.create({ deliveryId: r.id, userId: r.userId }, { id: `push-${r.id}` }),
+  },
+];
 
 /**
  * Hands every delivery not yet handed over to the job engine, oldest first: webhook deliveries to deliver-webhook,
@@ -13,52 +33,27 @@ const BATCH = 100;
  */
 export async function dispatchDeliveries(): Promise<number> {
   let total = 0;
-  for (;;) {
-    const rows = await prisma.$queryRaw<{ id: string; userId: string }[]>`
-      UPDATE "WebhookDelivery" SET "enqueuedAt" = (now() AT TIME ZONE 'UTC')
-      WHERE "id" IN (
-        SELECT "id" FROM "WebhookDelivery" WHERE "enqueuedAt" IS NULL
-        ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "userId"`;
-    if (!rows.length) break;
-    try {
-      await inngest.send(
-        rows.map((r) =>
-          webhookDeliveryRequested.create({ deliveryId: r.id, userId: r.userId }, { id: `webhook-${r.id}` }),
-        ),
-      );
-    } catch (err) {
-      await prisma.webhookDelivery.updateMany({
-        where: { id: { in: rows.map((r) => r.id) } },
-        data: { enqueuedAt: null },
-      });
-      throw err;
+  for (const { table, event } of OUTBOXES) {
+    for (;;) {
+      const rows = await prisma.$queryRaw<TClaimed[]>`
+        UPDATE ${table} SET "enqueuedAt" = (now() AT TIME ZONE 'UTC')
+        WHERE "id" IN (
+          SELECT "id" FROM ${table} WHERE "enqueuedAt" IS NULL
+          ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+        RETURNING "id", "userId"`;
+      if (!rows.length) break;
+      try {
+        await inngest.send(rows.map(event));
+      } catch (err) {
+        const ids = rows.map((r) => r.id);
+        await prisma.$executeRaw`UPDATE ${table} SET "enqueuedAt" = NULL WHERE "id" = ANY(${ids})`;
+        throw err;
+      }
+      total += rows.length;
+      if (rows.length < BATCH) break;
     }
-    total += rows.length;
-    if (rows.length < BATCH) break;
   }
-  for (;;) {
-    const rows = await prisma.$queryRaw<{ id: string; userId: string }[]>`
-      UPDATE "PushDelivery" SET "enqueuedAt" = (now() AT TIME ZONE 'UTC')
-      WHERE "id" IN (
-        SELECT "id" FROM "PushDelivery" WHERE "enqueuedAt" IS NULL
-        ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-      RETURNING "id", "userId"`;
-    if (!rows.length) return total;
-    try {
-      await inngest.send(
-        rows.map((r) => pushDeliveryRequested.create({ deliveryId: r.id, userId: r.userId }, { id: `push-${r.id}` })),
-      );
-    } catch (err) {
-      await prisma.pushDelivery.updateMany({
-        where: { id: { in: rows.map((r) => r.id) } },
-        data: { enqueuedAt: null },
-      });
-      throw err;
-    }
-    total += rows.length;
-    if (rows.length < BATCH) return total;
-  }
+  return total;
 }
 
 /** dispatchDeliveries that only logs a failure (the next notification or the minute's sweep tries again). */
