@@ -5,6 +5,7 @@ import { useApiTokens, useCreateApiToken, useRevokeApiToken } from "./hooks/use-
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
+import { ShownOnce } from "./ui/shown-once";
 import { timeAgo } from "./ui/format";
 
 const EXPIRIES = [
@@ -54,7 +55,14 @@ export function ApiTokens() {
         </a>
         .
       </p>
-      {fresh && <FreshToken {...fresh} onDone={() => setFresh(null)} />}
+      {fresh && (
+        <ShownOnce
+          title={`Token “${fresh.name}” created. Copy it now: it is never shown again.`}
+          value={fresh.secret}
+          testId="new-token"
+          onDone={() => setFresh(null)}
+        />
+      )}
       <form onSubmit={onSubmit} className="grid gap-2 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
         <label className="block sm:col-span-3">
           <span className="text-xs text-zinc-400">Name</span>
@@ -95,33 +103,6 @@ export function ApiTokens() {
         </ul>
       )}
     </Card>
-  );
-}
-
-/** The secret of the token just created: shown this once, with a copy button. */
-function FreshToken({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    await navigator.clipboard.writeText(secret).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
-  }
-  return (
-    <div role="status" className="space-y-2 rounded-md border border-emerald-500/40 bg-emerald-500/10 p-3">
-      <p className="text-sm text-emerald-200">Token “{name}” created. Copy it now: it is never shown again.</p>
-      <code data-testid="new-token" className="block break-all rounded bg-zinc-950 px-2 py-1.5 font-mono text-xs">
-        {secret}
-      </code>
-      <div className="flex gap-2">
-        <Button type="button" variant="primary" onClick={copy}>
-          {copied ? "Copied" : "Copy"}
-        </Button>
-        <Button type="button" onClick={onDone}>
-          Done
-        </Button>
-      </div>
-    </div>
   );
 }
 

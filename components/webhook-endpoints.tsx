@@ -11,6 +11,7 @@ import {
 import { Badge, type TBadgeTone } from "./ui/badge";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
+import { ShownOnce } from "./ui/shown-once";
 import { timeAgo } from "./ui/format";
 
 /** Outgoing webhooks: endpoints, their events, test sends, delivery logs. /api/webhook-endpoints. */
@@ -50,7 +51,9 @@ export function WebhookEndpoints() {
         <code className="text-zinc-300">webhook-signature</code>), and tries again with growing pauses until it gets a
         2xx answer.
       </p>
-      {secret && <Secret {...secret} onDone={() => setSecret(null)} />}
+      {secret && (
+        <ShownOnce title={secret.title} value={secret.value} testId="webhook-secret" onDone={() => setSecret(null)} />
+      )}
       <form onSubmit={onSubmit} className="space-y-2" aria-label="Add a webhook endpoint">
         <label className="block">
           <span className="text-xs text-zinc-400">Endpoint URL</span>
@@ -96,35 +99,6 @@ export function WebhookEndpoints() {
         </ul>
       )}
     </Card>
-  );
-}
-
-function Secret({ title, value, onDone }: { title: string; value: string; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div role="status" className="space-y-2 rounded-md border border-emerald-500/40 bg-emerald-500/10 p-3">
-      <p className="text-sm text-emerald-200">{title}</p>
-      <code data-testid="webhook-secret" className="block break-all rounded bg-zinc-950 px-2 py-1.5 font-mono text-xs">
-        {value}
-      </code>
-      <div className="flex gap-2">
-        <Button
-          type="button"
-          variant="primary"
-          onClick={() =>
-            void navigator.clipboard.writeText(value).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            )
-          }
-        >
-          {copied ? "Copied" : "Copy"}
-        </Button>
-        <Button type="button" onClick={onDone}>
-          Done
-        </Button>
-      </div>
-    </div>
   );
 }
 
