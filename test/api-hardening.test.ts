@@ -75,13 +75,7 @@ async function setup() {
       name,
       ip: `10.1.0.${name.length}`,
     });
-    const res = await fetch(`${server.url}/api/tokens`, {
-      method: "POST",
-      headers: { cookie: u.cookie, origin: server.url, "content-type": "application/json" },
-      body: JSON.stringify({ name: "isolation", scope: "write" }),
-    });
-    expect(res.status).toBe(201);
-    return { ...u, token: ((await res.json()) as { secret: string }).secret };
+    return { ...u, token: (await createToken(server.url, u.cookie, { name: "isolation", scope: "write" })).secret };
   };
   const alice = await signUp("alice");
   const bob = await signUp("bob");
@@ -243,6 +237,28 @@ async function call(
     json = text ? JSON.parse(text) : null;
   } catch {}
   return { status: res.status, text, json };
+}
+
+/** A token made through POST /api/tokens, signed in with `cookie` (201 checked). */
+async function createToken(appUrl: string, cookie: string, body: Record<string, unknown>) {
+  const res = await fetch(`${appUrl}/api/tokens`, {
+    method: "POST",
+    headers: { cookie, origin: appUrl, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { secret: string; token: { id: string } };
+}
+
+/** Alice's streamers, clips and segments as they stand: a request that must change nothing leaves this equal. */
+async function aliceRows() {
+  return JSON.stringify(
+    await Promise.all([
+      ctx.prisma.streamer.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+      ctx.prisma.clip.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+      ctx.prisma.segment.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
+    ]),
+  );
 }
 
 /** Nothing of Alice's may appear in a response to Bob. */
@@ -1008,24 +1024,11 @@ describe("isolation between users", () => {
   });
 
   it("a read token reads; every state-changing route refuses it (403) and nothing changes", async () => {
-    const res = await fetch(`${ctx.server.url}/api/tokens`, {
-      method: "POST",
-      headers: { cookie: ctx.alice.cookie, origin: ctx.server.url, "content-type": "application/json" },
-      body: JSON.stringify({ name: "reader", scope: "read" }),
-    });
-    const { secret, token } = (await res.json()) as { secret: string; token: { id: string } };
+    const { secret, token } = await createToken(ctx.server.url, ctx.alice.cookie, { name: "reader", scope: "read" });
     const reader = { authorization: `Bearer ${secret}` };
     const clip = await call("GET", `/api/clips/${ctx.clip.id}`, { headers: reader });
     expect([clip.status, (clip.json as { clip: { id: string } }).clip.id]).toEqual([200, ctx.clip.id]);
-    const snapshot = async () =>
-      JSON.stringify(
-        await Promise.all([
-          ctx.prisma.streamer.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
-          ctx.prisma.clip.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
-          ctx.prisma.segment.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
-        ]),
-      );
-    const before = await snapshot();
+    const before = await aliceRows();
     const routes = await loadApiRoutes();
     let n = 0;
     for (const [pattern, methods] of Object.entries(routes)) {
@@ -1048,17 +1051,16 @@ describe("isolation between users", () => {
       }
     }
     expect(n).toBeGreaterThanOrEqual(20);
-    expect(await snapshot()).toBe(before);
+    expect(await aliceRows()).toBe(before);
     await ctx.prisma.apiToken.delete({ where: { id: token.id } });
   });
 
   it("a token's request is not refused as cross-site (it uses no cookie); revoked, the token stops at once", async () => {
-    const res = await fetch(`${ctx.server.url}/api/tokens`, {
-      method: "POST",
-      headers: { cookie: ctx.alice.cookie, origin: ctx.server.url, "content-type": "application/json" },
-      body: JSON.stringify({ name: "script", scope: "write", expiresInDays: 7 }),
+    const { secret, token } = await createToken(ctx.server.url, ctx.alice.cookie, {
+      name: "script",
+      scope: "write",
+      expiresInDays: 7,
     });
-    const { secret, token } = (await res.json()) as { secret: string; token: { id: string } };
     const r = await call("PATCH", `/api/clips/${ctx.clip.id}`, {
       headers: { authorization: `Bearer ${secret}`, origin: "https://elsewhere.example" },
       json: { favorite: false },
@@ -1078,15 +1080,7 @@ describe("isolation between users", () => {
 
   it("cross-site, every state-changing route refuses a signed-in request (403) and nothing changes", async () => {
     const routes = await loadApiRoutes();
-    const snapshot = async () =>
-      JSON.stringify(
-        await Promise.all([
-          ctx.prisma.streamer.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
-          ctx.prisma.clip.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
-          ctx.prisma.segment.findMany({ where: { userId: ctx.alice.id }, orderBy: { id: "asc" } }),
-        ]),
-      );
-    const before = await snapshot();
+    const before = await aliceRows();
     const forbidden = {
       error: { code: "forbidden", message: "Cross-site request refused: make this change from Clipstream itself." },
     };
@@ -1108,7 +1102,7 @@ describe("isolation between users", () => {
       }
     }
     expect(n).toBeGreaterThanOrEqual(20);
-    expect(await snapshot()).toBe(before);
+    expect(await aliceRows()).toBe(before);
     // The app's own origin (and a client that sends none, like curl) is served as before.
     const sameSite: Record<string, string>[] = [{ origin: ctx.server.url }, {}];
     for (const headers of sameSite) {
