@@ -4,65 +4,24 @@
  * a web process runs it, and a local HTTP endpoint that verifies each delivery with the Standard Webhooks
  * library. Its answers are scripted: a 500 before a 200 is a retry; always 503 ends FAILED.
  */
-import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
-import { signUpViaApi, waitFor, waitForFunctions } from "./support";
+import { startDeliveryStack, startRecordingServer } from "./fixtures/delivery-stack";
+import { signUpViaApi, waitFor } from "./support";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "webhooks-out-"));
 const stamp = Date.now();
 let ctx: Awaited<ReturnType<typeof setup>>;
 
-type TReceived = { headers: Record<string, string>; body: string; at: number };
-
-/** A receiver: records every request and answers with the next scripted status (then `fallback`). */
+/** A webhook endpoint at `/hooks` of a recording server. */
 async function startReceiver(fallback = 200) {
-  const received: TReceived[] = [];
-  const script: number[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({
-        headers: req.headers as Record<string, string>,
-        body: Buffer.concat(chunks).toString("utf8"),
-        at: Date.now(),
-      });
-      const status = script.shift() ?? fallback;
-      res.writeHead(status, status === 302 ? { location: "http://127.0.0.1:9/elsewhere" } : {}).end("ok");
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  return { url, received, script, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const rx = await startRecordingServer(fallback);
+  return { ...rx, url: `${rx.url}/hooks` };
 }
 
 async function setup() {
-  const [appPort, runnerPort] = await freePorts(2);
-  process.env.APP_URL = `http://127.0.0.1:${appPort}`;
-  process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
-  process.env.STORAGE_DIR = path.join(tmp, "blobs");
-  process.env.RECORDER_SECRET = "webhooks-out-test-recorder-secret";
-  // The receivers listen on 127.0.0.1.
-  process.env.ALLOW_PRIVATE_SOURCES = "true";
-  const { prisma } = await import("@/lib/db");
-  const server = await startRouteServer(await loadApiRoutes(), appPort);
-  const { startRunner } = await import("@/lib/jobs/runner");
   // 20 ms doubling: the 8 retries of a failing delivery take about 5 s instead of minutes.
-  const runner = await startRunner({
-    port: runnerPort,
-    serveUrl: `${server.url}/api/inngest`,
-    backoffBaseMs: 20,
-    syncIntervalMs: 0,
-  });
-  const { startWebhookDispatcher } = await import("@/lib/outgoing-webhooks/dispatch");
-  const dispatcher = startWebhookDispatcher(process.env.DATABASE_URL!, () => {});
-  await waitForFunctions();
+  const stack = await startDeliveryStack({ name: "webhooks-out", backoffBaseMs: 20 });
+  const { prisma, server } = stack;
   const signUp = (name: string, ip: string) =>
     signUpViaApi(server.url, { email: `${name}-${stamp}@example.com`, password: "hooks-pass-1234", name, ip });
   const gina = await signUp("gina", "10.7.0.1");
@@ -89,7 +48,7 @@ async function setup() {
     });
     return { streamer, session, clip };
   };
-  return { prisma, server, runner, dispatcher, gina, hank, seed };
+  return { ...stack, gina, hank, seed };
 }
 
 beforeAll(async () => {
@@ -97,22 +56,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await ctx?.dispatcher.close();
-  await ctx?.runner.stop();
-  await ctx?.prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
-  await ctx?.server.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await ctx?.stop();
 });
 
-async function call(method: string, p: string, as: { cookie: string }, json?: unknown) {
-  const res = await fetch(`${ctx.server.url}${p}`, {
-    method,
-    headers: { cookie: as.cookie, origin: ctx.server.url, ...(json ? { "content-type": "application/json" } : {}) },
-    body: json ? JSON.stringify(json) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const call = (...args: Parameters<typeof ctx.call>) => ctx.call(...args);
 
 async function register(as: { cookie: string }, url: string, events: string[]) {
   const r = await call("POST", "/api/webhook-endpoints", as, { url, events, description: "test" });
@@ -134,7 +81,7 @@ describe("outgoing webhooks", () => {
     const [first, second] = rx.received;
     for (const r of [first, second]) {
       // The library throws unless the signature and the timestamp (±5 min) are right.
-      const event = wh.verify(r.body, r.headers) as {
+      const event = wh.verify(r.text, r.headers) as {
         type: string;
         timestamp: string;
         data: { clip: Record<string, unknown> };
@@ -155,9 +102,9 @@ describe("outgoing webhooks", () => {
       expect(r.headers["content-type"]).toBe("application/json");
     }
     expect(second.headers["webhook-id"]).toBe(first.headers["webhook-id"]);
-    expect(second.body).toBe(first.body);
+    expect(second.text).toBe(first.text);
     // A tampered body does not verify.
-    expect(() => wh.verify(first.body.replace("READY", "ERROR"), first.headers)).toThrow();
+    expect(() => wh.verify(first.text.replace("READY", "ERROR"), first.headers)).toThrow();
 
     const log = await call("GET", `/api/webhook-endpoints/${endpoint.id}/deliveries`, ctx.gina);
     expect(log.status).toBe(200);
@@ -179,8 +126,8 @@ describe("outgoing webhooks", () => {
     await ctx.prisma.liveSession.update({ where: { id: session.id }, data: { status: "ENDED", endedAt: new Date() } });
     await waitFor(async () => rx.received.length >= 3 || null, 20_000, "session.ended");
     await new Promise((r) => setTimeout(r, 500));
-    expect(rx.received.map((r) => JSON.parse(r.body).type)).toEqual(["clip.ready", "clip.ready", "session.ended"]);
-    const ended = wh.verify(rx.received[2].body, rx.received[2].headers) as {
+    expect(rx.received.map((r) => JSON.parse(r.text).type)).toEqual(["clip.ready", "clip.ready", "session.ended"]);
+    const ended = wh.verify(rx.received[2].text, rx.received[2].headers) as {
       data: { session: Record<string, unknown> };
     };
     expect(ended.data.session).toMatchObject({ id: session.id, status: "ENDED", replay: false });
@@ -199,7 +146,7 @@ describe("outgoing webhooks", () => {
     const reviewed = await call("PATCH", `/api/clips/${mine.clip.id}`, ctx.gina, { review: "APPROVED" });
     expect(reviewed.status).toBe(200);
     await waitFor(async () => rx.received.length >= 1 || null, 20_000, "clip.reviewed");
-    const event = new Webhook(secret).verify(rx.received[0].body, rx.received[0].headers) as {
+    const event = new Webhook(secret).verify(rx.received[0].text, rx.received[0].headers) as {
       type: string;
       data: { clip: { id: string; review: string } };
     };
@@ -216,7 +163,7 @@ describe("outgoing webhooks", () => {
     expect(test.status).toBe(202);
     await waitFor(async () => rx.received.length >= 2 || null, 20_000, "the test delivery");
     await new Promise((r) => setTimeout(r, 500));
-    expect(rx.received.map((r) => JSON.parse(r.body).type)).toEqual(["clip.reviewed", "webhook.test"]);
+    expect(rx.received.map((r) => JSON.parse(r.text).type)).toEqual(["clip.reviewed", "webhook.test"]);
     expect(await ctx.prisma.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(2);
 
     // A rolled secret signs what follows; the old one no longer verifies it.
@@ -225,8 +172,8 @@ describe("outgoing webhooks", () => {
     await call("POST", `/api/webhook-endpoints/${endpoint.id}/test`, ctx.gina);
     await waitFor(async () => rx.received.length >= 3 || null, 20_000, "a test signed with the new secret");
     const last = rx.received[2];
-    expect(() => new Webhook(secret).verify(last.body, last.headers)).toThrow();
-    expect((new Webhook(rolled.json.secret).verify(last.body, last.headers) as { type: string }).type).toBe(
+    expect(() => new Webhook(secret).verify(last.text, last.headers)).toThrow();
+    expect((new Webhook(rolled.json.secret).verify(last.text, last.headers) as { type: string }).type).toBe(
       "webhook.test",
     );
     await rx.close();

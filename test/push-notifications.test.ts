@@ -7,38 +7,13 @@
  * http_ece using the browser's private key.
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import ece from "http_ece";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePorts, loadApiRoutes, startRouteServer } from "./app-server";
-import { signUpViaApi, waitFor, waitForFunctions } from "./support";
+import { startDeliveryStack, startRecordingServer } from "./fixtures/delivery-stack";
+import { signUpViaApi, waitFor } from "./support";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "push-notify-"));
 const stamp = Date.now();
 let ctx: Awaited<ReturnType<typeof setup>>;
-
-type TPushed = { path: string; headers: Record<string, string>; body: Buffer };
-
-/** A push service: records each push and answers with the next scripted status (then 201). */
-async function startPushService() {
-  const received: TPushed[] = [];
-  const script: number[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({ path: req.url!, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-      res.writeHead(script.shift() ?? 201).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, script, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 /** A browser's side of a subscription: its key pair and auth secret. */
 function browserKeys() {
@@ -81,26 +56,9 @@ function verifyVapid(authorization: string, publicKey: string) {
 }
 
 async function setup() {
-  const [appPort, runnerPort] = await freePorts(2);
-  process.env.APP_URL = `http://127.0.0.1:${appPort}`;
-  process.env.INNGEST_DEV = `http://127.0.0.1:${runnerPort}`;
-  process.env.STORAGE_DIR = path.join(tmp, "blobs");
-  process.env.RECORDER_SECRET = "push-notify-test-recorder-secret";
-  // The push service listens on 127.0.0.1.
-  process.env.ALLOW_PRIVATE_SOURCES = "true";
   process.env.VAPID_SUBJECT = "mailto:ops@clipstream.example";
-  const { prisma } = await import("@/lib/db");
-  const server = await startRouteServer(await loadApiRoutes(), appPort);
-  const { startRunner } = await import("@/lib/jobs/runner");
-  const runner = await startRunner({
-    port: runnerPort,
-    serveUrl: `${server.url}/api/inngest`,
-    backoffBaseMs: 50,
-    syncIntervalMs: 0,
-  });
-  const { startWebhookDispatcher } = await import("@/lib/outgoing-webhooks/dispatch");
-  const dispatcher = startWebhookDispatcher(process.env.DATABASE_URL!, () => {});
-  await waitForFunctions();
+  const stack = await startDeliveryStack({ name: "push-notify", backoffBaseMs: 50 });
+  const { prisma, server } = stack;
   const signUp = (name: string, ip: string) =>
     signUpViaApi(server.url, { email: `${name}-${stamp}@example.com`, password: "push-pass-1234", name, ip });
   const ivy = await signUp("ivy", "10.8.1.1");
@@ -128,7 +86,7 @@ async function setup() {
         status: "RENDERING",
       },
     });
-  return { prisma, server, runner, dispatcher, ivy, jack, streamer, clip };
+  return { ...stack, ivy, jack, streamer, clip };
 }
 
 beforeAll(async () => {
@@ -136,26 +94,14 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await ctx?.dispatcher.close();
-  await ctx?.runner.stop();
-  await ctx?.prisma.jobRun.deleteMany({ where: { functionId: { startsWith: "clipstream-" } } });
-  await ctx?.server.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await ctx?.stop();
 });
 
-async function call(method: string, p: string, as: { cookie: string }, json?: unknown) {
-  const res = await fetch(`${ctx.server.url}${p}`, {
-    method,
-    headers: { cookie: as.cookie, origin: ctx.server.url, ...(json ? { "content-type": "application/json" } : {}) },
-    body: json ? JSON.stringify(json) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const call = (...args: Parameters<typeof ctx.call>) => ctx.call(...args);
 
 describe("clip notifications (Web Push)", () => {
   it("a clip ready on a streamer with notify on reaches the subscribed browser, VAPID-signed and encrypted for it", async () => {
-    const push = await startPushService();
+    const push = await startRecordingServer();
     const browser = browserKeys();
     const endpoint = `${push.url}/send/ivy-phone`;
     const { publicKey } = (await call("GET", "/api/push", ctx.ivy)).json as { publicKey: string };
@@ -211,7 +157,7 @@ describe("clip notifications (Web Push)", () => {
   });
 
   it("a push service answering 410 drops the subscription; a 500 is retried; the same browser signed in as another user moves to them", async () => {
-    const push = await startPushService();
+    const push = await startRecordingServer();
     const gone = browserKeys();
     const flaky = browserKeys();
     await call("POST", "/api/push/subscriptions", ctx.ivy, {
