@@ -1,9 +1,9 @@
 "use client";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { ClipCard } from "./clip-card";
 import { useClips } from "./hooks/use-clips";
 import { useDashboard } from "./hooks/use-dashboard";
+import { filterField, filterLabel, useUrlFilters } from "./hooks/use-url-filters";
 import { Badge } from "./ui/badge";
 import { Button } from "./ui/button";
 import { Card } from "./ui/card";
@@ -12,38 +12,18 @@ const FILTERS = ["streamerId", "sessionId", "review", "favorite", "minScore", "f
 
 /** All clips with filters kept in the URL (shareable, back button works), 24 per page, polled for new clips. */
 export function ClipGallery() {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  type TFilters = Partial<Record<(typeof FILTERS)[number], string>>;
-  // Local state is the source of truth (quick successive changes never read a stale URL); the URL mirrors it.
   const [showFilters, setShowFilters] = useState(false);
-  const [filters, setFilters] = useState<TFilters>(() =>
-    Object.fromEntries(FILTERS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))),
-  );
+  const { filters, set, clear } = useUrlFilters(FILTERS);
   const qs = new URLSearchParams(filters as Record<string, string>).toString();
-  const set = (k: (typeof FILTERS)[number], v: string) => {
-    const next: TFilters = { ...filters, [k]: v || undefined };
-    if (k === "streamerId") delete next.sessionId;
-    for (const key of FILTERS) if (!next[key]) delete next[key];
-    setFilters(next);
-    const search = new URLSearchParams(next as Record<string, string>).toString();
-    router.replace(`${pathname}${search ? `?${search}` : ""}`, { scroll: false });
-  };
 
   const { data: dash } = useDashboard({ refetchInterval: 15_000 });
   const clips = useClips(qs);
   const items = clips.data?.pages.flatMap((p) => p.clips) ?? [];
   const sessions = (dash?.sessions ?? []).filter((s) => !filters.streamerId || s.streamer.id === filters.streamerId);
 
-  const label = "block text-xs font-medium text-zinc-400";
+  const label = filterLabel;
+  const field = filterField;
   const active = Object.keys(filters).length;
-  const clear = () => {
-    setFilters({});
-    router.replace(pathname, { scroll: false });
-  };
-  const field =
-    "mt-1 block h-10 w-full rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 text-sm text-zinc-100 focus:border-rose-500 focus:outline-none";
   return (
     <main className="mx-auto max-w-6xl px-4 py-4">
       <div className="flex items-center justify-between gap-3">

@@ -1,16 +1,15 @@
 "use client";
 import type { ChartConfiguration } from "chart.js";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
 import type { TAnalytics, TGroupRow } from "@/lib/analytics/analytics";
 import { useAnalytics } from "../hooks/use-analytics";
 import { useDashboard } from "../hooks/use-dashboard";
+import { filterField, filterLabel, useUrlFilters } from "../hooks/use-url-filters";
 import { buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
 import { ChartCanvas } from "./chart";
 
 const KEYS = ["from", "to", "streamerId", "sessionId"] as const;
-type TFilters = Partial<Record<(typeof KEYS)[number], string>>;
 
 const ROSE = "#f43f5e";
 const SKY = "#38bdf8";
@@ -177,21 +176,8 @@ function GroupTable({ rows, kind, csv }: { rows: TGroupRow[]; kind: "streamers" 
 
 /** /analytics: the account's numbers over a date range, per streamer and session, as charts, tables and CSV. */
 export function AnalyticsView() {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const [filters, setFilters] = useState<TFilters>(() =>
-    Object.fromEntries(KEYS.flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : []))),
-  );
+  const { filters, set } = useUrlFilters(KEYS);
   const [tz] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
-  const set = (k: (typeof KEYS)[number], v: string) => {
-    const next: TFilters = { ...filters, [k]: v || undefined };
-    if (k === "streamerId") delete next.sessionId;
-    for (const key of KEYS) if (!next[key]) delete next[key];
-    setFilters(next);
-    const search = new URLSearchParams(next as Record<string, string>).toString();
-    router.replace(`${pathname}${search ? `?${search}` : ""}`, { scroll: false });
-  };
   const qs = new URLSearchParams({ ...(filters as Record<string, string>), tz }).toString();
   const q = useAnalytics(qs);
   const { data: dash } = useDashboard({ refetchInterval: 60_000 });
@@ -199,9 +185,8 @@ export function AnalyticsView() {
   const c = useMemo(() => (a ? charts(a) : null), [a]);
   const csv = (table: string) => `/api/analytics?${qs}&format=csv&table=${table}`;
   const sessions = (dash?.sessions ?? []).filter((s) => s.streamer.id === filters.streamerId);
-  const field =
-    "mt-1 block h-10 w-full rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 text-sm text-zinc-100 focus:border-rose-500 focus:outline-none";
-  const label = "block text-xs font-medium text-zinc-400";
+  const field = filterField;
+  const label = filterLabel;
 
   return (
     <main className="mx-auto max-w-6xl space-y-3 px-4 py-4">
