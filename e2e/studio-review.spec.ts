@@ -127,15 +127,17 @@ test("review with keys and taps, gallery filters, search a spoken phrase, revoke
   await shot(mob, "gallery-phone");
   expect(await mob.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
-  // Search: a phrase spoken in the demo stream (espeak-ng → pocketsphinx) leads to the moment in a clip.
+  // Search: a phrase spoken in the demo stream (espeak-ng → pocketsphinx) leads to the moment in a clip. A moment
+  // can be transcribed before the clip covering it exists (the page shows it without a link then): search again
+  // until one has its clip.
+  const jump = mob.getByRole("link", { name: /Play from this moment/ }).first();
   await expect(async () => {
     await mob.goto(`/search?q=${encodeURIComponent("oh my god")}`);
     await expect(mob.getByTestId("search-moment").first()).toBeVisible({ timeout: 5_000 });
+    await expect(jump).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 90_000 });
   await expect(mob.getByTestId("search-moment").first().locator("mark").first()).toHaveText(/^(oh|god)$/i);
   await shot(mob, "search-phone");
-  const jump = mob.getByRole("link", { name: /Play from this moment/ }).first();
-  await expect(jump).toBeVisible();
   await jump.tap();
   await expect(mob).toHaveURL(/\/clips\/[\w-]+\?t=\d+(\.\d)?$/);
   const t = Number(new URL(mob.url()).searchParams.get("t"));
