@@ -174,6 +174,7 @@ async function measure(
   const { getLiveEdge } = await import("@/lib/pipeline/get-live-edge");
   const latency = new Map<string, number>();
   const deadline = Date.now() + (STREAM_SECONDS + 150) * 1000;
+  let lagAt = 0;
   while (latency.size < started.length && Date.now() < deadline) {
     const [clips, chunks] = await Promise.all([
       p.prisma.clip.findMany({
@@ -194,11 +195,15 @@ async function measure(
     for (const st of started)
       if (!latency.has(st.sessionId) && clips.some((c) => c.sessionId === st.sessionId))
         latency.set(st.sessionId, (Date.now() - st.moment) / 1000);
-    for (const st of started) {
-      const e = (await getLiveEdge(st.userId, [st.sessionId])).get(st.sessionId);
-      if (e) maxLag.s = Math.max(maxLag.s, e.lagSeconds);
+    // Each stream is in its own account: one live-edge query per account, at most once a second (the harness's
+    // own queries ran at 160 a second when it asked every 250 ms, on the CPU it measures).
+    if (Date.now() - lagAt >= 1000) {
+      lagAt = Date.now();
+      const edges = await Promise.all(started.map((st) => getLiveEdge(st.userId, [st.sessionId])));
+      for (const [i, st] of started.entries())
+        maxLag.s = Math.max(maxLag.s, edges[i].get(st.sessionId)?.lagSeconds ?? 0);
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 500));
   }
   const cpuS = (treeCpuTicks() - cpu0) / CLK_TCK;
   const wallS = (Date.now() - Math.min(...started.map((x) => x.moment - s.excitedEnd * 1000))) / 1000;

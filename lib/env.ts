@@ -87,6 +87,12 @@ const ZEnv = z.object({
    */
   LIVE_DECODE: z.enum(["auto", "always", "never"]).default("auto"),
   /**
+   * The speech decoder's search for live chunks (POCKETSPHINX_SEARCH is the segments'): `fast` costs about half
+   * the CPU, which is what lets two cores decode six live streams in real time; its rougher words are decoded
+   * again with the accurate search around every clip when the segment closes (decision 026).
+   */
+  LIVE_SEARCH: z.enum(["accurate", "fast"]).default("fast"),
+  /**
    * Per-account quotas, 0 for no limit (lib/quotas): streamers an account may add, streams it may record at
    * once, and bytes it may keep stored (recordings not yet purged, clips, exports). A request past one gets a
    * 403 `quota_exceeded`; a stream that goes live past one is not recorded, with the reason on the streamer.

@@ -1,6 +1,9 @@
+import fs from "node:fs/promises";
 import { env } from "@/lib/env";
+import { analysePcm } from "./analyse-pcm";
 import { probeMedia } from "./probe-media";
 import { runTool } from "./run";
+import { isSpeechWav, pcmData, SPEECH_RATE } from "./wav";
 
 export type TLoudness = { t: number; lufs: number };
 export type TSilence = { start: number; end: number };
@@ -68,12 +71,15 @@ async function filterLog(wav: string, filter: string): Promise<string> {
 const silenceFilter = (noiseDb = -35, minSeconds = 0.35) => `silencedetect=noise=${noiseDb}dB:duration=${minSeconds}`;
 
 /**
- * Momentary loudness and silences of a file from one ffmpeg run (`ebur128` then `silencedetect` in one filter
- * chain; ebur128 passes the audio through), with measureLoudness's and detectSilences's defaults: one process
- * start and one decode instead of two, which is most of what measuring a 5-s live chunk costs. A silence
+ * Momentary loudness and silences of a file, with measureLoudness's and detectSilences's defaults. A 16 kHz
+ * mono speech WAV (every live chunk) is measured in this process (analyse-pcm.ts); anything else in one ffmpeg
+ * run (`ebur128` then `silencedetect` in one filter chain; ebur128 passes the audio through), where a silence
  * running to the end ends at the input's duration from ffmpeg's own header (no ffprobe run).
  */
 export async function analyseAudio(wav: string): Promise<{ loudness: TLoudness[]; silences: TSilence[] }> {
+  // A speech WAV (every live chunk) is measured in this process: no ffmpeg start (analyse-pcm.ts).
+  const buf = await fs.readFile(wav);
+  if (isSpeechWav(buf)) return analysePcm(pcmData(buf), SPEECH_RATE);
   const stderr = await filterLog(wav, `ebur128=framelog=info,${silenceFilter()}`);
   const header = /Duration:\s*(\d+):(\d+):([\d.]+)/.exec(stderr);
   const duration = async () =>

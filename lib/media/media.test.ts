@@ -33,6 +33,16 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
+/** In-process silences are in whole milliseconds; silencedetect prints microseconds. */
+function expectSameSilences(ours: { start: number; end: number }[], ffmpeg: { start: number; end: number }[]) {
+  expect(ours.length).toBe(ffmpeg.length);
+  expect(ours.length).toBeGreaterThan(0);
+  ours.forEach((s, i) => {
+    expect(Math.abs(s.start - ffmpeg[i].start)).toBeLessThanOrEqual(0.0006);
+    expect(Math.abs(s.end - ffmpeg[i].end)).toBeLessThanOrEqual(0.0006);
+  });
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describe("sample stream", () => {
@@ -127,10 +137,28 @@ describe("audio analysis", () => {
     expect((await detectSilences(wav, { noiseDb: -60, minSeconds: 0.35 })).length).toBeLessThanOrEqual(s.length);
   });
 
-  it("measures loudness and silences in one ffmpeg run, as the two separate runs do", async () => {
+  it("measures a speech WAV's loudness and silences in-process exactly as ffmpeg's ebur128 and silencedetect do", async () => {
     const one = await analyseAudio(wav);
     expect(one.loudness).toEqual(await measureLoudness(wav));
-    expect(one.silences).toEqual(await detectSilences(wav));
+    expectSameSilences(one.silences, await detectSilences(wav));
+    // Any other audio goes through ffmpeg, in one run for both.
+    const stereo = path.join(dir, "audio-48k-stereo.wav");
+    await runTool("ffmpeg", [
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-y",
+      "-i",
+      wav,
+      "-ar",
+      "48000",
+      "-ac",
+      "2",
+      stereo,
+    ]);
+    const viaFfmpeg = await analyseAudio(stereo);
+    expect(viaFfmpeg.loudness).toEqual(await measureLoudness(stereo));
+    expect(viaFfmpeg.silences).toEqual(await detectSilences(stereo));
     // A silence running to the end of the file ends at its duration (from ffmpeg's header, no ffprobe).
     const tail = path.join(dir, "tail-silence.wav");
     await runTool("ffmpeg", [
@@ -153,7 +181,7 @@ describe("audio analysis", () => {
       tail,
     ]);
     const t = await analyseAudio(tail);
-    expect(t.silences).toEqual(await detectSilences(tail));
+    expectSameSilences(t.silences, await detectSilences(tail));
     expect(t.silences.at(-1)!.end).toBeCloseTo(3, 1);
   });
 

@@ -127,7 +127,7 @@ async function seedSegment() {
       },
     });
   };
-  return { user, session, seg, chunk };
+  return { user, streamer, session, seg, chunk };
 }
 
 describe("early transcription", () => {
@@ -214,6 +214,51 @@ describe("early transcription", () => {
     expect(await early.transcribeAudioChunk(stuck.id)).toEqual({ status: "skipped", words: 0 });
     expect((await prisma.audioChunk.findUniqueOrThrow({ where: { id: stuck.id } })).status).toBe("SKIPPED");
   }, 60_000);
+
+  it("decodes again, with the segment's search, live words of the fast search next to a clip", async () => {
+    const { prisma } = db;
+    const { seg, chunk, session, user, streamer } = await seedSegment();
+    const a = await chunk(0, 0, 15);
+    const b = await chunk(1, 15, 30);
+    for (const c of [a, b]) expect(await early.transcribeAudioChunk(c.id)).toMatchObject({ status: "done" });
+    const rows = await prisma.audioChunk.findMany({
+      where: { id: { in: [a.id, b.id] } },
+      orderBy: { startOffset: "asc" },
+    });
+    // LIVE_SEARCH defaults to the fast search, and the row says so.
+    expect(rows.map((r) => (r.signals as { search?: string }).search)).toEqual(["fast", "fast"]);
+    // Nothing clipped yet: both chunks' words stand.
+    expect((await early.earlyWords(seg)).covered).toEqual([
+      { start: OFFSET, end: OFFSET + 15 },
+      { start: OFFSET + 15, end: OFFSET + 30 },
+    ]);
+    // A live clip over the shouted passage (24 s on): chunk b is within reach of it, chunk a (ends 15 s) is not.
+    await prisma.clip.create({
+      data: {
+        userId: user.id,
+        streamerId: streamer.id,
+        sessionId: session.id,
+        detectionKey: "live-1",
+        startTime: OFFSET + 22,
+        endTime: OFFSET + 32,
+        title: "t",
+        reason: "r",
+        score: 80,
+        engine: "offline",
+        origin: "LIVE",
+      },
+    });
+    const early2 = await early.earlyWords(seg);
+    expect(early2.covered).toEqual([{ start: OFFSET, end: OFFSET + 15 }]);
+    expect(early2.words).toEqual(rows[0].words);
+    // So the segment decodes 15–40 s itself, with POCKETSPHINX_SEARCH (accurate by default).
+    await early.settleEarlyAudio(seg.id);
+    const t = await steps.transcribeSegment(seg.id);
+    expect(t.earlyWords).toBe((rows[0].words as TWord[]).length);
+    const transcript = await prisma.transcript.findUniqueOrThrow({ where: { segmentId: seg.id } });
+    const inB = (transcript.words as TWord[]).filter((w) => w.s >= OFFSET + 15 && w.e <= OFFSET + 30);
+    expect(inB.length).toBeGreaterThan(5);
+  }, 120_000);
 
   it("does not reuse chunk words from another engine or keyword hits spotted with another keyword list", async () => {
     const { prisma } = db;

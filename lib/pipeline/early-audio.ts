@@ -102,13 +102,42 @@ export async function settleEarlyAudio(
 
 const inSegment = (seg: TSegmentRange) => (t: number) => t >= seg.startOffset && t < seg.startOffset + seg.duration;
 
-/** Words the segment's DONE chunks hold (by the current engine), and the stretches they cover. */
+/** Seconds around a clip whose live words (fast search) the segment decodes again with its own search. */
+const REDECODE_MARGIN_SECONDS = 2;
+
+/**
+ * Words the segment's DONE chunks hold (by the current engine), and the stretches they cover. Chunks decoded
+ * with the fast search (LIVE_SEARCH) that reach within REDECODE_MARGIN_SECONDS of one of the session's clips
+ * count as not covered: the segment decodes them again with POCKETSPHINX_SEARCH, so a clip's excerpt,
+ * captions and search hits get the accurate words (the fast search garbles shouting the most).
+ */
 export async function earlyWords(
   seg: TSegmentRange,
 ): Promise<{ words: TWord[]; covered: TRange[]; language?: string }> {
   const id = transcriberIdentity();
-  const rows = (await overlapping(seg, ["DONE"])).filter(
-    (c) => c.engine === id.engine && c.model === id.model && c.words,
+  const [chunks, clips] = await Promise.all([
+    overlapping(seg, ["DONE"]),
+    prisma.clip.findMany({
+      where: {
+        sessionId: seg.sessionId,
+        startTime: { lt: seg.startOffset + seg.duration + REDECODE_MARGIN_SECONDS },
+        endTime: { gt: seg.startOffset - REDECODE_MARGIN_SECONDS },
+      },
+      select: { startTime: true, endTime: true },
+    }),
+  ]);
+  const nearClip = (c: { startOffset: number; duration: number }) =>
+    clips.some(
+      (k) =>
+        c.startOffset < k.endTime + REDECODE_MARGIN_SECONDS &&
+        c.startOffset + c.duration > k.startTime - REDECODE_MARGIN_SECONDS,
+    );
+  const rows = chunks.filter(
+    (c) =>
+      c.engine === id.engine &&
+      c.model === id.model &&
+      c.words &&
+      !(ZChunkSignals.nullable().catch(null).parse(c.signals)?.search === "fast" && nearClip(c)),
   );
   const inSeg = inSegment(seg);
   return {
@@ -222,6 +251,7 @@ export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork>
     },
   });
   const { mode, lagSeconds } = await chunkMode(chunk);
+  const search = mode === "fast" || env.LIVE_SEARCH === "fast" ? "fast" : "accurate";
   const keywords = keywordsFor(chunk.session.streamer.keywords);
   const at = chunk.startOffset;
   const r = await withWorkdir(async (dir) => {
@@ -235,7 +265,7 @@ export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork>
       timed(
         mode === "cheap"
           ? Promise.resolve(null)
-          : getTranscriber().transcribe(wav, { offset: at, keywords, search: mode === "fast" ? "fast" : undefined }),
+          : getTranscriber().transcribe(wav, { offset: at, keywords, search: search === "fast" ? "fast" : undefined }),
       ),
       timed(spotKeywords(wav, keywords)),
       timed(analyseAudio(wav)),
@@ -248,6 +278,7 @@ export async function transcribeAudioChunk(chunkId: string): Promise<TChunkWork>
       wordsPerSecond: t ? wordsPerSecond(t.words, chunk.duration) : 0,
       mode,
       lagSeconds,
+      ...(t?.engine === "pocketsphinx" ? { search } : {}),
     };
     const ms = { transcribe, keywords: keywordsMs, signals: signalsMs };
     return { t, hits: hits.map((h) => ({ ...h, t: r3(h.t + at) })), signals, ms };

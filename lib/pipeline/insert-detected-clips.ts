@@ -97,9 +97,13 @@ async function reconcileLive(
     const refine = isRefinable(k) && (moved || k.status === "ERROR");
     await tx.clip.update({
       where: { id: k.id },
+      // An unreviewed clip also takes the segment's excerpt: its words around clips are the accurate search's
+      // (early-audio.ts earlyWords), where the live edge's were the fast search's.
       data: refine
         ? { segmentId, startTime: c.start, endTime: c.end, excerpt: c.excerpt, status: "PENDING", error: null }
-        : { segmentId },
+        : isRefinable(k) && c.excerpt
+          ? { segmentId, excerpt: c.excerpt }
+          : { segmentId },
     });
     if (refine) rerender.push(k.id);
   }

@@ -22,6 +22,8 @@ export const ZChunkSignals = z.object({
   mode: z.enum(["full", "fast", "cheap"]).optional(),
   /** How far behind live the stream was when the chunk started (seconds). */
   lagSeconds: z.number().optional(),
+  /** The decoder's search: `fast` words are decoded again around clips when the segment closes. */
+  search: z.enum(["accurate", "fast"]).optional(),
 });
 export type TChunkSignals = z.infer<typeof ZChunkSignals>;
 

@@ -3,7 +3,7 @@ import type { Prisma } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
 import { getDetector, isNearWindowEnd } from "@/lib/detect";
 import { summarizeSegmentText, upsertSummaryLine } from "@/lib/detect/summarize";
-import { detectSilences, extractAudio, measureLoudness } from "@/lib/media";
+import { analyseAudio, extractAudio } from "@/lib/media";
 import { getStore, storageKeys } from "@/lib/storage";
 import { getTranscriber, spotKeywords, transcriberIdentity } from "@/lib/transcribe";
 import type { TTranscript } from "@/lib/transcribe";
@@ -122,9 +122,8 @@ export async function analyseSegmentAudio(segmentId: string): Promise<string> {
     const wav = path.join(dir, "audio.wav");
     await getStore().download(audioKey(seg.sessionId, seg.number), wav);
     const shift = <T extends { t: number }>(xs: T[], by = seg.startOffset) => xs.map((x) => ({ ...x, t: x.t + by }));
-    const [loudness, silences, keywordHits] = await Promise.all([
-      measureLoudness(wav),
-      detectSilences(wav),
+    const [{ loudness, silences }, keywordHits] = await Promise.all([
+      analyseAudio(wav),
       // Keyword spotting of the stretches the audio chunks did not already cover.
       overGaps(wav, seg, early.covered, async (file, offset) => shift(await spotKeywords(file, keywords), offset)),
     ]);
