@@ -120,6 +120,23 @@ const ZEnv = z.object({
     .int()
     .min(100_000)
     .default(25 * 1024 * 1024),
+  /**
+   * Any OpenAI-compatible chat endpoint (Ollama `http://host:11434/v1`, vLLM, LM Studio, OpenAI…) for highlight
+   * detection and segment summaries, instead of Groq's (lib/ai/providers.ts). LLM_MODEL is then required;
+   * LLM_API_KEY only where the server wants one. `json_schema` asks for the highlights' JSON schema (strict
+   * structured output); `json_object` for servers that only do JSON mode (the answer is validated either way).
+   */
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().optional(),
+  LLM_JSON_MODE: z.enum(["json_schema", "json_object"]).default("json_schema"),
+  /**
+   * Any OpenAI-compatible transcription endpoint (`/audio/transcriptions` with verbose_json word timestamps:
+   * a local faster-whisper server such as speaches, vLLM, LocalAI, OpenAI) instead of Groq's.
+   */
+  WHISPER_BASE_URL: z.string().url().optional(),
+  WHISPER_API_KEY: z.string().optional(),
+  WHISPER_MODEL: z.string().default("whisper-1"),
   ALLOW_PRIVATE_SOURCES: bool,
   /**
    * Read by the Inngest SDK itself (inngest/client.ts), validated here: keys of Inngest Cloud, or dev mode
@@ -192,6 +209,7 @@ function load(): TEnv {
   if (e.RECORDER_SECRET && e.RECORDER_SECRET === e.BETTER_AUTH_SECRET) {
     problems.push("RECORDER_SECRET: must differ from BETTER_AUTH_SECRET (the recorder must not hold the auth secret)");
   }
+  if (e.LLM_BASE_URL && !e.LLM_MODEL) problems.push("LLM_MODEL: required with LLM_BASE_URL (the model to ask)");
   if (problems.length) throw new EnvError(problems);
   return {
     ...e,

@@ -1,4 +1,5 @@
 import { createGroqClient } from "@/lib/groq-client";
+import type { TOpenAICompatible, TProvider } from "@/lib/ai/providers";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import type { TCandidate, TDetectInput, Detector } from "./types";
@@ -101,9 +102,29 @@ export type TGroqDetectorOptions = {
   answerAttempts?: number;
 };
 
+/** Groq's chat model (GROQ_DETECT_MODEL, else GROQ_CHAT_MODEL), or the key and server in `opts`. */
 export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
-  const client = createGroqClient(opts, 120_000);
+  const client = createGroqClient(opts, 120_000) as unknown as TOpenAICompatible;
   const model = opts.model ?? env.GROQ_DETECT_MODEL ?? env.GROQ_CHAT_MODEL;
+  return createLlmDetector({ engine: "groq", name: "Groq", model, client }, opts);
+}
+
+/** What the model is told to answer in JSON mode, where the server takes no schema. */
+const JSON_MODE_FORMAT =
+  'Answer with one JSON object only: {"highlights":[{"start":number,"end":number,"title":string,"hook":string,"reason":string,"score":integer 0-100,"tags":[string]}]}.';
+
+/**
+ * Detection with any chat model that speaks OpenAI's wire format (lib/ai/providers.ts): Groq, or a self-hosted
+ * server (LLM_BASE_URL). `jsonMode` `json_schema` sends the schema (strict structured output); `json_object`
+ * asks for JSON and describes the shape in the prompt. The answer is validated the same way in both.
+ */
+export function createLlmDetector(
+  provider: TProvider,
+  opts: { answerAttempts?: number; jsonMode?: "json_schema" | "json_object" } = {},
+): Detector {
+  const { client, model, engine } = provider;
+  const who = `${provider.name} detector`;
+  const jsonMode = opts.jsonMode ?? (engine === "openai" ? env.LLM_JSON_MODE : "json_schema");
   const attempts = Math.max(1, opts.answerAttempts ?? 2);
   return {
     async detect(input: TDetectInput): Promise<TCandidate[]> {
@@ -124,29 +145,29 @@ export function createGroqDetector(opts: TGroqDetectorOptions = {}): Detector {
         model,
         temperature: 0,
         messages: [
-          { role: "system", content: SYSTEM },
+          { role: "system", content: jsonMode === "json_object" ? `${SYSTEM} ${JSON_MODE_FORMAT}` : SYSTEM },
           { role: "user", content: buildPrompt(input) },
         ],
-        response_format: {
-          type: "json_schema",
-          json_schema: { name: "highlights", strict: true, schema: JSON_SCHEMA },
-        },
+        response_format:
+          jsonMode === "json_object"
+            ? { type: "json_object" }
+            : { type: "json_schema", json_schema: { name: "highlights", strict: true, schema: JSON_SCHEMA } },
       })
       .catch((err: unknown) => {
-        throw publicProviderError("Groq detector", err);
+        throw publicProviderError(who, err);
       });
     const content = res.choices[0]?.message?.content;
-    if (!content) return new Error("Groq detector: empty answer");
+    if (!content) return new Error(`${who}: empty answer`);
     let json: unknown;
     try {
       json = JSON.parse(content);
     } catch {
-      return new Error(`Groq detector: answer is not JSON: ${content.slice(0, 120)}`);
+      return new Error(`${who}: answer is not JSON: ${content.slice(0, 120)}`);
     }
     const parsed = ZHighlights.safeParse(json);
     if (!parsed.success)
-      return new Error(`Groq detector: answer does not match the schema: ${parsed.error.issues[0]?.message}`);
-    return toCandidates(parsed.data.highlights, input, model);
+      return new Error(`${who}: answer does not match the schema: ${parsed.error.issues[0]?.message}`);
+    return toCandidates(parsed.data.highlights, input, { engine, model });
   }
 }
 
@@ -179,7 +200,11 @@ export function snapToSpeech(
 }
 
 /** Holds the model's answer to the window and length limits (it is told them, but not trusted with them). */
-function toCandidates(highlights: z.infer<typeof ZHighlight>[], input: TDetectInput, model: string): TCandidate[] {
+function toCandidates(
+  highlights: z.infer<typeof ZHighlight>[],
+  input: TDetectInput,
+  { engine, model }: Pick<TProvider, "engine" | "model">,
+): TCandidate[] {
   const { window: w, settings, signals } = input;
   const out: TCandidate[] = [];
   for (const h of highlights) {
@@ -208,7 +233,7 @@ function toCandidates(highlights: z.infer<typeof ZHighlight>[], input: TDetectIn
       reason: h.reason,
       score,
       tags: h.tags,
-      engine: "groq",
+      engine,
       model,
       excerpt,
     });

@@ -1,15 +1,16 @@
-import { env } from "@/lib/env";
-import { createGroqDetector } from "./groq";
+import { chatProvider } from "@/lib/ai/providers";
+import { createLlmDetector } from "./groq";
 import { createOfflineDetector } from "./offline";
 import type { TCandidate, Detector, TWindow } from "./types";
 
 export type { TCandidate, TDetectInput, TDetectSettings, TSignals, TWindow, Detector } from "./types";
 export { createOfflineDetector, detectOffline, EXCITEMENT_PHRASES } from "./offline";
-export { createGroqDetector } from "./groq";
+export { createGroqDetector, createLlmDetector } from "./groq";
 
-/** Groq's LLM when GROQ_API_KEY is set, otherwise the offline signal detector. */
+/** The chat model of LLM_BASE_URL or Groq (lib/ai/providers.ts), otherwise the offline signal detector. */
 export function getDetector(): Detector {
-  return env.GROQ_API_KEY ? createGroqDetector() : createOfflineDetector();
+  const provider = chatProvider();
+  return provider ? createLlmDetector(provider) : createOfflineDetector();
 }
 
 /** True when the candidate runs into the last `seconds` of the window (the moment may continue past it). */

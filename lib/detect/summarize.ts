@@ -1,4 +1,4 @@
-import { createGroqClient, type TGroqClientOptions } from "@/lib/groq-client";
+import { chatProvider, type TProvider, type TProviderOptions } from "@/lib/ai/providers";
 import { env } from "@/lib/env";
 
 /**
@@ -39,14 +39,11 @@ export function offlineSummary(input: TSegmentSummaryInput): string {
   return `${talk}${clips}`;
 }
 
-/** One sentence from the Groq chat model (GROQ_CHAT_MODEL), about what happened in the segment. */
-export async function groqSummary(
-  input: TSegmentSummaryInput,
-  opts: TGroqClientOptions & { model?: string } = {},
-): Promise<string> {
-  const client = createGroqClient(opts, 60_000);
-  const res = await client.chat.completions.create({
-    model: opts.model ?? env.GROQ_CHAT_MODEL,
+/** One sentence from the chat model (LLM_MODEL, else GROQ_CHAT_MODEL), about what happened in the segment. */
+export async function llmSummary(input: TSegmentSummaryInput, provider: TProvider, model?: string): Promise<string> {
+  const res = await provider.client.chat.completions.create({
+    // Groq's detection model may differ from its chat model; a summary takes the chat model.
+    model: model ?? (provider.engine === "groq" ? env.GROQ_CHAT_MODEL : provider.model),
     temperature: 0,
     messages: [
       {
@@ -66,22 +63,24 @@ export async function groqSummary(
     ],
   });
   const text = res.choices[0]?.message?.content?.replace(/\s+/g, " ").trim();
-  if (!text) throw new Error("Groq summary: empty answer");
+  if (!text) throw new Error(`${provider.name} summary: empty answer`);
   return text;
 }
 
-/** The segment's summary line: Groq when GROQ_API_KEY is set (offline summary if that fails), else offline. */
+/** The segment's summary line: the chat model when one is configured (offline summary if that fails), else offline. */
 export async function summarizeSegmentText(
   input: TSegmentSummaryInput,
-  opts: { groq?: TGroqClientOptions; log?: (m: string) => void } = {},
+  opts: { groq?: TProviderOptions; log?: (m: string) => void } = {},
 ): Promise<string> {
   let body = offlineSummary(input);
-  if (env.GROQ_API_KEY || opts.groq?.apiKey) {
+  // The summary's model is not the detector's (GROQ_DETECT_MODEL): chatProvider's model is replaced below.
+  const provider = chatProvider({ timeoutMs: 60_000, ...opts.groq, model: undefined });
+  if (provider) {
     try {
-      body = await groqSummary(input, opts.groq);
+      body = await llmSummary(input, provider, opts.groq?.model);
     } catch (err) {
       (opts.log ?? console.warn)(
-        `[summary] segment ${input.number}: Groq failed (${(err as Error).message}); using the offline summary`,
+        `[summary] segment ${input.number}: ${provider.name} failed (${(err as Error).message}); using the offline summary`,
       );
     }
   }

@@ -26,7 +26,7 @@ export type TCandidate = {
   /** 0–100, integer. */
   score: number;
   tags: string[];
-  engine: "offline" | "groq";
+  engine: "offline" | "groq" | "openai";
   /** The model behind the engine (Groq chat model); absent for the offline detector. */
   model?: string;
   excerpt: string;

@@ -3,6 +3,7 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createGroqClient } from "@/lib/groq-client";
+import type { TOpenAICompatible, TProvider } from "@/lib/ai/providers";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { detectSilences } from "@/lib/media/analyse-audio";
@@ -76,9 +77,20 @@ export function chooseSplitPoints(
   return cuts;
 }
 
+/** Groq Whisper (GROQ_TRANSCRIBE_MODEL), or the key and server in `opts`. */
 export function createGroqTranscriber(opts: TGroqTranscriberOptions = {}): Transcriber {
-  const client = createGroqClient(opts, 300_000);
+  const client = createGroqClient(opts, 300_000) as unknown as TOpenAICompatible;
   const model = opts.model ?? env.GROQ_TRANSCRIBE_MODEL;
+  return createWhisperTranscriber({ engine: "groq", name: "Groq", model, client }, opts);
+}
+
+/**
+ * Transcription with word timings by any Whisper server that speaks OpenAI's `/audio/transcriptions`
+ * (verbose_json, word and segment timestamps): Groq, or a self-hosted one (WHISPER_BASE_URL).
+ */
+export function createWhisperTranscriber(provider: TProvider, opts: { maxUploadBytes?: number } = {}): Transcriber {
+  const { client, model, engine } = provider;
+  const who = `${provider.name} transcription`;
   const maxUploadBytes = opts.maxUploadBytes ?? env.GROQ_MAX_UPLOAD_BYTES;
   return {
     async transcribe(wav: string, topts: TTranscribeOptions = {}): Promise<TTranscript> {
@@ -115,11 +127,10 @@ export function createGroqTranscriber(opts: TGroqTranscriberOptions = {}): Trans
               ...(topts.keywords?.length ? { prompt: topts.keywords.join(", ").slice(0, 800) } : {}),
             })
             .catch((err: unknown) => {
-              throw publicProviderError("Groq transcription", err);
+              throw publicProviderError(who, err);
             });
           const parsed = ZVerbose.safeParse(raw);
-          if (!parsed.success)
-            throw new Error(`Groq transcription: unexpected answer: ${parsed.error.issues[0]?.message}`);
+          if (!parsed.success) throw new Error(`${who}: unexpected answer: ${parsed.error.issues[0]?.message}`);
           answers.push({ v: parsed.data, start: chunk.start });
         }
         const words = answers
@@ -138,7 +149,7 @@ export function createGroqTranscriber(opts: TGroqTranscriberOptions = {}): Trans
           .filter(Boolean)
           .join(" ");
         const language = v.language ? (LANGS[v.language.toLowerCase()] ?? v.language.toLowerCase()) : undefined;
-        return { engine: "groq", model, language, text, words };
+        return { engine, model, language, text, words };
       } finally {
         await fsp.rm(dir, { recursive: true, force: true });
       }

@@ -1,22 +1,24 @@
 import { env } from "@/lib/env";
-import { createGroqTranscriber } from "./groq";
+import { speechProvider } from "@/lib/ai/providers";
+import { createWhisperTranscriber } from "./groq";
 import { createPocketsphinxTranscriber, spotKeywordsPocketsphinx, type TChunkOptions } from "./pocketsphinx";
 import type { TKeywordHit, TTranscript, Transcriber } from "./types";
 
 export type { TWord, TTranscript, TTranscribeOptions, Transcriber, TKeywordHit } from "./types";
 export { createPocketsphinxTranscriber, parsePocketsphinxWords, type TChunkOptions } from "./pocketsphinx";
-export { createGroqTranscriber } from "./groq";
+export { createGroqTranscriber, createWhisperTranscriber } from "./groq";
 
-/** Groq Whisper when GROQ_API_KEY is set, otherwise offline PocketSphinx. */
+/** The Whisper server of WHISPER_BASE_URL or Groq (lib/ai/providers.ts), otherwise offline PocketSphinx. */
 export function getTranscriber(): Transcriber {
-  return env.GROQ_API_KEY ? createGroqTranscriber() : createPocketsphinxTranscriber();
+  const provider = speechProvider();
+  return provider ? createWhisperTranscriber(provider) : createPocketsphinxTranscriber();
 }
 
 /** The engine and model getTranscriber() transcribes with, as TTranscript reports them. */
 export function transcriberIdentity(): { engine: TTranscript["engine"]; model: string } {
-  return env.GROQ_API_KEY
-    ? { engine: "groq", model: env.GROQ_TRANSCRIBE_MODEL }
-    : { engine: "pocketsphinx", model: "en-us" };
+  if (env.WHISPER_BASE_URL) return { engine: "openai", model: env.WHISPER_MODEL };
+  if (env.GROQ_API_KEY) return { engine: "groq", model: env.GROQ_TRANSCRIBE_MODEL };
+  return { engine: "pocketsphinx", model: "en-us" };
 }
 
 /**

@@ -3,7 +3,7 @@ export type TWord = { w: string; s: number; e: number; c?: number };
 
 /** `model`: the Groq Whisper model, or the PocketSphinx acoustic model. */
 export type TTranscript = {
-  engine: "pocketsphinx" | "groq";
+  engine: "pocketsphinx" | "groq" | "openai";
   model?: string;
   language?: string;
   text: string;
