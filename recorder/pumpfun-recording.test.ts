@@ -202,6 +202,38 @@ describe("pump.fun recording through a frame source", () => {
     }
   }, 90_000);
 
+  it("records a room to the streamer's output (WebM VP9/Opus): the segments in its codecs, the live parts H.264", async () => {
+    const r = room(0, 1);
+    const rec = await recorder(r.factory, "webm");
+    try {
+      const req: TStartRecording = { ...startReq("pf-webm"), output: { format: "webm", quality: "low" } };
+      expect((await control(rec.url, "POST", "/sessions", req)).status).toBe(201);
+      await until("session.ended", () => ended("pf-webm"));
+      const segs = segments("pf-webm");
+      expect(segs.length).toBeGreaterThanOrEqual(3);
+      expect(segs.map((s) => s.storageKey)).toEqual(segs.map((s) => `sessions/pf-webm/segments/0000${s.number}.webm`));
+      const codecs = async (key: string, name: string) => {
+        const file = path.join(tmp, name);
+        await store.download(key, file);
+        return execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", file])
+          .toString()
+          .trim()
+          .split("\n")
+          .filter((c, i, all) => c && all.indexOf(c) === i) // MPEG-TS lists its streams again per program
+          .sort();
+      };
+      for (const s of segs) expect(await codecs(s.storageKey, `webm-${s.number}.webm`)).toEqual(["opus", "vp9"]);
+      const blob = (await store.read(liveKeys.manifest("pf-webm")))!;
+      const bytes: Buffer[] = [];
+      for await (const c of blob.stream) bytes.push(c as Buffer);
+      const m = ZLiveManifest.parse(JSON.parse(Buffer.concat(bytes).toString("utf8")));
+      expect(m.parts.length).toBeGreaterThan(3);
+      expect(await codecs(m.parts[0].key, "part-0.ts")).toEqual(["aac", "h264"]);
+    } finally {
+      await rec.stop();
+    }
+  }, 90_000);
+
   it("a stop while the room plays closes the last segment as final and ends the session as stopped", async () => {
     const r = room(0, 1);
     const rec = await recorder(r.factory, "b");

@@ -119,6 +119,11 @@ const parts = (dir: string) => [
   `${dir}/parts.m3u8`,
 ];
 /** Raw frames with live parts: keyframes every second, one encode teed into segments and parts. */
+const RAW_INPUTS = RAW.slice(0, RAW.indexOf("-map"));
+const RAW_MAPS = ["-map", "0:v", "-map", "1:a"];
+/** The segments' muxer options for WebM files. */
+const webm = (args: string[]) =>
+  args.map((a) => (a === "mpegts" ? "webm" : a.endsWith("%05d.ts") ? a.replace(/ts$/, "webm") : a));
 const RAW_PARTS = RAW.map((a) => (a === "expr:gte(t,n_forced*10)" ? "expr:gte(t,n_forced*1)" : a));
 const tee = (dir: string, start: string) => [
   "-f",
@@ -186,13 +191,33 @@ describe("segmenterArgs", () => {
       ],
     ],
     [
-      "raw frames ignore an output encoding (they are encoded to H.264/AAC anyway)",
+      "raw frames with an output encoding: segments in its codecs",
       {
         ...base,
         input: { kind: "raw", format: FORMAT },
         encode: { args: ["-c:v", "libvpx-vp9"], container: "webm", ext: "webm" },
       },
-      [...HEAD, ...RAW, ...segments(RUN, "0")],
+      [...HEAD, ...RAW_INPUTS, ...RAW_MAPS, "-c:v", "libvpx-vp9", ...webm(segments(RUN, "0"))],
+    ],
+    [
+      "raw frames with an output encoding and live parts: the parts an H.264 encode of their own, keyframe every second",
+      {
+        ...base,
+        input: { kind: "raw", format: FORMAT },
+        encode: { args: ["-c:v", "libvpx-vp9"], container: "webm", ext: "webm" },
+        liveParts: true,
+      },
+      [
+        ...HEAD,
+        ...RAW_INPUTS,
+        ...RAW_MAPS,
+        "-c:v",
+        "libvpx-vp9",
+        ...webm(segments(RUN, "0")),
+        ...RAW_MAPS,
+        ...RAW_PARTS.slice(RAW_PARTS.indexOf("-c:v")),
+        ...parts(RUN).slice(COPY.length),
+      ],
     ],
     [
       "HLS playlist without the guard",

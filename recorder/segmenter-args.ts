@@ -37,8 +37,8 @@ export type TSegmenterOptions = {
   liveParts?: boolean;
   /**
    * Re-encode the segments (the streamer's recording output, lib/media/output-formats.ts): encoder options, and
-   * the segments' muxer and file extension. Absent: stream copy into MPEG-TS. Not for raw frames, which are
-   * encoded to H.264/AAC anyway; the live parts stay stream copy.
+   * the segments' muxer and file extension. Absent: stream copy into MPEG-TS (raw frames: H.264/AAC). The live
+   * parts stay stream copy (raw frames: their own H.264/AAC encode).
    */
   encode?: { args: string[]; container: "mpegts" | "mp4" | "webm"; ext: string };
 };
@@ -59,22 +59,35 @@ export function segmenterArgs(opts: TSegmenterOptions): string[] {
     "-loglevel",
     "error",
     "-nostdin",
-    ...(input.kind === "raw"
+    ...(input.kind === "raw" && opts.encode
       ? [
-          ...rawInputArgs(input.format, parts ? PART_SECONDS : segmentSeconds),
-          // Encoded once, written twice: the tee muxer feeds the same packets to the segments and the parts.
-          ...(parts ? ["-f", "tee", teeSpec([segments, parts])] : [...segments.args, segments.file]),
-        ]
-      : [
-          ...sourceInputArgs(input),
-          // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
-          // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
-          ...(opts.encode?.args ?? COPY),
+          // The recording output's codecs for the segments; the live parts stay H.264/AAC MPEG-TS (HLS-playable),
+          // a second encode of the same frames.
+          ...rawInputs(input.format),
+          ...RAW_MAPS,
+          ...opts.encode.args,
           ...segments.args,
           segments.file,
-          // The live parts: the same packets again (stream copy costs no CPU), cut on keyframes every ~1 s.
-          ...(parts ? [...COPY, ...parts.args, parts.file] : []),
-        ]),
+          ...(parts ? [...RAW_MAPS, ...rawH264Args(input.format, PART_SECONDS), ...parts.args, parts.file] : []),
+        ]
+      : input.kind === "raw"
+        ? [
+            ...rawInputs(input.format),
+            ...RAW_MAPS,
+            ...rawH264Args(input.format, parts ? PART_SECONDS : segmentSeconds),
+            // Encoded once, written twice: the tee muxer feeds the same packets to the segments and the parts.
+            ...(parts ? ["-f", "tee", teeSpec([segments, parts])] : [...segments.args, segments.file]),
+          ]
+        : [
+            ...sourceInputArgs(input),
+            // ffmpeg's default selection (best video + best audio, whichever exist) rather than -map 0:v? -map 0:a?:
+            // the same for a single-rendition source, but an HLS master playlist then pulls one rendition, not all.
+            ...(opts.encode?.args ?? COPY),
+            ...segments.args,
+            segments.file,
+            // The live parts: the same packets again (stream copy costs no CPU), cut on keyframes every ~1 s.
+            ...(parts ? [...COPY, ...parts.args, parts.file] : []),
+          ]),
     // Audio sent ahead: the same audio as 16 kHz mono WAV chunks, cut on the same clock as the segments.
     ...(chunkSeconds > 0
       ? [
@@ -117,7 +130,7 @@ function segmentOutput(opts: TSegmenterOptions): TOutput {
       "-segment_time",
       String(opts.segmentSeconds),
       "-segment_format",
-      encodeOf(opts)?.container ?? "mpegts",
+      opts.encode?.container ?? "mpegts",
       "-reset_timestamps",
       "1",
       "-segment_list",
@@ -127,12 +140,9 @@ function segmentOutput(opts: TSegmenterOptions): TOutput {
       "-segment_start_number",
       String(opts.startNumber),
     ],
-    file: path.join(opts.runDir, `%05d.${encodeOf(opts)?.ext ?? "ts"}`),
+    file: path.join(opts.runDir, `%05d.${opts.encode?.ext ?? "ts"}`),
   };
 }
-
-/** The segments' encoding, for sources that are not raw frames. */
-const encodeOf = (opts: TSegmenterOptions) => (opts.input.kind === "raw" ? undefined : opts.encode);
 
 /**
  * The live parts: ffmpeg's HLS muxer, MPEG-TS parts of ~PART_SECONDS (cut on keyframes; timestamps run on
@@ -198,12 +208,8 @@ function sourceInputArgs(input: Exclude<TSegmenterInput, { kind: "raw" }>): stri
   return [...args, ...(input.realtime ? ["-re"] : []), "-i", input.url];
 }
 
-/**
- * ffmpeg input for a frame source: raw I420 video on fd 3, s16le PCM on fd 4, encoded (H.264 + AAC) since
- * raw frames cannot be stream-copied; a keyframe is forced every `keyframeSeconds` (the segment length, or
- * every second with live parts, which also lands on every segment boundary) so cuts are on time.
- */
-function rawInputArgs(f: TRawFormat, keyframeSeconds: number): string[] {
+/** ffmpeg inputs of a frame source: raw I420 video on fd 3, s16le PCM on fd 4. */
+function rawInputs(f: TRawFormat): string[] {
   return [
     "-f",
     "rawvideo",
@@ -223,10 +229,18 @@ function rawInputArgs(f: TRawFormat, keyframeSeconds: number): string[] {
     String(f.channels),
     "-i",
     "pipe:4",
-    "-map",
-    "0:v",
-    "-map",
-    "1:a",
+  ];
+}
+
+const RAW_MAPS = ["-map", "0:v", "-map", "1:a"];
+
+/**
+ * Raw frames encoded to H.264 + AAC (they cannot be stream-copied); a keyframe is forced every
+ * `keyframeSeconds` (the segment length, or every second with live parts, which also lands on every segment
+ * boundary) so cuts are on time.
+ */
+function rawH264Args(f: TRawFormat, keyframeSeconds: number): string[] {
+  return [
     "-c:v",
     "libx264",
     "-preset",
