@@ -85,8 +85,20 @@ async function checkPlaylistAt(
     await res.body?.cancel().catch(() => {});
     return { ok: false, reason: "it redirected somewhere else on a second request" };
   }
-  const head = await readPrefix(res, MAX_PLAYLIST_BYTES);
-  if (!head.startsWith("#EXTM3U")) return { ok: true, url: chain.url, variants: [], playlist: false, endlist: false };
+  const prefix = await readPrefix(res, MAX_PLAYLIST_BYTES);
+  const head = prefix.toString("utf8");
+  if (!head.startsWith("#EXTM3U")) {
+    // ffmpeg reads an MP4 whose index (moov) follows the media by seeking to it; a host that serves no byte
+    // ranges then hands it the media again, read as garbage (undecodable audio, failed segments).
+    if (mp4IndexAtEnd(prefix) && res.headers.get("accept-ranges")?.toLowerCase() !== "bytes")
+      return {
+        ok: false,
+        reason:
+          "the file's index (moov) is at its end and its host does not serve byte ranges, so it cannot be read " +
+          "as it downloads; download it and upload the file instead, or serve it with byte ranges",
+      };
+    return { ok: true, url: chain.url, variants: [], playlist: false, endlist: false };
+  }
   const uris = playlistUris(head, chain.url);
   const hosts = new Map<string, URL>();
   for (const u of uris) if (!hosts.has(u.hostname)) hosts.set(u.hostname, u);
@@ -101,8 +113,31 @@ async function checkPlaylistAt(
   return { ok: true, url: chain.url, variants, playlist: true, endlist: /^#EXT-X-ENDLIST\b/m.test(head) };
 }
 
-async function readPrefix(res: Response, max: number): Promise<string> {
-  if (!res.body) return "";
+/**
+ * Whether an ISO BMFF file (MP4/MOV, from its first bytes) has its media (`mdat`) before its index (`moov`),
+ * from the top-level boxes: size (32 bits, 1 = a 64-bit size follows, 0 = to the end) and type. False when
+ * it is no such file, or the prefix ends before either box.
+ */
+export function mp4IndexAtEnd(prefix: Buffer): boolean {
+  if (prefix.length < 8 || prefix.toString("latin1", 4, 8) !== "ftyp") return false;
+  let off = 0;
+  while (off + 8 <= prefix.length) {
+    const type = prefix.toString("latin1", off + 4, off + 8);
+    if (type === "moov") return false;
+    if (type === "mdat") return true;
+    let size = prefix.readUInt32BE(off);
+    if (size === 1) {
+      if (off + 16 > prefix.length) return false;
+      size = Number(prefix.readBigUInt64BE(off + 8));
+    }
+    if (size < 8) return false;
+    off += size;
+  }
+  return false;
+}
+
+async function readPrefix(res: Response, max: number): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -116,5 +151,5 @@ async function readPrefix(res: Response, max: number): Promise<string> {
       break;
     }
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
