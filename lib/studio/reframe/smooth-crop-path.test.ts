@@ -57,8 +57,22 @@ describe("smoothCropPath", () => {
       every(2, 6, (t) => (t < 3 ? 600 : 1300)),
       { ...base, duration: 6, lead: 0.3 },
     );
-    expect(at(p.xs, 2.6)).toBe(600);
-    expect(at(p.xs, 3)).toBeGreaterThan(600);
+    expect(at(p.xs, 2.1)).toBe(600);
+    expect(at(p.xs, 2.9)).toBeGreaterThan(600);
+  });
+
+  it("a face moving steadily is followed at its own speed, without stop-and-go between samples", () => {
+    const p = smoothCropPath(
+      every(2, 10, (t) => 400 + 100 * t),
+      { ...base, duration: 10 },
+    );
+    for (let t = 2; t < 8; t += 1 / 30) {
+      const v = (at(p.xs, t + 1 / 30) - at(p.xs, t)) * 30;
+      expect(v, `t=${t.toFixed(2)}`).toBeGreaterThan(95);
+      expect(v, `t=${t.toFixed(2)}`).toBeLessThan(105);
+    }
+    // Ahead of the face by the look-ahead (0.3 s at 100 px/s), never far from it.
+    for (let t = 2; t < 9.5; t += 0.5) expect(Math.abs(at(p.xs, t) - (400 + 100 * t))).toBeLessThan(35);
   });
 
   it("holds the last position while the face is gone, and follows it again when it comes back", () => {

@@ -10,7 +10,10 @@ export type TCropPathOptions = {
   duration: number;
   /** Output frame rate of the path. */
   fps?: number;
-  /** The window re-aims only when the face leaves this band around its current aim (px). Default 12 % of the crop. */
+  /**
+   * The window re-aims only when the face leaves this band around its current aim (px), or half of it while
+   * the face keeps moving. Default 12 % of the crop.
+   */
   deadZone?: number;
   /** Largest speed of the window (px/s). Default 40 % of the frame width a second. */
   maxSpeed?: number;
@@ -32,7 +35,8 @@ export type TCropPath = {
 
 /**
  * The crop window's centre over time, following a face smoothly: the aim moves only when the face leaves the
- * dead zone around it (detections that wobble a few pixels move nothing), a lost face holds the last aim
+ * dead zone around it (detections that wobble a few pixels move nothing), following a moving face between
+ * samples; a lost face holds the last aim
  * (and no face yet starts at the frame's centre), and the window moves towards the aim with bounded speed and
  * acceleration, slowing down so as to stop on it (speed ≤ √(2·a·distance)): no overshoot, no jitter.
  */
@@ -47,22 +51,36 @@ export function smoothCropPath(samples: TFaceSample[], o: TCropPathOptions): TCr
   const hi = Math.max(o.frameWidth - o.cropWidth / 2, o.frameWidth / 2);
   const clamp = (x: number) => Math.min(hi, Math.max(lo, x));
 
-  // The aim as a step function of time: it changes at the samples where the face left the dead zone.
+  // The aim changes at the samples where the face left the dead zone around it. Between two samples that
+  // both saw the face it ramps linearly from one to the other (a face moving steadily gives a steady pan,
+  // not a move-and-stop every sample); after samples without a face it changes at the new sample (held
+  // until then), and the motion below smooths it.
   const sorted = [...samples].sort((a, b) => a.t - b.t);
-  const aims: { t: number; x: number }[] = [];
-  let aim = clamp(o.frameWidth / 2);
-  for (const s of sorted) {
-    if (s.cx === null || !Number.isFinite(s.cx)) continue;
+  const seen = (s: TFaceSample | undefined): s is TFaceSample & { cx: number } =>
+    !!s && s.cx !== null && Number.isFinite(s.cx);
+  const centre = clamp(o.frameWidth / 2);
+  const aims: { from: number; start: number; t: number; x: number }[] = [];
+  let aim = centre;
+  // Index of the sample that last moved the aim (not the first sighting): while the face keeps moving, half
+  // the dead zone is enough to keep following it, so a steady walk is not cut into moves and stops.
+  let movedAt = -2;
+  sorted.forEach((s, j) => {
+    if (!seen(s)) return;
     const target = clamp(s.cx);
-    if (aims.length === 0 || Math.abs(target - aim) > deadZone) {
-      aim = target;
-      aims.push({ t: s.t, x: aim });
-    }
-  }
+    const band = movedAt === j - 1 ? deadZone / 2 : deadZone;
+    if (aims.length > 0 && Math.abs(target - aim) <= band) return;
+    const prev = sorted[j - 1];
+    const start = aims.length > 0 && seen(prev) ? prev.t : s.t;
+    if (aims.length > 0) movedAt = j;
+    aims.push({ from: aims.length > 0 ? aim : target, start, t: s.t, x: target });
+    aim = target;
+  });
   let k = -1;
   const aimAt = (t: number) => {
-    while (k + 1 < aims.length && aims[k + 1].t <= t) k++;
-    return k >= 0 ? aims[k].x : clamp(o.frameWidth / 2);
+    while (k + 1 < aims.length && aims[k + 1].start <= t) k++;
+    if (k < 0) return aims.length && aims[0].start <= t ? aims[0].x : centre;
+    const a = aims[k];
+    return t >= a.t || a.t === a.start ? a.x : a.from + ((a.x - a.from) * (t - a.start)) / (a.t - a.start);
   };
 
   const n = Math.max(1, Math.ceil(o.duration * fps));
