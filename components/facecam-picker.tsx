@@ -69,7 +69,7 @@ export function FacecamPicker({ streamerId, name }: { streamerId: string; name: 
           is. Drag inside the box to move it, its corner to resize it.
         </p>
       </div>
-      <div className="grid gap-3 sm:grid-cols-[1fr_auto]">
+      <div className="grid gap-3">
         <div
           ref={area}
           role="group"
