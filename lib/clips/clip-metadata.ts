@@ -21,6 +21,10 @@ function placement(layout: string, width: number, height: number) {
       return { layout, aspect, crop: null, background: "blurred copy of the picture" };
     case "pad":
       return { layout, aspect, crop: null, background: "black" };
+    case "follow":
+      return { layout, aspect, crop: { mode: "follows the face", fill: true }, background: null };
+    case "split":
+      return { layout, aspect, crop: { mode: "facecam box on top, content below", fill: true }, background: null };
     default:
       return { layout, aspect, crop: null, background: null };
   }

@@ -17,6 +17,7 @@ import { ZRemoveStreamer } from "@/lib/streamers/remove-streamer";
 import { ZCreateStreamer, ZUpdateStreamer } from "@/lib/streamers/streamers";
 import { ZCaptionsInput } from "@/lib/studio/captions";
 import { ZExportRequest } from "@/lib/studio/exports";
+import { ZFacecamBox } from "@/lib/studio/reframe/facecam-box";
 import { ZManualClip } from "@/lib/studio/session-view";
 import { ZRange } from "@/lib/studio/trim-clip";
 
@@ -244,6 +245,32 @@ export const OPERATIONS: Record<string, TOperation> = {
     body: ZCreateIngress,
     ok: { status: 201, description: "`{ ingress }` with its URL and stream key." },
     errors: [...body, "not_found", "conflict", "unavailable"],
+  },
+  "GET /api/streamers/[id]/facecam": {
+    tag: "Streamers",
+    summary: "The streamer's facecam box and a still frame to draw it on",
+    auth: "user",
+    ok: {
+      status: 200,
+      description:
+        "`{ facecamBox, frame }`: the box as fractions of the frame (null until chosen); `frame.url` a still of the stream (null before its first ready clip).",
+    },
+    errors: ["not_found"],
+  },
+  "PUT /api/streamers/[id]/facecam": {
+    tag: "Streamers",
+    summary: "Choose the facecam box the split export layout puts on top",
+    auth: "user",
+    body: ZFacecamBox,
+    ok: { status: 200, description: "`{ facecamBox }`" },
+    errors: [...body, "not_found"],
+  },
+  "DELETE /api/streamers/[id]/facecam": {
+    tag: "Streamers",
+    summary: "Clear the facecam box",
+    auth: "user",
+    ok: { status: 200, description: "`{ facecamBox: null }`" },
+    errors: ["not_found"],
   },
   "GET /api/streamers/[id]/recording": {
     tag: "Recording",

@@ -1,3 +1,7 @@
+import type { TFacecamBox } from "./reframe/facecam-box";
+import { followFilter } from "./reframe/follow-filter";
+import { splitFilter } from "./reframe/split-filter";
+
 /** Platform presets: output size and the platform's length limit. */
 export const EXPORT_PRESETS = {
   youtube_shorts: { label: "YouTube Shorts", width: 1080, height: 1920, maxSeconds: 60, under: true },
@@ -9,11 +13,16 @@ export const EXPORT_PRESETS = {
 export type TExportPreset = keyof typeof EXPORT_PRESETS;
 export const PRESET_IDS = Object.keys(EXPORT_PRESETS) as [TExportPreset, ...TExportPreset[]];
 
-/** crop: fill the frame, cutting the sides; blur: whole picture over a blurred copy; pad: whole picture on black. */
+/**
+ * crop: fill the frame, cutting the sides; blur: whole picture over a blurred copy; pad: whole picture on black;
+ * follow: a crop that follows the speaker's face; split: the streamer's facecam box on top, the content below.
+ */
 export const EXPORT_LAYOUTS = {
   crop: "Center crop",
   blur: "Fit, blurred background",
   pad: "Fit with padding",
+  follow: "Follow the face",
+  split: "Facecam + content",
 } as const;
 export type TExportLayout = keyof typeof EXPORT_LAYOUTS;
 export const LAYOUT_IDS = Object.keys(EXPORT_LAYOUTS) as [TExportLayout, ...TExportLayout[]];
@@ -30,11 +39,16 @@ export function presetLengthProblem(preset: TExportPreset, seconds: number): str
   return `${p.label} takes clips ${p.under ? "under" : "up to"} ${limit}`;
 }
 
+/** Layouts that need the output to be taller than wide (the split layout stacks two parts). */
+export const PORTRAIT_ONLY_LAYOUTS: readonly TExportLayout[] = ["split"];
+
 /**
  * The ffmpeg video filter chain for a layout at W×H (input label [0:v], output [v]). The blurred background
- * is blurred at 1/8 size and scaled up, which costs a fraction of blurring at full size.
+ * is blurred at 1/8 size and scaled up, which costs a fraction of blurring at full size. `follow` reads its
+ * crop path from a command file in the working directory, `split` needs the streamer's facecam box
+ * (lib/studio/reframe).
  */
-export function layoutFilter(layout: TExportLayout, W: number, H: number): string {
+export function layoutFilter(layout: TExportLayout, W: number, H: number, facecam?: TFacecamBox | null): string {
   const fit = `scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=bicubic`;
   switch (layout) {
     case "crop":
@@ -51,5 +65,10 @@ export function layoutFilter(layout: TExportLayout, W: number, H: number): strin
         `[bgs][fgs]overlay=(W-w)/2:(H-h)/2,setsar=1[v]`,
       ].join(";");
     }
+    case "follow":
+      return followFilter(W, H);
+    case "split":
+      if (!facecam) throw new Error("the split layout needs the streamer's facecam box");
+      return splitFilter(facecam, W, H);
   }
 }

@@ -19,6 +19,8 @@ import {
   type TExportLayout,
   type TExportPreset,
 } from "./export-presets";
+import { checkExportLayout } from "./reframe/check-export-layout";
+import { prepareReframe } from "./reframe/prepare-reframe";
 
 export const ZExportRequest = z
   .object({
@@ -56,6 +58,8 @@ export function toExportDto(e: ClipExport & { clip: { title: string } }) {
     width: e.width,
     height: e.height,
     duration: e.duration,
+    /** The follow layout: the crop window's largest speed, source px/s. */
+    cropMaxSpeed: e.cropMaxSpeed,
     error: e.status === "ERROR" ? "The export failed. Try again." : null,
     url: e.status === "READY" ? mediaUrl(e.outputKey) : null,
     captionsUrl: e.status === "READY" && e.captions ? mediaUrl(srtKey(e.id)) : null,
@@ -80,6 +84,7 @@ export async function createExports(userId: string, input: z.infer<typeof ZExpor
     if (problem)
       throw new AppError("invalid_input", `"${c.title}" is ${seconds.toFixed(1)} s long; ${problem}. Trim it first.`);
   }
+  await checkExportLayout(userId, input.layout, input.preset, ids);
   const created = await prisma.$transaction(
     ids.map((clipId) =>
       prisma.clipExport.create({
@@ -119,7 +124,19 @@ export async function renderExport(exportId: string): Promise<{ width: number; h
     const src = path.join(dir, "clip.mp4");
     await store.download(e.clip.videoKey!, src);
     const info = await probeMedia(src);
-    let graph = layoutFilter(e.layout as TExportLayout, W, H);
+    const layout = e.layout as TExportLayout;
+    const reframe = await prepareReframe({
+      exportId,
+      userId: e.userId,
+      clipId: e.clipId,
+      layout,
+      dir,
+      src,
+      source: info,
+      W,
+      H,
+    });
+    let graph = layoutFilter(layout, W, H, reframe.facecam);
     const cues = e.captions ? (await getCaptions(e.userId, e.clipId)).cues : [];
     if (cues.length) {
       await fs.writeFile(path.join(dir, "captions.ass"), toAss(cues, W, H));
@@ -175,7 +192,14 @@ export async function renderExport(exportId: string): Promise<{ width: number; h
     const result = { width: probed.width ?? W, height: probed.height ?? H, duration: probed.duration };
     await prisma.clipExport.update({
       where: { id: exportId },
-      data: { status: "READY", progress: 1, outputKey, sizeBytes: video.size + (srt?.size ?? 0), ...result },
+      data: {
+        status: "READY",
+        progress: 1,
+        outputKey,
+        sizeBytes: video.size + (srt?.size ?? 0),
+        cropMaxSpeed: reframe.cropMaxSpeed,
+        ...result,
+      },
     });
     return result;
   });
