@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db";
 import { toClipDto } from "@/lib/clips/clips";
 import { AppError } from "@/lib/http/errors";
 import { getLiveEdge } from "@/lib/pipeline/get-live-edge";
+import { sessionActivity } from "@/lib/pumpfun/session-activity";
 import { loudnessPeaks } from "./loudness";
 import { validateRange, ZRange } from "./trim-clip";
 
@@ -18,7 +19,7 @@ export async function getSessionView(userId: string, sessionId: string) {
   const s = await prisma.liveSession.findFirst({
     where: { id: sessionId, userId },
     include: {
-      streamer: { select: { id: true, name: true } },
+      streamer: { select: { id: true, name: true, kind: true } },
       segments: {
         orderBy: { number: "asc" },
         select: {
@@ -40,7 +41,7 @@ export async function getSessionView(userId: string, sessionId: string) {
   return {
     session: {
       id: s.id,
-      streamer: s.streamer,
+      streamer: { id: s.streamer.id, name: s.streamer.name },
       status: s.status,
       // An imported recording's replay (FAST has no live edge to watch), or null for a live session.
       replayPace: s.replayPace,
@@ -59,6 +60,8 @@ export async function getSessionView(userId: string, sessionId: string) {
     clips: s.clips.map((c) => toClipDto(c)),
     loudness: duration > 0 ? await loudnessPeaks(s.id, 0, duration, buckets) : [],
     liveEdge: s.status === "RECORDING" ? ((await getLiveEdge(userId, [s.id])).get(s.id) ?? null) : null,
+    // A pump.fun coin's trades, market cap and chat over the session (decision 024); null for other streams.
+    activity: s.streamer.kind === "PUMPFUN" ? await sessionActivity(userId, s.id, duration) : null,
   };
 }
 export type TSessionView = Awaited<ReturnType<typeof getSessionView>>;
