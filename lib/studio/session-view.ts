@@ -19,7 +19,7 @@ export async function getSessionView(userId: string, sessionId: string) {
   const s = await prisma.liveSession.findFirst({
     where: { id: sessionId, userId },
     include: {
-      streamer: { select: { id: true, name: true, kind: true } },
+      streamer: { select: { id: true, name: true } },
       segments: {
         orderBy: { number: "asc" },
         select: {
@@ -41,7 +41,7 @@ export async function getSessionView(userId: string, sessionId: string) {
   return {
     session: {
       id: s.id,
-      streamer: { id: s.streamer.id, name: s.streamer.name },
+      streamer: s.streamer,
       status: s.status,
       // An imported recording's replay (FAST has no live edge to watch), or null for a live session.
       replayPace: s.replayPace,
@@ -61,7 +61,7 @@ export async function getSessionView(userId: string, sessionId: string) {
     loudness: duration > 0 ? await loudnessPeaks(s.id, 0, duration, buckets) : [],
     liveEdge: s.status === "RECORDING" ? ((await getLiveEdge(userId, [s.id])).get(s.id) ?? null) : null,
     // A pump.fun coin's trades, market cap and chat over the session (decision 024); null for other streams.
-    activity: s.streamer.kind === "PUMPFUN" ? await sessionActivity(userId, s.id, duration) : null,
+    activity: await sessionActivity(userId, s.id, duration),
   };
 }
 export type TSessionView = Awaited<ReturnType<typeof getSessionView>>;
