@@ -128,6 +128,10 @@ describe("openActivityFeed against a local fake of pump.fun's feeds", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.subjects().length).toBe(subs);
     expect(seen).not.toContain("trade");
+    // Refused, it kept trying (with backoff) until closed, and stops there.
+    const tries = fake.connections.tradeSockets;
     await wrong.close();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(fake.connections.tradeSockets).toBe(tries);
   });
 });

@@ -143,22 +143,42 @@ function openTrades(opts: TActivityFeedOptions, min: number, max: number, skip: 
   let closed = false;
   let nc: NatsConnection | null = null;
   const subject = `unifiedTradeEvent.processed.${opts.mint}`;
-  const ready = wsconnect({
-    servers: url,
-    user: opts.tradesUser ?? env.PUMPFUN_TRADES_USER,
-    pass,
-    name: "clipstream-recorder",
-    waitOnFirstConnect: true,
-    maxReconnectAttempts: -1,
-    reconnectDelayHandler: () => delay.next(),
-    // Node 20 has no global WebSocket: the `ws` package, with the Origin pump.fun's page connects from.
-    wsFactory: async (u: string) => ({
-      socket: new WebSocket(u, { headers: { origin: "https://pump.fun" } }) as unknown as globalThis.WebSocket,
-      encrypted: u.startsWith("wss:"),
-    }),
-  }).then(async (conn) => {
-    nc = conn;
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      wake = () => (clearTimeout(t), r());
+    });
+  const connect = () =>
+    wsconnect({
+      servers: url,
+      user: opts.tradesUser ?? env.PUMPFUN_TRADES_USER,
+      pass,
+      name: "clipstream-recorder",
+      maxReconnectAttempts: -1,
+      reconnectDelayHandler: () => delay.next(),
+      // Node 20 has no global WebSocket: the `ws` package, with the Origin pump.fun's page connects from.
+      wsFactory: async (u: string) => ({
+        socket: new WebSocket(u, { headers: { origin: "https://pump.fun" } }) as unknown as globalThis.WebSocket,
+        encrypted: u.startsWith("wss:"),
+      }),
+    });
+
+  async function run() {
+    // The first connection is retried here (with the same backoff) so that close() can stop it; after that the
+    // client reconnects and resubscribes by itself.
+    while (!closed && !nc) {
+      try {
+        nc = await connect();
+      } catch (err) {
+        opts.onStatus?.("trades", "disconnected", (err as Error).message);
+        await pause(delay.next());
+      }
+    }
+    const conn = nc as NatsConnection | null;
+    if (!conn) return;
     if (closed) return void (await conn.close());
+    delay.reset();
     opts.onStatus?.("trades", "connected");
     void (async () => {
       for await (const s of conn.status()) {
@@ -168,8 +188,7 @@ function openTrades(opts: TActivityFeedOptions, min: number, max: number, skip: 
         } else if (s.type === "disconnect") opts.onStatus?.("trades", "disconnected", String(s.server ?? ""));
       }
     })();
-    const sub = conn.subscribe(subject);
-    for await (const m of sub) {
+    for await (const m of conn.subscribe(subject)) {
       let trade: TPumpTrade | null = null;
       try {
         trade = parseTrade(decodeTradePayload(m.string()), opts.mint, Date.now());
@@ -179,11 +198,12 @@ function openTrades(opts: TActivityFeedOptions, min: number, max: number, skip: 
       if (trade) opts.onTrade(trade);
       else skip();
     }
-  });
-  ready.catch((err: Error) => opts.onStatus?.("trades", "disconnected", err.message));
+  }
+  run().catch((err: Error) => opts.onStatus?.("trades", "disconnected", err.message));
   return {
     async close() {
       closed = true;
+      (wake as (() => void) | null)?.();
       await (nc as NatsConnection | null)?.close().catch(() => {});
     },
   };
