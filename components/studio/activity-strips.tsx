@@ -2,7 +2,10 @@
 import type { TActivityStrips } from "@/lib/pumpfun/session-activity";
 import { formatClock } from "../ui/format";
 
-const H = 24;
+const H = 32;
+/** The top TOP units (px) hold the strip's name and figure; the curve is drawn below them. */
+const TOP = 13;
+const MID = (H + TOP) / 2;
 
 type TStrip = {
   key: string;
@@ -65,10 +68,13 @@ export function ActivityStrips({ strips, span }: { strips: TActivityStrips; span
   return (
     <div className="mt-2 space-y-1" aria-label="Coin activity" data-testid="activity-strips">
       {rows.map((r) => (
-        <div key={r.key} className="grid grid-cols-[4.5rem_1fr] items-center gap-2 sm:grid-cols-[5.5rem_1fr_8rem]">
-          <span className="text-[11px] uppercase tracking-wide text-zinc-500">{r.label}</span>
+        // Full width, so the strip's time axis is the timeline's; its name and figure sit on it.
+        <div key={r.key} className="relative">
           <Sparkline strip={r} span={span} bucket={b} />
-          <span className="col-start-2 -mt-1 text-right text-[11px] tabular-nums text-zinc-400 sm:col-start-3 sm:mt-0">
+          <span className="pointer-events-none absolute left-1 top-0 rounded-sm bg-zinc-950/70 px-1 text-[10px] uppercase leading-[13px] tracking-wide text-zinc-400">
+            {r.label}
+          </span>
+          <span className="pointer-events-none absolute right-1 top-0 rounded-sm bg-zinc-950/70 px-1 text-[10px] leading-[13px] tabular-nums text-zinc-300">
             {r.value}
           </span>
         </div>
@@ -91,23 +97,15 @@ function Sparkline({ strip, span, bucket }: { strip: TStrip; span: number; bucke
     const w = Math.max(0.3, (bucket / s) * 100 * 0.8);
     body = (
       <>
-        <line
-          x1="0"
-          x2="100"
-          y1={H / 2}
-          y2={H / 2}
-          stroke="#3f3f46"
-          strokeWidth="0.5"
-          vectorEffect="non-scaling-stroke"
-        />
+        <line x1="0" x2="100" y1={MID} y2={MID} stroke="#3f3f46" strokeWidth="0.5" vectorEffect="non-scaling-stroke" />
         {pts.map((p) => {
-          const h = (Math.abs(p.v) / m) * (H / 2 - 1);
+          const h = (Math.abs(p.v) / m) * (H - MID - 1);
           return (
             <rect
               key={p.i}
               x={x(p.i) - w / 2}
               width={w}
-              y={p.v >= 0 ? H / 2 - h : H / 2}
+              y={p.v >= 0 ? MID - h : MID}
               height={Math.max(0.5, h)}
               fill={p.v >= 0 ? strip.color : "#f87171"}
             />
@@ -119,7 +117,7 @@ function Sparkline({ strip, span, bucket }: { strip: TStrip; span: number; bucke
     const vs = pts.map((p) => p.v);
     const lo = strip.kind === "line" ? Math.min(...vs) : 0;
     const hi = Math.max(...vs);
-    const y = (v: number) => H - 1 - ((v - lo) / Math.max(1e-9, hi - lo)) * (H - 2);
+    const y = (v: number) => H - 1 - ((v - lo) / Math.max(1e-9, hi - lo)) * (H - TOP - 2);
     const line = pts.map((p) => `${x(p.i).toFixed(2)},${y(p.v).toFixed(2)}`).join(" ");
     body =
       strip.kind === "area" ? (
@@ -139,7 +137,7 @@ function Sparkline({ strip, span, bucket }: { strip: TStrip; span: number; bucke
     <svg
       viewBox={`0 0 100 ${H}`}
       preserveAspectRatio="none"
-      className="h-6 w-full rounded bg-zinc-950 ring-1 ring-zinc-800"
+      className="block h-8 w-full rounded bg-zinc-950 ring-1 ring-zinc-800"
       role="img"
       aria-label={label}
       data-testid={`activity-${strip.key}`}
