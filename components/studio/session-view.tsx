@@ -153,7 +153,7 @@ export function SessionView({ id }: { id: string }) {
             {clips.map((c) => (
               <li
                 key={c.id}
-                className="flex items-center gap-3 rounded-lg bg-zinc-950 p-2 ring-1 ring-zinc-800"
+                className="flex min-w-0 items-center gap-3 rounded-lg bg-zinc-950 p-2 ring-1 ring-zinc-800"
                 data-testid="session-clip"
               >
                 <input
