@@ -121,27 +121,45 @@ export async function runTradeBurstSet(d: TTradeBurstDeps) {
     await fs.writeFile(labels, JSON.stringify(recs));
   }
   const t0 = Date.now();
+  const parts: TSignals[][] = [];
+  for (const rec of recs) {
+    const cache = path.join(path.dirname(rec.segments[0]), `signals-${d.engine}.json`);
+    let p: TSignals[] = [];
+    if (d.reuse && (await fs.stat(cache).catch(() => null))) p = JSON.parse(await fs.readFile(cache, "utf8"));
+    else {
+      for (let n = 0; n < rec.segments.length; n++)
+        p.push(await d.analyse(rec.segments[n], n * SEGMENT, d.transcriber));
+      await fs.writeFile(cache, JSON.stringify(p));
+    }
+    parts.push(p);
+  }
+  const scored = await score(d, recs, parts, true);
+  // The same recordings without the activity track: what the detector finds from the audio alone.
+  const { details: _, ...withoutActivity } = await score(d, recs, parts, false);
+  return {
+    engine: d.engine,
+    set: "trade bursts with and without speech",
+    recordings: recs.length,
+    ...scored,
+    seconds: Math.round((Date.now() - t0) / 100) / 10,
+    withoutActivity,
+  };
+}
+
+async function score(d: TTradeBurstDeps, recs: TRecording[], parts: TSignals[][], withActivity: boolean) {
   let clips = 0;
   let truePositives = 0;
   let found = 0;
   const startErr: number[] = [];
   const endErr: number[] = [];
   const details = [];
-  for (const rec of recs) {
-    const cache = path.join(path.dirname(rec.segments[0]), `signals-${d.engine}.json`);
-    let parts: TSignals[] = [];
-    if (d.reuse && (await fs.stat(cache).catch(() => null))) parts = JSON.parse(await fs.readFile(cache, "utf8"));
-    else {
-      for (let n = 0; n < rec.segments.length; n++)
-        parts.push(await d.analyse(rec.segments[n], n * SEGMENT, d.transcriber));
-      await fs.writeFile(cache, JSON.stringify(parts));
-    }
+  for (const [k, rec] of recs.entries()) {
     const activity = (w: { start: number; end: number }) => {
       const from = Math.max(0, Math.floor(w.start - ACTIVITY_LOOKBACK_SECONDS));
       const to = Math.ceil(w.end);
       return { from, to, seconds: rec.activity.filter((s) => s.t >= from && s.t < to) };
     };
-    const out = await d.detectSession(parts, d.detector, activity);
+    const out = await d.detectSession(parts[k], d.detector, withActivity ? activity : undefined);
     const label = rec.label;
     const hit = (c: TCandidate) => !!label && Math.min(c.end, label.end) - Math.max(c.start, label.start) > 0;
     clips += out.length;
@@ -162,9 +180,6 @@ export async function runTradeBurstSet(d: TTradeBurstDeps) {
   const mean = (xs: number[]) =>
     xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null;
   return {
-    engine: d.engine,
-    set: "trade bursts with and without speech",
-    recordings: recs.length,
     moments,
     clips,
     precision: clips ? Math.round((truePositives / clips) * 1000) / 1000 : null,
@@ -172,7 +187,6 @@ export async function runTradeBurstSet(d: TTradeBurstDeps) {
     meanStartErrorSeconds: mean(startErr),
     meanEndErrorSeconds: mean(endErr),
     meanBoundaryErrorSeconds: mean([...startErr, ...endErr]),
-    seconds: Math.round((Date.now() - t0) / 100) / 10,
     details,
   };
 }
