@@ -4,7 +4,8 @@
  * pump.fun's trade (NATS over WebSocket) and chat (socket.io) feeds carries steady background trading, then a
  * burst of buys with a market-cap jump during the calm talk. The real recorder reads the feeds while it records
  * and sends per-second activity; the app stores it; the real pipeline (live edge and segments) clips the burst,
- * and the clip's reason names the trade signal.
+ * and the clip's reason names the trade signal. The segment outlasts the stream, so the clip comes from the
+ * live edge (per 5-s chunk), while the session still records.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -17,7 +18,8 @@ import { startFakePumpfunFeed, type TFakeFeed } from "./fixtures/fake-pumpfun-fe
 import { waitFor } from "./support";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pumpfun-activity-"));
-const SEGMENT = 10;
+// One segment for the whole recording: the burst can only be clipped before the stream ends by the live edge.
+const SEGMENT = 900;
 const MINT = "7GCihgDB8fe6KNjn2MYtkzZcRjQy3t9GHdC8uHYmW2hr";
 let ctx: Awaited<ReturnType<typeof setup>>;
 let fake: TFakePumpfun;
@@ -170,6 +172,7 @@ describe("pump.fun coin activity → stored per second → a clip whose reason n
       });
       throw new Error(`${err.message}; burst ${from}–${to}, clips ${JSON.stringify(clips)}`);
     });
+    expect(clip.origin).toBe("LIVE");
     expect(clip.reason).toMatch(/^buys \d+(\.\d)?× baseline/);
     expect(clip.reason).toMatch(/market cap \+\d+ % in 20 s/);
     expect(clip.tags).toContain("market");
