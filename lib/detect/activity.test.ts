@@ -122,7 +122,7 @@ describe("activity measures", () => {
     expect(describeActivity(activityAt(a, base, -100))).toBe("");
   });
 
-  it("writes a per-5-s table for the LLM, only for spans with activity", () => {
+  it("writes a per-5-s table for the LLM: the baseline, then only the spans busier than it", () => {
     const a = activity(burst(background(-240, 60), 30, 4, 3, 18));
     const table = activityTable(a, { start: 20, end: 40 });
     const lines = table.split("\n");
@@ -130,6 +130,9 @@ describe("activity measures", () => {
     expect(lines.find((l) => l.startsWith("30–35 s:"))).toMatch(
       /^30–35 s: 1[2-4] trades \(1[2-4] buys, \d+× baseline\)/,
     );
+    // The quiet background spans are the baseline, not lines.
+    expect(lines.some((l) => l.startsWith("20–25 s:"))).toBe(false);
+    expect(lines.length).toBeLessThanOrEqual(4);
     expect(activityTable({ from: 0, to: 60, seconds: [] }, { start: 0, end: 60 })).toBe("");
   });
 });

@@ -132,28 +132,40 @@ export function strongestActivity(a: TActivity, base: TActivityBaseline, ts: num
   return best;
 }
 
+/** At most this many 5-s spans go into an LLM prompt (the busiest ones). */
+const MAX_TABLE_LINES = 40;
+
 /**
- * A compact per-5-s table of the window's activity for an LLM prompt: only the 5-s spans that had any, each
- * with its ratios to the baseline and the market cap change over it. Empty when the window had none.
+ * A compact per-5-s table of the window's activity for an LLM prompt: the baseline, then the spans busier than
+ * it (trades, buys or chat ≥ 1.5× the baseline, or the market cap moving ≥ 3 %), at most MAX_TABLE_LINES of the
+ * busiest in time order, each with its ratios and the market cap change over it. Empty when none stands out.
  */
 export function activityTable(a: TActivity, window: { start: number; end: number }): string {
   const base = activityBaseline(a);
-  const lines: string[] = [];
+  const spans: { t: number; line: string; weight: number }[] = [];
   for (let t = Math.floor(window.start / SPAN) * SPAN; t < window.end; t += SPAN) {
     const x = activityAt(a, base, t + SPAN / 2);
-    if (!x.trades && !x.chat) continue;
     const cap = capAt(a.seconds, t);
     const capEnd = capAt(a.seconds, t + SPAN);
     const capPct = cap && capEnd && cap > 0 ? ((capEnd - cap) / cap) * 100 : 0;
-    lines.push(
-      `${t.toFixed(0)}–${(t + SPAN).toFixed(0)} s: ${x.trades} trades (${x.buys} buys, ${times(x.buyRatio)} baseline), ` +
+    const busy = Math.max(x.tradeRatio, x.buyRatio, x.chatRatio) >= 1.5 && (x.trades >= 2 || x.chat >= 2);
+    if (!busy && Math.abs(capPct) < 3) continue;
+    spans.push({
+      t,
+      weight: Math.max(x.tradeRatio, x.buyRatio, x.chatRatio) + Math.abs(capPct) / 4,
+      line:
+        `${t.toFixed(0)}–${(t + SPAN).toFixed(0)} s: ${x.trades} trades (${x.buys} buys, ${times(x.buyRatio)} baseline), ` +
         `net ${x.netBuySol >= 0 ? "+" : ""}${x.netBuySol.toFixed(2)} SOL, market cap ${capPct >= 0 ? "+" : ""}${capPct.toFixed(1)} %, ` +
         `${x.chat} chat messages (${times(x.chatRatio)} baseline)`,
-    );
+    });
   }
-  if (!lines.length) return "";
+  if (!spans.length) return "";
+  const kept = spans
+    .sort((p, q) => q.weight - p.weight)
+    .slice(0, MAX_TABLE_LINES)
+    .sort((p, q) => p.t - q.t);
   return [
-    `Baseline over the session's last minutes: ${base.trades.toFixed(2)} trades/s, ${base.buys.toFixed(2)} buys/s, ${base.chat.toFixed(2)} chat messages/s.`,
-    ...lines,
+    `Baseline over the session's last minutes: ${base.trades.toFixed(2)} trades/s, ${base.buys.toFixed(2)} buys/s, ${base.chat.toFixed(2)} chat messages/s. Spans busier than that:`,
+    ...kept.map((k) => k.line),
   ].join("\n");
 }
