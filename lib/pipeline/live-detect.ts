@@ -1,11 +1,11 @@
 import { prisma } from "@/lib/db";
 import { getDetector, type TWindow } from "@/lib/detect";
+import { readActivity } from "@/lib/pumpfun/read-activity";
 import { transcriberIdentity, type TKeywordHit, type TWord } from "@/lib/transcribe";
 import { insertDetectedClips } from "./insert-detected-clips";
 import { keywordsFor, keywordsKey } from "./keywords";
 import { liveCandidates, liveDetectionRange, liveWindow, ZChunkSignals } from "./live-window";
 import { readSignals } from "./stored-signals";
-import { readActivity } from "@/lib/pumpfun/read-activity";
 
 /** Longest chunk the protocol allows (ZAudioChunk.duration): bounds the overlap query. */
 const MAX_CHUNK_SECONDS = 600;
