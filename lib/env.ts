@@ -149,6 +149,20 @@ const ZEnv = z.object({
   /** pump.fun's unofficial livestream API and the LiveKit server its rooms live on. */
   PUMPFUN_API_URL: z.string().url().default("https://livestream-api.pump.fun"),
   PUMPFUN_LIVEKIT_URL: z.string().url().default("wss://pump-prod-tg2x8veh.livekit.cloud"),
+  /**
+   * pump.fun coin activity while a pump.fun session records (lib/pumpfun/activity-feed.ts, decision 024): the
+   * trade feed is pump.fun's NATS-over-WebSocket cluster (`unifiedTradeEvent.processed.<mint>`), the chat its
+   * livechat socket.io server. The trade feed needs the subscribe-only credentials pump.fun's own page uses;
+   * without PUMPFUN_TRADES_PASS only chat is read. `PUMPFUN_ACTIVITY=false` reads neither.
+   */
+  PUMPFUN_ACTIVITY: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => v !== "false" && v !== "0"),
+  PUMPFUN_TRADES_URL: z.string().url().default("wss://unified-prod.nats.realtime.pump.fun"),
+  PUMPFUN_TRADES_USER: z.string().default("subscriber"),
+  PUMPFUN_TRADES_PASS: z.string().optional(),
+  PUMPFUN_CHAT_URL: z.string().url().default("https://livechat.pump.fun"),
   ALLOW_FILE_SOURCES: bool,
   /** The user's LiveKit server (rooms as streamers, file egress per segment, ingress). */
   LIVEKIT_URL: z.string().url().optional(),

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { parseEnv } from "@/lib/env-parse";
+import { openActivityFeed } from "@/lib/pumpfun/activity-feed";
 import { getStore } from "@/lib/storage";
 import { startRecorder } from "./server";
 
@@ -36,6 +37,7 @@ async function main() {
     reconnectGraceSeconds: cfg.RECONNECT_GRACE_SECONDS,
     livePartsGraceSeconds: cfg.LIVE_PARTS_GRACE_SECONDS,
     allowPrivateSources: env.ALLOW_PRIVATE_SOURCES,
+    openActivityFeed: env.PUMPFUN_ACTIVITY ? openActivityFeed : undefined,
   });
   console.log(`[recorder] listening on ${recorder.url}`);
   // Shutdown keeps sessions open: ffmpeg is stopped and the next recorder resumes them.

@@ -9,6 +9,7 @@ import { storageKeys, type BlobStore } from "@/lib/storage";
 import type { TFrameSource, TFrameSourceFactories, TRoomSource } from "./frame-source";
 import { LiveParts } from "./live-parts";
 import { openFrameSource } from "./open-frame-source";
+import { ActivityCollector, type TOpenActivityFeed } from "./pump-activity";
 import type { TOutbox } from "./outbox";
 import { parseSegmentList, SEGMENT_FILE, type TListEntry } from "./parse-segment-list";
 import { SEGMENT_LIST, segmenterArgs, type TSegmenterInput, type TSegmenterOptions } from "./segmenter-args";
@@ -36,6 +37,8 @@ export type TRecordingDeps = {
    * (redirect chain, HLS playlist and variant URIs) and ffmpeg fetches everything through the guard proxy.
    */
   guard?: { proxyUrl: string; isPrivateHost?: (host: string) => Promise<boolean> };
+  /** Reads a pump.fun coin's trades and chat while its session records (decision 024); absent: not read. */
+  openActivityFeed?: TOpenActivityFeed;
 };
 
 export type TRecordingStatus = "idle" | "recording" | "reconnecting" | "stopping" | "ended";
@@ -91,6 +94,10 @@ export class Recording {
   private parts: LiveParts;
   private done: Promise<void>;
   private resolveDone!: () => void;
+  /** A pump.fun session's coin activity, counted on the session clock. */
+  private activity: ActivityCollector | null = null;
+  /** Wall-clock time of the current (or last) run's first frame and its stream time. */
+  private clock: { wall: number; session: number } | null = null;
 
   constructor(
     req: TStartRecording,
@@ -177,6 +184,18 @@ export class Recording {
   start(): void {
     if (this.status !== "idle") return;
     this.status = "recording";
+    const src = this.state.req.source;
+    if (src.kind === "pumpfun" && this.deps.openActivityFeed && !this.state.req.replay) {
+      this.activity = new ActivityCollector({
+        sessionId: this.id,
+        mint: src.mint,
+        outbox: this.deps.outbox,
+        log: this.deps.log,
+        openFeed: this.deps.openActivityFeed,
+        sessionTime: (ms) => (this.clock ? this.clock.session + (ms - this.clock.wall) / 1000 : null),
+      });
+      this.activity.start();
+    }
     void this.ready.then(() => this.loop());
   }
 
@@ -204,6 +223,7 @@ export class Recording {
     this.stopRequested = true;
     this.wakeup.abort();
     this.detaching.abort();
+    void this.activity?.detach();
     this.frames?.close();
     if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGKILL");
     if (this.status === "idle") {
@@ -362,6 +382,7 @@ export class Recording {
     });
     const segmenter = spawnSegmenter(this.deps.ffmpegPath, args, frames, run.dir);
     this.proc = segmenter.proc;
+    this.clock = { wall: Date.now(), session: runStart };
     if (this.stopRequested && !this.detached) segmenter.proc.kill("SIGINT"); // stop() raced the spawn
 
     // Segments are announced as ffmpeg lists them, while it keeps recording: each once the next one is open.
@@ -551,6 +572,7 @@ export class Recording {
     void this.ready
       .then(() => this.chain)
       .then(() => this.parts.end())
+      .then(() => this.activity?.stop())
       .then(() => {
         const msg: TSessionEnded = {
           type: "session.ended",

@@ -9,6 +9,7 @@ import type { BlobStore } from "@/lib/storage";
 import { startGuardProxy } from "@/lib/net/guard-proxy";
 import { NonceStore } from "./nonce-store";
 import type { TFrameSourceFactory, TLivekitRoom } from "./frame-source";
+import type { TOpenActivityFeed } from "./pump-activity";
 import { livekitFrameSources } from "./livekit-frame-source";
 import { appTokenRenewer, livekitRoomFrameSources } from "./livekit-room-frame-source";
 import { createOutbox } from "./outbox";
@@ -34,6 +35,8 @@ export type TRecorderOptions = {
   livePartsEndGraceSeconds?: number;
   /** Opens pump.fun rooms; default: LiveKit through @livekit/rtc-node (recorder/livekit-frame-source.ts). */
   frameSources?: TFrameSourceFactory;
+  /** Reads pump.fun coins' trades and chat while they record (recorder/pump-activity.ts); absent: not read. */
+  openActivityFeed?: TOpenActivityFeed;
   /**
    * Opens rooms on the operator's LiveKit server (`livekit` sources); default: the same @livekit/rtc-node join,
    * tokens renewed through the app (recorder/livekit-room-frame-source.ts).
@@ -103,6 +106,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     reconnectGraceSeconds: opts.reconnectGraceSeconds ?? 60,
     livePartsGraceSeconds: opts.livePartsGraceSeconds ?? 60,
     livePartsEndGraceSeconds: opts.livePartsEndGraceSeconds,
+    openActivityFeed: opts.openActivityFeed,
     frameSources: {
       pumpfun: opts.frameSources ?? livekitFrameSources(),
       livekit: opts.livekitRooms ?? livekitRoomFrameSources(appTokenRenewer(opts.appUrl, opts.secret)),

@@ -6,7 +6,8 @@
  * recorder does, and runs the real pipeline per segment: extract 16 kHz audio → loudness, silences, keyword
  * spotting, transcription → detector with the carry window, hold-back and merge of segment-steps.ts. Some
  * moments cross the segment boundary. Prints JSON per engine: precision, recall and mean boundary error (s).
- * Offline always; Groq (Whisper + LLM) too when GROQ_API_KEY is set.
+ * Offline always; Groq (Whisper + LLM) too when GROQ_API_KEY is set. The "trade bursts with and without speech"
+ * set (pump.fun coin activity as a signal) is generated and scored in trade-bursts.ts.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -16,6 +17,7 @@ import { env } from "@/lib/env";
 import { detectSilences, extractAudio, makeSampleStream, measureLoudness, runTool } from "@/lib/media";
 import { createGroqTranscriber, createPocketsphinxTranscriber, spotKeywords } from "@/lib/transcribe";
 import type { Transcriber } from "@/lib/transcribe";
+import { runTradeBurstSet } from "./trade-bursts";
 
 const OUT = path.resolve(".data/bench/detect");
 const SECONDS = 60;
@@ -93,7 +95,11 @@ async function analyse(wav: string, offset: number, transcriber: Transcriber): P
 }
 
 /** The per-segment loop of lib/pipeline/segment-steps.ts (carry window, hold-back, merge), in memory. */
-async function detectSession(parts: TSignals[], detector: Detector): Promise<TCandidate[]> {
+async function detectSession(
+  parts: TSignals[],
+  detector: Detector,
+  activity?: (w: { start: number; end: number }) => TSignals["activity"],
+): Promise<TCandidate[]> {
   let known: TCandidate[] = [];
   const carry = Math.min(SETTINGS.maxClipSeconds, 60);
   for (let i = 0; i < parts.length; i++) {
@@ -105,6 +111,7 @@ async function detectSession(parts: TSignals[], detector: Detector): Promise<TCa
       loudness: all.flatMap((p) => p.loudness).filter((x) => inW(x.t)),
       silences: all.flatMap((p) => p.silences).filter((s) => s.end >= window.start && s.start <= window.end),
       keywordHits: all.flatMap((p) => p.keywordHits).filter((k) => inW(k.t)),
+      ...(activity ? { activity: activity(window) } : {}),
     };
     const candidates = await detector.detect({ signals, window, settings: SETTINGS });
     const final = i === parts.length - 1;
@@ -186,8 +193,30 @@ async function main() {
   }
   const results = [await runEngine("offline", createPocketsphinxTranscriber(), createOfflineDetector(), recs)];
   if (env.GROQ_API_KEY) results.push(await runEngine("groq", createGroqTranscriber(), createGroqDetector(), recs));
+  const trades = { out: OUT, reuse: REUSE, analyse, detectSession };
+  const tradeSets = [
+    await runTradeBurstSet({
+      ...trades,
+      engine: "offline",
+      transcriber: createPocketsphinxTranscriber(),
+      detector: createOfflineDetector(),
+    }),
+  ];
+  if (env.GROQ_API_KEY)
+    tradeSets.push(
+      await runTradeBurstSet({
+        ...trades,
+        engine: "groq",
+        transcriber: createGroqTranscriber(),
+        detector: createGroqDetector(),
+      }),
+    );
   console.log(
-    JSON.stringify({ settings: SETTINGS, segmentSeconds: SEGMENT, labels: recs.map((r) => r.label), results }, null, 2),
+    JSON.stringify(
+      { settings: SETTINGS, segmentSeconds: SEGMENT, labels: recs.map((r) => r.label), results, tradeSets },
+      null,
+      2,
+    ),
   );
 }
 

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { useCallback, useRef, useState } from "react";
 import type { TClipDto } from "@/lib/clips/clips";
 import type { TLiveEdgeStatus } from "@/lib/pipeline/live-backpressure";
+import type { TActivityStrips } from "@/lib/pumpfun/session-activity";
+import { ActivityStrips } from "../studio/activity-strips";
 import { useLiveEdge } from "../hooks/use-live";
 import { Card } from "../ui/card";
 import { ClipThat } from "./clip-that";
@@ -13,16 +15,19 @@ import { LiveTimeline } from "./live-timeline";
 /**
  * The session page while it records: the live stream from the rolling buffer, "Clip that", and the session's
  * clips as markers (from the session query: pushed, polled every 2 s while live without the push channel), and
- * how far behind live its clipping is when the machine cannot keep up (`liveEdge`, same query).
+ * how far behind live its clipping is when the machine cannot keep up (`liveEdge`, same query); a pump.fun coin's
+ * trades, market cap and chat as strips under the live timeline (`activity`, same query).
  */
 export function LiveView({
   sessionId,
   clips,
   liveEdge,
+  activity = null,
 }: {
   sessionId: string;
   clips: TClipDto[];
   liveEdge: TLiveEdgeStatus | null;
+  activity?: TActivityStrips | null;
 }) {
   const live = useLiveEdge(sessionId, true);
   const player = useRef<TLivePlayerHandle>(null);
@@ -57,6 +62,7 @@ export function LiveView({
               onSeek={(t) => player.current?.seekTo(t)}
               onOpen={setOpen}
             />
+            {activity && <ActivityStrips strips={activity} span={Math.max(1, edge.edge)} />}
           </div>
           {shown && (
             <div className="mt-3 rounded-lg bg-zinc-950 p-2 ring-1 ring-zinc-800" data-testid="marker-preview">

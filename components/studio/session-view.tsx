@@ -8,6 +8,7 @@ import { Badge } from "../ui/badge";
 import { Button, buttonClass } from "../ui/button";
 import { Card } from "../ui/card";
 import { formatClock } from "../ui/format";
+import { ActivityStrips } from "./activity-strips";
 import { ExportList, ExportOptions } from "./export-panel";
 import { RangeInputs, RangeTimeline, type TRangeValue } from "./range-timeline";
 
@@ -65,7 +66,7 @@ export function SessionView({ id }: { id: string }) {
 
       {/* A fast replay has no live edge to play. */}
       {session.status === "RECORDING" && session.replayPace !== "FAST" && (
-        <LiveView sessionId={session.id} clips={clips} liveEdge={q.data.liveEdge} />
+        <LiveView sessionId={session.id} clips={clips} liveEdge={q.data.liveEdge} activity={q.data.activity} />
       )}
 
       <Card as="section" className="mt-4 p-3 sm:p-4" aria-label="Timeline">
@@ -108,6 +109,7 @@ export function SessionView({ id }: { id: string }) {
                 </span>
               ))}
             </div>
+            {q.data.activity && <ActivityStrips strips={q.data.activity} span={w.end} />}
             <div className="mt-4 grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
               <RangeInputs value={range} onChange={setRange} />
               <label className="text-xs text-zinc-400">
@@ -151,7 +153,7 @@ export function SessionView({ id }: { id: string }) {
             {clips.map((c) => (
               <li
                 key={c.id}
-                className="flex items-center gap-3 rounded-lg bg-zinc-950 p-2 ring-1 ring-zinc-800"
+                className="flex min-w-0 items-center gap-3 rounded-lg bg-zinc-950 p-2 ring-1 ring-zinc-800"
                 data-testid="session-clip"
               >
                 <input

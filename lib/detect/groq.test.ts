@@ -241,3 +241,59 @@ describe("snapToSpeech", () => {
     expect(snapToSpeech(start, end, signals)).toEqual(want);
   });
 });
+
+describe("Groq detector with a pump.fun coin's activity", () => {
+  it("puts the per-5-s trade and chat table in the prompt and keeps the reason the model gives", async () => {
+    const seconds = [
+      ...Array.from({ length: 20 }, (_, i) => ({
+        t: 60 + i * 4,
+        trades: 1,
+        buys: 1,
+        netBuySol: 0.2,
+        marketCap: 40_000,
+        chat: 0,
+      })),
+      ...Array.from({ length: 4 }, (_, k) => ({
+        t: 145 + k,
+        trades: 4,
+        buys: 4,
+        netBuySol: 3,
+        marketCap: 40_000 * (1 + 0.05 * (k + 1)),
+        chat: 2,
+      })),
+    ];
+    const withActivity: TDetectInput = {
+      ...input,
+      signals: { ...input.signals, activity: { from: 60, to: 160, seconds } },
+    };
+    const answer = {
+      highlights: [
+        {
+          start: 143,
+          end: 152,
+          title: "The buy wall",
+          hook: "",
+          reason: "buys 16× baseline, market cap +20 % in 20 s",
+          score: 81,
+          tags: ["market"],
+        },
+      ],
+    };
+    const server = await startFakeGroq(() => ({ json: completion(JSON.stringify(answer)) }));
+    try {
+      const out = await createGroqDetector({ apiKey: "gsk_test", baseURL: server.baseURL, model: "m" }).detect(
+        withActivity,
+      );
+      expect(out.map((c) => c.reason)).toEqual(["buys 16× baseline, market cap +20 % in 20 s"]);
+      const body = JSON.parse(server.requests[0].body.toString("utf8"));
+      const user = body.messages.find((m: { role: string }) => m.role === "user").content as string;
+      expect(user).toContain("Coin activity (pump.fun):\nBaseline over the session's last minutes: 0.36 trades/s");
+      expect(user).toMatch(
+        /\n145–150 s: 16 trades \(16 buys, \d+(\.\d)?× baseline\), net \+12\.00 SOL, market cap \+\d+\.\d %/,
+      );
+      expect(body.messages[0].content).toContain("buys 6× baseline, market cap +18 % in 20 s");
+    } finally {
+      await server.close();
+    }
+  });
+});

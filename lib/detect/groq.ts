@@ -2,6 +2,7 @@ import { createGroqClient } from "@/lib/groq-client";
 import type { TOpenAICompatible, TProvider } from "@/lib/ai/providers";
 import { z } from "zod";
 import { env } from "@/lib/env";
+import { activityTable } from "./activity";
 import type { TCandidate, TDetectInput, Detector } from "./types";
 import { publicProviderError } from "@/lib/provider-error";
 
@@ -52,7 +53,8 @@ const SYSTEM = [
   "You find the moments in a live stream that make great short clips: hype, surprise, funny or dramatic peaks.",
   "You get a timed transcript (stream seconds), loudness peaks relative to the window's baseline, spotted keywords, and earlier context.",
   "Return only moments inside the window, each between the given minimum and maximum length, starting a little before the peak.",
-  "score is 0-100 (how clip-worthy). reason names the evidence (loudness, keywords, what is said). Return an empty list when nothing stands out.",
+  "For a pump.fun coin's stream you also get its trading and chat activity per 5 s against the session's baseline: a burst of buys, a market cap jump or a flood of chat is often the moment itself, even when little is said.",
+  'score is 0-100 (how clip-worthy). reason names the evidence (loudness, keywords, what is said; for coin activity the figures, e.g. "buys 6× baseline, market cap +18 % in 20 s"). Return an empty list when nothing stands out.',
 ].join(" ");
 
 function buildPrompt(input: TDetectInput): string {
@@ -86,6 +88,7 @@ function buildPrompt(input: TDetectInput): string {
     input.context ? `Earlier in the stream (one line per earlier segment):\n${input.context.slice(-2000)}` : "",
     `Loudness baseline ${baseline.toFixed(1)} LUFS; peaks: ${peaks.join(", ") || "none"}`,
     `Keyword hits: ${signals.keywordHits.map((h) => `${h.phrase}@${h.t.toFixed(1)}`).join(", ") || "none"}`,
+    signals.activity ? `Coin activity (pump.fun):\n${activityTable(signals.activity, w) || "none in this window"}` : "",
     `Transcript:\n${lines.join("\n") || "(no speech)"}`,
   ]
     .filter(Boolean)

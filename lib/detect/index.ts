@@ -3,7 +3,16 @@ import { createLlmDetector } from "./groq";
 import { createOfflineDetector } from "./offline";
 import type { TCandidate, Detector, TWindow } from "./types";
 
-export type { TCandidate, TDetectInput, TDetectSettings, TSignals, TWindow, Detector } from "./types";
+export type {
+  TActivity,
+  TActivitySecond,
+  TCandidate,
+  TDetectInput,
+  TDetectSettings,
+  TSignals,
+  TWindow,
+  Detector,
+} from "./types";
 export { createOfflineDetector, detectOffline, EXCITEMENT_PHRASES } from "./offline";
 export { createGroqDetector, createLlmDetector } from "./groq";
 

@@ -1,12 +1,23 @@
 import type { TWord } from "@/lib/transcribe/types";
-import type { TCandidate, TDetectInput, Detector, TWindow } from "./types";
+import {
+  activityAt,
+  activityBaseline,
+  activityPoints,
+  activityStrength,
+  describeActivity,
+  strongestActivity,
+  type TActivityBaseline,
+} from "./activity";
+import type { TActivity, TCandidate, TDetectInput, Detector, TWindow } from "./types";
 
 /**
  * The offline detector: a deterministic score over the window's own signals.
  *  - loudness: momentary LUFS above the window's baseline (median of voiced frames, spread by MAD),
  *  - keywords: excitement phrases (defaults + the streamer's), from keyword spotting and from the transcript,
  *  - speech rate: words per second against the window's typical rate,
- *  - silence: dead air is never a peak, and clip edges snap to pauses / word boundaries.
+ *  - silence: dead air is never a peak, and clip edges snap to pauses / word boundaries,
+ *  - pump.fun coin activity (lib/detect/activity.ts): a burst of buys or trades, a market-cap jump or a flood of
+ *    chat against the session's own baseline is a moment by itself, in calm talk or dead air too.
  * Peaks of the combined activation grow into "hot" regions, which become clips of [min, max] seconds with a
  * lead-in, snapped, merged and ranked.
  */
@@ -92,6 +103,9 @@ type TBins = {
   silent: boolean[];
   /** Louder than the baseline's dead zone. */
   loud: boolean[];
+  /** 0–1 market moment strength per bin (coin activity); all 0 without activity. */
+  market: number[];
+  activity: { a: TActivity; base: TActivityBaseline } | null;
 };
 
 function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: number; medianRate: number } {
@@ -123,7 +137,11 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
 
   const inSilence = (a: number, b: number) => signals.silences.some((s) => s.start <= a && s.end >= b);
 
-  const silent = t.map((b) => inSilence(b, b + BIN));
+  const act = signals.activity?.seconds.length ? signals.activity : null;
+  const base = act ? activityBaseline(act) : null;
+  const market = t.map((b) => (act && base ? activityStrength(activityAt(act, base, b + BIN / 2)) : 0));
+  // A market moment is not dead air, even when nobody speaks.
+  const silent = t.map((b, i) => inSilence(b, b + BIN) && market[i] < 0.2);
   const activation = t.map((b, i) => {
     if (silent[i]) return 0;
     const c = b + BIN / 2;
@@ -131,10 +149,11 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
     // A hit marks the phrase's start: it lights up the second and a half after it, barely the time before.
     const kw = clamp(hits.filter((h) => c >= h.t - 0.5 && c <= h.t + 1.5).length / 2, 0, 1);
     const rateC = medianRate > 0 ? clamp((rate[i] - medianRate * 1.3) / medianRate, 0, 1) : 0;
-    return 0.55 * loudC + 0.3 * kw + 0.15 * rateC;
+    return 0.55 * loudC + 0.3 * kw + 0.15 * rateC + 0.5 * market[i];
   });
   const loudBins = excess.map((e) => e > deadzone);
-  return { t, excess, rate, activation, silent, loud: loudBins, baseline, medianRate };
+  const activity = act && base ? { a: act, base } : null;
+  return { t, excess, rate, activation, silent, loud: loudBins, market, activity, baseline, medianRate };
 }
 
 /**
@@ -245,6 +264,9 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
     .filter((i) => act[i] >= MIN_ACTIVATION)
     .sort((a, b) => act[b] - act[a] || a - b);
   const claimed = new Array<boolean>(act.length).fill(false);
+  // Pauses during a market moment are part of it: clip edges do not snap into them.
+  const marketIn = (a: number, b: number) => bins.t.some((t, i) => bins.market[i] >= 0.2 && t + BIN > a && t < b);
+  const snapSilences = signals.silences.filter((x) => !marketIn(x.start, x.end));
   const raw: TCandidate[] = [];
   for (const peak of order) {
     if (claimed[peak]) continue;
@@ -262,7 +284,7 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
       settings.minClipSeconds,
       settings.maxClipSeconds,
     );
-    ({ start, end } = snap(start, end, words, signals.silences));
+    ({ start, end } = snap(start, end, words, snapSilences));
     ({ start, end } = fitRange(start, end, region, peakT, w, settings.minClipSeconds, settings.maxClipSeconds));
     raw.push(describe({ start: r2(start), end: r2(end), region, lo, hi, bins, hits, words, userKeys }));
   }
@@ -302,9 +324,14 @@ function describe(a: {
   const weight = (p: string) => (a.userKeys.has(norm(p).join(" ")) || norm(p).length > 1 ? 10 : 4);
   const kwPts = clamp(phrases.reduce((n, p) => n + weight(p), 0) + Math.max(0, inClip.length - phrases.length), 0, 30);
   const ratePts = clamp((rateRatio - 1.2) * 40, 0, 20);
-  const score = Math.round(clamp(loudPts + kwPts + ratePts, 0, 100));
+  const centres = Array.from({ length: a.hi - a.lo + 1 }, (_, k) => bins.t[a.lo + k] + BIN / 2);
+  const market = bins.activity ? strongestActivity(bins.activity.a, bins.activity.base, centres) : null;
+  const marketPts = market ? activityPoints(market) : 0;
+  const marketWhy = market ? describeActivity(market) : "";
+  const score = Math.round(clamp(loudPts + kwPts + ratePts + marketPts, 0, 100));
 
   const reasons: string[] = [];
+  if (marketWhy) reasons.push(marketWhy);
   if (excess >= 1) reasons.push(`loudness +${Math.round(excess)} LU above baseline`);
   if (phrases.length) reasons.push(`keywords: ${phrases.map((p) => `'${p}'`).join(", ")}`);
   if (rate > 0)
@@ -315,7 +342,7 @@ function describe(a: {
   const titleWords = (hot.length ? hot : clipWords).slice(0, 7).map((x) => x.w);
   const title = titleWords.length
     ? `${titleWords.join(" ").replace(/^./, (c) => c.toUpperCase())}${excess >= 6 ? "!" : ""}`
-    : `Loud moment at ${fmtClock(a.region[0])}`;
+    : `${marketWhy && excess < 6 ? "Market moment" : "Loud moment"} at ${fmtClock(a.region[0])}`;
   const excerpt = clipWords
     .map((x) => x.w)
     .join(" ")
@@ -327,6 +354,7 @@ function describe(a: {
     ...(excess >= 6 ? ["loud"] : []),
     ...(phrases.length ? ["hype"] : []),
     ...(rateRatio >= 1.3 ? ["fast-talk"] : []),
+    ...(marketWhy ? ["market"] : []),
     ...phrases.map((p) => norm(p).join("-")),
   ];
   return {

@@ -6,7 +6,27 @@ export type TSignals = {
   loudness: { t: number; lufs: number }[];
   silences: { start: number; end: number }[];
   keywordHits: { phrase: string; t: number }[];
+  /** A pump.fun coin's trades and chat around the window (lib/detect/activity.ts); absent for other streams. */
+  activity?: TActivity;
 };
+
+/** One second of coin activity on the stream clock: [t, t + 1). Seconds without a row had none. */
+export type TActivitySecond = {
+  t: number;
+  trades: number;
+  buys: number;
+  /** SOL bought minus SOL sold. */
+  netBuySol: number;
+  /** Market cap (USD) after the second's last trade; null without a trade. */
+  marketCap: number | null;
+  chat: number;
+};
+
+/**
+ * The seconds of [from, to) that had activity: the window plus the stretch of session before it that sets the
+ * baseline (a burst is measured against the session's own recent rate, not an absolute number).
+ */
+export type TActivity = { from: number; to: number; seconds: TActivitySecond[] };
 
 export type TDetectSettings = {
   minClipSeconds: number;

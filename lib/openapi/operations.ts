@@ -349,7 +349,7 @@ export const OPERATIONS: Record<string, TOperation> = {
   // Sessions
   "GET /api/sessions/[id]": {
     tag: "Sessions",
-    summary: "A recording session: segments, clips, loudness",
+    summary: "A recording session: segments, clips, loudness, pump.fun coin activity",
     auth: "user",
     ok: { status: 200, description: "`{ session }`" },
     errors: ["not_found"],

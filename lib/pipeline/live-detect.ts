@@ -1,5 +1,6 @@
 import { prisma } from "@/lib/db";
 import { getDetector, type TWindow } from "@/lib/detect";
+import { readActivity } from "@/lib/pumpfun/read-activity";
 import { transcriberIdentity, type TKeywordHit, type TWord } from "@/lib/transcribe";
 import { insertDetectedClips } from "./insert-detected-clips";
 import { keywordsFor, keywordsKey } from "./keywords";
@@ -43,7 +44,8 @@ export async function detectLive(chunkId: string): Promise<TLiveDetection> {
   const { streamer } = session;
   const range = liveDetectionRange(chunk.startOffset + chunk.duration, streamer.maxClipSeconds);
   const keywords = keywordsFor(streamer.keywords);
-  const [chunks, segments] = await Promise.all([
+  // A pump.fun session's coin activity: one primary-key range read beside the chunk and segment reads.
+  const [chunks, segments, activity] = await Promise.all([
     prisma.audioChunk.findMany({
       where: {
         sessionId,
@@ -65,6 +67,7 @@ export async function detectLive(chunkId: string): Promise<TLiveDetection> {
       where: { sessionId, status: "DONE" },
       select: { number: true, startOffset: true, duration: true, transcript: { select: { words: true } } },
     }),
+    streamer.kind === "PUMPFUN" ? readActivity(sessionId, range) : undefined,
   ]);
   const reaching = segments.filter((s) => s.startOffset < range.end && s.startOffset + s.duration > range.start);
   const stored = await Promise.all(reaching.map((s) => readSignals(sessionId, s.number)));
@@ -96,6 +99,7 @@ export async function detectLive(chunkId: string): Promise<TLiveDetection> {
       signals: ZChunkSignals.nullable().catch(null).parse(c.signals),
     })),
   });
+  if (activity) input.signals.activity = activity;
   const candidates = await getDetector().detect(input);
   const processedUntil = Math.max(0, ...segments.map((s) => s.startOffset + s.duration));
   const ready = liveCandidates(candidates, input.window, streamer.maxClipSeconds, processedUntil);

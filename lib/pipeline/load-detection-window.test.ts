@@ -88,3 +88,15 @@ describe("detectionWindow", () => {
     expect(detectionWindow(r).lastOfStream).toBe(expected);
   });
 });
+
+describe("detectionWindow with a pump.fun session's coin activity", () => {
+  it("passes the activity read for the window to the detector, and none when there is none", () => {
+    const activity = {
+      from: 0,
+      to: 90,
+      seconds: [{ t: 70, trades: 5, buys: 4, netBuySol: 3, marketCap: 50_000, chat: 2 }],
+    };
+    expect(detectionWindow(rows({ activity })).input.signals.activity).toEqual(activity);
+    expect("activity" in detectionWindow(rows()).input.signals).toBe(false);
+  });
+});

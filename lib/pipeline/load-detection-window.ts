@@ -1,5 +1,6 @@
 import { prisma } from "@/lib/db";
-import type { TDetectInput, TWindow } from "@/lib/detect";
+import type { TActivity, TDetectInput, TWindow } from "@/lib/detect";
+import { readActivity } from "@/lib/pumpfun/read-activity";
 import { summaryBefore } from "@/lib/detect/summarize";
 import type { TWord } from "@/lib/transcribe";
 import type { TClipTarget } from "./insert-detected-clips";
@@ -29,6 +30,8 @@ export type TDetectionRows = {
   words: TWord[] | null;
   /** Stored signals by segment number; a missing or null entry contributes nothing. */
   signals: Map<number, TStoredSignals | null>;
+  /** A pump.fun session's coin activity around the window (absent for other streams). */
+  activity?: TActivity;
 };
 
 /** The detector's input, and whether nothing will follow this window (then nothing is held back). */
@@ -80,6 +83,7 @@ export function detectionWindow(rows: TDetectionRows): TDetectionWindow {
         .flatMap((p) => p?.keywordHits ?? [])
         .filter((k) => inWindow(k.t))
         .sort((a, b) => a.t - b.t),
+      ...(rows.activity ? { activity: rows.activity } : {}),
     },
     context: summaryBefore(session.contextSummary, segment.number),
     settings: {
@@ -114,9 +118,10 @@ export async function loadDetectionWindow(
     orderBy: { number: "asc" },
   });
   const covering = [...coveringEarlier(seg, earlier, range), seg];
-  const [parts, last] = await Promise.all([
+  const [parts, last, activity] = await Promise.all([
     Promise.all(covering.map((c) => readSignals(seg.sessionId, c.number))),
     prisma.segment.aggregate({ where: { sessionId: seg.sessionId }, _max: { number: true } }),
+    session.streamer.kind === "PUMPFUN" ? readActivity(seg.sessionId, range) : undefined,
   ]);
   const window = detectionWindow({
     segment: seg,
@@ -126,6 +131,7 @@ export async function loadDetectionWindow(
     earlier: earlier.map((e) => ({ ...e, words: wordsOf(e.transcript) })),
     words: wordsOf(seg.transcript),
     signals: new Map(covering.map((c, i) => [c.number, parts[i]])),
+    activity,
   });
   return {
     target: { segmentId: seg.id, userId: seg.userId, sessionId: seg.sessionId, streamerId: session.streamerId },

@@ -102,7 +102,35 @@ export const ZAudioChunk = z.object({
   duration: z.number().positive().max(600),
   storageKey: z.string().min(1),
 });
-export const ZRecorderWebhook = z.discriminatedUnion("type", [ZSegmentRecorded, ZSessionEnded, ZAudioChunk]);
+/** One second of a pump.fun coin's activity on the session clock (decision 024). */
+export const ZActivitySecond = z.object({
+  /** Session second: the row covers [second, second + 1). */
+  second: z.number().int().min(0).max(10_000_000),
+  trades: z.number().int().min(0).max(1_000_000),
+  buys: z.number().int().min(0).max(1_000_000),
+  /** SOL bought minus SOL sold. */
+  netBuySol: z.number().finite(),
+  /** Market cap (USD) after the second's last trade; null without a trade. */
+  marketCap: z.number().finite().min(0).nullable(),
+  chat: z.number().int().min(0).max(1_000_000),
+});
+/**
+ * Recorder → app: the activity of a pump.fun session's last seconds (only seconds that had some), sent every few
+ * seconds while it records. A second is sent once it is complete; a resend replaces the same rows.
+ */
+export const ZActivityBatch = z.object({
+  type: z.literal("activity.batch"),
+  sessionId: z.string().min(1),
+  seconds: z.array(ZActivitySecond).min(1).max(60),
+});
+export const ZRecorderWebhook = z.discriminatedUnion("type", [
+  ZSegmentRecorded,
+  ZSessionEnded,
+  ZAudioChunk,
+  ZActivityBatch,
+]);
+export type TActivitySecond = z.infer<typeof ZActivitySecond>;
+export type TActivityBatch = z.infer<typeof ZActivityBatch>;
 export type TSegmentRecorded = z.infer<typeof ZSegmentRecorded>;
 export type TSessionEnded = z.infer<typeof ZSessionEnded>;
 export type TAudioChunk = z.infer<typeof ZAudioChunk>;

@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db";
 import { toClipDto } from "@/lib/clips/clips";
 import { AppError } from "@/lib/http/errors";
 import { getLiveEdge } from "@/lib/pipeline/get-live-edge";
+import { sessionActivity } from "@/lib/pumpfun/session-activity";
 import { loudnessPeaks } from "./loudness";
 import { validateRange, ZRange } from "./trim-clip";
 
@@ -59,6 +60,8 @@ export async function getSessionView(userId: string, sessionId: string) {
     clips: s.clips.map((c) => toClipDto(c)),
     loudness: duration > 0 ? await loudnessPeaks(s.id, 0, duration, buckets) : [],
     liveEdge: s.status === "RECORDING" ? ((await getLiveEdge(userId, [s.id])).get(s.id) ?? null) : null,
+    // A pump.fun coin's trades, market cap and chat over the session (decision 024); null for other streams.
+    activity: await sessionActivity(userId, s.id, duration),
   };
 }
 export type TSessionView = Awaited<ReturnType<typeof getSessionView>>;

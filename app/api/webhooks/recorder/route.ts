@@ -2,6 +2,7 @@ import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
 import { parseJson, readBody } from "@/lib/http/read-json";
+import { storeActivity } from "@/lib/pumpfun/store-activity";
 import { ZRecorderWebhook } from "@/lib/recorder/protocol";
 import { endSession, recordAudioChunk, recordSegment } from "@/lib/segments/recorder-events";
 import { SIGNATURE_HEADER, verifySignature } from "@/lib/signing";
@@ -9,7 +10,10 @@ import { claimDelivery } from "@/lib/webhooks/claim-delivery";
 
 export const runtime = "nodejs";
 
-/** Recorder → app: `segment.recorded`, `audio.chunk` and `session.ended`, HMAC-signed over the raw body. */
+/**
+ * Recorder → app: `segment.recorded`, `audio.chunk`, `activity.batch` and `session.ended`, HMAC-signed over the
+ * raw body.
+ */
 export const POST = api(async (req) => {
   const body = await readBody(req, 16 * 1024);
   const check = verifySignature(env.recorderSecret, body, req.headers.get(SIGNATURE_HEADER));
@@ -24,6 +28,9 @@ export const POST = api(async (req) => {
     if (msg.type === "audio.chunk") {
       const r = await recordAudioChunk(msg);
       return Response.json({ ok: true, chunkId: r.chunkId, duplicate: r.duplicate });
+    }
+    if (msg.type === "activity.batch") {
+      return Response.json({ ok: true, stored: await storeActivity(msg) });
     }
     await endSession(msg);
     return Response.json({ ok: true });
