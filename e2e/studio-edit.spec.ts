@@ -93,19 +93,19 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
 
   // --- Captions: edit the first cue; SRT and WebVTT carry the edit. ---
   const captions = page.getByRole("region", { name: "Captions" });
-  let edited = "EDITED caption from the studio";
+  const edited = "EDITED caption from the studio";
   const first = captions.getByLabel("Caption 1");
-  if (await first.count()) {
-    await first.fill(edited);
-  } else {
-    // Nothing recognised in this range: write the cues through the API the editor uses, then reload.
+  // The trimmed range's captions load (the version changed with the range) before deciding what to edit.
+  await expect(first.or(captions.getByText("No words were recognised in this clip."))).toBeVisible();
+  if (!(await first.count())) {
+    // Nothing recognised in this range: write a cue through the API the editor uses, then reload and edit it.
     const put = await page.request.put(`/api/clips/${clipId}/captions`, {
-      data: { cues: [{ start: 0.5, end: 2.5, text: edited }] },
+      data: { cues: [{ start: 0.5, end: 2.5, text: "a cue to edit" }] },
     });
     expect(put.status()).toBe(200);
     await page.reload();
-    edited = await captions.getByLabel("Caption 1").inputValue();
   }
+  await first.fill(edited);
   await captions.getByRole("button", { name: "Save captions" }).click();
   await expect(captions.getByText("Edited ·")).toBeVisible();
   const srt = await (await page.request.get(`/api/clips/${clipId}/captions?format=srt`)).text();
@@ -147,6 +147,7 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
   const [frame, text] = await Promise.all([preview.boundingBox(), overlay.boundingBox()]);
   // The top style sits 12 % of the height below the frame's top edge.
   expect(Math.abs(text!.y - frame!.y - frame!.height * 0.12)).toBeLessThan(3);
+  await preview.screenshot({ path: `${shots}/studio-preview-top.png` });
   await exp.getByRole("button", { name: "Export", exact: true }).click();
   const row = exp.getByTestId("export").first();
   await expect(row).toHaveAttribute("data-status", "READY", { timeout: 150_000 });

@@ -51,12 +51,14 @@ export function ExportOptions(props: {
   const go = useCreateExports({ onSuccess: props.onCreated });
   const choice = { preset, layout, captions, captionStyle };
   const portrait = EXPORT_PRESETS[preset].height > EXPORT_PRESETS[preset].width;
+  // A portrait preview stands beside the choices, which then get one narrow column.
+  const beside = Boolean(props.preview) && portrait;
   return (
-    <div className={`flex flex-col gap-4 ${portrait ? "sm:flex-row sm:items-start" : ""}`}>
+    <div className={`flex flex-col gap-4 ${beside ? "sm:flex-row sm:items-start" : ""}`}>
       <CaptionFontFaces />
-      {props.preview && <div className={portrait ? "sm:w-60 sm:shrink-0" : ""}>{props.preview(choice)}</div>}
+      {props.preview && <div className={beside ? "sm:w-60 sm:shrink-0" : ""}>{props.preview(choice)}</div>}
       <div className="min-w-0 flex-1 space-y-3">
-        <div className="grid gap-3 sm:grid-cols-2">
+        <div className={`grid gap-3 ${beside ? "" : "sm:grid-cols-2"}`}>
           <label className="text-xs text-zinc-400">
             Platform
             <select
@@ -96,7 +98,7 @@ export function ExportOptions(props: {
         <fieldset className="text-xs text-zinc-400" disabled={!captions}>
           <legend>Caption style</legend>
           <div
-            className={`mt-1 grid grid-cols-2 gap-2 ${portrait ? "lg:grid-cols-2" : "sm:grid-cols-4"} ${captions ? "" : "opacity-40"}`}
+            className={`mt-1 grid grid-cols-2 gap-2 ${beside ? "" : "sm:grid-cols-4"} ${captions ? "" : "opacity-40"}`}
           >
             {CAPTION_STYLE_IDS.map((id) => (
               <label
