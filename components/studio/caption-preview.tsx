@@ -129,19 +129,23 @@ export function CaptionPreview(props: {
   const { W, H, layout, cues } = props;
   const video = useRef<HTMLVideoElement>(null);
   const [t, setT] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [duration, setDuration] = useState(0);
   useEffect(() => {
     const v = video.current;
     if (!v) return;
     let raf = 0;
     const tick = () => {
       setT(v.currentTime);
+      setPlaying(!v.paused);
+      if (Number.isFinite(v.duration)) setDuration(v.duration);
       if (!v.paused) raf = requestAnimationFrame(tick);
     };
     const start = () => {
       cancelAnimationFrame(raf);
       tick();
     };
-    const events = ["play", "seeked", "timeupdate", "loadedmetadata"] as const;
+    const events = ["play", "pause", "ended", "seeked", "timeupdate", "loadedmetadata"] as const;
     events.forEach((e) => v.addEventListener(e, start));
     return () => {
       cancelAnimationFrame(raf);
@@ -150,33 +154,62 @@ export function CaptionPreview(props: {
   }, [props.videoUrl]);
   const cue = cues.find((c) => t >= c.start && t < c.end) ?? null;
   const fit = layout === "crop" ? "object-cover" : "object-contain";
+  const width = `min(100%, calc(26rem * ${W / H}))`;
   return (
-    <div
-      className="relative mx-auto overflow-hidden rounded-lg bg-black ring-1 ring-zinc-800"
-      style={{ aspectRatio: `${W} / ${H}`, containerType: "inline-size", width: `min(100%, calc(26rem * ${W / H}))` }}
-      data-testid="caption-preview"
-    >
-      {layout === "blur" && props.posterUrl && (
-        // eslint-disable-next-line @next/next/no-img-element -- a signed media URL, blurred behind the video
-        <img
-          src={props.posterUrl}
-          alt=""
-          className="absolute inset-0 size-full scale-110 object-cover blur-xl brightness-90"
-        />
+    <div className="mx-auto" style={{ width }}>
+      {/* The frame holds only what the export holds; the player's controls sit below it. */}
+      <div
+        className="relative overflow-hidden rounded-lg bg-black ring-1 ring-zinc-800"
+        style={{ aspectRatio: `${W} / ${H}`, containerType: "inline-size" }}
+        data-testid="caption-preview"
+      >
+        {layout === "blur" && props.posterUrl && (
+          // eslint-disable-next-line @next/next/no-img-element -- a signed media URL, blurred behind the video
+          <img
+            src={props.posterUrl}
+            alt=""
+            className="absolute inset-0 size-full scale-110 object-cover blur-xl brightness-90"
+          />
+        )}
+        {props.videoUrl ? (
+          <video
+            ref={video}
+            src={props.videoUrl}
+            poster={props.posterUrl ?? undefined}
+            playsInline
+            preload="metadata"
+            aria-label="Export preview"
+            className={`absolute inset-0 size-full ${fit}`}
+            onClick={(e) => (e.currentTarget.paused ? e.currentTarget.play() : e.currentTarget.pause())}
+          />
+        ) : null}
+        {props.styleId && <CaptionOverlay style={CAPTION_STYLES[props.styleId]} W={W} H={H} cue={cue} t={t} />}
+      </div>
+      {props.videoUrl && (
+        <div className="mt-1.5 flex items-center gap-2 text-xs tabular-nums text-zinc-400">
+          <button
+            type="button"
+            aria-label={playing ? "Pause preview" : "Play preview"}
+            className="grid size-7 shrink-0 place-items-center rounded-full bg-zinc-800 text-zinc-100 hover:bg-zinc-700"
+            onClick={() => (video.current?.paused ? video.current.play() : video.current?.pause())}
+          >
+            {playing ? "❚❚" : "▶"}
+          </button>
+          <input
+            type="range"
+            aria-label="Preview position"
+            className="min-w-0 flex-1 accent-rose-500"
+            min={0}
+            max={duration || 0}
+            step={0.01}
+            value={Math.min(t, duration || 0)}
+            onChange={(e) => {
+              if (video.current) video.current.currentTime = Number(e.target.value);
+            }}
+          />
+          <span>{t.toFixed(1)} s</span>
+        </div>
       )}
-      {props.videoUrl ? (
-        <video
-          ref={video}
-          src={props.videoUrl}
-          poster={props.posterUrl ?? undefined}
-          controls
-          playsInline
-          preload="metadata"
-          aria-label="Export preview"
-          className={`absolute inset-0 size-full ${fit}`}
-        />
-      ) : null}
-      {props.styleId && <CaptionOverlay style={CAPTION_STYLES[props.styleId]} W={W} H={H} cue={cue} t={t} />}
     </div>
   );
 }
