@@ -93,19 +93,19 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
 
   // --- Captions: edit the first cue; SRT and WebVTT carry the edit. ---
   const captions = page.getByRole("region", { name: "Captions" });
-  let edited = "EDITED caption from the studio";
+  const edited = "EDITED caption from the studio";
   const first = captions.getByLabel("Caption 1");
-  if (await first.count()) {
-    await first.fill(edited);
-  } else {
-    // Nothing recognised in this range: write the cues through the API the editor uses, then reload.
+  // The trimmed range's captions load (the version changed with the range) before deciding what to edit.
+  await expect(first.or(captions.getByText("No words were recognised in this clip."))).toBeVisible();
+  if (!(await first.count())) {
+    // Nothing recognised in this range: write a cue through the API the editor uses, then reload and edit it.
     const put = await page.request.put(`/api/clips/${clipId}/captions`, {
-      data: { cues: [{ start: 0.5, end: 2.5, text: edited }] },
+      data: { cues: [{ start: 0.5, end: 2.5, text: "a cue to edit" }] },
     });
     expect(put.status()).toBe(200);
     await page.reload();
-    edited = await captions.getByLabel("Caption 1").inputValue();
   }
+  await first.fill(edited);
   await captions.getByRole("button", { name: "Save captions" }).click();
   await expect(captions.getByText("Edited ·")).toBeVisible();
   const srt = await (await page.request.get(`/api/clips/${clipId}/captions?format=srt`)).text();
@@ -118,10 +118,45 @@ test("trim a clip, edit its captions, export it for Shorts, cut a manual clip an
   const exp = page.getByRole("region", { name: "Export", exact: true });
   await exp.getByLabel("Platform").selectOption("youtube_shorts");
   await exp.getByText("Fit, blurred background").click();
+  // Caption style "Top": the preview draws the captions in that style over the 9:16 frame, the spoken word lit.
+  await exp.getByText("Top", { exact: true }).click();
+  const preview = exp.getByTestId("caption-preview");
+  const cues = (await (await page.request.get(`/api/clips/${clipId}/captions`)).json()).cues as { start: number }[];
+  await preview.locator("video").evaluate(
+    (v: HTMLVideoElement, t) =>
+      new Promise<void>((done) => {
+        const seek = () => {
+          v.addEventListener("seeked", () => done(), { once: true });
+          v.currentTime = t;
+        };
+        if (v.readyState >= 1) seek();
+        else v.addEventListener("loadedmetadata", seek, { once: true });
+      }),
+    cues[0].start + 0.05,
+  );
+  const overlay = preview.getByTestId("caption-overlay");
+  await expect(overlay).toBeVisible();
+  await expect(overlay.locator("[data-lit]")).toHaveCount(1);
+  await expect(overlay.locator("[data-lit]")).toHaveCSS("color", "rgb(255, 61, 127)");
+  expect(await overlay.evaluate((el) => getComputedStyle(el).fontFamily)).toContain(
+    "clipstream-caption-bebas_neue_bold",
+  );
+  await expect
+    .poll(() => page.evaluate(() => document.fonts.check('700 20px "clipstream-caption-bebas_neue_bold"')))
+    .toBe(true);
+  const [frame, text] = await Promise.all([preview.boundingBox(), overlay.boundingBox()]);
+  // The top style sits 12 % of the height below the frame's top edge.
+  expect(Math.abs(text!.y - frame!.y - frame!.height * 0.12)).toBeLessThan(3);
+  await preview.screenshot({ path: `${shots}/studio-preview-top.png` });
   await exp.getByRole("button", { name: "Export", exact: true }).click();
   const row = exp.getByTestId("export").first();
   await expect(row).toHaveAttribute("data-status", "READY", { timeout: 150_000 });
   await expect(row).toContainText("1080×1920");
+  await expect(row).toContainText("Top captions");
+  const listed = (await (await page.request.get(`/api/exports?clipId=${clipId}`)).json()).exports as {
+    captionStyle: string;
+  }[];
+  expect(listed[0].captionStyle).toBe("top");
   const exported = await probe(
     page,
     (await row.getByRole("link", { name: "Download" }).getAttribute("href"))!,

@@ -6,6 +6,11 @@ command -v "${FFMPEG_PATH:-ffmpeg}" >/dev/null 2>&1 || need+=(ffmpeg)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us ] || need+=(pocketsphinx-en-us)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+# Caption fonts burned into exports and served to the studio preview (lib/studio/caption-styles.ts).
+[ -f /usr/share/fonts/opentype/league-spartan/LeagueSpartan-Bold.otf ] || need+=(fonts-league-spartan)
+[ -f /usr/share/fonts/truetype/open-sans/OpenSans-Bold.ttf ] || need+=(fonts-open-sans)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/opentype/bebas-neue/BebasNeue-Bold.otf ] || need+=(fonts-bebas-neue)
 if [ "${CLIPSTREAM_SKIP_BROWSER:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi

@@ -15,5 +15,10 @@ const last = fs
   .sort()
   .at(-1);
 if (!last) throw new Error("no migrations");
-fs.writeFileSync(path.join(dir, last, "schema.prisma.snapshot"), schemaFiles().map((f) => f.content).join("\n"));
+fs.writeFileSync(
+  path.join(dir, last, "schema.prisma.snapshot"),
+  schemaFiles()
+    .map((f) => f.content)
+    .join("\n"),
+);
 console.log(`rewrote ${last}/schema.prisma.snapshot`);

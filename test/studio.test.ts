@@ -457,6 +457,58 @@ async function bandMaxLuma(file: string, t: number, y0: number, y1: number): Pro
   return Number(/YMAX=(\d+)/.exec(stderr)![1]);
 }
 
+/** One video frame at `t` as 1080-wide RGB24 pixels. */
+async function frameRgb(file: string, t: number): Promise<{ w: number; h: number; px: Buffer }> {
+  const { runTool } = await import("@/lib/media");
+  const out = path.join(tmp, `frame-${Math.random().toString(36).slice(2)}.rgb`);
+  await runTool("ffmpeg", [
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "error",
+    "-ss",
+    String(t),
+    "-i",
+    file,
+    "-frames:v",
+    "1",
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "rgb24",
+    "-y",
+    out,
+  ]);
+  const px = fs.readFileSync(out);
+  return { w: 1080, h: px.length / 3 / 1080, px };
+}
+
+/**
+ * The pixels within `band` (rows), and within `within` if given, whose colour is within 60 (RGB distance) of
+ * `hex`: how many, and their bounding box.
+ */
+function colourBox(
+  f: { w: number; px: Buffer },
+  band: [number, number],
+  hex: string,
+  within?: { x0: number; x1: number; y0: number; y1: number },
+) {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const box = { count: 0, x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity };
+  const [ya, yb] = within ? [Math.max(band[0], within.y0), Math.min(band[1], within.y1)] : band;
+  for (let y = ya; y <= yb; y++)
+    for (let x = within?.x0 ?? 0; x <= (within?.x1 ?? f.w - 1); x++) {
+      const o = (y * f.w + x) * 3;
+      if (Math.hypot(f.px[o] - r, f.px[o + 1] - g, f.px[o + 2] - b) > 60) continue;
+      box.count++;
+      box.x0 = Math.min(box.x0, x);
+      box.x1 = Math.max(box.x1, x);
+      box.y0 = Math.min(box.y0, y);
+      box.y1 = Math.max(box.y1, y);
+    }
+  return box;
+}
+
 describe("exports", () => {
   it("batch-exports for TikTok (pad): 1080x1920, the edited captions burned in and as SRT; one zip with everything", async () => {
     const a = await ctx.newClip("expA", 4, 13);
@@ -520,6 +572,61 @@ describe("exports", () => {
     expect(Buffer.from(files["01-Clip-expA-tiktok.mp4"]).equals(fs.readFileSync(file))).toBe(true);
   });
 
+  it("word-highlight captions: a frame at a word's time shows that word in the highlight colour, and not a later one", async () => {
+    const { CAPTION_STYLES, captionBox } = await import("@/lib/studio/caption-styles");
+    // "no way that just happened": 11.0, 11.3, 11.7, 12.0, 12.3 (+0.28 s each) in the stream.
+    const clip = await ctx.newClip("karaoke", 11, 13.5);
+    const cases = [
+      { styleId: "bold_pop", early: 0.15, late: 1.45 },
+      { styleId: "top", early: 0.15, late: 1.45 },
+    ] as const;
+    const r = await call("POST", "/api/exports", {
+      clipIds: [clip.id],
+      preset: "tiktok",
+      layout: "pad",
+      captionStyle: cases[0].styleId,
+    });
+    const r2 = await call("POST", "/api/exports", {
+      clipIds: [clip.id],
+      preset: "tiktok",
+      layout: "pad",
+      captionStyle: cases[1].styleId,
+    });
+    expect([r.status, r2.status]).toEqual([202, 202]);
+    const made = [...(r.json as { exports: TExport[] }).exports, ...(r2.json as { exports: TExport[] }).exports];
+    expect(made.map((e) => (e as TExport & { captionStyle: string }).captionStyle)).toEqual(["bold_pop", "top"]);
+    await waitExports(made.map((e) => e.id));
+    for (const [i, { styleId, early, late }] of cases.entries()) {
+      const style = CAPTION_STYLES[styleId];
+      const row = await ctx.prisma.clipExport.findUniqueOrThrow({ where: { id: made[i].id } });
+      expect(row.captionStyle).toBe(styleId);
+      const file = (await probeStored(row.outputKey!)).file;
+      // The caption area: two lines of text (plus outline) from the style's edge margin.
+      const b = captionBox(style, 1080, 1920);
+      const reach = 2 * b.size + 2 * b.outline;
+      const band: [number, number] =
+        style.position === "top"
+          ? [b.marginV - b.outline, b.marginV + reach]
+          : [1920 - b.marginV - reach, 1920 - b.marginV + b.outline];
+      const a = await frameRgb(file, early); // "no" is being said, "happened" is not yet
+      const z = await frameRgb(file, late); // "happened" is being said
+      const litA = colourBox(a, band, style.highlight.color);
+      const litZ = colourBox(z, band, style.highlight.color);
+      expect(litA.count, `${styleId}: highlight pixels while "no" is said`).toBeGreaterThan(150);
+      expect(litZ.count, `${styleId}: highlight pixels while "happened" is said`).toBeGreaterThan(400);
+      // Two different words lit: the boxes do not overlap, and "happened" is the wider word.
+      const overlap = !(litA.x1 < litZ.x0 || litZ.x1 < litA.x0 || litA.y1 < litZ.y0 || litZ.y1 < litA.y0);
+      expect(overlap, `${styleId}: ${JSON.stringify([litA, litZ])}`).toBe(false);
+      expect(litZ.x1 - litZ.x0).toBeGreaterThan(litA.x1 - litA.x0);
+      // Where "happened" is lit later, the early frame shows it in the fill colour and not the highlight; and
+      // the other way round for "no".
+      expect(colourBox(a, band, style.highlight.color, litZ).count).toBe(0);
+      expect(colourBox(a, band, style.fill.color, litZ).count).toBeGreaterThan(200);
+      expect(colourBox(z, band, style.highlight.color, litA).count).toBe(0);
+      expect(colourBox(z, band, style.fill.color, litA).count).toBeGreaterThan(50);
+    }
+  });
+
   it("X square with a blurred background and no captions: 1080x1080, no SRT", async () => {
     const a = await ctx.prisma.clip.findFirstOrThrow({ where: { userId: ctx.user.id, detectionKey: "expB" } });
     const r = await call("POST", "/api/exports", {
@@ -569,6 +676,12 @@ describe("exports", () => {
       { captions: "yes" },
       422,
       invalid("captions: Invalid input: expected boolean, received string"),
+    ],
+    [
+      "unknown caption style",
+      { captionStyle: "comic_sans" },
+      422,
+      invalid('captionStyle: Invalid option: expected one of "bold_pop"|"clean"|"boxed"|"top"'),
     ],
     ["extra key", { userId: "x" }, 422, invalid('Unrecognized key: "userId"')],
     [

@@ -3,7 +3,12 @@ import { apiFetch } from "@/lib/query-client";
 import { queryKeys } from "./query-keys";
 
 export type TCue = { start: number; end: number; text: string };
-type TCaptions = { edited: boolean; duration: number; cues: TCue[] };
+/** A cue as the API gives it: with the transcript's word times while it has them. */
+type TCaptions = {
+  edited: boolean;
+  duration: number;
+  cues: (TCue & { words?: { w: string; s: number; e: number }[] })[];
+};
 
 /** GET /api/clips/[id]/captions for one version (range) of the clip. */
 export function useCaptions(clipId: string, version: string) {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { TExportLayout, TExportPreset } from "@/lib/studio/export-presets";
 import type { TExportDto } from "@/lib/studio/exports";
 import { apiFetch } from "@/lib/query-client";
+import type { TExportChoice } from "../studio/export-panel";
 import { queryKeys } from "./query-keys";
 
 /** One clip's exports, or the exports of one batch by their ids. */
@@ -25,7 +25,7 @@ export function useExports(of: TExportsOf) {
 export function useCreateExports({ onSuccess }: { onSuccess?: (exports: TExportDto[]) => void } = {}) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { clipIds: string[]; preset: TExportPreset; layout: TExportLayout; captions: boolean }) =>
+    mutationFn: (body: { clipIds: string[] } & TExportChoice) =>
       apiFetch<{ exports: TExportDto[] }>("/api/exports", { method: "POST", body: JSON.stringify(body) }),
     onSuccess: (r, body) => {
       onSuccess?.(r.exports);

@@ -54,7 +54,7 @@ export function ClipStudio({ clip }: { clip: TClipDto }) {
         <CaptionsEditor clipId={clip.id} version={`${clip.startTime}-${clip.endTime}`} />
       </Section>
       <Section title="Export">
-        <ExportPanel clipId={clip.id} ready={ready && !clip.trim} />
+        <ExportPanel clip={clip} ready={ready && !clip.trim} />
       </Section>
     </>
   );

@@ -1,5 +1,7 @@
 "use client";
 import { useState } from "react";
+import type { TClipDto } from "@/lib/clips/clips";
+import { CAPTION_STYLE_IDS, CAPTION_STYLES, type TCaptionStyleId } from "@/lib/studio/caption-styles";
 import {
   EXPORT_LAYOUTS,
   EXPORT_PRESETS,
@@ -9,8 +11,18 @@ import {
   type TExportPreset,
 } from "@/lib/studio/export-presets";
 import type { TExportDto } from "@/lib/studio/exports";
+import { useCaptionStyle } from "../hooks/use-caption-style";
+import { useCaptions } from "../hooks/use-captions";
 import { useCreateExports, useExports, type TExportsOf } from "../hooks/use-exports";
 import { Button, buttonClass } from "../ui/button";
+import { CaptionFontFaces, CaptionPreview, CaptionSwatch } from "./caption-preview";
+
+export type TExportChoice = {
+  preset: TExportPreset;
+  layout: TExportLayout;
+  captions: boolean;
+  captionStyle: TCaptionStyleId;
+};
 
 const limit = (p: TExportPreset) => {
   const x = EXPORT_PRESETS[p];
@@ -21,75 +33,117 @@ const limit = (p: TExportPreset) => {
   return `${x.width}×${x.height} · ${x.under ? "<" : "≤"} ${m}`;
 };
 
-/** Preset, layout and captions choices; `onCreated` receives the new exports. */
+/**
+ * Preset, layout, captions and caption-style choices; `onCreated` receives the new exports, `preview` draws the
+ * export as chosen beside the choices.
+ */
 export function ExportOptions(props: {
   clipIds: string[];
   disabled?: boolean;
   onCreated?: (e: TExportDto[]) => void;
   cta?: string;
+  preview?: (choice: TExportChoice) => React.ReactNode;
 }) {
   const [preset, setPreset] = useState<TExportPreset>("youtube_shorts");
   const [layout, setLayout] = useState<TExportLayout>("blur");
   const [captions, setCaptions] = useState(true);
+  const [captionStyle, pickStyle] = useCaptionStyle();
   const go = useCreateExports({ onSuccess: props.onCreated });
+  const choice = { preset, layout, captions, captionStyle };
+  const portrait = EXPORT_PRESETS[preset].height > EXPORT_PRESETS[preset].width;
+  // A portrait preview stands beside the choices, which then get one narrow column.
+  const beside = Boolean(props.preview) && portrait;
   return (
-    <div className="space-y-3">
-      <div className="grid gap-3 sm:grid-cols-2">
-        <label className="text-xs text-zinc-400">
-          Platform
-          <select className="input text-sm" value={preset} onChange={(e) => setPreset(e.target.value as TExportPreset)}>
-            {PRESET_IDS.map((p) => (
-              <option key={p} value={p}>
-                {EXPORT_PRESETS[p].label} ({limit(p)})
-              </option>
-            ))}
-          </select>
-        </label>
-        <fieldset className="text-xs text-zinc-400">
-          <legend>Layout</legend>
-          <div className="mt-1 grid grid-cols-3 gap-1 rounded-lg bg-zinc-950 p-1 ring-1 ring-zinc-800">
-            {LAYOUT_IDS.map((l) => (
+    <div className={`flex flex-col gap-4 ${beside ? "sm:flex-row sm:items-start" : ""}`}>
+      <CaptionFontFaces />
+      {props.preview && <div className={beside ? "sm:w-60 sm:shrink-0" : ""}>{props.preview(choice)}</div>}
+      <div className="min-w-0 flex-1 space-y-3">
+        <div className={`grid gap-3 ${beside ? "" : "sm:grid-cols-2"}`}>
+          <label className="text-xs text-zinc-400">
+            Platform
+            <select
+              className="input text-sm"
+              value={preset}
+              onChange={(e) => setPreset(e.target.value as TExportPreset)}
+            >
+              {PRESET_IDS.map((p) => (
+                <option key={p} value={p}>
+                  {EXPORT_PRESETS[p].label} ({limit(p)})
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset className="text-xs text-zinc-400">
+            <legend>Layout</legend>
+            <div className="mt-1 grid grid-cols-3 gap-1 rounded-lg bg-zinc-950 p-1 ring-1 ring-zinc-800">
+              {LAYOUT_IDS.map((l) => (
+                <label
+                  key={l}
+                  className={`cursor-pointer rounded-md px-2 py-1.5 text-center text-xs ${layout === l ? "bg-rose-500 text-white" : "text-zinc-300 hover:bg-zinc-800"}`}
+                >
+                  <input
+                    type="radio"
+                    name="layout"
+                    value={l}
+                    checked={layout === l}
+                    onChange={() => setLayout(l)}
+                    className="sr-only"
+                  />
+                  {EXPORT_LAYOUTS[l]}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        </div>
+        <fieldset className="text-xs text-zinc-400" disabled={!captions}>
+          <legend>Caption style</legend>
+          <div
+            className={`mt-1 grid grid-cols-2 gap-2 ${beside ? "" : "sm:grid-cols-4"} ${captions ? "" : "opacity-40"}`}
+          >
+            {CAPTION_STYLE_IDS.map((id) => (
               <label
-                key={l}
-                className={`cursor-pointer rounded-md px-2 py-1.5 text-center text-xs ${layout === l ? "bg-rose-500 text-white" : "text-zinc-300 hover:bg-zinc-800"}`}
+                key={id}
+                title={CAPTION_STYLES[id].description}
+                className={`cursor-pointer rounded-lg bg-zinc-900 px-2 py-1.5 ring-2 has-[:focus-visible]:ring-rose-300 ${captionStyle === id ? "ring-rose-500" : "ring-transparent hover:ring-zinc-700"}`}
               >
                 <input
                   type="radio"
-                  name="layout"
-                  value={l}
-                  checked={layout === l}
-                  onChange={() => setLayout(l)}
+                  name="captionStyle"
+                  value={id}
+                  checked={captionStyle === id}
+                  onChange={() => pickStyle(id)}
                   className="sr-only"
                 />
-                {EXPORT_LAYOUTS[l]}
+                <CaptionSwatch styleId={id} />
+                <span className="mt-0.5 block text-[11px] text-zinc-300">{CAPTION_STYLES[id].label}</span>
               </label>
             ))}
           </div>
         </fieldset>
+        <div className="flex flex-wrap items-center gap-3">
+          <label className="flex flex-1 items-center gap-2 text-sm text-zinc-300">
+            <input
+              type="checkbox"
+              checked={captions}
+              onChange={(e) => setCaptions(e.target.checked)}
+              className="size-4 accent-rose-500"
+            />
+            Burn in captions
+          </label>
+          <Button
+            variant="primary"
+            onClick={() => go.mutate({ clipIds: props.clipIds, ...choice })}
+            disabled={props.disabled || !props.clipIds.length || go.isPending}
+          >
+            {props.cta ?? "Export"}
+          </Button>
+        </div>
+        {go.error && (
+          <p role="alert" className="text-sm text-red-300">
+            {go.error.message}
+          </p>
+        )}
       </div>
-      <div className="flex flex-wrap items-center gap-3">
-        <label className="flex flex-1 items-center gap-2 text-sm text-zinc-300">
-          <input
-            type="checkbox"
-            checked={captions}
-            onChange={(e) => setCaptions(e.target.checked)}
-            className="size-4 accent-rose-500"
-          />
-          Burn in captions
-        </label>
-        <Button
-          variant="primary"
-          onClick={() => go.mutate({ clipIds: props.clipIds, preset, layout, captions })}
-          disabled={props.disabled || !props.clipIds.length || go.isPending}
-        >
-          {props.cta ?? "Export"}
-        </Button>
-      </div>
-      {go.error && (
-        <p role="alert" className="text-sm text-red-300">
-          {go.error.message}
-        </p>
-      )}
     </div>
   );
 }
@@ -116,7 +170,7 @@ export function ExportList({ of }: { of: TExportsOf }) {
                 <span className="text-zinc-500">
                   {" "}
                   · {EXPORT_LAYOUTS[e.layout as TExportLayout] ?? e.layout}
-                  {e.captions ? " · captions" : ""}
+                  {e.captions ? ` · ${e.captionStyleLabel} captions` : ""}
                 </span>
                 {list.some((x) => x.clipId !== e.clipId) && (
                   <span className="block truncate text-xs text-zinc-500">{e.clipTitle}</span>
@@ -182,13 +236,28 @@ export function ExportList({ of }: { of: TExportsOf }) {
   );
 }
 
-/** The clip page's export section (creating exports refetches the clip's list). */
-export function ExportPanel({ clipId, ready }: { clipId: string; ready: boolean }) {
+/** The clip page's export section: a preview of the export as chosen (creating exports refetches the clip's list). */
+export function ExportPanel({ clip, ready }: { clip: TClipDto; ready: boolean }) {
+  const captions = useCaptions(clip.id, `${clip.startTime}-${clip.endTime}`);
   return (
     <div className="space-y-3">
-      <ExportOptions clipIds={[clipId]} disabled={!ready} />
-      <ExportList of={{ clipId }} />
-      <a className="block text-xs text-zinc-400 underline" href={`/api/clips/${clipId}/metadata`} download>
+      <ExportOptions
+        clipIds={[clip.id]}
+        disabled={!ready}
+        preview={(c) => (
+          <CaptionPreview
+            styleId={c.captions ? c.captionStyle : null}
+            W={EXPORT_PRESETS[c.preset].width}
+            H={EXPORT_PRESETS[c.preset].height}
+            layout={c.layout}
+            cues={captions.data?.cues ?? []}
+            videoUrl={clip.videoUrl}
+            posterUrl={clip.thumbUrl}
+          />
+        )}
+      />
+      <ExportList of={{ clipId: clip.id }} />
+      <a className="block text-xs text-zinc-400 underline" href={`/api/clips/${clip.id}/metadata`} download>
         Metadata for other editors (.json): stream range, word timings, captions, crop and layout
       </a>
     </div>

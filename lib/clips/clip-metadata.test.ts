@@ -71,6 +71,7 @@ async function seed() {
       clipId: clip.id,
       preset: "tiktok",
       layout: "crop",
+      captionStyle: "boxed",
       status: "READY",
       width: 1080,
       height: 1920,
@@ -125,6 +126,7 @@ describe("clip metadata", () => {
         layout: "crop",
         crop: { mode: "center", fill: true },
         captionsBurnedIn: true,
+        captionStyle: "boxed",
       }),
       // Not rendered yet: the preset's size.
       expect.objectContaining({
@@ -136,6 +138,7 @@ describe("clip metadata", () => {
         crop: null,
         background: "blurred copy of the picture",
         captionsBurnedIn: false,
+        captionStyle: null,
       }),
     ]);
   });

@@ -114,6 +114,7 @@ export async function clipMetadata(userId: string, clipId: string) {
         height,
         duration: e.duration,
         captionsBurnedIn: e.captions,
+        captionStyle: e.captions ? e.captionStyle : null,
         ...placement(e.layout, width, height),
       };
     }),

@@ -70,6 +70,7 @@ describe("queueExports (POST /api/exports) around the send", () => {
     clipIds,
     preset: "tiktok" as const,
     layout: "blur" as const,
+    captionStyle: "bold_pop" as const,
     captions: true,
   });
 

@@ -53,9 +53,20 @@ export async function getCaptions(
   if (!clip) throw new AppError("not_found", "Clip not found.");
   const duration = r3(clip.endTime - clip.startTime);
   const stored = z.array(ZStoredCue).safeParse(clip.captions);
-  if (clip.captions !== null && stored.success) return { edited: true, duration, cues: stored.data };
   const words = await sessionWordsUntil(userId, clip.sessionId, clip.endTime);
-  return { edited: false, duration, cues: cuesFromWords(words, clip.startTime, clip.endTime) };
+  const derived = cuesFromWords(words, clip.startTime, clip.endTime);
+  if (clip.captions !== null && stored.success) {
+    // An edited cue keeps the transcript's word times while it still has as many words as the transcript
+    // has inside its time range (a spelling fix); otherwise word highlighting shares its time out.
+    const inClip = derived.flatMap((c) => c.words ?? []);
+    const cues = stored.data.map((c) => {
+      const inside = inClip.filter((w) => w.s >= c.start - 0.05 && w.e <= c.end + 0.05);
+      const count = c.text.split(/\s+/).filter(Boolean).length;
+      return inside.length === count && count > 0 ? { ...c, words: inside } : c;
+    });
+    return { edited: true, duration, cues };
+  }
+  return { edited: false, duration, cues: derived };
 }
 
 /**
@@ -113,7 +124,7 @@ export async function saveCaptions(userId: string, clipId: string, input: z.infe
       throw new AppError("invalid_input", `cues.${i}: starts before the previous cue ends.`);
   });
   await prisma.clip.updateMany({ where: { id: clipId, userId }, data: { captions: cues } });
-  return { edited: true, duration, cues };
+  return getCaptions(userId, clipId);
 }
 
 /** Clears the edits: captions follow the transcript again. */
@@ -136,36 +147,4 @@ export function toVtt(cues: TCue[]): string {
   // "-->" inside a cue would end it early; WebVTT escapes & and <.
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/-->/g, "--&gt;");
   return `WEBVTT\n\n${cues.map((c) => `${stamp(c.start, ".")} --> ${stamp(c.end, ".")}\n${esc(c.text)}\n`).join("\n")}`;
-}
-
-/**
- * An ASS script that burns the cues in a readable style: bold sans, white with a thick black outline and a
- * soft shadow, centred in the lower third, sized to the output (PlayRes = output pixels).
- */
-export function toAss(cues: TCue[], width: number, height: number): string {
-  const size = Math.round(Math.min(width, height) * (height > width ? 0.068 : 0.06));
-  const marginV = Math.round(height * (height > width ? 0.2 : 0.08));
-  const marginH = Math.round(width * 0.08);
-  const t = (x: number) => {
-    const cs = Math.round(x * 100);
-    return `${Math.floor(cs / 360000)}:${pad(Math.floor(cs / 6000) % 60)}:${pad(Math.floor(cs / 100) % 60)}.${pad(cs % 100)}`;
-  };
-  const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/\{/g, "\\{").replace(/\}/g, "\\}").replace(/\n/g, " ");
-  return [
-    "[Script Info]",
-    "ScriptType: v4.00+",
-    `PlayResX: ${width}`,
-    `PlayResY: ${height}`,
-    "WrapStyle: 0",
-    "ScaledBorderAndShadow: yes",
-    "",
-    "[V4+ Styles]",
-    "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-    `Style: Default,DejaVu Sans,${size},&H00FFFFFF,&H0000D7FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,${Math.max(2, Math.round(size / 12))},${Math.max(1, Math.round(size / 24))},2,${marginH},${marginH},${marginV},1`,
-    "",
-    "[Events]",
-    "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ...cues.map((c) => `Dialogue: 0,${t(c.start)},${t(c.end)},Default,,0,0,0,,${esc(c.text)}`),
-    "",
-  ].join("\n");
 }

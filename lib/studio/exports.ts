@@ -9,7 +9,9 @@ import { mediaUrl } from "@/lib/media-url";
 import { withWorkdir } from "@/lib/pipeline/workdir";
 import { getStore, storageKeys } from "@/lib/storage";
 import type { ClipExport } from "@/generated/prisma/client";
-import { getCaptions, toAss, toSrt } from "./captions";
+import { toAss } from "./caption-ass";
+import { CAPTION_FONTS, CAPTION_STYLES, captionStyle, DEFAULT_CAPTION_STYLE, ZCaptionStyleId } from "./caption-styles";
+import { getCaptions, toSrt } from "./captions";
 import {
   EXPORT_PRESETS,
   LAYOUT_IDS,
@@ -28,6 +30,7 @@ export const ZExportRequest = z
     preset: z.enum(PRESET_IDS),
     layout: z.enum(LAYOUT_IDS).default("blur"),
     captions: z.boolean().default(true),
+    captionStyle: ZCaptionStyleId.default(DEFAULT_CAPTION_STYLE),
   })
   .strict();
 
@@ -53,6 +56,8 @@ export function toExportDto(e: ClipExport & { clip: { title: string } }) {
     presetLabel: p?.label ?? e.preset,
     layout: e.layout,
     captions: e.captions,
+    captionStyle: e.captionStyle,
+    captionStyleLabel: CAPTION_STYLES[e.captionStyle as keyof typeof CAPTION_STYLES]?.label ?? e.captionStyle,
     status: e.status,
     progress: e.status === "READY" ? 1 : e.progress,
     width: e.width,
@@ -88,7 +93,14 @@ export async function createExports(userId: string, input: z.infer<typeof ZExpor
   const created = await prisma.$transaction(
     ids.map((clipId) =>
       prisma.clipExport.create({
-        data: { userId, clipId, preset: input.preset, layout: input.layout, captions: input.captions },
+        data: {
+          userId,
+          clipId,
+          preset: input.preset,
+          layout: input.layout,
+          captions: input.captions,
+          captionStyle: input.captionStyle,
+        },
         include: { clip: { select: { title: true } } },
       }),
     ),
@@ -139,8 +151,18 @@ export async function renderExport(exportId: string): Promise<{ width: number; h
     let graph = layoutFilter(layout, W, H, reframe.facecam);
     const cues = e.captions ? (await getCaptions(e.userId, e.clipId)).cues : [];
     if (cues.length) {
-      await fs.writeFile(path.join(dir, "captions.ass"), toAss(cues, W, H));
-      graph = graph.replace(/\[v\]$/, "[pre];[pre]ass=captions.ass[v]");
+      const style = captionStyle(e.captionStyle);
+      const font = CAPTION_FONTS[style.font];
+      // libass reads the style's font from its package's directory (fontsdir), not whatever fontconfig would
+      // substitute for a missing family.
+      await fs.access(font.file).catch(() => {
+        throw new Error(
+          `caption font ${font.file} is missing (Debian package ${font.debian}: scripts/ensure-system.sh)`,
+        );
+      });
+      await fs.writeFile(path.join(dir, "captions.ass"), toAss(cues, W, H, style));
+      // The font paths are constants of caption-styles.ts: no characters the filtergraph would parse.
+      graph = graph.replace(/\[v\]$/, `[pre];[pre]ass=captions.ass:fontsdir=${path.dirname(font.file)}[v]`);
     }
     const out = path.join(dir, "export.mp4");
     const args = [

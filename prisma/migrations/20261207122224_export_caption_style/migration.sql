@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ClipExport" ADD COLUMN     "captionStyle" TEXT NOT NULL DEFAULT 'bold_pop';
