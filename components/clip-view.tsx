@@ -44,6 +44,7 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
       <div className="mt-3 overflow-hidden rounded-xl bg-black">
         {c.videoUrl ? (
           <video
+            data-testid="clip-player"
             src={c.videoUrl}
             poster={c.thumbUrl ?? undefined}
             controls
@@ -102,6 +103,8 @@ export function ClipView({ id, startAt }: { id: string; startAt?: number }) {
             Transcribed by <span data-testid="transcript-engine">{transcriber.label}</span>
             {transcriber.rough ? " — offline transcription is rough; words may be wrong." : ""}
           </p>
+        ) : c.transcriptPending ? (
+          <p className="mt-2 text-xs text-zinc-500">The transcript comes when its segment has been processed.</p>
         ) : (
           <p className="mt-2 text-xs text-zinc-500">The full transcript was deleted after the retention period.</p>
         )}

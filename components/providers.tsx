@@ -1,4 +1,5 @@
 "use client";
+import "@/lib/zod-jitless";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { createQueryClient } from "@/lib/query-client";

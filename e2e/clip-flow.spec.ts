@@ -57,7 +57,7 @@ test("sign up, add a live stream, watch a clip appear, share it publicly", async
   await expect(page.getByTestId("clip-engine")).toHaveText("Offline signal detector (loudness, keywords, speech rate)");
   await expect(page.getByTestId("transcript-engine")).toHaveText("PocketSphinx, offline · en-us");
   await expect(page.getByText("offline transcription is rough")).toBeVisible();
-  const video = page.locator("video");
+  const video = page.getByTestId("clip-player");
   await expect(video).toHaveAttribute("src", /\/api\/media\/clips\//);
   const playable = await video.evaluate(
     (v: HTMLVideoElement) =>

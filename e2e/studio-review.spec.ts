@@ -141,7 +141,7 @@ test("review with keys and taps, gallery filters, search a spoken phrase, revoke
   await jump.tap();
   await expect(mob).toHaveURL(/\/clips\/[\w-]+\?t=\d+(\.\d)?$/);
   const t = Number(new URL(mob.url()).searchParams.get("t"));
-  const at = await mob.locator("video").evaluate(
+  const at = await mob.getByTestId("clip-player").evaluate(
     (v: HTMLVideoElement, want: number) =>
       new Promise<number>((resolve) => {
         const done = () => resolve(v.currentTime);

@@ -38,8 +38,15 @@ type TClipFields = Pick<
 >;
 
 /** The client-facing shape: stream times, status, signed media URLs. No storage keys or internal errors. */
-/** `transcript`: the engine that transcribed the clip's segment (clip page only; the feed does not join it). */
-export function toClipDto(c: TClipFields, transcript?: { engine: string; model: string | null } | null) {
+/**
+ * `transcript`: the engine that transcribed the clip's words (clip page only; the feed does not join it);
+ * `transcriptPending`: its segment has not been transcribed yet (a live clip), as opposed to purged.
+ */
+export function toClipDto(
+  c: TClipFields,
+  transcript?: { engine: string; model: string | null } | null,
+  transcriptPending = false,
+) {
   return {
     id: c.id,
     streamer: c.streamer,
@@ -55,6 +62,7 @@ export function toClipDto(c: TClipFields, transcript?: { engine: string; model: 
     engine: c.engine,
     engineModel: c.engineModel,
     transcriptEngine: transcript ? { engine: transcript.engine, model: transcript.model } : null,
+    transcriptPending,
     excerpt: c.excerpt,
     status: c.status,
     error: c.status === "ERROR" ? "Rendering failed. Try again later." : null,
@@ -180,10 +188,23 @@ export async function reviewClip(userId: string, id: string, patch: z.infer<type
 export async function getClip(userId: string, id: string) {
   const clip = await prisma.clip.findFirst({
     where: { id, userId },
-    include: { ...clipInclude, segment: { select: { transcript: { select: { engine: true, model: true } } } } },
+    include: {
+      ...clipInclude,
+      segment: { select: { status: true, transcript: { select: { engine: true, model: true } } } },
+    },
   });
   if (!clip) throw new AppError("not_found", "Clip not found.");
-  return toClipDto(clip, clip.segment?.transcript);
+  if (clip.segment?.transcript) return toClipDto(clip, clip.segment.transcript);
+  // A live clip whose segment is still recording or processing: its words so far are the live chunks'.
+  if (!clip.segment || clip.segment.status !== "DONE") {
+    const chunk = await prisma.audioChunk.findFirst({
+      where: { sessionId: clip.sessionId, startOffset: { lt: clip.endTime }, engine: { not: null } },
+      orderBy: { startOffset: "desc" },
+      select: { engine: true, model: true },
+    });
+    return toClipDto(clip, chunk?.engine ? { engine: chunk.engine, model: chunk.model } : null, true);
+  }
+  return toClipDto(clip, null);
 }
 
 /** Creates (or returns) the public slug. Idempotent. */

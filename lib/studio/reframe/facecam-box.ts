@@ -1,3 +1,4 @@
+import "@/lib/zod-jitless";
 import { z } from "zod";
 
 /** Smallest side of a facecam box, as a fraction of the frame (a 1080p frame: 54 px wide, 43 px high). */
