@@ -18,6 +18,11 @@ export type TOutboxOptions = {
   refusedAttempts?: number;
   /** How long a message answered 5xx (or not at all) is retried before it is dead-lettered. Default 24 h. */
   maxAgeMs?: number;
+  /**
+   * The app refused a message with 409 `stale_lease`: another recorder holds the session's lease now. The
+   * message is dead-lettered (it names the refused run's stored key) and the recording told to stop.
+   */
+  onStaleLease?: (sessionId: string, epoch: number) => void;
 };
 
 export type TDeadLetter = { file: string; sessionId: string; type: string; reason: string; deadAt: string };
@@ -82,7 +87,11 @@ export function createOutbox(opts: TOutboxOptions) {
     return s;
   }
 
-  type TResult = { kind: "sent" } | { kind: "retry"; refused: boolean; why: string } | { kind: "dead"; why: string };
+  type TResult =
+    | { kind: "sent" }
+    | { kind: "retry"; refused: boolean; why: string }
+    | { kind: "dead"; why: string }
+    | { kind: "stale"; why: string };
 
   async function deliver(file: string): Promise<TResult> {
     const body = fs.readFileSync(file, "utf8");
@@ -96,6 +105,7 @@ export function createOutbox(opts: TOutboxOptions) {
       const text = await res.text().catch(() => "");
       if (res.ok) return { kind: "sent" };
       const why = `answered ${res.status}: ${text.slice(0, 200)}`;
+      if (res.status === 409 && text.includes('"stale_lease"')) return { kind: "stale", why };
       if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: "retry", refused: false, why };
       // "replayed": an earlier attempt with this very signature was accepted but its answer lost; the next
       // attempt is signed anew and answered as a duplicate. Other 401s (a clock off by minutes) and 404s (the
@@ -104,6 +114,14 @@ export function createOutbox(opts: TOutboxOptions) {
       return { kind: "dead", why };
     } catch (err) {
       return { kind: "retry", refused: false, why: (err as Error).message };
+    }
+  }
+
+  function epochOf(file: string): number {
+    try {
+      return Number((JSON.parse(fs.readFileSync(file, "utf8")) as { epoch?: unknown }).epoch ?? 0);
+    } catch {
+      return 0;
     }
   }
 
@@ -151,6 +169,15 @@ export function createOutbox(opts: TOutboxOptions) {
         st.failures = 0;
         st.nextAt = 0;
         nextIn = 0;
+      } else if (r.kind === "stale") {
+        const epoch = epochOf(file);
+        bury(name, `${r.why} (the session's lease moved to another recorder)`);
+        sessionOf.delete(name);
+        st.attempts.delete(name);
+        st.failures = 0;
+        st.nextAt = 0;
+        nextIn = 0;
+        opts.onStaleLease?.(s, epoch);
       } else if (r.kind === "dead" || (r.refused && attempts >= refusedAttempts) || (!r.refused && age > maxAge)) {
         bury(name, r.kind === "dead" ? r.why : `${r.why}; gave up after ${attempts} attempts`);
         sessionOf.delete(name);

@@ -513,7 +513,9 @@ describe("recording", () => {
     expect(segs.length).toBe(Math.ceil(SOURCE_SECONDS / SEGMENT));
     // Faster than the source plays: no -re.
     expect((Date.now() - t0) / 1000).toBeLessThan(SOURCE_SECONDS);
-    expect(segs.map((s) => s.storageKey)).toEqual(segs.map((_, i) => `sessions/webm-1/segments/0000${i}.webm`));
+    // Numbered, and named by the run that recorded them (run number, lease epoch 0, random token).
+    for (const [i, s] of segs.entries())
+      expect(s.storageKey).toMatch(new RegExp(`^sessions/webm-1/segments/0000${i}\\.run-0000-e0-[0-9a-f]{6}\\.webm$`));
     await expectPlayable(segs);
     const file = path.join(tmp, "check", "webm-1-0.webm");
     const codecs = execFileSync("ffprobe", [

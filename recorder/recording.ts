@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { encodeArgs, ffmpegEncoders, outputSupport } from "@/lib/media/output-formats";
@@ -100,8 +101,20 @@ export class Recording {
     this.dir = path.join(deps.spoolDir, "sessions", req.sessionId);
     fs.mkdirSync(this.dir, { recursive: true });
     const saved = readSpoolState(this.dir);
-    this.state = saved ?? { req, startedAt: Date.now(), nextNumber: 0, segments: 0, lastEnd: 0, runs: 0 };
+    const lease = req.lease;
+    // A session new to this spool continues where the app says it stands (a takeover, or a spool lost):
+    // numbering from the next number the app has not stored, the clock from the session's start.
+    this.state = saved ?? {
+      req,
+      startedAt: lease?.startedAt ?? Date.now(),
+      nextNumber: lease?.nextNumber ?? 0,
+      segments: 0,
+      lastEnd: lease?.storedUntil ?? 0,
+      runs: 0,
+      ...(lease?.resume ? { resumed: true } : {}),
+    };
     this.state.req = req;
+    if (lease) this.adoptLease(lease, false);
     this.save();
     this.cursor = this.state.lastEnd;
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -112,6 +125,7 @@ export class Recording {
       graceSeconds: deps.livePartsGraceSeconds ?? 60,
       endGraceSeconds: deps.livePartsEndGraceSeconds ?? deps.livePartsGraceSeconds ?? 60,
       probeDuration: (file) => this.probeDuration(file),
+      epoch: () => this.epoch,
       seq: {
         get: () => this.state.nextPartSeq ?? 0,
         set: (next) => {
@@ -122,9 +136,28 @@ export class Recording {
     });
   }
 
+  /** The lease epoch this recording announces under (0: no lease). */
+  get epoch(): number {
+    return this.state.epoch ?? 0;
+  }
+
+  /**
+   * A newer word from the app on the lease: a higher epoch (a re-assignment to this recorder) and the next
+   * number it has stored; numbering never goes back.
+   */
+  adoptLease(lease: NonNullable<TStartRecording["lease"]>, save = true): void {
+    if (lease.epoch < (this.state.epoch ?? 0)) return;
+    this.state.epoch = lease.epoch;
+    this.state.req = { ...this.state.req, lease };
+    this.state.nextNumber = Math.max(this.state.nextNumber, lease.nextNumber);
+    this.state.lastEnd = Math.max(this.state.lastEnd, lease.storedUntil);
+    if (save) this.save();
+  }
+
   get info() {
     return {
       sessionId: this.id,
+      epoch: this.epoch,
       streamerId: this.state.req.streamerId,
       status: this.status,
       segments: this.state.segments,
@@ -213,6 +246,19 @@ export class Recording {
     await this.done;
   }
 
+  /**
+   * Another recorder holds the session's lease now (the app refused an announcement, or said so in a heartbeat
+   * answer): stop at once, announce nothing more, and forget the session. What it stored stays under its own
+   * run's keys; what it had not stored is given up (the new owner records from the source).
+   */
+  async abandon(): Promise<void> {
+    if (this.status === "ended") return;
+    this.deps.log(`[${this.id}] lease epoch ${this.epoch} lost to another recorder; stopping without announcing`);
+    await this.detach();
+    this.status = "ended";
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
   /** The app no longer wants this session (not in its active list): forget it, once its leftovers are out. */
   async discard(): Promise<void> {
     await this.ready;
@@ -223,6 +269,11 @@ export class Recording {
     this.status = "ended";
     this.resolveDone();
     await this.parts.discard();
+  }
+
+  /** Announcements carry the lease epoch (none without a lease). */
+  private epochField(): { epoch?: number } {
+    return this.epoch ? { epoch: this.epoch } : {};
   }
 
   private save() {
@@ -366,7 +417,7 @@ export class Recording {
 
     // Segments are announced as ffmpeg lists them, while it keeps recording: each once the next one is open.
     // The one ffmpeg lists as it exits is left to announceRemaining (in endRun), which knows whether it is final.
-    const chunk = (file: string, c: TListEntry) => this.enqueueChunk(file, run.number, c, runStart);
+    const chunk = (file: string, c: TListEntry) => this.enqueueChunk(file, run.id, c, runStart);
     const watch = watchSegmentList(run.dir, {
       segment: (number, file, duration) => this.enqueue(number, file, duration, false),
       ...(chunkSeconds > 0 ? { chunk } : {}),
@@ -391,17 +442,21 @@ export class Recording {
   }
 
   /** Claims the next run directory and sets the stream clock to where this run's first frame falls. */
-  private beginRun(): { dir: string; number: number } {
+  private beginRun(): { dir: string; number: number; id: string } {
     const number = this.state.runs;
-    const dir = path.join(this.dir, `run-${String(number).padStart(4, "0")}`);
+    // Names the run's stored keys too: its epoch and a random token, so no two runs (a takeover, a recorder
+    // restarted without its spool) ever write the same key.
+    const id = `run-${String(number).padStart(4, "0")}-e${this.epoch}-${randomBytes(3).toString("hex")}`;
+    const dir = path.join(this.dir, id);
     this.state.runs++;
     this.save();
     fs.mkdirSync(dir, { recursive: true });
     if (!this.stopRequested) this.status = "recording";
     // Stream time of this run's first frame: 0 for the first run; after a drop or restart, the wall-clock
     // time since the session began (the gap is part of stream time), never before the last segment's end.
-    this.cursor = number === 0 ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
-    return { dir, number };
+    const first = number === 0 && !this.state.resumed;
+    this.cursor = first ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
+    return { dir, number, id };
   }
 
   /** The room for a run; null (and the run directory gone) when there is none this time. */
@@ -441,7 +496,7 @@ export class Recording {
    * Audio chunk → storage → outbox (`audio.chunk`) → local delete, in the session's chain. Best effort by
    * design: a chunk lost to a crash only means its segment transcribes that stretch itself.
    */
-  private enqueueChunk(file: string, run: number, entry: TListEntry, runStart: number) {
+  private enqueueChunk(file: string, run: string, entry: TListEntry, runStart: number) {
     const index = Number.parseInt(entry.file.slice(2), 10);
     this.chain = this.chain
       .then(async () => {
@@ -455,6 +510,7 @@ export class Recording {
           startOffset: round(runStart + entry.start),
           duration: round(duration),
           storageKey: key,
+          ...this.epochField(),
         };
         this.deps.outbox.enqueue(msg);
         fs.rmSync(file, { force: true });
@@ -493,7 +549,7 @@ export class Recording {
       return;
     }
     const ext = path.extname(file).slice(1);
-    const key = storageKeys.segment(this.id, number, ext);
+    const key = storageKeys.segment(this.id, number, ext, path.basename(path.dirname(file)));
     const { size } = await this.putWithRetry(key, file, SEGMENT_CONTENT_TYPE[ext] ?? "video/mp2t");
     const msg: TSegmentRecorded = {
       type: "segment.recorded",
@@ -504,6 +560,7 @@ export class Recording {
       storageKey: key,
       sizeBytes: size,
       final,
+      ...this.epochField(),
     };
     this.deps.outbox.enqueue(msg);
     this.state.nextNumber = number + 1;
@@ -559,6 +616,7 @@ export class Recording {
           segments: this.state.segments,
           ...(message ? { message } : {}),
           ...extra,
+          ...this.epochField(),
         };
         this.deps.outbox.enqueue(msg);
         fs.rmSync(this.dir, { recursive: true, force: true });
