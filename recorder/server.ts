@@ -176,7 +176,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     if (req.method === "GET" && url.pathname === "/health") {
       return {
         status: 200,
-        body: { ok: true, recorderId, recordings: recordings.size, outbox: outbox.size() },
+        body: { ok: true, ...(recorderId ? { recorderId } : {}), recordings: recordings.size, outbox: outbox.size() },
       };
     }
     const body = await readBody(req);

@@ -47,8 +47,7 @@ export const liveKeys = {
   parts: (sessionId: string) => `sessions/${sessionId}/live/`,
   part: (sessionId: string, seq: number, epoch = 0) =>
     `${liveKeys.parts(sessionId)}${String(seq).padStart(7, "0")}${epoch ? `-e${epoch}` : ""}.ts`,
-  manifest: (sessionId: string, epoch = 0) =>
-    `${liveKeys.parts(sessionId)}manifest${epoch ? `-e${epoch}` : ""}.json`,
+  manifest: (sessionId: string, epoch = 0) => `${liveKeys.parts(sessionId)}manifest${epoch ? `-e${epoch}` : ""}.json`,
 };
 
 /**

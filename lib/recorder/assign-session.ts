@@ -13,7 +13,9 @@ import { leaseOf } from "./start-requests";
  * RECORDER_URL: it claims the session with its first heartbeat, or another recorder takes it over once the
  * lease runs out. Returns where to send the start request and the lease it carries.
  */
-export async function assignSession(sessionId: string): Promise<{ url: string; recorderId: string | null; lease: TLease }> {
+export async function assignSession(
+  sessionId: string,
+): Promise<{ url: string; recorderId: string | null; lease: TLease }> {
   const ttl = env.RECORDER_LEASE_SECONDS;
   const { epoch, resume, target } = await prisma.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<{ leaseEpoch: number }[]>`

@@ -40,7 +40,11 @@ export async function startRecording(req: TStartRecording): Promise<void> {
 /** Resolves false when the recorder has no such recording (404), true once it is stopping. */
 export async function stopRecording(sessionId: string): Promise<boolean> {
   const { recorderUrlOf } = await import("./assign-session");
-  const res = await callRecorder(await recorderUrlOf(sessionId), "DELETE", `/sessions/${encodeURIComponent(sessionId)}`);
+  const res = await callRecorder(
+    await recorderUrlOf(sessionId),
+    "DELETE",
+    `/sessions/${encodeURIComponent(sessionId)}`,
+  );
   if (!res.ok && res.status !== 404) throw new Error(`recorder could not stop ${sessionId}: ${res.status}`);
   return res.ok;
 }

@@ -37,7 +37,12 @@ export async function recordHeartbeat(hb: TRecorderHeartbeat): Promise<THeartbea
   const plan = planHeartbeat(
     hb.recorderId,
     hb.sessions,
-    rows.map((r) => ({ sessionId: r.id, epoch: r.leaseEpoch, recorderId: r.recorderId, recording: r.status === "RECORDING" })),
+    rows.map((r) => ({
+      sessionId: r.id,
+      epoch: r.leaseEpoch,
+      recorderId: r.recorderId,
+      recording: r.status === "RECORDING",
+    })),
   );
   const epochs = new Map(hb.sessions.map((s) => [s.sessionId, s.epoch]));
   const renewIds = plan.renew;
@@ -81,7 +86,9 @@ export async function sweepExpiredLeases(now = new Date()): Promise<{ sessionId:
     return plan;
   });
   for (const p of moved) {
-    console.log(`[recorder-fleet] session ${p.sessionId}: lease of ${p.from ?? "RECORDER_URL"} ran out; now ${p.to.id}`);
+    console.log(
+      `[recorder-fleet] session ${p.sessionId}: lease of ${p.from ?? "RECORDER_URL"} ran out; now ${p.to.id}`,
+    );
   }
   void pushStarts(moved.map((p) => ({ sessionId: p.sessionId, url: p.to.url })));
   return moved.map((p) => ({ sessionId: p.sessionId, to: p.to.id }));
@@ -90,14 +97,18 @@ export async function sweepExpiredLeases(now = new Date()): Promise<{ sessionId:
 /** Start requests to the new owners, best effort (their next heartbeat hands them over otherwise). */
 async function pushStarts(moves: { sessionId: string; url: string }[]): Promise<void> {
   if (!moves.length) return;
-  const reqs = new Map((await startRequestsFor({ id: { in: moves.map((m) => m.sessionId) } })).map((r) => [r.sessionId, r]));
+  const reqs = new Map(
+    (await startRequestsFor({ id: { in: moves.map((m) => m.sessionId) } })).map((r) => [r.sessionId, r]),
+  );
   await Promise.all(
     moves.map(async (m) => {
       const req = reqs.get(m.sessionId);
       if (!req) return;
       const res = await callRecorder(m.url, "POST", "/sessions", req).catch((e: Error) => e);
       if (res instanceof Error || !res.ok)
-        console.warn(`[recorder-fleet] start ${m.sessionId} on ${m.url}: ${res instanceof Error ? res.message : res.status}`);
+        console.warn(
+          `[recorder-fleet] start ${m.sessionId} on ${m.url}: ${res instanceof Error ? res.message : res.status}`,
+        );
     }),
   );
 }
