@@ -21,6 +21,7 @@ export const BENCHMARKS = [
   "push-latency",
   "moment-to-page",
   "clip-that",
+  "recorder-fleet",
 ] as const;
 
 /** Set in the child that runs one benchmark in-process. */
