@@ -1,7 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
-import { pickRecorder } from "./lease";
+import { isLive, pickRecorder } from "./lease";
 import type { TLease } from "./protocol";
 import { recorderLoads } from "./recorder-loads";
 import { leaseOf } from "./start-requests";
@@ -11,7 +11,7 @@ import { leaseOf } from "./start-requests";
  * its epoch, so whoever held it before is fenced off. With no live recorder registered (a single recorder that
  * has not sent its first heartbeat yet, or one run without the fleet), the lease goes to the recorder at
  * RECORDER_URL: it claims the session with its first heartbeat, or another recorder takes it over once the
- * lease runs out. Returns where to send the start request and the lease it carries.
+ * lease runs out. When every live recorder is at capacity it throws. Returns where to send the start request and the lease it carries.
  */
 export async function assignSession(
   sessionId: string,
@@ -22,7 +22,11 @@ export async function assignSession(
       select "leaseEpoch" from "LiveSession" where id = ${sessionId} for update`;
     if (!row) throw new Error(`no session ${sessionId}`);
     const now = new Date();
-    const picked = pickRecorder(await recorderLoads(), now, ttl);
+    const fleet = await recorderLoads();
+    const picked = pickRecorder(fleet, now, ttl);
+    // A fleet whose every live recorder is full: refused (the session fails with "Recorder unavailable"),
+    // rather than sent to RECORDER_URL over capacity.
+    if (!picked && fleet.some((r) => isLive(r, now, ttl))) throw new Error("every live recorder is at capacity");
     await tx.liveSession.update({
       where: { id: sessionId },
       data: {
