@@ -78,6 +78,8 @@ export class Recording {
   /** The last run failed for a reason the next run fixes (no audio for chunks): retry at once. */
   private retryNow = false;
   private detached = false;
+  /** Why recording stopped on a full spool disk (shown on the dashboard through session.ended). */
+  private spoolFull: string | null = null;
   /** Aborted by stop()/detach(): cuts reconnect waits short. */
   private wakeup = new AbortController();
   /** Aborted by detach() only: a graceful stop still waits for storage to store everything. */
@@ -259,6 +261,25 @@ export class Recording {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /**
+   * The spool's disk is full (ENOSPC from ffmpeg, the state file or the outbox): recording cannot go on without
+   * losing what it records next. ffmpeg is stopped, what is on disk is stored and announced (the outbox keeps
+   * messages in memory meanwhile), and the session ends as failed with the reason, which the app shows on the
+   * streamer.
+   */
+  spoolIsFull(err: Error): void {
+    if (this.spoolFull || this.status === "ended" || this.stopRequested) return;
+    this.spoolFull = `Recording stopped: the recorder's spool disk is full (${err.message.split("\n")[0].slice(0, 160)}). Free space on the recorder, then press Record.`;
+    this.deps.log(`[${this.id}] spool disk full: stopping the recording (${err.message})`);
+    this.wakeup.abort();
+    this.frames?.close();
+    const proc = this.proc;
+    if (proc && proc.exitCode === null) {
+      proc.kill("SIGINT");
+      setTimeout(() => proc.exitCode === null && proc.kill("SIGKILL"), 5_000).unref();
+    }
+  }
+
   /** The app no longer wants this session (not in its active list): forget it, once its leftovers are out. */
   async discard(): Promise<void> {
     await this.ready;
@@ -277,7 +298,13 @@ export class Recording {
   }
 
   private save() {
-    writeSpoolState(this.dir, this.state);
+    try {
+      writeSpoolState(this.dir, this.state);
+    } catch (err) {
+      // The state stays in memory; a full disk stops the recording (spoolIsFull) rather than losing segments.
+      if ((err as NodeJS.ErrnoException).code !== "ENOSPC") throw err;
+      this.spoolIsFull(err as Error);
+    }
   }
 
   private async loop(): Promise<void> {
@@ -290,6 +317,7 @@ export class Recording {
           lastDataAt = Date.now();
           backoff = 1000;
         }
+        if (this.spoolFull) return this.finish("failed", this.spoolFull);
         if (this.stopRequested) break;
         if (this.retryNow) {
           this.retryNow = false;
@@ -428,6 +456,7 @@ export class Recording {
       this.parts.add(partRun, path.join(run.dir, e.file), e.duration),
     );
     const stderr = await segmenter.exited;
+    if (/No space left on device/i.test(stderr)) this.spoolIsFull(new Error("ENOSPC: no space left on device"));
     watch.stop({ drainChunks: !this.detached });
     partWatch.stop({ drain: !this.detached });
     if (chunkSeconds > 0 && /does not contain any stream/.test(stderr) && this.state.segments === before) {
@@ -480,7 +509,7 @@ export class Recording {
     if (this.detached) return; // the run directory is recovered on restart
     await this.parts.idle(); // its parts are read from the run directory
     // The rest, including the last (partial) segment; final when nothing will follow it.
-    await this.announceRemaining(runDir, this.stopRequested || !!localPath(this.sourceUrl));
+    await this.announceRemaining(runDir, this.stopRequested || !!this.spoolFull || !!localPath(this.sourceUrl));
     fs.rmSync(runDir, { recursive: true, force: true });
   }
 

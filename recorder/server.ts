@@ -119,6 +119,7 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
       const rec = recordings.get(sessionId);
       if (rec && rec.epoch <= epoch) void rec.abandon();
     },
+    onSpoolFull: (sessionId, err) => recordings.get(sessionId)?.spoolIsFull(err),
   });
   const proxy = opts.allowPrivateSources ? null : await startGuardProxy({ isPrivate: opts.isPrivateAddress, log });
   const deps: TRecordingDeps = {
