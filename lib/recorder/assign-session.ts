@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { isLive, pickRecorder } from "./lease";
 import type { TLease } from "./protocol";
 import { recorderLoads } from "./recorder-loads";
-import { leaseOf } from "./start-requests";
+import { leaseOf } from "./lease-of";
 
 /**
  * Leases a recording session to the least-loaded live recorder of the fleet (by advertised capacity) and raises
@@ -42,14 +42,4 @@ export async function assignSession(
     recorderId: target?.id ?? null,
     lease: await leaseOf(sessionId, epoch, resume),
   };
-}
-
-/** The control URL of the recorder holding a session's lease (RECORDER_URL when none of the fleet does). */
-export async function recorderUrlOf(sessionId: string): Promise<string> {
-  const row = await prisma.liveSession.findUnique({ where: { id: sessionId }, select: { recorderId: true } });
-  if (row?.recorderId) {
-    const rec = await prisma.recorder.findUnique({ where: { id: row.recorderId }, select: { url: true } });
-    if (rec) return rec.url;
-  }
-  return env.RECORDER_URL;
 }

@@ -39,7 +39,7 @@ export async function startRecording(req: TStartRecording): Promise<void> {
 
 /** Resolves false when the recorder has no such recording (404), true once it is stopping. */
 export async function stopRecording(sessionId: string): Promise<boolean> {
-  const { recorderUrlOf } = await import("./assign-session");
+  const { recorderUrlOf } = await import("./recorder-url-of");
   const res = await callRecorder(
     await recorderUrlOf(sessionId),
     "DELETE",
