@@ -23,6 +23,11 @@ import { postRecorderWebhook, signUpViaApi, waitFor } from "./support";
 const TTL = 6;
 const SEGMENT = 4;
 const SECRET = "fleet-test-recorder-secret-0123";
+/**
+ * Allowance over the lease bound for the heartbeat request and this test's 250 ms polling on a loaded machine
+ * (the bound itself, TTL + one heartbeat, is what production's ≤ 60 s is computed from).
+ */
+const LATENCY = 5;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "recorder-fleet-"));
 const blobs = path.join(tmp, "blobs");
 let ctx: Awaited<ReturnType<typeof setup>>;
@@ -167,7 +172,7 @@ describe("recorder fleet", () => {
       "takeover after kill -9",
     );
     const reassignedAfter = (Date.now() - killedAt) / 1000;
-    expect(reassignedAfter).toBeLessThanOrEqual(bound + 2);
+    expect(reassignedAfter).toBeLessThanOrEqual(bound + LATENCY);
     expect(moved.leaseEpoch).toBe(2);
     expect(moved.status).toBe("RECORDING");
     const second = byId(moved.recorderId);
@@ -213,7 +218,7 @@ describe("recorder fleet", () => {
       (bound + 10) * 1000,
       "takeover from the paused owner",
     );
-    expect((Date.now() - pausedAt) / 1000).toBeLessThanOrEqual(bound + 2);
+    expect((Date.now() - pausedAt) / 1000).toBeLessThanOrEqual(bound + LATENCY);
     expect(third.leaseEpoch).toBe(3);
     const takenAt = Date.now();
     await waitFor(
