@@ -8,8 +8,8 @@ import { claimNonce } from "@/lib/webhooks/claim-delivery";
 export const dynamic = "force-dynamic";
 
 /**
- * For a recorder run without the fleet, after a restart: every session that should still be recording (a fleet
- * recorder gets its own through its heartbeat). Signed like the app's control calls (`signRequest`: bound to
+ * For a recorder run without the fleet, after a restart: every session that should still be recording and that
+ * no fleet recorder holds (a fleet recorder gets its own through its heartbeat). Signed like the app's control calls (`signRequest`: bound to
  * GET and this path, with a nonce accepted once), so a captured request cannot be replayed to read the list
  * again. A LiveKit room's source carries a freshly minted viewer token, so a restarted recorder rejoins with a
  * valid one.
@@ -23,5 +23,6 @@ export const GET = api(async (req) => {
   );
   if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
   await claimNonce("recorder", check.nonce, "Invalid signature (replayed).");
-  return Response.json({ sessions: await startRequestsFor({}) });
+  // Sessions a fleet recorder holds are its own (handed over through heartbeats), not this recorder's.
+  return Response.json({ sessions: await startRequestsFor({ recorderId: null }) });
 });
