@@ -266,6 +266,9 @@ describe("recorder fleet", () => {
     for (const s of final.filter((s) => s.recordedAt.getTime() > takenAt + 1000))
       expect(s.storageKey).toContain("-e3-");
     expect(final.map((s) => s.number)).toEqual(final.map((_, i) => i));
+    // Nothing doubled: each segment starts where the one before it ended, or after (a takeover's gap).
+    for (let i = 1; i < final.length; i++)
+      expect(final[i].startOffset).toBeGreaterThanOrEqual(final[i - 1].startOffset + final[i - 1].duration - 0.01);
     expect(new Set(final.map((s) => s.storageKey)).size).toBe(final.length);
     const hashesEnd = storedBlobs(main);
     for (const [key, hash] of hashesAfter)
