@@ -46,6 +46,9 @@ async function setup() {
   const hls = await startLiveHls(path.join(tmp, "hls"));
   const { prisma, server, runner } = await startAppWithRunner({ routes: await loadApiRoutes(), appPort, runnerPort });
   await prisma.recorder.deleteMany({});
+  // Sessions earlier test files in this database left RECORDING (through RECORDER_URL) would be swept onto this
+  // fleet once their leases ran out: they are nobody's here.
+  await prisma.liveSession.updateMany({ where: { status: "RECORDING" }, data: { leaseExpiresAt: null } });
   const user = await signUpViaApi(server.url, {
     email: `fleet-${Date.now()}@example.com`,
     password: "fleet-pass-1",
