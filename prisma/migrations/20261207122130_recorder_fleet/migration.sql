@@ -19,3 +19,10 @@ CREATE INDEX "LiveSession_recorderId_status_idx" ON "LiveSession"("recorderId", 
 
 -- CreateIndex
 CREATE INDEX "LiveSession_status_leaseExpiresAt_idx" ON "LiveSession"("status", "leaseExpiresAt");
+
+-- Sessions recording when this runs (hand-added): their lease has run out, so the first heartbeat of a fleet
+-- recorder (the upgraded recorder, restarted) takes them over and resumes them. LiveKit egress sessions are not
+-- the recorder's and keep no lease.
+UPDATE "LiveSession" s SET "leaseExpiresAt" = CURRENT_TIMESTAMP
+ WHERE s.status = 'RECORDING'
+   AND NOT EXISTS (SELECT 1 FROM "LiveKitEgress" e WHERE e."sessionId" = s.id);
