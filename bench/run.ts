@@ -22,6 +22,7 @@ export const BENCHMARKS = [
   "moment-to-page",
   "clip-that",
   "reframe",
+  "recorder-fleet",
 ] as const;
 
 /** Set in the child that runs one benchmark in-process. */

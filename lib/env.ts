@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { EnvError, parseEnv } from "./env-parse";
 import { CLIENT_IP_HEADER, clientIpResolver } from "./net/resolve-client-ip";
+import { LEASE_DEFAULTS } from "./recorder/lease";
 
 function validProxyList(v: string | undefined): boolean {
   try {
@@ -44,6 +45,11 @@ const ZEnv = z.object({
     .optional(),
   RECORDER_URL: z.string().url().default("http://127.0.0.1:3100"),
   RECORDER_SECRET: z.string().min(16).optional(),
+  /**
+   * Recorder fleet (lib/recorder/lease.ts): a session's lease runs out this long after its owner's last
+   * heartbeat, and then moves to another live recorder. Recorders heartbeat every third of it.
+   */
+  RECORDER_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(LEASE_DEFAULTS.ttlSeconds),
   /**
    * Proxies whose X-Forwarded-For the web server believes (lib/net/resolve-client-ip.ts): addresses, CIDR ranges,
    * `loopback`, `linklocal`, `uniquelocal`, comma-separated. Unset: the socket's peer is the client.

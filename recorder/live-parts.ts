@@ -14,6 +14,11 @@ export type TLivePartsOptions = {
   probeDuration: (file: string) => Promise<number>;
   /** The session's next part number, kept in the spool state so it continues across recorder restarts. */
   seq: { get(): number; set(next: number): void };
+  /**
+   * The lease epoch the parts and the manifest are written under (liveKeys): a former owner that wakes up
+   * cannot overwrite them. 0 without a lease.
+   */
+  epoch?: () => number;
 };
 
 /** One ffmpeg run's parts: they start at the run's `start` on the session clock and follow one another. */
@@ -55,7 +60,7 @@ export class LiveParts {
       const discontinuity = (run.first && run.discontinuity) || this.gap;
       run.first = false;
       const seq = this.o.seq.get();
-      const key = liveKeys.part(this.o.sessionId, seq);
+      const key = liveKeys.part(this.o.sessionId, seq, this.epoch);
       try {
         await this.o.store.put(key, file, { contentType: "video/mp2t" });
       } catch (err) {
@@ -110,9 +115,17 @@ export class LiveParts {
       .catch((err) => this.o.log(`[${this.o.sessionId}] live parts: ${(err as Error).message}`));
   }
 
-  /** Continues the manifest a previous recorder process left (a restart mid-session). */
+  private get epoch(): number {
+    return this.o.epoch?.() ?? 0;
+  }
+
+  /**
+   * Continues the manifest a previous recorder process left (a restart mid-session), or the one of the lease
+   * before this one (a takeover: the former owner's parts stay listed and the numbering goes on).
+   */
   private async load(): Promise<void> {
-    const blob = await this.o.store.read(liveKeys.manifest(this.o.sessionId)).catch(() => null);
+    const read = (epoch: number) => this.o.store.read(liveKeys.manifest(this.o.sessionId, epoch)).catch(() => null);
+    const blob = (await read(this.epoch)) ?? (this.epoch > 0 ? await read(this.epoch - 1) : null);
     if (!blob) return;
     const chunks: Buffer[] = [];
     for await (const c of blob.stream) chunks.push(c as Buffer);
@@ -141,7 +154,7 @@ export class LiveParts {
   private async removeAll() {
     const gone = this.parts;
     this.parts = [];
-    await this.o.store.delete(liveKeys.manifest(this.o.sessionId));
+    await this.o.store.delete(liveKeys.manifest(this.o.sessionId, this.epoch));
     await Promise.all(gone.map((p) => this.o.store.delete(p.key)));
   }
 
@@ -153,7 +166,7 @@ export class LiveParts {
       parts: this.parts,
       ended: this.ended,
     };
-    await this.o.store.put(liveKeys.manifest(this.o.sessionId), Buffer.from(JSON.stringify(manifest)), {
+    await this.o.store.put(liveKeys.manifest(this.o.sessionId, this.epoch), Buffer.from(JSON.stringify(manifest)), {
       contentType: "application/json",
     });
   }

@@ -18,6 +18,16 @@ export type TOutboxOptions = {
   refusedAttempts?: number;
   /** How long a message answered 5xx (or not at all) is retried before it is dead-lettered. Default 24 h. */
   maxAgeMs?: number;
+  /**
+   * The app refused a message with 409 `stale_lease`: another recorder holds the session's lease now. The
+   * message is dead-lettered (it names the refused run's stored key) and the recording told to stop.
+   */
+  onStaleLease?: (sessionId: string, epoch: number) => void;
+  /**
+   * The spool refused a message (ENOSPC, a read-only disk): it is kept in memory and delivered from there, and
+   * its session is told, so the recording stops visibly instead of losing what comes next.
+   */
+  onSpoolFull?: (sessionId: string, err: Error) => void;
 };
 
 export type TDeadLetter = { file: string; sessionId: string; type: string; reason: string; deadAt: string };
@@ -50,19 +60,42 @@ export function createOutbox(opts: TOutboxOptions) {
   const sessions = new Map<string, TSessionState>();
   /** Session of each pending file (read once). */
   const sessionOf = new Map<string, string>();
+  /** Messages the spool could not take (disk full): pending all the same, until delivered or the process ends. */
+  const inMemory = new Map<string, string>();
 
   const list = () =>
-    fs
-      .readdirSync(pending)
-      .filter((f) => f.endsWith(".json"))
-      .sort();
+    [
+      ...fs
+        .readdirSync(pending)
+        .filter((f) => f.endsWith(".json"))
+        .filter((f) => !inMemory.has(f)),
+      ...inMemory.keys(),
+    ].sort();
 
+  /** A pending message's body, from memory or its file. */
+  const read = (name: string) => inMemory.get(name) ?? fs.readFileSync(path.join(pending, name), "utf8");
+
+  /** Delivered or buried: gone from pending. */
+  function drop(name: string) {
+    if (!inMemory.delete(name)) fs.rmSync(path.join(pending, name), { force: true });
+    sessionOf.delete(name);
+  }
+
+  /** Queued: written to the spool first; a spool that refuses (disk full) leaves it in memory, never dropped. */
   function enqueue(message: TRecorderWebhook): void {
     // Time first so files sort in creation order across restarts; seq orders messages within one millisecond.
     const name = `${Date.now().toString().padStart(15, "0")}-${String(seq++).padStart(6, "0")}.json`;
     const tmp = path.join(opts.dir, `${name}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify(message));
-    fs.renameSync(tmp, path.join(pending, name));
+    const body = JSON.stringify(message);
+    try {
+      fs.writeFileSync(tmp, body);
+      fs.renameSync(tmp, path.join(pending, name));
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      inMemory.set(name, body);
+      opts.log(`outbox: ${message.type} of ${message.sessionId} kept in memory (${(err as Error).message})`);
+      opts.onSpoolFull?.(message.sessionId, err as Error);
+    }
     sessionOf.set(name, message.sessionId);
     wake?.();
   }
@@ -71,9 +104,7 @@ export function createOutbox(opts: TOutboxOptions) {
     let s = sessionOf.get(name);
     if (s === undefined) {
       try {
-        s = String(
-          (JSON.parse(fs.readFileSync(path.join(pending, name), "utf8")) as { sessionId?: unknown }).sessionId,
-        );
+        s = String((JSON.parse(read(name)) as { sessionId?: unknown }).sessionId);
       } catch {
         s = "";
       }
@@ -82,10 +113,14 @@ export function createOutbox(opts: TOutboxOptions) {
     return s;
   }
 
-  type TResult = { kind: "sent" } | { kind: "retry"; refused: boolean; why: string } | { kind: "dead"; why: string };
+  type TResult =
+    | { kind: "sent" }
+    | { kind: "retry"; refused: boolean; why: string }
+    | { kind: "dead"; why: string }
+    | { kind: "stale"; why: string };
 
-  async function deliver(file: string): Promise<TResult> {
-    const body = fs.readFileSync(file, "utf8");
+  async function deliver(name: string): Promise<TResult> {
+    const body = read(name);
     try {
       const res = await fetch(opts.url, {
         method: "POST",
@@ -96,6 +131,7 @@ export function createOutbox(opts: TOutboxOptions) {
       const text = await res.text().catch(() => "");
       if (res.ok) return { kind: "sent" };
       const why = `answered ${res.status}: ${text.slice(0, 200)}`;
+      if (res.status === 409 && text.includes('"stale_lease"')) return { kind: "stale", why };
       if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: "retry", refused: false, why };
       // "replayed": an earlier attempt with this very signature was accepted but its answer lost; the next
       // attempt is signed anew and answered as a duplicate. Other 401s (a clock off by minutes) and 404s (the
@@ -107,17 +143,33 @@ export function createOutbox(opts: TOutboxOptions) {
     }
   }
 
+  function epochOf(name: string): number {
+    try {
+      return Number((JSON.parse(read(name)) as { epoch?: unknown }).epoch ?? 0);
+    } catch {
+      return 0;
+    }
+  }
+
   function bury(name: string, reason: string) {
     const sessionId = sessionFor(name);
     let type = "";
     try {
-      type = String((JSON.parse(fs.readFileSync(path.join(pending, name), "utf8")) as { type?: unknown }).type);
+      type = String((JSON.parse(read(name)) as { type?: unknown }).type);
     } catch {
       // unreadable: dead-lettered all the same
     }
     const meta: TDeadLetter = { file: name, sessionId, type, reason, deadAt: new Date().toISOString() };
-    fs.writeFileSync(path.join(dead, `${name}.meta`), JSON.stringify(meta));
-    fs.renameSync(path.join(pending, name), path.join(dead, name));
+    const memory = inMemory.get(name);
+    try {
+      fs.writeFileSync(path.join(dead, `${name}.meta`), JSON.stringify(meta));
+      if (memory === undefined) fs.renameSync(path.join(pending, name), path.join(dead, name));
+      else fs.writeFileSync(path.join(dead, name), memory);
+    } catch (err) {
+      // A full spool cannot keep the dead letter: its whole text goes to the log instead.
+      opts.log(`dead letter ${name} not kept (${(err as Error).message}): ${memory ?? ""}`);
+    }
+    inMemory.delete(name);
     opts.log(`webhook ${type || name} of ${sessionId} dead-lettered (${reason}); its session's next message goes on`);
   }
 
@@ -139,18 +191,25 @@ export function createOutbox(opts: TOutboxOptions) {
         nextIn = Math.min(nextIn, wait);
         continue;
       }
-      const file = path.join(pending, name);
-      const r = await deliver(file);
+      const r = await deliver(name);
       if (stopper.signal.aborted) return 0; // in flight at shutdown: stays pending, resent on restart
       const attempts = (st.attempts.get(name) ?? 0) + 1;
       const age = Date.now() - Number(name.slice(0, 15));
       if (r.kind === "sent") {
-        fs.rmSync(file, { force: true });
+        drop(name);
+        st.attempts.delete(name);
+        st.failures = 0;
+        st.nextAt = 0;
+        nextIn = 0;
+      } else if (r.kind === "stale") {
+        const epoch = epochOf(name);
+        bury(name, `${r.why} (the session's lease moved to another recorder)`);
         sessionOf.delete(name);
         st.attempts.delete(name);
         st.failures = 0;
         st.nextAt = 0;
         nextIn = 0;
+        opts.onStaleLease?.(s, epoch);
       } else if (r.kind === "dead" || (r.refused && attempts >= refusedAttempts) || (!r.refused && age > maxAge)) {
         bury(name, r.kind === "dead" ? r.why : `${r.why}; gave up after ${attempts} attempts`);
         sessionOf.delete(name);

@@ -371,7 +371,7 @@ describe("recording", () => {
       expect(Math.abs(end(chunks.at(-1)!) - end(segs.at(-1)!))).toBeLessThan(0.1);
       // Each is under this session's chunk keys, in storage, 16 kHz mono PCM, as long as announced.
       for (const c of chunks) {
-        expect(c.storageKey).toMatch(/^sessions\/s-chunks\/chunks\/\d{5}-\d{5}\.wav$/);
+        expect(c.storageKey).toMatch(/^sessions\/s-chunks\/chunks\/run-\d{4}-e0-[0-9a-f]{6}-\d{5}\.wav$/);
         const file = path.join(tmp, "check", c.storageKey.replaceAll("/", "_"));
         await store.download(c.storageKey, file);
         const info = JSON.parse(
@@ -513,7 +513,9 @@ describe("recording", () => {
     expect(segs.length).toBe(Math.ceil(SOURCE_SECONDS / SEGMENT));
     // Faster than the source plays: no -re.
     expect((Date.now() - t0) / 1000).toBeLessThan(SOURCE_SECONDS);
-    expect(segs.map((s) => s.storageKey)).toEqual(segs.map((_, i) => `sessions/webm-1/segments/0000${i}.webm`));
+    // Numbered, and named by the run that recorded them (run number, lease epoch 0, random token).
+    for (const [i, s] of segs.entries())
+      expect(s.storageKey).toMatch(new RegExp(`^sessions/webm-1/segments/0000${i}\\.run-0000-e0-[0-9a-f]{6}\\.webm$`));
     await expectPlayable(segs);
     const file = path.join(tmp, "check", "webm-1-0.webm");
     const codecs = execFileSync("ffprobe", [
@@ -702,7 +704,11 @@ describe("recording", () => {
     await until("an undelivered segment announcement", undelivered);
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
-    const runDir = path.join(spool, "sessions", "s5", "run-0000");
+    const sessionDir = path.join(spool, "sessions", "s5");
+    const runDir = path.join(
+      sessionDir,
+      fs.readdirSync(sessionDir).find((d) => d.startsWith("run-0000-"))!,
+    );
     const orphan = Number(fs.readFileSync(path.join(runDir, "ffmpeg.pid"), "utf8"));
     expect(() => process.kill(orphan, 0)).not.toThrow(); // still recording, parentless
     const delivered = app.segments("s5").length;

@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { encodeArgs, ffmpegEncoders, outputSupport } from "@/lib/media/output-formats";
@@ -80,6 +81,8 @@ export class Recording {
   /** The last run failed for a reason the next run fixes (no audio for chunks): retry at once. */
   private retryNow = false;
   private detached = false;
+  /** Why recording stopped on a full spool disk (shown on the dashboard through session.ended). */
+  private spoolFull: string | null = null;
   /** Aborted by stop()/detach(): cuts reconnect waits short. */
   private wakeup = new AbortController();
   /** Aborted by detach() only: a graceful stop still waits for storage to store everything. */
@@ -107,8 +110,20 @@ export class Recording {
     this.dir = path.join(deps.spoolDir, "sessions", req.sessionId);
     fs.mkdirSync(this.dir, { recursive: true });
     const saved = readSpoolState(this.dir);
-    this.state = saved ?? { req, startedAt: Date.now(), nextNumber: 0, segments: 0, lastEnd: 0, runs: 0 };
+    const lease = req.lease;
+    // A session new to this spool continues where the app says it stands (a takeover, or a spool lost):
+    // numbering from the next number the app has not stored, the clock from the session's start.
+    this.state = saved ?? {
+      req,
+      startedAt: lease?.startedAt ?? Date.now(),
+      nextNumber: lease?.nextNumber ?? 0,
+      segments: 0,
+      lastEnd: lease?.storedUntil ?? 0,
+      runs: 0,
+      ...(lease?.resume ? { resumed: true } : {}),
+    };
     this.state.req = req;
+    if (lease) this.adoptLease(lease, false);
     this.save();
     this.cursor = this.state.lastEnd;
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -119,6 +134,7 @@ export class Recording {
       graceSeconds: deps.livePartsGraceSeconds ?? 60,
       endGraceSeconds: deps.livePartsEndGraceSeconds ?? deps.livePartsGraceSeconds ?? 60,
       probeDuration: (file) => this.probeDuration(file),
+      epoch: () => this.epoch,
       seq: {
         get: () => this.state.nextPartSeq ?? 0,
         set: (next) => {
@@ -129,9 +145,28 @@ export class Recording {
     });
   }
 
+  /** The lease epoch this recording announces under (0: no lease). */
+  get epoch(): number {
+    return this.state.epoch ?? 0;
+  }
+
+  /**
+   * A newer word from the app on the lease: a higher epoch (a re-assignment to this recorder) and the next
+   * number it has stored; numbering never goes back.
+   */
+  adoptLease(lease: NonNullable<TStartRecording["lease"]>, save = true): void {
+    if (lease.epoch < (this.state.epoch ?? 0)) return;
+    this.state.epoch = lease.epoch;
+    this.state.req = { ...this.state.req, lease };
+    this.state.nextNumber = Math.max(this.state.nextNumber, lease.nextNumber);
+    this.state.lastEnd = Math.max(this.state.lastEnd, lease.storedUntil);
+    if (save) this.save();
+  }
+
   get info() {
     return {
       sessionId: this.id,
+      epoch: this.epoch,
       streamerId: this.state.req.streamerId,
       status: this.status,
       segments: this.state.segments,
@@ -233,6 +268,38 @@ export class Recording {
     await this.done;
   }
 
+  /**
+   * Another recorder holds the session's lease now (the app refused an announcement, or said so in a heartbeat
+   * answer): stop at once, announce nothing more, and forget the session. What it stored stays under its own
+   * run's keys; what it had not stored is given up (the new owner records from the source).
+   */
+  async abandon(): Promise<void> {
+    if (this.status === "ended") return;
+    this.deps.log(`[${this.id}] lease epoch ${this.epoch} lost to another recorder; stopping without announcing`);
+    await this.detach();
+    this.status = "ended";
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * The spool's disk is full (ENOSPC from ffmpeg, the state file or the outbox): recording cannot go on without
+   * losing what it records next. ffmpeg is stopped, what is on disk is stored and announced (the outbox keeps
+   * messages in memory meanwhile), and the session ends as failed with the reason, which the app shows on the
+   * streamer.
+   */
+  spoolIsFull(err: Error): void {
+    if (this.spoolFull || this.status === "ended" || this.stopRequested) return;
+    this.spoolFull = `Recording stopped: the recorder's spool disk is full (${err.message.split("\n")[0].slice(0, 160)}). Free space on the recorder, then press Record.`;
+    this.deps.log(`[${this.id}] spool disk full: stopping the recording (${err.message})`);
+    this.wakeup.abort();
+    this.frames?.close();
+    const proc = this.proc;
+    if (proc && proc.exitCode === null) {
+      proc.kill("SIGINT");
+      setTimeout(() => proc.exitCode === null && proc.kill("SIGKILL"), 5_000).unref();
+    }
+  }
+
   /** The app no longer wants this session (not in its active list): forget it, once its leftovers are out. */
   async discard(): Promise<void> {
     await this.ready;
@@ -245,8 +312,19 @@ export class Recording {
     await this.parts.discard();
   }
 
+  /** Announcements carry the lease epoch (none without a lease). */
+  private epochField(): { epoch?: number } {
+    return this.epoch ? { epoch: this.epoch } : {};
+  }
+
   private save() {
-    writeSpoolState(this.dir, this.state);
+    try {
+      writeSpoolState(this.dir, this.state);
+    } catch (err) {
+      // The state stays in memory; a full disk stops the recording (spoolIsFull) rather than losing segments.
+      if ((err as NodeJS.ErrnoException).code !== "ENOSPC") throw err;
+      this.spoolIsFull(err as Error);
+    }
   }
 
   private async loop(): Promise<void> {
@@ -259,6 +337,7 @@ export class Recording {
           lastDataAt = Date.now();
           backoff = 1000;
         }
+        if (this.spoolFull) return this.finish("failed", this.spoolFull);
         if (this.stopRequested) break;
         if (this.retryNow) {
           this.retryNow = false;
@@ -387,7 +466,7 @@ export class Recording {
 
     // Segments are announced as ffmpeg lists them, while it keeps recording: each once the next one is open.
     // The one ffmpeg lists as it exits is left to announceRemaining (in endRun), which knows whether it is final.
-    const chunk = (file: string, c: TListEntry) => this.enqueueChunk(file, run.number, c, runStart);
+    const chunk = (file: string, c: TListEntry) => this.enqueueChunk(file, run.id, c, runStart);
     const watch = watchSegmentList(run.dir, {
       segment: (number, file, duration) => this.enqueue(number, file, duration, false),
       ...(chunkSeconds > 0 ? { chunk } : {}),
@@ -398,6 +477,7 @@ export class Recording {
       this.parts.add(partRun, path.join(run.dir, e.file), e.duration),
     );
     const stderr = await segmenter.exited;
+    if (/No space left on device/i.test(stderr)) this.spoolIsFull(new Error("ENOSPC: no space left on device"));
     watch.stop({ drainChunks: !this.detached });
     partWatch.stop({ drain: !this.detached });
     if (chunkSeconds > 0 && /does not contain any stream/.test(stderr) && this.state.segments === before) {
@@ -412,17 +492,21 @@ export class Recording {
   }
 
   /** Claims the next run directory and sets the stream clock to where this run's first frame falls. */
-  private beginRun(): { dir: string; number: number } {
+  private beginRun(): { dir: string; number: number; id: string } {
     const number = this.state.runs;
-    const dir = path.join(this.dir, `run-${String(number).padStart(4, "0")}`);
+    // Names the run's stored keys too: its epoch and a random token, so no two runs (a takeover, a recorder
+    // restarted without its spool) ever write the same key.
+    const id = `run-${String(number).padStart(4, "0")}-e${this.epoch}-${randomBytes(3).toString("hex")}`;
+    const dir = path.join(this.dir, id);
     this.state.runs++;
     this.save();
     fs.mkdirSync(dir, { recursive: true });
     if (!this.stopRequested) this.status = "recording";
     // Stream time of this run's first frame: 0 for the first run; after a drop or restart, the wall-clock
     // time since the session began (the gap is part of stream time), never before the last segment's end.
-    this.cursor = number === 0 ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
-    return { dir, number };
+    const first = number === 0 && !this.state.resumed;
+    this.cursor = first ? 0 : Math.max(this.state.lastEnd, (Date.now() - this.state.startedAt) / 1000);
+    return { dir, number, id };
   }
 
   /** The room for a run; null (and the run directory gone) when there is none this time. */
@@ -446,7 +530,7 @@ export class Recording {
     if (this.detached) return; // the run directory is recovered on restart
     await this.parts.idle(); // its parts are read from the run directory
     // The rest, including the last (partial) segment; final when nothing will follow it.
-    await this.announceRemaining(runDir, this.stopRequested || !!localPath(this.sourceUrl));
+    await this.announceRemaining(runDir, this.stopRequested || !!this.spoolFull || !!localPath(this.sourceUrl));
     fs.rmSync(runDir, { recursive: true, force: true });
   }
 
@@ -462,7 +546,7 @@ export class Recording {
    * Audio chunk → storage → outbox (`audio.chunk`) → local delete, in the session's chain. Best effort by
    * design: a chunk lost to a crash only means its segment transcribes that stretch itself.
    */
-  private enqueueChunk(file: string, run: number, entry: TListEntry, runStart: number) {
+  private enqueueChunk(file: string, run: string, entry: TListEntry, runStart: number) {
     const index = Number.parseInt(entry.file.slice(2), 10);
     this.chain = this.chain
       .then(async () => {
@@ -476,6 +560,7 @@ export class Recording {
           startOffset: round(runStart + entry.start),
           duration: round(duration),
           storageKey: key,
+          ...this.epochField(),
         };
         this.deps.outbox.enqueue(msg);
         fs.rmSync(file, { force: true });
@@ -514,7 +599,7 @@ export class Recording {
       return;
     }
     const ext = path.extname(file).slice(1);
-    const key = storageKeys.segment(this.id, number, ext);
+    const key = storageKeys.segment(this.id, number, ext, path.basename(path.dirname(file)));
     const { size } = await this.putWithRetry(key, file, SEGMENT_CONTENT_TYPE[ext] ?? "video/mp2t");
     const msg: TSegmentRecorded = {
       type: "segment.recorded",
@@ -525,6 +610,7 @@ export class Recording {
       storageKey: key,
       sizeBytes: size,
       final,
+      ...this.epochField(),
     };
     this.deps.outbox.enqueue(msg);
     this.state.nextNumber = number + 1;
@@ -581,6 +667,7 @@ export class Recording {
           segments: this.state.segments,
           ...(message ? { message } : {}),
           ...extra,
+          ...this.epochField(),
         };
         this.deps.outbox.enqueue(msg);
         fs.rmSync(this.dir, { recursive: true, force: true });

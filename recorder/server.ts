@@ -1,9 +1,16 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import { redact } from "@/lib/redact";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { ZActiveSessions, ZStartRecording, type TStartRecording } from "@/lib/recorder/protocol";
+import {
+  ZActiveSessions,
+  ZHeartbeatAnswer,
+  ZStartRecording,
+  type TRecorderHeartbeat,
+  type TStartRecording,
+} from "@/lib/recorder/protocol";
 import { SIGNATURE_HEADER, signRequest, verifyRequest } from "@/lib/signing";
 import type { BlobStore } from "@/lib/storage";
 import { startGuardProxy } from "@/lib/net/guard-proxy";
@@ -48,11 +55,26 @@ export type TRecorderOptions = {
   /** Tests: which resolved addresses / hosts count as private (default: lib/net's rules). */
   isPrivateAddress?: (ip: string) => boolean;
   isPrivateHost?: (host: string) => Promise<boolean>;
+  /**
+   * Recorder fleet (decision 025): register with the app and heartbeat (POST /api/recorder/heartbeat), take
+   * sessions through leases, and resume what the heartbeat answers hands over. Without it, the recorder resumes
+   * every session the app lists as active (GET /api/recorder/sessions): a single recorder run by hand.
+   */
+  fleet?: {
+    /** Stable id; default: one generated once and kept in the spool (`recorder-id`). */
+    recorderId?: string;
+    /** Where the app reaches this recorder; default: the address it listens on. */
+    publicUrl?: string;
+    /** Sessions it takes at once (the app assigns by load / capacity). Default 20. */
+    capacity?: number;
+  };
 };
 
 export type TRecorder = {
   url: string;
-  /** Settles once the app's active-session list has been fetched and those sessions resumed. */
+  /** The fleet id (null without the fleet). */
+  recorderId: string | null;
+  /** Settles once the app's active-session list (or first heartbeat answer) has been fetched and those sessions resumed. */
   resumed: Promise<void>;
   recordings: Map<string, Recording>;
   /** Shutdown without ending sessions (ffmpeg killed, nothing more announced): they resume on the next start. */
@@ -89,12 +111,18 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
   const log = (m: string) => sink(redact(m));
   const sessionsDir = path.join(opts.spoolDir, "sessions");
   fs.mkdirSync(sessionsDir, { recursive: true });
+  const recordings = new Map<string, Recording>();
   // (a) The outbox starts delivering whatever a previous process left in it right away.
   const outbox = createOutbox({
     dir: path.join(opts.spoolDir, "outbox"),
     url: new URL("/api/webhooks/recorder", opts.appUrl).toString(),
     secret: opts.secret,
     log,
+    onStaleLease: (sessionId, epoch) => {
+      const rec = recordings.get(sessionId);
+      if (rec && rec.epoch <= epoch) void rec.abandon();
+    },
+    onSpoolFull: (sessionId, err) => recordings.get(sessionId)?.spoolIsFull(err),
   });
   const proxy = opts.allowPrivateSources ? null : await startGuardProxy({ isPrivate: opts.isPrivateAddress, log });
   const deps: TRecordingDeps = {
@@ -115,7 +143,6 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
     ...(proxy ? { guard: { proxyUrl: proxy.url, isPrivateHost: opts.isPrivateHost } } : {}),
   };
   const nonces = new NonceStore(path.join(opts.spoolDir, "control-nonces"));
-  const recordings = new Map<string, Recording>();
   const track = (rec: Recording) => {
     recordings.set(rec.id, rec);
     void rec.whenDone().then(() => recordings.get(rec.id) === rec && recordings.delete(rec.id));
@@ -136,19 +163,26 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
   /** Idempotent per session id: false when it is already being recorded. */
   function begin(req: TStartRecording): boolean {
     const existing = recordings.get(req.sessionId);
+    // A newer lease on a session it records (re-assigned to it): its announcements carry the new epoch.
+    if (existing && req.lease) existing.adoptLease(req.lease);
     if (existing && existing.status !== "idle") return false;
     const rec = existing ?? new Recording(req, deps);
     rec.refreshSource(req.source);
     track(rec);
     rec.start();
-    log(`[${req.sessionId}] recording in ${req.segmentSeconds}s segments (from #${rec.info.nextNumber})`);
+    log(
+      `[${req.sessionId}] recording in ${req.segmentSeconds}s segments (from #${rec.info.nextNumber}, lease epoch ${rec.epoch})`,
+    );
     return true;
   }
 
   async function handle(req: http.IncomingMessage): Promise<{ status: number; body: unknown }> {
     const url = new URL(req.url ?? "/", "http://recorder");
     if (req.method === "GET" && url.pathname === "/health") {
-      return { status: 200, body: { ok: true, recordings: recordings.size, outbox: outbox.size() } };
+      return {
+        status: 200,
+        body: { ok: true, ...(recorderId ? { recorderId } : {}), recordings: recordings.size, outbox: outbox.size() },
+      };
     }
     const body = await readBody(req);
     // Signed over method, path, body, time and a nonce; each signature is accepted once (lib/signing.ts).
@@ -237,9 +271,25 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
   });
   const address = server.address() as AddressInfo;
 
-  // (c) Resume what the app says should be recording; retried until the app answers.
+  const url = `http://${address.address}:${address.port}`;
   const stopping = new AbortController();
-  const resumed = (async () => {
+  const recorderId = opts.fleet ? (opts.fleet.recorderId ?? spooledRecorderId(opts.spoolDir)) : null;
+  // (c) Resume what the app says should be recording: in a fleet, what the heartbeat answers hand over;
+  // otherwise every active session of the app's list, retried until the app answers.
+  const resumed = opts.fleet
+    ? heartbeats({
+        appUrl: opts.appUrl,
+        secret: opts.secret,
+        recorderId: recorderId!,
+        url: opts.fleet.publicUrl ?? url,
+        capacity: opts.fleet.capacity ?? 20,
+        recordings,
+        begin,
+        signal: stopping.signal,
+        log,
+      })
+    : resumeFromList();
+  async function resumeFromList() {
     for (let delay = 500; !stopping.signal.aborted; delay = Math.min(delay * 2, 10_000)) {
       try {
         const res = await fetch(new URL("/api/recorder/sessions", opts.appUrl), {
@@ -261,15 +311,16 @@ export async function startRecorder(opts: TRecorderOptions): Promise<TRecorder> 
       }
       await sleep(delay, stopping.signal);
     }
-  })();
+  }
 
   return {
-    url: `http://${address.address}:${address.port}`,
+    url,
+    recorderId,
     resumed,
     recordings,
     async stop() {
       stopping.abort();
-      await resumed;
+      await resumed.catch(() => undefined);
       await Promise.all([...recordings.values()].map((r) => r.detach()));
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -293,4 +344,85 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 function send(res: http.ServerResponse, status: number, body: unknown) {
   if (res.headersSent) return;
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+/** The recorder's fleet id, made once and kept in its spool (a recorder with a new spool is a new recorder). */
+function spooledRecorderId(spoolDir: string): string {
+  const file = path.join(spoolDir, "recorder-id");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const id = `rec-${crypto.randomBytes(6).toString("hex")}`;
+  fs.writeFileSync(file, id);
+  return id;
+}
+
+/**
+ * The fleet loop: a signed heartbeat every few seconds (the app says how often: a third of the lease TTL)
+ * reporting the sessions it records with their lease epochs. The answer names sessions another recorder holds
+ * now (abandoned at once) and sessions leased to this one it does not record (started, continuing their
+ * numbering). Resolves after the first answer, once spooled sessions the app did not hand back are discarded;
+ * the loop goes on until `signal` aborts.
+ */
+function heartbeats(o: {
+  appUrl: string;
+  secret: string;
+  recorderId: string;
+  url: string;
+  capacity: number;
+  recordings: Map<string, Recording>;
+  begin: (req: TStartRecording) => boolean;
+  signal: AbortSignal;
+  log: (m: string) => void;
+}): Promise<void> {
+  let first = true;
+  let failing = false;
+  let resolveFirst!: () => void;
+  const firstAnswer = new Promise<void>((r) => (resolveFirst = r));
+  const path = "/api/recorder/heartbeat";
+  async function beat(): Promise<number> {
+    const sessions = [...o.recordings.values()]
+      .filter((r) => r.status !== "idle" && r.status !== "ended")
+      .map((r) => ({ sessionId: r.id, epoch: r.epoch }));
+    const hb: TRecorderHeartbeat = { recorderId: o.recorderId, url: o.url, capacity: o.capacity, sessions };
+    const body = JSON.stringify(hb);
+    const res = await fetch(new URL(path, o.appUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signRequest(o.secret, "POST", path, body) },
+      body,
+      signal: AbortSignal.any([AbortSignal.timeout(10_000), o.signal]),
+    });
+    if (!res.ok) throw new Error(`app answered ${res.status}`);
+    const answer = ZHeartbeatAnswer.parse(await res.json());
+    for (const id of answer.stale) void o.recordings.get(id)?.abandon();
+    const handed = new Set<string>();
+    for (const s of answer.assign) {
+      if (!SESSION_ID_RE.test(s.sessionId) || !sourceAllowed(s)) continue;
+      handed.add(s.sessionId);
+      o.begin(s);
+    }
+    if (first) {
+      first = false;
+      // Spooled sessions the app did not hand back: once their leftovers are announced, nothing is left to do.
+      for (const rec of o.recordings.values()) if (rec.status === "idle" && !handed.has(rec.id)) await rec.discard();
+      if (handed.size) o.log(`resumed ${handed.size} session(s) leased to ${o.recorderId}`);
+      resolveFirst();
+    }
+    return answer.heartbeatSeconds * 1000;
+  }
+  void (async () => {
+    let every = 10_000;
+    while (!o.signal.aborted) {
+      try {
+        every = await beat();
+        if (failing) o.log("heartbeat answered again");
+        failing = false;
+      } catch (err) {
+        if (o.signal.aborted) break;
+        if (!failing) o.log(`heartbeat failed (${(err as Error).message}); retrying`);
+        failing = true;
+      }
+      await sleep(failing ? Math.min(every, 2000) : every, o.signal);
+    }
+    resolveFirst();
+  })();
+  return firstAnswer;
 }

@@ -20,6 +20,10 @@ export const ZSpoolState = z.object({
   noAudio: z.boolean().optional(),
   /** Number of the next live part (liveKeys.part): grows by one per stored part across runs and restarts. */
   nextPartSeq: z.number().int().min(0).optional(),
+  /** The lease epoch this recorder holds the session at (0: no lease). Carried by every announcement. */
+  epoch: z.number().int().min(0).optional(),
+  /** Taken over from another recorder (or restarted without a spool): stream time continues from the wall clock. */
+  resumed: z.boolean().optional(),
 });
 export type TSpoolState = z.infer<typeof ZSpoolState>;
 

@@ -550,6 +550,17 @@ const ISOLATION: Record<string, () => Promise<void>> = {
       { error: { code: "unauthorized", message: "Invalid signature (missing)." } },
     ]);
   },
+  "POST /api/recorder/heartbeat": async () => {
+    const r = await call("POST", "/api/recorder/heartbeat", {
+      as: ctx.bob,
+      json: { recorderId: "bob-recorder", url: "http://127.0.0.1:9/", capacity: 1, sessions: [] },
+    });
+    expect([r.status, r.json]).toEqual([
+      401,
+      { error: { code: "unauthorized", message: "Invalid signature (missing)." } },
+    ]);
+    expect(await ctx.prisma.recorder.count({ where: { id: "bob-recorder" } })).toBe(0);
+  },
   "POST /api/recorder/livekit-token": async () => {
     const r = await call("POST", "/api/recorder/livekit-token", { as: ctx.bob, json: { sessionId: ctx.session.id } });
     expect([r.status, r.json]).toEqual([

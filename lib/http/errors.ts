@@ -11,6 +11,7 @@ export type TErrorCode =
   | "not_live"
   | "already_recording"
   | "not_recording"
+  | "stale_lease"
   | "payload_too_large"
   | "rate_limited"
   | "unavailable"
@@ -28,6 +29,7 @@ export const ERROR_STATUS: Record<TErrorCode, number> = {
   not_live: 409,
   already_recording: 409,
   not_recording: 409,
+  stale_lease: 409,
   payload_too_large: 413,
   rate_limited: 429,
   unavailable: 503,

@@ -1,4 +1,5 @@
 /** The runner's HTTP API: event ingest (POST /e/:key), app registration, health and recent runs. */
+import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AppSync } from "./app-sync";
@@ -23,15 +24,45 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
+/**
+ * The keys the runner's API asks for, as Inngest's own server does: the SDK registers with
+ * `Authorization: Bearer <hashed signing key>` (hashSigningKey: the prefix kept, SHA-256 of the hex key) and
+ * sends events to `/e/<event key>`. Unset: the API is open (the default, on loopback).
+ */
+export type TRunnerApiKeys = { signingKey?: string; signingKeyFallback?: string; eventKey?: string };
+
+/** Inngest's hashSigningKey (inngest/helpers/strings): `signkey-<env>-` + sha256 of the key's bytes. */
+export function hashSigningKey(key: string): string {
+  const prefix = /^signkey-\w+-/.exec(key)?.[0] ?? "";
+  return `${prefix}${createHash("sha256").update(key.slice(prefix.length), "hex").digest("hex")}`;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 export class RunnerApi {
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
+  private readonly bearers: string[];
 
   constructor(
     private readonly workerId: string,
     private readonly serveUrl: URL,
     private readonly scheduler: Scheduler,
     private readonly sync: AppSync,
-  ) {}
+    private readonly keys: TRunnerApiKeys = {},
+  ) {
+    this.bearers = [keys.signingKey, keys.signingKeyFallback].filter((k): k is string => !!k).map(hashSigningKey);
+  }
+
+  /** With a signing key set: the request carries one of its hashes as a bearer token (as the SDK sends it). */
+  private signed(req: http.IncomingMessage): boolean {
+    if (!this.bearers.length) return true;
+    const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "");
+    return !!m && this.bearers.some((b) => sameText(b, m[1]));
+  }
 
   /** Listens and returns the runner's URL. */
   async listen(port: number, host: string): Promise<string> {
@@ -53,7 +84,15 @@ export class RunnerApi {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", "http://runner");
     try {
-      if (req.method === "POST" && /^\/e\/[^/]*\/?$/.test(url.pathname)) return await this.ingest(req, res);
+      const event = /^\/e\/([^/]*)\/?$/.exec(url.pathname);
+      if (req.method === "POST" && event) {
+        if (this.keys.eventKey && !sameText(decodeURIComponent(event[1]), this.keys.eventKey))
+          return send(res, 401, { ids: [], status: 401, error: "Event key not found" });
+        return await this.ingest(req, res);
+      }
+      // Registration and the run list: only with the signing key, when one is set (health stays open).
+      if (url.pathname !== "/health" && !this.signed(req))
+        return send(res, 401, { error: { code: "unauthorized", message: "A valid signing key is required." } });
       if (req.method === "POST" && url.pathname === "/fn/register") return await this.register(req, res);
       if (req.method === "GET" && url.pathname === "/health") {
         const { workerId, scheduler } = this;

@@ -17,7 +17,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { AppSync } from "./app-sync";
-import { RunnerApi } from "./runner-api";
+import { RunnerApi, type TRunnerApiKeys } from "./runner-api";
 import { runnerSigningSecret } from "./runner-auth";
 import { Scheduler } from "./scheduler";
 import { log, pruneFinished } from "./store";
@@ -43,6 +43,12 @@ export type TRunnerOptions = {
   signingSecret?: string;
   /** Finished runs, and events no run points to, are deleted this many hours after (hourly). 0 = kept. Default 72. */
   retentionHours?: number;
+  /**
+   * The runner's own HTTP API asks for these when set (runner-api.ts): the signing key for registration and the
+   * run list, the event key for event ingest. `lib/jobs/server.ts` passes INNGEST_SIGNING_KEY(_FALLBACK) and
+   * INNGEST_EVENT_KEY.
+   */
+  apiKeys?: TRunnerApiKeys;
 };
 
 export type TRunner = { url: string; workerId: string; stop(): Promise<void> };
@@ -66,7 +72,7 @@ export async function startRunner(opts: TRunnerOptions): Promise<TRunner> {
   });
   scheduler.startHeartbeat();
   const sync = new AppSync(serveUrl, signingSecret, opts.syncIntervalMs ?? 60_000);
-  const api = new RunnerApi(workerId, serveUrl, scheduler, sync);
+  const api = new RunnerApi(workerId, serveUrl, scheduler, sync, opts.apiKeys);
   const url = await api.listen(opts.port ?? 8288, opts.host ?? "127.0.0.1");
   sync.start(url);
   await scheduler.listen();

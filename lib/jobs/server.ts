@@ -8,6 +8,9 @@
  *   INNGEST_RUNNER_POLL_MS     fallback poll interval; LISTEN/NOTIFY is the fast path (default 1000)
  *   INNGEST_RUNNER_LEASE_MS    how long a crashed runner's runs stay claimed (default 30000)
  *   INNGEST_RUNNER_RETENTION_HOURS  finished runs and their events are deleted after this (default 72; 0 = kept)
+ *   INNGEST_SIGNING_KEY (+ _FALLBACK), INNGEST_EVENT_KEY  when set, the runner's own API asks for them, as
+ *                        Inngest's server does: registration and /runs the hashed signing key as a bearer token,
+ *                        event ingest the event key in its path
  */
 import { z } from "zod";
 import { env } from "@/lib/env";
@@ -22,6 +25,9 @@ const ZRunnerEnv = z.object({
   INNGEST_RUNNER_BACKOFF_MS: z.coerce.number().int().min(1).optional(),
   INNGEST_RUNNER_POLL_MS: z.coerce.number().int().min(10).optional(),
   INNGEST_RUNNER_LEASE_MS: z.coerce.number().int().min(100).optional(),
+  INNGEST_SIGNING_KEY: z.string().min(1).optional(),
+  INNGEST_SIGNING_KEY_FALLBACK: z.string().min(1).optional(),
+  INNGEST_EVENT_KEY: z.string().min(1).optional(),
   INNGEST_RUNNER_RETENTION_HOURS: z.coerce
     .number()
     .min(0)
@@ -47,6 +53,11 @@ async function main() {
     pollMs: e.INNGEST_RUNNER_POLL_MS,
     leaseMs: e.INNGEST_RUNNER_LEASE_MS,
     retentionHours: e.INNGEST_RUNNER_RETENTION_HOURS,
+    apiKeys: {
+      signingKey: e.INNGEST_SIGNING_KEY,
+      signingKeyFallback: e.INNGEST_SIGNING_KEY_FALLBACK,
+      eventKey: e.INNGEST_EVENT_KEY,
+    },
   });
   let stopping = false;
   const shutdown = (sig: string) => {

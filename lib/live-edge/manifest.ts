@@ -36,16 +36,32 @@ export const ZLiveManifest = z.object({
 });
 export type TLiveManifest = z.infer<typeof ZLiveManifest>;
 
+/**
+ * Keys of the live edge. `epoch` is the recorder lease's (lib/recorder/lease.ts): each owner of a session writes
+ * its own parts and manifest, so a paused former owner that wakes up cannot overwrite what the new owner wrote,
+ * and the app reads only the current owner's manifest. Epoch 0 (no lease: a recorder started by hand, tests)
+ * keeps the plain names.
+ */
 export const liveKeys = {
   /** Folder of a session's live parts. */
   parts: (sessionId: string) => `sessions/${sessionId}/live/`,
-  part: (sessionId: string, seq: number) => `${liveKeys.parts(sessionId)}${String(seq).padStart(7, "0")}.ts`,
-  manifest: (sessionId: string) => `${liveKeys.parts(sessionId)}manifest.json`,
+  part: (sessionId: string, seq: number, epoch = 0) =>
+    `${liveKeys.parts(sessionId)}${String(seq).padStart(7, "0")}${epoch ? `-e${epoch}` : ""}.ts`,
+  manifest: (sessionId: string, epoch = 0) => `${liveKeys.parts(sessionId)}manifest${epoch ? `-e${epoch}` : ""}.json`,
 };
 
-/** The session's current live manifest, or null when there is none (not recording, or nothing cut yet). */
-export async function readLiveManifest(sessionId: string): Promise<TLiveManifest | null> {
-  const blob = await getStore().read(liveKeys.manifest(sessionId));
+/**
+ * The session's current live manifest (its lease holder's), or null when there is none (not recording, or
+ * nothing cut yet). `epoch` defaults to the session's current lease epoch, read from the database.
+ */
+export async function readLiveManifest(sessionId: string, epoch?: number): Promise<TLiveManifest | null> {
+  if (epoch === undefined) {
+    // Imported here, not at the top: the recorder uses liveKeys and holds no database connection.
+    const { prisma } = await import("@/lib/db");
+    const row = await prisma.liveSession.findUnique({ where: { id: sessionId }, select: { leaseEpoch: true } });
+    epoch = row?.leaseEpoch ?? 0;
+  }
+  const blob = await getStore().read(liveKeys.manifest(sessionId, epoch));
   if (!blob) return null;
   const chunks: Buffer[] = [];
   for await (const c of blob.stream) chunks.push(c as Buffer);

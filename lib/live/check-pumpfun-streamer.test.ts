@@ -110,6 +110,14 @@ describe("checkStreamer for pump.fun", () => {
           source: { kind: "pumpfun", mint: MINT },
           segmentSeconds: 10,
           audioChunkSeconds: 5,
+          // No fleet recorder registered: leased to RECORDER_URL (lib/recorder/assign-session.ts), epoch 1.
+          lease: {
+            epoch: 1,
+            nextNumber: 0,
+            storedUntil: 0,
+            startedAt: sessions[0].startedAt.getTime(),
+            resume: false,
+          },
         },
       },
     ]);

@@ -9,7 +9,7 @@ import { ZLiveClip } from "@/lib/live-view/live-clip-range";
 import { ZPushSubscription, ZPushUnsubscribe } from "@/lib/notifications/subscriptions";
 import { ZCreateEndpoint, ZUpdateEndpoint } from "@/lib/outgoing-webhooks/endpoints";
 import { ZRedetectRequest } from "@/lib/pipeline/redetect-segment";
-import { ZLivekitTokenRequest, ZRecorderWebhook } from "@/lib/recorder/protocol";
+import { ZLivekitTokenRequest, ZRecorderHeartbeat, ZRecorderWebhook } from "@/lib/recorder/protocol";
 import { ZImportUrl } from "@/lib/recording/replay";
 import { ZSearchQuery } from "@/lib/search/search-library";
 import { ZUpdateSettings } from "@/lib/settings/settings";
@@ -590,6 +590,17 @@ export const OPERATIONS: Record<string, TOperation> = {
     auth: "recorder",
     body: ZRecorderWebhook,
     ok: { status: 200, description: "`{ ok: true, … }` (a repeated delivery is acknowledged as a duplicate)." },
+    errors: [...body, "not_found", "stale_lease"],
+  },
+  "POST /api/recorder/heartbeat": {
+    tag: "Internal",
+    summary: "A fleet recorder registers and renews its session leases (signed per request)",
+    auth: "recorder",
+    body: ZRecorderHeartbeat,
+    ok: {
+      status: 200,
+      description: "`{ heartbeatSeconds, stale, assign }`: sessions it lost to another recorder, sessions to start.",
+    },
     errors: [...body],
   },
   "GET /api/recorder/sessions": {

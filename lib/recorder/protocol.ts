@@ -45,7 +45,25 @@ export function recorderSourceOf(streamer: { kind: string; source: string }): TR
 export const ZLivekitTokenRequest = z.object({ sessionId: z.string().min(1).max(128) });
 export const ZLivekitTokenResponse = z.object({ source: ZLivekitRoomSource() });
 
-/** App → recorder: POST {RECORDER_URL}/sessions. Idempotent per sessionId. */
+/**
+ * The recorder's lease on a session (lib/recorder/lease.ts): `epoch` fences it (every announcement carries it,
+ * and the app refuses another epoch with 409 `stale_lease`); the rest is where the session stands in the app,
+ * so a recorder that takes it over (with an empty spool, say) continues it instead of starting at 0.
+ */
+export const ZLease = z.object({
+  epoch: z.number().int().min(1),
+  /** The next segment number: one past the highest the app has stored. */
+  nextNumber: z.number().int().min(0),
+  /** End of the last stored segment, in stream seconds. */
+  storedUntil: z.number().min(0),
+  /** When the session began (ms since the epoch): stream time 0. */
+  startedAt: z.number().int().min(0),
+  /** The session was leased before (a takeover or a re-assignment): stream time continues from the wall clock. */
+  resume: z.boolean(),
+});
+export type TLease = z.infer<typeof ZLease>;
+
+/** App → recorder: POST {recorder URL}/sessions. Idempotent per sessionId. */
 export const ZStartRecording = z.object({
   sessionId: z.string().min(1),
   streamerId: z.string().min(1),
@@ -68,8 +86,18 @@ export const ZStartRecording = z.object({
    * recorder picks the encoders its ffmpeg has; live parts and audio chunks are unaffected.
    */
   output: z.object({ format: z.enum(["mp4", "webm", "av1"]), quality: z.enum(["low", "medium", "high"]) }).optional(),
+  /** Absent: a recorder started by hand (no lease, epoch 0, nothing fenced). */
+  lease: ZLease.optional(),
 });
 export type TStartRecording = z.infer<typeof ZStartRecording>;
+
+/**
+ * The lease epoch the announcing recorder holds. Another epoch than the session's is refused (409 `stale_lease`):
+ * the session has a newer owner. Absent: a recorder without a lease (epoch 0).
+ */
+function ZEpoch() {
+  return z.number().int().min(0).optional();
+}
 
 /** Recorder → app: POST {APP_URL}/api/webhooks/recorder */
 export const ZSegmentRecorded = z.object({
@@ -83,6 +111,7 @@ export const ZSegmentRecorded = z.object({
   sizeBytes: z.number().int().min(0),
   /** True for the last (possibly partial) segment of a session. */
   final: z.boolean().default(false),
+  epoch: ZEpoch(),
 });
 export const ZSessionEnded = z.object({
   type: z.literal("session.ended"),
@@ -92,6 +121,7 @@ export const ZSessionEnded = z.object({
   segments: z.number().int().min(0),
   /** The source was a recording (file, HTTP media, finished HLS) read to its end: it is not watched again. */
   finite: z.literal(true).optional(),
+  epoch: ZEpoch(),
 });
 /** Recorder → app: a stretch of the live audio (16 kHz mono WAV) ahead of the segment that will contain it. */
 export const ZAudioChunk = z.object({
@@ -101,6 +131,7 @@ export const ZAudioChunk = z.object({
   startOffset: z.number().min(0),
   duration: z.number().positive().max(600),
   storageKey: z.string().min(1),
+  epoch: ZEpoch(),
 });
 /** One second of a pump.fun coin's activity on the session clock (decision 024). */
 export const ZActivitySecond = z.object({
@@ -138,3 +169,31 @@ export type TRecorderWebhook = z.infer<typeof ZRecorderWebhook>;
 
 /** App → recorder on GET {APP_URL}/api/recorder/sessions: sessions that should be recording (for resume after restart). */
 export const ZActiveSessions = z.object({ sessions: z.array(ZStartRecording) });
+
+/**
+ * Recorder → app: POST {APP_URL}/api/recorder/heartbeat, signed like the active-session list (`signRequest`, a
+ * nonce accepted once). The first one registers the recorder; each renews the leases of the sessions it reports
+ * at their current epoch.
+ */
+export const ZRecorderHeartbeat = z.object({
+  /** Stable per recorder (RECORDER_ID, or kept in its spool). */
+  recorderId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "letters, digits, _ . - (at most 64)"),
+  /** Where the app reaches its control API. */
+  url: z.string().url().max(2048),
+  /** Sessions it takes at once. */
+  capacity: z.number().int().min(1).max(10_000),
+  /** The sessions it is recording, with the epoch of each one's lease. */
+  sessions: z.array(z.object({ sessionId: z.string().min(1).max(128), epoch: z.number().int().min(0) })).max(10_000),
+});
+export type TRecorderHeartbeat = z.infer<typeof ZRecorderHeartbeat>;
+
+/** The app's answer to a heartbeat. */
+export const ZHeartbeatAnswer = z.object({
+  /** Send the next heartbeat after this long (a third of the lease TTL). */
+  heartbeatSeconds: z.number().positive(),
+  /** Reported sessions whose lease another recorder holds now: stop recording them, announce nothing more. */
+  stale: z.array(z.string()),
+  /** Sessions leased to this recorder that it did not report: start (or resume) them. */
+  assign: z.array(ZStartRecording),
+});
+export type THeartbeatAnswer = z.infer<typeof ZHeartbeatAnswer>;

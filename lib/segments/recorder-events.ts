@@ -1,6 +1,7 @@
 import { prisma } from "@/lib/db";
 import { AppError } from "@/lib/http/errors";
 import type { TAudioChunk, TSegmentRecorded, TSessionEnded } from "@/lib/recorder/protocol";
+import { leaseVerdict } from "@/lib/recorder/lease";
 import { getStore, storageKeys } from "@/lib/storage";
 import { inngest } from "@/inngest/client";
 import { audioChunkReady, segmentReady, sessionEnded } from "@/inngest/events";
@@ -13,9 +14,10 @@ import { audioChunkReady, segmentReady, sessionEnded } from "@/inngest/events";
 export async function recordSegment(p: TSegmentRecorded): Promise<{ segmentId: string; duplicate: boolean }> {
   const session = await prisma.liveSession.findUnique({
     where: { id: p.sessionId },
-    select: { id: true, userId: true },
+    select: { id: true, userId: true, leaseEpoch: true },
   });
   if (!session) return unknownSession(p);
+  assertLease(session.leaseEpoch, p.epoch);
   const inserted = await prisma.segment.createMany({
     data: {
       userId: session.userId,
@@ -46,6 +48,20 @@ export async function recordSegment(p: TSegmentRecorded): Promise<{ segmentId: s
 }
 
 /**
+ * Fencing (lib/recorder/lease.ts): an announcement from a recorder whose lease on the session was taken over is
+ * refused, whatever it says, and that recorder stops recording the session. What it stored stays under its own
+ * run's keys, so nothing the new owner wrote is touched.
+ */
+function assertLease(sessionEpoch: number, messageEpoch: number | undefined) {
+  if (leaseVerdict(sessionEpoch, messageEpoch) === "stale") {
+    throw new AppError(
+      "stale_lease",
+      `Lease epoch ${messageEpoch} is not the session's (${sessionEpoch}): another recorder records it now.`,
+    );
+  }
+}
+
+/**
  * A segment or audio chunk of a session with no row: its streamer was removed with its clips while the recorder
  * was still storing it. The blob is deleted (no row would ever own it) and the announcement answered 404.
  */
@@ -68,9 +84,10 @@ export const FINITE_SOURCE_NOTE =
 export async function endSession(p: TSessionEnded): Promise<void> {
   const session = await prisma.liveSession.findUnique({
     where: { id: p.sessionId },
-    select: { id: true, userId: true, streamerId: true, status: true, replaySource: true },
+    select: { id: true, userId: true, streamerId: true, status: true, replaySource: true, leaseEpoch: true },
   });
   if (!session) throw new AppError("not_found", "Unknown session.");
+  assertLease(session.leaseEpoch, p.epoch);
   // A replay (an imported recording) says nothing about the streamer's live state.
   const live = session.replaySource === null;
   if (session.status === "RECORDING") {
@@ -133,9 +150,10 @@ function streamerUpdates(streamerId: string, p: TSessionEnded) {
 export async function recordAudioChunk(p: TAudioChunk): Promise<{ chunkId: string; duplicate: boolean }> {
   const session = await prisma.liveSession.findUnique({
     where: { id: p.sessionId },
-    select: { id: true, userId: true },
+    select: { id: true, userId: true, leaseEpoch: true },
   });
   if (!session) return unknownSession(p);
+  assertLease(session.leaseEpoch, p.epoch);
   // The app later deletes this key: it must be one of this session's chunk keys.
   if (!p.storageKey.startsWith(storageKeys.audioChunks(session.id))) {
     throw new AppError("invalid_input", "storageKey is not an audio chunk key of this session.");

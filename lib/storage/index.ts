@@ -32,7 +32,13 @@ export function getStore(): BlobStore {
 const n5 = (n: number) => String(n).padStart(5, "0");
 
 export const storageKeys = {
-  segment: (sessionId: string, number: number, ext = "ts") => `sessions/${sessionId}/segments/${n5(number)}.${ext}`,
+  /**
+   * A recorded segment. `run` names the recording run that made it (the recorder's lease epoch, run number and
+   * a random token): a recorder that took the session over, or one restarted without its spool, never writes
+   * over a stored segment. Absent: the number alone (segments the app itself makes, and older recorders).
+   */
+  segment: (sessionId: string, number: number, ext = "ts", run?: string) =>
+    `sessions/${sessionId}/segments/${n5(number)}${run ? `.${run}` : ""}.${ext}`,
   /** 16 kHz mono WAV extracted from a segment (input to transcription and analysis). */
   segmentAudio: (sessionId: string, number: number) => `sessions/${sessionId}/audio/${n5(number)}.wav`,
   /** Loudness, silences and keyword hits of a segment, in stream time. */
@@ -40,8 +46,8 @@ export const storageKeys = {
   /** Folder of a session's audio chunks (the webhook accepts chunk keys only under it). */
   audioChunks: (sessionId: string) => `sessions/${sessionId}/chunks/`,
   /** Live audio sent ahead of its segment (recorder run + chunk index), deleted once transcribed. */
-  audioChunk: (sessionId: string, run: number, index: number) =>
-    `${storageKeys.audioChunks(sessionId)}${n5(run)}-${n5(index)}.wav`,
+  audioChunk: (sessionId: string, run: number | string, index: number) =>
+    `${storageKeys.audioChunks(sessionId)}${typeof run === "number" ? n5(run) : run}-${n5(index)}.wav`,
   clipVideo: (clipId: string) => `clips/${clipId}/clip.mp4`,
   clipThumb: (clipId: string) => `clips/${clipId}/thumb.jpg`,
   /** A re-render (trim) under a new name, so the current file keeps playing until the swap. */

@@ -1,22 +1,18 @@
-import { prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
 import { AppError } from "@/lib/http/errors";
-import { recorderLivekitSessionsWhere } from "@/lib/livekit/recorded-by-recorder";
-import { liveChunkSeconds } from "@/lib/recorder/client";
-import type { TStartRecording } from "@/lib/recorder/protocol";
-import { recorderSourceFor, recordingOutputOf } from "@/lib/recorder/recorder-source";
-import { replayStartRequest } from "@/lib/recording/replay";
+import { startRequestsFor } from "@/lib/recorder/start-requests";
 import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
 import { claimNonce } from "@/lib/webhooks/claim-delivery";
 
 export const dynamic = "force-dynamic";
 
 /**
- * For the recorder after a restart: every session that should still be recording. Signed like the app's
- * control calls (`signRequest`: bound to GET and this path, with a nonce accepted once), so a captured
- * request cannot be replayed to read the list again. A LiveKit room's source carries a freshly minted viewer
- * token, so a restarted recorder rejoins with a valid one.
+ * For a recorder run without the fleet, after a restart: every session that should still be recording and that
+ * no fleet recorder holds (a fleet recorder gets its own through its heartbeat). Signed like the app's control calls (`signRequest`: bound to
+ * GET and this path, with a nonce accepted once), so a captured request cannot be replayed to read the list
+ * again. A LiveKit room's source carries a freshly minted viewer token, so a restarted recorder rejoins with a
+ * valid one.
  */
 export const GET = api(async (req) => {
   const url = new URL(req.url);
@@ -27,36 +23,6 @@ export const GET = api(async (req) => {
   );
   if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
   await claimNonce("recorder", check.nonce, "Invalid signature (replayed).");
-  // LIVEKIT sessions recorded by LiveKit egress (inngest/livekit-egress.ts) are not the recorder's.
-  const livekit = recorderLivekitSessionsWhere();
-  const rows = await prisma.liveSession.findMany({
-    where: {
-      status: "RECORDING",
-      OR: [{ replaySource: { not: null } }, { streamer: { kind: { not: "LIVEKIT" } } }, ...(livekit ? [livekit] : [])],
-    },
-    select: {
-      id: true,
-      streamerId: true,
-      segmentSeconds: true,
-      replaySource: true,
-      replayPace: true,
-      streamer: { select: { kind: true, source: true, recordOutput: true, recordQuality: true } },
-    },
-  });
-  const sessions: TStartRecording[] = await Promise.all(
-    rows.map(async (r) =>
-      // A replay reads its own recording (an upload's link signed afresh), whatever the streamer's kind.
-      r.replaySource !== null
-        ? replayStartRequest({ ...r, replaySource: r.replaySource })
-        : {
-            sessionId: r.id,
-            streamerId: r.streamerId,
-            source: await recorderSourceFor(r.id, r.streamer),
-            segmentSeconds: r.segmentSeconds,
-            audioChunkSeconds: liveChunkSeconds(),
-            output: recordingOutputOf(r.streamer),
-          },
-    ),
-  );
-  return Response.json({ sessions });
+  // Sessions a fleet recorder holds are its own (handed over through heartbeats), not this recorder's.
+  return Response.json({ sessions: await startRequestsFor({ recorderId: null }) });
 });
