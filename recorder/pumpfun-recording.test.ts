@@ -211,7 +211,8 @@ describe("pump.fun recording through a frame source", () => {
       await until("session.ended", () => ended("pf-webm"));
       const segs = segments("pf-webm");
       expect(segs.length).toBeGreaterThanOrEqual(3);
-      expect(segs.map((s) => s.storageKey)).toEqual(segs.map((s) => `sessions/pf-webm/segments/0000${s.number}.webm`));
+      for (const s of segs)
+        expect(s.storageKey).toMatch(new RegExp(`^sessions/pf-webm/segments/0000${s.number}\\..*\\.webm$`));
       const codecs = async (key: string, name: string) => {
         const file = path.join(tmp, name);
         await store.download(key, file);

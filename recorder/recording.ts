@@ -431,6 +431,7 @@ export class Recording {
       return null;
     }
     if (!checked.ok) throw new Refused(`refused: ${checked.reason}`);
+    if (checked.unreadable) throw new Refused(`refused: ${checked.unreadable}`);
     return { kind: "network", url: checked.url, proxyUrl: guard.proxyUrl, realtime };
   }
 

@@ -4,6 +4,7 @@
  * into clips by the app's real functions through the embedded runner; a VOD link imported the same way; and
  * the refusals (too big, someone else's streamer or upload, a live stream given as a recording).
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -17,6 +18,15 @@ import { makeToneSegment, signUpViaApi, waitFor, waitForFunctions } from "./supp
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "replay-"));
 const stamp = Date.now();
 let liveHls: http.Server;
+/** ffmpeg's default MP4: the index (moov) after the media. */
+const indexLastMp4 = (() => {
+  const out = path.join(tmp, "index-last.mp4");
+  execFileSync("ffmpeg", [
+    ...["-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15:duration=2"],
+    ...["-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:v", "libx264", "-c:a", "aac", out],
+  ]);
+  return fs.readFileSync(out);
+})();
 let ctx: Awaited<ReturnType<typeof setup>>;
 
 async function setup() {
@@ -32,7 +42,9 @@ async function setup() {
   process.env.UPLOAD_MAX_MB = "50";
 
   // A live HLS playlist (no #EXT-X-ENDLIST): not a recording.
-  liveHls = http.createServer((_req, res) => {
+  liveHls = http.createServer((req, res) => {
+    // An MP4 whose index follows its media, from a host that serves no byte ranges.
+    if (req.url === "/index-last.mp4") return res.writeHead(200, { "content-type": "video/mp4" }).end(indexLastMp4);
     res.writeHead(200, { "content-type": "application/vnd.apple.mpegurl" });
     res.end("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.0,\nseg0.ts\n");
   });
@@ -256,6 +268,15 @@ describe("replay of a recording", () => {
       body: error(
         "invalid_input",
         "That URL is a live stream, not a recording: add it as a streamer to record it while it is live.",
+      ),
+    });
+    expect(await post(ivy, streamer.id, { url: `${ctx.hlsUrl}/index-last.mp4` })).toEqual({
+      status: 422,
+      body: error(
+        "invalid_input",
+        "That recording cannot be imported: the file's index (moov) is at its end and its host does not serve " +
+          "byte ranges, so it cannot be read as it downloads; download it and upload the file instead, or serve " +
+          "it with byte ranges.",
       ),
     });
     expect(await post(ivy, streamer.id, { url: "rtmp://93.184.215.14/live/key" })).toEqual({

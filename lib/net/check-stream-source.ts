@@ -4,9 +4,11 @@ import { hostIsPrivate } from "./private-address";
 /**
  * `transient`: the source could not be reached (worth retrying), as opposed to refused. `finite`: the source is
  * a recording that ends (HTTP media with a file extension, or an HLS playlist carrying `#EXT-X-ENDLIST`), not
- * a live stream: read to its end, it is over.
+ * a live stream: read to its end, it is over. `unreadable`: why ffmpeg cannot read it as it downloads (an MP4
+ * whose index follows its media, on a host without byte ranges): whoever would start recording it refuses.
  */
-export type TSourceCheck = { ok: true; url: string; finite: boolean } | { ok: false; reason: string; transient?: true };
+export type TSourceCheck =
+  { ok: true; url: string; finite: boolean; unreadable?: string } | { ok: false; reason: string; transient?: true };
 
 /** Progressive media files: a URL ending in one of these is a recording, however it is served. */
 const FILE_EXTENSION = /\.(mp4|m4v|mov|mkv|webm)$/i;
@@ -60,7 +62,9 @@ export async function checkStreamSource(
     if (!v.ok) return withTransient(`variant playlist ${variant}: ${v.reason}`);
     finite ||= v.endlist;
   }
-  return { ok: true, url: top.url, finite };
+  return top.unreadable
+    ? { ok: true, url: top.url, finite, unreadable: top.unreadable }
+    : { ok: true, url: top.url, finite };
 }
 
 const withTransient = (reason: string): TSourceCheck =>
@@ -71,7 +75,8 @@ async function checkPlaylistAt(
   isPrivate: (host: string) => Promise<boolean>,
   timeoutMs = 10_000,
 ): Promise<
-  { ok: true; url: string; variants: string[]; playlist: boolean; endlist: boolean } | { ok: false; reason: string }
+  | { ok: true; url: string; variants: string[]; playlist: boolean; endlist: boolean; unreadable?: string }
+  | { ok: false; reason: string }
 > {
   const chain = await checkRedirects(source, { isPrivate, timeoutMs });
   if (!chain.ok) return chain;
@@ -90,14 +95,12 @@ async function checkPlaylistAt(
   if (!head.startsWith("#EXTM3U")) {
     // ffmpeg reads an MP4 whose index (moov) follows the media by seeking to it; a host that serves no byte
     // ranges then hands it the media again, read as garbage (undecodable audio, failed segments).
-    if (mp4IndexAtEnd(prefix) && res.headers.get("accept-ranges")?.toLowerCase() !== "bytes")
-      return {
-        ok: false,
-        reason:
-          "the file's index (moov) is at its end and its host does not serve byte ranges, so it cannot be read " +
-          "as it downloads; download it and upload the file instead, or serve it with byte ranges",
-      };
-    return { ok: true, url: chain.url, variants: [], playlist: false, endlist: false };
+    const unreadable =
+      mp4IndexAtEnd(prefix) && res.headers.get("accept-ranges")?.toLowerCase() !== "bytes"
+        ? "the file's index (moov) is at its end and its host does not serve byte ranges, so it cannot be read " +
+          "as it downloads; download it and upload the file instead, or serve it with byte ranges"
+        : undefined;
+    return { ok: true, url: chain.url, variants: [], playlist: false, endlist: false, unreadable };
   }
   const uris = playlistUris(head, chain.url);
   const hosts = new Map<string, URL>();

@@ -76,6 +76,8 @@ export async function checkImportUrl(input: string, userId: string): Promise<str
     isPrivate: env.ALLOW_PRIVATE_SOURCES ? async () => false : hostIsPrivate,
   });
   if (!checked.ok) throw new AppError("invalid_input", `That recording cannot be imported: ${checked.reason}.`);
+  if (checked.unreadable)
+    throw new AppError("invalid_input", `That recording cannot be imported: ${checked.unreadable}.`);
   if (!checked.finite) {
     throw new AppError(
       "invalid_input",
