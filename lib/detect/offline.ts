@@ -3,8 +3,12 @@ import type { TCandidate, TDetectInput, Detector, TWindow } from "./types";
 
 /**
  * The offline detector: a deterministic score over the window's own signals.
- *  - loudness: momentary LUFS above the window's baseline (median of voiced frames, spread by MAD),
- *  - keywords: excitement phrases (defaults + the streamer's), from keyword spotting and from the transcript,
+ *  - loudness: the level sustained over 2.5 s above the talk's typical level (median over the window's speech),
+ *    beyond the talk's own spread (MAD): people talk louder and softer sentence by sentence, and a syllable
+ *    peaks higher still, so neither is a moment (momentary LUFS still draws the edges of a loud burst),
+ *  - keywords: excitement phrases (defaults + the streamer's), from keyword spotting and from the transcript;
+ *    a multi-word phrase or the streamer's own keyword is strong evidence, a lone "what" or "wow" weak (it is
+ *    said all the time, and keyword spotting hears it in calm talk),
  *  - speech rate: words per second against the window's typical rate,
  *  - silence: dead air is never a peak, and clip edges snap to pauses / word boundaries.
  * Peaks of the combined activation grow into "hot" regions, which become clips of [min, max] seconds with a
@@ -33,6 +37,14 @@ const BIN = 0.5; // seconds per activation bin
 const FLOOR_LUFS = -70;
 const VOICED_LUFS = -60;
 const MIN_ACTIVATION = 0.25;
+/** Loudness is judged as the energy mean over this many bins (2.5 s) centred on a bin. */
+const SUSTAIN_BINS = 5;
+/** Sustained loudness must be this far above the talk's typical level at least (LU) to count at all… */
+const MIN_LOUD_LU = 4;
+/** …and counts in full this far beyond that (LU). */
+const FULL_LOUD_LU = 6;
+/** Speech rate counts from this multiple of the window's median rate. */
+const FAST_RATE = 1.5;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -54,10 +66,13 @@ const norm = (s: string) =>
     .split(/\s+/)
     .filter(Boolean);
 
-type THit = { phrase: string; t: number };
+type THit = { phrase: string; t: number; strong?: boolean };
 
-/** Keyword hits from spotting plus phrase matches in the transcript, de-duplicated within 0.75 s. */
-function collectHits(words: TWord[], spotted: THit[], phrases: string[]): THit[] {
+/**
+ * Keyword hits from spotting plus phrase matches in the transcript, de-duplicated within 0.75 s; a weak
+ * (single-word) hit within 0.75 s of another hit is the same spoken word heard twice ("what" and "wow").
+ */
+function collectHits(words: TWord[], spotted: THit[], phrases: string[], strong: (p: string) => boolean): THit[] {
   const wanted = new Map<string, string>();
   for (const p of phrases) {
     const k = norm(p).join(" ");
@@ -79,14 +94,21 @@ function collectHits(words: TWord[], spotted: THit[], phrases: string[]): THit[]
   const out: THit[] = [];
   for (const h of hits) {
     const key = norm(h.phrase).join(" ");
-    if (!out.some((o) => norm(o.phrase).join(" ") === key && Math.abs(o.t - h.t) < 0.75)) out.push(h);
+    const near = out.filter((o) => Math.abs(o.t - h.t) < 0.75);
+    if (near.some((o) => norm(o.phrase).join(" ") === key)) continue;
+    const hit = { ...h, strong: strong(h.phrase) };
+    if (!hit.strong && near.length) continue;
+    // A strong phrase replaces a weak word heard at its start ("oh" of "oh my god" spotted as "wow").
+    for (const o of near) if (!o.strong) out.splice(out.indexOf(o), 1);
+    out.push(hit);
   }
   return out;
 }
 
 type TBins = {
   t: number[]; // bin start times
-  excess: number[]; // LU above baseline
+  excess: number[]; // momentary LU above baseline (draws a loud burst's edges)
+  sustained: number[]; // sustained LU above the talk's typical level (the loudness evidence)
   rate: number[]; // words/s around the bin
   activation: number[];
   silent: boolean[];
@@ -94,18 +116,39 @@ type TBins = {
   loud: boolean[];
 };
 
-function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: number; medianRate: number } {
+/** Energy mean (in LUFS) of the momentary frames in bins [i - SUSTAIN_BINS/2, i + SUSTAIN_BINS/2]. */
+function sustainedLoudness(energy: number[], frames: number[]): number[] {
+  const half = Math.floor(SUSTAIN_BINS / 2);
+  return energy.map((_, i) => {
+    let e = 0;
+    let k = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(energy.length - 1, i + half); j++) {
+      e += energy[j];
+      k += frames[j];
+    }
+    return k && e > 0 ? Math.max(FLOOR_LUFS, 10 * Math.log10(e / k)) : FLOOR_LUFS;
+  });
+}
+
+function buildBins(
+  input: TDetectInput,
+  hits: THit[],
+): TBins & { baseline: number; medianRate: number; spread: number } {
   const { window, signals } = input;
   const n = Math.max(1, Math.ceil((window.end - window.start) / BIN));
   const t = Array.from({ length: n }, (_, i) => window.start + i * BIN);
   const idx = (x: number) => Math.floor((x - window.start) / BIN);
 
   const loud = new Array<number>(n).fill(FLOOR_LUFS);
+  const energy = new Array<number>(n).fill(0);
+  const frames = new Array<number>(n).fill(0);
   const inWin = signals.loudness.filter((p) => p.t >= window.start && p.t <= window.end);
   // ebur128's momentary value at t describes the 400 ms before t.
   for (const p of inWin) {
     const i = clamp(idx(p.t - 0.2), 0, n - 1);
     loud[i] = Math.max(loud[i], p.lufs);
+    energy[i] += p.lufs <= FLOOR_LUFS ? 0 : 10 ** (p.lufs / 10);
+    frames[i]++;
   }
   const voiced = inWin.map((p) => p.lufs).filter((l) => l > VOICED_LUFS);
   const pool = voiced.length >= 10 ? voiced : inWin.map((p) => p.lufs);
@@ -122,19 +165,28 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
   const medianRate = median(rate.filter((r) => r > 0));
 
   const inSilence = (a: number, b: number) => signals.silences.some((s) => s.start <= a && s.end >= b);
-
   const silent = t.map((b) => inSilence(b, b + BIN));
+
+  // The talk's typical level and spread: sustained loudness over the bins with speech in them.
+  const level = sustainedLoudness(energy, frames);
+  const speech = level.filter((l, i) => !silent[i] && l > VOICED_LUFS);
+  const talk = speech.length >= 10 ? speech : level.filter((l) => l > FLOOR_LUFS);
+  const typical = median(talk);
+  const spread = Math.max(MIN_LOUD_LU, 2 * median(talk.map((l) => Math.abs(l - typical))) * 1.4826);
+  const sustained = level.map((l) => (l <= FLOOR_LUFS ? 0 : l - typical));
+  const loudEvidence = (i: number) => clamp((sustained[i] - spread) / FULL_LOUD_LU, 0, 1);
+
   const activation = t.map((b, i) => {
     if (silent[i]) return 0;
     const c = b + BIN / 2;
-    const loudC = clamp((excess[i] - deadzone) / 12, 0, 1);
     // A hit marks the phrase's start: it lights up the second and a half after it, barely the time before.
-    const kw = clamp(hits.filter((h) => c >= h.t - 0.5 && c <= h.t + 1.5).length / 2, 0, 1);
-    const rateC = medianRate > 0 ? clamp((rate[i] - medianRate * 1.3) / medianRate, 0, 1) : 0;
-    return 0.55 * loudC + 0.3 * kw + 0.15 * rateC;
+    const near = hits.filter((h) => c >= h.t - 0.5 && c <= h.t + 1.5);
+    const kw = clamp(near.reduce((k, h) => k + (h.strong ? 1 : 0.5), 0) / 2, 0, 1);
+    const rateC = medianRate > 0 ? clamp((rate[i] - medianRate * FAST_RATE) / medianRate, 0, 1) : 0;
+    return 0.55 * loudEvidence(i) + 0.3 * kw + 0.15 * rateC;
   });
   const loudBins = excess.map((e) => e > deadzone);
-  return { t, excess, rate, activation, silent, loud: loudBins, baseline, medianRate };
+  return { t, excess, sustained, spread, rate, activation, silent, loud: loudBins, baseline, medianRate };
 }
 
 /**
@@ -230,13 +282,14 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
   const { signals, window: w, settings } = input;
   if (!(w.end > w.start)) return [];
   const words = [...signals.words].sort((a, b) => a.s - b.s);
+  const userKeys = new Set(settings.keywords.map((k) => norm(k).join(" ")));
   const hits = collectHits(
     words.filter((x) => x.s >= w.start && x.s <= w.end),
     signals.keywordHits.filter((h) => h.t >= w.start && h.t <= w.end),
     [...EXCITEMENT_PHRASES, ...settings.keywords],
+    (p) => userKeys.has(norm(p).join(" ")) || norm(p).length > 1,
   );
   const bins = buildBins(input, hits);
-  const userKeys = new Set(settings.keywords.map((k) => norm(k).join(" ")));
   const act = bins.activation;
 
   // Peaks, strongest first (ties: earliest), each claiming its region so one moment yields one clip.
@@ -264,7 +317,7 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
     );
     ({ start, end } = snap(start, end, words, signals.silences));
     ({ start, end } = fitRange(start, end, region, peakT, w, settings.minClipSeconds, settings.maxClipSeconds));
-    raw.push(describe({ start: r2(start), end: r2(end), region, lo, hi, bins, hits, words, userKeys }));
+    raw.push(describe({ start: r2(start), end: r2(end), region, lo, hi, bins, hits, words }));
   }
 
   // Overlapping clips are one moment: keep the stronger.
@@ -283,25 +336,27 @@ function describe(a: {
   bins: ReturnType<typeof buildBins>;
   hits: THit[];
   words: TWord[];
-  userKeys: Set<string>;
 }): TCandidate {
   const { bins } = a;
   let excess = 0;
   let rate = 0;
   for (let i = a.lo; i <= a.hi; i++) {
-    excess = Math.max(excess, bins.excess[i]);
+    excess = Math.max(excess, bins.sustained[i]);
     rate = Math.max(rate, bins.rate[i]);
   }
   const inClip = a.hits.filter((h) => h.t >= a.start && h.t <= a.end);
   const phrases = [...new Set(inClip.map((h) => h.phrase))];
   const rateRatio = bins.medianRate > 0 ? rate / bins.medianRate : 1;
 
-  const loudPts = clamp((excess / 15) * 50, 0, 50);
-  // Multi-word phrases and the streamer's own keywords are strong evidence; a lone "what" or "wow" is weak
-  // (people say it all the time, and short words are what keyword spotting mishears most).
-  const weight = (p: string) => (a.userKeys.has(norm(p).join(" ")) || norm(p).length > 1 ? 10 : 4);
-  const kwPts = clamp(phrases.reduce((n, p) => n + weight(p), 0) + Math.max(0, inClip.length - phrases.length), 0, 30);
-  const ratePts = clamp((rateRatio - 1.2) * 40, 0, 20);
+  // Loudness counts beyond the talk's own spread, as the activation does: a louder sentence is not a moment.
+  const loudPts = clamp(((excess - bins.spread) / FULL_LOUD_LU) * 50, 0, 50);
+  // Multi-word phrases and the streamer's own keywords are strong evidence; lone words ("what", "wow") add at
+  // most two small amounts (people say them all the time, and keyword spotting mishears short words most).
+  const strong = phrases.filter((p) => inClip.some((h) => h.phrase === p && h.strong));
+  const weak = phrases.length - strong.length;
+  const repeats = inClip.filter((h) => h.strong).length - strong.length;
+  const kwPts = clamp(strong.length * 10 + Math.min(weak, 2) * 3 + repeats, 0, 40);
+  const ratePts = clamp((rateRatio - FAST_RATE) * 40, 0, 20);
   const score = Math.round(clamp(loudPts + kwPts + ratePts, 0, 100));
 
   const reasons: string[] = [];
