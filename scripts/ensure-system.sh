@@ -6,6 +6,8 @@ command -v "${FFMPEG_PATH:-ffmpeg}" >/dev/null 2>&1 || need+=(ffmpeg)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us ] || need+=(pocketsphinx-en-us)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+# sox: bench:detect's generator (and the detection test on its audio) synthesizes door slams, jingles, music.
+command -v sox >/dev/null 2>&1 || need+=(sox)
 if [ "${CLIPSTREAM_SKIP_BROWSER:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
