@@ -39,12 +39,15 @@ const VOICED_LUFS = -60;
 const MIN_ACTIVATION = 0.25;
 /** Loudness is judged as the energy mean over this many bins (2.5 s) centred on a bin. */
 const SUSTAIN_BINS = 5;
-/** Sustained loudness must be this far above the talk's typical level at least (LU) to count at all… */
-const MIN_LOUD_LU = 4;
+/**
+ * Sustained loudness must be this far above the talk's typical level at least (LU) to count at all: talk
+ * varies by ±5 dB sentence to sentence, a shout is 10 LU and more above it…
+ */
+const MIN_LOUD_LU = 6;
 /** …and counts in full this far beyond that (LU). */
 const FULL_LOUD_LU = 6;
 /** Speech rate counts from this multiple of the window's median rate. */
-const FAST_RATE = 1.5;
+const FAST_RATE = 1.3;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -54,6 +57,15 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Linear-interpolated quantile (0–1) of xs. */
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
 }
 
 const norm = (s: string) =>
@@ -69,8 +81,9 @@ const norm = (s: string) =>
 type THit = { phrase: string; t: number; strong?: boolean };
 
 /**
- * Keyword hits from spotting plus phrase matches in the transcript, de-duplicated within 0.75 s; a weak
- * (single-word) hit within 0.75 s of another hit is the same spoken word heard twice ("what" and "wow").
+ * Keyword hits from spotting plus phrase matches in the transcript, de-duplicated within 0.35 s ("let's go,
+ * let's go" is two); a weak (single-word) hit within 0.75 s of another hit is the same spoken word heard
+ * twice ("what" and "wow").
  */
 function collectHits(words: TWord[], spotted: THit[], phrases: string[], strong: (p: string) => boolean): THit[] {
   const wanted = new Map<string, string>();
@@ -95,7 +108,8 @@ function collectHits(words: TWord[], spotted: THit[], phrases: string[], strong:
   for (const h of hits) {
     const key = norm(h.phrase).join(" ");
     const near = out.filter((o) => Math.abs(o.t - h.t) < 0.75);
-    if (near.some((o) => norm(o.phrase).join(" ") === key)) continue;
+    // The same phrase from spotting and from the transcript (or twice from one) within 0.35 s is one utterance.
+    if (near.some((o) => norm(o.phrase).join(" ") === key && Math.abs(o.t - h.t) < 0.35)) continue;
     const hit = { ...h, strong: strong(h.phrase) };
     if (!hit.strong && near.length) continue;
     // A strong phrase replaces a weak word heard at its start ("oh" of "oh my god" spotted as "wow").
@@ -108,7 +122,8 @@ function collectHits(words: TWord[], spotted: THit[], phrases: string[], strong:
 type TBins = {
   t: number[]; // bin start times
   excess: number[]; // momentary LU above baseline (draws a loud burst's edges)
-  sustained: number[]; // sustained LU above the talk's typical level (the loudness evidence)
+  sustained: number[]; // sustained LU above the talk's typical level
+  loudC: number[]; // loudness evidence 0–1: sustained level beyond the talk's spread, where someone speaks
   rate: number[]; // words/s around the bin
   activation: number[];
   silent: boolean[];
@@ -130,10 +145,7 @@ function sustainedLoudness(energy: number[], frames: number[]): number[] {
   });
 }
 
-function buildBins(
-  input: TDetectInput,
-  hits: THit[],
-): TBins & { baseline: number; medianRate: number; spread: number } {
+function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: number; medianRate: number } {
   const { window, signals } = input;
   const n = Math.max(1, Math.ceil((window.end - window.start) / BIN));
   const t = Array.from({ length: n }, (_, i) => window.start + i * BIN);
@@ -172,9 +184,25 @@ function buildBins(
   const speech = level.filter((l, i) => !silent[i] && l > VOICED_LUFS);
   const talk = speech.length >= 10 ? speech : level.filter((l) => l > FLOOR_LUFS);
   const typical = median(talk);
-  const spread = Math.max(MIN_LOUD_LU, 2 * median(talk.map((l) => Math.abs(l - typical))) * 1.4826);
+  // How much louder the talk gets on its own: twice its upper quartile's distance from the median (robust to a
+  // loud moment filling up to a quarter of the window; a window that is mostly one moment has no baseline yet).
+  const spread = Math.max(MIN_LOUD_LU, 2 * (quantile(talk, 0.75) - typical));
   const sustained = level.map((l) => (l <= FLOOR_LUFS ? 0 : l - typical));
-  const loudEvidence = (i: number) => clamp((sustained[i] - spread) / FULL_LOUD_LU, 0, 1);
+  // Loudness is a person getting loud: where the transcript has words around but hardly any spoken in the
+  // loud part of this stretch (a door slam, a jingle, a cough), it counts a third per word there. With no
+  // words for seconds around (not transcribed: a live chunk decoded cheaply), loudness counts as it is.
+  const loudBins = excess.map((e) => e > deadzone);
+  const wordsIn = new Array<number>(n).fill(0);
+  for (const w of words) if (w.s >= window.start && w.s < window.end) wordsIn[idx(w.s)]++;
+  const half = Math.floor(SUSTAIN_BINS / 2);
+  const loudC = t.map((b, i) => {
+    const c = b + BIN / 2;
+    let spoken = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++) if (loudBins[j]) spoken += wordsIn[j];
+    const transcribed = words.some((w) => w.s >= c - 4 && w.s < c + 4);
+    const speaking = transcribed ? clamp(spoken / 3, 0, 1) : 1;
+    return clamp((sustained[i] - spread) / FULL_LOUD_LU, 0, 1) * speaking;
+  });
 
   const activation = t.map((b, i) => {
     if (silent[i]) return 0;
@@ -183,10 +211,9 @@ function buildBins(
     const near = hits.filter((h) => c >= h.t - 0.5 && c <= h.t + 1.5);
     const kw = clamp(near.reduce((k, h) => k + (h.strong ? 1 : 0.5), 0) / 2, 0, 1);
     const rateC = medianRate > 0 ? clamp((rate[i] - medianRate * FAST_RATE) / medianRate, 0, 1) : 0;
-    return 0.55 * loudEvidence(i) + 0.3 * kw + 0.15 * rateC;
+    return 0.55 * loudC[i] + 0.3 * kw + 0.15 * rateC;
   });
-  const loudBins = excess.map((e) => e > deadzone);
-  return { t, excess, sustained, spread, rate, activation, silent, loud: loudBins, baseline, medianRate };
+  return { t, excess, sustained, loudC, rate, activation, silent, loud: loudBins, baseline, medianRate };
 }
 
 /**
@@ -339,9 +366,11 @@ function describe(a: {
 }): TCandidate {
   const { bins } = a;
   let excess = 0;
+  let loudC = 0;
   let rate = 0;
   for (let i = a.lo; i <= a.hi; i++) {
     excess = Math.max(excess, bins.sustained[i]);
+    loudC = Math.max(loudC, bins.loudC[i]);
     rate = Math.max(rate, bins.rate[i]);
   }
   const inClip = a.hits.filter((h) => h.t >= a.start && h.t <= a.end);
@@ -349,14 +378,17 @@ function describe(a: {
   const rateRatio = bins.medianRate > 0 ? rate / bins.medianRate : 1;
 
   // Loudness counts beyond the talk's own spread, as the activation does: a louder sentence is not a moment.
-  const loudPts = clamp(((excess - bins.spread) / FULL_LOUD_LU) * 50, 0, 50);
+  const loudPts = loudC * 50;
   // Multi-word phrases and the streamer's own keywords are strong evidence; lone words ("what", "wow") add at
-  // most two small amounts (people say them all the time, and keyword spotting mishears short words most).
+  // most three small amounts (people say them all the time, and keyword spotting mishears short words most).
   const strong = phrases.filter((p) => inClip.some((h) => h.phrase === p && h.strong));
   const weak = phrases.length - strong.length;
   const repeats = inClip.filter((h) => h.strong).length - strong.length;
-  const kwPts = clamp(strong.length * 10 + Math.min(weak, 2) * 3 + repeats, 0, 40);
-  const ratePts = clamp((rateRatio - FAST_RATE) * 40, 0, 20);
+  // A cluster of them nearly passes the default threshold (40) on its own, as an excited moment that is no
+  // louder than the talk does: "oh my god … let's go, let's go" scores 35, quicker talk adds the rest.
+  const kwPts = clamp(strong.length * 15 + repeats * 5 + Math.min(weak, 3) * 3, 0, 45);
+  // Speech rate is support only (at most 15): pocketsphinx's word counts swing 1.5–2× in calm talk.
+  const ratePts = clamp((rateRatio - FAST_RATE) * 40, 0, 15);
   const score = Math.round(clamp(loudPts + kwPts + ratePts, 0, 100));
 
   const reasons: string[] = [];
