@@ -4,8 +4,9 @@ import type { TCandidate, TDetectInput, Detector, TWindow } from "./types";
 /**
  * The offline detector: a deterministic score over the window's own signals.
  *  - loudness: the level sustained over 2.5 s above the talk's typical level (median over the window's speech),
- *    beyond the talk's own spread (MAD): people talk louder and softer sentence by sentence, and a syllable
- *    peaks higher still, so neither is a moment (momentary LUFS still draws the edges of a loud burst),
+ *    beyond the talk's own spread (twice its upper quartile's distance, at least 6 LU), where words are spoken:
+ *    people talk louder and softer sentence by sentence, a syllable peaks higher still, and a door slam or a
+ *    jingle is loud without anyone speaking, so none is a moment (momentary LUFS still draws a burst's edges),
  *  - keywords: excitement phrases (defaults + the streamer's), from keyword spotting and from the transcript;
  *    a multi-word phrase or the streamer's own keyword is strong evidence, a lone "what" or "wow" weak (it is
  *    said all the time, and keyword spotting hears it in calm talk),
