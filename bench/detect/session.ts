@@ -101,7 +101,8 @@ export async function analyseSession(
   return { chunks, segments };
 }
 
-export type TSimClip = TCandidate & { origin: "LIVE" | "SEGMENT"; segment: number | null };
+/** `at`: the stream time whose audio was in when the clip was made (the chunk's or the segment's end). */
+export type TSimClip = TCandidate & { origin: "LIVE" | "SEGMENT"; segment: number | null; at: number };
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
   Math.min(a.end, b.end) - Math.max(a.start, b.start) > 0;
@@ -113,10 +114,11 @@ function insert(
   knownSince: number,
   origin: TSimClip["origin"],
   segment: number | null,
+  at: number,
 ) {
   const known = clips.filter((c) => c.end >= knownSince);
   const fresh = mergeCandidates(known, candidates).filter((c) => !known.some((k) => overlaps(k, c)));
-  clips.push(...fresh.map((c) => ({ ...c, origin, segment })));
+  clips.push(...fresh.map((c) => ({ ...c, origin, segment, at })));
 }
 
 /**
@@ -150,7 +152,7 @@ export async function simulateSession(
     const candidates = await detector.detect(input);
     const processedUntil = Math.max(0, ...done.map((s) => s.end));
     const ready = liveCandidates(candidates, input.window, settings.maxClipSeconds, processedUntil);
-    insert(clips, ready, input.window.start - settings.maxClipSeconds, "LIVE", null);
+    insert(clips, ready, input.window.start - settings.maxClipSeconds, "LIVE", null, chunk.end);
     while (nextSegment <= last && a.segments[nextSegment].end <= chunk.end + 1e-6) {
       await detectSegment(a, nextSegment, detector, settings, clips);
       done.push(a.segments[nextSegment]);
@@ -202,5 +204,5 @@ async function detectSegment(
     if (!handled.has(l) && l.end <= segmentEnd && !heldBack.some((h) => overlaps(h, l))) l.segment = n;
   // New clips: those no clip known before this run overlaps (insertDetectedClips reads them first).
   const fresh = mergeCandidates(known, ready).filter((c) => !known.some((k) => overlaps(k, c)));
-  clips.push(...fresh.map((c) => ({ ...c, origin: "SEGMENT" as const, segment: n })));
+  clips.push(...fresh.map((c) => ({ ...c, origin: "SEGMENT" as const, segment: n, at: seg.end })));
 }

@@ -187,7 +187,7 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
   const typical = median(talk);
   // How much louder the talk gets on its own: twice its upper quartile's distance from the median (robust to a
   // loud moment filling up to a quarter of the window; a window that is mostly one moment has no baseline yet).
-  const spread = Math.max(MIN_LOUD_LU, 2 * (quantile(talk, 0.75) - typical));
+  const spread = Math.max(MIN_LOUD_LU, 5 * (quantile(talk, 0.6) - typical));
   const sustained = level.map((l) => (l <= FLOOR_LUFS ? 0 : l - typical));
   // Loudness is a person getting loud: where the transcript has words around but hardly any spoken in the
   // loud part of this stretch (a door slam, a jingle, a cough), it counts a third per word there. With no
