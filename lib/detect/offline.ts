@@ -4,7 +4,7 @@ import type { TCandidate, TDetectInput, Detector, TWindow } from "./types";
 /**
  * The offline detector: a deterministic score over the window's own signals.
  *  - loudness: the level sustained over 2.5 s above the talk's typical level (median over the window's speech),
- *    beyond the talk's own spread (twice its upper quartile's distance, at least 6 LU), where words are spoken:
+ *    beyond the talk's own spread (5 × its 60th percentile's distance, at least 6 LU), where words are spoken:
  *    people talk louder and softer sentence by sentence, a syllable peaks higher still, and a door slam or a
  *    jingle is loud without anyone speaking, so none is a moment (momentary LUFS still draws a burst's edges),
  *  - keywords: excitement phrases (defaults + the streamer's), from keyword spotting and from the transcript;
@@ -185,8 +185,8 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
   const speech = level.filter((l, i) => !silent[i] && l > VOICED_LUFS);
   const talk = speech.length >= 10 ? speech : level.filter((l) => l > FLOOR_LUFS);
   const typical = median(talk);
-  // How much louder the talk gets on its own: twice its upper quartile's distance from the median (robust to a
-  // loud moment filling up to a quarter of the window; a window that is mostly one moment has no baseline yet).
+  // How much louder the talk gets on its own, from its 60th percentile's distance to the median (≈ 0.25 σ, so
+  // × 5 ≈ 1.3 σ): robust to a loud moment filling up to 40 % of the window (a stream's first windows).
   const spread = Math.max(MIN_LOUD_LU, 5 * (quantile(talk, 0.6) - typical));
   const sustained = level.map((l) => (l <= FLOOR_LUFS ? 0 : l - typical));
   // Loudness is a person getting loud: where the transcript has words around but hardly any spoken in the
