@@ -12,8 +12,13 @@ import type { TActivity, TCandidate, TDetectInput, Detector, TWindow } from "./t
 
 /**
  * The offline detector: a deterministic score over the window's own signals.
- *  - loudness: momentary LUFS above the window's baseline (median of voiced frames, spread by MAD),
- *  - keywords: excitement phrases (defaults + the streamer's), from keyword spotting and from the transcript,
+ *  - loudness: the level sustained over 2.5 s above the talk's typical level (median over the window's speech),
+ *    beyond the talk's own spread (5 × its 60th percentile's distance, at least 6 LU), where words are spoken:
+ *    people talk louder and softer sentence by sentence, a syllable peaks higher still, and a door slam or a
+ *    jingle is loud without anyone speaking, so none is a moment (momentary LUFS still draws a burst's edges),
+ *  - keywords: excitement phrases (defaults + the streamer's), from keyword spotting and from the transcript;
+ *    a multi-word phrase or the streamer's own keyword is strong evidence, a lone "what" or "wow" weak (it is
+ *    said all the time, and keyword spotting hears it in calm talk),
  *  - speech rate: words per second against the window's typical rate,
  *  - silence: dead air is never a peak, and clip edges snap to pauses / word boundaries,
  *  - pump.fun coin activity (lib/detect/activity.ts): a burst of buys or trades, a market-cap jump or a flood of
@@ -44,6 +49,17 @@ const BIN = 0.5; // seconds per activation bin
 const FLOOR_LUFS = -70;
 const VOICED_LUFS = -60;
 const MIN_ACTIVATION = 0.25;
+/** Loudness is judged as the energy mean over this many bins (2.5 s) centred on a bin. */
+const SUSTAIN_BINS = 5;
+/**
+ * Sustained loudness must be this far above the talk's typical level at least (LU) to count at all: talk
+ * varies by ±5 dB sentence to sentence, a shout is 10 LU and more above it…
+ */
+const MIN_LOUD_LU = 6;
+/** …and counts in full this far beyond that (LU). */
+const FULL_LOUD_LU = 6;
+/** Speech rate counts from this multiple of the window's median rate. */
+const FAST_RATE = 1.3;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -53,6 +69,15 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Linear-interpolated quantile (0–1) of xs. */
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
 }
 
 const norm = (s: string) =>
@@ -65,10 +90,14 @@ const norm = (s: string) =>
     .split(/\s+/)
     .filter(Boolean);
 
-type THit = { phrase: string; t: number };
+type THit = { phrase: string; t: number; strong?: boolean };
 
-/** Keyword hits from spotting plus phrase matches in the transcript, de-duplicated within 0.75 s. */
-function collectHits(words: TWord[], spotted: THit[], phrases: string[]): THit[] {
+/**
+ * Keyword hits from spotting plus phrase matches in the transcript, de-duplicated within 0.35 s ("let's go,
+ * let's go" is two); a weak (single-word) hit within 0.75 s of another hit is the same spoken word heard
+ * twice ("what" and "wow").
+ */
+function collectHits(words: TWord[], spotted: THit[], phrases: string[], strong: (p: string) => boolean): THit[] {
   const wanted = new Map<string, string>();
   for (const p of phrases) {
     const k = norm(p).join(" ");
@@ -90,14 +119,23 @@ function collectHits(words: TWord[], spotted: THit[], phrases: string[]): THit[]
   const out: THit[] = [];
   for (const h of hits) {
     const key = norm(h.phrase).join(" ");
-    if (!out.some((o) => norm(o.phrase).join(" ") === key && Math.abs(o.t - h.t) < 0.75)) out.push(h);
+    const near = out.filter((o) => Math.abs(o.t - h.t) < 0.75);
+    // The same phrase from spotting and from the transcript (or twice from one) within 0.35 s is one utterance.
+    if (near.some((o) => norm(o.phrase).join(" ") === key && Math.abs(o.t - h.t) < 0.35)) continue;
+    const hit = { ...h, strong: strong(h.phrase) };
+    if (!hit.strong && near.length) continue;
+    // A strong phrase replaces a weak word heard at its start ("oh" of "oh my god" spotted as "wow").
+    for (const o of near) if (!o.strong) out.splice(out.indexOf(o), 1);
+    out.push(hit);
   }
   return out;
 }
 
 type TBins = {
   t: number[]; // bin start times
-  excess: number[]; // LU above baseline
+  excess: number[]; // momentary LU above baseline (draws a loud burst's edges)
+  sustained: number[]; // sustained LU above the talk's typical level
+  loudC: number[]; // loudness evidence 0–1: sustained level beyond the talk's spread, where someone speaks
   rate: number[]; // words/s around the bin
   activation: number[];
   silent: boolean[];
@@ -108,6 +146,20 @@ type TBins = {
   activity: { a: TActivity; base: TActivityBaseline } | null;
 };
 
+/** Energy mean (in LUFS) of the momentary frames in bins [i - SUSTAIN_BINS/2, i + SUSTAIN_BINS/2]. */
+function sustainedLoudness(energy: number[], frames: number[]): number[] {
+  const half = Math.floor(SUSTAIN_BINS / 2);
+  return energy.map((_, i) => {
+    let e = 0;
+    let k = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(energy.length - 1, i + half); j++) {
+      e += energy[j];
+      k += frames[j];
+    }
+    return k && e > 0 ? Math.max(FLOOR_LUFS, 10 * Math.log10(e / k)) : FLOOR_LUFS;
+  });
+}
+
 function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: number; medianRate: number } {
   const { window, signals } = input;
   const n = Math.max(1, Math.ceil((window.end - window.start) / BIN));
@@ -115,11 +167,15 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
   const idx = (x: number) => Math.floor((x - window.start) / BIN);
 
   const loud = new Array<number>(n).fill(FLOOR_LUFS);
+  const energy = new Array<number>(n).fill(0);
+  const frames = new Array<number>(n).fill(0);
   const inWin = signals.loudness.filter((p) => p.t >= window.start && p.t <= window.end);
   // ebur128's momentary value at t describes the 400 ms before t.
   for (const p of inWin) {
     const i = clamp(idx(p.t - 0.2), 0, n - 1);
     loud[i] = Math.max(loud[i], p.lufs);
+    energy[i] += p.lufs <= FLOOR_LUFS ? 0 : 10 ** (p.lufs / 10);
+    frames[i]++;
   }
   const voiced = inWin.map((p) => p.lufs).filter((l) => l > VOICED_LUFS);
   const pool = voiced.length >= 10 ? voiced : inWin.map((p) => p.lufs);
@@ -142,18 +198,56 @@ function buildBins(input: TDetectInput, hits: THit[]): TBins & { baseline: numbe
   const market = t.map((b) => (act && base ? activityStrength(activityAt(act, base, b + BIN / 2)) : 0));
   // A market moment is not dead air, even when nobody speaks.
   const silent = t.map((b, i) => inSilence(b, b + BIN) && market[i] < 0.2);
+
+  // The talk's typical level and spread: sustained loudness over the bins with speech in them.
+  const level = sustainedLoudness(energy, frames);
+  const speech = level.filter((l, i) => !silent[i] && l > VOICED_LUFS);
+  const talk = speech.length >= 10 ? speech : level.filter((l) => l > FLOOR_LUFS);
+  const typical = median(talk);
+  // How much louder the talk gets on its own, from its 60th percentile's distance to the median (≈ 0.25 σ, so
+  // × 5 ≈ 1.3 σ): robust to a loud moment filling up to 40 % of the window (a stream's first windows).
+  const spread = Math.max(MIN_LOUD_LU, 5 * (quantile(talk, 0.6) - typical));
+  const sustained = level.map((l) => (l <= FLOOR_LUFS ? 0 : l - typical));
+  // Loudness is a person getting loud: where the transcript has words around but hardly any spoken in the
+  // loud part of this stretch (a door slam, a jingle, a cough), it counts a third per word there. With no
+  // words for seconds around (not transcribed: a live chunk decoded cheaply), loudness counts as it is.
+  const loudBins = excess.map((e) => e > deadzone);
+  const wordsIn = new Array<number>(n).fill(0);
+  for (const w of words) if (w.s >= window.start && w.s < window.end) wordsIn[idx(w.s)]++;
+  const half = Math.floor(SUSTAIN_BINS / 2);
+  const loudC = t.map((b, i) => {
+    const c = b + BIN / 2;
+    let spoken = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++) if (loudBins[j]) spoken += wordsIn[j];
+    const transcribed = words.some((w) => w.s >= c - 4 && w.s < c + 4);
+    const speaking = transcribed ? clamp(spoken / 3, 0, 1) : 1;
+    return clamp((sustained[i] - spread) / FULL_LOUD_LU, 0, 1) * speaking;
+  });
+
   const activation = t.map((b, i) => {
     if (silent[i]) return 0;
     const c = b + BIN / 2;
-    const loudC = clamp((excess[i] - deadzone) / 12, 0, 1);
     // A hit marks the phrase's start: it lights up the second and a half after it, barely the time before.
-    const kw = clamp(hits.filter((h) => c >= h.t - 0.5 && c <= h.t + 1.5).length / 2, 0, 1);
-    const rateC = medianRate > 0 ? clamp((rate[i] - medianRate * 1.3) / medianRate, 0, 1) : 0;
-    return 0.55 * loudC + 0.3 * kw + 0.15 * rateC + 0.5 * market[i];
+    const near = hits.filter((h) => c >= h.t - 0.5 && c <= h.t + 1.5);
+    const kw = clamp(near.reduce((k, h) => k + (h.strong ? 1 : 0.5), 0) / 2, 0, 1);
+    const rateC = medianRate > 0 ? clamp((rate[i] - medianRate * FAST_RATE) / medianRate, 0, 1) : 0;
+    return 0.55 * loudC[i] + 0.3 * kw + 0.15 * rateC + 0.5 * market[i];
   });
-  const loudBins = excess.map((e) => e > deadzone);
   const activity = act && base ? { a: act, base } : null;
-  return { t, excess, rate, activation, silent, loud: loudBins, market, activity, baseline, medianRate };
+  return {
+    t,
+    excess,
+    sustained,
+    loudC,
+    rate,
+    activation,
+    silent,
+    loud: loudBins,
+    market,
+    activity,
+    baseline,
+    medianRate,
+  };
 }
 
 /**
@@ -249,13 +343,14 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
   const { signals, window: w, settings } = input;
   if (!(w.end > w.start)) return [];
   const words = [...signals.words].sort((a, b) => a.s - b.s);
+  const userKeys = new Set(settings.keywords.map((k) => norm(k).join(" ")));
   const hits = collectHits(
     words.filter((x) => x.s >= w.start && x.s <= w.end),
     signals.keywordHits.filter((h) => h.t >= w.start && h.t <= w.end),
     [...EXCITEMENT_PHRASES, ...settings.keywords],
+    (p) => userKeys.has(norm(p).join(" ")) || norm(p).length > 1,
   );
   const bins = buildBins(input, hits);
-  const userKeys = new Set(settings.keywords.map((k) => norm(k).join(" ")));
   const act = bins.activation;
 
   // Peaks, strongest first (ties: earliest), each claiming its region so one moment yields one clip.
@@ -286,7 +381,7 @@ export function detectOffline(input: TDetectInput): TCandidate[] {
     );
     ({ start, end } = snap(start, end, words, snapSilences));
     ({ start, end } = fitRange(start, end, region, peakT, w, settings.minClipSeconds, settings.maxClipSeconds));
-    raw.push(describe({ start: r2(start), end: r2(end), region, lo, hi, bins, hits, words, userKeys }));
+    raw.push(describe({ start: r2(start), end: r2(end), region, lo, hi, bins, hits, words }));
   }
 
   // Overlapping clips are one moment: keep the stronger.
@@ -305,25 +400,32 @@ function describe(a: {
   bins: ReturnType<typeof buildBins>;
   hits: THit[];
   words: TWord[];
-  userKeys: Set<string>;
 }): TCandidate {
   const { bins } = a;
   let excess = 0;
+  let loudC = 0;
   let rate = 0;
   for (let i = a.lo; i <= a.hi; i++) {
-    excess = Math.max(excess, bins.excess[i]);
+    excess = Math.max(excess, bins.sustained[i]);
+    loudC = Math.max(loudC, bins.loudC[i]);
     rate = Math.max(rate, bins.rate[i]);
   }
   const inClip = a.hits.filter((h) => h.t >= a.start && h.t <= a.end);
   const phrases = [...new Set(inClip.map((h) => h.phrase))];
   const rateRatio = bins.medianRate > 0 ? rate / bins.medianRate : 1;
 
-  const loudPts = clamp((excess / 15) * 50, 0, 50);
-  // Multi-word phrases and the streamer's own keywords are strong evidence; a lone "what" or "wow" is weak
-  // (people say it all the time, and short words are what keyword spotting mishears most).
-  const weight = (p: string) => (a.userKeys.has(norm(p).join(" ")) || norm(p).length > 1 ? 10 : 4);
-  const kwPts = clamp(phrases.reduce((n, p) => n + weight(p), 0) + Math.max(0, inClip.length - phrases.length), 0, 30);
-  const ratePts = clamp((rateRatio - 1.2) * 40, 0, 20);
+  // Loudness counts beyond the talk's own spread, as the activation does: a louder sentence is not a moment.
+  const loudPts = loudC * 50;
+  // Multi-word phrases and the streamer's own keywords are strong evidence; lone words ("what", "wow") add at
+  // most three small amounts (people say them all the time, and keyword spotting mishears short words most).
+  const strong = phrases.filter((p) => inClip.some((h) => h.phrase === p && h.strong));
+  const weak = phrases.length - strong.length;
+  const repeats = inClip.filter((h) => h.strong).length - strong.length;
+  // A cluster of them nearly passes the default threshold (40) on its own, as an excited moment that is no
+  // louder than the talk does: "oh my god … let's go, let's go" scores 35, quicker talk adds the rest.
+  const kwPts = clamp(strong.length * 15 + repeats * 5 + Math.min(weak, 3) * 3, 0, 45);
+  // Speech rate is support only (at most 15): pocketsphinx's word counts swing 1.5–2× in calm talk.
+  const ratePts = clamp((rateRatio - FAST_RATE) * 40, 0, 15);
   const centres = Array.from({ length: a.hi - a.lo + 1 }, (_, k) => bins.t[a.lo + k] + BIN / 2);
   const market = bins.activity ? strongestActivity(bins.activity.a, bins.activity.base, centres) : null;
   const marketPts = market ? activityPoints(market) : 0;
