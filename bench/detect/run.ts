@@ -8,7 +8,9 @@
  * and runs the pipeline's own detection on it: live detection after every chunk and segment detection at every
  * close (bench/detect/session.ts). Prints JSON per set and engine: precision, recall, F1, precision@K per
  * stream-hour, mean boundary error against the spoken moment and the floor the shortest clip sets on it.
- * Offline always; Groq (Whisper + LLM) too when GROQ_API_KEY is set. `--reuse-signals` keeps the recordings
+ * A pump.fun set's recordings carry a per-second coin activity track that detection reads as the pipeline
+ * does; such a set is also scored without it (`withoutActivity`). Offline always; Groq (Whisper + LLM) too
+ * when GROQ_API_KEY is set. `--reuse-signals` keeps the recordings
  * and their analysed signals and re-runs only detection (what a detector change needs).
  */
 import fs from "node:fs/promises";
@@ -21,7 +23,7 @@ import { createGroqTranscriber, createPocketsphinxTranscriber } from "@/lib/tran
 import type { Transcriber } from "@/lib/transcribe";
 import { loadSets, type TBenchRecording } from "./generate/set";
 import { scoreSet } from "./score";
-import { analyseSession, simulateSession, type TAnalysed } from "./session";
+import { analyseSession, simulateSession, type TAnalysed, type TSimClip } from "./session";
 
 const OUT = path.resolve(".data/bench/detect");
 /** A new streamer's defaults (prisma/schema/schema.prisma Streamer). */
@@ -82,17 +84,24 @@ async function main() {
     for (const engine of engines) {
       const t0 = Date.now();
       const details = [];
+      const withoutActivity = [];
+      const toClips = (clips: TSimClip[]) =>
+        clips.map((c) => ({ start: c.start, end: c.end, score: c.score, origin: c.origin, reason: c.reason }));
       for (const rec of recs) {
         console.error(`[bench:detect] ${set.name}/${rec.name}: ${engine.name}`);
-        const clips = await simulateSession(await analysed(rec, engine, reuse), engine.detector(), SETTINGS);
-        details.push({
+        const a = await analysed(rec, engine, reuse);
+        const clips = await simulateSession(a, engine.detector(), SETTINGS, rec.activity);
+        const row = {
           recording: rec.name,
           seconds: rec.seconds,
           segmentSeconds: rec.segmentSeconds,
           moments: rec.moments,
           distractors: rec.distractors,
-          clips: clips.map((c) => ({ start: c.start, end: c.end, score: c.score, origin: c.origin, reason: c.reason })),
-        });
+        };
+        details.push({ ...row, clips: toClips(clips) });
+        // A pump.fun recording is also scored without its activity track: what the audio alone finds.
+        if (rec.activity)
+          withoutActivity.push({ ...row, clips: toClips(await simulateSession(a, engine.detector(), SETTINGS)) });
       }
       results.push({
         set: set.name,
@@ -100,6 +109,9 @@ async function main() {
         engine: engine.name,
         ...scoreSet(details, SETTINGS.minClipSeconds),
         seconds: Math.round((Date.now() - t0) / 100) / 10,
+        ...(withoutActivity.length
+          ? { withoutActivity: { ...scoreSet(withoutActivity, SETTINGS.minClipSeconds), details: withoutActivity } }
+          : {}),
         details,
       });
     }
@@ -119,6 +131,11 @@ async function main() {
   console.log(json);
   console.error(
     results
+      .flatMap((r) =>
+        "withoutActivity" in r && r.withoutActivity
+          ? [r, { ...r.withoutActivity, set: `${r.set} (no activity)`, engine: r.engine }]
+          : [r],
+      )
       .map(
         (r) =>
           `${r.set.padEnd(18)} ${r.engine.padEnd(8)} P ${r.precision} R ${r.recall} F1 ${r.f1} P@K ${r.precisionAtK} ` +

@@ -1,12 +1,13 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import pLimit from "p-limit";
-import type { Detector, TCandidate, TDetectSettings } from "@/lib/detect";
+import type { Detector, TActivity, TActivitySecond, TCandidate, TDetectSettings, TWindow } from "@/lib/detect";
 import { isNearWindowEnd, mergeCandidates } from "@/lib/detect";
+import { ACTIVITY_LOOKBACK_SECONDS } from "@/lib/detect/activity";
 import { analyseAudio, detectSilences, measureLoudness } from "@/lib/media";
 import { writeWavSlice } from "@/lib/media/wav";
 import { DEFAULT_KEYWORDS } from "@/lib/pipeline/keywords";
-import { detectionWindow } from "@/lib/pipeline/load-detection-window";
+import { detectionRange, detectionWindow } from "@/lib/pipeline/load-detection-window";
 import { liveCandidates, liveWindow, type TChunkSignals, wordsPerSecond } from "@/lib/pipeline/live-window";
 import type { TStoredSignals } from "@/lib/pipeline/stored-signals";
 import { spotKeywords, type TKeywordHit, type Transcriber, type TWord } from "@/lib/transcribe";
@@ -18,6 +19,8 @@ import { spotKeywords, type TKeywordHit, type Transcriber, type TWord } from "@/
  * transcribeSegment), and the detection that runs on them: live detection after every chunk (liveWindow,
  * liveCandidates) and segment detection at each close (detectionWindow, hold-back), with the clip table's
  * rules (an overlapping candidate adds no clip; a segment attaches and refines the live clips it matches).
+ * A pump.fun recording's activity track reaches both as `readActivity` gives it: the window's seconds plus
+ * ACTIVITY_LOOKBACK_SECONDS before it.
  * Only the database and the renders are left out; every detection function is the pipeline's own.
  */
 
@@ -121,14 +124,23 @@ function insert(
   clips.push(...fresh.map((c) => ({ ...c, origin, segment, at })));
 }
 
+/** lib/pumpfun/read-activity.ts's range read, over a recording's track in memory. */
+export function activityFor(track: TActivitySecond[], window: TWindow): TActivity {
+  const from = Math.max(0, Math.floor(window.start - ACTIVITY_LOOKBACK_SECONDS));
+  const to = Math.ceil(window.end);
+  return { from, to, seconds: track.filter((s) => s.t >= from && s.t < to).sort((x, y) => x.t - y.t) };
+}
+
 /**
  * Runs a session's detection in the pipeline's order: after each chunk its live detection; when a segment's
  * last chunk is in, that segment's detection (the last one keeps what runs into the end). Returns the clips.
+ * `activity`: a pump.fun recording's coin activity (absent: a stream of another kind).
  */
 export async function simulateSession(
   a: TAnalysed,
   detector: Detector,
   settings: TDetectSettings,
+  activity?: TActivitySecond[],
 ): Promise<TSimClip[]> {
   const clips: TSimClip[] = [];
   const done: TSegmentRow[] = [];
@@ -149,12 +161,13 @@ export async function simulateSession(
         signals: c.signals,
       })),
     });
+    if (activity) input.signals.activity = activityFor(activity, input.window);
     const candidates = await detector.detect(input);
     const processedUntil = Math.max(0, ...done.map((s) => s.end));
     const ready = liveCandidates(candidates, input.window, settings.maxClipSeconds, processedUntil);
     insert(clips, ready, input.window.start - settings.maxClipSeconds, "LIVE", null, chunk.end);
     while (nextSegment <= last && a.segments[nextSegment].end <= chunk.end + 1e-6) {
-      await detectSegment(a, nextSegment, detector, settings, clips);
+      await detectSegment(a, nextSegment, detector, settings, clips, activity);
       done.push(a.segments[nextSegment]);
       nextSegment++;
     }
@@ -168,6 +181,7 @@ async function detectSegment(
   detector: Detector,
   settings: TDetectSettings,
   clips: TSimClip[],
+  activity?: TActivitySecond[],
 ) {
   const seg = a.segments[n];
   const final = n === a.segments.length - 1;
@@ -180,6 +194,7 @@ async function detectSegment(
     earlier: a.segments.slice(0, n).map((s) => ({ ...span(s), words: s.words })),
     words: seg.words,
     signals: new Map(a.segments.slice(0, n + 1).map((s) => [s.number, s.signals])),
+    ...(activity ? { activity: activityFor(activity, detectionRange(span(seg), settings.maxClipSeconds)) } : {}),
   });
   const candidates = await detector.detect(input);
   const ready = lastOfStream

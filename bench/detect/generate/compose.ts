@@ -69,6 +69,8 @@ export type TComposeOptions = {
   seed: number;
   /** Scratch directory for the espeak-ng / sox files. */
   tmp: string;
+  /** Dead air: spans where the streamer says nothing (only the noise floor). */
+  quiet?: TSpan[];
 };
 
 const cache = new Map<string, Promise<Float32Array>>();
@@ -117,9 +119,19 @@ export async function composeRecording(opts: TComposeOptions): Promise<TComposed
     }
   };
   let t = 0.5;
+  const quiet = [...(opts.quiet ?? [])].sort((a, b) => a.start - b.start);
+  // Talk fills up to `to`, around the dead-air spans before it.
+  const fillAround = (to: number) => {
+    while (quiet.length && quiet[0].start < to) {
+      const q = quiet.shift()!;
+      fill(t, q.start - 0.3);
+      t = Math.max(t, q.end + 0.3);
+    }
+    fill(t, to);
+  };
   for (const e of [...opts.events].sort((a, b) => a.at - b.at)) {
     const s = await eventSound(opts.tmp, e);
-    fill(t, e.at - 0.6);
+    fillAround(e.at - 0.6);
     const span = track.place(s.x, e.at, s.gain);
     if (s.text) {
       out.moments.push(span);
@@ -127,7 +139,7 @@ export async function composeRecording(opts: TComposeOptions): Promise<TComposed
     } else out.distractors.push({ ...span, kind: e.kind });
     t = span.end + 1;
   }
-  fill(t, opts.seconds - 0.3);
+  fillAround(opts.seconds - 0.3);
   if (opts.musicDbBelowTalk !== undefined)
     track.loop(withRms(await musicLoop(opts.tmp), TALK_RMS), 10 ** (-opts.musicDbBelowTalk / 20));
   track.noise(0.002, opts.seed + 1);

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { composeRecording, type TComposed, type TEvent } from "./compose";
+import type { TActivitySecond } from "@/lib/detect";
+import { composeRecording, type TComposed, type TEvent, type TSpan } from "./compose";
 
 /**
  * A labelled set of bench:detect: one module per set in bench/detect/sets/, each default-exporting a
@@ -14,6 +15,11 @@ export type TBenchRecording = TComposed & {
   seconds: number;
   /** The recorder's segment length for this recording (the live edge's chunks are CHUNK_SECONDS). */
   segmentSeconds: number;
+  /**
+   * A pump.fun coin's per-second activity beside the audio (decision 024), on the recording's clock; detection
+   * reads it as the pipeline does (session.ts). Absent for other streams.
+   */
+  activity?: TActivitySecond[];
 };
 
 export type TBenchSet = {
@@ -30,6 +36,8 @@ export type TRecordingSpec = {
   segmentSeconds: number;
   events: TEvent[];
   musicDbBelowTalk?: number;
+  /** Dead air: spans without talk. */
+  quiet?: TSpan[];
   seed: number;
 };
 
