@@ -381,8 +381,12 @@ export async function run(opts: TBenchOptions) {
     }
     if (!only || only.includes("feed-while-processing")) {
       const file = (await sample(60, 25, true)).file;
-      // Functions in the web processes (before), then in the functions server (after).
-      for (const mode of ["web", "separate"] as TFunctionsMode[]) {
+      // Functions in the web processes (before), then in the functions server (after); BENCH_API_FUNCTIONS=
+      // separate,web measures them in the other order (on a shared host, to see what the order does).
+      const modes = (process.env.BENCH_API_FUNCTIONS ?? "web,separate").split(",") as TFunctionsMode[];
+      if (modes.some((m) => m !== "web" && m !== "separate"))
+        throw new Error(`BENCH_API_FUNCTIONS lists "web" and "separate", not ${process.env.BENCH_API_FUNCTIONS}`);
+      for (const mode of modes) {
         const jobs = await startJobProcesses({ mode, appUrl, env: appEnv, runnerPort, functionsPort, client });
         try {
           progress(`api feed-while-processing (${mode}): starting 3 segments…`);
