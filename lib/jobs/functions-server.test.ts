@@ -145,9 +145,12 @@ describe("functions server (npm run functions)", () => {
     expect((await streamed.json()).error.code).toBe("payload_too_large");
   });
 
-  it("answers 404 off its two paths", async () => {
+  it("answers 404 off its two paths, 405 for a method the SDK does not serve", async () => {
     const res = await fetch(`${functionsUrl}/api/clips`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe("not_found");
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: "GET /api/clips" } });
+    const del = await fetch(`${functionsUrl}/api/inngest`, { method: "DELETE" });
+    expect(del.status).toBe(405);
+    expect(await del.json()).toEqual({ error: { code: "bad_request", message: "DELETE /api/inngest" } });
   });
 });

@@ -39,7 +39,11 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
   if (path === "/health" && req.method === "GET") {
     return send(res, Response.json({ status: "ok" }));
   }
-  const handler = path === "/api/inngest" ? serveFunctions[req.method as keyof typeof serveFunctions] : undefined;
+  const method = req.method ?? "";
+  const handler =
+    path === "/api/inngest" && Object.hasOwn(serveFunctions, method)
+      ? serveFunctions[method as keyof typeof serveFunctions]
+      : undefined;
   if (!handler) {
     const code = path === "/api/inngest" ? 405 : 404;
     return send(
