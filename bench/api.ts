@@ -5,7 +5,9 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { buildIsFresh } from "@/scripts/lib/build-freshness";
 import { startChild, stopChild, waitForHttp } from "@/scripts/lib/processes";
-import { startBenchDb } from "./lib/stack";
+import { freePorts } from "@/test/app-server";
+import { keepSegmentsProcessing, startJobProcesses, type TFunctionsMode } from "./lib/processing-load";
+import { sample, startBenchDb } from "./lib/stack";
 import {
   emit,
   machine,
@@ -215,6 +217,21 @@ export async function run(opts: TBenchOptions) {
   const server = prof
     ? "next start --experimental-cpu-prof"
     : `scripts/serve.mjs, ${processes} process${processes > 1 ? "es" : ""}`;
+  // The embedded runner's port (the web sends events there) and the functions server's (api-feed-while-processing).
+  const [runnerPort, functionsPort] = await freePorts(2);
+  const dataDir = path.resolve(".data/bench/api");
+  const appEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: db.url,
+    APP_URL: appUrl,
+    BETTER_AUTH_SECRET: "bench-auth-secret-0123456789abcdef",
+    RECORDER_SECRET: "bench-recorder-secret-0123456789",
+    DATA_DIR: dataDir,
+    INNGEST_DEV: `http://127.0.0.1:${runnerPort}`,
+    ALLOW_FILE_SOURCES: "true",
+    ALLOW_PRIVATE_SOURCES: "true",
+  };
   const web = startChild(
     "web",
     prof ? "node_modules/.bin/next" : process.execPath,
@@ -222,14 +239,8 @@ export async function run(opts: TBenchOptions) {
       ? ["start", "-p", String(port), "-H", "127.0.0.1", "--experimental-cpu-prof"]
       : ["scripts/serve.mjs", "-p", String(port), "-H", "127.0.0.1"],
     {
-      ...process.env,
+      ...appEnv,
       NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: db.url,
-      APP_URL: appUrl,
-      BETTER_AUTH_SECRET: "bench-auth-secret-0123456789abcdef",
-      RECORDER_SECRET: "bench-recorder-secret-0123456789",
-      DATA_DIR: path.resolve(".data/bench/api"),
       WEB_CONCURRENCY: String(processes),
       ...(prof ? { NEXT_CPU_PROF_DIR: path.resolve(process.env.BENCH_CPU_PROF!) } : {}),
     },
@@ -367,6 +378,73 @@ export async function run(opts: TBenchOptions) {
         unloadedSequentialMs: summarize(sequential),
         ...(e.name === "feed" ? { seedSeconds, explain } : {}),
       });
+    }
+    if (!only || only.includes("feed-while-processing")) {
+      const file = (await sample(60, 25, true)).file;
+      // Functions in the web processes (before), then in the functions server (after); BENCH_API_FUNCTIONS=
+      // separate,web measures them in the other order (on a shared host, to see what the order does).
+      const modes = (process.env.BENCH_API_FUNCTIONS ?? "web,separate").split(",") as TFunctionsMode[];
+      if (modes.some((m) => m !== "web" && m !== "separate"))
+        throw new Error(`BENCH_API_FUNCTIONS lists "web" and "separate", not ${process.env.BENCH_API_FUNCTIONS}`);
+      for (const mode of modes) {
+        const jobs = await startJobProcesses({ mode, appUrl, env: appEnv, runnerPort, functionsPort, client });
+        try {
+          progress(`api feed-while-processing (${mode}): starting 3 segments…`);
+          const segments = await keepSegmentsProcessing({
+            client,
+            appUrl,
+            userId,
+            storageDir: path.join(dataDir, "blobs"),
+            file,
+            target: 3,
+          });
+          headers = await signIn();
+          const start = machine();
+          const results: Awaited<ReturnType<typeof measured>>[] = [];
+          const inFlight: number[] = [];
+          for (let r = 0; r < runs; r++) {
+            progress(`api feed-while-processing (${mode}): run ${r + 1}/${runs}, ${rate} req/s for ${duration}s`);
+            results.push(
+              await measured(web.proc.pid!, { url: `${appUrl}/api/clips`, headers, rate, duration, connections: 20 }),
+            );
+            inFlight.push(segments.inFlight());
+          }
+          const end = machine();
+          await segments.stop();
+          const p95s = summarize(results.map((x) => x.p95));
+          emit({
+            name: "api-feed-while-processing",
+            inputs: {
+              path: "/api/clips",
+              clips: CLIPS,
+              functions: mode === "web" ? "in the web processes (/api/inngest)" : "functions server (own process)",
+              segmentsProcessing: 3,
+              segmentSeconds: 60,
+              rate,
+              arrivals: "poisson",
+              durationS: duration,
+              connections: 20,
+              server,
+            },
+            runs,
+            median: p95s.median,
+            p95: p95s.p95,
+            unit: "ms (p95 latency per run)",
+            ...start,
+            loadavgEnd: end.loadavg,
+            p50Ms: round(median(results.map((x) => x.p50))),
+            p99Ms: round(median(results.map((x) => x.p99))),
+            achievedReqPerSec: round(median(results.map((x) => x.reqPerSec)), 1),
+            ...stealFields(results),
+            non2xx: results.reduce((n, x) => n + x.non2xx + x.errors, 0),
+            segmentsInFlightAfterEachRun: inFlight,
+            segmentsStarted: segments.started(),
+            segmentsFailed: segments.failed,
+          });
+        } finally {
+          await jobs.stop();
+        }
+      }
     }
     if (only && !only.includes("throughput")) return;
     headers = await signIn();

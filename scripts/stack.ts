@@ -1,13 +1,17 @@
 /**
  * Starts the whole product on this machine: PostgreSQL (embedded unless DATABASE_URL), migrations, the web
- * app, the embedded Inngest runner, the recorder, and (unless --no-demo) a demo live stream with a demo
- * account that gets clipped.
+ * app, the functions server (the Inngest functions in their own process: lib/jobs/functions-server.ts), the
+ * embedded Inngest runner, the recorder, and (unless --no-demo) a demo live stream with a demo account that
+ * gets clipped.
  *
  * The web app is the production build (`next build` once, and again only when its sources changed);
- * `--dev` runs `next dev` instead. The terminal shows a short activity log (streams going live, segments,
+ * `--dev` runs `next dev` instead. `--functions separate` (the default with the production build) runs the
+ * functions in their own process, which the runner calls; `--functions web` (the default with `--dev`, so
+ * function code reloads with the app) has the runner call the web app's /api/inngest. The terminal shows a short activity log (streams going live, segments,
  * clips, errors) and the services' error output; `--verbose` shows everything every process prints.
  *
  *   tsx scripts/stack.ts [--dev] [--verbose] [--ports 3000] [--db clipstream] [--no-demo] [--segment-seconds 30]
+ *                        [--functions separate|web]
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -32,6 +36,7 @@ const { values: args } = parseArgs({
     "segment-seconds": { type: "string" },
     "data-dir": { type: "string", default: process.env.DATA_DIR ?? ".data" },
     quiet: { type: "boolean", default: false },
+    functions: { type: "string" },
   },
 });
 
@@ -44,9 +49,14 @@ async function main() {
   fs.mkdirSync(dataDir, { recursive: true });
   const base = args.ports ? Number(args.ports) : null;
   const ports = base
-    ? { web: base, recorder: base + 1, runner: base + 2, demo: base + 3 }
-    : { web: 3000, recorder: 3100, runner: 8288, demo: 3200 };
+    ? { web: base, recorder: base + 1, runner: base + 2, demo: base + 3, functions: base + 4 }
+    : { web: 3000, recorder: 3100, runner: 8288, demo: 3200, functions: 3300 };
   const appUrl = `http://127.0.0.1:${ports.web}`;
+  const prod = !args.dev;
+  const functionsMode = args.functions ?? (prod ? "separate" : "web");
+  if (functionsMode !== "separate" && functionsMode !== "web")
+    throw new Error(`--functions is "separate" or "web", not "${functionsMode}"`);
+  const functionsUrl = functionsMode === "separate" ? `http://127.0.0.1:${ports.functions}` : appUrl;
 
   const db = await resolveDatabase(args.db!);
   const applied = await applyMigrations(db.url);
@@ -64,7 +74,8 @@ async function main() {
     PORT: String(ports.web),
     INNGEST_DEV: process.env.INNGEST_DEV ?? `http://127.0.0.1:${ports.runner}`,
     INNGEST_RUNNER_PORT: String(ports.runner),
-    INNGEST_SERVE_URL: `${appUrl}/api/inngest`,
+    INNGEST_SERVE_URL: `${functionsUrl}/api/inngest`,
+    FUNCTIONS_PORT: String(ports.functions),
     RECORDER_URL: `http://127.0.0.1:${ports.recorder}`,
     RECORDER_PORT: String(ports.recorder),
     SEGMENT_SECONDS: args["segment-seconds"] ?? process.env.SEGMENT_SECONDS ?? "900",
@@ -76,7 +87,6 @@ async function main() {
   const quiet = args.quiet;
   // Quiet: nothing. Default: the activity log and each service's error output. Verbose: everything.
   const output = quiet ? "none" : args.verbose ? "all" : "stderr";
-  const prod = !args.dev;
   const children: TChild[] = [];
   let activity: ActivityLog | null = null;
   let stopping = false;
@@ -113,6 +123,13 @@ async function main() {
       })
     : startChild("web", bin("next"), ["dev", "-p", String(ports.web), "-H", "127.0.0.1"], env, { output });
   children.push(web);
+  // Server modules `import "server-only"`: outside Next they load under the react-server condition.
+  if (functionsMode === "separate")
+    children.push(
+      startChild("functions", bin("tsx"), ["--conditions=react-server", "lib/jobs/functions-server.ts"], env, {
+        output,
+      }),
+    );
   children.push(startChild("runner", bin("tsx"), ["lib/jobs/server.ts"], env, { output }));
   children.push(startChild("recorder", bin("tsx"), ["recorder/main.ts"], env, { output }));
   for (const c of children) {
@@ -126,6 +143,7 @@ async function main() {
 
   await waitForHttp(`${appUrl}/api/auth/ok`, 180_000, "web app");
   log(`web app serving ${appUrl} (${elapsed()} after start)`);
+  if (functionsMode === "separate") await waitForHttp(`${functionsUrl}/health`, 60_000, "functions server");
   await waitForHttp(`http://127.0.0.1:${ports.runner}/health`, 60_000, "job runner");
   await waitForHttp(`http://127.0.0.1:${ports.recorder}/health`, 60_000, "recorder");
 
@@ -159,7 +177,10 @@ async function main() {
     await activity.start();
     if (!args.verbose) log("showing streams, segments, clips and errors (--verbose for every process's output)");
   }
-  fs.writeFileSync(path.join(dataDir, "stack.json"), JSON.stringify({ appUrl, ports, databaseUrl: db.url }, null, 2));
+  fs.writeFileSync(
+    path.join(dataDir, "stack.json"),
+    JSON.stringify({ appUrl, functionsUrl, ports, databaseUrl: db.url }, null, 2),
+  );
 }
 
 /** Creates the demo account and its demo streamer through the public API (idempotent). */

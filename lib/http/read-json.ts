@@ -16,7 +16,9 @@ export async function readBody(req: Request, maxBytes = DEFAULT_MAX_BYTES): Prom
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel();
+      // Not awaited: the body of a clone (readInngestBody) is one branch of a tee, whose cancel settles only
+      // once the other branch is cancelled too, so awaiting it would never answer 413.
+      void reader.cancel().catch(() => {});
       throw new AppError("payload_too_large", `Request body is larger than ${maxBytes} bytes.`);
     }
     chunks.push(value);
