@@ -40,12 +40,12 @@ export const sessionEnded = eventType("session/live.ended", { schema: ZSessionEn
 export const ZStreamerCheck = z.object({ streamerId: z.string().min(1), userId: z.string().min(1) });
 export const streamerCheck = eventType("streamer/check.requested", { schema: ZStreamerCheck });
 
-/** One render event per clip; the id makes a repeated fan-out a no-op. */
 /**
- * `round` names a later render of the same clip (a segment refining a live clip's edges): its event id must
+ * One render event per clip; the id makes a repeated fan-out a no-op. `round` names a later render of the same clip (a segment refining a live clip's edges): its event id must
  * differ from the first render's, which the event id deduplicates.
+ * `cut` absent: exact, unless a live-edge clip under render backpressure (lib/pipeline/render-clip-media.ts).
  */
-export const clipRenderEvents = (clipIds: string[], userId: string, round?: string, cut: TClipCut = "exact") =>
+export const clipRenderEvents = (clipIds: string[], userId: string, round?: string, cut?: TClipCut) =>
   clipIds.map((clipId) =>
     clipRequested.create({ clipId, userId, cut }, { id: round ? `render-${clipId}-${round}` : `render-${clipId}` }),
   );

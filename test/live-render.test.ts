@@ -213,6 +213,24 @@ describe("clips cut before their segment closes", () => {
     for (const at of [0.5, 20]) expect(Math.abs(matchingFrame(out.file, at, 4 + at))).toBeLessThanOrEqual(1);
   });
 
+  it("a live-edge clip is cut from the parts without re-encoding while other clips wait to be rendered (backpressure)", async () => {
+    const { renderClipMedia, RENDER_BACKLOG_KEYFRAME } = await import("@/lib/pipeline/render-clip-media");
+    while ((await liveEdge()) < 20) await sleep(200);
+    const waiting = [];
+    for (let i = 0; i < RENDER_BACKLOG_KEYFRAME; i++) waiting.push(await newClip(1 + i, 6 + i));
+    const live = await ctx.prisma.clip.update({ where: { id: (await newClip(8, 18)).id }, data: { origin: "LIVE" } });
+    expect(await renderClipMedia(live.id)).toMatchObject({ source: "parts", cut: "keyframe" });
+    // A clip from a segment, and an exact cut asked for, are re-encoded whatever the backlog.
+    expect(await renderClipMedia(live.id, { cut: "exact" })).toMatchObject({ cut: "exact" });
+    const fromSegment = await newClip(9, 17);
+    expect(await renderClipMedia(fromSegment.id)).toMatchObject({ cut: "exact" });
+    // With nothing waiting, a live-edge clip is re-encoded, frame-accurately (from the parts, or from the
+    // segment if it has been stored meanwhile).
+    await ctx.prisma.clip.deleteMany({ where: { id: { in: waiting.map((c) => c.id) } } });
+    const quiet = await ctx.prisma.clip.update({ where: { id: (await newClip(10, 16)).id }, data: { origin: "LIVE" } });
+    expect(await renderClipMedia(quiet.id)).toMatchObject({ cut: "exact" });
+  });
+
   it('a "Clip that" keyframe cut copies the parts from the part boundary before its start and stores the range it holds', async () => {
     const { renderClipMedia } = await import("@/lib/pipeline/render-clip-media");
     const { readLiveManifest } = await import("@/lib/live-edge/manifest");

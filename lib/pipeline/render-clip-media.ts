@@ -16,6 +16,10 @@ import { withWorkdir } from "./workdir";
  * parts from the part boundary (a keyframe) at or before the start, no re-encode, when the parts still cover
  * the range and their codecs fit an MP4; otherwise it re-encodes. The clip stores the range its file holds: for a
  * copy, the part boundary it starts on and start + the probed duration.
+ * A live-edge clip (origin LIVE) with no cut asked for is cut like "Clip that" while RENDER_BACKLOG_KEYFRAME
+ * or more clips wait to be rendered (backpressure, as the live edge's own: a machine that cannot re-encode
+ * every stream's moments in time copies the parts instead of re-encoding them; 40 live streams whose moments
+ * came at once waited 34 s median for their re-encoded clips, bench live-concurrency).
  * Each render writes files of its own and swaps them in only if the clip's edges are still those it cut: a
  * segment may refine a live clip's edges while its first render runs (insert-detected-clips.ts), and then the
  * render of the new edges stands (`stale: true` for the one discarded).
@@ -39,7 +43,9 @@ export async function renderClipMedia(
   };
   const clip = await prisma.clip.update({ where: { id: clipId }, data: { status: "RENDERING", error: null } });
   const store = getStore();
-  const keyframe = opts.cut === "keyframe";
+  const keyframe =
+    opts.cut === "keyframe" ||
+    (opts.cut === undefined && clip.origin === "LIVE" && (await renderBacklog(clipId)) >= RENDER_BACKLOG_KEYFRAME);
   const tag = `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const keys = { video: storageKeys.clipVideoVersion(clipId, tag), thumb: storageKeys.clipThumbVersion(clipId, tag) };
   const result = await withWorkdir(async (dir) => {
@@ -93,6 +99,18 @@ export async function renderClipMedia(
   await Promise.all(gone.map((k) => store.delete(k)));
   lap("store");
   return { duration: result.duration, source: result.source, cut: result.cut, stale: !replaced, ms };
+}
+
+/** Other clips waiting for a render or being rendered, from the last 10 minutes (older ones are stuck or gone). */
+export const RENDER_BACKLOG_KEYFRAME = 3;
+async function renderBacklog(clipId: string): Promise<number> {
+  return prisma.clip.count({
+    where: {
+      id: { not: clipId },
+      status: { in: ["PENDING", "RENDERING"] },
+      updatedAt: { gt: new Date(Date.now() - 10 * 60_000) },
+    },
+  });
 }
 
 /**
