@@ -131,6 +131,8 @@ describe("pump.fun streamer → live session → segments → clip → ended", (
       source: { kind: "pumpfun", mint: MINT },
       segmentSeconds: SEGMENT,
       audioChunkSeconds: 5,
+      // Held by no fleet recorder yet: the lease a recorder takes it with, numbering from 0.
+      lease: expect.objectContaining({ nextNumber: 0, storedUntil: 0 }),
     });
     await waitFor(async () => room.joins >= 2, 30_000, "the recorder to try the room again");
     expect(room.plays).toBe(0);
