@@ -92,7 +92,8 @@ describe("the recorder in production", () => {
       { NODE_ENV: "production", RECORDER_SECRET: RECORDER, RECORDER_PORT: "0" },
       /listening on/,
     );
-    expect(r.output).toMatch(/\[recorder\] listening on http:\/\/127\.0\.0\.1:\d+/);
+    // `[recorder] <its fleet id> listening on …`
+    expect(r.output).toMatch(/\[recorder\] rec-\S+ listening on http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it("refuses to start without RECORDER_SECRET", async () => {
