@@ -1,11 +1,8 @@
-import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
-import { AppError } from "@/lib/http/errors";
-import { parseJson, readBody } from "@/lib/http/read-json";
+import { verifyRecorderCall } from "@/lib/recorder/verify-recorder-call";
+import { parseJson } from "@/lib/http/read-json";
 import { renewViewerToken } from "@/lib/livekit/renew-viewer-token";
 import { ZLivekitTokenRequest } from "@/lib/recorder/protocol";
-import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
-import { claimNonce } from "@/lib/webhooks/claim-delivery";
 
 export const dynamic = "force-dynamic";
 
@@ -14,15 +11,7 @@ export const dynamic = "force-dynamic";
  * Signed like the active-session list (`signRequest` over POST, this path and the body, a nonce accepted once).
  */
 export const POST = api(async (req) => {
-  const body = await readBody(req, 4 * 1024);
-  const url = new URL(req.url);
-  const check = verifyRequest(
-    env.recorderSecret,
-    { method: "POST", path: `${url.pathname}${url.search}`, body },
-    req.headers.get(SIGNATURE_HEADER),
-  );
-  if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
-  await claimNonce("recorder", check.nonce, "Invalid signature (replayed).");
+  const body = await verifyRecorderCall(req, 4 * 1024);
   const { sessionId } = parseJson(body, ZLivekitTokenRequest);
   return Response.json({ source: await renewViewerToken(sessionId) });
 });

@@ -1,9 +1,6 @@
-import { env } from "@/lib/env";
 import { api } from "@/lib/http/api";
-import { AppError } from "@/lib/http/errors";
+import { verifyRecorderCall } from "@/lib/recorder/verify-recorder-call";
 import { startRequestsFor } from "@/lib/recorder/start-requests";
-import { SIGNATURE_HEADER, verifyRequest } from "@/lib/signing";
-import { claimNonce } from "@/lib/webhooks/claim-delivery";
 
 export const dynamic = "force-dynamic";
 
@@ -15,14 +12,7 @@ export const dynamic = "force-dynamic";
  * valid one.
  */
 export const GET = api(async (req) => {
-  const url = new URL(req.url);
-  const check = verifyRequest(
-    env.recorderSecret,
-    { method: "GET", path: `${url.pathname}${url.search}`, body: "" },
-    req.headers.get(SIGNATURE_HEADER),
-  );
-  if (!check.ok) throw new AppError("unauthorized", `Invalid signature (${check.reason}).`);
-  await claimNonce("recorder", check.nonce, "Invalid signature (replayed).");
+  await verifyRecorderCall(req);
   // Sessions a fleet recorder holds are its own (handed over through heartbeats), not this recorder's.
   return Response.json({ sessions: await startRequestsFor({ recorderId: null }) });
 });
