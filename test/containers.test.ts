@@ -190,6 +190,10 @@ describe("deploy/compose.yaml", () => {
     expect(sql).toContain(`CREATE DATABASE ${new URL(inngest.environment!.INNGEST_POSTGRES_URI).pathname.slice(1)};`);
   });
 
+  it("publishes the web app on the port it listens on", () => {
+    expect(svc("web").ports).toEqual([`${dotEnv.WEB_PORT}:${svc("web").environment!.PORT}`]);
+  });
+
   it("runs each recorder with its own id, address and spool volume", () => {
     const ids = RECORDERS.map((r) => svc(r).environment!.RECORDER_ID);
     expect(new Set(ids).size).toBe(RECORDERS.length);
@@ -251,13 +255,12 @@ describe("the images (Dockerfile web and functions, recorder/Dockerfile)", () =>
       const target = healthcheckTarget(image);
       expect(target, `${name}: HEALTHCHECK fetches http://127.0.0.1:<port>/…`).not.toBeNull();
       expect(target!.path, name).toBe(paths[role(name)]);
-      const env = { ...image.env, ...svc(name).environment };
-      expect(env[target!.portVar] ?? String(target!.defaultPort), name).toBe(
-        String(env[target!.portVar] ? Number(env[target!.portVar]) : target!.defaultPort),
-      );
-      expect(
-        image.instructions.some((i) => i.getKeyword() === "EXPOSE" && i.getArgumentsContent() === env[target!.portVar]),
-      ).toBe(true);
+      // The port the process listens on is the one its health check falls back to, and the one it exposes.
+      const listen = { ...image.env, ...svc(name).environment }[target!.portVar];
+      expect(listen, `${name} sets ${target!.portVar}`).toBeDefined();
+      expect(Number(listen), name).toBe(target!.defaultPort);
+      const exposed = image.instructions.filter((i) => i.getKeyword() === "EXPOSE").map((i) => i.getArgumentsContent());
+      expect(exposed, name).toEqual([listen]);
     }
   });
 
