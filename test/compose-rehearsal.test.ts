@@ -132,8 +132,26 @@ function healthy(image: TImage, env: NodeJS.ProcessEnv, cwd: string): boolean {
 
 const running: Record<string, { image: TImage; env: NodeJS.ProcessEnv; cwd: string; proc: TProc }> = {};
 
+/**
+ * nobody must reach the checkout (node_modules, the staged trees under .data): a directory above it that others
+ * cannot search (a checkout under a 0700 temporary directory) gets the search bit for the test's duration only
+ * (scripts/lib/embedded-pg.ts gives it for good when the embedded server's data lives under the checkout).
+ */
+const restoreModes: [string, number][] = [];
+function letNobodyThrough() {
+  for (let d = ROOT; ; d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode & 0o7777;
+    if (!(mode & 0o001)) {
+      fs.chmodSync(d, mode | 0o001);
+      restoreModes.push([d, mode]);
+    }
+    if (d === path.dirname(d)) break;
+  }
+}
+
 beforeAll(async () => {
-  fs.mkdirSync(work, { recursive: true });
+  if (asRoot) letNobodyThrough();
+  fs.mkdirSync(work, { recursive: true, mode: 0o755 });
   const names = ["minio", "inngest", "web", "functions", "recorder-1", "recorder-2"];
   port = Object.fromEntries((await freePorts(names.length)).map((p, i) => [names[i], p]));
 
@@ -172,6 +190,7 @@ afterAll(async () => {
   await admin?.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
   await admin?.end();
   fs.rmSync(work, { recursive: true, force: true });
+  for (const [d, mode] of restoreModes) fs.chmodSync(d, mode);
 });
 
 describe("deploy/compose.yaml rehearsed as local processes", () => {
