@@ -5,7 +5,7 @@
 
 FROM node:20-bookworm-slim AS base
 WORKDIR /app
-# The npm that wrote package-lock.json (its allowScripts decides which install scripts run).
+# The npm the project's machines run (package.json's allowScripts decides which install scripts run).
 RUN npm install -g npm@11.19.1 --no-audit --no-fund && npm cache clean --force
 # System packages from the one list, scripts/ensure-system.sh: ffmpeg, pocketsphinx and its US-English model,
 # the caption fonts, CA certificates.
