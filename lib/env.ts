@@ -18,7 +18,8 @@ const bool = z
   .optional()
   .transform((v) => v === "true" || v === "1");
 
-const ZEnv = z.object({
+/** The app's environment (every process that imports lib/env.ts: web, functions, runner, recorder). */
+export const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: z.string().url().optional(),
   /** Connections per process in the Prisma pool (lib/db.ts). */

@@ -15,7 +15,8 @@ import { startRecorder } from "./server";
 
 export { startRecorder, type TRecorder, type TRecorderOptions } from "./server";
 
-const ZRecorderEnv = z.object({
+/** The recorder's own settings, beside lib/env.ts's. */
+export const ZRecorderEnv = z.object({
   RECORDER_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   /** 0.0.0.0 in a container; loopback by default. */
   RECORDER_HOST: z.string().min(1).default("127.0.0.1"),

@@ -12,12 +12,13 @@ npm run -s typecheck
 echo "== lint and format"
 npm run -s lint
 npm run -s format:check
+# Built before the unit tests: test/compose-rehearsal.test.ts serves this build as the web image would.
+echo "== build"
+node_modules/.bin/next build > .data/next-build.log 2>&1 || { tail -50 .data/next-build.log; exit 1; }
 echo "== unit and integration tests"
 rm -f .data/vitest.json .data/e2e/results.json
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/vitest.json
 node scripts/test-summary.mjs --check
-echo "== build"
-node_modules/.bin/next build > .data/next-build.log 2>&1 || { tail -50 .data/next-build.log; exit 1; }
 echo "== end-to-end (Playwright + Chromium)"
 node_modules/.bin/playwright test
 node scripts/test-summary.mjs

@@ -1,6 +1,6 @@
 /**
  * `.env.example` documents every variable the code reads: the zod schemas of the web app (lib/env.ts), the
- * job runner (lib/jobs/server.ts), the functions server (lib/jobs/functions-server.ts) and the recorder (recorder/main.ts), plus direct `process.env.X` reads.
+ * job runner (lib/jobs/server.ts), the functions server (lib/jobs/functions-env.ts) and the recorder (recorder/main.ts), plus direct `process.env.X` reads.
  * And it documents nothing that nobody reads (except those read by the Inngest SDK itself).
  */
 import fs from "node:fs";
@@ -29,7 +29,7 @@ function schemaKeys(file: string): string[] {
 }
 
 const documented = new Set([...read(".env.example").matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
-const schemaRead = ["lib/env.ts", "lib/jobs/server.ts", "lib/jobs/functions-server.ts", "recorder/main.ts"].flatMap(
+const schemaRead = ["lib/env.ts", "lib/jobs/server.ts", "lib/jobs/functions-env.ts", "recorder/main.ts"].flatMap(
   schemaKeys,
 );
 const directRead = ["lib", "recorder", "inngest", "app", "scripts"]

@@ -10,15 +10,10 @@
  * `/api/inngest`, and `GET /health`. Point the embedded runner's INNGEST_SERVE_URL (or Inngest's app URL)
  * at `http://<host>:<FUNCTIONS_PORT>/api/inngest`.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { env } from "@/lib/env";
 import { EnvError, parseEnv } from "@/lib/env-parse";
-
-const ZFunctionsEnv = z.object({
-  DATABASE_URL: z.string().min(1, "DATABASE_URL is required"),
-  FUNCTIONS_PORT: z.coerce.number().int().min(0).max(65535).default(3300),
-  FUNCTIONS_HOST: z.string().default("127.0.0.1"),
-});
+import { ZFunctionsEnv } from "./functions-env";
 
 async function main() {
   let e: z.output<typeof ZFunctionsEnv>;
