@@ -151,6 +151,38 @@ describe("outbox ordering", () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 
+  it("a session whose delivery the app answers slowly holds back no other session's messages", async () => {
+    const seen: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const server = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const m = JSON.parse(Buffer.concat(chunks).toString()) as { sessionId: string; segments: number };
+      if (m.sessionId === "slow") await held; // a webhook the app takes long over
+      seen.push(`${m.sessionId}/${m.segments}`);
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/recorder`;
+    const outbox = createOutbox({ dir: path.join(tmp, "slow"), url, secret: "outbox-test-secret-0123", log: () => {} });
+    outbox.enqueue({ type: "session.ended", sessionId: "slow", reason: "stopped", segments: 0 });
+    outbox.enqueue({ type: "session.ended", sessionId: "slow", reason: "stopped", segments: 1 });
+    for (const s of ["a", "b", "c"])
+      outbox.enqueue({ type: "session.ended", sessionId: s, reason: "stopped", segments: 0 });
+    await until(() => seen.length === 3);
+    expect(seen.sort()).toEqual(["a/0", "b/0", "c/0"]);
+    // Messages enqueued while the slow one is in flight go too.
+    outbox.enqueue({ type: "session.ended", sessionId: "a", reason: "stopped", segments: 1 });
+    await until(() => seen.length === 4);
+    expect(seen[3]).toBe("a/1");
+    release();
+    await until(() => outbox.size() === 0);
+    expect(seen.slice(4)).toEqual(["slow/0", "slow/1"]);
+    await outbox.stop();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
   it("gives up on a message failing with 5xx past its age limit, and the session goes on", async () => {
     let calls = 0;
     const server = http.createServer(async (req, res) => {

@@ -46,6 +46,9 @@ type TSessionState = { failures: number; nextAt: number; attempts: Map<string, n
  * message that runs out is moved to `dead/` with its reason, and the session's next message goes on; dead
  * letters are listed and re-driven (`deadLetters`, `redrive`; the recorder's control API).
  */
+/** Sessions whose head messages are sent at once: each delivery waits on the app (a row, an event). */
+const DELIVERIES_AT_ONCE = 8;
+
 export function createOutbox(opts: TOutboxOptions) {
   const pending = path.join(opts.dir, "pending");
   const dead = path.join(opts.dir, "dead");
@@ -97,7 +100,7 @@ export function createOutbox(opts: TOutboxOptions) {
       opts.onSpoolFull?.(message.sessionId, err as Error);
     }
     sessionOf.set(name, message.sessionId);
-    wake?.();
+    poke();
   }
 
   function sessionFor(name: string): string {
@@ -173,80 +176,100 @@ export function createOutbox(opts: TOutboxOptions) {
     opts.log(`webhook ${type || name} of ${sessionId} dead-lettered (${reason}); its session's next message goes on`);
   }
 
-  /** Delivers the head message of every session that is due; returns when the next one is due (ms from now). */
-  async function round(): Promise<number> {
+  /** Sessions whose head message is being delivered, and those deliveries. */
+  const inFlight = new Map<string, Promise<void>>();
+
+  /**
+   * Starts delivering the head message of every session that is due and not already in flight, up to
+   * DELIVERIES_AT_ONCE at a time, without waiting for them: one slow answer holds back only its own session.
+   * Returns when the next session's backoff ends (ms from now); a delivery that ends wakes the loop.
+   */
+  function round(): number {
     const heads = new Map<string, string>();
     for (const name of list()) {
       const s = sessionFor(name);
       if (!heads.has(s)) heads.set(s, name);
     }
-    for (const s of sessions.keys()) if (!heads.has(s)) sessions.delete(s);
-    let nextIn = heads.size ? Infinity : 1000;
+    for (const s of sessions.keys()) if (!heads.has(s) && !inFlight.has(s)) sessions.delete(s);
+    let nextIn = 1000;
     for (const [s, name] of heads) {
-      if (stopper.signal.aborted) return 0;
+      if (inFlight.has(s)) continue;
       const st = sessions.get(s) ?? { failures: 0, nextAt: 0, attempts: new Map() };
       sessions.set(s, st);
       const wait = st.nextAt - Date.now();
-      if (wait > 0) {
-        nextIn = Math.min(nextIn, wait);
-        continue;
-      }
-      const r = await deliver(name);
-      if (stopper.signal.aborted) return 0; // in flight at shutdown: stays pending, resent on restart
-      const attempts = (st.attempts.get(name) ?? 0) + 1;
-      const age = Date.now() - Number(name.slice(0, 15));
-      if (r.kind === "sent") {
-        drop(name);
-        st.attempts.delete(name);
-        st.failures = 0;
-        st.nextAt = 0;
-        nextIn = 0;
-      } else if (r.kind === "stale") {
-        const epoch = epochOf(name);
-        bury(name, `${r.why} (the session's lease moved to another recorder)`);
-        sessionOf.delete(name);
-        st.attempts.delete(name);
-        st.failures = 0;
-        st.nextAt = 0;
-        nextIn = 0;
-        opts.onStaleLease?.(s, epoch);
-      } else if (r.kind === "dead" || (r.refused && attempts >= refusedAttempts) || (!r.refused && age > maxAge)) {
-        bury(name, r.kind === "dead" ? r.why : `${r.why}; gave up after ${attempts} attempts`);
-        sessionOf.delete(name);
-        st.attempts.delete(name);
-        st.failures = 0;
-        st.nextAt = 0;
-        nextIn = 0;
-      } else {
-        if (st.failures === 0) opts.log(`webhook for ${s} ${r.why}; will retry`);
-        st.attempts.set(name, attempts);
-        st.failures++;
-        st.nextAt = Date.now() + Math.min(maxBackoff, 250 * 2 ** Math.min(st.failures, 10));
-        nextIn = Math.min(nextIn, st.nextAt - Date.now());
+      if (wait > 0) nextIn = Math.min(nextIn, wait);
+      else if (inFlight.size < DELIVERIES_AT_ONCE && !stopper.signal.aborted) {
+        const delivery = deliver(name)
+          // In flight at shutdown: stays pending, resent on restart.
+          .then((r) => {
+            if (!stopper.signal.aborted) settle(s, name, st, r);
+          })
+          .catch((err) => opts.log(`outbox: ${(err as Error).message}`))
+          .finally(() => {
+            inFlight.delete(s);
+            poke();
+          });
+        inFlight.set(s, delivery);
       }
     }
     return nextIn;
   }
 
-  /** Waits for `ms`, or less when a message is enqueued or the outbox stops. */
+  /** Applies one delivery's outcome to its session (its backoff after a failure). */
+  function settle(s: string, name: string, st: TSessionState, r: TResult): void {
+    const attempts = (st.attempts.get(name) ?? 0) + 1;
+    const age = Date.now() - Number(name.slice(0, 15));
+    if (r.kind === "sent") {
+      drop(name);
+    } else if (r.kind === "stale") {
+      const epoch = epochOf(name);
+      bury(name, `${r.why} (the session's lease moved to another recorder)`);
+      sessionOf.delete(name);
+      opts.onStaleLease?.(s, epoch);
+    } else if (r.kind === "dead" || (r.refused && attempts >= refusedAttempts) || (!r.refused && age > maxAge)) {
+      bury(name, r.kind === "dead" ? r.why : `${r.why}; gave up after ${attempts} attempts`);
+      sessionOf.delete(name);
+    } else {
+      if (st.failures === 0) opts.log(`webhook for ${s} ${r.why}; will retry`);
+      st.attempts.set(name, attempts);
+      st.failures++;
+      st.nextAt = Date.now() + Math.min(maxBackoff, 250 * 2 ** Math.min(st.failures, 10));
+      return;
+    }
+    st.attempts.delete(name);
+    st.failures = 0;
+    st.nextAt = 0;
+  }
+
+  /** Something changed (a message enqueued or re-driven, a delivery ended): the loop looks again at once. */
+  let poked = false;
+  function poke() {
+    poked = true;
+    wake?.();
+  }
+
+  /** Waits for `ms`, or less when poked or the outbox stops. */
   const nap = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (poked) return resolve();
       wake = resolve;
       void sleep(ms, stopper.signal).then(resolve);
     }).finally(() => (wake = null));
 
   const loop = (async () => {
     while (!stopper.signal.aborted) {
+      poked = false;
       let nextIn: number;
       try {
-        nextIn = await round();
+        nextIn = round();
       } catch (err) {
         // A file vanished or the disk refused a write: log it, never let the loop (or the process) die.
         opts.log(`outbox: ${(err as Error).message}`);
         nextIn = 1000;
       }
-      if (nextIn > 0) await nap(Math.min(nextIn, 1000));
+      await nap(Math.min(nextIn, 1000));
     }
+    await Promise.all(inFlight.values());
   })();
 
   /** Dead-lettered messages, oldest first, with why each was given up. */
@@ -279,7 +302,7 @@ export function createOutbox(opts: TOutboxOptions) {
       fs.rmSync(path.join(dead, `${f}.meta`), { force: true });
       n++;
     }
-    if (n) wake?.();
+    if (n) poke();
     return n;
   }
 
