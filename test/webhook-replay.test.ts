@@ -181,4 +181,30 @@ describe("recorder webhook replay protection", () => {
     }
     expect(await snapshot()).toEqual(before);
   });
+
+  it("prunes a scope's receipts past twice the signature window, at most once per 10 s per process", async () => {
+    const { claimNonce } = await import("@/lib/webhooks/claim-delivery");
+    const { SIGNATURE_TOLERANCE_SECONDS } = await import("@/lib/signing");
+    const p = ctx.prisma;
+    const old = new Date(Date.now() - 2 * SIGNATURE_TOLERANCE_SECONDS * 1000 - 60_000);
+    const scope = `prunetest${Date.now()}`;
+    const stale = async (n: number) => {
+      const rows = [`${scope}:old-${n}-a`, `${scope}:old-${n}-b`];
+      await p.webhookReceipt.createMany({ data: rows.map((signature) => ({ signature, receivedAt: old })) });
+      return rows;
+    };
+    const left = (rows: string[]) => p.webhookReceipt.count({ where: { signature: { in: rows } } });
+    // The scope's first signed call deletes its stale receipts; the fresh one stays, and another scope's are kept.
+    const rows = await stale(1);
+    await p.webhookReceipt.create({ data: { signature: `other${scope}:old`, receivedAt: old } });
+    await claimNonce(scope, "fresh-1", "replayed");
+    expect(await left(rows)).toBe(0);
+    expect(await left([`${scope}:fresh-1`, `other${scope}:old`])).toBe(2);
+    // Within 10 s, further calls do not delete again: stale receipts wait for the next prune.
+    const later = await stale(2);
+    await claimNonce(scope, "fresh-2", "replayed");
+    expect(await left(later)).toBe(2);
+    await expect(claimNonce(scope, "fresh-2", "replayed")).rejects.toThrow("replayed");
+    await p.webhookReceipt.deleteMany({ where: { signature: { contains: scope } } });
+  });
 });
