@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db";
 import { getDetector, isNearWindowEnd } from "@/lib/detect";
 import { summarizeSegmentText, upsertSummaryLine } from "@/lib/detect/summarize";
 import { analyseAudio, extractAudio } from "@/lib/media";
+import { BACKGROUND_NICE } from "@/lib/media/run";
 import { getStore, storageKeys } from "@/lib/storage";
 import { getTranscriber, spotKeywords, transcriberIdentity } from "@/lib/transcribe";
 import type { TTranscript } from "@/lib/transcribe";
@@ -54,7 +55,7 @@ export async function extractSegmentAudio(segmentId: string): Promise<string> {
     const src = path.join(dir, `segment${path.extname(seg.storageKey!) || ".ts"}`);
     const wav = path.join(dir, "audio.wav");
     await getStore().download(seg.storageKey!, src);
-    await extractAudio(src, wav, { sampleRate: 16000 });
+    await extractAudio(src, wav, { sampleRate: 16000, nice: BACKGROUND_NICE });
     await getStore().put(key, wav, { contentType: "audio/wav" });
   });
   await setStage(segmentId, "transcribing", 0.2);
@@ -79,12 +80,12 @@ export async function transcribeSegment(
     };
     // No chunks: the engine's own transcript (its text keeps the engine's punctuation).
     if (!early.covered.length)
-      return getTranscriber().transcribe(await download(), { offset: seg.startOffset, keywords });
+      return getTranscriber().transcribe(await download(), { offset: seg.startOffset, keywords, background: true });
     let language: string | undefined;
     const range = { start: seg.startOffset, end: seg.startOffset + seg.duration };
     const decoded = uncovered(range, early.covered).length
       ? await overGaps(await download(), seg, early.covered, async (file, offset) => {
-          const part = await getTranscriber().transcribe(file, { offset, keywords });
+          const part = await getTranscriber().transcribe(file, { offset, keywords, background: true });
           language ??= part.language;
           return part.words;
         })
@@ -125,7 +126,9 @@ export async function analyseSegmentAudio(segmentId: string): Promise<string> {
     const [{ loudness, silences }, keywordHits] = await Promise.all([
       analyseAudio(wav),
       // Keyword spotting of the stretches the audio chunks did not already cover.
-      overGaps(wav, seg, early.covered, async (file, offset) => shift(await spotKeywords(file, keywords), offset)),
+      overGaps(wav, seg, early.covered, async (file, offset) =>
+        shift(await spotKeywords(file, keywords, { background: true }), offset),
+      ),
     ]);
     return {
       loudness: shift(loudness),
