@@ -23,3 +23,14 @@ export const perAccountMedia: [{ limit: number }, TConcurrencyKey] = [
   { limit: 3 },
   { key: "event.data.userId", limit: 2 },
 ];
+
+/**
+ * Keyframe cuts (stream copies of live parts, render-clip-keyframe): mostly waiting for the live edge to pass
+ * the clip's end, file I/O and a process start, so more at once than re-encodes. 40 live streams whose moments
+ * came within seconds waited 9.5–14 s median for a slot in the media lane (bench live-concurrency); with 16
+ * slots here instead of 8, and 48 runner slots, each cut ran slower on the saturated cores and nothing was gained.
+ */
+export const perAccountCopy: [{ limit: number }, TConcurrencyKey] = [
+  { limit: 8 },
+  { key: "event.data.userId", limit: 4 },
+];

@@ -27,8 +27,11 @@ export type TClipCut = z.infer<typeof ZClipCut>;
 export const ZClipRequested = z.object({
   clipId: z.string().min(1),
   userId: z.string().min(1),
-  /** Absent: exact. */
-  cut: ZClipCut.optional(),
+  /**
+   * Null (or absent): exact, unless a live-edge clip under render backpressure. Sent as null rather than left
+   * out, so the render functions' trigger expressions compare a value that is there.
+   */
+  cut: ZClipCut.nullish(),
 });
 export const clipRequested = eventType("clip/render.requested", { schema: ZClipRequested });
 
@@ -43,11 +46,15 @@ export const streamerCheck = eventType("streamer/check.requested", { schema: ZSt
 /**
  * One render event per clip; the id makes a repeated fan-out a no-op. `round` names a later render of the same clip (a segment refining a live clip's edges): its event id must
  * differ from the first render's, which the event id deduplicates.
- * `cut` absent: exact, unless a live-edge clip under render backpressure (lib/pipeline/render-clip-media.ts).
+ * `cut` absent: exact, unless a live-edge clip under render backpressure (lib/pipeline/render-clip-media.ts);
+ * `keyframe` goes to the keyframe lane (inngest/render-clip.ts).
  */
 export const clipRenderEvents = (clipIds: string[], userId: string, round?: string, cut?: TClipCut) =>
   clipIds.map((clipId) =>
-    clipRequested.create({ clipId, userId, cut }, { id: round ? `render-${clipId}-${round}` : `render-${clipId}` }),
+    clipRequested.create(
+      { clipId, userId, cut: cut ?? null },
+      { id: round ? `render-${clipId}-${round}` : `render-${clipId}` },
+    ),
   );
 
 /** LiveKit session: rotate to segment `number` (start its egress, then stop `number - 1` after the overlap). */

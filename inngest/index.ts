@@ -5,7 +5,7 @@ import { checkStreamerFn, pollStreamers } from "./monitor-streamers";
 import { processSegment } from "./process-segment";
 import { purgeRecordings } from "./purge-recordings";
 import { redetectSegmentFn } from "./redetect-segment";
-import { renderClip } from "./render-clip";
+import { renderClip, renderClipKeyframe } from "./render-clip";
 import { renderPreviewFn } from "./render-preview";
 import { trimClipFn } from "./trim-clip";
 import { exportClipFn } from "./export-clip";
@@ -16,6 +16,7 @@ import { sendPushFn } from "./send-push";
 export const functions = [
   processSegment,
   renderClip,
+  renderClipKeyframe,
   finalizeSession,
   pollStreamers,
   checkStreamerFn,

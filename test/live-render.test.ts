@@ -214,11 +214,14 @@ describe("clips cut before their segment closes", () => {
   });
 
   it("a live-edge clip is cut from the parts without re-encoding while other clips wait to be rendered (backpressure)", async () => {
-    const { renderClipMedia, RENDER_BACKLOG_KEYFRAME } = await import("@/lib/pipeline/render-clip-media");
+    const { renderClipMedia } = await import("@/lib/pipeline/render-clip-media");
+    const { RENDER_BACKLOG_KEYFRAME, liveRenderCut } = await import("@/lib/pipeline/render-backlog");
     while ((await liveEdge()) < 20) await sleep(200);
     const waiting = [];
     for (let i = 0; i < RENDER_BACKLOG_KEYFRAME; i++) waiting.push(await newClip(1 + i, 6 + i));
     const live = await ctx.prisma.clip.update({ where: { id: (await newClip(8, 18)).id }, data: { origin: "LIVE" } });
+    // New live-edge clips are sent to the keyframe lane at once (inngest/render-clip.ts).
+    expect(await liveRenderCut([live.id])).toBe("keyframe");
     expect(await renderClipMedia(live.id)).toMatchObject({ source: "parts", cut: "keyframe" });
     // A clip from a segment, and an exact cut asked for, are re-encoded whatever the backlog.
     expect(await renderClipMedia(live.id, { cut: "exact" })).toMatchObject({ cut: "exact" });
@@ -228,6 +231,7 @@ describe("clips cut before their segment closes", () => {
     // segment if it has been stored meanwhile).
     await ctx.prisma.clip.deleteMany({ where: { id: { in: waiting.map((c) => c.id) } } });
     const quiet = await ctx.prisma.clip.update({ where: { id: (await newClip(10, 16)).id }, data: { origin: "LIVE" } });
+    expect(await liveRenderCut([quiet.id])).toBeNull();
     expect(await renderClipMedia(quiet.id)).toMatchObject({ cut: "exact" });
   });
 

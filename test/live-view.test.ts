@@ -2,7 +2,7 @@
  * The live view's API on a real live buffer: MPEG-TS parts cut with ffmpeg's segment muxer (stream copy,
  * keyframe every second, as the recorder cuts them) and a manifest in blob storage, served by the app's real
  * route handlers with real better-auth sessions and PostgreSQL. The playlist is checked line by line and then
- * played by ffmpeg over HTTP; "Clip that" is rendered by the real render-clip function through the embedded
+ * played by ffmpeg over HTTP; "Clip that" is rendered by the real render functions (its keyframe lane) through the embedded
  * runner. Bad input and other users get exact error bodies.
  */
 import fs from "node:fs";
@@ -58,7 +58,9 @@ async function setup() {
   });
   await waitFor(
     async () =>
-      (await prisma.jobFunction.count({ where: { appId: "clipstream", id: "clipstream-render-clip" } })) === 1,
+      (await prisma.jobFunction.count({
+        where: { appId: "clipstream", id: { in: ["clipstream-render-clip", "clipstream-render-clip-keyframe"] } },
+      })) === 2,
     20_000,
     "function registration",
   );
@@ -283,6 +285,15 @@ describe("POST /api/sessions/[id]/clips { last, at? } (Clip that)", () => {
     expect(ready.endTime).toBeCloseTo(ready.startTime + held, 3);
     expect(Math.abs(ready.endTime - a.clip!.endTime)).toBeLessThanOrEqual(0.15);
     expect(held - 15).toBeLessThan(part.duration + 0.15);
+    // It ran in the keyframe lane only (inngest/render-clip.ts: the trigger expressions split the event).
+    const runs = await ctx.prisma.jobRun.findMany({
+      where: {
+        functionId: { startsWith: "clipstream-render-clip" },
+        event: { path: ["data", "clipId"], equals: a.clip!.id },
+      },
+      select: { functionId: true, status: true },
+    });
+    expect(runs).toEqual([{ functionId: "clipstream-render-clip-keyframe", status: "COMPLETED" }]);
   });
 
   it.each([

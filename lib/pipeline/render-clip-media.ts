@@ -6,6 +6,7 @@ import { renderClip } from "@/lib/media";
 import { copyClip } from "@/lib/media/copy-clip";
 import { downloadClipInputs, type TClipSource } from "@/lib/live-edge/download-clip-inputs";
 import { getStore, storageKeys } from "@/lib/storage";
+import { RENDER_BACKLOG_KEYFRAME, renderBacklog } from "./render-backlog";
 import { withWorkdir } from "./workdir";
 
 /**
@@ -45,7 +46,7 @@ export async function renderClipMedia(
   const store = getStore();
   const keyframe =
     opts.cut === "keyframe" ||
-    (opts.cut === undefined && clip.origin === "LIVE" && (await renderBacklog(clipId)) >= RENDER_BACKLOG_KEYFRAME);
+    (opts.cut === undefined && clip.origin === "LIVE" && (await renderBacklog([clipId])) >= RENDER_BACKLOG_KEYFRAME);
   const tag = `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const keys = { video: storageKeys.clipVideoVersion(clipId, tag), thumb: storageKeys.clipThumbVersion(clipId, tag) };
   const result = await withWorkdir(async (dir) => {
@@ -99,18 +100,6 @@ export async function renderClipMedia(
   await Promise.all(gone.map((k) => store.delete(k)));
   lap("store");
   return { duration: result.duration, source: result.source, cut: result.cut, stale: !replaced, ms };
-}
-
-/** Other clips waiting for a render or being rendered, from the last 10 minutes (older ones are stuck or gone). */
-export const RENDER_BACKLOG_KEYFRAME = 3;
-async function renderBacklog(clipId: string): Promise<number> {
-  return prisma.clip.count({
-    where: {
-      id: { not: clipId },
-      status: { in: ["PENDING", "RENDERING"] },
-      updatedAt: { gt: new Date(Date.now() - 10 * 60_000) },
-    },
-  });
 }
 
 /**
