@@ -1,13 +1,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import { BENCH_DIR, sample, startPipeline, waitFor } from "./lib/stack";
-import { emit, machine, progress, round, summarize, treeCpuTicks } from "./lib/stats";
+import { performance } from "node:perf_hooks";
+import { emit, machine, progress, round, summarize, summarizeBreakdown, treeCpuTicks } from "./lib/stats";
 import type { TBenchOptions } from "./run";
 
 const CHUNK_SECONDS = 5;
 const CLK_TCK = 100;
 const STREAM_SECONDS = 30;
 const EXCITED_AT = 8;
+
+/**
+ * The recorder in a process of its own (`process`, the default: as `npm run up` runs it) or in this one
+ * (`LIVE_CONCURRENCY_RECORDER=in-process`, how the rows were measured before decision 030).
+ */
+const LIVE_CONCURRENCY_RECORDER = process.env.LIVE_CONCURRENCY_RECORDER === "in-process" ? true : "process";
 
 type TDecode = "always" | "never" | "auto";
 /** Rows in order (`--max-streams` caps N). The heaviest row runs last: its segments' catch-up is not waited for. */
@@ -30,7 +37,7 @@ const ROWS = (process.env.LIVE_CONCURRENCY_ROWS || DEFAULT_ROWS).split(",").map(
  * streams ended their segments were all processed (the deferred transcription).
  */
 export async function run(opts: TBenchOptions) {
-  const p = await startPipeline({ recorder: true });
+  const p = await startPipeline({ recorder: LIVE_CONCURRENCY_RECORDER });
   try {
     const s = await sample(STREAM_SECONDS, EXCITED_AT);
     if (process.env.LIVE_CONCURRENCY_SKIP_CHUNK_CPU !== "1") await chunkCost(s.file, s.excitedStart);
@@ -123,6 +130,88 @@ async function chunkCost(file: string, excitedStart: number) {
   });
 }
 
+/**
+ * `BENCH_CPU_PROFILE=<dir>`: a V8 CPU profile of this process over each row (the app, the job runner and the
+ * functions run here), written as <dir>/<row>.cpuprofile for Chrome DevTools. Returns the stop, or null.
+ */
+async function startCpuProfile(): Promise<((name: string) => Promise<void>) | null> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return null;
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return async (name) => {
+    const { profile } = await session.post("Profiler.stop");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/**
+ * Where a clipped stream's seconds went, from the moment (s): `momentChunkStored` the chunk holding the moment's
+ * end stored, `nextChunkStored` the chunk after it, `nextChunkWaited` that chunk's wait for a worker,
+ * `detected` the clip row created, `render` created → READY: of which `renderQueued` until its render run
+ * existed (the event sent), `renderWaited` until a worker took it, `renderRun` the run, and its stages.
+ */
+async function stagesOf(
+  p: Awaited<ReturnType<typeof startPipeline>>,
+  started: { sessionId: string; moment: number }[],
+  s: Awaited<ReturnType<typeof sample>>,
+) {
+  const rows: Record<string, number>[] = [];
+  for (const st of started) {
+    const clip = await p.prisma.clip.findFirst({
+      where: {
+        sessionId: st.sessionId,
+        status: "READY",
+        startTime: { lt: s.excitedEnd },
+        endTime: { gt: s.excitedStart },
+      },
+      orderBy: { createdAt: "asc" },
+      select: { id: true, createdAt: true, readyAt: true },
+    });
+    if (!clip?.readyAt) continue;
+    const chunks = await p.prisma.audioChunk.findMany({
+      where: { sessionId: st.sessionId },
+      orderBy: { startOffset: "asc" },
+      select: { startOffset: true, duration: true, createdAt: true, claimedAt: true },
+    });
+    const at = chunks.findIndex((c) => c.startOffset + c.duration >= s.excitedEnd);
+    const since = (d: Date | null | undefined) => (d ? (d.getTime() - st.moment) / 1000 : NaN);
+    const next = chunks[at + 1];
+    // The render run that made it READY: its wait for a worker and its stages (renderClipMedia's `ms`).
+    const [run] = await p.prisma.$queryRaw<
+      { waited: number; queued: number; finished: number; ms: Record<string, number> | null }[]
+    >`
+      select extract(epoch from (r."startedAt" - r."createdAt"))::float8 as waited,
+        extract(epoch from (r."createdAt" - ${clip.createdAt}::timestamptz))::float8 as queued,
+        extract(epoch from (r."endedAt" - r."startedAt"))::float8 as finished, r.output->'ms' as ms
+      from job_run r
+      where r."functionId" like '%render-clip%' and r.event->'data'->>'clipId' = ${clip.id} and r.status = 'COMPLETED'
+      order by r."endedAt" desc limit 1`;
+    const first = chunks[0];
+    rows.push({
+      // The first chunk's arrival after the stream's check began, less its length: start-up and announce delay.
+      firstChunkLate: first ? since(first.createdAt) + s.excitedEnd - first.startOffset - first.duration : NaN,
+      renderQueued: run?.queued ?? NaN,
+      renderWaited: run?.waited ?? NaN,
+      renderRun: run?.finished ?? NaN,
+      renderMedia: (run?.ms?.media ?? NaN) / 1000,
+      renderCut: (run?.ms?.cut ?? NaN) / 1000,
+      renderStore: (run?.ms?.store ?? NaN) / 1000,
+      momentChunkStored: since(chunks[at]?.createdAt),
+      nextChunkStored: since(next?.createdAt),
+      nextChunkWaited: next?.claimedAt ? (next.claimedAt.getTime() - next.createdAt.getTime()) / 1000 : NaN,
+      detected: since(clip.createdAt),
+      render: (clip.readyAt.getTime() - clip.createdAt.getTime()) / 1000,
+    });
+  }
+  return summarizeBreakdown(rows);
+}
+
 async function measure(
   p: Awaited<ReturnType<typeof startPipeline>>,
   s: Awaited<ReturnType<typeof sample>>,
@@ -157,6 +246,8 @@ async function measure(
   }
   const start = machine();
   const cpu0 = treeCpuTicks();
+  const elu0 = performance.eventLoopUtilization();
+  const profile = await startCpuProfile();
   // One after another (each stream's clock starts at its own check): twelve checks at once timed out their
   // transactions on a loaded machine.
   const started: { sessionId: string; userId: string; moment: number }[] = [];
@@ -198,9 +289,10 @@ async function measure(
     for (const st of started)
       if (!latency.has(st.sessionId) && clips.some((c) => c.sessionId === st.sessionId))
         latency.set(st.sessionId, (Date.now() - st.moment) / 1000);
-    // Each stream is in its own account: one live-edge query per account, at most once a second (the harness's
-    // own queries ran at 160 a second when it asked every 250 ms, on the CPU it measures).
-    if (Date.now() - lagAt >= 1000) {
+    // Each stream is in its own account: one live-edge query per account, every 5 s (the harness's own queries
+    // ran at 160 a second when it asked every 250 ms, and at 40 a second, a quarter of all, every 1 s, on the
+    // CPU it measures).
+    if (Date.now() - lagAt >= 5000) {
       lagAt = Date.now();
       const edges = await Promise.all(started.map((st) => getLiveEdge(st.userId, [st.sessionId])));
       for (const [i, st] of started.entries())
@@ -209,11 +301,14 @@ async function measure(
     await new Promise((r) => setTimeout(r, 500));
   }
   const cpuS = (treeCpuTicks() - cpu0) / CLK_TCK;
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  await profile?.(`live-concurrency-${row.decode}-${row.streams}`);
   const wallS = (Date.now() - Math.min(...started.map((x) => x.moment - s.excitedEnd * 1000))) / 1000;
   // Streams whose clip never came count as the deadline (so p95 shows the miss).
   const xs = started.map((st) => latency.get(st.sessionId) ?? (deadline - st.moment) / 1000);
   const t = summarize(xs);
   // The deferred transcription: from the streams' end until every segment is processed (null: not within the wait).
+  const stages = await stagesOf(p, started, s);
   const catchUpS = last ? null : await catchUp(p, sessionIds);
   const byMode = [...modes.values()].reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
   emit({
@@ -225,6 +320,7 @@ async function measure(
       excitedEndS: round(s.excitedEnd),
       chunkSeconds: CHUNK_SECONDS,
       transcriber: "pocketsphinx",
+      recorder: LIVE_CONCURRENCY_RECORDER === "process" ? "own process" : "in the app's process",
     },
     runs: started.length,
     median: t.median,
@@ -235,6 +331,8 @@ async function measure(
     min: t.min,
     max: t.max,
     clipped: latency.size,
+    // Per stream, in the order they were started (a trend says what the later streams competed with).
+    latenciesInStartOrder: xs.map((x) => round(x, 1)),
     signals: {
       chunks: byMode,
       ran:
@@ -246,6 +344,10 @@ async function measure(
     },
     maxLagSeconds: maxLag.s,
     cpuPercentOfMachine: round((100 * cpuS) / wallS / start.cores, 1),
+    // Share of the row's wall time this process's event loop was busy: the app, the job runner, the functions
+    // run in it here (and the recorder, LIVE_CONCURRENCY_RECORDER=in-process).
+    harnessEventLoopUtilization: round(elu, 2),
+    stages,
     catchUpS,
     loadavgEnd: machine().loadavg,
   });

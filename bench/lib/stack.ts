@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { freePorts } from "@/test/app-server";
 import { recorderRoutes, startAppWithRunner } from "@/test/fixtures/app-with-runner";
+import { spawnRecorder, type TRecorderProcess } from "@/test/fixtures/recorder-fleet";
 import { postRecorderWebhook, waitFor as poll, waitForFunctions } from "@/test/support";
 import { resolveDatabase } from "@/scripts/lib/database-url";
 import { applyMigrations } from "@/scripts/lib/migrate";
@@ -81,7 +82,7 @@ export async function sample(
  * executing the real functions, and (optionally) the real recorder: the same wiring as test/pipeline.test.ts.
  * Call it before anything imports lib/env (e.g. sample()), so the app modules see these URLs.
  */
-export async function startPipeline(opts: { recorder?: boolean; media?: boolean } = {}) {
+export async function startPipeline(opts: { recorder?: boolean | "process"; media?: boolean } = {}) {
   const [appPort, runnerPort, recorderPort] = await freePorts(3);
   const tmp = path.join(BENCH_DIR, `run-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -107,7 +108,24 @@ export async function startPipeline(opts: { recorder?: boolean; media?: boolean 
   await waitForFunctions(30_000);
 
   let recorder: Awaited<ReturnType<typeof import("@/recorder/server").startRecorder>> | null = null;
-  if (opts.recorder) {
+  let recorderProcess: TRecorderProcess | null = null;
+  if (opts.recorder === "process") {
+    // Its own process, as `npm run up` and the containers run it (recorder/main.ts, a fleet of one): its event
+    // loop is not the app's and the functions'.
+    recorderProcess = await spawnRecorder({
+      id: "bench",
+      dir: path.join(tmp, "spools"),
+      appUrl: server.url,
+      secret: process.env.RECORDER_SECRET!,
+      storageDir: process.env.STORAGE_DIR!,
+      capacity: 1000,
+      env: { RECORDER_PORT: String(recorderPort), ALLOW_FILE_SOURCES: "1" },
+    });
+    // Its log, for a run that went wrong.
+    const log = fs.createWriteStream(path.join(BENCH_DIR, "recorder.log"));
+    recorderProcess.proc.stdout!.pipe(log);
+    recorderProcess.proc.stderr!.pipe(log);
+  } else if (opts.recorder) {
     const { startRecorder } = await import("@/recorder/server");
     const { createLocalStore } = await import("@/lib/storage/local-store");
     recorder = await startRecorder({
@@ -135,6 +153,11 @@ export async function startPipeline(opts: { recorder?: boolean; media?: boolean 
     },
     async stop() {
       await recorder?.stop();
+      if (recorderProcess) {
+        recorderProcess.signal("SIGTERM");
+        await Promise.race([recorderProcess.exited, new Promise((r) => setTimeout(r, 10_000))]);
+        recorderProcess.signal("SIGKILL");
+      }
       await runner.stop();
       await server.close();
       await prisma.$disconnect();
