@@ -34,6 +34,9 @@ export type TDeadLetter = { file: string; sessionId: string; type: string; reaso
 
 type TSessionState = { failures: number; nextAt: number; attempts: Map<string, number> };
 
+/** Sessions whose head messages are sent at once: each delivery waits on the app (a row, an event). */
+const DELIVERIES_AT_ONCE = 8;
+
 /**
  * Durable webhook delivery, ordered per recording session. A message is a file written (atomically) before
  * anything is sent and removed only after the app answers 2xx, so a crash or restart loses nothing and resends
@@ -46,9 +49,6 @@ type TSessionState = { failures: number; nextAt: number; attempts: Map<string, n
  * message that runs out is moved to `dead/` with its reason, and the session's next message goes on; dead
  * letters are listed and re-driven (`deadLetters`, `redrive`; the recorder's control API).
  */
-/** Sessions whose head messages are sent at once: each delivery waits on the app (a row, an event). */
-const DELIVERIES_AT_ONCE = 8;
-
 export function createOutbox(opts: TOutboxOptions) {
   const pending = path.join(opts.dir, "pending");
   const dead = path.join(opts.dir, "dead");
