@@ -131,19 +131,27 @@ export async function startRouteServer(routes: TRoutes, port = 0): Promise<{ url
   };
 }
 
-/** Reserves free loopback ports (so every service's URL can be configured before anything starts). */
+const FREE_PORT_RANGE = { from: 20_000, to: 32_000 };
+
+/**
+ * Reserves free loopback ports (so every service's URL can be configured before anything starts). They are
+ * picked below the kernel's ephemeral range (ip_local_port_range, 32768–60999 here): a port the kernel handed
+ * out and took back could be given to any outgoing connection (the tests' own PostgreSQL and HTTP clients)
+ * before its service listens on it, which failed a suite's setup with EADDRINUSE.
+ */
 export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<http.Server>((r) => {
-          const s = http.createServer();
-          s.listen(0, "127.0.0.1", () => r(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  const ports: number[] = [];
+  while (ports.length < n) {
+    const port = FREE_PORT_RANGE.from + Math.floor(Math.random() * (FREE_PORT_RANGE.to - FREE_PORT_RANGE.from));
+    if (ports.includes(port)) continue;
+    const s = http.createServer();
+    const bound = await new Promise<boolean>((r) => {
+      s.once("error", () => r(false));
+      s.listen(port, "127.0.0.1", () => r(true));
+    });
+    if (!bound) continue;
+    await new Promise((r) => s.close(r));
+    ports.push(port);
+  }
   return ports;
 }
