@@ -1,24 +1,6 @@
 import { spawn } from "node:child_process";
-import os from "node:os";
 
 export type TRunResult = { stdout: string; stderr: string };
-
-/**
- * CPU priority (nice) of catch-up work: a segment's own pass, which decodes and measures what the live edge
- * left for later. Under contention the live edge of every stream (its chunks, its clips) goes first; on an idle
- * machine a niced process gets the cores all the same.
- */
-export const BACKGROUND_NICE = 10;
-
-/** Lowers a started process's CPU priority to `nice` (no-op for 0; a process already gone is ignored). */
-export function renice(pid: number | undefined, nice: number | undefined): void {
-  if (!nice || !pid) return;
-  try {
-    os.setPriority(pid, nice);
-  } catch {
-    // exited already
-  }
-}
 
 /** Keeps only the last `max` characters of a growing log, so a chatty tool cannot exhaust memory. */
 function tail(s: string, max: number) {
@@ -33,13 +15,12 @@ function tail(s: string, max: number) {
 export function runTool(
   cmd: string,
   args: string[],
-  opts: { maxStdout?: number; maxStderr?: number; cwd?: string; nice?: number } = {},
+  opts: { maxStdout?: number; maxStderr?: number; cwd?: string } = {},
 ): Promise<TRunResult> {
   const maxStdout = opts.maxStdout ?? 64 * 1024 * 1024;
   const maxStderr = opts.maxStderr ?? 64 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], cwd: opts.cwd });
-    renice(child.pid, opts.nice);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout = tail(stdout + d, maxStdout)));

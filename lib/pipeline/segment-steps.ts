@@ -4,7 +4,6 @@ import { prisma } from "@/lib/db";
 import { getDetector, isNearWindowEnd } from "@/lib/detect";
 import { summarizeSegmentText, upsertSummaryLine } from "@/lib/detect/summarize";
 import { analyseAudio, extractAudio } from "@/lib/media";
-import { BACKGROUND_NICE } from "@/lib/media/run";
 import { getStore, storageKeys } from "@/lib/storage";
 import { getTranscriber, spotKeywords, transcriberIdentity } from "@/lib/transcribe";
 import type { TTranscript } from "@/lib/transcribe";
@@ -55,7 +54,7 @@ export async function extractSegmentAudio(segmentId: string): Promise<string> {
     const src = path.join(dir, `segment${path.extname(seg.storageKey!) || ".ts"}`);
     const wav = path.join(dir, "audio.wav");
     await getStore().download(seg.storageKey!, src);
-    await extractAudio(src, wav, { sampleRate: 16000, nice: BACKGROUND_NICE });
+    await extractAudio(src, wav, { sampleRate: 16000 });
     await getStore().put(key, wav, { contentType: "audio/wav" });
   });
   await setStage(segmentId, "transcribing", 0.2);
@@ -80,12 +79,12 @@ export async function transcribeSegment(
     };
     // No chunks: the engine's own transcript (its text keeps the engine's punctuation).
     if (!early.covered.length)
-      return getTranscriber().transcribe(await download(), { offset: seg.startOffset, keywords, background: true });
+      return getTranscriber().transcribe(await download(), { offset: seg.startOffset, keywords });
     let language: string | undefined;
     const range = { start: seg.startOffset, end: seg.startOffset + seg.duration };
     const decoded = uncovered(range, early.covered).length
       ? await overGaps(await download(), seg, early.covered, async (file, offset) => {
-          const part = await getTranscriber().transcribe(file, { offset, keywords, background: true });
+          const part = await getTranscriber().transcribe(file, { offset, keywords });
           language ??= part.language;
           return part.words;
         })
@@ -126,9 +125,7 @@ export async function analyseSegmentAudio(segmentId: string): Promise<string> {
     const [{ loudness, silences }, keywordHits] = await Promise.all([
       analyseAudio(wav),
       // Keyword spotting of the stretches the audio chunks did not already cover.
-      overGaps(wav, seg, early.covered, async (file, offset) =>
-        shift(await spotKeywords(file, keywords, { background: true }), offset),
-      ),
+      overGaps(wav, seg, early.covered, async (file, offset) => shift(await spotKeywords(file, keywords), offset)),
     ]);
     return {
       loudness: shift(loudness),

@@ -35,11 +35,11 @@ function sweep() {
   }
 }
 
-const keyOf = (bin: string, flags: string[], nice: number) => JSON.stringify([bin, flags, nice]);
+const keyOf = (bin: string, flags: string[]) => JSON.stringify([bin, flags]);
 
 /** A free decoder for the flags, a new one while fewer than `max` run, else the least busy one. */
-function slotFor(bin: string, flags: string[], max: number, nice: number): TSlot {
-  const key = keyOf(bin, flags, nice);
+function slotFor(bin: string, flags: string[], max: number): TSlot {
+  const key = keyOf(bin, flags);
   const slots = sets.get(key) ?? [];
   sets.delete(key);
   sets.set(key, slots); // most recently used last
@@ -52,15 +52,15 @@ function slotFor(bin: string, flags: string[], max: number, nice: number): TSlot
   const idle = slots.find((s) => s.busy === 0);
   if (idle) return idle;
   if (slots.length < max) {
-    const slot: TSlot = { decoder: StreamingDecoder.start(bin, flags, nice), busy: 0, lastUsed: Date.now() };
+    const slot: TSlot = { decoder: StreamingDecoder.start(bin, flags), busy: 0, lastUsed: Date.now() };
     slots.push(slot);
     return slot;
   }
   return slots.reduce((a, b) => (b.busy < a.busy ? b : a));
 }
 
-function drop(bin: string, flags: string[], nice: number, slot: TSlot) {
-  const key = keyOf(bin, flags, nice);
+function drop(bin: string, flags: string[], slot: TSlot) {
+  const key = keyOf(bin, flags);
   const rest = (sets.get(key) ?? []).filter((s) => s !== slot);
   if (rest.length) sets.set(key, rest);
   else sets.delete(key);
@@ -70,29 +70,26 @@ function drop(bin: string, flags: string[], nice: number, slot: TSlot) {
 /**
  * Decodes raw 16 kHz mono s16le audio with a pooled decoder for `flags`: what it printed and the piece's start
  * on that decoder's clock. A decoder past its lifetime is replaced; one that fails is dropped from the pool
- * (the next call starts another) and the call fails. `nice` > 0: decoders of their own at that CPU priority
- * (catch-up work), so they never decode the live edge's pieces.
+ * (the next call starts another) and the call fails.
  */
 export async function decodePooled(
   bin: string,
   flags: string[],
   pcm: Buffer,
-  opts: { max?: number; nice?: number } = {},
+  max = os.cpus().length,
 ): Promise<{ stdout: string; base: number }> {
-  const max = opts.max ?? os.cpus().length;
-  const nice = opts.nice ?? 0;
   for (let attempt = 0; ; attempt++) {
-    const slot = slotFor(bin, flags, max, nice);
+    const slot = slotFor(bin, flags, max);
     slot.busy++;
     try {
       const decoder = await slot.decoder;
       if (!decoder.alive && attempt === 0) {
-        drop(bin, flags, nice, slot);
+        drop(bin, flags, slot);
         continue;
       }
       return await decoder.decode(pcm);
     } catch (e) {
-      drop(bin, flags, nice, slot);
+      drop(bin, flags, slot);
       throw e;
     } finally {
       slot.busy--;

@@ -5,7 +5,7 @@ import path from "node:path";
 import pLimit from "p-limit";
 import { env } from "@/lib/env";
 import { detectSilences, extractAudio } from "@/lib/media";
-import { BACKGROUND_NICE, runTool } from "@/lib/media/run";
+import { runTool } from "@/lib/media/run";
 import { isSpeechWav, pcmData, SPEECH_RATE, wavFile } from "@/lib/media/wav";
 import { decodePooled } from "./decoder-pool";
 import { streamingSupported } from "./streaming-decoder";
@@ -33,8 +33,6 @@ export type TChunkOptions = {
    * chunk, lib/pipeline/live-backpressure.ts), where the alternative is no signal in time.
    */
   roughKeywords?: boolean;
-  /** Catch-up work (a segment's own pass): decoded at a lower CPU priority (BACKGROUND_NICE). */
-  background?: boolean;
 };
 
 /**
@@ -130,24 +128,19 @@ const decoderArgs = (file: string) => ["-infile", file, "-time", "yes", "-logfn"
  * Runs the decoder with `flags` on one chunk file: a process of its own, or (POCKETSPHINX_DECODERS=streaming)
  * a pooled long-lived one (decoder-pool.ts). Returns its output and the shift that puts its times on the file.
  */
-async function decodeChunk(
-  flags: string[],
-  file: string,
-  background = false,
-): Promise<{ stdout: string; shift: number; seconds: number }> {
-  const nice = background ? BACKGROUND_NICE : 0;
+async function decodeChunk(flags: string[], file: string): Promise<{ stdout: string; shift: number; seconds: number }> {
   const pcm = pcmData(await fs.readFile(file));
   const seconds = pcm.length / 2 / RATE;
   if (env.POCKETSPHINX_DECODERS === "streaming" && (await streamingSupported())) {
     try {
-      const r = await decodePooled(env.POCKETSPHINX_PATH, flags, pcm, { nice });
+      const r = await decodePooled(env.POCKETSPHINX_PATH, flags, pcm);
       return { stdout: r.stdout, shift: -r.base, seconds };
     } catch (e) {
       // A decoder that crashed or hung: this chunk gets a process of its own, the next call a new decoder.
       console.warn(`[transcribe] pooled decoder failed (${(e as Error).message}); decoding the chunk on its own`);
     }
   }
-  const { stdout } = await runTool(env.POCKETSPHINX_PATH, [...flags, ...decoderArgs(file)], { nice });
+  const { stdout } = await runTool(env.POCKETSPHINX_PATH, [...flags, ...decoderArgs(file)]);
   return { stdout, shift: 0, seconds };
 }
 
@@ -159,7 +152,7 @@ export function createPocketsphinxTranscriber(opts: TChunkOptions = {}): Transcr
         const chunks = await splitIntoChunks(wav, dir, opts);
         const perChunk = await pLimit(Math.max(1, opts.concurrency ?? os.cpus().length)).map(chunks, async (c) => {
           const flags = topts.search === "fast" ? FAST_SEARCH : (opts.search ?? searchFlags());
-          const { stdout, shift, seconds } = await decodeChunk(flags, c.file, topts.background);
+          const { stdout, shift, seconds } = await decodeChunk(flags, c.file);
           // A pooled decoder's utterance may begin in the silence before the chunk (up to its 0.2-s pre-speech
           // window), and a word cut by the chunk's end may be aligned into the silence after it.
           const [start, end] = [c.start + offset, round3(c.start + offset + seconds)];
@@ -277,7 +270,7 @@ export async function spotKeywordsPocketsphinx(
     const chunks = await splitIntoChunks(wav, dir, opts);
     const perChunk = await pLimit(Math.max(1, opts.concurrency ?? os.cpus().length)).map(chunks, async (c) => {
       const flags = ["-kws", files.list, "-dict", files.dict, ...(opts.roughKeywords ? ["-ds", "2"] : [])];
-      const { stdout, shift, seconds } = await decodeChunk(flags, c.file, opts.background);
+      const { stdout, shift, seconds } = await decodeChunk(flags, c.file);
       const hits: TKeywordHit[] = [];
       for (const line of stdout.split("\n")) {
         const m = KWS_LINE.exec(line.trim());

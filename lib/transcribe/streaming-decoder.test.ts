@@ -109,40 +109,4 @@ describe("the decoder pool (POCKETSPHINX_DECODERS=streaming)", () => {
       expect(hits.some((x) => x.phrase === h.phrase && Math.abs(x.t - h.t) <= 0.1)).toBe(true);
     }
   });
-
-  it("decodes catch-up work (background) in decoders of its own at a lower CPU priority", async () => {
-    const files = await chunks();
-    const transcriber = sphinx.createPocketsphinxTranscriber({ concurrency: 1 });
-    env.POCKETSPHINX_DECODERS = "per-file";
-    const own = await transcriber.transcribe(files[2], { offset: 10 });
-    env.POCKETSPHINX_DECODERS = "streaming";
-    const { BACKGROUND_NICE } = await import("@/lib/media/run");
-    const [live, background] = await Promise.all([
-      transcriber.transcribe(files[2], { offset: 10 }),
-      transcriber.transcribe(files[2], { offset: 10, background: true }),
-    ]);
-    expect(live.words.length).toBeGreaterThan(3);
-    // A fresh decoder's first piece decodes as a process of its own: priority changes nothing in the words.
-    expect(background.words).toEqual(own.words);
-    const hits = await sphinx.spotKeywordsPocketsphinx(files[1], ["oh my god"], { background: true });
-    expect(hits.map((h) => h.phrase)).toEqual(["oh my god"]);
-    // This process's decoders, by priority (field 19 of /proc/<pid>/stat): the live ones at 0, catch-up's at
-    // BACKGROUND_NICE (a transcription set and a keyword set).
-    const decoders = fs
-      .readdirSync("/proc")
-      .filter((d) => /^\d+$/.test(d))
-      .flatMap((d) => {
-        try {
-          const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-          const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-          const cmd = fs.readFileSync(`/proc/${d}/cmdline`, "utf8");
-          return Number(f[1]) === process.pid && cmd.includes(env.POCKETSPHINX_PATH) ? [Number(f[16])] : [];
-        } catch {
-          return [];
-        }
-      });
-    expect(decoders).toContain(0);
-    expect(decoders.filter((n) => n === BACKGROUND_NICE).length).toBeGreaterThanOrEqual(2);
-    expect(decoders.every((n) => n === 0 || n === BACKGROUND_NICE)).toBe(true);
-  });
 });

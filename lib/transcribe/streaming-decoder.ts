@@ -2,7 +2,6 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { renice } from "@/lib/media/run";
 import { SPEECH_RATE } from "@/lib/media/wav";
 
 /**
@@ -106,15 +105,13 @@ export class StreamingDecoder {
   }
 
   /** Starts a decoder with the given flags; resolves once it has loaded its models and waits for audio. */
-  /** `nice`: the decoder's CPU priority (catch-up work, BACKGROUND_NICE). */
-  static async start(bin: string, flags: string[], nice = 0): Promise<StreamingDecoder> {
+  static async start(bin: string, flags: string[]): Promise<StreamingDecoder> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clipstream-decoder-"));
     const fifo = path.join(dir, "audio");
     execFileSync("mkfifo", [fifo]);
     const proc = spawn(bin, [...flags, "-infile", fifo, "-time", "yes", "-logfn", "/dev/null"], {
       stdio: ["ignore", "pipe", "ignore"],
     });
-    renice(proc.pid, nice);
     // Opening a named pipe for writing waits for its reader: the decoder opens it once its models are loaded.
     const audio = fs.createWriteStream(fifo);
     const d = new StreamingDecoder(proc, audio, dir);

@@ -17,8 +17,6 @@ export type TTranscribeOptions = {
   keywords?: string[];
   /** `fast`: the offline engine's pruned search for this call (a live stream behind live); others ignore it. */
   search?: "fast";
-  /** Catch-up work (a segment's own pass): decoded at a lower CPU priority (BACKGROUND_NICE). */
-  background?: boolean;
 };
 
 export interface Transcriber {
